@@ -1,0 +1,29 @@
+// Library build: one ESM file per source module (preserveModules) with lit, @lit/* and
+// @mediapipe/* left as bare imports. CDN build: a single self-contained file that bundles lit so a
+// plain page needs one <script type="module">. Declarations come from `tsc --emitDeclarationOnly`.
+import esbuild from 'rollup-plugin-esbuild';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import { readdirSync } from 'node:fs';
+
+const external = [/^lit($|\/)/, /^@lit\//, /^@lit-labs\//, /^@mediapipe\//];
+const es = () => esbuild({ target: 'es2022', tsconfig: './tsconfig.json', sourceMap: true });
+const defines = readdirSync('src/define').map((f) => `src/define/${f}`);
+
+export default [
+  {
+    input: ['src/index.ts', 'src/define.ts', ...defines],
+    external,
+    output: { dir: 'dist', format: 'es', sourcemap: true, preserveModules: true, preserveModulesRoot: 'src' },
+    plugins: [nodeResolve(), es()],
+  },
+  {
+    input: 'src/cdn.ts',
+    output: { file: 'dist/cdn/proctor-elements.js', format: 'es', sourcemap: true, inlineDynamicImports: true },
+    plugins: [
+      nodeResolve({ exportConditions: ['production'] }),
+      es(),
+      terser({ module: true, format: { comments: false } }),
+    ],
+  },
+];

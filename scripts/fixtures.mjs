@@ -1,0 +1,115 @@
+// Test media made at test time from the small committed sources in test/fixtures/ (see its
+// README): .y4m videos for Chromium's fake camera and .wav files for its fake microphone.
+// Written to test/fixtures/generated/ (git-ignored); skipped when already up to date.
+import { PNG } from 'pngjs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const dir = fileURLToPath(new URL('../test/fixtures/', import.meta.url));
+const out = `${dir}generated/`;
+const FRAMES = 6; // Chromium loops the file; a few frames with sensor-like noise avoid a "frozen" image
+
+/** Deterministic PRNG (mulberry32) so the same fixtures come out every run. */
+function prng(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** RGBA pixels → one I420 frame (BT.601, limited range), with ±noise on luma. */
+function toI420({ width, height, data }, noise, rand) {
+  const y = Buffer.alloc(width * height);
+  const u = Buffer.alloc((width / 2) * (height / 2));
+  const v = Buffer.alloc((width / 2) * (height / 2));
+  const clamp = (x) => Math.max(0, Math.min(255, Math.round(x)));
+  for (let i = 0; i < width * height; i++) {
+    const [r, g, b] = [data[i * 4], data[i * 4 + 1], data[i * 4 + 2]];
+    const n = noise ? (rand() * 2 - 1) * noise : 0;
+    y[i] = clamp(16 + (65.481 * r + 128.553 * g + 24.966 * b) / 255 + n);
+  }
+  for (let cy = 0; cy < height / 2; cy++) {
+    for (let cx = 0; cx < width / 2; cx++) {
+      let r = 0,
+        g = 0,
+        b = 0;
+      for (const [dx, dy] of [
+        [0, 0],
+        [1, 0],
+        [0, 1],
+        [1, 1],
+      ]) {
+        const p = ((cy * 2 + dy) * width + cx * 2 + dx) * 4;
+        r += data[p];
+        g += data[p + 1];
+        b += data[p + 2];
+      }
+      [r, g, b] = [r / 1020, g / 1020, b / 1020];
+      u[cy * (width / 2) + cx] = clamp(128 - 37.797 * r - 74.203 * g + 112 * b);
+      v[cy * (width / 2) + cx] = clamp(128 + 112 * r - 93.786 * g - 18.214 * b);
+    }
+  }
+  return Buffer.concat([y, u, v]);
+}
+
+function writeY4m(file, image, { frames = FRAMES, noise = 2, seed = 1 } = {}) {
+  const rand = prng(seed);
+  const parts = [Buffer.from(`YUV4MPEG2 W${image.width} H${image.height} F10:1 Ip A1:1 C420jpeg\n`)];
+  for (let f = 0; f < frames; f++) parts.push(Buffer.from('FRAME\n'), toI420(image, noise, rand));
+  writeFileSync(file, Buffer.concat(parts));
+}
+
+/** 16-bit mono PCM WAV from a sample function of time (s) → [-1, 1]. */
+function writeWav(file, seconds, sample, rate = 48000) {
+  const n = Math.round(seconds * rate);
+  const buf = Buffer.alloc(44 + n * 2);
+  buf.write('RIFF', 0);
+  buf.writeUInt32LE(36 + n * 2, 4);
+  buf.write('WAVE', 8);
+  buf.write('fmt ', 12);
+  buf.writeUInt32LE(16, 16);
+  buf.writeUInt16LE(1, 20);
+  buf.writeUInt16LE(1, 22);
+  buf.writeUInt32LE(rate, 24);
+  buf.writeUInt32LE(rate * 2, 28);
+  buf.writeUInt16LE(2, 32);
+  buf.writeUInt16LE(16, 34);
+  buf.write('data', 36);
+  buf.writeUInt32LE(n * 2, 40);
+  for (let i = 0; i < n; i++)
+    buf.writeInt16LE(Math.round(Math.max(-1, Math.min(1, sample(i / rate))) * 32767), 44 + i * 2);
+  writeFileSync(file, buf);
+}
+
+const STILLS = { 'one-face': 'one-face.png', 'two-faces': 'two-faces.png', 'no-face': 'coffee.png', cat: 'cat.png' };
+
+/** Makes (or reuses) every generated fixture and returns their absolute paths. */
+export async function makeFixtures() {
+  mkdirSync(out, { recursive: true });
+  const video = {};
+  const fresh = (target, source) =>
+    existsSync(target) && (!source || statSync(target).mtimeMs >= statSync(source).mtimeMs);
+  for (const [name, png] of Object.entries(STILLS)) {
+    video[name] = `${out}${name}.y4m`;
+    if (!fresh(video[name], `${dir}${png}`)) writeY4m(video[name], PNG.sync.read(readFileSync(`${dir}${png}`)));
+  }
+  video.black = `${out}black.y4m`;
+  if (!fresh(video.black)) {
+    const black = { width: 640, height: 480, data: Buffer.alloc(640 * 480 * 4, 0) };
+    writeY4m(video.black, black, { noise: 1 });
+  }
+  const audio = {
+    silence: `${out}silence.wav`,
+    // -12 dBFS 440 Hz tone: clearly "above background" and well below clipping
+    tone: `${out}tone.wav`,
+  };
+  if (!fresh(audio.silence)) writeWav(audio.silence, 6, () => 0);
+  if (!fresh(audio.tone)) writeWav(audio.tone, 6, (t) => 0.25 * Math.sin(2 * Math.PI * 440 * t));
+  return { video, audio };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  console.log(JSON.stringify(await makeFixtures(), null, 2));
+}

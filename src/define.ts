@@ -1,0 +1,2 @@
+/** Registers every proctor-elements tag. Import once: `import 'proctor-elements/define.js'`. */
+import './define/ap-status-badge.js';
