@@ -33,7 +33,10 @@ const server = http.createServer((req, res) => {
   try {
     const st = statSync(file);
     if (!st.isFile()) throw new Error('not a file');
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': st.size });
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-length': st.size,
+    });
     createReadStream(file).pipe(res);
   } catch {
     res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
