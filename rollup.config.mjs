@@ -17,6 +17,12 @@ export default [
     output: { dir: 'dist', format: 'es', sourcemap: true, preserveModules: true, preserveModulesRoot: 'src' },
     plugins: [nodeResolve(), es()],
   },
+  // The detection worker: self-contained, served from the asset base (MediaPipe is loaded at run time).
+  {
+    input: 'src/detection/face-worker.ts',
+    output: { file: 'dist/assets/face-worker.js', format: 'es', sourcemap: true },
+    plugins: [nodeResolve(), es(), terser({ module: true, format: { comments: false } })],
+  },
   {
     input: 'src/cdn.ts',
     output: { file: 'dist/cdn/proctor-elements.js', format: 'es', sourcemap: true, inlineDynamicImports: true },

@@ -7,6 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BASE_FLAGS, findChromium } from './scripts/chromium.mjs';
 import { makeFixtures } from './scripts/fixtures.mjs';
+import { networkLogPlugin } from './scripts/lib/network-log.mjs';
 
 const executablePath = findChromium();
 if (!executablePath) throw new Error('No Chromium found: run `node scripts/ensure-env.mjs` or set CHROME_PATH.');
@@ -30,6 +31,7 @@ const MEDIA_GROUPS = {
   'two-faces': [...FAKE_MEDIA, video('two-faces')],
   black: [...FAKE_MEDIA, video('black')],
   silent: [...FAKE_MEDIA, audio('silence')],
+  privacy: [...FAKE_MEDIA, video('one-face')],
 };
 
 const chrome = (...extra) =>
@@ -39,13 +41,34 @@ const groups = Object.entries(MEDIA_GROUPS)
   .filter(([name]) => existsSync(here(`./test/media/${name}`)) && readdirSync(here(`./test/media/${name}`)).length)
   .map(([name, flags]) => ({ name, files: `test/media/${name}/**/*.test.ts`, browsers: [chrome(...flags)] }));
 
+/**
+ * Test-only asset hosts built over dist/assets/: `/__assets/corrupt-model/` serves a model that is not
+ * a model, `/__assets/slow-model/` serves the model after 3 s. dist/assets also gets CORS headers
+ * so a page can use it cross-origin (127.0.0.1 vs localhost).
+ */
+const testAssetHosts = async (ctx, next) => {
+  const m = /^\/__assets\/(corrupt-model|slow-model)\/(.*)$/.exec(ctx.path);
+  if (m) {
+    if (m[2].endsWith('.tflite') && m[1] === 'corrupt-model') {
+      ctx.body = Buffer.from('TFL3 this is not a model'.repeat(64));
+      ctx.type = 'application/octet-stream';
+      return;
+    }
+    if (m[2].endsWith('.tflite')) await new Promise((r) => setTimeout(r, 3000));
+    ctx.url = `/dist/assets/${m[2]}`;
+  }
+  if (ctx.path.startsWith('/dist/assets/')) ctx.set('access-control-allow-origin', '*');
+  return next();
+};
+
 export default {
   rootDir: '.',
   files: ['test/**/*.test.ts', '!test/media/**'],
   nodeResolve: true,
   concurrency: 1,
   testFramework: { config: { timeout: 20000 } },
-  plugins: [esbuildPlugin({ ts: true, tsconfig: here('./tsconfig.json') })],
+  middleware: [testAssetHosts],
+  plugins: [esbuildPlugin({ ts: true, tsconfig: here('./tsconfig.json') }), networkLogPlugin()],
   browsers: [chrome()],
   groups,
 };

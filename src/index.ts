@@ -5,3 +5,7 @@ export * from './context/session-context.js';
 export * from './checks/types.js';
 export * from './monitoring/types.js';
 export { ApStatusBadge, type StatusBadgeSource } from './elements/ap-status-badge/ap-status-badge.js';
+export * from './errors.js';
+export * from './detection/types.js';
+export { createFaceDetector, frameSize, DEFAULT_MIN_CONFIDENCE } from './detection/face-detector.js';
+export { getAssetBase, setAssetBase, ASSET_PATHS } from './detection/assets.js';

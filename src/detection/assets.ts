@@ -1,0 +1,32 @@
+/**
+ * Where run-time assets (the detection worker, MediaPipe's script and wasm, the face model) are
+ * served. By default the package's own `assets/` folder next to its modules, so serving `dist/` just
+ * works; integrators who host the files elsewhere call `setAssetBase()` or pass `assetBase`.
+ */
+let assetBaseOverride: string | undefined;
+
+const here = () => (typeof document !== 'undefined' ? document.baseURI : self.location.href);
+
+/** An absolute URL ending in `/`. */
+export function normalizeAssetBase(base: string | URL): string {
+  const href = new URL(base, here()).href;
+  return href.endsWith('/') ? href : `${href}/`;
+}
+
+/** Sets the asset base for every detector created afterwards without an explicit `assetBase`. */
+export function setAssetBase(base: string | URL | undefined): void {
+  assetBaseOverride = base === undefined ? undefined : normalizeAssetBase(base);
+}
+
+/** The asset base in force: `setAssetBase()`'s, else the package's `assets/` folder. */
+export function getAssetBase(): string {
+  // dist/detection/assets.js and dist/cdn/proctor-elements.js both sit one level below dist/.
+  return assetBaseOverride ?? new URL('../assets/', import.meta.url).href;
+}
+
+export const ASSET_PATHS = {
+  worker: 'face-worker.js',
+  vision: 'mediapipe/vision_bundle.mjs',
+  wasmDir: 'mediapipe',
+  model: 'models/face_detection_short_range.tflite',
+} as const;

@@ -1,0 +1,65 @@
+/// <reference lib="webworker" />
+/**
+ * The detection worker (built to assets/face-worker.js). Runs MediaPipe's FaceDetector on frames
+ * transferred as ImageBitmaps. Only the asset base's origin may be fetched from this scope: a
+ * second guard, after the build's patch, against MediaPipe's usage-log upload.
+ */
+import { ErrorCode, ProctorError, messageOf } from '../errors.js';
+import { loadFaceDetector, runFaceDetector, type MediapipeFaceDetector } from './mediapipe.js';
+import type { FromWorker, ToWorker } from './protocol.js';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+let detector: MediapipeFaceDetector | undefined;
+let minConfidence = 0.6;
+
+const reply = (message: FromWorker) => self.postMessage(message);
+const fail = (error: unknown, id?: number) =>
+  reply({
+    type: 'error',
+    id,
+    code: error instanceof ProctorError ? error.code : ErrorCode.MODEL_LOAD_FAILED,
+    message: messageOf(error),
+  });
+
+function allowOnly(origin: string) {
+  const nativeFetch = self.fetch.bind(self);
+  self.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = new URL(input instanceof Request ? input.url : String(input), self.location.href);
+    if (url.origin !== origin)
+      return Promise.reject(new TypeError(`proctor-elements: request to ${url.origin} blocked (asset base only)`));
+    return nativeFetch(input, init);
+  };
+}
+
+self.onmessage = async ({ data }: MessageEvent<ToWorker>) => {
+  switch (data.type) {
+    case 'init':
+      try {
+        allowOnly(new URL(data.assetBase).origin);
+        minConfidence = data.minConfidence;
+        detector = await loadFaceDetector(data.assetBase, data.minConfidence);
+        reply({ type: 'ready' });
+      } catch (error) {
+        fail(error);
+      }
+      break;
+    case 'detect':
+      try {
+        if (!detector) throw new ProctorError(ErrorCode.DETECTOR_CLOSED, 'The detector is not ready.');
+        const result = runFaceDetector(detector, data.frame, data.frame.width, data.frame.height, minConfidence);
+        reply({ type: 'result', id: data.id, ...result });
+      } catch (error) {
+        fail(error, data.id);
+      } finally {
+        data.frame.close();
+      }
+      break;
+    case 'close':
+      detector?.close();
+      detector = undefined;
+      reply({ type: 'closed' });
+      self.close();
+      break;
+  }
+};

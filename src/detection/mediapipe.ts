@@ -1,0 +1,81 @@
+/**
+ * Loads MediaPipe tasks-vision's FaceDetector from the asset base and runs it on one image. Shared
+ * by the worker and the main-thread fallback; imports nothing of MediaPipe at module load.
+ */
+import type * as Vision from '@mediapipe/tasks-vision';
+import { ErrorCode, ProctorError, messageOf } from '../errors.js';
+import { ASSET_PATHS } from './assets.js';
+import type { DetectionResult } from './types.js';
+
+export type MediapipeFaceDetector = Vision.FaceDetector;
+
+async function reachable(url: string): Promise<boolean> {
+  const res = await fetch(url, { method: 'HEAD' }).catch(() => undefined);
+  return !!res?.ok;
+}
+
+const unreachable = (what: string, url: string, detail: string) =>
+  new ProctorError(ErrorCode.ASSET_UNREACHABLE, `${what} could not be fetched from ${url} (${detail}).`);
+
+/** Creates a FaceDetector, telling an unreachable asset (4100) from a model that fails (4101). */
+export async function loadFaceDetector(assetBase: string, minConfidence: number): Promise<MediapipeFaceDetector> {
+  const visionUrl = new URL(ASSET_PATHS.vision, assetBase).href;
+  let vision: typeof Vision;
+  try {
+    vision = (await import(/* @vite-ignore */ visionUrl)) as typeof Vision;
+  } catch (error) {
+    throw unreachable('MediaPipe tasks-vision', visionUrl, messageOf(error));
+  }
+
+  const modelUrl = new URL(ASSET_PATHS.model, assetBase).href;
+  const response = await fetch(modelUrl).catch((error: unknown) => {
+    throw unreachable('The face model', modelUrl, messageOf(error));
+  });
+  if (!response.ok) throw unreachable('The face model', modelUrl, `HTTP ${response.status}`);
+  const model = new Uint8Array(await response.arrayBuffer());
+
+  const wasmDir = new URL(ASSET_PATHS.wasmDir, assetBase).href;
+  // In a module worker the loader must be the ES-module build ("ModuleFactory not set" otherwise);
+  // on the main thread tasks-vision injects the classic build with a <script> tag.
+  const inWorker = typeof document === 'undefined';
+  const fileset = await vision.FilesetResolver.forVisionTasks(wasmDir, inWorker);
+  try {
+    return await vision.FaceDetector.createFromOptions(fileset, {
+      baseOptions: { modelAssetBuffer: model, delegate: 'CPU' },
+      runningMode: 'IMAGE',
+      minDetectionConfidence: minConfidence,
+    });
+  } catch (error) {
+    for (const url of [fileset.wasmLoaderPath, fileset.wasmBinaryPath])
+      if (!(await reachable(url))) throw unreachable('MediaPipe wasm', url, messageOf(error));
+    throw new ProctorError(ErrorCode.MODEL_LOAD_FAILED, `The face model failed to load: ${messageOf(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+/** Runs the detector on one image and converts MediaPipe's output to pixels of the input. */
+export function runFaceDetector(
+  detector: MediapipeFaceDetector,
+  image: Vision.ImageSource,
+  width: number,
+  height: number,
+  minConfidence: number,
+): DetectionResult {
+  const t0 = performance.now();
+  const { detections } = detector.detect(image);
+  const inferenceMs = performance.now() - t0;
+  const faces = detections
+    .map((d) => ({
+      score: d.categories[0]?.score ?? 0,
+      box: {
+        x: d.boundingBox?.originX ?? 0,
+        y: d.boundingBox?.originY ?? 0,
+        width: d.boundingBox?.width ?? 0,
+        height: d.boundingBox?.height ?? 0,
+      },
+      keypoints: d.keypoints.map((k) => ({ x: k.x * width, y: k.y * height })),
+    }))
+    .filter((f) => f.score >= minConfidence);
+  return { faces, inferenceMs };
+}

@@ -1,0 +1,13 @@
+import type { Face } from './types.js';
+
+/** Messages between the page and the detection worker. */
+export type ToWorker =
+  | { type: 'init'; assetBase: string; minConfidence: number }
+  | { type: 'detect'; id: number; frame: ImageBitmap }
+  | { type: 'close' };
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'result'; id: number; faces: Face[]; inferenceMs: number }
+  | { type: 'error'; id?: number; code: number; message: string }
+  | { type: 'closed' };

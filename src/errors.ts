@@ -1,0 +1,67 @@
+/**
+ * Numeric error codes. 4001–4015 are AutoProctor's published scheme (so integrations can migrate);
+ * 4100 and up are proctor-elements' own.
+ */
+export const ErrorCode = {
+  INCOMPATIBLE_BROWSER: 4001,
+  CAMERA_BLOCKED: 4002,
+  MICROPHONE_BLOCKED: 4003,
+  PERMISSION_DECLINED: 4004,
+  HARDWARE_ERROR: 4005,
+  CAMERA_AND_MICROPHONE_BLOCKED: 4006,
+  AUDIO_NOT_READABLE: 4007,
+  VIDEO_NOT_READABLE: 4008,
+  NO_MICROPHONE: 4009,
+  NO_CAMERA: 4010,
+  SCREEN_SHARE_DENIED: 4011,
+  SCREEN_SHARE_OS_ERROR: 4012,
+  NO_SCREEN_SOURCE: 4013,
+  NOT_ENTIRE_SCREEN: 4014,
+  MULTIPLE_MONITORS: 4015,
+  /** An asset (MediaPipe script or wasm, the face model, the worker) could not be fetched. */
+  ASSET_UNREACHABLE: 4100,
+  /** The face model was fetched but MediaPipe could not load it. */
+  MODEL_LOAD_FAILED: 4101,
+  /** The face detector was used after `close()`. */
+  DETECTOR_CLOSED: 4102,
+  /** A frame was zero-sized, detached, not loaded yet, or of an unsupported type. */
+  INVALID_FRAME: 4103,
+  /** A wait (detector start, a detection) took longer than its timeout. */
+  DETECTOR_TIMEOUT: 4104,
+  /** A frame waiting for the detector was replaced by a newer one (at most one waits). */
+  FRAME_DROPPED: 4105,
+  /** The detection worker crashed or could not start. */
+  WORKER_FAILED: 4106,
+  /** An option or argument has the wrong type or value; the message names it. */
+  INVALID_OPTION: 4107,
+} as const;
+export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** An error with one of the {@link ErrorCode} numbers and a message meant for a developer. */
+export class ProctorError extends Error {
+  override readonly name = 'ProctorError';
+  constructor(
+    readonly code: ErrorCodeValue,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  /** A plain `{code, message}` object, as events and the wire carry it. */
+  toJSON(): { code: number; message: string } {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** `error.message` of anything thrown. */
+export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Rejects with a {@link ErrorCode.DETECTOR_TIMEOUT}-style error when `promise` takes longer than `ms`. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, code: ErrorCodeValue, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ProctorError(code, message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,179 @@
+import { expect } from '@open-wc/testing';
+import { ErrorCode, createFaceDetector, type FaceDetectorHandle } from '../../src/index.js';
+import { DIST_ASSETS, loadFixtureImage, rejectionOf } from '../helpers/media.js';
+
+const sorted = <T extends { box: { x: number } }>(faces: T[]) => [...faces].sort((a, b) => a.box.x - b.box.x);
+
+for (const worker of [true, false]) {
+  describe(`createFaceDetector (${worker ? 'worker' : 'main thread'})`, function () {
+    this.timeout(30000);
+    let detector: FaceDetectorHandle;
+    before(async () => {
+      detector = await createFaceDetector({ assetBase: DIST_ASSETS, worker });
+    });
+    after(() => detector.close());
+
+    it('runs where it was asked to', () => {
+      expect(detector.backend).to.equal(worker ? 'worker' : 'main-thread');
+      expect(detector.minConfidence).to.equal(0.6);
+    });
+
+    it('finds one face with a sensible box and keypoints on the astronaut', async () => {
+      const { faces, inferenceMs } = await detector.detect(await loadFixtureImage('one-face'));
+      expect(faces).to.have.length(1);
+      const [{ score, box, keypoints }] = faces;
+      expect(score).to.be.within(0.75, 1);
+      // the face sits in the upper middle of the 640×480 frame, ~95 px wide
+      expect(box.x).to.be.within(220, 280);
+      expect(box.y).to.be.within(40, 100);
+      expect(box.width).to.be.within(75, 125);
+      expect(box.height).to.be.within(75, 125);
+      expect(keypoints).to.have.length(6);
+      for (const k of keypoints.slice(0, 4)) {
+        expect(k.x).to.be.within(box.x, box.x + box.width);
+        expect(k.y).to.be.within(box.y, box.y + box.height);
+      }
+      expect(inferenceMs).to.be.greaterThan(0);
+    });
+
+    it('finds two faces, left and right, on the two-face composite', async () => {
+      const { faces } = await detector.detect(await loadFixtureImage('two-faces'));
+      expect(faces).to.have.length(2);
+      const [left, right] = sorted(faces);
+      expect(left.box.x + left.box.width).to.be.lessThan(320);
+      expect(right.box.x).to.be.greaterThan(320);
+      for (const f of faces) expect(f.score).to.be.greaterThan(0.8);
+    });
+
+    it('finds no face on the cat or the coffee', async () => {
+      expect((await detector.detect(await loadFixtureImage('cat'))).faces).to.deep.equal([]);
+      expect((await detector.detect(await loadFixtureImage('coffee'))).faces).to.deep.equal([]);
+    });
+
+    it('accepts every frame type and reports pixels of that frame', async () => {
+      const img = await loadFixtureImage('one-face');
+      const canvas = document.createElement('canvas');
+      [canvas.width, canvas.height] = [320, 240];
+      const ctx = canvas.getContext('2d')!;
+      ctx.drawImage(img, 0, 0, 320, 240);
+      const offscreen = new OffscreenCanvas(640, 480);
+      offscreen.getContext('2d')!.drawImage(img, 0, 0);
+      const frames = {
+        bitmap: await createImageBitmap(img),
+        canvas,
+        imageData: ctx.getImageData(0, 0, 320, 240),
+        offscreen,
+        videoFrame: new VideoFrame(await createImageBitmap(img), { timestamp: 0 }),
+      };
+      for (const [name, frame] of Object.entries(frames)) {
+        const { faces } = await detector.detect(frame);
+        expect(faces, name).to.have.length(1);
+        const half = name === 'canvas' || name === 'imageData';
+        expect(faces[0].box.x, name).to.be.within(half ? 110 : 220, half ? 140 : 280);
+      }
+      // a caller's ImageBitmap is copied, not transferred away
+      expect(frames.bitmap.width).to.equal(640);
+      frames.videoFrame.close();
+    });
+
+    it('keeps at most one frame in flight: a newer frame replaces a waiting one', async () => {
+      const img = await loadFixtureImage('one-face');
+      const [first, second, third] = await Promise.allSettled([
+        detector.detect(img),
+        detector.detect(img),
+        detector.detect(img),
+      ]);
+      expect(first.status).to.equal('fulfilled');
+      expect(second.status).to.equal('rejected');
+      expect((second as PromiseRejectedResult).reason).to.include({ code: ErrorCode.FRAME_DROPPED });
+      expect(third.status).to.equal('fulfilled');
+    });
+
+    it('rejects zero-sized, detached and unsupported frames with INVALID_FRAME', async () => {
+      const empty = document.createElement('canvas');
+      empty.width = 0;
+      const bitmap = await createImageBitmap(await loadFixtureImage('cat'));
+      bitmap.close();
+      const notLoaded = new Image();
+      const frames = {
+        empty,
+        bitmap,
+        notLoaded,
+        plainObject: {} as ImageBitmap,
+        video: document.createElement('video'),
+      };
+      for (const [name, frame] of Object.entries(frames)) {
+        const error = await rejectionOf(detector.detect(frame));
+        expect(error.code, name).to.equal(ErrorCode.INVALID_FRAME);
+        expect(error.message).to.match(/^Cannot detect faces: /);
+      }
+      // the detector still works afterwards
+      expect((await detector.detect(await loadFixtureImage('one-face'))).faces).to.have.length(1);
+    });
+  });
+}
+
+describe('createFaceDetector errors', function () {
+  this.timeout(30000);
+
+  for (const worker of [true, false]) {
+    const where = worker ? 'worker' : 'main thread';
+
+    it(`names the unreachable URL when the assets are missing (${where})`, async () => {
+      const error = await rejectionOf(createFaceDetector({ assetBase: '/no/such/assets/', worker }));
+      expect(error.name).to.equal('ProctorError');
+      expect(error.code).to.equal(ErrorCode.ASSET_UNREACHABLE);
+      expect(error.message).to.contain(`${location.origin}/no/such/assets/`);
+    });
+
+    it(`reports a model that fails to load (${where})`, async () => {
+      const error = await rejectionOf(createFaceDetector({ assetBase: '/__assets/corrupt-model/', worker }));
+      expect(error.code).to.equal(ErrorCode.MODEL_LOAD_FAILED);
+      expect(error.message).to.contain('The face model failed to load');
+    });
+
+    it(`times out instead of hanging when the assets are slow (${where})`, async () => {
+      const t0 = performance.now();
+      const error = await rejectionOf(
+        createFaceDetector({ assetBase: '/__assets/slow-model/', worker, loadTimeoutMs: 500 }),
+      );
+      expect(error.code).to.equal(ErrorCode.DETECTOR_TIMEOUT);
+      expect(performance.now() - t0).to.be.lessThan(2500);
+    });
+
+    it(`rejects use after close() (${where})`, async () => {
+      const detector = await createFaceDetector({ assetBase: DIST_ASSETS, worker });
+      const img = await loadFixtureImage('one-face');
+      detector.close();
+      const error = await rejectionOf(detector.detect(img));
+      expect(error.code).to.equal(ErrorCode.DETECTOR_CLOSED);
+      detector.close(); // a second close is harmless
+    });
+  }
+
+  it('rejects an invalid minConfidence or assetBase with INVALID_OPTION', async () => {
+    for (const options of [{ minConfidence: 2 }, { minConfidence: Number.NaN }, { assetBase: 'http://[bad' }]) {
+      const error = await rejectionOf(createFaceDetector(options));
+      expect(error.code, JSON.stringify(options)).to.equal(ErrorCode.INVALID_OPTION);
+    }
+  });
+
+  it('honours an AbortSignal', async () => {
+    const controller = new AbortController();
+    const creating = createFaceDetector({ assetBase: '/__assets/slow-model/', signal: controller.signal });
+    controller.abort(new Error('candidate left'));
+    expect((await rejectionOf(creating)).message).to.equal('candidate left');
+  });
+
+  it('loads from an asset base on another origin (CORS) through a module-worker shim', async () => {
+    const other = new URL(DIST_ASSETS);
+    other.hostname = other.hostname === 'localhost' ? '127.0.0.1' : 'localhost';
+    const detector = await createFaceDetector({ assetBase: other.href });
+    try {
+      expect(detector.assetBase).to.equal(other.href);
+      expect((await detector.detect(await loadFixtureImage('two-faces'))).faces).to.have.length(2);
+    } finally {
+      detector.close();
+    }
+  });
+});

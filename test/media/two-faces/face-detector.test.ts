@@ -1,0 +1,2 @@
+import { describeCameraFaces } from '../../helpers/camera-detection.js';
+describeCameraFaces('two-faces.y4m', 2);
