@@ -1,9 +1,16 @@
 // npm run bench: prints one figure a line, `name: value unit`. Runs after `npm run build`.
+/* global window -- page.evaluate callbacks run in the bench page */
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import http from 'node:http';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { extname, join, normalize, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { BASE_FLAGS, findChromium } from '../scripts/chromium.mjs';
+import { makeFixtures } from '../scripts/fixtures.mjs';
 
 const kb = (bytes) => (bytes / 1024).toFixed(1);
+const ms = (x) => x.toFixed(2);
 const figure = (name, value, unit) => console.log(`${name}: ${value} ${unit}`);
 
 async function bundledSize(entry, external) {
@@ -20,16 +27,115 @@ async function bundledSize(entry, external) {
   return gzipSync(r.outputFiles[0].contents, { level: 9 }).length;
 }
 
-// The package as a bundler would ship it: every tag defined, lit and MediaPipe left to the app.
-figure(
-  'bundle.library (define.js, lit external, min+gz)',
-  kb(await bundledSize('dist/define.js', ['lit', 'lit/*', '@lit/*', '@mediapipe/*'])),
-  'KB',
-);
-// ... and with lit bundled (what a page without lit pays), still without MediaPipe.
-figure('bundle.library+lit (define.js, min+gz)', kb(await bundledSize('dist/define.js', ['@mediapipe/*'])), 'KB');
-figure(
-  'bundle.cdn (dist/cdn/proctor-elements.js, gz)',
-  kb(gzipSync(readFileSync('dist/cdn/proctor-elements.js'), { level: 9 }).length),
-  'KB',
-);
+async function sizes() {
+  // The package as a bundler would ship it: every tag defined, lit and MediaPipe left to the app.
+  figure(
+    'bundle.library (define.js, lit external, min+gz)',
+    kb(await bundledSize('dist/define.js', ['lit', 'lit/*', '@lit/*', '@mediapipe/*'])),
+    'KB',
+  );
+  // ... and with lit bundled (what a page without lit pays), still without MediaPipe.
+  figure('bundle.library+lit (define.js, min+gz)', kb(await bundledSize('dist/define.js', ['@mediapipe/*'])), 'KB');
+  figure(
+    'bundle.cdn (dist/cdn/proctor-elements.js, gz)',
+    kb(gzipSync(readFileSync('dist/cdn/proctor-elements.js'), { level: 9 }).length),
+    'KB',
+  );
+  figure(
+    'bundle.face-worker (assets/face-worker.js, gz)',
+    kb(gzipSync(readFileSync('dist/assets/face-worker.js'), { level: 9 }).length),
+    'KB',
+  );
+  const lazy = [
+    'mediapipe/vision_bundle.mjs',
+    'mediapipe/vision_wasm_module_internal.js',
+    'mediapipe/vision_wasm_module_internal.wasm',
+    'models/face_detection_short_range.tflite',
+  ];
+  const lazyGz = lazy.reduce((sum, f) => sum + gzipSync(readFileSync(`dist/assets/${f}`), { level: 6 }).length, 0);
+  figure('assets.detection-lazy (worker path: vision bundle + wasm + model, gz)', kb(lazyGz), 'KB');
+}
+
+/** A static server over the repository (bench pages, dist/) on loopback. */
+async function serve() {
+  const root = resolve('.');
+  const types = {
+    '.html': 'text/html',
+    '.js': 'text/javascript',
+    '.mjs': 'text/javascript',
+    '.wasm': 'application/wasm',
+  };
+  const server = http.createServer((req, res) => {
+    const file = normalize(join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
+    if (!file.startsWith(root)) return void res.writeHead(404).end();
+    try {
+      if (!statSync(file).isFile()) throw new Error();
+      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+      createReadStream(file).pipe(res);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { server, base: `http://127.0.0.1:${server.address().port}` };
+}
+
+async function detection(base) {
+  const fixtures = await makeFixtures();
+  const browser = await chromium.launch({
+    executablePath: findChromium(),
+    args: [
+      ...BASE_FLAGS,
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${fixtures.video['one-face']}`,
+    ],
+  });
+  try {
+    const page = await browser.newPage();
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const taskSeconds = async () =>
+      (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+    await page.goto(`${base}/bench/detection.html`);
+    await page.waitForFunction(() => 'bench' in window);
+    figure('detector.create.cold (worker)', ms(await page.evaluate(() => window.bench.create('w', true))), 'ms');
+    figure('detector.create.warm (worker)', ms(await page.evaluate(() => window.bench.create('w2', true))), 'ms');
+    figure('detector.create (main thread)', ms(await page.evaluate(() => window.bench.create('m', false))), 'ms');
+    await page.evaluate(() => window.bench.camera());
+    const n = 100;
+    const w = await page.evaluate((n) => window.bench.detect('w', n), n);
+    figure('detect.worker.inference.median (640x480)', ms(w.inferenceMedian), 'ms');
+    figure('detect.worker.inference.p95 (640x480)', ms(w.inferenceP95), 'ms');
+    figure('detect.worker.roundtrip.median (640x480)', ms(w.roundTripMedian), 'ms');
+    figure('detect.worker.roundtrip.p95 (640x480)', ms(w.roundTripP95), 'ms');
+    const m = await page.evaluate((n) => window.bench.detect('m', n), n);
+    figure('detect.main.median (640x480)', ms(m.inferenceMedian), 'ms');
+    figure('detect.main.p95 (640x480)', ms(m.inferenceP95), 'ms');
+    await page.evaluate(() => window.bench.close('m'));
+    // Main-thread time a worker frame costs at the monitoring rate (4 fps), less an idle baseline.
+    const frames = 40;
+    let t0 = await taskSeconds();
+    await page.evaluate(() => window.bench.idle(10000));
+    const idle = (await taskSeconds()) - t0;
+    t0 = await taskSeconds();
+    await page.evaluate((frames) => window.bench.paced('w', frames, 4), frames);
+    const busy = (await taskSeconds()) - t0;
+    figure(
+      'detect.worker.main-thread-cost per frame (capture + transfer + reply, 4 fps)',
+      ms(((busy - idle) * 1000) / frames),
+      'ms',
+    );
+    figure('detect.worker.faces-per-frame (one-face fixture)', w.facesPerFrame.toFixed(2), 'faces');
+  } finally {
+    await browser.close();
+  }
+}
+
+await sizes();
+const { server, base } = await serve();
+try {
+  await detection(base);
+} finally {
+  server.close();
+}

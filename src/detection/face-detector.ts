@@ -70,7 +70,7 @@ async function startWorker(
   minConfidence: number,
   loadTimeoutMs: number,
   signal?: AbortSignal,
-): Promise<Backend<ImageBitmap>> {
+): Promise<Backend<ImageBitmap | VideoFrame>> {
   const url = new URL(ASSET_PATHS.worker, assetBase).href;
   const pending = new Map<number, { resolve: (r: DetectionResult) => void; reject: (e: Error) => void }>();
   let nextId = 1;
@@ -140,18 +140,21 @@ async function startWorker(
     kind: 'worker',
     prepare: async (frame) => {
       try {
+        // A VideoFrame of a <video> wraps the decoded frame without a pixel copy on this thread; the
+        // worker does the conversion. Everything else is copied into an ImageBitmap we can transfer.
+        if (typeof VideoFrame !== 'undefined' && frame instanceof HTMLVideoElement) return new VideoFrame(frame);
         return await createImageBitmap(frame);
       } catch (error) {
         throw invalidFrame(messageOf(error));
       }
     },
-    run: (bitmap) =>
+    run: (frame) =>
       new Promise<DetectionResult>((resolve, reject) => {
         const id = nextId++;
         pending.set(id, { resolve, reject });
-        worker.postMessage({ type: 'detect', id, frame: bitmap } satisfies ToWorker, [bitmap]);
+        worker.postMessage({ type: 'detect', id, frame } satisfies ToWorker, [frame as Transferable]);
       }),
-    release: (bitmap) => bitmap.close(),
+    release: (frame) => frame.close(),
     dispose: () => {
       failAll(new ProctorError(ErrorCode.DETECTOR_CLOSED, 'The face detector was closed.'));
       worker.postMessage({ type: 'close' } satisfies ToWorker);

@@ -47,7 +47,10 @@ self.onmessage = async ({ data }: MessageEvent<ToWorker>) => {
     case 'detect':
       try {
         if (!detector) throw new ProctorError(ErrorCode.DETECTOR_CLOSED, 'The detector is not ready.');
-        const result = runFaceDetector(detector, data.frame, data.frame.width, data.frame.height, minConfidence);
+        const { frame } = data;
+        const [width, height] =
+          frame instanceof ImageBitmap ? [frame.width, frame.height] : [frame.displayWidth, frame.displayHeight];
+        const result = runFaceDetector(detector, frame, width, height, minConfidence);
         reply({ type: 'result', id: data.id, ...result });
       } catch (error) {
         fail(error, data.id);

@@ -3,7 +3,7 @@ import type { Face } from './types.js';
 /** Messages between the page and the detection worker. */
 export type ToWorker =
   | { type: 'init'; assetBase: string; minConfidence: number }
-  | { type: 'detect'; id: number; frame: ImageBitmap }
+  | { type: 'detect'; id: number; frame: ImageBitmap | VideoFrame }
   | { type: 'close' };
 
 export type FromWorker =

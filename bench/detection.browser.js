@@ -1,0 +1,62 @@
+// Runs in the bench page (bench/run.mjs). Uses the built CDN file, as a plain page would.
+import { createFaceDetector } from '/dist/cdn/proctor-elements.js';
+
+const detectors = {};
+let video;
+
+const percentile = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+
+window.bench = {
+  /** Time to a ready detector; the first call in a page is the cold one. */
+  async create(name, worker) {
+    const t0 = performance.now();
+    detectors[name] = await createFaceDetector({ worker });
+    return performance.now() - t0;
+  },
+  async camera() {
+    const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+    video = document.createElement('video');
+    video.muted = true;
+    video.srcObject = stream;
+    await video.play();
+    while (video.readyState < 2) await new Promise((r) => setTimeout(r, 20));
+    return `${video.videoWidth}x${video.videoHeight}`;
+  },
+  /** n detections of camera frames; returns inference (model) and round-trip (detect()) times. */
+  async detect(name, n) {
+    const d = detectors[name];
+    for (let i = 0; i < 5; i++) await d.detect(video); // warm-up
+    const inference = [];
+    const roundTrip = [];
+    let faces = 0;
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now();
+      const r = await d.detect(video);
+      roundTrip.push(performance.now() - t0);
+      inference.push(r.inferenceMs);
+      faces += r.faces.length;
+    }
+    return {
+      inferenceMedian: percentile(inference, 50),
+      inferenceP95: percentile(inference, 95),
+      roundTripMedian: percentile(roundTrip, 50),
+      roundTripP95: percentile(roundTrip, 95),
+      facesPerFrame: faces / n,
+    };
+  },
+  /** n worker detections at `fps`, paced like monitoring; the caller reads main-thread time around it. */
+  async paced(name, n, fps) {
+    const d = detectors[name];
+    for (let i = 0; i < n; i++) {
+      await d.detect(video);
+      await new Promise((r) => setTimeout(r, 1000 / fps));
+    }
+  },
+  idle: (ms) => new Promise((r) => setTimeout(r, ms)),
+  close(name) {
+    detectors[name].close();
+  },
+};
