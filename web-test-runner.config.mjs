@@ -4,6 +4,7 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { existsSync, readdirSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { BASE_FLAGS, findChromium } from './scripts/chromium.mjs';
 import { makeFixtures } from './scripts/fixtures.mjs';
@@ -18,19 +19,24 @@ const FAKE_MEDIA = [
   '--use-fake-ui-for-media-stream',
   '--use-fake-device-for-media-stream',
   '--autoplay-policy=no-user-gesture-required',
+  '--auto-select-desktop-capture-source=Entire screen',
 ];
 const video = (name) => `--use-file-for-fake-video-capture=${fixtures.video[name]}`;
-const audio = (name) => `--use-file-for-fake-audio-capture=${fixtures.audio[name]}%noloop`;
+const audio = (name) => `--use-file-for-fake-audio-capture=${fixtures.audio[name]}`;
 
 /** Flags of each media group (folder name under test/media/). */
 const MEDIA_GROUPS = {
-  fake: [...FAKE_MEDIA, '--auto-select-desktop-capture-source=Entire screen'],
+  fake: FAKE_MEDIA,
   denied: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream=deny'],
+  // permission granted, but no fake devices: requests fail with NotFoundError
+  'no-device': ['--use-fake-ui-for-media-stream'],
   'one-face': [...FAKE_MEDIA, video('one-face')],
   'no-face': [...FAKE_MEDIA, video('no-face')],
   'two-faces': [...FAKE_MEDIA, video('two-faces')],
   black: [...FAKE_MEDIA, video('black')],
   silent: [...FAKE_MEDIA, audio('silence')],
+  quiet: [...FAKE_MEDIA, audio('quiet')],
+  loud: [...FAKE_MEDIA, audio('tone')],
   privacy: [...FAKE_MEDIA, video('one-face')],
 };
 
@@ -61,13 +67,45 @@ const testAssetHosts = async (ctx, next) => {
   return next();
 };
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/**
+ * The speed-test endpoints the reference server will provide, for the bandwidth check's tests:
+ * `/__bandwidth/fast/…` at loopback speed, `/__bandwidth/slow/…` throttled to ~0.65 Mbit/s.
+ */
+const bandwidthEndpoints = async (ctx, next) => {
+  const m = /^\/__bandwidth\/(fast|slow)\/(download|upload)$/.exec(ctx.path);
+  if (!m) return next();
+  const slow = m[1] === 'slow';
+  ctx.set('cache-control', 'no-store');
+  if (m[2] === 'download') {
+    const bytes = Math.min(Number(ctx.query.bytes) || 0, 50_000_000);
+    ctx.type = 'application/octet-stream';
+    if (!slow) return void (ctx.body = Buffer.alloc(bytes));
+    ctx.body = Readable.from(
+      (async function* () {
+        for (let sent = 0; sent < bytes; sent += 8192) {
+          yield Buffer.alloc(Math.min(8192, bytes - sent));
+          await sleep(100);
+        }
+      })(),
+    );
+    return;
+  }
+  let received = 0;
+  for await (const chunk of ctx.req) {
+    received += chunk.length;
+    if (slow) await sleep((chunk.length / 80_000) * 1000);
+  }
+  ctx.body = { received };
+};
+
 export default {
   rootDir: '.',
   files: ['test/**/*.test.ts', '!test/media/**'],
   nodeResolve: true,
   concurrency: 1,
   testFramework: { config: { timeout: 20000 } },
-  middleware: [testAssetHosts],
+  middleware: [testAssetHosts, bandwidthEndpoints],
   plugins: [esbuildPlugin({ ts: true, tsconfig: here('./tsconfig.json') }), networkLogPlugin()],
   browsers: [chrome()],
   groups,

@@ -2,6 +2,15 @@
 // tags and exports the API.
 import { STATUS_KINDS, allStatuses } from '/dist/cdn/proctor-elements.js';
 
+const checks = document.getElementById('checks');
+const sessionBadge = document.getElementById('session-status');
+checks.addEventListener('ap-checks-complete', (event) => {
+  sessionBadge.status = 'after_check_req';
+  document.getElementById('checks-result').textContent = event.detail.passed
+    ? 'Your setup is ready for the exam.'
+    : 'Some checks did not pass: fix them and use "Try again".';
+});
+
 const host = document.getElementById('vocabularies');
 for (const kind of STATUS_KINDS) {
   const section = document.createElement('section');

@@ -1,6 +1,6 @@
 // Build step: writes dist/assets/ — the face model with TFLite metadata added, and the MediaPipe
 // tasks-vision files we load at run time, with its usage-log upload disabled.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { addModelMetadata, buildImageMetadata, readImageMetadata } from './lib/tflite-metadata.mjs';
@@ -54,4 +54,9 @@ export function copyMediapipe() {
     'vision_wasm_module_internal.wasm',
   ])
     writeFileSync(out(`mediapipe/${f}`), readFileSync(join(dir, 'wasm', f)));
+}
+
+/** The spoken-digit clips of the speakers check (made by scripts/make-digit-clips.sh, committed). */
+export function copySpeech() {
+  cpSync('assets/speech', 'dist/assets/speech', { recursive: true });
 }

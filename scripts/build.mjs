@@ -1,7 +1,7 @@
 // npm run build: library + CDN bundles, declarations, assets, custom-elements.json.
 import { rmSync } from 'node:fs';
 import { bin, run } from './run.mjs';
-import { copyMediapipe, writeFaceModel } from './assets.mjs';
+import { copyMediapipe, copySpeech, writeFaceModel } from './assets.mjs';
 
 const t0 = performance.now();
 rmSync('dist', { recursive: true, force: true });
@@ -9,5 +9,6 @@ run(bin('tsc'), ['-p', 'tsconfig.json', '--emitDeclarationOnly']);
 run(bin('rollup'), ['-c', '--silent']);
 writeFaceModel();
 copyMediapipe();
+copySpeech();
 run(bin('cem'), ['analyze', '--litelement', '--quiet']);
 console.log(`build: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -24,8 +24,30 @@ const TYPES = {
 // Only these folders are public; `/` is the demo page.
 const MOUNTS = { '/dist/': 'dist', '/demo/': 'demo' };
 
+/** Speed-test endpoints for the bandwidth check (the reference server will take them over). */
+function bandwidth(req, res, path) {
+  if (path === '/api/bandwidth/download' && req.method === 'GET') {
+    const bytes = Math.min(Number(new URL(req.url, 'http://x').searchParams.get('bytes')) || 0, 50_000_000);
+    res.writeHead(200, {
+      'content-type': 'application/octet-stream',
+      'content-length': bytes,
+      'cache-control': 'no-store',
+    });
+    res.end(Buffer.alloc(bytes));
+    return true;
+  }
+  if (path === '/api/bandwidth/upload' && req.method === 'POST') {
+    let received = 0;
+    req.on('data', (chunk) => (received += chunk.length));
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ received })));
+    return true;
+  }
+  return false;
+}
+
 const server = http.createServer((req, res) => {
   const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  if (bandwidth(req, res, path)) return;
   const url = path === '/' ? '/demo/index.html' : path;
   const mount = Object.keys(MOUNTS).find((m) => url.startsWith(m));
   const file = mount && normalize(join(root, MOUNTS[mount], url.slice(mount.length)));

@@ -1,2 +1,3 @@
 /** Registers every proctor-elements tag. Import once: `import 'proctor-elements/define.js'`. */
 import './define/ap-status-badge.js';
+import './define/ap-requirements-check.js';

@@ -34,6 +34,8 @@ export const ErrorCode = {
   WORKER_FAILED: 4106,
   /** An option or argument has the wrong type or value; the message names it. */
   INVALID_OPTION: 4107,
+  /** The bandwidth test endpoint (or the results server) could not be reached. */
+  BANDWIDTH_UNREACHABLE: 4108,
 } as const;
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 

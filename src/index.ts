@@ -9,3 +9,17 @@ export * from './errors.js';
 export * from './detection/types.js';
 export { createFaceDetector, frameSize, DEFAULT_MIN_CONFIDENCE } from './detection/face-detector.js';
 export { getAssetBase, setAssetBase, ASSET_PATHS } from './detection/assets.js';
+export * from './events/index.js';
+export * from './checks/runner.js';
+export { runMicrophoneCheck, type MicrophoneCheckOptions } from './checks/microphone.js';
+export {
+  SpeakerCheck,
+  canChooseAudioOutput,
+  type SpeakerCheckOptions,
+  type SpeakerEntryResult,
+} from './checks/speakers.js';
+export { runBandwidthCheck, type BandwidthCheckOptions } from './checks/bandwidth.js';
+export { runWebcamCheck, VIRTUAL_CAMERA_PATTERN, type WebcamCheckOptions } from './checks/webcam.js';
+export { runScreenshareCheck, displayMediaError, type ScreenshareCheckOptions } from './checks/screenshare.js';
+export { userMediaError, getUserMediaTyped } from './media/user-media.js';
+export { ApRequirementsCheck } from './elements/ap-requirements-check/ap-requirements-check.js';

@@ -3,6 +3,7 @@
  * `setMessages()` merges a partial set over the English defaults; elements read `messages()` at
  * render time, so a change shows on their next render.
  */
+import type { CheckFailureReason, CheckName } from './checks/types.js';
 import type { AnyStatus, StatusKind } from './statuses.js';
 
 export interface Messages {
@@ -11,12 +12,77 @@ export interface Messages {
   statusLabels: Partial<Record<`${StatusKind}:${AnyStatus}`, string>>;
   /** Status descriptions keyed like `statusLabels`. */
   statusDescriptions: Partial<Record<`${StatusKind}:${AnyStatus}`, string>>;
+  /** Names of the requirements checks. */
+  checkNames: Record<CheckName, string>;
+  /** What each check asks of the candidate while it runs. */
+  checkInstructions: Record<CheckName, string>;
+  /** Replaces a failed check's English message, by reason (empty: keep the check's own message). */
+  checkFailures: Partial<Record<CheckFailureReason, string>>;
+  requirementsHeading: string;
+  overallProgress: string;
+  startChecks: string;
+  retry: string;
+  run: string;
+  skip: string;
+  skipped: string;
+  optional: string;
+  microphoneLevel: string;
+  microphoneDevice: string;
+  speakerDevice: string;
+  playCode: string;
+  replayCode: string;
+  codeLabel: string;
+  submitCode: string;
+  wrongCode: (attemptsLeft: number) => string;
+  invalidCode: string;
+  shareScreen: string;
+  cameraPreview: string;
+  allPassed: string;
+  someFailed: string;
 }
 
 const DEFAULTS: Messages = {
   unknownStatus: 'Unknown status',
   statusLabels: {},
   statusDescriptions: {},
+  checkNames: {
+    microphone: 'Microphone',
+    speakers: 'Speakers',
+    bandwidth: 'Connection speed',
+    webcam: 'Camera',
+    mobile: 'Mobile camera',
+    screenshare: 'Screen sharing',
+  },
+  checkInstructions: {
+    microphone: 'Say a few words so we can hear your microphone.',
+    speakers: 'Play the code, listen, and type the four digits you hear.',
+    bandwidth: 'Measuring your connection speed…',
+    webcam: 'Look at the camera; make sure your face is well lit and you are alone.',
+    mobile: 'Not available yet.',
+    screenshare: 'Share your entire screen (not a window or a tab).',
+  },
+  checkFailures: {},
+  requirementsHeading: 'System check',
+  overallProgress: 'Checks completed',
+  startChecks: 'Start the checks',
+  retry: 'Try again',
+  run: 'Run',
+  skip: 'Skip',
+  skipped: 'Skipped',
+  optional: 'optional',
+  microphoneLevel: 'Microphone level',
+  microphoneDevice: 'Microphone',
+  speakerDevice: 'Speakers',
+  playCode: 'Play the code',
+  replayCode: 'Play again',
+  codeLabel: 'Code you heard',
+  submitCode: 'Check code',
+  wrongCode: (n) => `That is not the code. ${n} ${n === 1 ? 'try' : 'tries'} left.`,
+  invalidCode: 'Enter the four digits you heard.',
+  shareScreen: 'Share my screen',
+  cameraPreview: 'Camera preview',
+  allPassed: 'All required checks passed.',
+  someFailed: 'Some required checks did not pass. Fix them and try again.',
 };
 
 let current: Messages = DEFAULTS;
@@ -33,5 +99,8 @@ export function setMessages(partial: Partial<Messages> = {}): void {
     ...partial,
     statusLabels: { ...DEFAULTS.statusLabels, ...partial.statusLabels },
     statusDescriptions: { ...DEFAULTS.statusDescriptions, ...partial.statusDescriptions },
+    checkNames: { ...DEFAULTS.checkNames, ...partial.checkNames },
+    checkInstructions: { ...DEFAULTS.checkInstructions, ...partial.checkInstructions },
+    checkFailures: { ...DEFAULTS.checkFailures, ...partial.checkFailures },
   };
 }

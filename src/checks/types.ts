@@ -4,6 +4,23 @@ import type { CheckStatus } from '../statuses.js';
 export const CHECK_NAMES = ['microphone', 'speakers', 'bandwidth', 'webcam', 'mobile', 'screenshare'] as const;
 export type CheckName = (typeof CHECK_NAMES)[number];
 
+/** Why a check failed, for code that reacts to it (the message is for people). */
+export type CheckFailureReason =
+  | 'error'
+  | 'silent'
+  | 'too_quiet'
+  | 'wrong_code'
+  | 'unreachable'
+  | 'slow'
+  | 'resolution'
+  | 'black'
+  | 'frozen'
+  | 'no_face'
+  | 'multiple_faces'
+  | 'not_entire_screen'
+  | 'multiple_monitors'
+  | 'unavailable';
+
 /** The outcome (or current state) of one requirements check. */
 export interface CheckResult {
   readonly name: CheckName;
@@ -13,6 +30,32 @@ export interface CheckResult {
   readonly finishedAt?: number;
   /** Numeric error code (DESIGN.md section 4) when the check failed for a known reason. */
   readonly code?: number;
+  readonly reason?: CheckFailureReason;
   readonly message: string;
   readonly metrics: Readonly<Record<string, number | string | boolean>>;
+  /** Things worth a reviewer's attention that do not fail the check (e.g. a virtual camera). */
+  readonly warnings?: readonly string[];
+}
+
+/** Progress a running check reports (for progress bars and live meters). */
+export interface CheckProgress {
+  /** 0–1. */
+  readonly fraction: number;
+  readonly message?: string;
+  /** Live input level 0–1 (microphone meter). */
+  readonly level?: number;
+}
+
+/** What every check service accepts. */
+export interface CheckRunOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: CheckProgress) => void;
+  /** Injected for tests and non-window contexts; defaults to `navigator.mediaDevices`. */
+  mediaDevices?: MediaDevices;
+}
+
+/** A finished check plus any stream it keeps for monitoring (camera, screen). */
+export interface CheckOutcome {
+  result: CheckResult;
+  stream?: MediaStream;
 }

@@ -1,0 +1,165 @@
+import { ErrorCode, messageOf } from '../errors.js';
+import { failedFromError, finished } from './result.js';
+import type { CheckOutcome, CheckRunOptions } from './types.js';
+
+export interface BandwidthCheckOptions extends Omit<CheckRunOptions, 'mediaDevices'> {
+  /** Base URL serving `GET download?bytes=N` and `POST upload`. */
+  url: string | URL;
+  downloadBytes?: number;
+  uploadBytes?: number;
+  /** Needed download speed (Mbit/s). Default 3. */
+  minDownloadMbps?: number;
+  /** Needed upload speed (Mbit/s). Default 1. */
+  minUploadMbps?: number;
+  /** Longest time for each transfer (ms); a slower link is measured on what arrived. Default 15000. */
+  transferTimeoutMs?: number;
+  latencySamples?: number;
+}
+
+class Unreachable extends Error {}
+
+const mbps = (bytes: number, ms: number) => (bytes * 8) / (ms / 1000) / 1e6;
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/**
+ * Measures latency, download and upload speed against `url`. Unreachable → failed with
+ * `BANDWIDTH_UNREACHABLE`; reachable but slow → failed with the measured figures.
+ */
+export async function runBandwidthCheck(options: BandwidthCheckOptions): Promise<CheckOutcome> {
+  const {
+    downloadBytes = 2_000_000,
+    uploadBytes = 1_000_000,
+    minDownloadMbps = 3,
+    minUploadMbps = 1,
+    transferTimeoutMs = 15_000,
+    latencySamples = 3,
+    signal,
+    onProgress,
+  } = options;
+  const startedAt = Date.now();
+  let base: URL;
+  try {
+    base = new URL(String(options.url).replace(/\/?$/, '/'), globalThis.location?.href);
+  } catch {
+    return {
+      result: finished('bandwidth', startedAt, {
+        ok: false,
+        reason: 'unreachable',
+        code: ErrorCode.INVALID_OPTION,
+        message: `The bandwidth-url "${String(options.url)}" is not a valid URL.`,
+      }),
+    };
+  }
+  const endpoint = (path: string) => new URL(path, base).href;
+  const request = async (url: string, init: RequestInit, timeout: AbortSignal) => {
+    try {
+      const response = await fetch(url, {
+        ...init,
+        cache: 'no-store',
+        signal: AbortSignal.any([timeout, ...(signal ? [signal] : [])]),
+      });
+      if (!response.ok) throw new Unreachable(`${url} answered HTTP ${response.status}`);
+      return response;
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      if (error instanceof Unreachable) throw error;
+      if (timeout.aborted) throw error;
+      throw new Unreachable(`${url} could not be reached (${messageOf(error)})`);
+    }
+  };
+
+  try {
+    // latency: tiny requests, median
+    const rtts: number[] = [];
+    for (let i = 0; i < latencySamples; i++) {
+      const t0 = performance.now();
+      await (
+        await request(endpoint(`download?bytes=0&r=${i}`), {}, AbortSignal.timeout(transferTimeoutMs))
+      ).arrayBuffer();
+      rtts.push(performance.now() - t0);
+    }
+    const latencyMs = [...rtts].sort((a, b) => a - b)[Math.floor(rtts.length / 2)];
+    onProgress?.({ fraction: 0.1, message: 'download' });
+
+    // download: stream the body, count what arrives before the timeout
+    let received = 0;
+    const downloadTimeout = AbortSignal.timeout(transferTimeoutMs);
+    const t0 = performance.now();
+    try {
+      const response = await request(endpoint(`download?bytes=${downloadBytes}`), {}, downloadTimeout);
+      const reader = response.body!.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        received += value.byteLength;
+        onProgress?.({ fraction: 0.1 + 0.45 * (received / downloadBytes), message: 'download' });
+      }
+    } catch (error) {
+      if (!downloadTimeout.aborted || received === 0)
+        throw error instanceof Unreachable ? error : new Unreachable(messageOf(error));
+    }
+    const downloadMbps = mbps(received, performance.now() - t0);
+    onProgress?.({ fraction: 0.55, message: 'upload' });
+
+    // upload: random bytes (incompressible), timed until the server's answer
+    const body = new Uint8Array(uploadBytes);
+    for (let i = 0; i < body.length; i += 65536) crypto.getRandomValues(body.subarray(i, i + 65536));
+    const t1 = performance.now();
+    let uploadMbps: number;
+    const uploadTimeout = AbortSignal.timeout(transferTimeoutMs);
+    try {
+      await (
+        await request(
+          endpoint('upload'),
+          { method: 'POST', body, headers: { 'content-type': 'application/octet-stream' } },
+          uploadTimeout,
+        )
+      ).arrayBuffer();
+      uploadMbps = mbps(uploadBytes, performance.now() - t1);
+    } catch (error) {
+      if (!uploadTimeout.aborted) throw error;
+      uploadMbps = mbps(uploadBytes, transferTimeoutMs) / 2; // did not finish: at most half of "all in the limit"
+    }
+    onProgress?.({ fraction: 1 });
+
+    const metrics = {
+      downloadMbps: round(downloadMbps),
+      uploadMbps: round(uploadMbps),
+      latencyMs: Math.round(latencyMs),
+      minDownloadMbps,
+      minUploadMbps,
+    };
+    const slow = [
+      downloadMbps < minDownloadMbps ? `${metrics.downloadMbps} Mbit/s down (${minDownloadMbps} needed)` : '',
+      uploadMbps < minUploadMbps ? `${metrics.uploadMbps} Mbit/s up (${minUploadMbps} needed)` : '',
+    ].filter(Boolean);
+    if (slow.length)
+      return {
+        result: finished('bandwidth', startedAt, {
+          ok: false,
+          reason: 'slow',
+          message: `Your connection is slower than the exam needs: ${slow.join(', ')}. Move closer to your router or use a wired connection.`,
+          metrics,
+        }),
+      };
+    return {
+      result: finished('bandwidth', startedAt, {
+        ok: true,
+        message: `Your connection is fast enough: ${metrics.downloadMbps} Mbit/s down, ${metrics.uploadMbps} Mbit/s up, ${metrics.latencyMs} ms latency.`,
+        metrics,
+      }),
+    };
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    if (error instanceof Unreachable)
+      return {
+        result: finished('bandwidth', startedAt, {
+          ok: false,
+          reason: 'unreachable',
+          code: ErrorCode.BANDWIDTH_UNREACHABLE,
+          message: `The speed test server could not be reached: ${error.message}. Check your internet connection.`,
+        }),
+      };
+    return { result: failedFromError('bandwidth', startedAt, error) };
+  }
+}

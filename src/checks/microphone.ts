@@ -1,0 +1,111 @@
+import { AudioLevelReader, toDb } from '../media/audio-level.js';
+import { delay, getUserMediaTyped, stopStream } from '../media/user-media.js';
+import { failedFromError, finished } from './result.js';
+import type { CheckOutcome, CheckRunOptions } from './types.js';
+
+export interface MicrophoneCheckOptions extends CheckRunOptions {
+  deviceId?: string;
+  /** Longest listening time (ms). Default 5000. */
+  listenMs?: number;
+  /** Sound needed to pass (ms). Default 1500. */
+  requiredMs?: number;
+  /** A window louder than this (RMS, dBFS) is sound. Default -60. */
+  soundDb?: number;
+  /** Below this (peak, dBFS) the input is digital silence: muted or dead. Default -100. */
+  silenceDb?: number;
+  /** Pauses shorter than this still count as sound, as in speech (ms). Default 250. */
+  hangoverMs?: number;
+  /** Sampling interval (ms). Default 50. */
+  sampleMs?: number;
+}
+
+/**
+ * Opens the microphone with echo cancellation, noise suppression and auto gain off and listens
+ * until enough sound is heard (succeeded) or time runs out (failed: silent or too quiet).
+ */
+export async function runMicrophoneCheck(options: MicrophoneCheckOptions = {}): Promise<CheckOutcome> {
+  const {
+    listenMs = 5000,
+    requiredMs = 1500,
+    soundDb = -60,
+    silenceDb = -100,
+    hangoverMs = 250,
+    sampleMs = 50,
+    signal,
+    onProgress,
+  } = options;
+  const startedAt = Date.now();
+  let stream: MediaStream | undefined;
+  let reader: AudioLevelReader | undefined;
+  try {
+    stream = await getUserMediaTyped(
+      {
+        audio: {
+          ...(options.deviceId ? { deviceId: { exact: options.deviceId } } : {}),
+          echoCancellation: false,
+          noiseSuppression: false,
+          autoGainControl: false,
+        },
+      },
+      options.mediaDevices,
+    );
+    const label = stream.getAudioTracks()[0]?.label ?? '';
+    reader = new AudioLevelReader(stream);
+    await reader.resume();
+    let heardMs = 0;
+    let activeUntil = -Infinity;
+    let peak = 0;
+    let sumSquares = 0;
+    let samples = 0;
+    const t0 = performance.now();
+    let last = t0;
+    while (performance.now() - t0 < listenMs && heardMs < requiredMs) {
+      await delay(sampleMs, signal);
+      const now = performance.now();
+      const level = reader.read();
+      if (level.rmsDb > soundDb) activeUntil = now + hangoverMs;
+      if (now <= activeUntil) heardMs += now - last;
+      last = now;
+      peak = Math.max(peak, level.peak);
+      sumSquares += level.rms * level.rms;
+      samples++;
+      onProgress?.({ fraction: Math.min(1, Math.max(heardMs / requiredMs, (now - t0) / listenMs)), level: level.rms });
+    }
+    const metrics = {
+      peakDbfs: Math.round(toDb(peak) * 10) / 10,
+      meanDbfs: Math.round(toDb(Math.sqrt(sumSquares / Math.max(1, samples))) * 10) / 10,
+      clipped: peak >= 0.999,
+      heardMs: Math.round(heardMs),
+      device: label,
+    };
+    if (heardMs >= requiredMs)
+      return {
+        result: finished('microphone', startedAt, { ok: true, message: 'We can hear your microphone.', metrics }),
+      };
+    if (toDb(peak) <= silenceDb)
+      return {
+        result: finished('microphone', startedAt, {
+          ok: false,
+          reason: 'silent',
+          message:
+            'Your microphone sends no sound at all. Check that it is not muted (switch or system settings), or choose another microphone.',
+          metrics,
+        }),
+      };
+    return {
+      result: finished('microphone', startedAt, {
+        ok: false,
+        reason: 'too_quiet',
+        message:
+          'We could barely hear your microphone. Speak up, move closer, or raise its input volume, then try again.',
+        metrics,
+      }),
+    };
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    return { result: failedFromError('microphone', startedAt, error) };
+  } finally {
+    reader?.close();
+    stopStream(stream);
+  }
+}

@@ -1,0 +1,275 @@
+/**
+ * Runs the requirements checks one at a time and keeps their results; `<ap-requirements-check>`
+ * renders it. Framework-free: an EventTarget firing `change`, `progress` and `complete`.
+ */
+import { ErrorCode, ProctorError } from '../errors.js';
+import { abortReason, stopStream } from '../media/user-media.js';
+import { runBandwidthCheck, type BandwidthCheckOptions } from './bandwidth.js';
+import { runMicrophoneCheck, type MicrophoneCheckOptions } from './microphone.js';
+import { finished } from './result.js';
+import { runScreenshareCheck, type ScreenshareCheckOptions } from './screenshare.js';
+import { SpeakerCheck, type SpeakerCheckOptions } from './speakers.js';
+import { CHECK_NAMES, type CheckName, type CheckOutcome, type CheckProgress, type CheckResult } from './types.js';
+import { runWebcamCheck, type WebcamCheckOptions } from './webcam.js';
+
+/** Per-check settings (thresholds, devices, injected dependencies). */
+export interface CheckSettings {
+  microphone?: Omit<MicrophoneCheckOptions, 'signal' | 'onProgress'>;
+  speakers?: Omit<SpeakerCheckOptions, 'signal' | 'onProgress'>;
+  bandwidth?: Partial<Omit<BandwidthCheckOptions, 'signal' | 'onProgress'>>;
+  webcam?: Omit<WebcamCheckOptions, 'signal' | 'onProgress' | 'video'>;
+  screenshare?: Omit<ScreenshareCheckOptions, 'signal' | 'onProgress'>;
+}
+
+export interface RequirementsRunnerOptions {
+  checks?: readonly CheckName[];
+  /** Checks that may fail or be skipped without failing the whole. Default: bandwidth, mobile. */
+  optional?: readonly CheckName[];
+  bandwidthUrl?: string;
+  assetBase?: string;
+  settings?: CheckSettings;
+  mediaDevices?: MediaDevices;
+}
+
+export interface ChecksSummary {
+  results: CheckResult[];
+  /** Every non-optional check succeeded. */
+  passed: boolean;
+}
+
+export const DEFAULT_CHECKS: readonly CheckName[] = ['microphone', 'speakers', 'bandwidth', 'webcam', 'screenshare'];
+export const DEFAULT_OPTIONAL: readonly CheckName[] = ['bandwidth', 'mobile'];
+/** Checks that need a click from the candidate before they can start (browser user-activation rules). */
+const NEEDS_GESTURE: readonly CheckName[] = ['screenshare'];
+
+const initial = (name: CheckName): CheckResult => ({ name, status: 'not_started', message: '', metrics: {} });
+
+/** Parses `"microphone, webcam"` into known check names; unknown names throw INVALID_OPTION. */
+export function parseCheckNames(value: string, what = 'checks'): CheckName[] {
+  const names = value
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = names.filter((n) => !(CHECK_NAMES as readonly string[]).includes(n));
+  if (unknown.length)
+    throw new ProctorError(
+      ErrorCode.INVALID_OPTION,
+      `${what}: unknown check ${unknown.map((u) => `"${u}"`).join(', ')}; known: ${CHECK_NAMES.join(', ')}.`,
+    );
+  return [...new Set(names)] as CheckName[];
+}
+
+export class RequirementsRunner extends EventTarget {
+  readonly checks: readonly CheckName[];
+  readonly optional: ReadonlySet<CheckName>;
+  /** The speakers check while it runs (the UI plays and submits through it). */
+  speaker?: SpeakerCheck;
+  /** The check that waits for the candidate's click, if any. */
+  awaitingGesture?: CheckName;
+  current?: CheckName;
+  progress?: CheckProgress;
+  /** Where the webcam check shows the camera. */
+  preview?: HTMLVideoElement;
+  cameraStream?: MediaStream;
+  screenStream?: MediaStream;
+  private results = new Map<CheckName, CheckResult>();
+  private skipped = new Set<CheckName>();
+  private controller?: AbortController;
+  private gesture?: () => void;
+
+  constructor(private readonly options: RequirementsRunnerOptions = {}) {
+    super();
+    this.checks = options.checks ?? DEFAULT_CHECKS;
+    this.optional = new Set([...(options.optional ?? DEFAULT_OPTIONAL), 'mobile']);
+    for (const name of this.checks) this.results.set(name, initial(name));
+  }
+
+  /** Every check's result, in order. */
+  get allResults(): CheckResult[] {
+    return this.checks.map((n) => this.results.get(n)!);
+  }
+
+  result(name: CheckName): CheckResult | undefined {
+    return this.results.get(name);
+  }
+
+  isSkipped(name: CheckName): boolean {
+    return this.skipped.has(name);
+  }
+
+  get complete(): boolean {
+    return this.checks.every(
+      (n) => this.skipped.has(n) || ['succeeded', 'failed'].includes(this.results.get(n)!.status),
+    );
+  }
+
+  get summary(): ChecksSummary {
+    return {
+      results: this.allResults,
+      passed: this.checks.every((n) => this.optional.has(n) || this.results.get(n)!.status === 'succeeded'),
+    };
+  }
+
+  /**
+   * Runs one check (a retry when it already ran), or every check that has not succeeded yet, one
+   * at a time. Resolves when done; a check waiting for input keeps it pending.
+   */
+  run(name?: CheckName): Promise<void> {
+    if (name && !this.checks.includes(name))
+      return Promise.reject(
+        new ProctorError(ErrorCode.INVALID_OPTION, `run(): "${name}" is not one of this element's checks.`),
+      );
+    this.abort();
+    const queue = name
+      ? [name]
+      : this.checks.filter((n) => !this.skipped.has(n) && this.results.get(n)!.status !== 'succeeded');
+    const controller = (this.controller = new AbortController());
+    const running = (async () => {
+      for (const check of queue) {
+        if (controller.signal.aborted) return;
+        this.skipped.delete(check);
+        await this.runOne(check, controller.signal);
+      }
+      if (!controller.signal.aborted && this.complete)
+        this.dispatchEvent(new CustomEvent<ChecksSummary>('complete', { detail: this.summary }));
+    })().catch((error: unknown) => {
+      if (!controller.signal.aborted) throw error;
+    });
+    return running;
+  }
+
+  /** Skips an optional check; non-optional checks throw INVALID_OPTION. */
+  skip(name: CheckName): void {
+    if (!this.optional.has(name))
+      throw new ProctorError(ErrorCode.INVALID_OPTION, `skip(): "${name}" is not optional and cannot be skipped.`);
+    if (this.current === name) this.abort();
+    this.skipped.add(name);
+    this.set(initial(name));
+    if (this.complete && !this.current)
+      this.dispatchEvent(new CustomEvent<ChecksSummary>('complete', { detail: this.summary }));
+  }
+
+  /** The candidate clicked: start the check waiting for a user gesture. */
+  proceed(): void {
+    this.gesture?.();
+  }
+
+  /** Stops what runs, releases streams, and returns every check to `not_started`. */
+  reset(): void {
+    this.abort();
+    stopStream(this.cameraStream);
+    stopStream(this.screenStream);
+    this.cameraStream = this.screenStream = undefined;
+    this.skipped.clear();
+    for (const name of this.checks) this.set(initial(name));
+  }
+
+  /** Releases everything (the element was removed). */
+  dispose(): void {
+    this.reset();
+  }
+
+  private abort() {
+    this.controller?.abort();
+    this.controller = undefined;
+    this.speaker?.close();
+    this.speaker = undefined;
+    this.awaitingGesture = undefined;
+    this.gesture = undefined;
+    if (this.current && this.results.get(this.current)?.status === 'not_completed') this.set(initial(this.current));
+    this.current = undefined;
+    this.progress = undefined;
+  }
+
+  private set(result: CheckResult) {
+    this.results.set(result.name, result);
+    this.dispatchEvent(new CustomEvent<CheckResult>('change', { detail: result }));
+  }
+
+  private async runOne(name: CheckName, signal: AbortSignal) {
+    this.current = name;
+    this.progress = { fraction: 0 };
+    this.set({ name, status: 'not_completed', startedAt: Date.now(), message: '', metrics: {} });
+    const onProgress = (progress: CheckProgress) => {
+      this.progress = progress;
+      this.dispatchEvent(new CustomEvent('progress', { detail: { name, ...progress } }));
+    };
+    if (NEEDS_GESTURE.includes(name)) {
+      this.awaitingGesture = name;
+      this.dispatchEvent(new CustomEvent('progress', { detail: { name, fraction: 0 } }));
+      await new Promise<void>((resolve, reject) => {
+        this.gesture = resolve;
+        signal.addEventListener('abort', () => reject(abortReason(signal)), { once: true });
+      });
+      this.awaitingGesture = undefined;
+    }
+    const outcome = await this.execute(name, signal, onProgress);
+    if (signal.aborted) {
+      if (outcome.stream) stopStream(outcome.stream);
+      return;
+    }
+    if (name === 'webcam') {
+      if (this.cameraStream !== outcome.stream) stopStream(this.cameraStream);
+      this.cameraStream = outcome.stream;
+    }
+    if (name === 'screenshare') {
+      stopStream(this.screenStream);
+      this.screenStream = outcome.stream;
+    }
+    this.current = undefined;
+    this.progress = undefined;
+    this.set(outcome.result);
+  }
+
+  private async execute(
+    name: CheckName,
+    signal: AbortSignal,
+    onProgress: (p: CheckProgress) => void,
+  ): Promise<CheckOutcome> {
+    const { settings = {}, mediaDevices, assetBase } = this.options;
+    const common = { signal, onProgress, ...(mediaDevices ? { mediaDevices } : {}) };
+    switch (name) {
+      case 'microphone':
+        return runMicrophoneCheck({ ...settings.microphone, ...common });
+      case 'speakers': {
+        const speaker = (this.speaker = new SpeakerCheck({ assetBase, ...settings.speakers, signal, onProgress }));
+        this.dispatchEvent(new CustomEvent('progress', { detail: { name, fraction: 0 } }));
+        const result = await Promise.race([
+          speaker.result,
+          new Promise<never>((_, reject) =>
+            signal.addEventListener('abort', () => reject(abortReason(signal)), { once: true }),
+          ),
+        ]);
+        this.speaker = undefined;
+        return { result };
+      }
+      case 'bandwidth': {
+        const url = settings.bandwidth?.url ?? this.options.bandwidthUrl;
+        if (!url)
+          return {
+            result: finished('bandwidth', Date.now(), {
+              ok: false,
+              reason: 'unreachable',
+              code: ErrorCode.INVALID_OPTION,
+              message: 'No bandwidth-url is configured, so the connection speed cannot be measured.',
+            }),
+          };
+        return runBandwidthCheck({ ...settings.bandwidth, url, ...common });
+      }
+      case 'webcam':
+        stopStream(this.cameraStream);
+        this.cameraStream = undefined;
+        return runWebcamCheck({ assetBase, ...settings.webcam, ...common, video: this.preview });
+      case 'screenshare':
+        return runScreenshareCheck({ ...settings.screenshare, ...common });
+      case 'mobile':
+        return {
+          result: finished('mobile', Date.now(), {
+            ok: false,
+            reason: 'unavailable',
+            message: 'The mobile camera check is not available in this version.',
+          }),
+        };
+    }
+  }
+}

@@ -1,0 +1,98 @@
+import { ErrorCode, ProctorError, messageOf } from '../errors.js';
+import { requireMediaDevices, stopStream } from '../media/user-media.js';
+import { failedFromError, finished } from './result.js';
+import type { CheckOutcome, CheckRunOptions } from './types.js';
+
+export interface ScreenshareCheckOptions extends CheckRunOptions {
+  /** Fail unless the entire screen is shared (default true). */
+  requireEntireScreen?: boolean;
+  /** Fail when the device has more than one monitor (default true). */
+  rejectMultipleMonitors?: boolean;
+  /** Injected for tests; defaults to `window.screen`. */
+  screen?: { isExtended?: boolean };
+}
+
+/** Maps a getDisplayMedia failure to AutoProctor's screen-share codes. */
+export function displayMediaError(error: unknown): ProctorError {
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'NotAllowedError' || name === 'InvalidStateError')
+    return new ProctorError(
+      ErrorCode.SCREEN_SHARE_DENIED,
+      'Screen sharing was not allowed. Share your entire screen to continue.',
+      { cause: error },
+    );
+  if (name === 'NotFoundError')
+    return new ProctorError(ErrorCode.NO_SCREEN_SOURCE, 'No screen was found to share.', { cause: error });
+  return new ProctorError(
+    ErrorCode.SCREEN_SHARE_OS_ERROR,
+    `Your system stopped the screen share (${messageOf(error)}). On macOS, allow screen recording for this browser in System Settings → Privacy & Security.`,
+    { cause: error },
+  );
+}
+
+/**
+ * Asks for the screen; fails unless the whole screen (`displaySurface: 'monitor'`) is shared and
+ * only one monitor is attached. Keeps the stream on success.
+ */
+export async function runScreenshareCheck(options: ScreenshareCheckOptions = {}): Promise<CheckOutcome> {
+  const { requireEntireScreen = true, rejectMultipleMonitors = true } = options;
+  const startedAt = Date.now();
+  let stream: MediaStream | undefined;
+  try {
+    const devices = requireMediaDevices(options.mediaDevices);
+    if (typeof devices.getDisplayMedia !== 'function')
+      throw new ProctorError(
+        ErrorCode.INCOMPATIBLE_BROWSER,
+        'This browser cannot share the screen. Use a current desktop Chrome, Edge or Firefox.',
+      );
+    try {
+      stream = await devices.getDisplayMedia({ video: { displaySurface: 'monitor' }, audio: false });
+    } catch (error) {
+      throw displayMediaError(error);
+    }
+    options.signal?.throwIfAborted();
+    const track = stream.getVideoTracks()[0];
+    const settings = track.getSettings();
+    const surface = settings.displaySurface ?? 'unknown';
+    const isExtended =
+      (options.screen ?? (globalThis.screen as { isExtended?: boolean } | undefined))?.isExtended === true;
+    const metrics = {
+      displaySurface: surface,
+      width: settings.width ?? 0,
+      height: settings.height ?? 0,
+      multipleMonitors: isExtended,
+    };
+    if (requireEntireScreen && surface !== 'monitor') {
+      stopStream(stream);
+      return {
+        result: finished('screenshare', startedAt, {
+          ok: false,
+          reason: 'not_entire_screen',
+          code: ErrorCode.NOT_ENTIRE_SCREEN,
+          message: 'You shared a window or a tab. Share your entire screen instead.',
+          metrics,
+        }),
+      };
+    }
+    if (rejectMultipleMonitors && isExtended) {
+      stopStream(stream);
+      return {
+        result: finished('screenshare', startedAt, {
+          ok: false,
+          reason: 'multiple_monitors',
+          code: ErrorCode.MULTIPLE_MONITORS,
+          message: 'More than one monitor is connected. Disconnect the extra monitors and try again.',
+          metrics,
+        }),
+      };
+    }
+    return {
+      result: finished('screenshare', startedAt, { ok: true, message: 'Your screen is shared.', metrics }),
+      stream,
+    };
+  } catch (error) {
+    stopStream(stream);
+    if (options.signal?.aborted) throw error;
+    return { result: failedFromError('screenshare', startedAt, error) };
+  }
+}

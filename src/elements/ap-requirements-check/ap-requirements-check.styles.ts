@@ -1,0 +1,108 @@
+import { css } from 'lit';
+
+export const requirementsCheckStyles = css`
+  :host {
+    --ap-requirements-check-font: var(--ap-font-family, system-ui, sans-serif);
+    --ap-requirements-check-color: var(--ap-color-text, #1b1f27);
+    --ap-requirements-check-background: var(--ap-color-surface, #ffffff);
+    --ap-requirements-check-border: var(--ap-color-border, #d5d9e0);
+    --ap-requirements-check-accent: var(--ap-color-accent, #0b57d0);
+    --ap-requirements-check-radius: var(--ap-radius, 0.5rem);
+    --ap-requirements-check-gap: 0.75rem;
+    display: block;
+    font-family: var(--ap-requirements-check-font);
+    color: var(--ap-requirements-check-color);
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  .base {
+    display: grid;
+    gap: var(--ap-requirements-check-gap);
+    padding: 1rem;
+    border: 1px solid var(--ap-requirements-check-border);
+    border-radius: var(--ap-requirements-check-radius);
+    background: var(--ap-requirements-check-background);
+  }
+  h2 {
+    margin: 0;
+    font-size: 1.15rem;
+  }
+  progress {
+    width: 100%;
+    accent-color: var(--ap-requirements-check-accent);
+  }
+  ol {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    display: grid;
+    gap: 0.5rem;
+  }
+  li {
+    display: grid;
+    grid-template-columns: minmax(8rem, max-content) max-content 1fr max-content;
+    align-items: center;
+    gap: 0.5rem 0.75rem;
+    padding: 0.5rem 0.25rem;
+    border-bottom: 1px solid var(--ap-requirements-check-border);
+  }
+  li[aria-current='step'] .name {
+    font-weight: 600;
+  }
+  .message {
+    font-size: 0.9rem;
+  }
+  .optional {
+    font-size: 0.8rem;
+    opacity: 0.8;
+  }
+  .panel {
+    display: grid;
+    gap: 0.5rem;
+  }
+  .panel:empty {
+    display: none;
+  }
+  video {
+    width: min(100%, 320px);
+    aspect-ratio: 4 / 3;
+    background: #000;
+    border-radius: var(--ap-requirements-check-radius);
+  }
+  meter {
+    width: min(100%, 320px);
+    height: 1rem;
+  }
+  .row {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem;
+    align-items: center;
+  }
+  button {
+    font: inherit;
+    padding: 0.35rem 0.9rem;
+    border-radius: var(--ap-requirements-check-radius);
+    border: 1px solid var(--ap-requirements-check-accent);
+    background: var(--ap-requirements-check-background);
+    color: var(--ap-requirements-check-accent);
+    cursor: pointer;
+  }
+  button.primary {
+    background: var(--ap-requirements-check-accent);
+    color: #fff;
+  }
+  button:focus-visible,
+  input:focus-visible,
+  select:focus-visible {
+    outline: 3px solid var(--ap-requirements-check-accent);
+    outline-offset: 2px;
+  }
+  input {
+    font: inherit;
+    width: 6ch;
+    letter-spacing: 0.3em;
+    padding: 0.3rem 0.5rem;
+  }
+`;

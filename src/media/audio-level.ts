@@ -1,0 +1,53 @@
+/**
+ * Reads the level of a microphone stream with an AnalyserNode: RMS and peak of the latest window,
+ * in linear units (0–1) and dBFS. Used by the microphone check and the audio tracker.
+ */
+export interface AudioLevel {
+  /** RMS of the window, 0–1. */
+  rms: number;
+  /** Largest absolute sample of the window, 0–1. */
+  peak: number;
+  rmsDb: number;
+  peakDb: number;
+}
+
+/** dBFS of a linear amplitude; -Infinity is clamped to -120 so it stays a number in JSON. */
+export const toDb = (x: number): number => Math.max(-120, 20 * Math.log10(x));
+
+export class AudioLevelReader {
+  private readonly context: AudioContext;
+  private readonly analyser: AnalyserNode;
+  private readonly source: MediaStreamAudioSourceNode;
+  private readonly buffer: Float32Array<ArrayBuffer>;
+
+  constructor(stream: MediaStream, { windowSize = 2048 }: { windowSize?: number } = {}) {
+    this.context = new AudioContext();
+    this.source = this.context.createMediaStreamSource(stream);
+    this.analyser = this.context.createAnalyser();
+    this.analyser.fftSize = windowSize;
+    this.buffer = new Float32Array(windowSize);
+    this.source.connect(this.analyser);
+  }
+
+  /** Resumes the context (browsers start it suspended without a user gesture). */
+  resume(): Promise<void> {
+    return this.context.state === 'running' ? Promise.resolve() : this.context.resume();
+  }
+
+  read(): AudioLevel {
+    this.analyser.getFloatTimeDomainData(this.buffer);
+    let sum = 0;
+    let peak = 0;
+    for (const x of this.buffer) {
+      sum += x * x;
+      peak = Math.max(peak, Math.abs(x));
+    }
+    const rms = Math.sqrt(sum / this.buffer.length);
+    return { rms, peak, rmsDb: toDb(rms), peakDb: toDb(peak) };
+  }
+
+  close(): void {
+    this.source.disconnect();
+    void this.context.close().catch(() => undefined);
+  }
+}

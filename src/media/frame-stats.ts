@@ -1,0 +1,61 @@
+/**
+ * Cheap per-frame statistics of a camera: mean luma and the mean absolute luma difference to the
+ * previous sample, on a downscaled copy (so sensor noise averages out a little and it stays fast).
+ */
+export interface FrameStats {
+  /** Mean luma, 0–255 (BT.601 weights). */
+  luma: number;
+  /** Mean absolute luma difference to the previous sample, 0–255; undefined for the first. */
+  change?: number;
+}
+
+export class FrameSampler {
+  private readonly canvas: OffscreenCanvas;
+  private readonly ctx: OffscreenCanvasRenderingContext2D;
+  private previous?: Float32Array;
+
+  constructor(
+    readonly width = 160,
+    readonly height = 120,
+  ) {
+    this.canvas = new OffscreenCanvas(width, height);
+    this.ctx = this.canvas.getContext('2d', { willReadFrequently: true })!;
+  }
+
+  sample(source: CanvasImageSource): FrameStats {
+    this.ctx.drawImage(source, 0, 0, this.width, this.height);
+    const { data } = this.ctx.getImageData(0, 0, this.width, this.height);
+    const luma = new Float32Array(this.width * this.height);
+    let sum = 0;
+    let diff = 0;
+    for (let i = 0; i < luma.length; i++) {
+      const y = 0.299 * data[i * 4] + 0.587 * data[i * 4 + 1] + 0.114 * data[i * 4 + 2];
+      luma[i] = y;
+      sum += y;
+      if (this.previous) diff += Math.abs(y - this.previous[i]);
+    }
+    const change = this.previous ? diff / luma.length : undefined;
+    this.previous = luma;
+    return { luma: sum / luma.length, change };
+  }
+
+  /** Encodes the source as a JPEG no larger than `maxBytes` (lowering quality, then size). */
+  static async jpeg(
+    source: CanvasImageSource & { width?: number; height?: number; videoWidth?: number; videoHeight?: number },
+    maxBytes = 60_000,
+  ): Promise<Blob> {
+    let width = source.videoWidth || source.width || 640;
+    let height = source.videoHeight || source.height || 480;
+    for (let attempt = 0; attempt < 6; attempt++) {
+      const canvas = new OffscreenCanvas(width, height);
+      canvas.getContext('2d')!.drawImage(source, 0, 0, width, height);
+      for (const quality of [0.8, 0.6, 0.4]) {
+        const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality });
+        if (blob.size <= maxBytes) return blob;
+      }
+      width = Math.round(width * 0.7);
+      height = Math.round(height * 0.7);
+    }
+    throw new Error(`could not encode a JPEG under ${maxBytes} bytes`);
+  }
+}

@@ -1,0 +1,58 @@
+import { expect } from '@open-wc/testing';
+import { ErrorCode, runBandwidthCheck } from '../../src/index.js';
+
+const small = { downloadBytes: 200_000, uploadBytes: 100_000, transferTimeoutMs: 4000 };
+
+describe('bandwidth check', function () {
+  this.timeout(20000);
+
+  it('succeeds on a fast endpoint and reports Mbit/s down and up and latency', async () => {
+    const progress: number[] = [];
+    const { result } = await runBandwidthCheck({
+      url: '/__bandwidth/fast/',
+      ...small,
+      onProgress: (p) => progress.push(p.fraction),
+    });
+    expect(result.status).to.equal('succeeded');
+    expect(result.metrics.downloadMbps).to.be.greaterThan(3);
+    expect(result.metrics.uploadMbps).to.be.greaterThan(1);
+    expect(result.metrics.latencyMs).to.be.a('number');
+    expect(result.message).to.match(/Mbit\/s down/);
+    expect(progress.at(-1)).to.equal(1);
+    expect(progress).to.deep.equal([...progress].sort((a, b) => a - b));
+  });
+
+  it('fails as slow, with the measured figures and no error code, on a throttled endpoint', async () => {
+    const { result } = await runBandwidthCheck({ url: '/__bandwidth/slow/', ...small });
+    expect(result.status).to.equal('failed');
+    expect(result.reason).to.equal('slow');
+    expect(result.code).to.equal(undefined);
+    expect(result.metrics.downloadMbps).to.be.within(0.2, 1.5);
+    expect(result.metrics.uploadMbps).to.be.within(0.1, 1);
+    expect(result.message).to.contain('Mbit/s down (3 needed)');
+  });
+
+  it('fails as unreachable, with BANDWIDTH_UNREACHABLE and the URL, when nothing answers', async () => {
+    const { result } = await runBandwidthCheck({ url: 'http://127.0.0.1:9/speed/', ...small });
+    expect(result.status).to.equal('failed');
+    expect(result.reason).to.equal('unreachable');
+    expect(result.code).to.equal(ErrorCode.BANDWIDTH_UNREACHABLE);
+    expect(result.message).to.contain('http://127.0.0.1:9/speed/download');
+  });
+
+  it('fails as unreachable when the endpoint answers an HTTP error', async () => {
+    const { result } = await runBandwidthCheck({ url: '/no-such-speed-test/', ...small });
+    expect(result.code).to.equal(ErrorCode.BANDWIDTH_UNREACHABLE);
+    expect(result.message).to.contain('HTTP 404');
+  });
+
+  it('uses configurable thresholds', async () => {
+    const { result } = await runBandwidthCheck({
+      url: '/__bandwidth/slow/',
+      ...small,
+      minDownloadMbps: 0.1,
+      minUploadMbps: 0.05,
+    });
+    expect(result.status).to.equal('succeeded');
+  });
+});

@@ -1,0 +1,2 @@
+import { describeWebcamCheck } from '../../helpers/webcam-check.js';
+describeWebcamCheck('black.y4m', 'black');

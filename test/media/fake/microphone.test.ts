@@ -1,0 +1,17 @@
+import { expect } from '@open-wc/testing';
+import { runMicrophoneCheck } from '../../../src/index.js';
+
+describe('microphone check (fake microphone: beeps)', function () {
+  this.timeout(15000);
+  it('succeeds once enough sound is heard, and reports levels', async () => {
+    const levels: number[] = [];
+    const { result, stream } = await runMicrophoneCheck({ onProgress: (p) => levels.push(p.level ?? 0) });
+    expect(result.status).to.equal('succeeded');
+    expect(result.metrics.heardMs).to.be.at.least(1500);
+    expect(result.metrics.peakDbfs).to.be.within(-30, 0);
+    expect(result.metrics.clipped).to.equal(true); // Chromium's fake beep is a full-scale square wave
+    expect(result.finishedAt! - result.startedAt!).to.be.lessThan(5000);
+    expect(Math.max(...levels)).to.be.greaterThan(0.05);
+    expect(stream).to.equal(undefined); // the microphone is released after the check
+  });
+});

@@ -1,0 +1,33 @@
+import { expect } from '@open-wc/testing';
+import { ErrorCode, runScreenshareCheck } from '../../../src/index.js';
+
+/** A MediaDevices whose getDisplayMedia returns a canvas stream: headless Chromium cannot share a window. */
+function windowSharingDevices(): MediaDevices {
+  const canvas = document.createElement('canvas');
+  const stream = canvas.captureStream();
+  return {
+    getUserMedia: () => Promise.resolve(stream),
+    getDisplayMedia: () => Promise.resolve(stream),
+  } as unknown as MediaDevices;
+}
+
+describe('screenshare check', () => {
+  it('succeeds when the entire screen is shared, and keeps the stream', async () => {
+    const { result, stream } = await runScreenshareCheck();
+    expect(result.status).to.equal('succeeded');
+    expect(result.metrics.displaySurface).to.equal('monitor');
+    expect(stream?.getVideoTracks()[0].readyState).to.equal('live');
+    stream?.getTracks().forEach((t) => t.stop());
+  });
+
+  it('fails with 4014 when a window or tab is shared (injected: headless Chromium only offers the screen)', async () => {
+    const { result, stream } = await runScreenshareCheck({ mediaDevices: windowSharingDevices() });
+    expect(result).to.include({ status: 'failed', code: ErrorCode.NOT_ENTIRE_SCREEN, reason: 'not_entire_screen' });
+    expect(stream).to.equal(undefined);
+  });
+
+  it('fails with 4015 when screen.isExtended reports more than one monitor (injected screen)', async () => {
+    const { result } = await runScreenshareCheck({ screen: { isExtended: true } });
+    expect(result).to.include({ status: 'failed', code: ErrorCode.MULTIPLE_MONITORS });
+  });
+});

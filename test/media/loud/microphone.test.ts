@@ -1,0 +1,14 @@
+import { expect } from '@open-wc/testing';
+import { runMicrophoneCheck } from '../../../src/index.js';
+
+describe('microphone check (tone.wav: 440 Hz, -12 dBFS peak)', function () {
+  this.timeout(15000);
+  it('succeeds within ~1.5 s on a continuous signal and reports peak, mean and no clipping', async () => {
+    const { result } = await runMicrophoneCheck();
+    expect(result.status).to.equal('succeeded');
+    expect(result.metrics.peakDbfs).to.be.within(-13, -11);
+    expect(result.metrics.meanDbfs).to.be.within(-16, -13);
+    expect(result.metrics.clipped).to.equal(false);
+    expect(result.finishedAt! - result.startedAt!).to.be.lessThan(2500);
+  });
+});

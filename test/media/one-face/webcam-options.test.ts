@@ -1,0 +1,23 @@
+import { expect } from '@open-wc/testing';
+import { runWebcamCheck } from '../../../src/index.js';
+
+describe('webcam check options', function () {
+  this.timeout(30000);
+  it('fails on resolution below the configured minimum, naming both sizes', async () => {
+    const { result } = await runWebcamCheck({ minWidth: 1280, minHeight: 720, requireFace: false });
+    expect(result).to.include({ status: 'failed', reason: 'resolution' });
+    expect(result.message).to.contain('640×480').and.contain('1280×720');
+  });
+
+  it('flags a frozen picture when the change threshold is above the fixture noise', async () => {
+    const { result } = await runWebcamCheck({ frozenChange: 50, requireFace: false, durationMs: 1500 });
+    expect(result).to.include({ status: 'failed', reason: 'frozen' });
+  });
+
+  it('runs without the face engine when requireFace is false', async () => {
+    const { result, stream } = await runWebcamCheck({ requireFace: false, durationMs: 1000 });
+    expect(result.status).to.equal('succeeded');
+    expect(result.metrics.oneFaceFrames).to.equal(0);
+    stream?.getTracks().forEach((t) => t.stop());
+  });
+});
