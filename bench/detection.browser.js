@@ -60,3 +60,45 @@ window.bench = {
     detectors[name].close();
   },
 };
+
+import {
+  SpeakerCheck,
+  runBandwidthCheck,
+  runMicrophoneCheck,
+  runScreenshareCheck,
+  runWebcamCheck,
+} from '/dist/cdn/proctor-elements.js';
+
+/** Each requirements check with its defaults; returns wall time (ms) and status. */
+window.benchChecks = {
+  async microphone() {
+    const t0 = performance.now();
+    const { result } = await runMicrophoneCheck();
+    return { ms: performance.now() - t0, status: result.status };
+  },
+  async speakersPlayback() {
+    const check = new SpeakerCheck({ generateCode: () => '7308' });
+    const t0 = performance.now();
+    await check.play();
+    const ms = performance.now() - t0;
+    check.submit('7308');
+    return { ms, status: (await check.result).status };
+  },
+  async bandwidth() {
+    const t0 = performance.now();
+    const { result } = await runBandwidthCheck({ url: '/api/bandwidth/' });
+    return { ms: performance.now() - t0, status: result.status };
+  },
+  async webcam() {
+    const t0 = performance.now();
+    const { result, stream } = await runWebcamCheck();
+    stream?.getTracks().forEach((t) => t.stop());
+    return { ms: performance.now() - t0, status: result.status };
+  },
+  async screenshare() {
+    const t0 = performance.now();
+    const { result, stream } = await runScreenshareCheck();
+    stream?.getTracks().forEach((t) => t.stop());
+    return { ms: performance.now() - t0, status: result.status };
+  },
+};

@@ -66,7 +66,16 @@ async function serve() {
     '.wasm': 'application/wasm',
   };
   const server = http.createServer((req, res) => {
-    const file = normalize(join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
+    const url = new URL(req.url, 'http://x');
+    if (url.pathname === '/api/bandwidth/download') {
+      const bytes = Number(url.searchParams.get('bytes')) || 0;
+      return void res.writeHead(200, { 'content-length': bytes, 'cache-control': 'no-store' }).end(Buffer.alloc(bytes));
+    }
+    if (url.pathname === '/api/bandwidth/upload') {
+      req.resume();
+      return void req.on('end', () => res.writeHead(200).end('{}'));
+    }
+    const file = normalize(join(root, decodeURIComponent(url.pathname)));
     if (!file.startsWith(root)) return void res.writeHead(404).end();
     try {
       if (!statSync(file).isFile()) throw new Error();
@@ -114,9 +123,9 @@ async function detection(base) {
     figure('detect.main.p95 (640x480)', ms(m.inferenceP95), 'ms');
     await page.evaluate(() => window.bench.close('m'));
     // Main-thread time a worker frame costs at the monitoring rate (4 fps), less an idle baseline.
-    const frames = 40;
+    const frames = 120;
     let t0 = await taskSeconds();
-    await page.evaluate(() => window.bench.idle(10000));
+    await page.evaluate(() => window.bench.idle(30000));
     const idle = (await taskSeconds()) - t0;
     t0 = await taskSeconds();
     await page.evaluate((frames) => window.bench.paced('w', frames, 4), frames);
@@ -127,6 +136,12 @@ async function detection(base) {
       'ms',
     );
     figure('detect.worker.faces-per-frame (one-face fixture)', w.facesPerFrame.toFixed(2), 'faces');
+    await page.evaluate(() => window.bench.close('w'));
+    // The requirements checks with their defaults (fake devices; loopback speed test).
+    for (const name of ['microphone', 'speakersPlayback', 'bandwidth', 'webcam', 'screenshare']) {
+      const r = await page.evaluate((n) => window.benchChecks[n](), name);
+      figure(`check.${name}.duration (${r.status})`, Math.round(r.ms), 'ms');
+    }
   } finally {
     await browser.close();
   }
