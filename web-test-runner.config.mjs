@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { BASE_FLAGS, findChromium } from './scripts/chromium.mjs';
 import { makeFixtures } from './scripts/fixtures.mjs';
 import { networkLogPlugin } from './scripts/lib/network-log.mjs';
+import { tabCommandsPlugin } from './scripts/lib/tab-commands.mjs';
 
 const executablePath = findChromium();
 if (!executablePath) throw new Error('No Chromium found: run `node scripts/ensure-env.mjs` or set CHROME_PATH.');
@@ -35,8 +36,9 @@ const MEDIA_GROUPS = {
   'two-faces': [...FAKE_MEDIA, video('two-faces')],
   black: [...FAKE_MEDIA, video('black')],
   silent: [...FAKE_MEDIA, audio('silence')],
-  quiet: [...FAKE_MEDIA, audio('quiet')],
+  quiet: [...FAKE_MEDIA, video('one-face'), audio('quiet')],
   loud: [...FAKE_MEDIA, audio('tone')],
+  burst: [...FAKE_MEDIA, video('one-face'), audio('burst')],
   privacy: [...FAKE_MEDIA, video('one-face')],
 };
 
@@ -106,7 +108,7 @@ export default {
   concurrency: 1,
   testFramework: { config: { timeout: 20000 } },
   middleware: [testAssetHosts, bandwidthEndpoints],
-  plugins: [esbuildPlugin({ ts: true, tsconfig: here('./tsconfig.json') }), networkLogPlugin()],
+  plugins: [esbuildPlugin({ ts: true, tsconfig: here('./tsconfig.json') }), networkLogPlugin(), tabCommandsPlugin()],
   browsers: [chrome()],
   groups,
 };

@@ -106,9 +106,13 @@ export async function makeFixtures() {
     tone: `${out}tone.wav`,
     // 440 Hz at -70 dBFS RMS: not silence, but below the microphone check's -60 dBFS "sound" line
     quiet: `${out}quiet.wav`,
+    // a quiet room (-70 dBFS) for 4 s, then someone talking loudly (-12 dBFS peak) for 4 s; loops
+    burst: `${out}burst.wav`,
   };
   if (!fresh(audio.silence)) writeWav(audio.silence, 6, () => 0);
   if (!fresh(audio.tone)) writeWav(audio.tone, 6, (t) => 0.25 * Math.sin(2 * Math.PI * 440 * t));
+  if (!fresh(audio.burst))
+    writeWav(audio.burst, 8, (t) => (t < 4 ? 10 ** (-70 / 20) * Math.SQRT2 : 0.25) * Math.sin(2 * Math.PI * 440 * t));
   if (!fresh(audio.quiet))
     writeWav(audio.quiet, 6, (t) => 10 ** (-70 / 20) * Math.SQRT2 * Math.sin(2 * Math.PI * 440 * t));
   return { video, audio };

@@ -1,3 +1,4 @@
 /** Registers every proctor-elements tag. Import once: `import 'proctor-elements/define.js'`. */
 import './define/ap-status-badge.js';
 import './define/ap-requirements-check.js';
+import './define/ap-monitor.js';

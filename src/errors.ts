@@ -36,6 +36,12 @@ export const ErrorCode = {
   INVALID_OPTION: 4107,
   /** The bandwidth test endpoint (or the results server) could not be reached. */
   BANDWIDTH_UNREACHABLE: 4108,
+  /** A camera, microphone or screen share stopped during the exam (the monitor tries to get it back). */
+  DEVICE_LOST: 4109,
+  /** A lifecycle call in the wrong state: start() before setup(), after destroy(), or again after stop(). */
+  INVALID_STATE: 4110,
+  /** The results server could not be reached; evidence waits in the outbox and is retried. */
+  RESULTS_UNREACHABLE: 4111,
 } as const;
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -23,3 +23,17 @@ export { runWebcamCheck, VIRTUAL_CAMERA_PATTERN, type WebcamCheckOptions } from 
 export { runScreenshareCheck, displayMediaError, type ScreenshareCheckOptions } from './checks/screenshare.js';
 export { userMediaError, getUserMediaTyped } from './media/user-media.js';
 export { ApRequirementsCheck } from './elements/ap-requirements-check/ap-requirements-check.js';
+export * from './reporting/types.js';
+export { Outbox, DEFAULT_OUTBOX_NAME, type StoredAttempt } from './reporting/outbox.js';
+export { LocalBackend } from './reporting/local-backend.js';
+export { Delivery, type DeliveryOptions } from './reporting/delivery.js';
+export * from './monitoring/options.js';
+export * from './monitoring/trust-score.js';
+export {
+  MonitorSession,
+  type MonitorCredentials,
+  type MonitorSetupOptions,
+  type MonitorReport,
+} from './monitoring/session.js';
+export { ApMonitor } from './elements/ap-monitor/ap-monitor.js';
+export { AutoProctor, AUTOPROCTOR_EVENTS, type AutoProctorSetupOptions } from './compat/autoproctor.js';

@@ -4,6 +4,7 @@
  * render time, so a change shows on their next render.
  */
 import type { CheckFailureReason, CheckName } from './checks/types.js';
+import type { EvidenceType } from './reporting/types.js';
 import type { AnyStatus, StatusKind } from './statuses.js';
 
 export interface Messages {
@@ -39,6 +40,14 @@ export interface Messages {
   cameraPreview: string;
   allPassed: string;
   someFailed: string;
+  /** The monitor's live indicator. */
+  monitorIdle: string;
+  monitorReady: string;
+  monitorActive: string;
+  monitorStopped: string;
+  violations: Record<EvidenceType, string>;
+  returnToFullscreen: string;
+  monitorLabel: string;
 }
 
 const DEFAULTS: Messages = {
@@ -83,6 +92,26 @@ const DEFAULTS: Messages = {
   cameraPreview: 'Camera preview',
   allPassed: 'All required checks passed.',
   someFailed: 'Some required checks did not pass. Fix them and try again.',
+  monitorIdle: 'Proctoring is not set up yet.',
+  monitorReady: 'Proctoring is ready to start.',
+  monitorActive: 'Proctoring is on. All clear.',
+  monitorStopped: 'Proctoring has ended.',
+  violations: {
+    no_face: 'Your face is not visible.',
+    multiple_people: 'More than one person is visible.',
+    random_photo: 'A photo was taken.',
+    audio_above_background: 'It is noisy around you.',
+    tab_switch: 'You left the exam page.',
+    returned_to_test: 'You returned to the exam.',
+    multiple_monitors: 'More than one monitor is connected.',
+    fullscreen_exit: 'You left full screen.',
+    camera_lost: 'Your camera stopped.',
+    microphone_lost: 'Your microphone stopped.',
+    screen_share_lost: 'Screen sharing stopped.',
+    second_camera_lost: 'The second camera stopped.',
+  },
+  returnToFullscreen: 'Return to full screen',
+  monitorLabel: 'Proctoring',
 };
 
 let current: Messages = DEFAULTS;
@@ -102,5 +131,6 @@ export function setMessages(partial: Partial<Messages> = {}): void {
     checkNames: { ...DEFAULTS.checkNames, ...partial.checkNames },
     checkInstructions: { ...DEFAULTS.checkInstructions, ...partial.checkInstructions },
     checkFailures: { ...DEFAULTS.checkFailures, ...partial.checkFailures },
+    violations: { ...DEFAULTS.violations, ...partial.violations },
   };
 }

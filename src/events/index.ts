@@ -1,3 +1,9 @@
 export { ApCheckChangeEvent } from './ap-check-change.js';
 export { ApChecksCompleteEvent } from './ap-checks-complete.js';
 export { ApErrorEvent } from './ap-error.js';
+export { ApSetupCompletedEvent } from './ap-setup-completed.js';
+export { ApMonitoringStartedEvent } from './ap-monitoring-started.js';
+export { ApMonitoringStoppedEvent } from './ap-monitoring-stopped.js';
+export { ApInstanceDestroyedEvent } from './ap-instance-destroyed.js';
+export { ApEvidenceEvent } from './ap-evidence.js';
+export { ApStatusChangeEvent } from './ap-status-change.js';

@@ -1,0 +1,213 @@
+import { LitElement, html, nothing } from 'lit';
+import { property, query } from 'lit/decorators.js';
+import { provide } from '@lit/context';
+import { sessionContext, type SessionContextValue } from '../../context/session-context.js';
+import { ErrorCode, ProctorError, messageOf } from '../../errors.js';
+import { ApErrorEvent } from '../../events/ap-error.js';
+import { ApEvidenceEvent } from '../../events/ap-evidence.js';
+import { ApInstanceDestroyedEvent } from '../../events/ap-instance-destroyed.js';
+import { ApMonitoringStartedEvent } from '../../events/ap-monitoring-started.js';
+import { ApMonitoringStoppedEvent } from '../../events/ap-monitoring-stopped.js';
+import { ApSetupCompletedEvent } from '../../events/ap-setup-completed.js';
+import { ApStatusChangeEvent } from '../../events/ap-status-change.js';
+import { messages } from '../../messages.js';
+import { MonitorSession, type MonitorReport, type MonitorSetupOptions } from '../../monitoring/session.js';
+import type { MonitorState } from '../../monitoring/types.js';
+import type { EvidenceRecord } from '../../reporting/types.js';
+import type { SessionStatus } from '../../statuses.js';
+import { monitorStyles } from './ap-monitor.styles.js';
+
+/**
+ * Proctors the exam on the device: face detection, audio, tab switches, full screen, monitors,
+ * random photos and device loss, with evidence kept in an outbox and a Trust Score at the end.
+ * Lifecycle: `setup()` → `start()` → `stop()` → `destroy()` (removing the element destroys it).
+ *
+ * @summary The exam monitor.
+ *
+ * @fires ap-setup-completed - Setup finished.
+ * @fires ap-monitoring-started - Monitoring runs (`detail.resumed` after a reload).
+ * @fires ap-monitoring-stopped - Stopped; `detail` is `{trustScore, counts}`.
+ * @fires ap-instance-destroyed - Destroyed: devices released, UI removed.
+ * @fires ap-error - `{code, message}`: invalid options, denied devices, a lost device, delivery problems.
+ * @fires ap-evidence - An evidence record was written (`detail`: the record).
+ * @fires ap-status-change - The session status changed (`detail.status`).
+ *
+ * @csspart base - The box.
+ * @csspart preview - The camera preview.
+ * @csspart indicator - The live status line.
+ * @csspart fullscreen - The "return to full screen" button.
+ *
+ * @cssproperty --ap-monitor-font - Font family.
+ * @cssproperty --ap-monitor-color - Text colour.
+ * @cssproperty --ap-monitor-background - Background.
+ * @cssproperty --ap-monitor-border - Border colour.
+ * @cssproperty --ap-monitor-warning - Colour of active violations (always with an icon and text).
+ * @cssproperty --ap-monitor-accent - Button colour.
+ * @cssproperty --ap-monitor-radius - Corner radius.
+ * @cssproperty --ap-monitor-preview-width - Width of the camera preview. Default `200px`.
+ */
+export class ApMonitor extends LitElement {
+  static override styles = monitorStyles;
+
+  @provide({ context: sessionContext })
+  private session: SessionContextValue = { checks: {} };
+
+  /** Your client id. */
+  @property({ attribute: 'client-id' }) clientId = '';
+  /** The attempt's id in your system. */
+  @property({ attribute: 'test-attempt-id' }) testAttemptId = '';
+  /** Base64 HMAC-SHA256 of the attempt id with your client secret (verified by the results server). */
+  @property({ attribute: 'hashed-test-attempt-id' }) hashedTestAttemptId = '';
+  /** Tracking options to turn on, comma-separated (e.g. `numHumans,audio,tabSwitch`); empty: the defaults. */
+  @property() track = '';
+  /** Results server URL; without one, evidence stays on the device. */
+  @property() endpoint = '';
+  /** Where the face model and MediaPipe are served. */
+  @property({ attribute: 'asset-base' }) assetBase = '';
+  /** Show the camera preview (also on with the `showCamPreview` tracking option). */
+  @property({ type: Boolean, reflect: true }) preview = false;
+  /** Where the monitor is in its lifecycle (read-only; reflected). */
+  @property({ reflect: true }) state: MonitorState = 'idle';
+
+  @query('video') private video?: HTMLVideoElement;
+  private monitor?: MonitorSession;
+
+  /** The Trust Score after `stop()` (0–100; below 85 means review). */
+  get trustScore(): number | undefined {
+    return this.monitor?.trustScore;
+  }
+
+  /** Validates options, loads what the trackers need, then fires `ap-setup-completed`. */
+  async setup(options: MonitorSetupOptions = {}): Promise<void> {
+    await this.guard(async () => {
+      if (this.monitor?.state === 'destroyed' || this.state === 'destroyed')
+        throw new ProctorError(ErrorCode.INVALID_STATE, 'setup() after destroy().');
+      this.monitor ??= this.createSession();
+      const fromAttributes: MonitorSetupOptions = {
+        ...(this.track && !options.track && !options.trackingOptions ? { track: this.track } : {}),
+        ...(this.assetBase && !options.assetBase ? { assetBase: this.assetBase } : {}),
+        ...(this.endpoint && !options.endpoint ? { endpoint: this.endpoint } : {}),
+      };
+      await this.monitor.setup({ ...fromAttributes, ...options });
+      this.dispatchEvent(new ApSetupCompletedEvent({ testAttemptId: this.testAttemptId }));
+    });
+  }
+
+  /** Creates or resumes the attempt, asks for devices, starts the trackers. */
+  async start(): Promise<void> {
+    await this.guard(async () => {
+      if (!this.monitor) throw new ProctorError(ErrorCode.INVALID_STATE, 'start() before setup().');
+      await this.monitor.start();
+      this.dispatchEvent(
+        new ApMonitoringStartedEvent({ testAttemptId: this.testAttemptId, resumed: this.monitor.resumed }),
+      );
+    });
+  }
+
+  /** Stops, delivers the final evidence and computes the Trust Score. */
+  async stop(): Promise<{ trustScore: number; counts: ApMonitoringStoppedEvent['detail']['counts'] }> {
+    return this.guard(async () => {
+      if (!this.monitor) throw new ProctorError(ErrorCode.INVALID_STATE, 'stop() before setup().');
+      const { trustScore, counts } = await this.monitor.stop();
+      this.dispatchEvent(new ApMonitoringStoppedEvent({ trustScore, counts }));
+      return { trustScore, counts };
+    });
+  }
+
+  /** Stops everything and releases every device; fires `ap-instance-destroyed`. */
+  async destroy(): Promise<void> {
+    if (this.state === 'destroyed') return;
+    await this.monitor?.destroy();
+    this.state = 'destroyed';
+    this.dispatchEvent(new ApInstanceDestroyedEvent({ testAttemptId: this.testAttemptId }));
+  }
+
+  /** The attempt, its evidence and its Trust Score. */
+  report(): Promise<MonitorReport> {
+    if (!this.monitor) return Promise.reject(new ProctorError(ErrorCode.INVALID_STATE, 'report() before setup().'));
+    return this.monitor.report();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    void this.destroy();
+  }
+
+  private createSession(): MonitorSession {
+    const monitor = new MonitorSession({
+      clientId: this.clientId,
+      testAttemptId: this.testAttemptId,
+      hashedTestAttemptId: this.hashedTestAttemptId,
+    });
+    monitor.addEventListener('state', () => (this.state = monitor.state));
+    monitor.addEventListener('active', () => this.requestUpdate());
+    monitor.addEventListener('streams', () => this.requestUpdate());
+    monitor.addEventListener('evidence', (e) =>
+      this.dispatchEvent(new ApEvidenceEvent((e as CustomEvent<EvidenceRecord>).detail)),
+    );
+    monitor.addEventListener('error', (e) =>
+      this.dispatchEvent(new ApErrorEvent((e as CustomEvent<ProctorError>).detail.toJSON())),
+    );
+    monitor.addEventListener('status', (e) => {
+      const status = (e as CustomEvent<SessionStatus>).detail;
+      this.session = { ...this.session, sessionStatus: status, monitorState: monitor.state };
+      this.dispatchEvent(new ApStatusChangeEvent({ status }));
+    });
+    return monitor;
+  }
+
+  /** Runs a lifecycle step; a failure fires `ap-error` and rejects with the same typed error. */
+  private async guard<T>(step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      const typed =
+        error instanceof ProctorError ? error : new ProctorError(ErrorCode.HARDWARE_ERROR, messageOf(error));
+      this.dispatchEvent(new ApErrorEvent(typed.toJSON()));
+      throw typed;
+    }
+  }
+
+  protected override updated(): void {
+    const stream = this.monitor?.cameraStream ?? null;
+    if (this.video && this.video.srcObject !== stream) {
+      this.video.srcObject = stream;
+      if (stream) void this.video.play().catch(() => undefined);
+    }
+  }
+
+  protected override render() {
+    if (this.state === 'destroyed') return nothing;
+    const m = messages();
+    const monitor = this.monitor;
+    const showPreview = (this.preview || !!monitor?.tracking?.showCamPreview) && !!monitor?.cameraStream;
+    const active = [...(monitor?.active ?? [])];
+    const line =
+      this.state === 'monitoring'
+        ? m.monitorActive
+        : this.state === 'stopped'
+          ? m.monitorStopped
+          : this.state === 'ready'
+            ? m.monitorReady
+            : m.monitorIdle;
+    return html`<div part="base" class="base" role="group" aria-label=${m.monitorLabel}>
+      ${showPreview ? html`<video part="preview" muted playsinline aria-label=${m.cameraPreview}></video>` : nothing}
+      <div part="indicator" class="indicator" role="status" aria-live="polite">
+        ${
+          active.length
+            ? html`<ul>
+                ${active.map((t) => html`<li class="violation">${m.violations[t]}</li>`)}
+              </ul>`
+            : line
+        }
+      </div>
+      ${
+        active.includes('fullscreen_exit')
+          ? html`<button part="fullscreen" @click=${() => void monitor?.enterFullscreen()}>
+              ${m.returnToFullscreen}
+            </button>`
+          : nothing
+      }
+    </div>`;
+  }
+}

@@ -1,0 +1,142 @@
+/** Monitoring options (AutoProctor's tracking keys plus our tuning) and their validation. */
+import { ErrorCode, ProctorError } from '../errors.js';
+
+export interface TrackingOptions {
+  /** Audio above the learned background (5004). */
+  audio?: boolean;
+  /** No face (5001) and more than one person (5002). */
+  numHumans?: boolean;
+  /** Leaving the page (5005) and returning (5006). */
+  tabSwitch?: boolean;
+  /** More than one monitor (5007). */
+  detectMultipleScreens?: boolean;
+  /** Ask for full screen and record leaving it (5100). */
+  forceFullScreen?: boolean;
+  /** Photos at random times (5003). */
+  photosAtRandom?: boolean;
+  numPhotosAtRandom?: number;
+  /** A phone as second camera (not built yet: accepted, ignored with a warning). */
+  auxiliaryDevice?: boolean;
+  /** Show the camera preview. */
+  showCamPreview?: boolean;
+}
+
+export const DEFAULT_TRACKING: Required<TrackingOptions> = {
+  audio: true,
+  numHumans: true,
+  tabSwitch: true,
+  detectMultipleScreens: true,
+  forceFullScreen: false,
+  photosAtRandom: false,
+  numPhotosAtRandom: 3,
+  auxiliaryDevice: false,
+  showCamPreview: true,
+};
+
+/** Timings and thresholds of the trackers; every value is in ms unless named otherwise. */
+export interface MonitorTuning {
+  /** Face detection rate (frames per second). */
+  detectionFps: number;
+  /** A face missing this long is "no face". */
+  noFaceMs: number;
+  /** Two or more faces this long is "more than one person". */
+  multipleFacesMs: number;
+  /** The situation must be back to normal this long before a violation ends. */
+  recoverMs: number;
+  /** Faces scoring lower are ignored (0–1). */
+  minConfidence: number;
+  /** The first part of the exam in which the audio background is learned. */
+  audioLearnMs: number;
+  /** How far above the background (dB) is "above background". */
+  audioMarginDb: number;
+  /** Never call anything below this level (dBFS) a violation, however quiet the room. */
+  audioFloorDb: number;
+  /** Sound must stay above the line this long to count (a cough does not). */
+  audioSustainMs: number;
+  /** …and below it this long to end. */
+  audioReleaseMs: number;
+  /** Blur shorter than this is ignored (permission prompts, notifications). */
+  tabSwitchGraceMs: number;
+  /** The expected exam length, to spread random photos over it. */
+  examDurationMs: number;
+  /** Largest photo (bytes of JPEG). */
+  photoMaxBytes: number;
+  /** How often tracks are checked for having ended. */
+  deviceCheckMs: number;
+  /** Pause between attempts to get a lost camera or microphone back. */
+  reacquireMs: number;
+}
+
+export const DEFAULT_TUNING: MonitorTuning = {
+  detectionFps: 4,
+  noFaceMs: 3000,
+  multipleFacesMs: 1000,
+  recoverMs: 600,
+  minConfidence: 0.6,
+  audioLearnMs: 3000,
+  audioMarginDb: 20,
+  audioFloorDb: -50,
+  audioSustainMs: 1500,
+  audioReleaseMs: 1000,
+  tabSwitchGraceMs: 1000,
+  examDurationMs: 60 * 60 * 1000,
+  photoMaxBytes: 60_000,
+  deviceCheckMs: 1000,
+  reacquireMs: 2000,
+};
+
+const invalid = (message: string) => new ProctorError(ErrorCode.INVALID_OPTION, message);
+
+/** Checks tracking options: unknown keys and wrong types throw INVALID_OPTION naming the option. */
+export function validateTracking(input: unknown, name = 'trackingOptions'): Required<TrackingOptions> {
+  if (input === undefined || input === null) return { ...DEFAULT_TRACKING };
+  if (Array.isArray(input)) {
+    // `track: ['audio', 'numHumans']` or "audio,numHumans": only these on
+    const keys = input as unknown[];
+    const result = Object.fromEntries(Object.keys(DEFAULT_TRACKING).map((k) => [k, false])) as Record<string, unknown>;
+    result.numPhotosAtRandom = DEFAULT_TRACKING.numPhotosAtRandom;
+    for (const k of keys) {
+      if (typeof k !== 'string' || !(k in DEFAULT_TRACKING) || k === 'numPhotosAtRandom')
+        throw invalid(
+          `${name}: "${String(k)}" is not a tracking option (known: ${Object.keys(DEFAULT_TRACKING).join(', ')}).`,
+        );
+      result[k] = true;
+    }
+    return result as Required<TrackingOptions>;
+  }
+  if (typeof input !== 'object') throw invalid(`${name} must be an object, got ${typeof input}.`);
+  const result: Record<string, unknown> = { ...DEFAULT_TRACKING };
+  for (const [key, value] of Object.entries(input)) {
+    if (!(key in DEFAULT_TRACKING))
+      throw invalid(`${name}.${key} is not a tracking option (known: ${Object.keys(DEFAULT_TRACKING).join(', ')}).`);
+    if (key === 'numPhotosAtRandom') {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 100)
+        throw invalid(`${name}.numPhotosAtRandom must be a whole number from 1 to 100, got ${JSON.stringify(value)}.`);
+    } else if (typeof value !== 'boolean') {
+      throw invalid(`${name}.${key} must be true or false, got ${JSON.stringify(value)}.`);
+    }
+    result[key] = value;
+  }
+  return result as Required<TrackingOptions>;
+}
+
+/** Checks tuning overrides: known keys, finite non-negative numbers (minConfidence 0–1). */
+export function validateTuning(input: unknown): MonitorTuning {
+  if (input === undefined || input === null) return { ...DEFAULT_TUNING };
+  if (typeof input !== 'object') throw invalid(`tuning must be an object, got ${typeof input}.`);
+  const result: Record<string, number> = { ...DEFAULT_TUNING };
+  for (const [key, value] of Object.entries(input)) {
+    if (!(key in DEFAULT_TUNING))
+      throw invalid(`tuning.${key} is not a tuning option (known: ${Object.keys(DEFAULT_TUNING).join(', ')}).`);
+    const negativeOk = key === 'audioFloorDb';
+    if (typeof value !== 'number' || !Number.isFinite(value) || (!negativeOk && value < 0))
+      throw invalid(
+        `tuning.${key} must be a ${negativeOk ? '' : 'non-negative '}number, got ${JSON.stringify(value)}.`,
+      );
+    if (key === 'minConfidence' && value > 1) throw invalid(`tuning.minConfidence must be from 0 to 1, got ${value}.`);
+    if (key === 'detectionFps' && (value <= 0 || value > 30))
+      throw invalid(`tuning.detectionFps must be above 0 and at most 30, got ${value}.`);
+    result[key] = value;
+  }
+  return result as unknown as MonitorTuning;
+}

@@ -1,0 +1,460 @@
+/**
+ * One proctored attempt: setup → start → stop → destroy. Framework-free (an EventTarget); the
+ * `<ap-monitor>` element and the `AutoProctor` class are thin layers over it.
+ */
+import { createFaceDetector } from '../detection/face-detector.js';
+import type { FaceDetectorHandle } from '../detection/types.js';
+import { ErrorCode, ProctorError, messageOf } from '../errors.js';
+import { FrameSampler } from '../media/frame-stats.js';
+import { getUserMediaTyped, requireMediaDevices, stopStream } from '../media/user-media.js';
+import { Delivery } from '../reporting/delivery.js';
+import { LocalBackend } from '../reporting/local-backend.js';
+import { DEFAULT_OUTBOX_NAME, Outbox, type StoredAttempt } from '../reporting/outbox.js';
+import type { EvidenceRecord, EvidenceType, ResultsBackend } from '../reporting/types.js';
+import type { SessionStatus } from '../statuses.js';
+import { validateTracking, validateTuning, type MonitorTuning, type TrackingOptions } from './options.js';
+import { AudioTracker } from './trackers/audio.js';
+import { DeviceWatcher } from './trackers/devices.js';
+import { FaceTracker } from './trackers/faces.js';
+import { FullscreenTracker } from './trackers/fullscreen.js';
+import { RandomPhotoTracker } from './trackers/random-photos.js';
+import { ScreensTracker } from './trackers/screens.js';
+import { TabSwitchTracker } from './trackers/tab-switch.js';
+import type { EvidenceDraft, Tracker, TrackerContext } from './trackers/types.js';
+import { computeTrustScore, type TrustScoreResult, type TrustWeights } from './trust-score.js';
+import type { MonitorState } from './types.js';
+
+export interface MonitorCredentials {
+  clientId: string;
+  testAttemptId: string;
+  hashedTestAttemptId: string;
+}
+
+export interface MonitorSetupOptions {
+  /** AutoProctor's tracking options (its own integrations use this name). */
+  trackingOptions?: TrackingOptions;
+  /** The same, as the seed names it; an array or comma list turns on only those. */
+  track?: TrackingOptions | string[] | string;
+  tuning?: Partial<MonitorTuning>;
+  weights?: Partial<TrustWeights>;
+  assetBase?: string;
+  /** The results server; without one, evidence stays on the device (LocalBackend). */
+  endpoint?: string;
+  backend?: ResultsBackend;
+  /** IndexedDB name of the outbox. */
+  outboxName?: string;
+  /** Streams handed over by `<ap-requirements-check>` (reused instead of asking again). */
+  streams?: { camera?: MediaStream; microphone?: MediaStream; screen?: MediaStream };
+  mediaDevices?: MediaDevices;
+}
+
+const SETUP_KEYS = new Set<string>([
+  'trackingOptions',
+  'track',
+  'tuning',
+  'weights',
+  'assetBase',
+  'endpoint',
+  'backend',
+  'outboxName',
+  'streams',
+  'mediaDevices',
+]);
+
+export interface MonitorReport {
+  attempt: { testAttemptId: string; clientId: string; startedAt?: number; finishedAt?: number };
+  evidence: (EvidenceRecord & { delivered: boolean })[];
+  score: TrustScoreResult;
+}
+
+const invalidState = (message: string) => new ProctorError(ErrorCode.INVALID_STATE, message);
+const live = (stream?: MediaStream) =>
+  !!stream && stream.getTracks().length > 0 && stream.getTracks().every((t) => t.readyState === 'live');
+
+export class MonitorSession extends EventTarget {
+  state: MonitorState = 'idle';
+  sessionStatus?: SessionStatus;
+  /** The violations going on now (for the live indicator). */
+  readonly active = new Set<EvidenceType>();
+  tracking?: Required<TrackingOptions>;
+  tuning?: MonitorTuning;
+  cameraStream?: MediaStream;
+  microphoneStream?: MediaStream;
+  screenStream?: MediaStream;
+  trustScore?: number;
+  /** True when start() resumed an attempt begun before (e.g. the page was reloaded). */
+  resumed = false;
+  private options: MonitorSetupOptions = {};
+  private detector?: FaceDetectorHandle;
+  private outbox?: Outbox;
+  private delivery?: Delivery;
+  private attempt?: StoredAttempt;
+  private backend?: ResultsBackend;
+  private video?: HTMLVideoElement;
+  private trackers: Tracker[] = [];
+  private fullscreen?: FullscreenTracker;
+  private screenWatcher?: DeviceWatcher;
+  private work = new Set<Promise<unknown>>();
+  private writes: Promise<void> = Promise.resolve();
+
+  constructor(readonly credentials: MonitorCredentials) {
+    super();
+    for (const key of ['clientId', 'testAttemptId', 'hashedTestAttemptId'] as const)
+      if (typeof credentials[key] !== 'string' || !credentials[key])
+        throw new ProctorError(ErrorCode.INVALID_OPTION, `${key} is required (a non-empty string).`);
+  }
+
+  /** Validates the options and loads what the chosen trackers need. Nothing is started. */
+  async setup(options: MonitorSetupOptions = {}): Promise<void> {
+    if (this.state === 'destroyed') throw invalidState('setup() after destroy(): create a new monitor.');
+    if (!['idle', 'ready', 'error'].includes(this.state)) throw invalidState(`setup() while ${this.state}.`);
+    if (typeof options !== 'object' || options === null)
+      throw new ProctorError(ErrorCode.INVALID_OPTION, 'setup() options must be an object.');
+    for (const key of Object.keys(options))
+      if (!SETUP_KEYS.has(key))
+        throw new ProctorError(
+          ErrorCode.INVALID_OPTION,
+          `"${key}" is not a setup option (known: ${[...SETUP_KEYS].join(', ')}).`,
+        );
+    const track = typeof options.track === 'string' ? options.track.split(/[\s,]+/).filter(Boolean) : options.track;
+    if (options.trackingOptions !== undefined && track !== undefined)
+      throw new ProctorError(ErrorCode.INVALID_OPTION, 'Give trackingOptions or track, not both.');
+    const tracking = validateTracking(
+      options.trackingOptions ?? track,
+      options.trackingOptions ? 'trackingOptions' : 'track',
+    );
+    const tuning = validateTuning(options.tuning);
+    if (options.endpoint !== undefined && !options.backend)
+      throw new ProctorError(
+        ErrorCode.INVALID_OPTION,
+        'endpoint: the HTTP results backend is not available in this version; omit endpoint to keep evidence on the device, or pass a backend.',
+      );
+    this.setState('setting_up');
+    this.setStatus('in_setup');
+    try {
+      this.detector?.close();
+      this.detector = tracking.numHumans
+        ? await createFaceDetector({ assetBase: options.assetBase, minConfidence: tuning.minConfidence })
+        : undefined;
+    } catch (error) {
+      this.setState('error');
+      throw error;
+    }
+    this.options = options;
+    this.tracking = tracking;
+    this.tuning = tuning;
+    this.setState('ready');
+  }
+
+  /** Creates (or resumes) the attempt, asks for devices, starts the trackers. */
+  async start(): Promise<void> {
+    if (this.state === 'destroyed') throw invalidState('start() after destroy(): create a new monitor.');
+    if (this.state === 'idle' || this.state === 'setting_up')
+      throw invalidState('start() before setup() has completed.');
+    if (this.state !== 'ready') throw invalidState(`start() while ${this.state}.`);
+    const tracking = this.tracking!;
+    const tuning = this.tuning!;
+    const options = this.options;
+    this.setState('starting');
+    try {
+      if (typeof indexedDB === 'undefined')
+        throw new ProctorError(
+          ErrorCode.INCOMPATIBLE_BROWSER,
+          'This browser has no IndexedDB, which the evidence outbox needs.',
+        );
+      this.outbox ??= await Outbox.open(options.outboxName ?? DEFAULT_OUTBOX_NAME);
+      const { testAttemptId, clientId } = this.credentials;
+      const previous = await this.outbox.getAttempt(testAttemptId);
+      if (previous?.finished)
+        throw invalidState(`The attempt "${testAttemptId}" has already been stopped; start() cannot run it again.`);
+      this.resumed = !!previous;
+      this.attempt = previous ?? { attemptId: testAttemptId, clientId, startedAt: Date.now(), seq: 0 };
+      await this.outbox.putAttempt(this.attempt);
+      this.backend = options.backend ?? new LocalBackend();
+      await this.backend.createAttempt({
+        ...this.credentials,
+        startedAt: this.attempt.startedAt,
+        trackingOptions: tracking,
+      });
+      this.delivery = new Delivery(this.outbox, this.backend, testAttemptId, {
+        onError: (error) =>
+          this.fail(
+            new ProctorError(
+              ErrorCode.RESULTS_UNREACHABLE,
+              `Evidence could not be delivered yet (it is kept and retried): ${messageOf(error)}`,
+            ),
+          ),
+      });
+      await this.acquire(tracking);
+      this.trackers = this.buildTrackers(tracking, tuning);
+      for (const t of this.trackers) await t.start();
+      addEventListener('pagehide', this.onPageHide);
+      this.delivery.kick();
+      this.setState('monitoring');
+      this.setStatus('exam_started');
+    } catch (error) {
+      this.stopTrackers();
+      this.releaseStreams();
+      this.setState('ready');
+      throw error;
+    }
+  }
+
+  /** Stops the trackers, delivers the final evidence, computes the Trust Score. */
+  async stop(): Promise<TrustScoreResult> {
+    if (this.state !== 'monitoring') throw invalidState(`stop() while ${this.state}: only a running monitor can stop.`);
+    this.setState('stopping');
+    this.stopTrackers();
+    await this.settle();
+    await this.delivery!.flush();
+    const evidence = await this.outbox!.all(this.credentials.testAttemptId);
+    const score = computeTrustScore(evidence, this.options.weights);
+    const summary = { finishedAt: Date.now(), trustScore: score.trustScore, counts: score.counts };
+    this.attempt = { ...this.attempt!, finished: summary };
+    await this.outbox!.putAttempt(this.attempt);
+    await this.backend!.finish(this.credentials.testAttemptId, summary).catch((error: unknown) =>
+      this.fail(
+        new ProctorError(ErrorCode.RESULTS_UNREACHABLE, `The finish could not be delivered: ${messageOf(error)}`),
+      ),
+    );
+    this.trustScore = score.trustScore;
+    this.releaseStreams();
+    removeEventListener('pagehide', this.onPageHide);
+    this.setState('stopped');
+    this.setStatus('exam_finished');
+    return score;
+  }
+
+  /** Stops everything at any point and releases every camera, microphone and screen track. */
+  async destroy(): Promise<void> {
+    if (this.state === 'destroyed') return;
+    const wasMonitoring = this.state === 'monitoring';
+    this.stopTrackers();
+    await this.settle().catch(() => undefined);
+    if (wasMonitoring) await this.delivery?.flush().catch(() => false);
+    this.delivery?.stop();
+    this.detector?.close();
+    this.detector = undefined;
+    this.releaseStreams(true);
+    removeEventListener('pagehide', this.onPageHide);
+    this.outbox?.close();
+    this.outbox = undefined;
+    if (this.sessionStatus === 'in_setup') this.setStatus('exam_not_started');
+    this.setState('destroyed');
+  }
+
+  /** The attempt, its evidence (with delivery state) and its Trust Score. */
+  async report(): Promise<MonitorReport> {
+    const outbox = this.outbox ?? (await Outbox.open(this.options.outboxName ?? DEFAULT_OUTBOX_NAME));
+    const attempt = this.attempt ?? (await outbox.getAttempt(this.credentials.testAttemptId));
+    const evidence = await outbox.all(this.credentials.testAttemptId);
+    if (!this.outbox) outbox.close();
+    return {
+      attempt: {
+        testAttemptId: this.credentials.testAttemptId,
+        clientId: this.credentials.clientId,
+        startedAt: attempt?.startedAt,
+        finishedAt: attempt?.finished?.finishedAt,
+      },
+      evidence,
+      score: computeTrustScore(evidence, this.options.weights),
+    };
+  }
+
+  /** Asks for full screen again (call from a click). */
+  enterFullscreen(): Promise<boolean> {
+    return this.fullscreen?.enter() ?? Promise.resolve(false);
+  }
+
+  /** Hands in a new screen share after the old one was lost (ask from a click). */
+  restoreScreen(stream: MediaStream): void {
+    stopStream(this.screenStream);
+    this.screenStream = stream;
+    this.screenWatcher?.restore(stream);
+  }
+
+  private async acquire(tracking: Required<TrackingOptions>) {
+    const { streams = {}, mediaDevices } = this.options;
+    const needCamera = tracking.numHumans || tracking.photosAtRandom || tracking.showCamPreview;
+    if (needCamera || tracking.audio) requireMediaDevices(mediaDevices);
+    if (needCamera) {
+      this.cameraStream = live(streams.camera)
+        ? streams.camera
+        : await getUserMediaTyped({ video: { width: { ideal: 640 }, height: { ideal: 480 } } }, mediaDevices);
+      this.video = document.createElement('video');
+      this.video.muted = true;
+      this.video.playsInline = true;
+      this.video.srcObject = this.cameraStream ?? null;
+      await this.video.play().catch(() => undefined);
+    }
+    if (tracking.audio)
+      this.microphoneStream = live(streams.microphone)
+        ? streams.microphone
+        : await getUserMediaTyped(
+            { audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } },
+            mediaDevices,
+          );
+    if (live(streams.screen)) this.screenStream = streams.screen;
+  }
+
+  private buildTrackers(tracking: Required<TrackingOptions>, tuning: MonitorTuning): Tracker[] {
+    const ctx = this.context(tuning);
+    const trackers: Tracker[] = [];
+    if (tracking.numHumans) trackers.push(new FaceTracker(ctx));
+    if (tracking.audio) trackers.push(new AudioTracker(ctx));
+    if (tracking.tabSwitch) trackers.push(new TabSwitchTracker(ctx));
+    if (tracking.detectMultipleScreens) trackers.push(new ScreensTracker(ctx));
+    if (tracking.forceFullScreen) trackers.push((this.fullscreen = new FullscreenTracker(ctx)));
+    if (tracking.photosAtRandom) trackers.push(new RandomPhotoTracker(ctx, tracking.numPhotosAtRandom));
+    const { mediaDevices } = this.options;
+    const onLost = (error: ProctorError) => this.fail(error);
+    if (this.cameraStream)
+      trackers.push(
+        new DeviceWatcher(ctx, {
+          kind: 'camera',
+          stream: this.cameraStream,
+          onLost,
+          reacquire: () =>
+            getUserMediaTyped({ video: { width: { ideal: 640 }, height: { ideal: 480 } } }, mediaDevices),
+          onRestored: (stream) => {
+            this.cameraStream = stream;
+            this.video!.srcObject = stream;
+            void this.video!.play().catch(() => undefined);
+            this.dispatchEvent(new Event('streams'));
+          },
+        }),
+      );
+    if (this.microphoneStream) {
+      const audio = trackers.find((t) => t instanceof AudioTracker);
+      trackers.push(
+        new DeviceWatcher(ctx, {
+          kind: 'microphone',
+          stream: this.microphoneStream,
+          onLost,
+          reacquire: () =>
+            getUserMediaTyped(
+              { audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } },
+              mediaDevices,
+            ),
+          onRestored: (stream) => {
+            this.microphoneStream = stream;
+            if (audio) {
+              audio.stop();
+              const replacement = new AudioTracker({ ...ctx, microphone: stream });
+              trackers[trackers.indexOf(audio)] = replacement;
+              void replacement.start();
+            }
+          },
+        }),
+      );
+    }
+    if (this.screenStream)
+      trackers.push(
+        (this.screenWatcher = new DeviceWatcher(ctx, { kind: 'screen', stream: this.screenStream, onLost })),
+      );
+    return trackers;
+  }
+
+  private context(tuning: MonitorTuning): TrackerContext {
+    // getters: the camera and microphone change when a lost device comes back
+    const streams = { video: () => this.video, microphone: () => this.microphoneStream };
+    return {
+      tuning,
+      now: () => Date.now(),
+      record: (draft) => this.record(draft),
+      track: (work) => {
+        this.work.add(work);
+        void work.finally(() => this.work.delete(work));
+      },
+      photo: () => this.photo(),
+      setActive: (type, active) => {
+        if (active) this.active.add(type);
+        else this.active.delete(type);
+        this.dispatchEvent(new Event('active'));
+      },
+      get video() {
+        return streams.video();
+      },
+      get microphone() {
+        return streams.microphone();
+      },
+      detector: this.detector,
+    };
+  }
+
+  private async photo(): Promise<string | undefined> {
+    const video = this.video;
+    if (!video || video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) return undefined;
+    const blob = await FrameSampler.jpeg(video, this.tuning?.photoMaxBytes);
+    return new Promise((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(reader.result as string);
+      reader.onerror = () => reject(reader.error ?? new Error('photo could not be read'));
+      reader.readAsDataURL(blob);
+    });
+  }
+
+  private record(draft: EvidenceDraft) {
+    const attempt = this.attempt;
+    if (!attempt || !this.outbox) return;
+    attempt.seq += 1;
+    const record: EvidenceRecord = {
+      id: crypto.randomUUID(),
+      attemptId: attempt.attemptId,
+      seq: attempt.seq,
+      ...draft,
+    };
+    const outbox = this.outbox;
+    const snapshot = { ...attempt };
+    this.writes = this.writes
+      .then(() => outbox.add(snapshot, [record]))
+      .then(() => {
+        this.dispatchEvent(new CustomEvent<EvidenceRecord>('evidence', { detail: record }));
+        this.delivery?.kick();
+      })
+      .catch((error: unknown) =>
+        this.fail(new ProctorError(ErrorCode.HARDWARE_ERROR, `Evidence could not be stored: ${messageOf(error)}`)),
+      );
+  }
+
+  /** Waits for photos and records in flight, then for their outbox writes. */
+  private async settle() {
+    while (this.work.size) await Promise.allSettled([...this.work]);
+    await this.writes;
+  }
+
+  private stopTrackers() {
+    for (const t of this.trackers) t.stop();
+    this.trackers = [];
+    this.fullscreen = undefined;
+    this.screenWatcher = undefined;
+    this.active.clear();
+  }
+
+  /** Stops the tracks this monitor uses; handed-over streams too when `all` (destroy). */
+  private releaseStreams(all = true) {
+    if (all) for (const s of [this.cameraStream, this.microphoneStream, this.screenStream]) stopStream(s);
+    if (this.video) this.video.srcObject = null;
+    this.video = undefined;
+    this.cameraStream = this.microphoneStream = this.screenStream = undefined;
+    this.dispatchEvent(new Event('streams'));
+  }
+
+  private onPageHide = () => void this.delivery?.beacon();
+
+  private fail(error: ProctorError) {
+    this.dispatchEvent(new CustomEvent<ProctorError>('error', { detail: error }));
+  }
+
+  private setState(state: MonitorState) {
+    this.state = state;
+    this.dispatchEvent(new CustomEvent<MonitorState>('state', { detail: state }));
+  }
+
+  private setStatus(status: SessionStatus) {
+    this.sessionStatus = status;
+    this.dispatchEvent(new CustomEvent<SessionStatus>('status', { detail: status }));
+    if (this.attempt)
+      void this.backend?.setSessionStatus?.(this.credentials.testAttemptId, status).catch(() => undefined);
+  }
+}

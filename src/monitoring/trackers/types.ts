@@ -1,0 +1,30 @@
+import type { FaceDetectorHandle } from '../../detection/types.js';
+import type { EvidenceRecord, EvidenceType } from '../../reporting/types.js';
+import type { MonitorTuning } from '../options.js';
+
+/** A record before the session gives it an id, the attempt and a seq. */
+export type EvidenceDraft = Omit<EvidenceRecord, 'id' | 'attemptId' | 'seq'>;
+
+/** What the session gives each tracker. */
+export interface TrackerContext {
+  readonly tuning: MonitorTuning;
+  now(): number;
+  /** Writes a finished record (outbox first, then delivery). */
+  record(draft: EvidenceDraft): void;
+  /** A JPEG data URL of the camera now, or undefined without a camera. */
+  photo(): Promise<string | undefined>;
+  /** Lets the session wait for work in flight (a photo, then its record) before it stops. */
+  track(work: Promise<unknown>): void;
+  /** A violation began or ended (for the live indicator). */
+  setActive(type: EvidenceType, active: boolean): void;
+  /** The camera, playing (for detection and photos). */
+  readonly video?: HTMLVideoElement;
+  readonly microphone?: MediaStream;
+  readonly detector?: FaceDetectorHandle;
+}
+
+export interface Tracker {
+  start(): void | Promise<void>;
+  /** Stops and records any violation still open (ended now). */
+  stop(): void;
+}

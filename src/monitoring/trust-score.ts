@@ -1,0 +1,60 @@
+/**
+ * The Trust Score (0–100): 100 minus a penalty per evidence type. A type's penalty is
+ * `perEvent × events + perMinute × minutes of violation`, capped at `max`; the score is
+ * `max(0, round(100 − Σ penalties))`. Below {@link REVIEW_THRESHOLD} the attempt needs review.
+ */
+import type { EvidenceRecord, EvidenceType } from '../reporting/types.js';
+
+export interface PenaltyWeight {
+  perEvent: number;
+  perMinute: number;
+  max: number;
+}
+export type TrustWeights = Record<EvidenceType, PenaltyWeight>;
+
+export const REVIEW_THRESHOLD = 85;
+
+export const DEFAULT_WEIGHTS: TrustWeights = {
+  no_face: { perEvent: 3, perMinute: 4, max: 40 },
+  multiple_people: { perEvent: 8, perMinute: 8, max: 60 },
+  audio_above_background: { perEvent: 2, perMinute: 2, max: 20 },
+  tab_switch: { perEvent: 4, perMinute: 4, max: 40 },
+  returned_to_test: { perEvent: 0, perMinute: 0, max: 0 },
+  multiple_monitors: { perEvent: 10, perMinute: 0, max: 20 },
+  fullscreen_exit: { perEvent: 3, perMinute: 3, max: 30 },
+  random_photo: { perEvent: 0, perMinute: 0, max: 0 },
+  camera_lost: { perEvent: 3, perMinute: 4, max: 30 },
+  microphone_lost: { perEvent: 2, perMinute: 2, max: 20 },
+  screen_share_lost: { perEvent: 3, perMinute: 4, max: 30 },
+  second_camera_lost: { perEvent: 2, perMinute: 2, max: 20 },
+};
+
+export interface TrustScoreResult {
+  trustScore: number;
+  needsReview: boolean;
+  counts: Partial<Record<EvidenceType, number>>;
+  penalties: Partial<Record<EvidenceType, number>>;
+}
+
+export function computeTrustScore(
+  records: readonly EvidenceRecord[],
+  weights: Partial<TrustWeights> = {},
+): TrustScoreResult {
+  const w = { ...DEFAULT_WEIGHTS, ...weights };
+  const counts: Partial<Record<EvidenceType, number>> = {};
+  const minutes: Partial<Record<EvidenceType, number>> = {};
+  for (const r of records) {
+    counts[r.type] = (counts[r.type] ?? 0) + 1;
+    minutes[r.type] = (minutes[r.type] ?? 0) + (r.durationMs ?? 0) / 60_000;
+  }
+  const penalties: Partial<Record<EvidenceType, number>> = {};
+  let total = 0;
+  for (const type of Object.keys(counts) as EvidenceType[]) {
+    const { perEvent, perMinute, max } = w[type];
+    const p = Math.min(max, perEvent * counts[type]! + perMinute * minutes[type]!);
+    penalties[type] = Math.round(p * 10) / 10;
+    total += p;
+  }
+  const trustScore = Math.max(0, Math.round(100 - total));
+  return { trustScore, needsReview: trustScore < REVIEW_THRESHOLD, counts, penalties };
+}

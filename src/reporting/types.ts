@@ -1,0 +1,75 @@
+import type { SessionStatus } from '../statuses.js';
+
+/** One observation during an exam. Written to the outbox first, then delivered (idempotent by `id`). */
+export interface EvidenceRecord {
+  /** UUID. */
+  id: string;
+  attemptId: string;
+  /** 1, 2, 3 … per attempt, in the order the records were written. */
+  seq: number;
+  /** AutoProctor evidence code (5001–5007) or ours (5100 and up). */
+  code: number;
+  type: EvidenceType;
+  /** Epoch ms. */
+  startedAt: number;
+  endedAt?: number;
+  durationMs?: number;
+  data?: Record<string, number | string | boolean>;
+  /** A JPEG data URL (size-capped). */
+  photo?: string;
+}
+
+export type EvidenceType =
+  | 'no_face'
+  | 'multiple_people'
+  | 'random_photo'
+  | 'audio_above_background'
+  | 'tab_switch'
+  | 'returned_to_test'
+  | 'multiple_monitors'
+  | 'fullscreen_exit'
+  | 'camera_lost'
+  | 'microphone_lost'
+  | 'screen_share_lost'
+  | 'second_camera_lost';
+
+/** Evidence codes: AutoProctor's (5001–5007) and ours (5100+). */
+export const EvidenceCode: Readonly<Record<EvidenceType, number>> = {
+  no_face: 5001,
+  multiple_people: 5002,
+  random_photo: 5003,
+  audio_above_background: 5004,
+  tab_switch: 5005,
+  returned_to_test: 5006,
+  multiple_monitors: 5007,
+  fullscreen_exit: 5100,
+  camera_lost: 5101,
+  microphone_lost: 5102,
+  screen_share_lost: 5103,
+  second_camera_lost: 5104,
+};
+
+export interface AttemptInfo {
+  clientId: string;
+  testAttemptId: string;
+  hashedTestAttemptId: string;
+  startedAt: number;
+  trackingOptions: Record<string, boolean | number>;
+}
+
+export interface AttemptSummary {
+  finishedAt: number;
+  trustScore: number;
+  counts: Partial<Record<EvidenceType, number>>;
+}
+
+/** Where evidence goes. `LocalBackend` keeps it in IndexedDB; `HttpBackend` (the server issue) posts it. */
+export interface ResultsBackend {
+  createAttempt(attempt: AttemptInfo): Promise<void>;
+  /** Must be idempotent by record id: a replayed batch adds nothing. */
+  appendEvidence(attemptId: string, records: EvidenceRecord[]): Promise<void>;
+  finish(attemptId: string, summary: AttemptSummary): Promise<void>;
+  setSessionStatus?(attemptId: string, status: SessionStatus): Promise<void>;
+  /** Last-chance delivery on `pagehide` (e.g. `navigator.sendBeacon`); returns false when not queued. */
+  beacon?(attemptId: string, records: EvidenceRecord[]): boolean;
+}

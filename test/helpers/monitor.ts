@@ -1,0 +1,71 @@
+import { fixture, html } from '@open-wc/testing';
+import '../../src/define.js';
+import type { ApMonitor, EvidenceRecord, MonitorSetupOptions } from '../../src/index.js';
+import { DIST_ASSETS } from './media.js';
+
+export const MONITOR_EVENTS = [
+  'ap-setup-completed',
+  'ap-monitoring-started',
+  'ap-monitoring-stopped',
+  'ap-instance-destroyed',
+  'ap-error',
+  'ap-evidence',
+  'ap-status-change',
+] as const;
+
+export interface MonitorHarness {
+  el: ApMonitor;
+  attemptId: string;
+  outboxName: string;
+  /** Event names in order (status changes as `ap-status-change:<status>`). */
+  events: string[];
+  evidence: EvidenceRecord[];
+  errors: { code: number; message: string }[];
+  indicator(): string;
+}
+
+const unique = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** An <ap-monitor> with its own attempt and outbox, set up (and started unless `start: false`). */
+export async function monitor(options: MonitorSetupOptions & { start?: boolean } = {}): Promise<MonitorHarness> {
+  const { start = true, ...setup } = options;
+  const attemptId = `attempt-${unique()}`;
+  const outboxName = `test-outbox-${attemptId}`;
+  const el = await fixture<ApMonitor>(
+    html`<ap-monitor
+      client-id="test-client"
+      test-attempt-id=${attemptId}
+      hashed-test-attempt-id="aGFzaA=="
+      preview
+    ></ap-monitor>`,
+  );
+  const h: MonitorHarness = {
+    el,
+    attemptId,
+    outboxName,
+    events: [],
+    evidence: [],
+    errors: [],
+    indicator: () => el.shadowRoot!.querySelector('[part="indicator"]')?.textContent?.replace(/\s+/g, ' ').trim() ?? '',
+  };
+  for (const name of MONITOR_EVENTS)
+    el.addEventListener(name, (e) => {
+      const detail = (e as CustomEvent).detail as Record<string, unknown>;
+      h.events.push(name === 'ap-status-change' ? `${name}:${String(detail.status)}` : name);
+      if (name === 'ap-evidence') h.evidence.push(detail as unknown as EvidenceRecord);
+      if (name === 'ap-error') h.errors.push(detail as { code: number; message: string });
+    });
+  await el.setup({ assetBase: DIST_ASSETS, outboxName, ...setup });
+  if (start) await el.start();
+  return h;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function until(test: () => boolean, ms: number, what: string): Promise<void> {
+  const end = performance.now() + ms;
+  while (!test()) {
+    if (performance.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(50);
+  }
+}

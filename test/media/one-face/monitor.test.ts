@@ -1,0 +1,195 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { executeServerCommand, sendMouse } from '@web/test-runner-commands';
+import { AutoProctor, ErrorCode, type ApMonitor } from '../../../src/index.js';
+import { DIST_ASSETS, rejectionOf } from '../../helpers/media.js';
+import { monitor, sleep, until } from '../../helpers/monitor.js';
+
+describe('<ap-monitor> on the one-face camera', function () {
+  this.timeout(60000);
+
+  it('runs the lifecycle with its events in order, sees no violation in 10 s, and releases every device', async () => {
+    const h = await monitor({ track: 'numHumans,audio,tabSwitch' });
+    expect(h.el.state).to.equal('monitoring');
+    expect(h.indicator()).to.equal('Proctoring is on. All clear.');
+    await expect(h.el).to.be.accessible();
+    await sleep(10_000);
+    const camera = h.el.shadowRoot!.querySelector('video')!.srcObject as MediaStream;
+    const { trustScore } = await h.el.stop();
+    expect(h.evidence.filter((e) => e.code === 5001 || e.code === 5002)).to.deep.equal([]);
+    expect(trustScore).to.equal(100);
+    expect(h.el.trustScore).to.equal(100);
+    const destroyed = oneEvent(h.el, 'ap-instance-destroyed');
+    await h.el.destroy();
+    await destroyed;
+    expect(h.events).to.deep.equal([
+      'ap-status-change:in_setup',
+      'ap-setup-completed',
+      'ap-status-change:exam_started',
+      'ap-monitoring-started',
+      'ap-status-change:exam_finished',
+      'ap-monitoring-stopped',
+      'ap-instance-destroyed',
+    ]);
+    expect(camera.getTracks().every((t) => t.readyState === 'ended')).to.equal(true);
+    expect(h.el.shadowRoot!.querySelector('[part="base"]')).to.equal(null);
+    const report = await h.el.report();
+    expect(report.attempt.finishedAt).to.be.a('number');
+  });
+
+  it('refuses a second start() for the same attempt, also from a new monitor', async () => {
+    const h = await monitor({ track: 'tabSwitch' });
+    await h.el.stop();
+    expect((await rejectionOf(h.el.start())).code).to.equal(ErrorCode.INVALID_STATE);
+    const again = await fixture<ApMonitor>(
+      html`<ap-monitor
+        client-id="test-client"
+        test-attempt-id=${h.attemptId}
+        hashed-test-attempt-id="aGFzaA=="
+      ></ap-monitor>`,
+    );
+    await again.setup({ track: 'tabSwitch', outboxName: h.outboxName });
+    const error = await rejectionOf(again.start());
+    expect(error.code).to.equal(ErrorCode.INVALID_STATE);
+    expect(error.message).to.contain('already been stopped');
+  });
+
+  it('reuses streams handed over by the requirements check', async () => {
+    const camera = await navigator.mediaDevices.getUserMedia({ video: true });
+    const h = await monitor({ track: 'numHumans', streams: { camera } });
+    expect((h.el.shadowRoot!.querySelector('video')!.srcObject as MediaStream).id).to.equal(camera.id);
+    await h.el.destroy();
+    expect(camera.getVideoTracks()[0].readyState).to.equal('ended');
+  });
+
+  it('records leaving the page (5005 with duration) and returning (5006)', async () => {
+    const h = await monitor({ track: 'tabSwitch' });
+    await executeServerCommand('open-other-tab');
+    await sleep(1500);
+    await executeServerCommand('close-other-tab');
+    await until(() => h.evidence.some((e) => e.code === 5006), 3000, 'returned evidence');
+    const [away, back] = h.evidence;
+    expect(away).to.include({ code: 5005, type: 'tab_switch' });
+    expect(away.durationMs).to.be.within(1200, 4000);
+    expect(back).to.include({ code: 5006, type: 'returned_to_test' });
+    expect(back.seq).to.equal(away.seq + 1);
+    await h.el.destroy();
+  });
+
+  it('records leaving full screen (5100) and offers a button back', async () => {
+    const h = await monitor({ track: 'forceFullScreen', tuning: {} });
+    // full screen needs a real click (user activation): sendMouse clicks through the browser
+    const button = document.createElement('button');
+    button.textContent = 'Enter full screen';
+    button.style.cssText = 'position:fixed;left:0;top:0;width:200px;height:60px';
+    button.onclick = () => void document.documentElement.requestFullscreen();
+    document.body.append(button);
+    const entered = oneEvent(document, 'fullscreenchange');
+    await sendMouse({ type: 'click', position: [50, 30] });
+    await entered;
+    expect(document.fullscreenElement).to.equal(document.documentElement);
+    await document.exitFullscreen();
+    await until(() => h.indicator().includes('You left full screen'), 3000, 'indicator');
+    expect(h.el.shadowRoot!.querySelector('[part="fullscreen"]')!.textContent).to.contain('Return to full screen');
+    await h.el.stop();
+    expect(h.evidence.map((e) => e.code)).to.deep.equal([5100]);
+    expect(h.evidence[0].durationMs).to.be.a('number');
+    button.remove();
+  });
+
+  it('records a lost camera (5101) with ap-error 4109, gets it back, and goes on', async () => {
+    const h = await monitor({ track: 'numHumans', tuning: { reacquireMs: 500, deviceCheckMs: 200 } });
+    const video = () => h.el.shadowRoot!.querySelector('video')!;
+    const first = video().srcObject as MediaStream;
+    first.getVideoTracks()[0].stop();
+    await until(() => h.errors.some((e) => e.code === ErrorCode.DEVICE_LOST), 3000, 'device-lost error');
+    expect(h.errors[0].message).to.match(/camera stopped/);
+    await until(() => h.evidence.some((e) => e.code === 5101), 5000, 'camera_lost evidence');
+    expect(h.evidence.find((e) => e.code === 5101)!.durationMs).to.be.within(300, 4000);
+    await h.el.updateComplete;
+    const second = video().srcObject as MediaStream;
+    expect(second).not.to.equal(first);
+    expect(second.getVideoTracks()[0].readyState).to.equal('live');
+    await h.el.destroy();
+    expect(second.getVideoTracks()[0].readyState).to.equal('ended');
+  });
+
+  it('takes random photos as size-capped JPEGs (5003)', async () => {
+    const h = await monitor({
+      track: {
+        photosAtRandom: true,
+        numPhotosAtRandom: 2,
+        numHumans: false,
+        audio: false,
+        tabSwitch: false,
+        detectMultipleScreens: false,
+        showCamPreview: true,
+      },
+      tuning: { examDurationMs: 1500, photoMaxBytes: 30000 },
+    });
+    await until(() => h.evidence.length === 2, 5000, 'two photos');
+    for (const e of h.evidence) {
+      expect(e.code).to.equal(5003);
+      expect(e.photo).to.match(/^data:image\/jpeg;base64,/);
+      expect(atob(e.photo!.split(',')[1]).length).to.be.at.most(30000);
+    }
+    await h.el.destroy();
+  });
+});
+
+describe('AutoProctor class', function () {
+  this.timeout(60000);
+
+  it('creates a monitor in the container and re-dispatches AutoProctor’s window events', async () => {
+    const container = document.createElement('div');
+    container.id = 'test-container';
+    document.body.append(container);
+    const seen: string[] = [];
+    const names = [
+      'apSetupCompleted',
+      'apMonitoringStarted',
+      'apMonitoringStopped',
+      'apInstanceDestroyed',
+      'apErrorEvent',
+      'apEvidenceEvent',
+    ];
+    const listener = (e: Event) => seen.push(e.type);
+    names.forEach((n) => addEventListener(n, listener));
+    try {
+      const id = `ap-compat-${Date.now()}`;
+      const ap = new AutoProctor({ clientId: 'demo', testAttemptId: id, hashedTestAttemptId: 'aGFzaA==' });
+      await ap.setup({
+        trackingOptions: { numHumans: true, audio: false, tabSwitch: true },
+        testContainerId: 'test-container',
+        assetBase: DIST_ASSETS,
+        outboxName: `outbox-${id}`,
+      });
+      expect(container.querySelector('ap-monitor')).to.equal(ap.monitor);
+      await ap.start();
+      const { trustScore } = await ap.stop();
+      expect(trustScore).to.equal(100);
+      const error = await rejectionOf(ap.start());
+      expect(error.code).to.equal(ErrorCode.INVALID_STATE);
+      await ap.destroy();
+      expect(container.querySelector('ap-monitor')).to.equal(null);
+      expect(seen).to.deep.equal([
+        'apSetupCompleted',
+        'apMonitoringStarted',
+        'apMonitoringStopped',
+        'apErrorEvent',
+        'apInstanceDestroyed',
+      ]);
+    } finally {
+      names.forEach((n) => removeEventListener(n, listener));
+      container.remove();
+    }
+  });
+
+  it('rejects a missing credential and an unknown container with codes', async () => {
+    expect(() => new AutoProctor({ clientId: 'x', testAttemptId: '', hashedTestAttemptId: 'h' })).to.throw(
+      'testAttemptId is required',
+    );
+    const ap = new AutoProctor({ clientId: 'x', testAttemptId: `t-${Date.now()}`, hashedTestAttemptId: 'h' });
+    const error = await rejectionOf(ap.setup({ testContainerId: 'no-such-element' }));
+    expect(error.code).to.equal(ErrorCode.INVALID_OPTION);
+  });
+});

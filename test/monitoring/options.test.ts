@@ -1,0 +1,63 @@
+import { expect } from '@open-wc/testing';
+import { DEFAULT_TRACKING, ErrorCode, MonitorSession, validateTracking, validateTuning } from '../../src/index.js';
+import { rejectionOf } from '../helpers/media.js';
+
+const credentials = { clientId: 'c', testAttemptId: 't-options', hashedTestAttemptId: 'h' };
+
+describe('monitor options', () => {
+  it('defaults and accepts both trackingOptions objects and track lists', () => {
+    expect(validateTracking(undefined)).to.deep.equal(DEFAULT_TRACKING);
+    expect(validateTracking({ audio: false, numPhotosAtRandom: 5 })).to.include({
+      audio: false,
+      numPhotosAtRandom: 5,
+      numHumans: true,
+    });
+    expect(validateTracking(['tabSwitch'])).to.include({ tabSwitch: true, numHumans: false, audio: false });
+  });
+
+  for (const [input, text] of [
+    [{ numHuman: true }, 'trackingOptions.numHuman is not a tracking option'],
+    [{ audio: 'yes' }, 'trackingOptions.audio must be true or false, got "yes"'],
+    [{ numPhotosAtRandom: 0 }, 'trackingOptions.numPhotosAtRandom must be a whole number'],
+    ['audio', 'trackingOptions must be an object'],
+  ] as const) {
+    it(`rejects ${JSON.stringify(input)} naming the option`, () => {
+      expect(() => validateTracking(input))
+        .to.throw(text)
+        .with.property('code', ErrorCode.INVALID_OPTION);
+    });
+  }
+
+  it('rejects unknown and ill-typed tuning', () => {
+    expect(() => validateTuning({ noFaceMS: 1 })).to.throw('tuning.noFaceMS is not a tuning option');
+    expect(() => validateTuning({ noFaceMs: -1 })).to.throw('tuning.noFaceMs must be a non-negative number');
+    expect(() => validateTuning({ minConfidence: 3 })).to.throw('tuning.minConfidence must be from 0 to 1');
+  });
+
+  it('setup() rejects bad options with INVALID_OPTION and starts nothing', async () => {
+    const session = new MonitorSession(credentials);
+    for (const options of [
+      { trackingOptions: { camera: true } },
+      { bogus: 1 },
+      { trackingOptions: {}, track: [] },
+      { endpoint: 'https://x' },
+    ]) {
+      const error = await rejectionOf(session.setup(options as never));
+      expect(error.code, JSON.stringify(options)).to.equal(ErrorCode.INVALID_OPTION);
+      expect(session.state).to.equal('idle');
+      expect(session.cameraStream).to.equal(undefined);
+    }
+  });
+
+  it('requires credentials', () => {
+    expect(() => new MonitorSession({ ...credentials, clientId: '' })).to.throw('clientId is required');
+  });
+
+  it('start() before setup() and after destroy() fail with INVALID_STATE', async () => {
+    const session = new MonitorSession(credentials);
+    expect((await rejectionOf(session.start())).code).to.equal(ErrorCode.INVALID_STATE);
+    await session.destroy();
+    expect((await rejectionOf(session.start())).message).to.contain('after destroy()');
+    expect((await rejectionOf(session.setup())).code).to.equal(ErrorCode.INVALID_STATE);
+  });
+});

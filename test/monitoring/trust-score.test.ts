@@ -1,0 +1,41 @@
+import { expect } from '@open-wc/testing';
+import { REVIEW_THRESHOLD, computeTrustScore, type EvidenceRecord, type EvidenceType } from '../../src/index.js';
+
+let seq = 0;
+const ev = (type: EvidenceType, durationMs = 0): EvidenceRecord => ({
+  id: String(++seq),
+  attemptId: 'a',
+  seq,
+  code: 5000,
+  type,
+  startedAt: 0,
+  durationMs,
+});
+
+describe('Trust Score', () => {
+  it('is 100 with no evidence, and neutral evidence costs nothing', () => {
+    expect(computeTrustScore([])).to.include({ trustScore: 100, needsReview: false });
+    expect(computeTrustScore([ev('random_photo'), ev('returned_to_test')]).trustScore).to.equal(100);
+  });
+
+  it('weighs type, frequency and duration: perEvent × n + perMinute × minutes, capped per type', () => {
+    // no face: 3 per event + 4 per minute → 2 events of 30 s = 6 + 4 = 10
+    const twoShort = computeTrustScore([ev('no_face', 30_000), ev('no_face', 30_000)]);
+    expect(twoShort.trustScore).to.equal(90);
+    expect(twoShort.penalties.no_face).to.equal(10);
+    expect(twoShort.counts.no_face).to.equal(2);
+    // capped at 40 however long
+    expect(computeTrustScore([ev('no_face', 60 * 60_000)]).trustScore).to.equal(60);
+  });
+
+  it('says "review" below 85', () => {
+    expect(REVIEW_THRESHOLD).to.equal(85);
+    const r = computeTrustScore([ev('multiple_people', 60_000)]); // 8 + 8 = 16
+    expect(r).to.include({ trustScore: 84, needsReview: true });
+  });
+
+  it('takes configurable weights and never goes below 0', () => {
+    const r = computeTrustScore([ev('tab_switch')], { tab_switch: { perEvent: 150, perMinute: 0, max: 150 } });
+    expect(r.trustScore).to.equal(0);
+  });
+});
