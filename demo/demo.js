@@ -11,6 +11,49 @@ checks.addEventListener('ap-checks-complete', (event) => {
     : 'Some checks did not pass: fix them and use "Try again".';
 });
 
+// The monitored exam: reuses the camera and screen the checks opened.
+const monitor = document.getElementById('monitor');
+const startButton = document.getElementById('start-exam');
+const exam = document.getElementById('exam');
+const evidenceList = document.getElementById('evidence');
+const result = document.getElementById('result');
+monitor.testAttemptId = `demo-${Date.now()}`;
+monitor.addEventListener('ap-status-change', (e) => (sessionBadge.status = e.detail.status));
+monitor.addEventListener('ap-evidence', (e) => {
+  const li = document.createElement('li');
+  const r = e.detail;
+  li.textContent = `${new Date(r.startedAt).toLocaleTimeString()} — ${r.code} ${r.type}${r.durationMs ? ` (${Math.round(r.durationMs / 1000)} s)` : ''}`;
+  evidenceList.append(li);
+});
+monitor.addEventListener('ap-error', (e) => (result.textContent = `${e.detail.code}: ${e.detail.message}`));
+startButton.addEventListener('click', async () => {
+  startButton.disabled = true;
+  try {
+    await monitor.setup({
+      trackingOptions: {
+        numHumans: true,
+        audio: true,
+        tabSwitch: true,
+        detectMultipleScreens: true,
+        showCamPreview: true,
+      },
+      streams: { camera: checks.cameraStream, screen: checks.screenStream },
+    });
+    await monitor.start();
+    exam.hidden = false;
+    startButton.hidden = true;
+  } catch {
+    startButton.disabled = false;
+  }
+});
+exam.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  exam.querySelectorAll('input, button').forEach((x) => (x.disabled = true));
+  const { trustScore, counts } = await monitor.stop();
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  result.textContent = `Exam finished. Trust Score ${trustScore}/100 (${trustScore < 85 ? 'needs review' : 'no review needed'}), ${total} evidence record(s).`;
+});
+
 const host = document.getElementById('vocabularies');
 for (const kind of STATUS_KINDS) {
   const section = document.createElement('section');
