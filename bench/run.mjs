@@ -106,7 +106,7 @@ async function detection(base) {
     await cdp.send('Performance.enable');
     const taskSeconds = async () =>
       (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
-    await page.goto(`${base}/bench/detection.html`);
+    await page.goto(`${base}/bench/page.html`);
     await page.waitForFunction(() => 'bench' in window);
     figure('detector.create.cold (worker)', ms(await page.evaluate(() => window.bench.create('w', true))), 'ms');
     figure('detector.create.warm (worker)', ms(await page.evaluate(() => window.bench.create('w2', true))), 'ms');
@@ -142,6 +142,28 @@ async function detection(base) {
       const r = await page.evaluate((n) => window.benchChecks[n](), name);
       figure(`check.${name}.duration (${r.status})`, Math.round(r.ms), 'ms');
     }
+    // 60 s of monitoring with the default trackers (faces at 4 fps, audio, tab switch, monitors,
+    // preview): renderer main-thread busy time and the renderer process's CPU (which includes
+    // the detection worker), from the DevTools protocol's performance metrics.
+    const metric = async (name) =>
+      (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === name).value;
+    await page.evaluate(() => window.benchMonitor.start());
+    await page.waitForTimeout(2000); // past the worker's model load
+    const [task0, cpu0] = [await metric('TaskDuration'), await metric('ProcessTime')];
+    const seconds = Number(process.env.BENCH_MONITOR_SECONDS ?? 60);
+    await page.waitForTimeout(seconds * 1000);
+    const [task1, cpu1] = [await metric('TaskDuration'), await metric('ProcessTime')];
+    const monitored = await page.evaluate(() => window.benchMonitor.stop());
+    figure(`monitor.main-thread-busy (${seconds} s, default trackers)`, ((task1 - task0) * 1000).toFixed(0), 'ms');
+    figure(`monitor.main-thread-busy share`, (((task1 - task0) / seconds) * 100).toFixed(2), '%');
+    figure(`monitor.renderer-cpu (${seconds} s, main thread + worker)`, ((cpu1 - cpu0) * 1000).toFixed(0), 'ms');
+    figure(`monitor.renderer-cpu share of one core`, (((cpu1 - cpu0) / seconds) * 100).toFixed(1), '%');
+    figure(
+      'monitor.long-tasks (> 50 ms, whole run incl. setup)',
+      monitored.longTasks.length,
+      `tasks${monitored.longTasks.length ? ` (${monitored.longTasks.join(', ')} ms)` : ''}`,
+    );
+    figure('monitor.trust-score (one-face fixture)', monitored.trustScore, '/100');
   } finally {
     await browser.close();
   }

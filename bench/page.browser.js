@@ -102,3 +102,29 @@ window.benchChecks = {
     return { ms: performance.now() - t0, status: result.status };
   },
 };
+
+/** 60 s (or `ms`) of <ap-monitor> with its default trackers; long tasks observed meanwhile. */
+window.benchMonitor = {
+  async start() {
+    const el = document.createElement('ap-monitor');
+    el.clientId = 'bench';
+    el.testAttemptId = `bench-${Date.now()}`;
+    el.hashedTestAttemptId = 'YmVuY2g=';
+    el.preview = true;
+    document.body.append(el);
+    window.benchMonitor.el = el;
+    window.benchMonitor.longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.benchMonitor.longTasks.push(Math.round(e.duration));
+    }).observe({ type: 'longtask' });
+    await el.setup({ outboxName: 'proctor-elements-bench' });
+    await el.start();
+    return el.state;
+  },
+  async stop() {
+    const { trustScore } = await window.benchMonitor.el.stop();
+    const evidence = (await window.benchMonitor.el.report()).evidence.length;
+    await window.benchMonitor.el.destroy();
+    return { trustScore, evidence, longTasks: window.benchMonitor.longTasks };
+  },
+};
