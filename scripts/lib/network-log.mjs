@@ -12,7 +12,13 @@ export function networkLogPlugin() {
       logs.set(session.id, []);
       const watch = async (client, source) => {
         client.on('Network.requestWillBeSent', (e) =>
-          logs.get(session.id).push({ url: e.request.url, method: e.request.method, source }),
+          logs.get(session.id).push({
+            url: e.request.url,
+            method: e.request.method,
+            source,
+            // the script that made the request, so a failure says which code sent it
+            initiator: e.initiator?.stack?.callFrames?.[0]?.url ?? e.initiator?.url ?? '',
+          }),
         );
         await client.send('Network.enable');
       };

@@ -62,30 +62,22 @@ export async function runScreenshareCheck(options: ScreenshareCheckOptions = {})
       height: settings.height ?? 0,
       multipleMonitors: isExtended,
     };
-    if (requireEntireScreen && surface !== 'monitor') {
+    const refuse = (reason: 'not_entire_screen' | 'multiple_monitors', code: number, message: string): CheckOutcome => {
       stopStream(stream);
-      return {
-        result: finished('screenshare', startedAt, {
-          ok: false,
-          reason: 'not_entire_screen',
-          code: ErrorCode.NOT_ENTIRE_SCREEN,
-          message: 'You shared a window or a tab. Share your entire screen instead.',
-          metrics,
-        }),
-      };
-    }
-    if (rejectMultipleMonitors && isExtended) {
-      stopStream(stream);
-      return {
-        result: finished('screenshare', startedAt, {
-          ok: false,
-          reason: 'multiple_monitors',
-          code: ErrorCode.MULTIPLE_MONITORS,
-          message: 'More than one monitor is connected. Disconnect the extra monitors and try again.',
-          metrics,
-        }),
-      };
-    }
+      return { result: finished('screenshare', startedAt, { ok: false, reason, code, message, metrics }) };
+    };
+    if (requireEntireScreen && surface !== 'monitor')
+      return refuse(
+        'not_entire_screen',
+        ErrorCode.NOT_ENTIRE_SCREEN,
+        'You shared a window or a tab. Share your entire screen instead.',
+      );
+    if (rejectMultipleMonitors && isExtended)
+      return refuse(
+        'multiple_monitors',
+        ErrorCode.MULTIPLE_MONITORS,
+        'More than one monitor is connected. Disconnect the extra monitors and try again.',
+      );
     return {
       result: finished('screenshare', startedAt, { ok: true, message: 'Your screen is shared.', metrics }),
       stream,

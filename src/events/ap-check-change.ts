@@ -1,10 +1,11 @@
+import { ApEvent } from './ap-event.js';
 import type { CheckResult } from '../checks/types.js';
 
 /** A requirements check changed status (started, succeeded, failed, reset). */
-export class ApCheckChangeEvent extends Event {
+export class ApCheckChangeEvent extends ApEvent<CheckResult> {
   static readonly eventName = 'ap-check-change';
-  constructor(readonly detail: CheckResult) {
-    super(ApCheckChangeEvent.eventName, { bubbles: true, composed: true });
+  constructor(detail: CheckResult) {
+    super(ApCheckChangeEvent.eventName, detail);
   }
 }
 

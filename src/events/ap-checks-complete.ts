@@ -1,10 +1,11 @@
+import { ApEvent } from './ap-event.js';
 import type { ChecksSummary } from '../checks/runner.js';
 
 /** Every requirements check has a final result (or was skipped). */
-export class ApChecksCompleteEvent extends Event {
+export class ApChecksCompleteEvent extends ApEvent<ChecksSummary> {
   static readonly eventName = 'ap-checks-complete';
-  constructor(readonly detail: ChecksSummary) {
-    super(ApChecksCompleteEvent.eventName, { bubbles: true, composed: true });
+  constructor(detail: ChecksSummary) {
+    super(ApChecksCompleteEvent.eventName, detail);
   }
 }
 

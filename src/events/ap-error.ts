@@ -1,8 +1,9 @@
+import { ApEvent } from './ap-event.js';
 /** Something went wrong; `detail` carries the numeric code and a message. */
-export class ApErrorEvent extends Event {
+export class ApErrorEvent extends ApEvent<{ code: number; message: string }> {
   static readonly eventName = 'ap-error';
-  constructor(readonly detail: { code: number; message: string }) {
-    super(ApErrorEvent.eventName, { bubbles: true, composed: true });
+  constructor(detail: { code: number; message: string }) {
+    super(ApErrorEvent.eventName, detail);
   }
 }
 

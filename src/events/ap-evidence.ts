@@ -1,9 +1,10 @@
+import { ApEvent } from './ap-event.js';
 import type { EvidenceRecord } from '../reporting/types.js';
 /** An evidence record was written to the outbox. */
-export class ApEvidenceEvent extends Event {
+export class ApEvidenceEvent extends ApEvent<EvidenceRecord> {
   static readonly eventName = 'ap-evidence';
-  constructor(readonly detail: EvidenceRecord) {
-    super(ApEvidenceEvent.eventName, { bubbles: true, composed: true });
+  constructor(detail: EvidenceRecord) {
+    super(ApEvidenceEvent.eventName, detail);
   }
 }
 

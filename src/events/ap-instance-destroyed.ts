@@ -1,8 +1,9 @@
+import { ApEvent } from './ap-event.js';
 /** The monitor was destroyed: every device released, its UI removed. */
-export class ApInstanceDestroyedEvent extends Event {
+export class ApInstanceDestroyedEvent extends ApEvent<{ testAttemptId: string }> {
   static readonly eventName = 'ap-instance-destroyed';
-  constructor(readonly detail: { testAttemptId: string }) {
-    super(ApInstanceDestroyedEvent.eventName, { bubbles: true, composed: true });
+  constructor(detail: { testAttemptId: string }) {
+    super(ApInstanceDestroyedEvent.eventName, detail);
   }
 }
 

@@ -1,8 +1,9 @@
+import { ApEvent } from './ap-event.js';
 /** Monitoring runs: devices granted, trackers started (`resumed` after a reload). */
-export class ApMonitoringStartedEvent extends Event {
+export class ApMonitoringStartedEvent extends ApEvent<{ testAttemptId: string; resumed: boolean }> {
   static readonly eventName = 'ap-monitoring-started';
-  constructor(readonly detail: { testAttemptId: string; resumed: boolean }) {
-    super(ApMonitoringStartedEvent.eventName, { bubbles: true, composed: true });
+  constructor(detail: { testAttemptId: string; resumed: boolean }) {
+    super(ApMonitoringStartedEvent.eventName, detail);
   }
 }
 

@@ -1,9 +1,13 @@
+import { ApEvent } from './ap-event.js';
 import type { EvidenceType } from '../reporting/types.js';
 /** Monitoring stopped: final evidence delivered, Trust Score computed. */
-export class ApMonitoringStoppedEvent extends Event {
+export class ApMonitoringStoppedEvent extends ApEvent<{
+  trustScore: number;
+  counts: Partial<Record<EvidenceType, number>>;
+}> {
   static readonly eventName = 'ap-monitoring-stopped';
-  constructor(readonly detail: { trustScore: number; counts: Partial<Record<EvidenceType, number>> }) {
-    super(ApMonitoringStoppedEvent.eventName, { bubbles: true, composed: true });
+  constructor(detail: { trustScore: number; counts: Partial<Record<EvidenceType, number>> }) {
+    super(ApMonitoringStoppedEvent.eventName, detail);
   }
 }
 

@@ -1,8 +1,9 @@
+import { ApEvent } from './ap-event.js';
 /** Setup finished: options are valid and what the trackers need is loaded. */
-export class ApSetupCompletedEvent extends Event {
+export class ApSetupCompletedEvent extends ApEvent<{ testAttemptId: string }> {
   static readonly eventName = 'ap-setup-completed';
-  constructor(readonly detail: { testAttemptId: string }) {
-    super(ApSetupCompletedEvent.eventName, { bubbles: true, composed: true });
+  constructor(detail: { testAttemptId: string }) {
+    super(ApSetupCompletedEvent.eventName, detail);
   }
 }
 

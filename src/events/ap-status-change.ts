@@ -1,9 +1,10 @@
+import { ApEvent } from './ap-event.js';
 import type { SessionStatus } from '../statuses.js';
 /** The session status changed (in_setup, exam_started, exam_finished, exam_not_started). */
-export class ApStatusChangeEvent extends Event {
+export class ApStatusChangeEvent extends ApEvent<{ status: SessionStatus }> {
   static readonly eventName = 'ap-status-change';
-  constructor(readonly detail: { status: SessionStatus }) {
-    super(ApStatusChangeEvent.eventName, { bubbles: true, composed: true });
+  constructor(detail: { status: SessionStatus }) {
+    super(ApStatusChangeEvent.eventName, detail);
   }
 }
 

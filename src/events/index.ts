@@ -7,3 +7,4 @@ export { ApMonitoringStoppedEvent } from './ap-monitoring-stopped.js';
 export { ApInstanceDestroyedEvent } from './ap-instance-destroyed.js';
 export { ApEvidenceEvent } from './ap-evidence.js';
 export { ApStatusChangeEvent } from './ap-status-change.js';
+export { ApEvent } from './ap-event.js';

@@ -32,11 +32,8 @@ export async function monitor(options: MonitorSetupOptions & { start?: boolean }
   const attemptId = `attempt-${unique()}`;
   const outboxName = `test-outbox-${attemptId}`;
   const el = await fixture<ApMonitor>(
-    html`<ap-monitor
-      client-id="test-client"
-      test-attempt-id=${attemptId}
-      hashed-test-attempt-id="aGFzaA=="
-      preview
+    html`<ap-monitor client-id="test-client" test-attempt-id=${attemptId} hashed-test-attempt-id="aGFzaA==" preview
+      ><ap-status-badge source="session"></ap-status-badge
     ></ap-monitor>`,
   );
   const h: MonitorHarness = {

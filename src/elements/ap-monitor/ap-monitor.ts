@@ -32,6 +32,8 @@ import { monitorStyles } from './ap-monitor.styles.js';
  * @fires ap-evidence - An evidence record was written (`detail`: the record).
  * @fires ap-status-change - The session status changed (`detail.status`).
  *
+ * @slot - Extra content, e.g. `<ap-status-badge source="session">`, which follows the session live.
+ *
  * @csspart base - The box.
  * @csspart preview - The camera preview.
  * @csspart indicator - The live status line.

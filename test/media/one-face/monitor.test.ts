@@ -11,10 +11,15 @@ describe('<ap-monitor> on the one-face camera', function () {
     const h = await monitor({ track: 'numHumans,audio,tabSwitch' });
     expect(h.el.state).to.equal('monitoring');
     expect(h.indicator()).to.equal('Proctoring is on. All clear.');
+    const badge = h.el.querySelector('ap-status-badge')!;
+    await badge.updateComplete;
+    expect(badge.info?.value).to.equal('exam_started'); // the session context, live
     await expect(h.el).to.be.accessible();
     await sleep(10_000);
     const camera = h.el.shadowRoot!.querySelector('video')!.srcObject as MediaStream;
     const { trustScore } = await h.el.stop();
+    await badge.updateComplete;
+    expect(badge.info?.value).to.equal('exam_finished');
     expect(h.evidence.filter((e) => e.code === 5001 || e.code === 5002)).to.deep.equal([]);
     expect(trustScore).to.equal(100);
     expect(h.el.trustScore).to.equal(100);
