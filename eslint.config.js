@@ -15,7 +15,10 @@ export default tseslint.config(
     files: ['**/*.ts'],
     extends: [...tseslint.configs.recommendedTypeChecked],
     languageOptions: {
-      parserOptions: { project: ['./tsconfig.test.json'], tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        project: ['./tsconfig.test.json', './server/tsconfig.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
@@ -40,6 +43,11 @@ export default tseslint.config(
       // @open-wc's chai plugins type every Assertion as thenable, so each `expect` would need `void`
       '@typescript-eslint/no-floating-promises': 'off',
     },
+  },
+  {
+    // node:test's describe/it return promises the runner itself awaits
+    files: ['server/test/**/*.ts'],
+    rules: { '@typescript-eslint/no-floating-promises': 'off' },
   },
   {
     files: ['**/*.{js,mjs}'],

@@ -10,6 +10,11 @@ import { BASE_FLAGS, findChromium } from './scripts/chromium.mjs';
 import { makeFixtures } from './scripts/fixtures.mjs';
 import { networkLogPlugin } from './scripts/lib/network-log.mjs';
 import { tabCommandsPlugin } from './scripts/lib/tab-commands.mjs';
+// TypeScript server modules: this config runs under tsx (see the test:browser script)
+import { buildApp } from './server/src/app.ts';
+import { openPglite } from './server/src/db.ts';
+import { hashAttempt } from './server/src/ids.ts';
+import { seedDemo } from './server/src/seed.ts';
 
 const executablePath = findChromium();
 if (!executablePath) throw new Error('No Chromium found: run `node scripts/ensure-env.mjs` or set CHROME_PATH.');
@@ -69,6 +74,60 @@ const testAssetHosts = async (ctx, next) => {
   return next();
 };
 
+/**
+ * The reference results server, in memory, on a loopback port of its own (another origin than
+ * the test pages, like a real deployment). Commands: `results-server` → {endpoint, clientId,
+ * testAttemptId, hashedTestAttemptId} (what an integrator's backend hands the exam page) and
+ * `results-session` {testAttemptId} → the stored session and its evidence.
+ */
+function resultsServerPlugin() {
+  let started;
+  const start = () =>
+    (started ??= (async () => {
+      const db = await openPglite();
+      const demo = await seedDemo(db);
+      const app = await buildApp({ db });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      return { db, demo, app, endpoint: `http://127.0.0.1:${app.server.address().port}/` };
+    })());
+  return {
+    name: 'results-server',
+    async executeCommand({ command, payload }) {
+      if (command === 'results-server') {
+        const { demo, endpoint } = await start();
+        const testAttemptId = `e2e-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+        return {
+          endpoint,
+          clientId: demo.clientId,
+          testAttemptId,
+          hashedTestAttemptId: hashAttempt(demo.clientSecret, testAttemptId),
+        };
+      }
+      if (command === 'results-session') {
+        const { db } = await start();
+        const [session] = await db.query(
+          'select sid, status, review_status, trust_score, counts from sessions where test_attempt_id = $1',
+          [payload.testAttemptId],
+        );
+        const evidence = session
+          ? await db.query(
+              'select id, seq, code, type, duration_ms from evidence where session_sid = $1 order by seq',
+              [session.sid],
+            )
+          : [];
+        return { session, evidence };
+      }
+      return undefined;
+    },
+    async serverStop() {
+      if (!started) return;
+      const { app, db } = await started;
+      await app.close();
+      await db.close();
+    },
+  };
+}
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * The speed-test endpoints the reference server will provide, for the bandwidth check's tests:
@@ -108,7 +167,12 @@ export default {
   concurrency: 1,
   testFramework: { config: { timeout: 20000 } },
   middleware: [testAssetHosts, bandwidthEndpoints],
-  plugins: [esbuildPlugin({ ts: true, tsconfig: here('./tsconfig.json') }), networkLogPlugin(), tabCommandsPlugin()],
+  plugins: [
+    esbuildPlugin({ ts: true, tsconfig: here('./tsconfig.json') }),
+    networkLogPlugin(),
+    tabCommandsPlugin(),
+    resultsServerPlugin(),
+  ],
   browsers: [chrome()],
   groups,
 };

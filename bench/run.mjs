@@ -8,6 +8,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { BASE_FLAGS, findChromium } from '../scripts/chromium.mjs';
 import { makeFixtures } from '../scripts/fixtures.mjs';
+import { ingestBench } from './ingest.mjs';
 
 const kb = (bytes) => (bytes / 1024).toFixed(1);
 const ms = (x) => x.toFixed(2);
@@ -170,6 +171,14 @@ async function detection(base) {
 }
 
 await sizes();
+const ingest = await ingestBench();
+figure(
+  'ingest.records-per-second (PGlite, 8 clients × batches of 20, 10 s)',
+  Math.round(ingest.recordsPerSecond),
+  'records/s',
+);
+figure('ingest.latency.p50 (one batch request)', ingest.p50.toFixed(1), 'ms');
+figure('ingest.latency.p99 (one batch request)', ingest.p99.toFixed(1), 'ms');
 const { server, base } = await serve();
 try {
   await detection(base);

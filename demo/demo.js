@@ -17,7 +17,8 @@ const startButton = document.getElementById('start-exam');
 const exam = document.getElementById('exam');
 const evidenceList = document.getElementById('evidence');
 const result = document.getElementById('result');
-monitor.testAttemptId = `demo-${Date.now()}`;
+// An integrator's backend hands out the attempt id and its HMAC; the demo server plays that part.
+const credentials = fetch('/demo/credentials').then((r) => r.json());
 monitor.addEventListener('ap-status-change', (e) => (sessionBadge.status = e.detail.status));
 monitor.addEventListener('ap-evidence', (e) => {
   const li = document.createElement('li');
@@ -29,7 +30,10 @@ monitor.addEventListener('ap-error', (e) => (result.textContent = `${e.detail.co
 startButton.addEventListener('click', async () => {
   startButton.disabled = true;
   try {
+    const { clientId, testAttemptId, hashedTestAttemptId } = await credentials;
+    Object.assign(monitor, { clientId, testAttemptId, hashedTestAttemptId });
     await monitor.setup({
+      endpoint: location.origin,
       trackingOptions: {
         numHumans: true,
         audio: true,

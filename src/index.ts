@@ -26,6 +26,7 @@ export { ApRequirementsCheck } from './elements/ap-requirements-check/ap-require
 export * from './reporting/types.js';
 export { Outbox, DEFAULT_OUTBOX_NAME, type StoredAttempt } from './reporting/outbox.js';
 export { LocalBackend } from './reporting/local-backend.js';
+export { HttpBackend, type HttpBackendCredentials } from './reporting/http-backend.js';
 export { Delivery, type DeliveryOptions } from './reporting/delivery.js';
 export * from './monitoring/options.js';
 export * from './monitoring/trust-score.js';

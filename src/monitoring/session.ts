@@ -8,6 +8,7 @@ import { ErrorCode, ProctorError, messageOf } from '../errors.js';
 import { FrameSampler } from '../media/frame-stats.js';
 import { getUserMediaTyped, requireMediaDevices, stopStream } from '../media/user-media.js';
 import { Delivery } from '../reporting/delivery.js';
+import { HttpBackend } from '../reporting/http-backend.js';
 import { LocalBackend } from '../reporting/local-backend.js';
 import { DEFAULT_OUTBOX_NAME, Outbox, type StoredAttempt } from '../reporting/outbox.js';
 import type { EvidenceRecord, EvidenceType, ResultsBackend } from '../reporting/types.js';
@@ -124,11 +125,8 @@ export class MonitorSession extends EventTarget {
       options.trackingOptions ? 'trackingOptions' : 'track',
     );
     const tuning = validateTuning(options.tuning);
-    if (options.endpoint !== undefined && !options.backend)
-      throw new ProctorError(
-        ErrorCode.INVALID_OPTION,
-        'endpoint: the HTTP results backend is not available in this version; omit endpoint to keep evidence on the device, or pass a backend.',
-      );
+    if (options.endpoint !== undefined && (typeof options.endpoint !== 'string' || !options.endpoint))
+      throw new ProctorError(ErrorCode.INVALID_OPTION, 'endpoint must be the results server URL (a non-empty string).');
     this.setState('setting_up');
     this.setStatus('in_setup');
     try {
@@ -170,7 +168,9 @@ export class MonitorSession extends EventTarget {
       this.resumed = !!previous;
       this.attempt = previous ?? { attemptId: testAttemptId, clientId, startedAt: Date.now(), seq: 0 };
       await this.outbox.putAttempt(this.attempt);
-      this.backend = options.backend ?? new LocalBackend();
+      this.backend =
+        options.backend ??
+        (options.endpoint ? new HttpBackend(options.endpoint, this.credentials) : new LocalBackend());
       await this.backend.createAttempt({
         ...this.credentials,
         startedAt: this.attempt.startedAt,

@@ -40,7 +40,8 @@ describe('monitor options', () => {
       { trackingOptions: { camera: true } },
       { bogus: 1 },
       { trackingOptions: {}, track: [] },
-      { endpoint: 'https://x' },
+      { endpoint: '' },
+      { endpoint: 42 },
     ]) {
       const error = await rejectionOf(session.setup(options as never));
       expect(error.code, JSON.stringify(options)).to.equal(ErrorCode.INVALID_OPTION);

@@ -1,0 +1,203 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app.js';
+import { openPglite, type Database } from '../src/db.js';
+import { hashAttempt } from '../src/ids.js';
+import { seedDemo, type DemoSetup } from '../src/seed.js';
+
+let db: Database;
+let app: FastifyInstance;
+let demo: DemoSetup;
+
+before(async () => {
+  db = await openPglite(); // in memory
+  demo = await seedDemo(db);
+  app = await buildApp({ db, bodyLimit: 64 * 1024, ratePerSecond: 5 });
+});
+after(async () => {
+  await app.close();
+  await db.close();
+});
+
+const attempt = () => {
+  const testAttemptId = `t-${randomUUID()}`;
+  return { clientId: demo.clientId, testAttemptId, hashedTestAttemptId: hashAttempt(demo.clientSecret, testAttemptId) };
+};
+const headers = (a: ReturnType<typeof attempt>) => ({
+  'x-ap-client-id': a.clientId,
+  'x-ap-attempt-hash': a.hashedTestAttemptId,
+});
+const record = (a: ReturnType<typeof attempt>, seq: number, extra: Record<string, unknown> = {}) => ({
+  id: randomUUID(),
+  attemptId: a.testAttemptId,
+  seq,
+  code: 5005,
+  type: 'tab_switch',
+  startedAt: Date.now(),
+  endedAt: Date.now() + 1500,
+  durationMs: 1500,
+  ...extra,
+});
+const create = (a: ReturnType<typeof attempt>) => app.inject({ method: 'POST', url: '/api/v1/attempts', payload: a });
+const post = (a: ReturnType<typeof attempt>, records: unknown[]) =>
+  app.inject({
+    method: 'POST',
+    url: `/api/v1/attempts/${a.testAttemptId}/evidence`,
+    headers: headers(a),
+    payload: { records },
+  });
+const stored = async (a: ReturnType<typeof attempt>) =>
+  db.query<{ seq: number }>(
+    'select e.seq from evidence e join sessions s on s.sid = e.session_sid where s.test_attempt_id = $1 order by e.seq',
+    [a.testAttemptId],
+  );
+
+describe('client ingest', () => {
+  it('creates an attempt when the HMAC matches, once (a repeat returns the same session)', async () => {
+    const a = attempt();
+    const first = await create(a);
+    assert.equal(first.statusCode, 201);
+    assert.match(first.json<{ sessionSid: string }>().sessionSid, /^ES[0-9a-f]{32}$/);
+    const again = await create(a);
+    assert.equal(again.json<{ sessionSid: string }>().sessionSid, first.json<{ sessionSid: string }>().sessionSid);
+    const [row] = await db.query<{ status: string; review_status: string }>(
+      'select status, review_status from sessions where test_attempt_id = $1',
+      [a.testAttemptId],
+    );
+    assert.deepEqual(row, { status: 'registered', review_status: 'uncertain' });
+  });
+
+  it('refuses a forged hash and an unknown client alike with 403 and {code, message}', async () => {
+    const a = attempt();
+    for (const payload of [
+      { ...a, hashedTestAttemptId: hashAttempt('wrong-secret', a.testAttemptId) },
+      { ...a, clientId: 'nobody' },
+    ]) {
+      const res = await create(payload);
+      assert.equal(res.statusCode, 403);
+      assert.deepEqual(Object.keys(res.json()), ['code', 'message']);
+      assert.equal(res.json<{ code: string }>().code, 'forbidden');
+    }
+    const evidence = await post({ ...a, hashedTestAttemptId: 'x' }, [record(a, 1)]);
+    assert.equal(evidence.statusCode, 403);
+  });
+
+  it('stores a batch, and a replayed batch adds nothing', async () => {
+    const a = attempt();
+    await create(a);
+    const batch = [record(a, 1), record(a, 2, { code: 5006, type: 'returned_to_test' })];
+    assert.deepEqual((await post(a, batch)).json(), { accepted: 2, duplicates: 0 });
+    assert.deepEqual((await post(a, batch)).json(), { accepted: 0, duplicates: 2 });
+    assert.deepEqual(
+      (await stored(a)).map((r) => r.seq),
+      [1, 2],
+    );
+  });
+
+  it('rejects a malformed batch whole, naming what is wrong, and stores none of it', async () => {
+    const a = attempt();
+    await create(a);
+    for (const [records, text] of [
+      [[record(a, 1), record(a, 2, { seq: 0 })], 'body/records/1/seq must be >= 1'],
+      [[record(a, 1), record(a, 2, { colour: 'red' })], 'must NOT have additional properties'],
+      [[record(a, 1, { type: 'cheating' })], 'body/records/0/type must be equal to one of the allowed values'],
+      [[record(a, 1, { attemptId: 'someone-else' })], 'belongs to attempt "someone-else"'],
+      [[], 'must NOT have fewer than 1 items'],
+    ] as const) {
+      const res = await post(a, [...records]);
+      assert.equal(res.statusCode, 400, text);
+      assert.equal(res.json<{ code: string }>().code, 'invalid_request');
+      assert.ok(res.json<{ message: string }>().message.includes(text), res.json<{ message: string }>().message);
+    }
+    assert.deepEqual(await stored(a), []);
+  });
+
+  it('answers 413 to an oversized body and 404 to evidence for an attempt never created', async () => {
+    const a = attempt();
+    await create(a);
+    const big = await post(a, [record(a, 1, { photo: `data:image/jpeg;base64,${'A'.repeat(100_000)}` })]);
+    assert.equal(big.statusCode, 413);
+    assert.equal(big.json<{ code: string }>().code, 'payload_too_large');
+    const unknown = attempt();
+    assert.equal((await post(unknown, [record(unknown, 1)])).json<{ code: string }>().code, 'unknown_attempt');
+  });
+
+  it('rate-limits ingest per attempt with 429', async () => {
+    const a = attempt();
+    await create(a);
+    const codes: number[] = [];
+    for (let i = 0; i < 25; i++) codes.push((await post(a, [record(a, i + 1)])).statusCode);
+    assert.ok(codes.includes(429), codes.join(','));
+    assert.equal(codes[0], 200);
+  });
+
+  it('finishes with the Trust Score and sets the statuses (unreviewed once finished)', async () => {
+    const a = attempt();
+    await create(a);
+    const status = await app.inject({
+      method: 'PUT',
+      url: `/api/v1/attempts/${a.testAttemptId}/status`,
+      headers: headers(a),
+      payload: { status: 'exam_started' },
+    });
+    assert.equal(status.statusCode, 200);
+    const bad = await app.inject({
+      method: 'PUT',
+      url: `/api/v1/attempts/${a.testAttemptId}/status`,
+      headers: headers(a),
+      payload: { status: 'cheating' },
+    });
+    assert.equal(bad.statusCode, 400);
+    const finish = await app.inject({
+      method: 'POST',
+      url: `/api/v1/attempts/${a.testAttemptId}/finish`,
+      headers: headers(a),
+      payload: { finishedAt: Date.now(), trustScore: 92, counts: { tab_switch: 1 } },
+    });
+    assert.equal(finish.statusCode, 200);
+    const [row] = await db.query<{ status: string; review_status: string; trust_score: number }>(
+      'select status, review_status, trust_score from sessions where test_attempt_id = $1',
+      [a.testAttemptId],
+    );
+    assert.deepEqual(row, { status: 'exam_finished', review_status: 'unreviewed', trust_score: 92 });
+  });
+
+  it('accepts the pagehide beacon with credentials in the query string', async () => {
+    const a = attempt();
+    await create(a);
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/v1/attempts/${a.testAttemptId}/evidence?clientId=${a.clientId}&hash=${encodeURIComponent(a.hashedTestAttemptId)}`,
+      payload: { records: [record(a, 1)] },
+    });
+    assert.equal(res.statusCode, 200);
+  });
+});
+
+describe('speed test and CORS', () => {
+  it('downloads exactly the bytes asked for and counts uploads', async () => {
+    const down = await app.inject({ method: 'GET', url: '/api/bandwidth/download?bytes=12345' });
+    assert.equal(down.rawPayload.length, 12345);
+    assert.equal((await app.inject({ method: 'GET', url: '/api/bandwidth/download?bytes=99999999' })).statusCode, 400);
+    const up = await app.inject({
+      method: 'POST',
+      url: '/api/bandwidth/upload',
+      headers: { 'content-type': 'application/octet-stream' },
+      payload: Buffer.alloc(5000),
+    });
+    assert.deepEqual(up.json(), { received: 5000 });
+  });
+
+  it('answers preflight requests for the ingest API', async () => {
+    const res = await app.inject({
+      method: 'OPTIONS',
+      url: '/api/v1/attempts',
+      headers: { origin: 'https://exam.example', 'access-control-request-method': 'POST' },
+    });
+    assert.equal(res.statusCode, 204);
+    assert.equal(res.headers['access-control-allow-origin'], '*');
+    assert.match(String(res.headers['access-control-allow-headers']), /x-ap-attempt-hash/);
+  });
+});

@@ -1,0 +1,78 @@
+import { expect } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
+import { sleep, until } from '../../helpers/monitor.js';
+
+interface Credentials {
+  endpoint: string;
+  clientId: string;
+  testAttemptId: string;
+  hashedTestAttemptId: string;
+}
+interface Stored {
+  session?: { status: string; review_status: string; trust_score: number; counts: Record<string, number> };
+  evidence: { id: string; seq: number; code: number; type: string; duration_ms: number }[];
+}
+
+describe('evidence reaches the reference results server', function () {
+  this.timeout(60000);
+
+  it('delivers every record over HTTP (HMAC-checked), finishes with the Trust Score, and the server stores it', async () => {
+    const creds = await executeServerCommand<Credentials, undefined>('results-server');
+    const el = document.createElement('ap-monitor');
+    Object.assign(el, {
+      clientId: creds.clientId,
+      testAttemptId: creds.testAttemptId,
+      hashedTestAttemptId: creds.hashedTestAttemptId,
+    });
+    document.body.append(el);
+    const delivered: string[] = [];
+    el.addEventListener('ap-evidence', (e) => delivered.push(e.detail.id));
+    await el.setup({ track: 'tabSwitch', endpoint: creds.endpoint, outboxName: `outbox-${creds.testAttemptId}` });
+    await el.start();
+    await executeServerCommand('open-other-tab');
+    await sleep(1200);
+    await executeServerCommand('close-other-tab');
+    await until(() => delivered.length === 2, 3000, 'two records');
+    const { trustScore } = await el.stop();
+    const stored = await executeServerCommand<Stored, { testAttemptId: string }>('results-session', {
+      testAttemptId: creds.testAttemptId,
+    });
+    expect(stored.evidence.map((e) => e.id)).to.deep.equal(delivered);
+    expect(stored.evidence.map((e) => e.code)).to.deep.equal([5005, 5006]);
+    expect(stored.evidence[0].duration_ms).to.be.within(900, 4000);
+    expect(stored.session).to.include({
+      status: 'exam_finished',
+      review_status: 'unreviewed',
+      trust_score: trustScore,
+    });
+    expect(stored.session!.counts).to.deep.equal({ tab_switch: 1, returned_to_test: 1 });
+    const report = await el.report();
+    expect(report.evidence.every((e) => e.delivered)).to.equal(true);
+    el.remove();
+  });
+
+  it('refuses to start with a forged hash: ap-error, nothing stored', async () => {
+    const creds = await executeServerCommand<Credentials, undefined>('results-server');
+    const el = document.createElement('ap-monitor');
+    Object.assign(el, {
+      clientId: creds.clientId,
+      testAttemptId: creds.testAttemptId,
+      hashedTestAttemptId: 'Zm9yZ2Vk',
+    });
+    document.body.append(el);
+    const errors: number[] = [];
+    el.addEventListener('ap-error', (e) => errors.push(e.detail.code));
+    await el.setup({ track: 'tabSwitch', endpoint: creds.endpoint, outboxName: `outbox-${creds.testAttemptId}` });
+    const failure = await el.start().then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(failure?.message).to.contain('HTTP 403 forbidden');
+    expect(errors).to.have.length(1);
+    const stored = await executeServerCommand<Stored, { testAttemptId: string }>('results-session', {
+      testAttemptId: creds.testAttemptId,
+    });
+    expect(stored.session).to.equal(undefined);
+    el.remove();
+  });
+});
