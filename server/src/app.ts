@@ -9,6 +9,8 @@ import { extname, join, normalize } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Database } from './db.js';
 import { hashAttempt, sid, verifyAttemptHash } from './ids.js';
+import { EvidenceCode } from '../../src/reporting/types.js';
+import { SESSION_STATUSES as SESSION_STATUS_VALUES } from '../../src/statuses.js';
 
 export interface AppOptions {
   db: Database;
@@ -20,29 +22,9 @@ export interface AppOptions {
   ratePerSecond?: number;
 }
 
-const EVIDENCE_TYPES = [
-  'no_face',
-  'multiple_people',
-  'random_photo',
-  'audio_above_background',
-  'tab_switch',
-  'returned_to_test',
-  'multiple_monitors',
-  'fullscreen_exit',
-  'camera_lost',
-  'microphone_lost',
-  'screen_share_lost',
-  'second_camera_lost',
-];
-const SESSION_STATUSES = [
-  'registered',
-  'email_sent',
-  'after_check_req',
-  'in_setup',
-  'exam_not_started',
-  'exam_started',
-  'exam_finished',
-];
+// the package's own vocabularies: one source of truth for client and server
+const EVIDENCE_TYPES = Object.keys(EvidenceCode);
+const SESSION_STATUSES = [...SESSION_STATUS_VALUES];
 
 const attemptId = { type: 'string', minLength: 1, maxLength: 200 } as const;
 const recordSchema = {
