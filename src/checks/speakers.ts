@@ -134,11 +134,7 @@ export class SpeakerCheck {
         finished('speakers', this.startedAt, {
           ok: false,
           reason: 'wrong_code',
-          message:
-            'The code was not entered correctly 3 times. Check your speakers or headphones and their volume, then try again.'.replace(
-              '3',
-              String(this.maxAttempts),
-            ),
+          message: `The code was not entered correctly ${this.maxAttempts} times. Check your speakers or headphones and their volume, then try again.`,
           metrics: this.metrics(),
         }),
       );

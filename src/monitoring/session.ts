@@ -235,7 +235,7 @@ export class MonitorSession extends EventTarget {
     this.delivery?.stop();
     this.detector?.close();
     this.detector = undefined;
-    this.releaseStreams(true);
+    this.releaseStreams();
     removeEventListener('pagehide', this.onPageHide);
     this.outbox?.close();
     this.outbox = undefined;
@@ -431,9 +431,9 @@ export class MonitorSession extends EventTarget {
     this.active.clear();
   }
 
-  /** Stops the tracks this monitor uses; handed-over streams too when `all` (destroy). */
-  private releaseStreams(all = true) {
-    if (all) for (const s of [this.cameraStream, this.microphoneStream, this.screenStream]) stopStream(s);
+  /** Stops every track this monitor uses, handed-over streams included (privacy: nothing stays on). */
+  private releaseStreams() {
+    for (const s of [this.cameraStream, this.microphoneStream, this.screenStream]) stopStream(s);
     if (this.video) this.video.srcObject = null;
     this.video = undefined;
     this.cameraStream = this.microphoneStream = this.screenStream = undefined;

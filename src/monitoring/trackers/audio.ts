@@ -17,7 +17,6 @@ export class AudioTracker implements Tracker {
   private background?: number;
   private aboveSince?: number;
   private belowSince?: number;
-  private peakDb = -120;
 
   constructor(private readonly ctx: TrackerContext) {
     this.violation = new Violation(ctx, 'audio_above_background');
@@ -57,7 +56,6 @@ export class AudioTracker implements Tracker {
     if (rmsDb > line) {
       this.aboveSince ??= now;
       this.belowSince = undefined;
-      this.peakDb = Math.max(this.peakDb, rmsDb);
       if (now - this.aboveSince >= audioSustainMs)
         this.violation.begin(this.aboveSince, {
           backgroundDbfs: Math.round(this.background),
@@ -66,10 +64,7 @@ export class AudioTracker implements Tracker {
     } else {
       this.belowSince ??= now;
       this.aboveSince = undefined;
-      if (this.violation.active && now - this.belowSince >= audioReleaseMs) {
-        this.violation.end(this.belowSince);
-        this.peakDb = -120;
-      }
+      if (this.violation.active && now - this.belowSince >= audioReleaseMs) this.violation.end(this.belowSince);
     }
   }
 }
