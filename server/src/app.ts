@@ -1,94 +1,68 @@
 /**
- * The reference results server: client ingest (used by the package's HttpBackend), speed-test
- * endpoints, and the demo page, on one Fastify instance. JSON schema on every route; every error
- * is `{code, message}`.
+ * The reference results server on one Fastify instance: client ingest (used by the package's
+ * HttpBackend), the reporting API, the admin API, speed-test endpoints, the demo exam page, the
+ * reviewer dashboard and the OpenAPI document (/openapi.json) generated from the route schemas.
+ * JSON schema on every route; every error is `{code, message}`.
  */
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
-import { createReadStream, statSync } from 'node:fs';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Database } from './db.js';
-import { hashAttempt, sid, verifyAttemptHash } from './ids.js';
-import { EvidenceCode } from '../../src/reporting/types.js';
-import { SESSION_STATUSES as SESSION_STATUS_VALUES } from '../../src/statuses.js';
+import { HttpError } from './errors.js';
+import { hashAttempt } from './ids.js';
+import { ingestRoutes } from './ingest.js';
+import { reportingRoutes } from './reporting.js';
+import { adminRoutes } from './admin-routes.js';
+import { LoggingMailer, type Mailer } from './mailer.js';
 
 export interface AppOptions {
   db: Database;
-  /** Folder holding demo/ and dist/ (the repository root). */
+  /** Folder holding demo/, review/ and dist/ (the repository root). */
   staticRoot?: string;
-  /** Largest evidence batch body (bytes). Default 2 MiB. */
+  /** Largest JSON body, e.g. an evidence batch (bytes). Default 2 MiB. */
   bodyLimit?: number;
+  /** Largest photo (bytes). Default 512 KiB. */
+  photoLimit?: number;
   /** Ingest requests allowed per attempt per second (burst: 3× that). Default 20. */
   ratePerSecond?: number;
+  /** Outgoing email; default: log and suppress. */
+  mailer?: Mailer;
+  /** Enables POST /v1/installs for this token. */
+  adminToken?: string;
+  /** Fastify's logger (default off). */
+  logger?: boolean;
 }
 
-// the package's own vocabularies: one source of truth for client and server
-const EVIDENCE_TYPES = Object.keys(EvidenceCode);
-const SESSION_STATUSES = [...SESSION_STATUS_VALUES];
-
-const attemptId = { type: 'string', minLength: 1, maxLength: 200 } as const;
-const recordSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['id', 'attemptId', 'seq', 'code', 'type', 'startedAt'],
-  properties: {
-    id: { type: 'string', format: 'uuid' },
-    attemptId,
-    seq: { type: 'integer', minimum: 1 },
-    code: { type: 'integer', minimum: 5000, maximum: 5999 },
-    type: { type: 'string', enum: EVIDENCE_TYPES },
-    startedAt: { type: 'number', minimum: 0 },
-    endedAt: { type: 'number', minimum: 0 },
-    durationMs: { type: 'number', minimum: 0 },
-    data: { type: 'object', maxProperties: 20, additionalProperties: { type: ['string', 'number', 'boolean'] } },
-    photo: { type: 'string', maxLength: 200_000, pattern: '^data:image/jpeg;base64,' },
-  },
-} as const;
-
-interface EvidenceRecord {
-  id: string;
-  attemptId: string;
-  seq: number;
-  code: number;
-  type: string;
-  startedAt: number;
-  endedAt?: number;
-  durationMs?: number;
-  data?: Record<string, unknown>;
-  photo?: string;
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const iso = (ms?: number) => (ms === undefined ? null : new Date(ms).toISOString());
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const { db, bodyLimit = 2 * 1024 * 1024, ratePerSecond = 20 } = options;
+  const { db, bodyLimit = 2 * 1024 * 1024, photoLimit = 512 * 1024, ratePerSecond = 20 } = options;
   const app = Fastify({
     bodyLimit,
+    logger: options.logger ?? false,
     // strict bodies: unknown properties are rejected (not dropped), types are not coerced
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, allowUnionTypes: true } },
   });
 
-  app.setErrorHandler((error: FastifyError, _request, reply) => {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof HttpError)
       return reply.status(error.statusCode).send({ code: error.code, message: error.message });
     if (error.validation) return reply.status(400).send({ code: 'invalid_request', message: error.message });
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const limit = request.routeOptions.bodyLimit ?? bodyLimit;
       return reply
         .status(413)
-        .send({ code: 'payload_too_large', message: `The body is larger than ${bodyLimit} bytes.` });
+        .send({ code: 'payload_too_large', message: `The body is larger than this route's limit of ${limit} bytes.` });
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+      return reply.status(415).send({ code: 'unsupported_media_type', message: error.message });
     if (error.statusCode && error.statusCode < 500)
       return reply.status(error.statusCode).send({ code: 'invalid_request', message: error.message });
-    app.log.error(error);
+    request.log.error(error);
     return reply
       .status(500)
       .send({ code: 'internal_error', message: 'The server failed; the request can be retried.' });
@@ -97,214 +71,48 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.status(404).send({ code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.` }),
   );
 
-  // The ingest API is called from exam pages on other origins.
+  // The ingest API is called from exam pages on other origins; the reporting API may be called
+  // from a reviewer page on another origin (a header token, no cookies: CORS adds no risk).
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/api/')) return;
+    if (!request.url.startsWith('/api/') && !request.url.startsWith('/v1/')) return;
     reply.header('access-control-allow-origin', '*');
-    reply.header('access-control-allow-headers', 'content-type, x-ap-client-id, x-ap-attempt-hash');
-    reply.header('access-control-allow-methods', 'GET, POST, PUT, OPTIONS');
+    reply.header('access-control-allow-headers', 'content-type, token, x-ap-client-id, x-ap-attempt-hash');
+    reply.header('access-control-allow-methods', 'GET, POST, PUT, PATCH, OPTIONS');
     reply.header('access-control-max-age', '600');
   });
-  app.options('/api/*', async (_request, reply) => reply.status(204).send());
+  app.options('/api/*', { schema: { hide: true } }, async (_request, reply) => reply.status(204).send());
+  app.options('/v1/*', { schema: { hide: true } }, async (_request, reply) => reply.status(204).send());
 
-  // --- per-attempt rate limit (token bucket) --------------------------------------------------
-  const buckets = new Map<string, { tokens: number; at: number }>();
-  const limit = (key: string) => {
-    const now = Date.now();
-    const b = buckets.get(key) ?? { tokens: ratePerSecond * 3, at: now };
-    b.tokens = Math.min(ratePerSecond * 3, b.tokens + ((now - b.at) / 1000) * ratePerSecond);
-    b.at = now;
-    if (b.tokens < 1)
-      throw new HttpError(429, 'rate_limited', `Too many requests for attempt "${key}"; retry shortly.`);
-    b.tokens -= 1;
-    buckets.set(key, b);
-  };
-
-  // --- authentication of an attempt: client id + AutoProctor's HMAC ---------------------------
-  async function authenticate(request: FastifyRequest, testAttemptId: string, clientId?: string, hash?: string) {
-    const headers = request.headers;
-    const query = request.query as Record<string, string | undefined>;
-    clientId ??= (headers['x-ap-client-id'] as string | undefined) ?? query.clientId;
-    hash ??= (headers['x-ap-attempt-hash'] as string | undefined) ?? query.hash;
-    if (!clientId || !hash)
-      throw new HttpError(401, 'unauthenticated', 'The client id and the hashed attempt id are required.');
-    const [client] = await db.query<{ secret: string; install_sid: string; exam_sid: string | null }>(
-      'select secret, install_sid, exam_sid from clients where client_id = $1',
-      [clientId],
-    );
-    // the same answer for an unknown client and a wrong hash: nothing to probe
-    if (!client || !verifyAttemptHash(client.secret, testAttemptId, hash))
-      throw new HttpError(403, 'forbidden', 'The hashed attempt id does not match this client and attempt.');
-    return { clientId, client };
-  }
-
-  async function sessionOf(request: FastifyRequest, testAttemptId: string) {
-    const { clientId } = await authenticate(request, testAttemptId);
-    limit(`${clientId}/${testAttemptId}`);
-    const [session] = await db.query<{ sid: string; status: string }>(
-      'select sid, status from sessions where client_id = $1 and test_attempt_id = $2',
-      [clientId, testAttemptId],
-    );
-    if (!session) throw new HttpError(404, 'unknown_attempt', `No attempt "${testAttemptId}": create it first.`);
-    return session;
-  }
-
-  const attemptParams = {
-    type: 'object',
-    required: ['testAttemptId'],
-    properties: { testAttemptId: attemptId },
-  } as const;
-
-  app.post<{
-    Body: {
-      clientId: string;
-      testAttemptId: string;
-      hashedTestAttemptId: string;
-      startedAt?: number;
-      trackingOptions?: Record<string, unknown>;
-    };
-  }>(
-    '/api/v1/attempts',
-    {
-      schema: {
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['clientId', 'testAttemptId', 'hashedTestAttemptId'],
-          properties: {
-            clientId: { type: 'string', minLength: 1, maxLength: 200 },
-            testAttemptId: attemptId,
-            hashedTestAttemptId: { type: 'string', minLength: 1, maxLength: 200 },
-            startedAt: { type: 'number', minimum: 0 },
-            trackingOptions: {
-              type: 'object',
-              maxProperties: 30,
-              additionalProperties: { type: ['boolean', 'number'] },
-            },
-          },
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'proctor-elements reference results server',
+        version: PACKAGE_VERSION,
+        description:
+          'Ingest (exam pages, HMAC-checked), reporting (SmarterProctoring shape, `token` header), admin. Every error is {code, message}.',
+      },
+      tags: [
+        { name: 'ingest', description: 'Called by the package (HttpBackend) from the exam page' },
+        { name: 'reporting', description: 'Sessions, event reports, annotations, review' },
+        { name: 'reports', description: 'Install-wide reports' },
+        { name: 'admin', description: 'Installs, exams, clients, tokens, candidates' },
+        { name: 'speed test', description: "The requirements check's bandwidth endpoints" },
+      ],
+      components: {
+        securitySchemes: {
+          token: { type: 'apiKey', in: 'header', name: 'token' },
+          clientId: { type: 'apiKey', in: 'header', name: 'x-ap-client-id' },
+          attemptHash: { type: 'apiKey', in: 'header', name: 'x-ap-attempt-hash' },
         },
       },
     },
-    async (request, reply) => {
-      const body = request.body;
-      const { client } = await authenticate(request, body.testAttemptId, body.clientId, body.hashedTestAttemptId);
-      limit(`${body.clientId}/${body.testAttemptId}`);
-      await db.query(
-        `insert into sessions (sid, install_sid, exam_sid, client_id, test_attempt_id, tracking_options, started_at)
-         values ($1, $2, $3, $4, $5, $6, $7) on conflict (client_id, test_attempt_id) do nothing`,
-        [
-          sid('ES'),
-          client.install_sid,
-          client.exam_sid,
-          body.clientId,
-          body.testAttemptId,
-          JSON.stringify(body.trackingOptions ?? {}),
-          iso(body.startedAt ?? Date.now()),
-        ],
-      );
-      const [session] = await db.query<{ sid: string }>(
-        'select sid from sessions where client_id = $1 and test_attempt_id = $2',
-        [body.clientId, body.testAttemptId],
-      );
-      return reply.status(201).send({ sessionSid: session.sid });
-    },
-  );
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
-  app.post<{ Params: { testAttemptId: string }; Body: { records: EvidenceRecord[] } }>(
-    '/api/v1/attempts/:testAttemptId/evidence',
-    {
-      schema: {
-        params: attemptParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['records'],
-          properties: { records: { type: 'array', minItems: 1, maxItems: 500, items: recordSchema } },
-        },
-      },
-    },
-    async (request) => {
-      const { testAttemptId } = request.params;
-      const session = await sessionOf(request, testAttemptId);
-      const { records } = request.body;
-      const foreign = records.find((r) => r.attemptId !== testAttemptId);
-      if (foreign)
-        throw new HttpError(
-          400,
-          'invalid_request',
-          `body/records: record ${foreign.id} belongs to attempt "${foreign.attemptId}", not "${testAttemptId}".`,
-        );
-      // one statement for the whole batch: all rows are stored or none, and replays are skipped
-      const values: unknown[] = [];
-      const rows = records.map((r, i) => {
-        values.push(r.id, session.sid, r.seq, r.code, r.type, iso(r.startedAt), iso(r.endedAt));
-        values.push(
-          r.durationMs === undefined ? null : Math.round(r.durationMs),
-          r.data ? JSON.stringify(r.data) : null,
-          r.photo ?? null,
-        );
-        return `(${Array.from({ length: 10 }, (_, k) => `$${i * 10 + k + 1}`).join(', ')})`;
-      });
-      const inserted = await db.query<{ id: string }>(
-        `insert into evidence (id, session_sid, seq, code, type, started_at, ended_at, duration_ms, data, photo)
-         values ${rows.join(', ')} on conflict (id) do nothing returning id`,
-        values,
-      );
-      const accepted = inserted.length;
-      return { accepted, duplicates: records.length - accepted };
-    },
-  );
-
-  app.post<{
-    Params: { testAttemptId: string };
-    Body: { finishedAt: number; trustScore: number; counts: Record<string, number> };
-  }>(
-    '/api/v1/attempts/:testAttemptId/finish',
-    {
-      schema: {
-        params: attemptParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['finishedAt', 'trustScore', 'counts'],
-          properties: {
-            finishedAt: { type: 'number', minimum: 0 },
-            trustScore: { type: 'integer', minimum: 0, maximum: 100 },
-            counts: { type: 'object', maxProperties: 30, additionalProperties: { type: 'integer', minimum: 0 } },
-          },
-        },
-      },
-    },
-    async (request) => {
-      const session = await sessionOf(request, request.params.testAttemptId);
-      const { finishedAt, trustScore, counts } = request.body;
-      await db.query(
-        "update sessions set finished_at = $2, trust_score = $3, counts = $4, status = 'exam_finished', review_status = case when review_status = 'uncertain' then 'unreviewed' else review_status end where sid = $1",
-        [session.sid, iso(finishedAt), trustScore, JSON.stringify(counts)],
-      );
-      return { sessionSid: session.sid, trustScore };
-    },
-  );
-
-  app.put<{ Params: { testAttemptId: string }; Body: { status: string } }>(
-    '/api/v1/attempts/:testAttemptId/status',
-    {
-      schema: {
-        params: attemptParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['status'],
-          properties: { status: { type: 'string', enum: SESSION_STATUSES } },
-        },
-      },
-    },
-    async (request) => {
-      const session = await sessionOf(request, request.params.testAttemptId);
-      await db.query('update sessions set status = $2 where sid = $1', [session.sid, request.body.status]);
-      return { sessionSid: session.sid, status: request.body.status };
-    },
-  );
+  ingestRoutes(app, { db, ratePerSecond, photoLimit });
+  reportingRoutes(app, { db, version: PACKAGE_VERSION });
+  adminRoutes(app, { db, mailer: options.mailer ?? new LoggingMailer(), adminToken: options.adminToken });
 
   // --- speed test --------------------------------------------------------------------------------
   app.get<{ Querystring: { bytes: string } }>(
@@ -312,6 +120,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // query values are strings (types are not coerced): at most 50 000 000 bytes
     {
       schema: {
+        tags: ['speed test'],
+        summary: 'N zero bytes, uncached',
         querystring: {
           type: 'object',
           required: ['bytes'],
@@ -330,12 +140,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     { parseAs: 'buffer', bodyLimit: 20 * 1024 * 1024 },
     (_req, body, done) => done(null, body),
   );
-  app.post('/api/bandwidth/upload', (request, reply) => {
-    void reply.send({ received: (request.body as Buffer | undefined)?.length ?? 0 });
-  });
+  app.post(
+    '/api/bandwidth/upload',
+    { schema: { tags: ['speed test'], summary: 'Counts the bytes received' } },
+    (request, reply) => {
+      void reply.send({ received: (request.body as Buffer | undefined)?.length ?? 0 });
+    },
+  );
 
   // --- the demo: what an integrator's own backend would do to hand out attempt credentials -------
-  app.get('/demo/credentials', async () => {
+  app.get('/demo/credentials', { schema: { hide: true } }, async () => {
     const [client] = await db.query<{ secret: string }>("select secret from clients where client_id = 'demo-client'");
     if (!client) throw new HttpError(404, 'not_found', 'No demo client is seeded.');
     const testAttemptId = `demo-${randomUUID()}`;
@@ -358,10 +172,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       '.svg': 'image/svg+xml',
       '.mp3': 'audio/mpeg',
     };
-    const mounts: Record<string, string> = { '/dist/': 'dist', '/demo/': 'demo' };
-    app.get('/*', async (request, reply) => {
+    const mounts: Record<string, string> = { '/dist/': 'dist', '/demo/': 'demo', '/review/': 'review' };
+    app.get('/*', { schema: { hide: true } }, async (request, reply) => {
       const path = decodeURIComponent(request.url.split('?')[0]);
-      const url = path === '/' ? '/demo/index.html' : path;
+      const url =
+        path === '/' ? '/demo/index.html' : path === '/review' || path === '/review/' ? '/review/index.html' : path;
       const mount = Object.keys(mounts).find((m) => url.startsWith(m));
       const base = mount && join(root, mounts[mount]);
       const file = base && normalize(join(base, url.slice(mount.length)));

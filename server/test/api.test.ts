@@ -2,24 +2,21 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../src/app.js';
-import { openPglite, type Database } from '../src/db.js';
+import type { Database } from '../src/db.js';
 import { hashAttempt } from '../src/ids.js';
-import { seedDemo, type DemoSetup } from '../src/seed.js';
+import type { DemoSetup } from '../src/seed.js';
+import { backend, startServer, type Harness } from './harness.js';
 
+let server: Harness;
 let db: Database;
 let app: FastifyInstance;
 let demo: DemoSetup;
 
 before(async () => {
-  db = await openPglite(); // in memory
-  demo = await seedDemo(db);
-  app = await buildApp({ db, bodyLimit: 64 * 1024, ratePerSecond: 5 });
+  server = await startServer({ bodyLimit: 64 * 1024, ratePerSecond: 5 });
+  ({ db, app, demo } = server);
 });
-after(async () => {
-  await app.close();
-  await db.close();
-});
+after(() => server.close());
 
 const attempt = () => {
   const testAttemptId = `t-${randomUUID()}`;
@@ -54,7 +51,7 @@ const stored = async (a: ReturnType<typeof attempt>) =>
     [a.testAttemptId],
   );
 
-describe('client ingest', () => {
+describe(`client ingest (${backend})`, () => {
   it('creates an attempt when the HMAC matches, once (a repeat returns the same session)', async () => {
     const a = attempt();
     const first = await create(a);
@@ -176,7 +173,7 @@ describe('client ingest', () => {
   });
 });
 
-describe('speed test and CORS', () => {
+describe(`speed test and CORS (${backend})`, () => {
   it('downloads exactly the bytes asked for and counts uploads', async () => {
     const down = await app.inject({ method: 'GET', url: '/api/bandwidth/download?bytes=12345' });
     assert.equal(down.rawPayload.length, 12345);

@@ -1,0 +1,110 @@
+/**
+ * `npm run admin -- <command> [--option value …]`: the admin API's operations, straight on the
+ * database (DATABASE_URL, else PGlite in DATA_DIR; stop a PGlite server first). Prints JSON.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openDatabase } from './db.js';
+import { holdDataDir } from './lock.js';
+import { HttpError } from './errors.js';
+import { LoggingMailer } from './mailer.js';
+import * as admin from './admin.js';
+
+const USAGE = `usage: npm run admin -- <command> [options]
+
+  install create   --name N
+  exam create      --install AI… --name N [--instructions T] [--last-start ISO]
+  exam update      --install AI… --exam EX… [--name N] [--instructions T] [--last-start ISO]
+  exam close       --install AI… --exam EX…
+  exam list        --install AI…
+  client create    --install AI… [--exam EX…]
+  token create     --install AI… [--label L]
+  candidate register --install AI… --exam EX… --attempt ID --email E [--name N]
+  exam send-emails --install AI… --exam EX…   (logging mailer: emails suppressed, statuses set)
+
+Environment: DATABASE_URL (PostgreSQL) or DATA_DIR (PGlite folder, default .data/pglite).`;
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    name: { type: 'string' },
+    install: { type: 'string' },
+    exam: { type: 'string' },
+    instructions: { type: 'string' },
+    'last-start': { type: 'string' },
+    label: { type: 'string' },
+    attempt: { type: 'string' },
+    email: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+
+function need(name: keyof typeof values): string {
+  const v = values[name];
+  if (typeof v !== 'string' || !v) throw new HttpError(400, 'missing_option', `--${name} is required.\n\n${USAGE}`);
+  return v;
+}
+
+async function main() {
+  const command = positionals.join(' ');
+  if (values.help || !command) {
+    console.log(USAGE);
+    return;
+  }
+  const dataDir = resolve(process.env.DATA_DIR ?? '.data/pglite');
+  const release = process.env.DATABASE_URL ? () => undefined : holdDataDir(dataDir);
+  const db = await openDatabase(process.env, dataDir);
+  try {
+    const exam = () => ({
+      name: values.name,
+      instructions: values.instructions,
+      lastStartDate: values['last-start'],
+    });
+    let result: unknown;
+    switch (command) {
+      case 'install create':
+        result = await admin.createInstall(db, need('name'));
+        break;
+      case 'exam create':
+        result = await admin.createExam(db, need('install'), { ...exam(), name: need('name') });
+        break;
+      case 'exam update':
+        result = await admin.updateExam(db, need('install'), need('exam'), exam());
+        break;
+      case 'exam close':
+        result = await admin.closeExam(db, need('install'), need('exam'));
+        break;
+      case 'exam list':
+        result = await admin.listExams(db, need('install'));
+        break;
+      case 'client create':
+        result = await admin.createClient(db, need('install'), values.exam);
+        break;
+      case 'token create':
+        result = await admin.createToken(db, need('install'), values.label);
+        break;
+      case 'candidate register':
+        result = await admin.registerCandidate(db, need('install'), need('exam'), {
+          testAttemptId: need('attempt'),
+          email: need('email'),
+          name: values.name,
+        });
+        break;
+      case 'exam send-emails':
+        result = await admin.sendEmails(db, need('install'), need('exam'), new LoggingMailer(console.error));
+        break;
+      default:
+        throw new HttpError(400, 'unknown_command', `Unknown command "${command}".\n\n${USAGE}`);
+    }
+    console.log(JSON.stringify(result, null, 2));
+  } finally {
+    await db.close();
+    release();
+  }
+}
+
+main().catch((error: unknown) => {
+  const e = error as { code?: string; message?: string };
+  console.error(`error${e.code ? ` ${e.code}` : ''}: ${e.message ?? String(error)}`);
+  process.exitCode = 1;
+});

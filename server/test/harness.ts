@@ -1,0 +1,82 @@
+/**
+ * One fresh database per test file: PGlite in memory by default; with TEST_BACKEND=postgres, a
+ * throw-away schema on the PostgreSQL server at DATABASE_URL (scripts/test-server.mjs runs the
+ * suite both ways when DATABASE_URL is set).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { buildApp, type AppOptions } from '../src/app.js';
+import { openPglite, openPostgres, type Database } from '../src/db.js';
+import { hashAttempt } from '../src/ids.js';
+import { seedDemo, type DemoSetup } from '../src/seed.js';
+
+export const backend = process.env.TEST_BACKEND === 'postgres' ? 'postgres' : 'pglite';
+
+export async function openTestDb(): Promise<Database> {
+  if (backend === 'pglite') return openPglite();
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('TEST_BACKEND=postgres needs DATABASE_URL.');
+  return openPostgres(url, { schema: `test_${randomBytes(6).toString('hex')}`, dropSchemaOnClose: true, max: 4 });
+}
+
+export interface Harness {
+  db: Database;
+  demo: DemoSetup;
+  app: Awaited<ReturnType<typeof buildApp>>;
+  /** http://127.0.0.1:port — a real socket, for fetch. */
+  origin: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: Omit<AppOptions, 'db'> = {}): Promise<Harness> {
+  const db = await openTestDb();
+  const demo = await seedDemo(db);
+  const app = await buildApp({ db, ...options });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  return {
+    db,
+    demo,
+    app,
+    origin,
+    close: async () => {
+      await app.close();
+      await db.close();
+    },
+  };
+}
+
+export interface Attempt {
+  clientId: string;
+  testAttemptId: string;
+  hashedTestAttemptId: string;
+}
+export const newAttempt = (clientId: string, secret: string, testAttemptId = `t-${randomUUID()}`): Attempt => ({
+  clientId,
+  testAttemptId,
+  hashedTestAttemptId: hashAttempt(secret, testAttemptId),
+});
+export const attemptHeaders = (a: Attempt) => ({
+  'x-ap-client-id': a.clientId,
+  'x-ap-attempt-hash': a.hashedTestAttemptId,
+});
+
+/** A JSON request over real HTTP; answers {status, body}. */
+export async function call<T = Record<string, unknown>>(
+  origin: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: T }> {
+  const res = await fetch(origin + path, {
+    method,
+    headers: {
+      ...(options.token !== undefined ? { token: options.token } : {}),
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...options.headers,
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
