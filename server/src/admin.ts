@@ -31,13 +31,17 @@ export async function installExists(db: Queryable, installSid: string) {
   return (await db.query('select 1 from installs where sid = $1', [installSid])).length === 1;
 }
 
-export async function createInstall(db: Queryable, name: string) {
+/** A new install and its first API token (shown once). */
+export async function createInstall(db: Database, name: string) {
   const installSid = sid('AI');
-  const [row] = await db.query<{ created_at: Date }>(
-    'insert into installs (sid, name) values ($1, $2) returning created_at',
-    [installSid, name],
-  );
-  return { sid: installSid, name, createdDate: isoOf(row.created_at)! };
+  return db.transaction(async (tx) => {
+    const [row] = await tx.query<{ created_at: Date }>(
+      'insert into installs (sid, name) values ($1, $2) returning created_at',
+      [installSid, name],
+    );
+    const { token } = await createToken(tx, installSid, 'first token');
+    return { sid: installSid, name, createdDate: isoOf(row.created_at)!, token };
+  });
 }
 
 async function requireInstall(db: Queryable, installSid: string) {
