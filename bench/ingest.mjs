@@ -1,19 +1,31 @@
-// Ingest throughput of the reference server on PGlite: the server runs as its own process on
-// loopback; 8 concurrent clients post batches of 20 evidence records for 10 s.
+// Ingest throughput of the reference server: the server runs as its own process on loopback
+// (PGlite in a fresh folder, or PostgreSQL at `databaseUrl` in a throw-away schema); 8 concurrent
+// clients post batches of 20 evidence records for 10 s.
 import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 
 const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
-export async function ingestBench({ seconds = 10, clients = 8, batch = 20 } = {}) {
+export async function ingestBench({ seconds = 10, clients = 8, batch = 20, databaseUrl } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'ap-ingest-'));
+  const schema = `bench_${randomUUID().slice(0, 8)}`;
+  const admin = databaseUrl ? new pg.Client({ connectionString: databaseUrl }) : undefined;
+  let dbEnv = { DATA_DIR: dataDir, DATABASE_URL: '' };
+  if (admin) {
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+    const url = new URL(databaseUrl);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    dbEnv = { DATABASE_URL: url.toString() };
+  }
   const port = 18000 + Math.floor(Math.random() * 1000);
   const server = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     // the per-attempt rate limit is raised: this measures ingest, not the limiter
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, INGEST_RATE_PER_SECOND: '100000' },
+    env: { ...process.env, ...dbEnv, PORT: String(port), INGEST_RATE_PER_SECOND: '100000' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -76,5 +88,9 @@ export async function ingestBench({ seconds = 10, clients = 8, batch = 20 } = {}
     server.kill();
     await new Promise((r) => server.once('exit', r));
     rmSync(dataDir, { recursive: true, force: true });
+    if (admin) {
+      await admin.query(`drop schema ${schema} cascade`);
+      await admin.end();
+    }
   }
 }

@@ -171,14 +171,20 @@ async function detection(base) {
 }
 
 await sizes();
-const ingest = await ingestBench();
-figure(
-  'ingest.records-per-second (PGlite, 8 clients × batches of 20, 10 s)',
-  Math.round(ingest.recordsPerSecond),
-  'records/s',
-);
-figure('ingest.latency.p50 (one batch request)', ingest.p50.toFixed(1), 'ms');
-figure('ingest.latency.p99 (one batch request)', ingest.p99.toFixed(1), 'ms');
+for (const [label, databaseUrl] of [
+  ['PGlite', undefined],
+  ...(process.env.DATABASE_URL ? [['PostgreSQL', process.env.DATABASE_URL]] : []),
+]) {
+  const ingest = await ingestBench({ databaseUrl });
+  figure(
+    `ingest.records-per-second (${label}, 8 clients × batches of 20, 10 s)`,
+    Math.round(ingest.recordsPerSecond),
+    'records/s',
+  );
+  figure(`ingest.latency.p50 (${label}, one batch request)`, ingest.p50.toFixed(1), 'ms');
+  figure(`ingest.latency.p99 (${label}, one batch request)`, ingest.p99.toFixed(1), 'ms');
+}
+if (!process.env.DATABASE_URL) console.log('(set DATABASE_URL to also measure ingest on PostgreSQL)');
 const { server, base } = await serve();
 try {
   await detection(base);
