@@ -54,7 +54,7 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node }, sourceType: 'module' },
   },
   {
-    files: ['demo/**/*.js', 'bench/**/*.browser.js'],
+    files: ['demo/**/*.js', 'review/**/*.js', 'bench/**/*.browser.js'],
     languageOptions: { globals: { ...globals.browser } },
   },
 );

@@ -86,18 +86,21 @@ function resultsServerPlugin() {
     (started ??= (async () => {
       const db = await openPglite();
       const demo = await seedDemo(db);
-      const app = await buildApp({ db });
+      const app = await buildApp({ db, staticRoot: process.cwd() });
       await app.listen({ port: 0, host: '127.0.0.1' });
       return { db, demo, app, endpoint: `http://127.0.0.1:${app.server.address().port}/` };
     })());
   return {
     name: 'results-server',
-    async executeCommand({ command, payload }) {
+    async executeCommand({ command, payload, session }) {
       if (command === 'results-server') {
         const { demo, endpoint } = await start();
         const testAttemptId = `e2e-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
         return {
           endpoint,
+          token: demo.token,
+          installSid: demo.installSid,
+          examSid: demo.examSid,
           clientId: demo.clientId,
           testAttemptId,
           hashedTestAttemptId: hashAttempt(demo.clientSecret, testAttemptId),
@@ -117,6 +120,7 @@ function resultsServerPlugin() {
           : [];
         return { session, evidence };
       }
+      if (command === 'demo-run') return runDemo(session, (await start()).endpoint, payload);
       return undefined;
     },
     async serverStop() {
@@ -129,6 +133,63 @@ function resultsServerPlugin() {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The end-to-end candidate: opens the demo exam page (served by the results server) in a tab of
+ * the test browser — same fake devices — and clicks through it as a candidate would: start the
+ * checks, share the screen, start the exam, leave the tab once, answer, finish. Answers what the
+ * page showed: {testAttemptId, checksText, resultText, evidenceShown}.
+ */
+/* global document -- the page.evaluate callbacks run in the demo page */
+async function runDemo(session, endpoint, { checks, leaveForMs = 1500 }) {
+  const testPage = session.browser.getPage(session.id);
+  const page = await testPage.browser().newPage();
+  const log = [];
+  page.on('console', (m) => m.type() === 'error' && log.push(m.text()));
+  try {
+    await page.goto(`${endpoint}?checks=${checks}`, { waitUntil: 'load' });
+    const click = async (selector) => (await page.waitForSelector(selector, { timeout: 30000 })).click();
+    await click('ap-requirements-check >>> button[part="start"]');
+    if (checks.includes('screenshare')) await click('ap-requirements-check >>> button[part="share"]');
+    await page.waitForFunction(() => document.getElementById('checks-result').textContent.trim(), {
+      timeout: 45000,
+    });
+    await click('#start-exam');
+    await page.waitForSelector('#exam:not([hidden])', { timeout: 30000 });
+    // the candidate looks at another tab for a moment
+    const other = await page.browser().newPage();
+    await other.bringToFront();
+    await sleep(leaveForMs);
+    await other.close();
+    await page.bringToFront();
+    await sleep(500);
+    await click('input[name="q1"][value="56"]');
+    await click('input[name="q2"][value="mercury"]');
+    await (await page.waitForSelector('input[name="q3"]')).type('red');
+    await click('#exam button[type="submit"]');
+    await page.waitForFunction(() => document.getElementById('result').textContent.includes('Exam finished'), {
+      timeout: 30000,
+    });
+    return await page.evaluate(
+      (errors) => ({
+        testAttemptId: document.getElementById('monitor').testAttemptId,
+        checksText: document.getElementById('checks-result').textContent.trim(),
+        resultText: document.getElementById('result').textContent.trim(),
+        evidenceShown: [...document.querySelectorAll('#evidence li')].map((li) => li.textContent),
+        consoleErrors: errors,
+      }),
+      log,
+    );
+  } catch (error) {
+    const text = await page.evaluate(() => document.body.innerText).catch(() => '');
+    throw new Error(
+      `demo run failed: ${error.message}\nconsole errors: ${log.join(' | ')}\npage text: ${text.slice(0, 1500)}`,
+    );
+  } finally {
+    await page.close();
+    await testPage.bringToFront();
+  }
+}
 /**
  * The speed-test endpoints the reference server will provide, for the bandwidth check's tests:
  * `/__bandwidth/fast/…` at loopback speed, `/__bandwidth/slow/…` throttled to ~0.65 Mbit/s.

@@ -17,6 +17,9 @@ export const SESSION_STATUSES = [
 ] as const;
 export const EXAM_STATUSES = ['draft', 'open', 'closed'] as const;
 export const CHECK_STATUSES = ['not_started', 'not_completed', 'failed', 'succeeded'] as const;
+/** The checks `<ap-requirements-check>` knows, in their default order. */
+export const CHECK_NAMES = ['microphone', 'speakers', 'bandwidth', 'webcam', 'mobile', 'screenshare'] as const;
+export type CheckName = (typeof CHECK_NAMES)[number];
 export const REVIEW_STATUSES = [
   'unreviewed',
   'in_review',

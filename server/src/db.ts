@@ -77,6 +77,8 @@ const MIGRATIONS: string[] = [
    insert into demo_settings (key, value) select 'token', token from api_tokens t
      join clients c on c.install_sid = t.install_sid where c.client_id = 'demo-client' limit 1;
    update api_tokens set token = null;`,
+  // the requirements check's outcome per session (ProctorExam keeps one status per check)
+  `alter table sessions add column checks jsonb;`,
 ];
 
 async function migrate(db: Database) {

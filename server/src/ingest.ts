@@ -8,7 +8,7 @@ import { HttpError, errorSchema } from './errors.js';
 import { sid, verifyAttemptHash } from './ids.js';
 import { EXAM_STATUS_SQL } from './admin.js';
 import { EvidenceCode } from '../../src/reporting/types.js';
-import { SESSION_STATUSES as SESSION_STATUS_VALUES } from '../../src/statuses.js';
+import { CHECK_NAMES, CHECK_STATUSES, SESSION_STATUSES as SESSION_STATUS_VALUES } from '../../src/statuses.js';
 
 export interface IngestOptions {
   db: Database;
@@ -124,6 +124,7 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
       hashedTestAttemptId: string;
       startedAt?: number;
       trackingOptions?: Record<string, unknown>;
+      checks?: { passed: boolean; statuses: Record<string, string>; completedAt: number };
     };
   }>(
     '/api/v1/attempts',
@@ -147,6 +148,23 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
               maxProperties: 30,
               additionalProperties: { type: ['boolean', 'number'] },
             },
+            checks: {
+              type: 'object',
+              description: "The requirements check's outcome: each check's status and when the checks ended",
+              additionalProperties: false,
+              required: ['passed', 'statuses', 'completedAt'],
+              properties: {
+                passed: { type: 'boolean' },
+                completedAt: { type: 'number', minimum: 0 },
+                statuses: {
+                  type: 'object',
+                  additionalProperties: false,
+                  properties: Object.fromEntries(
+                    CHECK_NAMES.map((n) => [n, { type: 'string', enum: [...CHECK_STATUSES] }]),
+                  ),
+                },
+              },
+            },
           },
         },
         response: {
@@ -168,6 +186,14 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
           ])
         )[0];
       let session = await find();
+      const checks = body.checks
+        ? [JSON.stringify({ passed: body.checks.passed, ...body.checks.statuses }), iso(body.checks.completedAt)]
+        : [null, null];
+      if (session && body.checks)
+        await db.query('update sessions set checks = $2, system_check_end_at = $3, updated_at = now() where sid = $1', [
+          session.sid,
+          ...checks,
+        ]);
       if (!session) {
         if (client.exam_sid) {
           const [exam] = await db.query<{ status: string }>(
@@ -186,16 +212,27 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
         // a candidate registered ahead (no client yet) is claimed by their first attempt
         const claimed = client.exam_sid
           ? await db.query<{ sid: string }>(
-              `update sessions set client_id = $1, tracking_options = $4, started_at = $5, updated_at = now()
+              `update sessions set client_id = $1, tracking_options = $4, started_at = $5, checks = $6,
+                 system_check_end_at = $7, updated_at = now()
                where exam_sid = $2 and test_attempt_id = $3 and client_id is null returning sid`,
-              [body.clientId, client.exam_sid, body.testAttemptId, options, startedAt],
+              [body.clientId, client.exam_sid, body.testAttemptId, options, startedAt, ...checks],
             )
           : [];
         if (!claimed.length)
           await db.query(
-            `insert into sessions (sid, install_sid, exam_sid, client_id, test_attempt_id, tracking_options, started_at)
-             values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing`,
-            [sid('ES'), client.install_sid, client.exam_sid, body.clientId, body.testAttemptId, options, startedAt],
+            `insert into sessions (sid, install_sid, exam_sid, client_id, test_attempt_id, tracking_options, started_at,
+               checks, system_check_end_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict do nothing`,
+            [
+              sid('ES'),
+              client.install_sid,
+              client.exam_sid,
+              body.clientId,
+              body.testAttemptId,
+              options,
+              startedAt,
+              ...checks,
+            ],
           );
         session = await find();
         if (!session)

@@ -123,6 +123,7 @@ interface SessionRow {
   status: string;
   review_status: ReviewStatus;
   tracking_options: Record<string, unknown> | null;
+  checks: Record<string, string | boolean> | null;
   started_at: Date | null;
   finished_at: Date | null;
   trust_score: number | null;
@@ -255,6 +256,8 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       trustScore: s.trust_score,
       counts: s.counts,
       trackingOptions: s.tracking_options,
+      /** ProctorExam-style per-check statuses ({passed, microphone: 'succeeded', …}), null without a check run. */
+      checks: s.checks,
       reviewStatus: s.review_status,
       reviewCode: REVIEW_CODES[s.review_status],
       photoCount: s.photo_count,

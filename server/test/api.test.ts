@@ -66,6 +66,21 @@ describe(`client ingest (${backend})`, () => {
     assert.deepEqual(row, { status: 'registered', review_status: 'uncertain' });
   });
 
+  it("records the requirements check's outcome with the attempt, and refuses a malformed one", async () => {
+    const a = attempt();
+    const checks = { passed: false, completedAt: Date.now(), statuses: { webcam: 'succeeded', microphone: 'failed' } };
+    assert.equal((await create({ ...a, checks } as typeof a)).statusCode, 201);
+    const [row] = await db.query<{ checks: unknown; system_check_end_at: Date }>(
+      'select checks, system_check_end_at from sessions where test_attempt_id = $1',
+      [a.testAttemptId],
+    );
+    assert.deepEqual(row.checks, { passed: false, webcam: 'succeeded', microphone: 'failed' });
+    assert.equal(new Date(row.system_check_end_at).getTime(), checks.completedAt);
+    const bad = await create({ ...attempt(), checks: { ...checks, statuses: { webcam: 'great' } } } as typeof a);
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.json<{ message: string }>().message, /body\/checks\/statuses\/webcam/);
+  });
+
   it('refuses a forged hash and an unknown client alike with 403 and {code, message}', async () => {
     const a = attempt();
     for (const payload of [

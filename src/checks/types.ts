@@ -1,8 +1,7 @@
-import type { CheckStatus } from '../statuses.js';
+import type { CheckName, CheckStatus } from '../statuses.js';
 
-/** The checks `<ap-requirements-check>` knows, in their default order. */
-export const CHECK_NAMES = ['microphone', 'speakers', 'bandwidth', 'webcam', 'mobile', 'screenshare'] as const;
-export type CheckName = (typeof CHECK_NAMES)[number];
+// the check names are a vocabulary shared with the results server: they live in statuses.ts
+export { CHECK_NAMES, type CheckName } from '../statuses.js';
 
 /** Why a check failed, for code that reacts to it (the message is for people). */
 export type CheckFailureReason =

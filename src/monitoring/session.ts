@@ -11,8 +11,10 @@ import { Delivery } from '../reporting/delivery.js';
 import { HttpBackend } from '../reporting/http-backend.js';
 import { LocalBackend } from '../reporting/local-backend.js';
 import { DEFAULT_OUTBOX_NAME, Outbox, type StoredAttempt } from '../reporting/outbox.js';
-import type { EvidenceRecord, EvidenceType, ResultsBackend } from '../reporting/types.js';
-import type { SessionStatus } from '../statuses.js';
+import type { AttemptChecks, EvidenceRecord, EvidenceType, ResultsBackend } from '../reporting/types.js';
+import { isCheckStatus, type SessionStatus } from '../statuses.js';
+import type { ChecksSummary } from '../checks/runner.js';
+import { CHECK_NAMES } from '../checks/types.js';
 import { validateTracking, validateTuning, type MonitorTuning, type TrackingOptions } from './options.js';
 import { AudioTracker } from './trackers/audio.js';
 import { DeviceWatcher } from './trackers/devices.js';
@@ -47,6 +49,11 @@ export interface MonitorSetupOptions {
   /** Streams handed over by `<ap-requirements-check>` (reused instead of asking again). */
   streams?: { camera?: MediaStream; microphone?: MediaStream; screen?: MediaStream };
   mediaDevices?: MediaDevices;
+  /**
+   * The `<ap-requirements-check>` summary (`ap-checks-complete`'s detail): sent with the attempt,
+   * so the results server records each check's status and when the checks ended.
+   */
+  checks?: ChecksSummary;
 }
 
 const SETUP_KEYS = new Set<string>([
@@ -59,6 +66,7 @@ const SETUP_KEYS = new Set<string>([
   'backend',
   'outboxName',
   'streams',
+  'checks',
   'mediaDevices',
 ]);
 
@@ -127,6 +135,7 @@ export class MonitorSession extends EventTarget {
     const tuning = validateTuning(options.tuning);
     if (options.endpoint !== undefined && (typeof options.endpoint !== 'string' || !options.endpoint))
       throw new ProctorError(ErrorCode.INVALID_OPTION, 'endpoint must be the results server URL (a non-empty string).');
+    checksOf(options.checks); // validated now, sent with the attempt in start()
     this.setState('setting_up');
     this.setStatus('in_setup');
     try {
@@ -175,6 +184,7 @@ export class MonitorSession extends EventTarget {
         ...this.credentials,
         startedAt: this.attempt.startedAt,
         trackingOptions: tracking,
+        ...(this.options.checks ? { checks: checksOf(this.options.checks) } : {}),
       });
       this.delivery = new Delivery(this.outbox, this.backend, testAttemptId, {
         onError: (error) =>
@@ -457,4 +467,23 @@ export class MonitorSession extends EventTarget {
     if (this.attempt)
       void this.backend?.setSessionStatus?.(this.credentials.testAttemptId, status).catch(() => undefined);
   }
+}
+
+/** The checks summary as the results server stores it; INVALID_OPTION when it is not one. */
+function checksOf(summary: ChecksSummary | undefined): AttemptChecks | undefined {
+  if (summary === undefined) return undefined;
+  if (typeof summary !== 'object' || summary === null || !Array.isArray(summary.results))
+    throw new ProctorError(
+      ErrorCode.INVALID_OPTION,
+      'checks must be the detail of ap-checks-complete ({results, passed}).',
+    );
+  const statuses: AttemptChecks['statuses'] = {};
+  let completedAt = 0;
+  for (const r of summary.results) {
+    if (!r || !(CHECK_NAMES as readonly string[]).includes(r.name) || !isCheckStatus(r.status))
+      throw new ProctorError(ErrorCode.INVALID_OPTION, `checks.results holds an invalid result: ${JSON.stringify(r)}.`);
+    statuses[r.name] = r.status;
+    completedAt = Math.max(completedAt, r.finishedAt ?? 0);
+  }
+  return { passed: summary.passed === true, statuses, completedAt: completedAt || Date.now() };
 }

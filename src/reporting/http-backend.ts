@@ -35,6 +35,7 @@ export class HttpBackend implements ResultsBackend {
       hashedTestAttemptId: attempt.hashedTestAttemptId,
       startedAt: attempt.startedAt,
       trackingOptions: attempt.trackingOptions,
+      ...(attempt.checks ? { checks: attempt.checks } : {}),
     });
   }
 

@@ -1,4 +1,4 @@
-import type { SessionStatus } from '../statuses.js';
+import type { CheckName, CheckStatus, SessionStatus } from '../statuses.js';
 
 /** One observation during an exam. Written to the outbox first, then delivered (idempotent by `id`). */
 export interface EvidenceRecord {
@@ -55,6 +55,15 @@ export interface AttemptInfo {
   hashedTestAttemptId: string;
   startedAt: number;
   trackingOptions: Record<string, boolean | number>;
+  /** The requirements check's outcome, when the page ran one before the exam. */
+  checks?: AttemptChecks;
+}
+
+/** Each check's final status and when the last one ended (epoch ms). */
+export interface AttemptChecks {
+  passed: boolean;
+  statuses: Partial<Record<CheckName, CheckStatus>>;
+  completedAt: number;
 }
 
 export interface AttemptSummary {

@@ -42,6 +42,9 @@ describe('monitor options', () => {
       { trackingOptions: {}, track: [] },
       { endpoint: '' },
       { endpoint: 42 },
+      { checks: 'passed' },
+      { checks: { results: [{ name: 'phone', status: 'succeeded' }], passed: true } },
+      { checks: { results: [{ name: 'webcam', status: 'ok' }], passed: true } },
     ]) {
       const error = await rejectionOf(session.setup(options as never));
       expect(error.code, JSON.stringify(options)).to.equal(ErrorCode.INVALID_OPTION);

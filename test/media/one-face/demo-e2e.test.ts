@@ -1,0 +1,173 @@
+import { expect } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
+import '../../../src/define.js';
+import { until } from '../../helpers/monitor.js';
+// @ts-expect-error: the dashboard is plain JavaScript, served as is
+import { mountReviewDashboard } from '../../../review/review.js';
+
+interface Server {
+  endpoint: string;
+  token: string;
+  installSid: string;
+  examSid: string;
+}
+interface DemoRun {
+  testAttemptId: string;
+  checksText: string;
+  resultText: string;
+  evidenceShown: string[];
+  consoleErrors: string[];
+}
+interface List<T> {
+  total: number;
+  next: string | null;
+  results: T[];
+}
+interface Session {
+  sid: string;
+  testAttemptId: string;
+  status: string;
+  reviewStatus: string;
+  reviewCode: string;
+  trustScore: number;
+  sessionReportCount: number;
+  inProgressDate: string | null;
+  systemCheckEndDate: string | null;
+  checks: Record<string, string | boolean> | null;
+}
+
+describe('end to end: the demo exam page, the reporting API and the reviewer dashboard', function () {
+  this.timeout(120000);
+  let server: Server;
+  let run: DemoRun;
+  const api = async <T>(path: string, init: RequestInit = {}) => {
+    const res = await fetch(server.endpoint.replace(/\/$/, '') + path, {
+      ...init,
+      headers: { token: server.token, 'content-type': 'application/json', ...init.headers },
+    });
+    expect(res.status, path).to.be.below(300);
+    return (await res.json()) as T;
+  };
+  const exam = () => `/v1/installs/${server.installSid}/exams/${server.examSid}`;
+  const findSession = async () => {
+    // walk the pages as the SmarterProctoring guide does
+    let url: string | null = `${exam()}/sessions?limit=5`;
+    while (url) {
+      const page: List<Session> = await api<List<Session>>(url);
+      const hit = page.results.find((s) => s.testAttemptId === run.testAttemptId);
+      if (hit) return hit;
+      url = page.next;
+    }
+    throw new Error(`no session for ${run.testAttemptId}`);
+  };
+
+  before(async () => {
+    server = await executeServerCommand<Server, undefined>('results-server');
+    run = await executeServerCommand<DemoRun, { checks: string }>('demo-run', {
+      checks: 'microphone,bandwidth,webcam,screenshare',
+    });
+  });
+
+  it('a candidate passes the checks, takes the monitored exam and finishes with a Trust Score', () => {
+    expect(run.consoleErrors).to.deep.equal([]);
+    expect(run.checksText).to.equal('Your setup is ready for the exam.');
+    expect(run.resultText).to.match(/^Exam finished\. Trust Score \d+\/100/);
+    expect(run.evidenceShown.some((t) => t.includes('5005 tab_switch'))).to.equal(true);
+    expect(run.evidenceShown.some((t) => t.includes('5006 returned_to_test'))).to.equal(true);
+  });
+
+  it('the session, its events and its score read back through the reporting API', async () => {
+    const found = await findSession();
+    const details = await api<Session>(`${exam()}/sessions/${found.sid}`);
+    const shownScore = Number(/Trust Score (\d+)\/100/.exec(run.resultText)![1]);
+    expect(details).to.include({
+      status: 'exam_finished',
+      reviewStatus: 'unreviewed',
+      reviewCode: '00',
+      trustScore: shownScore,
+    });
+    expect(details.inProgressDate).to.be.a('string');
+    expect(details.systemCheckEndDate).to.be.a('string');
+    expect(details.checks).to.deep.equal({
+      passed: true,
+      microphone: 'succeeded',
+      bandwidth: 'succeeded',
+      webcam: 'succeeded',
+      screenshare: 'succeeded',
+    });
+    const events = await api<List<{ type: string; code: number; durationMs: number | null }>>(
+      `${exam()}/sessions/${found.sid}/events?limit=500`,
+    );
+    expect(events.total).to.equal(details.sessionReportCount);
+    expect(events.total).to.equal(run.evidenceShown.length);
+    const tab = events.results.find((e) => e.type === 'tab_switch')!;
+    expect(tab.code).to.equal(5005);
+    expect(tab.durationMs).to.be.within(1000, 6000);
+    expect(events.results.some((e) => e.type === 'returned_to_test')).to.equal(true);
+    // a face was in view all along: no false alarm
+    expect(events.results.filter((e) => e.type === 'no_face' || e.type === 'multiple_people')).to.deep.equal([]);
+  });
+
+  it('a reviewer signs in to the dashboard, opens the session, reviews and annotates it', async () => {
+    const found = await findSession();
+    const root = document.createElement('main');
+    document.body.append(root);
+    const store = new Map<string, string>();
+    const storage = {
+      getItem: (k: string) => store.get(k) ?? null,
+      setItem: (k: string, v: string) => void store.set(k, v),
+      removeItem: (k: string) => void store.delete(k),
+    };
+    (mountReviewDashboard as (root: HTMLElement, o: object) => void)(root, { apiBase: server.endpoint, storage });
+    const q = <T extends Element>(sel: string) => root.querySelector<T>(sel);
+    await until(() => !!q('input[name="token"]'), 5000, 'the sign-in form');
+    await expect(root).to.be.accessible();
+
+    // a wrong token: a clear error, still on the sign-in form
+    q<HTMLInputElement>('input[name="token"]')!.value = 'wrong';
+    q<HTMLButtonElement>('button[type="submit"]')!.click();
+    await until(() => !!q('[role="alert"]'), 5000, 'the sign-in error');
+    expect(q('[role="alert"]')!.textContent).to.include('unauthenticated');
+
+    q<HTMLInputElement>('input[name="token"]')!.value = server.token;
+    q<HTMLButtonElement>('button[type="submit"]')!.click();
+    await until(() => !!q('table'), 10000, 'the sessions table');
+    expect(q('[role="status"]')!.textContent).to.match(/session/);
+    const open = root.querySelector<HTMLButtonElement>(`button[aria-label="Open session of ${run.testAttemptId}"]`);
+    expect(open, 'a row for the demo session').to.exist;
+    const row = open!.closest('tr')!;
+    expect(row.querySelector('ap-status-badge[kind="session"]')!.getAttribute('status')).to.equal('exam_finished');
+    expect(row.querySelector('ap-status-badge[kind="review"]')!.getAttribute('status')).to.equal('unreviewed');
+    await expect(root).to.be.accessible();
+
+    open!.click();
+    await until(() => (q('.timeline')?.children.length ?? 0) > 0, 10000, 'the evidence timeline');
+    expect(q('h2')!.textContent).to.equal(`Session of ${run.testAttemptId}`);
+    expect(document.activeElement).to.equal(q('h2'));
+    expect(q('.timeline')!.textContent).to.include('Left the exam page');
+    expect(q('[data-field="trust-score"]')!.textContent).to.include(`${found.trustScore}/100`);
+    await expect(root).to.be.accessible();
+
+    q<HTMLSelectElement>('select[name="review"]')!.value = 'is_reviewed_green';
+    q<HTMLSelectElement>('select[name="review"]')!.form!.requestSubmit();
+    await until(() => /Review status saved/.test(q('[role="status"]')!.textContent ?? ''), 5000, 'the saved review');
+    expect(q('[role="status"]')!.textContent).to.include('code 000');
+
+    q<HTMLTextAreaElement>('textarea[name="text"]')!.value = 'Looked away once; answers are consistent.';
+    q<HTMLTextAreaElement>('textarea[name="text"]')!.form!.requestSubmit();
+    await until(() => (q('.annotations')?.children.length ?? 0) === 1, 5000, 'the annotation');
+
+    const after = await api<Session & { annotationCount: number; reviewed: boolean }>(
+      `${exam()}/sessions/${found.sid}`,
+    );
+    expect(after).to.include({
+      reviewStatus: 'is_reviewed_green',
+      reviewCode: '000',
+      reviewed: true,
+      annotationCount: 1,
+    });
+    const notes = await api<List<{ text: string }>>(`${exam()}/sessions/${found.sid}/annotations`);
+    expect(notes.results.map((n) => n.text)).to.deep.equal(['Looked away once; answers are consistent.']);
+    root.remove();
+  });
+});
