@@ -6,7 +6,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import { readdirSync } from 'node:fs';
 
-const external = [/^lit($|\/)/, /^@lit\//, /^@lit-labs\//, /^@mediapipe\//];
+const external = [/^lit($|\/)/, /^@lit\//, /^@lit-labs\//, /^@mediapipe\//, /^qrcode-generator$/];
 const es = () => esbuild({ target: 'es2022', tsconfig: './tsconfig.json', sourceMap: true });
 const defines = readdirSync('src/define').map((f) => `src/define/${f}`);
 

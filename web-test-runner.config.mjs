@@ -82,6 +82,7 @@ const testAssetHosts = async (ctx, next) => {
  */
 function resultsServerPlugin() {
   let started;
+  const demoRuns = new Map();
   const start = () =>
     (started ??= (async () => {
       const db = await openPglite();
@@ -120,7 +121,21 @@ function resultsServerPlugin() {
           : [];
         return { session, evidence };
       }
-      if (command === 'demo-run') return runDemo(session, (await start()).endpoint, payload);
+      // a demo run takes longer than one command may (20 s): start it, then poll for its result
+      if (command === 'demo-run') {
+        const endpoint = (await start()).endpoint;
+        const run = runDemo(session, endpoint, payload).then(
+          (value) => ({ done: true, value }),
+          (error) => ({ done: true, error: error.message }),
+        );
+        demoRuns.set(session.id, run);
+        return true;
+      }
+      if (command === 'demo-result') {
+        const run = demoRuns.get(session.id);
+        if (!run) return { done: true, error: 'no demo run was started' };
+        return Promise.race([run, sleep(15000).then(() => ({ done: false }))]);
+      }
       return undefined;
     },
     async serverStop() {
@@ -145,12 +160,36 @@ async function runDemo(session, endpoint, { checks, leaveForMs = 1500 }) {
   const testPage = session.browser.getPage(session.id);
   const page = await testPage.browser().newPage();
   const log = [];
+  let phone;
   page.on('console', (m) => m.type() === 'error' && log.push(m.text()));
   try {
     await page.goto(`${endpoint}?checks=${checks}`, { waitUntil: 'load' });
     const click = async (selector) => (await page.waitForSelector(selector, { timeout: 30000 })).click();
-    await click('ap-requirements-check >>> button[part="start"]');
-    if (checks.includes('screenshare')) await click('ap-requirements-check >>> button[part="share"]');
+    // inside the check's shadow root (waitForSelector does not see shadow DOM changes: poll)
+    const clickInCheck = async (selector) =>
+      (
+        await page.waitForFunction(
+          (sel) => document.getElementById('checks').shadowRoot.querySelector(sel),
+          {
+            timeout: 45000,
+            polling: 250,
+          },
+          selector,
+        )
+      ).click();
+    await clickInCheck('button[part="start"]');
+    if (checks.includes('mobile')) {
+      // "simulate a phone in another tab": open the link shown under the QR code
+      const link = await page.waitForFunction(
+        () => document.getElementById('checks').shadowRoot.querySelector('a[part="pairing-link"]')?.href,
+        { timeout: 45000, polling: 250 },
+      );
+      const href = await link.jsonValue();
+      phone = await page.browser().newPage();
+      await phone.goto(href, { waitUntil: 'load' });
+      await page.bringToFront();
+    }
+    if (checks.includes('screenshare')) await clickInCheck('button[part="share"]');
     await page.waitForFunction(() => document.getElementById('checks-result').textContent.trim(), {
       timeout: 45000,
     });
@@ -170,8 +209,12 @@ async function runDemo(session, endpoint, { checks, leaveForMs = 1500 }) {
     await page.waitForFunction(() => document.getElementById('result').textContent.includes('Exam finished'), {
       timeout: 30000,
     });
+    const phoneStatus = phone
+      ? await phone.$eval('ap-mobile-camera', (el) => el.shadowRoot.querySelector('[part="status"]').textContent.trim())
+      : undefined;
     return await page.evaluate(
-      (errors) => ({
+      (errors, phoneStatus) => ({
+        phoneStatus,
         testAttemptId: document.getElementById('monitor').testAttemptId,
         checksText: document.getElementById('checks-result').textContent.trim(),
         resultText: document.getElementById('result').textContent.trim(),
@@ -179,13 +222,17 @@ async function runDemo(session, endpoint, { checks, leaveForMs = 1500 }) {
         consoleErrors: errors,
       }),
       log,
+      phoneStatus,
     );
   } catch (error) {
-    const text = await page.evaluate(() => document.body.innerText).catch(() => '');
+    const text = await page
+      .evaluate(() => `${JSON.stringify(document.getElementById('checks').results)}\n${document.body.innerText}`)
+      .catch(() => '');
     throw new Error(
       `demo run failed: ${error.message}\nconsole errors: ${log.join(' | ')}\npage text: ${text.slice(0, 1500)}`,
     );
   } finally {
+    await phone?.close();
     await page.close();
     await testPage.bringToFront();
   }

@@ -47,7 +47,10 @@ startButton.addEventListener('click', async () => {
         detectMultipleScreens: true,
         showCamPreview: true,
         photosAtRandom: true,
+        // the phone paired by the mobile check, if it succeeded
+        auxiliaryDevice: !!checks.secondCamera,
       },
+      secondCamera: checks.secondCamera,
       // a short demo: its routine photos fall in the first two minutes
       tuning: { examDurationMs: 120_000 },
       streams: { camera: checks.cameraStream, screen: checks.screenStream },

@@ -2,3 +2,4 @@
 import './define/ap-status-badge.js';
 import './define/ap-requirements-check.js';
 import './define/ap-monitor.js';
+import './define/ap-mobile-camera.js';

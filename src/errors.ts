@@ -42,6 +42,12 @@ export const ErrorCode = {
   INVALID_STATE: 4110,
   /** The results server could not be reached; evidence waits in the outbox and is retried. */
   RESULTS_UNREACHABLE: 4111,
+  /** No phone paired and sent video within the mobile check's timeout. */
+  PAIRING_TIMEOUT: 4112,
+  /** Pairing failed: the signalling channel is unreachable, or the WebRTC connection failed. */
+  PAIRING_FAILED: 4113,
+  /** The phone's camera was denied or is missing (reported by the phone page). */
+  PHONE_CAMERA_DENIED: 4114,
 } as const;
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -38,6 +38,21 @@ export interface Messages {
   invalidCode: string;
   shareScreen: string;
   cameraPreview: string;
+  /** The mobile check. */
+  mobileScan: string;
+  mobileQr: string;
+  copyLink: string;
+  linkCopied: string;
+  phoneWaiting: string;
+  phoneConnecting: string;
+  phoneReceiving: string;
+  phonePreview: string;
+  /** The phone page (<ap-mobile-camera>). */
+  phoneHeading: string;
+  phoneStates: Record<'waiting' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed', string>;
+  phoneCameraDenied: string;
+  phoneStop: string;
+  phoneStopped: string;
   allPassed: string;
   someFailed: string;
   /** The monitor's live indicator. */
@@ -67,7 +82,7 @@ const DEFAULTS: Messages = {
     speakers: 'Play the code, listen, and type the four digits you hear.',
     bandwidth: 'Measuring your connection speed…',
     webcam: 'Look at the camera; make sure your face is well lit and you are alone.',
-    mobile: 'Not available yet.',
+    mobile: 'Pair your phone as a second camera: scan the code with it and allow its camera.',
     screenshare: 'Share your entire screen (not a window or a tab).',
   },
   checkFailures: {},
@@ -90,6 +105,26 @@ const DEFAULTS: Messages = {
   invalidCode: 'Enter the four digits you heard.',
   shareScreen: 'Share my screen',
   cameraPreview: 'Camera preview',
+  mobileScan: 'Scan this code with your phone, or open this link on it:',
+  mobileQr: 'QR code of the link for your phone',
+  copyLink: 'Copy link',
+  linkCopied: 'Link copied.',
+  phoneWaiting: 'Waiting for your phone…',
+  phoneConnecting: 'Connecting to your phone…',
+  phoneReceiving: 'Receiving video from your phone…',
+  phonePreview: 'Phone camera',
+  phoneHeading: 'Second camera',
+  phoneStates: {
+    waiting: 'Opening the camera…',
+    connecting: 'Connecting to the exam…',
+    connected: 'Connected: the exam sees this camera.',
+    disconnected: 'Connection lost: reconnecting…',
+    failed: 'The connection failed: retrying…',
+    closed: 'Stopped.',
+  },
+  phoneCameraDenied: 'The camera could not be opened. Allow camera access for this page and reload it.',
+  phoneStop: 'Stop sharing',
+  phoneStopped: 'Camera sharing stopped. You can close this page.',
   allPassed: 'All required checks passed.',
   someFailed: 'Some required checks did not pass. Fix them and try again.',
   monitorIdle: 'Proctoring is not set up yet.',

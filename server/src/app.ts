@@ -15,6 +15,7 @@ import { hashAttempt } from './ids.js';
 import { ingestRoutes } from './ingest.js';
 import { reportingRoutes } from './reporting.js';
 import { adminRoutes } from './admin-routes.js';
+import { pairingRoutes, type PairingOptions } from './pairing.js';
 import { LoggingMailer, type Mailer } from './mailer.js';
 
 export interface AppOptions {
@@ -33,6 +34,8 @@ export interface AppOptions {
   adminToken?: string;
   /** Fastify's logger (default off). */
   logger?: boolean;
+  /** Mobile-pairing signalling (code lifetime, poll wait). */
+  pairing?: PairingOptions;
 }
 
 const PACKAGE_VERSION = (
@@ -98,6 +101,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'reports', description: 'Install-wide reports' },
         { name: 'admin', description: 'Installs, exams, clients, tokens, candidates' },
         { name: 'speed test', description: "The requirements check's bandwidth endpoints" },
+        { name: 'pairing', description: 'Mobile check: WebRTC signalling under a short-lived code' },
       ],
       components: {
         securitySchemes: {
@@ -111,6 +115,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   ingestRoutes(app, { db, ratePerSecond, photoLimit });
+  pairingRoutes(app, options.pairing);
   reportingRoutes(app, { db, version: PACKAGE_VERSION });
   adminRoutes(app, { db, mailer: options.mailer ?? new LoggingMailer(), adminToken: options.adminToken });
 

@@ -6,6 +6,9 @@ import { ErrorCode, ProctorError } from '../errors.js';
 import { abortReason, stopStream } from '../media/user-media.js';
 import { runBandwidthCheck, type BandwidthCheckOptions } from './bandwidth.js';
 import { runMicrophoneCheck, type MicrophoneCheckOptions } from './microphone.js';
+import { runMobileCheck, type MobileCheckOptions } from './mobile.js';
+import type { PairingTransport } from '../pairing/channel.js';
+import type { SecondCameraReceiver } from '../pairing/peer.js';
 import { finished } from './result.js';
 import { runScreenshareCheck, type ScreenshareCheckOptions } from './screenshare.js';
 import { SpeakerCheck, type SpeakerCheckOptions } from './speakers.js';
@@ -19,6 +22,7 @@ export interface CheckSettings {
   bandwidth?: Partial<Omit<BandwidthCheckOptions, 'signal' | 'onProgress'>>;
   webcam?: Omit<WebcamCheckOptions, 'signal' | 'onProgress' | 'video'>;
   screenshare?: Omit<ScreenshareCheckOptions, 'signal' | 'onProgress'>;
+  mobile?: Omit<MobileCheckOptions, 'signal' | 'onProgress' | 'video' | 'onPairing'>;
 }
 
 export interface RequirementsRunnerOptions {
@@ -26,6 +30,10 @@ export interface RequirementsRunnerOptions {
   /** Checks that may fail or be skipped without failing the whole. Default: bandwidth, mobile. */
   optional?: readonly CheckName[];
   bandwidthUrl?: string;
+  /** The phone page for the mobile check (`{code}` is replaced, else `?code=` is added). */
+  pairingUrl?: string;
+  /** Signalling for the mobile check; default BroadcastChannel (same browser). */
+  pairing?: PairingTransport;
   assetBase?: string;
   settings?: CheckSettings;
   mediaDevices?: MediaDevices;
@@ -72,6 +80,12 @@ export class RequirementsRunner extends EventTarget {
   preview?: HTMLVideoElement;
   cameraStream?: MediaStream;
   screenStream?: MediaStream;
+  /** Where the mobile check shows the phone's camera. */
+  mobilePreview?: HTMLVideoElement;
+  /** While the mobile check waits: the code and the link the phone opens. */
+  pairing?: { code: string; url: string };
+  /** After the mobile check: the live connection to the phone (kept for monitoring). */
+  secondCamera?: SecondCameraReceiver;
   private results = new Map<CheckName, CheckResult>();
   private skipped = new Set<CheckName>();
   private controller?: AbortController;
@@ -80,7 +94,7 @@ export class RequirementsRunner extends EventTarget {
   constructor(private readonly options: RequirementsRunnerOptions = {}) {
     super();
     this.checks = options.checks ?? DEFAULT_CHECKS;
-    this.optional = new Set([...(options.optional ?? DEFAULT_OPTIONAL), 'mobile']);
+    this.optional = new Set(options.optional ?? DEFAULT_OPTIONAL);
     for (const name of this.checks) this.results.set(name, initial(name));
   }
 
@@ -160,6 +174,8 @@ export class RequirementsRunner extends EventTarget {
     stopStream(this.cameraStream);
     stopStream(this.screenStream);
     this.cameraStream = this.screenStream = undefined;
+    this.secondCamera?.close();
+    this.secondCamera = undefined;
     this.skipped.clear();
     for (const name of this.checks) this.set(initial(name));
   }
@@ -179,6 +195,7 @@ export class RequirementsRunner extends EventTarget {
     if (this.current && this.results.get(this.current)?.status === 'not_completed') this.set(initial(this.current));
     this.current = undefined;
     this.progress = undefined;
+    this.pairing = undefined;
   }
 
   private set(result: CheckResult) {
@@ -215,6 +232,11 @@ export class RequirementsRunner extends EventTarget {
     if (name === 'screenshare') {
       stopStream(this.screenStream);
       this.screenStream = outcome.stream;
+    }
+    if (name === 'mobile') {
+      this.secondCamera?.close();
+      this.secondCamera = (outcome as { receiver?: SecondCameraReceiver }).receiver;
+      this.pairing = undefined;
     }
     this.current = undefined;
     this.progress = undefined;
@@ -263,13 +285,19 @@ export class RequirementsRunner extends EventTarget {
       case 'screenshare':
         return runScreenshareCheck({ ...settings.screenshare, ...common });
       case 'mobile':
-        return {
-          result: finished('mobile', Date.now(), {
-            ok: false,
-            reason: 'unavailable',
-            message: 'The mobile camera check is not available in this version.',
-          }),
-        };
+        this.secondCamera?.close();
+        this.secondCamera = undefined;
+        return runMobileCheck({
+          ...settings.mobile,
+          ...common,
+          pairingUrl: settings.mobile?.pairingUrl ?? this.options.pairingUrl,
+          transport: settings.mobile?.transport ?? this.options.pairing,
+          video: this.mobilePreview,
+          onPairing: (pairing) => {
+            this.pairing = pairing;
+            this.dispatchEvent(new CustomEvent('progress', { detail: { name, fraction: 0 } }));
+          },
+        });
     }
   }
 }

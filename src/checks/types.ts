@@ -17,6 +17,9 @@ export type CheckFailureReason =
   | 'no_face'
   | 'multiple_faces'
   | 'not_entire_screen'
+  | 'timeout'
+  | 'connection_failed'
+  | 'camera_denied'
   | 'multiple_monitors'
   | 'unavailable';
 

@@ -8,3 +8,4 @@ export { ApInstanceDestroyedEvent } from './ap-instance-destroyed.js';
 export { ApEvidenceEvent } from './ap-evidence.js';
 export { ApStatusChangeEvent } from './ap-status-change.js';
 export { ApEvent } from './ap-event.js';
+export { ApPairingChangeEvent } from './ap-pairing-change.js';

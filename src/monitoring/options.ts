@@ -15,7 +15,7 @@ export interface TrackingOptions {
   /** Photos at random times (5003). */
   photosAtRandom?: boolean;
   numPhotosAtRandom?: number;
-  /** A phone as second camera (not built yet: accepted, ignored with a warning). */
+  /** The phone paired by the mobile check as a second camera (setup's `secondCamera`); its loss is 5104. */
   auxiliaryDevice?: boolean;
   /** Show the camera preview. */
   showCamPreview?: boolean;
@@ -63,6 +63,8 @@ export interface MonitorTuning {
   photoMaxBytes: number;
   /** How often tracks are checked for having ended. */
   deviceCheckMs: number;
+  /** The phone's connection down this long is "second camera lost". */
+  secondCameraLossMs: number;
   /** Pause between attempts to get a lost camera or microphone back. */
   reacquireMs: number;
 }
@@ -82,6 +84,7 @@ export const DEFAULT_TUNING: MonitorTuning = {
   examDurationMs: 60 * 60 * 1000,
   photoMaxBytes: 60_000,
   deviceCheckMs: 1000,
+  secondCameraLossMs: 3000,
   reacquireMs: 2000,
 };
 

@@ -21,6 +21,8 @@ import { DeviceWatcher } from './trackers/devices.js';
 import { FaceTracker } from './trackers/faces.js';
 import { FullscreenTracker } from './trackers/fullscreen.js';
 import { RandomPhotoTracker } from './trackers/random-photos.js';
+import { SecondCameraTracker } from './trackers/second-camera.js';
+import { SecondCameraReceiver } from '../pairing/peer.js';
 import { ScreensTracker } from './trackers/screens.js';
 import { TabSwitchTracker } from './trackers/tab-switch.js';
 import type { EvidenceDraft, Tracker, TrackerContext } from './trackers/types.js';
@@ -49,6 +51,8 @@ export interface MonitorSetupOptions {
   /** Streams handed over by `<ap-requirements-check>` (reused instead of asking again). */
   streams?: { camera?: MediaStream; microphone?: MediaStream; screen?: MediaStream };
   mediaDevices?: MediaDevices;
+  /** The phone paired by the mobile check (`<ap-requirements-check>.secondCamera`), for auxiliaryDevice. */
+  secondCamera?: SecondCameraReceiver;
   /**
    * The `<ap-requirements-check>` summary (`ap-checks-complete`'s detail): sent with the attempt,
    * so the results server records each check's status and when the checks ended.
@@ -67,6 +71,7 @@ const SETUP_KEYS = new Set<string>([
   'outboxName',
   'streams',
   'checks',
+  'secondCamera',
   'mediaDevices',
 ]);
 
@@ -136,6 +141,16 @@ export class MonitorSession extends EventTarget {
     if (options.endpoint !== undefined && (typeof options.endpoint !== 'string' || !options.endpoint))
       throw new ProctorError(ErrorCode.INVALID_OPTION, 'endpoint must be the results server URL (a non-empty string).');
     checksOf(options.checks); // validated now, sent with the attempt in start()
+    if (tracking.auxiliaryDevice && !options.secondCamera)
+      throw new ProctorError(
+        ErrorCode.INVALID_OPTION,
+        'auxiliaryDevice needs the paired phone: pass setup({secondCamera}) from <ap-requirements-check>.secondCamera after its mobile check.',
+      );
+    if (options.secondCamera && !(options.secondCamera instanceof SecondCameraReceiver))
+      throw new ProctorError(
+        ErrorCode.INVALID_OPTION,
+        'secondCamera must be the SecondCameraReceiver of a mobile check.',
+      );
     this.setState('setting_up');
     this.setStatus('in_setup');
     try {
@@ -315,9 +330,17 @@ export class MonitorSession extends EventTarget {
     if (tracking.tabSwitch) trackers.push(new TabSwitchTracker(ctx));
     if (tracking.detectMultipleScreens) trackers.push(new ScreensTracker(ctx));
     if (tracking.forceFullScreen) trackers.push((this.fullscreen = new FullscreenTracker(ctx)));
-    if (tracking.photosAtRandom) trackers.push(new RandomPhotoTracker(ctx, tracking.numPhotosAtRandom));
     const { mediaDevices } = this.options;
     const onLost = (error: ProctorError) => this.fail(error);
+    const second =
+      tracking.auxiliaryDevice && this.options.secondCamera
+        ? new SecondCameraTracker(ctx, this.options.secondCamera, onLost)
+        : undefined;
+    if (second) trackers.push(second);
+    if (tracking.photosAtRandom)
+      trackers.push(
+        new RandomPhotoTracker(ctx, tracking.numPhotosAtRandom, Math.random, second && (() => second.photo())),
+      );
     if (this.cameraStream)
       trackers.push(
         new DeviceWatcher(ctx, {

@@ -70,6 +70,14 @@ export const requirementsCheckStyles = css`
     background: #000;
     border-radius: var(--ap-requirements-check-radius);
   }
+  .qr {
+    width: 10rem;
+    height: 10rem;
+    flex: none;
+  }
+  .pairing a {
+    word-break: break-all;
+  }
   meter {
     width: min(100%, 320px);
     height: 1rem;

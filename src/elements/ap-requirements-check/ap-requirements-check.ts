@@ -11,6 +11,8 @@ import { ApErrorEvent } from '../../events/ap-error.js';
 import { messages } from '../../messages.js';
 import { ErrorCode, ProctorError } from '../../errors.js';
 import { renderPanel } from './panels.js';
+import { HttpPairingTransport, type PairingTransport } from '../../pairing/channel.js';
+import type { SecondCameraReceiver } from '../../pairing/peer.js';
 import { requirementsCheckStyles } from './ap-requirements-check.styles.js';
 
 /**
@@ -34,6 +36,11 @@ import { requirementsCheckStyles } from './ap-requirements-check.styles.js';
  * @csspart message - A check's result message.
  * @csspart panel - What the running check asks of the candidate.
  * @csspart preview - The camera preview.
+ * @csspart phone-preview - The phone's camera, once the mobile check receives it.
+ * @csspart qr - The mobile check's QR code (an SVG image).
+ * @csspart pairing-link - The phone link as text.
+ * @csspart copy - The "copy link" button.
+ * @csspart phone-status - Whether the mobile check waits, connects or receives.
  * @csspart meter - The microphone level meter.
  * @csspart start - The start button.
  * @csspart summary - The final summary.
@@ -78,8 +85,17 @@ export class ApRequirementsCheck extends LitElement {
   /** Base URL of the speed test (`GET download?bytes=N`, `POST upload`). */
   @property({ attribute: 'bandwidth-url' }) bandwidthUrl = '';
 
-  /** Page the phone opens for the mobile check (reserved; the mobile check is not built yet). */
+  /**
+   * The phone page for the mobile check (hosting `<ap-mobile-camera>`): `{code}` in it is replaced
+   * by the pairing code, otherwise `?code=` is added.
+   */
   @property({ attribute: 'pairing-url' }) pairingUrl = '';
+
+  /** The reference server's origin for the mobile check's HTTP signalling (else BroadcastChannel, same browser). */
+  @property({ attribute: 'signalling-url' }) signallingUrl = '';
+
+  /** Signalling for the mobile check, replacing `signalling-url` (an integrator's own `PairingTransport`). */
+  @property({ attribute: false }) pairing?: PairingTransport;
 
   /** Where the face model and the spoken digits are served; defaults to the package's assets. */
   @property({ attribute: 'asset-base' }) assetBase = '';
@@ -93,9 +109,11 @@ export class ApRequirementsCheck extends LitElement {
   @state() private devices: MediaDeviceInfo[] = [];
   @state() private codeFeedback = '';
   @state() private played = false;
+  @state() private copyFeedback = '';
   private selected: { microphone?: string; speakers?: string } = {};
 
-  @query('video') private preview?: HTMLVideoElement;
+  @query('video[part="preview"]') private preview?: HTMLVideoElement;
+  @query('video[part="phone-preview"]') private phonePreview?: HTMLVideoElement;
 
   /** Every check's current result, in order. */
   get results(): CheckResult[] {
@@ -115,6 +133,11 @@ export class ApRequirementsCheck extends LitElement {
   /** The camera after the webcam check (kept for the preview and monitoring). */
   get cameraStream(): MediaStream | undefined {
     return this.controller.runner?.cameraStream;
+  }
+
+  /** The phone paired by the mobile check (kept for monitoring as the second camera). */
+  get secondCamera(): SecondCameraReceiver | undefined {
+    return this.controller.runner?.secondCamera;
   }
 
   /** Runs one check (retry) or every check not yet passed. */
@@ -140,12 +163,24 @@ export class ApRequirementsCheck extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const keys = ['checks', 'optional', 'bandwidthUrl', 'assetBase', 'settings', 'mediaDevices'] as const;
+    const keys = [
+      'checks',
+      'optional',
+      'bandwidthUrl',
+      'pairingUrl',
+      'signallingUrl',
+      'pairing',
+      'assetBase',
+      'settings',
+      'mediaDevices',
+    ] as const;
     if (!this.hasUpdated || keys.some((k) => changed.has(k))) {
       this.controller.configure(() => ({
         checks: parseCheckNames(this.checks),
         optional: parseCheckNames(this.optional, 'optional'),
         bandwidthUrl: this.bandwidthUrl || undefined,
+        pairingUrl: this.pairingUrl || undefined,
+        pairing: this.pairing ?? (this.signallingUrl ? new HttpPairingTransport(this.signallingUrl) : undefined),
         assetBase: this.assetBase || undefined,
         mediaDevices: this.mediaDevices,
         settings: {
@@ -164,6 +199,7 @@ export class ApRequirementsCheck extends LitElement {
   // Lit calls firstUpdated() before updated(): the runner gets the preview here, before autostart.
   protected override updated(): void {
     if (this.controller.runner && this.preview) this.controller.runner.preview = this.preview;
+    if (this.controller.runner && this.phonePreview) this.controller.runner.mobilePreview = this.phonePreview;
   }
 
   protected override firstUpdated(): void {
@@ -191,6 +227,14 @@ export class ApRequirementsCheck extends LitElement {
     const m = messages();
     this.codeFeedback = result.invalid ? m.invalidCode : result.correct ? '' : m.wrongCode(result.attemptsLeft);
     input.value = '';
+  };
+
+  private handleCopyLink = (url: string) => {
+    if (!navigator.clipboard) return;
+    navigator.clipboard.writeText(url).then(
+      () => (this.copyFeedback = messages().linkCopied),
+      () => (this.copyFeedback = ''),
+    );
   };
 
   private handleDevice = (kind: 'microphone' | 'speakers', event: Event) => {
@@ -256,16 +300,30 @@ export class ApRequirementsCheck extends LitElement {
       <div part="panel" class="panel" aria-live="polite">
         ${renderPanel(
           runner.current,
-          { runner, devices: this.devices, codeFeedback: this.codeFeedback, played: this.played },
+          {
+            runner,
+            devices: this.devices,
+            codeFeedback: this.codeFeedback,
+            copyFeedback: this.copyFeedback,
+            played: this.played,
+          },
           {
             onPlay: this.handlePlay,
             onSubmitCode: this.handleSubmitCode,
             onShareScreen: () => runner.proceed(),
             onDevice: this.handleDevice,
+            onCopyLink: this.handleCopyLink,
           },
         )}
       </div>
       <video part="preview" aria-label=${m.cameraPreview} muted playsinline ?hidden=${!showPreview}></video>
+      <video
+        part="phone-preview"
+        aria-label=${m.phonePreview}
+        muted
+        playsinline
+        ?hidden=${!(runner.current === 'mobile' && runner.progress?.message === 'receiving') && !runner.secondCamera}
+      ></video>
       ${!started ? html`<button class="primary" part="start" @click=${() => void this.run()}>${m.startChecks}</button>` : nothing}
       ${
         runner.complete && !runner.current

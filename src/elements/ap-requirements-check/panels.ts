@@ -3,18 +3,21 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { RequirementsRunner } from '../../checks/runner.js';
 import type { CheckName } from '../../checks/types.js';
 import { messages } from '../../messages.js';
+import { qrCode } from './qr.js';
 
 export interface PanelHandlers {
   onPlay: () => void;
   onSubmitCode: (event: SubmitEvent) => void;
   onShareScreen: () => void;
   onDevice: (kind: 'microphone' | 'speakers', event: Event) => void;
+  onCopyLink: (url: string) => void;
 }
 
 export interface PanelState {
   runner: RequirementsRunner;
   devices: MediaDeviceInfo[];
   codeFeedback: string;
+  copyFeedback: string;
   played: boolean;
 }
 
@@ -92,6 +95,27 @@ export function renderPanel(
             </div>`
           : nothing
       }`;
+    case 'mobile': {
+      const pairing = runner.pairing;
+      const stage = runner.progress?.message;
+      return html`${instruction}
+        ${
+          pairing
+            ? html`<div class="row pairing">
+                ${qrCode(pairing.url, m.mobileQr)}
+                <div>
+                  <p>${m.mobileScan}</p>
+                  <p><a part="pairing-link" href=${pairing.url} target="_blank" rel="noopener">${pairing.url}</a></p>
+                  <button part="copy" @click=${() => h.onCopyLink(pairing.url)}>${m.copyLink}</button>
+                  <span part="copy-feedback">${state.copyFeedback}</span>
+                </div>
+              </div>`
+            : nothing
+        }
+        <p part="phone-status">
+          ${stage === 'connecting' ? m.phoneConnecting : stage === 'receiving' ? m.phoneReceiving : m.phoneWaiting}
+        </p>`;
+    }
     default:
       return instruction;
   }

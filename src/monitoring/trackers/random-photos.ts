@@ -1,7 +1,10 @@
 import { EvidenceCode } from '../../reporting/types.js';
 import type { Tracker, TrackerContext } from './types.js';
 
-/** photosAtRandom: `count` photos (5003), one at a random moment in each equal slice of the exam. */
+/**
+ * photosAtRandom: `count` photos (5003), one at a random moment in each equal slice of the exam;
+ * with a second camera, each moment also gives a photo from it (`data.camera: 'second'`).
+ */
 export class RandomPhotoTracker implements Tracker {
   private timers: ReturnType<typeof setTimeout>[] = [];
 
@@ -9,6 +12,7 @@ export class RandomPhotoTracker implements Tracker {
     private readonly ctx: TrackerContext,
     private readonly count: number,
     private readonly random: () => number = Math.random,
+    private readonly secondPhoto?: () => Promise<string | undefined>,
   ) {}
 
   start(): void {
@@ -25,8 +29,16 @@ export class RandomPhotoTracker implements Tracker {
   }
 
   private async take() {
-    const photo = await this.ctx.photo();
-    if (photo)
-      this.ctx.record({ code: EvidenceCode.random_photo, type: 'random_photo', startedAt: this.ctx.now(), photo });
+    const startedAt = this.ctx.now();
+    const [photo, second] = await Promise.all([this.ctx.photo(), this.secondPhoto?.().catch(() => undefined)]);
+    if (photo) this.ctx.record({ code: EvidenceCode.random_photo, type: 'random_photo', startedAt, photo });
+    if (second)
+      this.ctx.record({
+        code: EvidenceCode.random_photo,
+        type: 'random_photo',
+        startedAt,
+        photo: second,
+        data: { camera: 'second' },
+      });
   }
 }

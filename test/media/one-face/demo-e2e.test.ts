@@ -17,6 +17,7 @@ interface DemoRun {
   resultText: string;
   evidenceShown: string[];
   consoleErrors: string[];
+  phoneStatus?: string;
 }
 interface List<T> {
   total: number;
@@ -63,14 +64,26 @@ describe('end to end: the demo exam page, the reporting API and the reviewer das
 
   before(async () => {
     server = await executeServerCommand<Server, undefined>('results-server');
-    run = await executeServerCommand<DemoRun, { checks: string }>('demo-run', {
-      checks: 'microphone,bandwidth,webcam,screenshare',
+    await executeServerCommand<boolean, { checks: string }>('demo-run', {
+      checks: 'microphone,bandwidth,webcam,mobile,screenshare',
     });
+    for (;;) {
+      const r = await executeServerCommand<{ done: boolean; value?: DemoRun; error?: string }, undefined>(
+        'demo-result',
+      );
+      if (r.error) throw new Error(r.error);
+      if (r.done) {
+        run = r.value!;
+        break;
+      }
+    }
   });
 
   it('a candidate passes the checks, takes the monitored exam and finishes with a Trust Score', () => {
     expect(run.consoleErrors).to.deep.equal([]);
     expect(run.checksText).to.equal('Your setup is ready for the exam.');
+    // the phone simulated in another tab stayed paired through the exam
+    expect(run.phoneStatus).to.equal('Connected: the exam sees this camera.');
     expect(run.resultText).to.match(/^Exam finished\. Trust Score \d+\/100/);
     expect(run.evidenceShown.some((t) => t.includes('5005 tab_switch'))).to.equal(true);
     expect(run.evidenceShown.some((t) => t.includes('5006 returned_to_test'))).to.equal(true);
@@ -93,6 +106,7 @@ describe('end to end: the demo exam page, the reporting API and the reviewer das
       microphone: 'succeeded',
       bandwidth: 'succeeded',
       webcam: 'succeeded',
+      mobile: 'succeeded',
       screenshare: 'succeeded',
     });
     const events = await api<List<{ type: string; code: number; durationMs: number | null }>>(

@@ -1,0 +1,197 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { ErrorCode, ProctorError, messageOf } from '../../errors.js';
+import { ApErrorEvent } from '../../events/ap-error.js';
+import { ApPairingChangeEvent } from '../../events/ap-pairing-change.js';
+import { getUserMediaTyped, stopStream } from '../../media/user-media.js';
+import { messages } from '../../messages.js';
+import {
+  BroadcastPairingTransport,
+  HttpPairingTransport,
+  checkCode,
+  type PairingTransport,
+} from '../../pairing/channel.js';
+import { SecondCameraSender, type PeerState } from '../../pairing/peer.js';
+
+/**
+ * The phone page's element: opens the rear camera (any camera when there is none), streams it over
+ * WebRTC to the exam page that showed the QR code, shows what it sends and the connection state,
+ * reconnects after a network blip, and stops cleanly.
+ *
+ * @fires ap-pairing-change - The connection state changed; `detail` is `{state}`.
+ * @fires ap-error - The camera could not be opened (4114) or the pairing code is invalid (4107).
+ * @csspart base - The card.
+ * @csspart preview - What the camera sends.
+ * @csspart status - The connection state (`role="status"`).
+ * @csspart stop - The stop button.
+ * @cssprop --ap-mobile-camera-font - Font family.
+ * @cssprop --ap-mobile-camera-color - Text colour.
+ * @cssprop --ap-mobile-camera-background - Card background.
+ * @cssprop --ap-mobile-camera-radius - Corner radius.
+ */
+export class ApMobileCamera extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+      font-family: var(--ap-mobile-camera-font, system-ui, sans-serif);
+      color: var(--ap-mobile-camera-color, #1b1f27);
+    }
+    .base {
+      display: grid;
+      gap: 0.75rem;
+      padding: 1rem;
+      background: var(--ap-mobile-camera-background, #fff);
+      border-radius: var(--ap-mobile-camera-radius, 8px);
+    }
+    video {
+      width: 100%;
+      max-height: 60vh;
+      background: #000;
+      border-radius: var(--ap-mobile-camera-radius, 8px);
+    }
+    h2 {
+      margin: 0;
+      font-size: 1.25rem;
+    }
+    button {
+      font: inherit;
+      padding: 0.6rem 1rem;
+    }
+  `;
+
+  /** The code from the exam page's QR code (the phone page passes it on, e.g. from `?code=`). */
+  @property({ attribute: 'pairing-code' }) pairingCode = '';
+
+  /** The reference server's origin for HTTP signalling; without it, BroadcastChannel (same browser). */
+  @property({ attribute: 'signalling-url' }) signallingUrl = '';
+
+  /** Signalling to use instead (an integrator's own channel). */
+  @property({ attribute: false }) pairing?: PairingTransport;
+
+  /** Injected for tests; defaults to `navigator.mediaDevices`. */
+  @property({ attribute: false }) mediaDevices?: MediaDevices;
+
+  /** The connection state. */
+  @state() state: PeerState = 'waiting';
+  @state() private error = '';
+  @state() private stopped = false;
+
+  @query('video') private preview?: HTMLVideoElement;
+  private stream?: MediaStream;
+  private sender?: SecondCameraSender;
+
+  /** What the camera sends (after it opened). */
+  get cameraStream(): MediaStream | undefined {
+    return this.stream;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.hasUpdated && !this.sender && !this.stopped) void this.start();
+  }
+
+  protected override firstUpdated(): void {
+    void this.start();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stop();
+    this.stopped = false; // a re-connected element starts again
+  }
+
+  /** Opens the camera and connects to the exam page. Called when the element is connected. */
+  async start(): Promise<void> {
+    if (this.sender) return;
+    let code: string;
+    try {
+      code = checkCode(this.pairingCode);
+    } catch (error) {
+      return this.fail(error as ProctorError);
+    }
+    const transport =
+      this.pairing ??
+      (this.signallingUrl ? new HttpPairingTransport(this.signallingUrl) : new BroadcastPairingTransport());
+    const channel = transport.join(code, 'phone');
+    try {
+      this.stream = await this.openCamera();
+    } catch (error) {
+      const name = error instanceof ProctorError ? String(error.code) : 'Error';
+      await channel.send({ type: 'camera-error', name, message: messageOf(error) }).catch(() => undefined);
+      channel.close();
+      return this.fail(new ProctorError(ErrorCode.PHONE_CAMERA_DENIED, messageOf(error)), messages().phoneCameraDenied);
+    }
+    if (!this.isConnected) {
+      channel.close();
+      stopStream(this.stream);
+      return;
+    }
+    if (this.preview) {
+      this.preview.srcObject = this.stream;
+      void this.preview.play().catch(() => undefined);
+    }
+    const sender = (this.sender = new SecondCameraSender(channel, this.stream));
+    sender.addEventListener('state', (e) => {
+      this.state = (e as CustomEvent<PeerState>).detail;
+      this.dispatchEvent(new ApPairingChangeEvent({ state: this.state }));
+    });
+    await sender
+      .start()
+      .catch((error: unknown) => this.fail(new ProctorError(ErrorCode.PAIRING_FAILED, messageOf(error))));
+  }
+
+  /** Stops sending and releases the camera. */
+  stop(): void {
+    this.sender?.close();
+    this.sender = undefined;
+    stopStream(this.stream);
+    this.stream = undefined;
+    if (this.preview) this.preview.srcObject = null;
+    this.state = 'closed';
+    this.stopped = true;
+  }
+
+  private async openCamera(): Promise<MediaStream> {
+    const ask = (video: MediaTrackConstraints | boolean) =>
+      getUserMediaTyped({ video, audio: false }, this.mediaDevices);
+    try {
+      return await ask({ facingMode: { ideal: 'environment' }, width: { ideal: 1280 }, height: { ideal: 720 } });
+    } catch (error) {
+      // a camera that cannot satisfy the constraints: any camera will do
+      if (
+        error instanceof ProctorError &&
+        (error.code === ErrorCode.NO_CAMERA || error.code === ErrorCode.HARDWARE_ERROR)
+      )
+        return ask(true);
+      throw error;
+    }
+  }
+
+  private fail(error: ProctorError, shown = error.message) {
+    this.error = shown;
+    this.dispatchEvent(new ApErrorEvent(error.toJSON()));
+  }
+
+  protected override render() {
+    const m = messages();
+    return html`<section part="base" class="base" aria-labelledby="heading">
+      <h2 id="heading">${m.phoneHeading}</h2>
+      <video
+        part="preview"
+        aria-label=${m.cameraPreview}
+        muted
+        playsinline
+        ?hidden=${this.stopped || !!this.error}
+      ></video>
+      ${this.error ? html`<p role="alert">${this.error}</p>` : nothing}
+      <p part="status" role="status" aria-live="polite">
+        ${this.error ? '' : this.stopped ? m.phoneStopped : m.phoneStates[this.state]}
+      </p>
+      ${
+        !this.stopped && !this.error
+          ? html`<button part="stop" type="button" @click=${() => this.stop()}>${m.phoneStop}</button>`
+          : nothing
+      }
+    </section>`;
+  }
+}

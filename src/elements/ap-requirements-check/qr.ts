@@ -1,0 +1,26 @@
+import qrcode from 'qrcode-generator';
+import { html } from 'lit';
+
+/** `text` as a QR code (qrcode-generator, error correction M), an SVG image with an accessible name. */
+export function qrCode(text: string, label: string) {
+  const qr = qrcode(0, 'M');
+  qr.addData(text);
+  qr.make();
+  const n = qr.getModuleCount();
+  const quiet = 4;
+  let d = '';
+  for (let r = 0; r < n; r++)
+    for (let c = 0; c < n; c++) if (qr.isDark(r, c)) d += `M${c + quiet} ${r + quiet}h1v1h-1z`;
+  const size = n + 2 * quiet;
+  return html`<svg
+    part="qr"
+    class="qr"
+    role="img"
+    aria-label=${label}
+    viewBox=${`0 0 ${size} ${size}`}
+    shape-rendering="crispEdges"
+  >
+    <rect width=${size} height=${size} fill="#fff"></rect>
+    <path d=${d} fill="#000"></path>
+  </svg>`;
+}

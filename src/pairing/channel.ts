@@ -1,0 +1,175 @@
+/**
+ * Signalling for pairing a phone as a second camera: the exam page and the phone page exchange
+ * an offer, an answer and ICE candidates under a short-lived pairing code. `PairingTransport` is
+ * the replaceable part: `BroadcastPairingTransport` (same origin, same browser: the demo's
+ * simulated phone and tests) and `HttpPairingTransport` (the reference server), or an
+ * integrator's own.
+ */
+import { ErrorCode, ProctorError } from '../errors.js';
+
+export type PairingRole = 'exam' | 'phone';
+
+export type SignalMessage =
+  /** The phone starts (or restarts, after a reload) a connection: `session` names it. */
+  | { type: 'offer'; session: string; sdp: string }
+  | { type: 'answer'; session: string; sdp: string }
+  | { type: 'candidate'; session: string; candidate: RTCIceCandidateInit }
+  /** The phone could not open its camera. */
+  | { type: 'camera-error'; name: string; message: string }
+  /** One side is leaving on purpose. */
+  | { type: 'bye' };
+
+export interface PairingChannel {
+  readonly code: string;
+  send(message: SignalMessage): Promise<void>;
+  /** Calls `listener` with every message from the other side; returns the unsubscribe function. */
+  subscribe(listener: (message: SignalMessage) => void): () => void;
+  close(): void;
+}
+
+export interface PairingTransport {
+  /** A new pairing code (the exam side, before showing the QR code). */
+  create(): Promise<string>;
+  /** Joins `code` as `role`. */
+  join(code: string, role: PairingRole): PairingChannel;
+}
+
+const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789'; // no 0/o, 1/l/i
+/** A random pairing code: 10 characters, ~49 bits (a code lives minutes, not days). */
+export function randomPairingCode(length = 10): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(length));
+  return Array.from(bytes, (b) => ALPHABET[b % ALPHABET.length]).join('');
+}
+export const PAIRING_CODE_PATTERN = /^[a-z0-9]{6,32}$/;
+
+export function checkCode(code: unknown): string {
+  if (typeof code !== 'string' || !PAIRING_CODE_PATTERN.test(code))
+    throw new ProctorError(
+      ErrorCode.INVALID_OPTION,
+      `pairing code must be 6–32 lowercase letters or digits, got ${JSON.stringify(code)}.`,
+    );
+  return code;
+}
+
+/** Same origin, same browser: a `BroadcastChannel` per code. */
+export class BroadcastPairingTransport implements PairingTransport {
+  create(): Promise<string> {
+    return Promise.resolve(randomPairingCode());
+  }
+
+  join(code: string, role: PairingRole): PairingChannel {
+    checkCode(code);
+    const channel = new BroadcastChannel(`proctor-elements/pairing/${code}`);
+    const listeners = new Set<(m: SignalMessage) => void>();
+    channel.onmessage = (event: MessageEvent<{ from: PairingRole; message: SignalMessage }>) => {
+      if (event.data?.from !== role) for (const l of listeners) l(event.data.message);
+    };
+    return {
+      code,
+      send: (message) => {
+        channel.postMessage({ from: role, message });
+        return Promise.resolve();
+      },
+      subscribe: (listener) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      close: () => {
+        listeners.clear();
+        channel.close();
+      },
+    };
+  }
+}
+
+/**
+ * The reference server's signalling: `POST {base}api/v1/pairings` makes a code;
+ * `POST …/pairings/{code}/messages` sends; `GET …/pairings/{code}/messages?for=role&after=n`
+ * long-polls (the server holds it up to ~20 s).
+ */
+export class HttpPairingTransport implements PairingTransport {
+  private readonly base: string;
+
+  constructor(
+    endpoint: string | URL,
+    private readonly fetcher: typeof fetch = (...args) => fetch(...args),
+  ) {
+    try {
+      this.base = new URL(String(endpoint).replace(/\/?$/, '/'), globalThis.location?.href).href;
+    } catch {
+      throw new ProctorError(ErrorCode.INVALID_OPTION, `pairing endpoint is not a valid URL: ${String(endpoint)}.`);
+    }
+  }
+
+  async create(): Promise<string> {
+    const body = await this.request<{ code: string }>('POST', 'api/v1/pairings', {});
+    return checkCode(body.code);
+  }
+
+  join(code: string, role: PairingRole): PairingChannel {
+    checkCode(code);
+    const listeners = new Set<(m: SignalMessage) => void>();
+    const controller = new AbortController();
+    let after = 0;
+    let failures = 0;
+    const path = `api/v1/pairings/${code}/messages`;
+    const poll = async () => {
+      while (!controller.signal.aborted) {
+        try {
+          const body = await this.request<{ messages: { seq: number; message: SignalMessage }[] }>(
+            'GET',
+            `${path}?for=${role}&after=${after}`,
+            undefined,
+            controller.signal,
+          );
+          failures = 0;
+          for (const m of body.messages) {
+            after = Math.max(after, m.seq);
+            for (const l of listeners) l(m.message);
+          }
+        } catch {
+          if (controller.signal.aborted) return;
+          // a network blip: back off and keep polling (the code expires server-side)
+          await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** failures++)));
+        }
+      }
+    };
+    void poll();
+    return {
+      code,
+      send: async (message) => {
+        await this.request('POST', path, { from: role, message });
+      },
+      subscribe: (listener) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      close: () => {
+        controller.abort();
+        listeners.clear();
+      },
+    };
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    let response: Response;
+    try {
+      response = await this.fetcher(new URL(path, this.base), {
+        method,
+        signal,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      throw new ProctorError(ErrorCode.PAIRING_FAILED, `The pairing server could not be reached: ${String(error)}`);
+    }
+    const data = (await response.json().catch(() => undefined)) as { code?: string; message?: string } | undefined;
+    if (!response.ok)
+      throw new ProctorError(
+        ErrorCode.PAIRING_FAILED,
+        `The pairing server refused ${method} ${path}: HTTP ${response.status} ${data?.code ?? ''} ${data?.message ?? ''}`.trim(),
+      );
+    return data as T;
+  }
+}

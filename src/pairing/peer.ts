@@ -1,0 +1,226 @@
+/**
+ * The two ends of the second camera: the phone sends its camera (`SecondCameraSender`, it makes
+ * the offers and restarts ICE after a network blip) and the exam page receives it
+ * (`SecondCameraReceiver`, it answers every offer; a new `session` — the phone page reloaded —
+ * replaces the connection). Both speak through a `PairingChannel`.
+ */
+import type { PairingChannel, SignalMessage } from './channel.js';
+
+export type PeerState = 'waiting' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
+
+const newSession = () => crypto.getRandomValues(new Uint32Array(2)).join('-');
+
+/** ICE candidates that arrive before the remote description are held until it is set. */
+class CandidateQueue {
+  private pending: RTCIceCandidateInit[] = [];
+  constructor(private readonly pc: RTCPeerConnection) {}
+  add(candidate: RTCIceCandidateInit) {
+    if (this.pc.remoteDescription) void this.pc.addIceCandidate(candidate).catch(() => undefined);
+    else this.pending.push(candidate);
+  }
+  flush() {
+    for (const c of this.pending.splice(0)) void this.pc.addIceCandidate(c).catch(() => undefined);
+  }
+}
+
+/**
+ * The exam page's end. Events: `state` (detail: PeerState), `stream` (detail: MediaStream, a new
+ * one after the phone reconnected from scratch), `camera-error` (detail: {name, message}), `bye`.
+ */
+export class SecondCameraReceiver extends EventTarget {
+  state: PeerState = 'waiting';
+  stream?: MediaStream;
+  private pc?: RTCPeerConnection;
+  private session?: string;
+  private queue?: CandidateQueue;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    readonly channel: PairingChannel,
+    private readonly rtcConfig: RTCConfiguration = {},
+  ) {
+    super();
+    this.unsubscribe = channel.subscribe((m) => void this.onMessage(m));
+  }
+
+  private setState(state: PeerState) {
+    if (this.state === state || this.state === 'closed') return;
+    this.state = state;
+    this.dispatchEvent(new CustomEvent<PeerState>('state', { detail: state }));
+  }
+
+  private async onMessage(m: SignalMessage) {
+    if (this.state === 'closed') return;
+    switch (m.type) {
+      case 'offer': {
+        if (m.session !== this.session || !this.pc) this.connect(m.session);
+        const pc = this.pc!;
+        this.setState(pc.connectionState === 'connected' ? 'connected' : 'connecting');
+        await pc.setRemoteDescription({ type: 'offer', sdp: m.sdp });
+        this.queue!.flush();
+        const answer = await pc.createAnswer();
+        await pc.setLocalDescription(answer);
+        await this.channel.send({ type: 'answer', session: m.session, sdp: answer.sdp ?? '' });
+        return;
+      }
+      case 'candidate':
+        if (m.session === this.session) this.queue?.add(m.candidate);
+        return;
+      case 'camera-error':
+        this.dispatchEvent(new CustomEvent('camera-error', { detail: { name: m.name, message: m.message } }));
+        return;
+      case 'bye':
+        this.setState('disconnected');
+        this.dispatchEvent(new Event('bye'));
+        return;
+      default:
+        return;
+    }
+  }
+
+  private connect(session: string) {
+    this.pc?.close();
+    this.session = session;
+    const pc = (this.pc = new RTCPeerConnection(this.rtcConfig));
+    this.queue = new CandidateQueue(pc);
+    pc.onicecandidate = (e) => {
+      if (e.candidate) void this.channel.send({ type: 'candidate', session, candidate: e.candidate.toJSON() });
+    };
+    pc.ontrack = (e) => {
+      const stream = e.streams[0] ?? new MediaStream([e.track]);
+      if (stream === this.stream) return;
+      this.stream = stream;
+      this.dispatchEvent(new CustomEvent<MediaStream>('stream', { detail: stream }));
+    };
+    pc.onconnectionstatechange = () => {
+      if (pc !== this.pc) return;
+      const s = pc.connectionState;
+      if (s === 'connected') this.setState('connected');
+      else if (s === 'disconnected') this.setState('disconnected');
+      else if (s === 'failed') this.setState('failed');
+    };
+  }
+
+  /** Inbound video statistics: frames decoded so far, and the frame size. */
+  async videoStats(): Promise<{ framesDecoded: number; width?: number; height?: number }> {
+    const stats = await this.pc?.getStats();
+    let out: { framesDecoded: number; width?: number; height?: number } = { framesDecoded: 0 };
+    stats?.forEach(
+      (r: { type: string; kind?: string; framesDecoded?: number; frameWidth?: number; frameHeight?: number }) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'video')
+          out = { framesDecoded: r.framesDecoded ?? 0, width: r.frameWidth, height: r.frameHeight };
+      },
+    );
+    return out;
+  }
+
+  close(): void {
+    if (this.state === 'closed') return;
+    void this.channel.send({ type: 'bye' }).catch(() => undefined);
+    this.setState('closed');
+    this.state = 'closed';
+    this.unsubscribe();
+    this.pc?.close();
+    this.channel.close();
+    this.stream?.getTracks().forEach((t) => t.stop());
+  }
+}
+
+export interface SenderOptions {
+  rtcConfig?: RTCConfiguration;
+  /** A connection `disconnected` this long gets an ICE restart (ms). Default 2000. */
+  restartAfterMs?: number;
+  /** An unanswered offer is sent again this often (ms). Default 1500. */
+  resendMs?: number;
+}
+
+/** The phone's end. Events: `state` (detail: PeerState). */
+export class SecondCameraSender extends EventTarget {
+  state: PeerState = 'waiting';
+  private pc?: RTCPeerConnection;
+  private session = '';
+  private queue?: CandidateQueue;
+  private restartTimer?: ReturnType<typeof setTimeout>;
+  private resend?: ReturnType<typeof setInterval>;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    readonly channel: PairingChannel,
+    private readonly stream: MediaStream,
+    private readonly options: SenderOptions = {},
+  ) {
+    super();
+    this.unsubscribe = channel.subscribe((m) => void this.onMessage(m));
+  }
+
+  private setState(state: PeerState) {
+    if (this.state === state || this.state === 'closed') return;
+    this.state = state;
+    this.dispatchEvent(new CustomEvent<PeerState>('state', { detail: state }));
+  }
+
+  /** Starts a connection (again, from scratch, when one exists). */
+  async start(): Promise<void> {
+    this.pc?.close();
+    const session = (this.session = newSession());
+    const pc = (this.pc = new RTCPeerConnection(this.options.rtcConfig ?? {}));
+    this.queue = new CandidateQueue(pc);
+    for (const track of this.stream.getVideoTracks())
+      pc.addTransceiver(track, { direction: 'sendonly', streams: [this.stream] });
+    pc.onicecandidate = (e) => {
+      if (e.candidate) void this.channel.send({ type: 'candidate', session, candidate: e.candidate.toJSON() });
+    };
+    pc.onconnectionstatechange = () => {
+      if (pc !== this.pc) return;
+      const s = pc.connectionState;
+      clearTimeout(this.restartTimer);
+      if (s === 'connected') this.setState('connected');
+      else if (s === 'disconnected') {
+        this.setState('disconnected');
+        // a network blip: try an ICE restart on the same connection
+        this.restartTimer = setTimeout(() => void this.offer(true), this.options.restartAfterMs ?? 2000);
+      } else if (s === 'failed') {
+        this.setState('failed');
+        this.restartTimer = setTimeout(() => void this.start(), this.options.restartAfterMs ?? 2000);
+      }
+    };
+    this.setState('connecting');
+    await this.offer(false);
+  }
+
+  private async offer(iceRestart: boolean) {
+    const pc = this.pc;
+    if (!pc || this.state === 'closed') return;
+    const offer = await pc.createOffer({ iceRestart });
+    await pc.setLocalDescription(offer);
+    const message: SignalMessage = { type: 'offer', session: this.session, sdp: offer.sdp ?? '' };
+    await this.channel.send(message);
+    // the exam page may not be listening yet (or a message was lost): offer again until answered
+    clearInterval(this.resend);
+    this.resend = setInterval(() => {
+      if (pc !== this.pc || pc.signalingState !== 'have-local-offer' || this.state === 'closed')
+        return clearInterval(this.resend);
+      void this.channel.send(message).catch(() => undefined);
+    }, this.options.resendMs ?? 1500);
+  }
+
+  private async onMessage(m: SignalMessage) {
+    if (this.state === 'closed' || !this.pc) return;
+    if (m.type === 'answer' && m.session === this.session && this.pc.signalingState === 'have-local-offer') {
+      await this.pc.setRemoteDescription({ type: 'answer', sdp: m.sdp });
+      this.queue!.flush();
+    } else if (m.type === 'candidate' && m.session === this.session) this.queue?.add(m.candidate);
+  }
+
+  close(): void {
+    if (this.state === 'closed') return;
+    clearTimeout(this.restartTimer);
+    clearInterval(this.resend);
+    void this.channel.send({ type: 'bye' }).catch(() => undefined);
+    this.setState('closed');
+    this.state = 'closed';
+    this.unsubscribe();
+    this.pc?.close();
+    this.channel.close();
+  }
+}
