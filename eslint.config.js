@@ -8,7 +8,14 @@ import globals from 'globals';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', 'storybook-static/', 'custom-elements.json', 'test/fixtures/generated/'],
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'examples/*/dist/',
+      'storybook-static/',
+      'custom-elements.json',
+      'test/fixtures/generated/',
+    ],
   },
   js.configs.recommended,
   {
@@ -54,7 +61,7 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node }, sourceType: 'module' },
   },
   {
-    files: ['demo/**/*.js', 'review/**/*.js', 'bench/**/*.browser.js'],
+    files: ['demo/**/*.js', 'review/**/*.js', 'examples/*/src/**/*.js', 'bench/**/*.browser.js'],
     languageOptions: { globals: { ...globals.browser } },
   },
 );

@@ -6,13 +6,13 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import { readdirSync } from 'node:fs';
 
-const external = [/^lit($|\/)/, /^@lit\//, /^@lit-labs\//, /^@mediapipe\//, /^qrcode-generator$/];
+const external = [/^lit($|\/)/, /^@lit\//, /^@lit-labs\//, /^@mediapipe\//, /^qrcode-generator$/, /^react($|\/)/];
 const es = () => esbuild({ target: 'es2022', tsconfig: './tsconfig.json', sourceMap: true });
 const defines = readdirSync('src/define').map((f) => `src/define/${f}`);
 
 export default [
   {
-    input: ['src/index.ts', 'src/define.ts', ...defines],
+    input: ['src/index.ts', 'src/define.ts', 'src/react.ts', ...defines],
     external,
     output: { dir: 'dist', format: 'es', sourcemap: true, preserveModules: true, preserveModulesRoot: 'src' },
     plugins: [nodeResolve(), es()],

@@ -242,7 +242,10 @@ async function runDemo(session, endpoint, { checks, leaveForMs = 1500 }) {
  * `/__bandwidth/fast/…` at loopback speed, `/__bandwidth/slow/…` throttled to ~0.65 Mbit/s.
  */
 const bandwidthEndpoints = async (ctx, next) => {
-  const m = /^\/__bandwidth\/(fast|slow)\/(download|upload)$/.exec(ctx.path);
+  // /api/bandwidth/… as the reference server names it (for the examples), at loopback speed
+  const m =
+    /^\/__bandwidth\/(fast|slow)\/(download|upload)$/.exec(ctx.path) ??
+    /^\/api\/bandwidth\/()(download|upload)$/.exec(ctx.path);
   if (!m) return next();
   const slow = m[1] === 'slow';
   ctx.set('cache-control', 'no-store');

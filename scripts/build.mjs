@@ -1,5 +1,5 @@
 // npm run build: library + CDN bundles, declarations, assets, custom-elements.json.
-import { rmSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { bin, run } from './run.mjs';
 import { copyMediapipe, copySpeech, writeFaceModel } from './assets.mjs';
 
@@ -10,5 +10,6 @@ run(bin('rollup'), ['-c', '--silent']);
 writeFaceModel();
 copyMediapipe();
 copySpeech();
+cpSync('src/themes', 'dist/themes', { recursive: true });
 run(bin('cem'), ['analyze', '--litelement', '--quiet']);
 console.log(`build: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
