@@ -167,5 +167,6 @@ export function setMessages(partial: Partial<Messages> = {}): void {
     checkInstructions: { ...DEFAULTS.checkInstructions, ...partial.checkInstructions },
     checkFailures: { ...DEFAULTS.checkFailures, ...partial.checkFailures },
     violations: { ...DEFAULTS.violations, ...partial.violations },
+    phoneStates: { ...DEFAULTS.phoneStates, ...partial.phoneStates },
   };
 }

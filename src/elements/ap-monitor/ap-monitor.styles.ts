@@ -56,7 +56,7 @@ export const monitorStyles = css`
     border-radius: var(--ap-monitor-radius);
     border: 1px solid var(--ap-monitor-accent);
     background: var(--ap-monitor-accent);
-    color: #fff;
+    color: var(--ap-color-on-accent, #fff);
     cursor: pointer;
   }
   button:focus-visible {

@@ -99,7 +99,7 @@ export const requirementsCheckStyles = css`
   }
   button.primary {
     background: var(--ap-requirements-check-accent);
-    color: #fff;
+    color: var(--ap-color-on-accent, #fff);
   }
   button:focus-visible,
   input:focus-visible,
