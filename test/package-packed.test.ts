@@ -16,7 +16,7 @@ describe('the package as published (npm pack → a fresh project → a bundle)',
     badge.setAttribute('status', 'is_reviewed_green');
     document.body.append(badge);
     await (badge as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete;
-    expect(badge.shadowRoot!.querySelector('[part="label"]')!.textContent!.trim()).to.equal(
+    expect(badge.shadowRoot!.querySelector('[part="label"]')!.textContent.trim()).to.equal(
       packed.describeStatus('is_reviewed_green')!.label,
     );
     expect(badge.shadowRoot!.querySelector('[role="status"]')).to.exist;

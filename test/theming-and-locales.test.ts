@@ -29,9 +29,9 @@ describe('theming', () => {
       </div>`,
     );
     const [ok, bad] = host.querySelectorAll('ap-status-badge');
-    await (ok as ApStatusBadge).updateComplete;
-    expect(background(ok as ApStatusBadge)).to.equal('rgb(19, 53, 34)');
-    expect(background(bad as ApStatusBadge)).to.equal('rgb(61, 20, 24)');
+    await ok.updateComplete;
+    expect(background(ok)).to.equal('rgb(19, 53, 34)');
+    expect(background(bad)).to.equal('rgb(61, 20, 24)');
     const check = host.querySelector('ap-requirements-check')!;
     await check.updateComplete;
     expect(getComputedStyle(check.shadowRoot!.querySelector('[part="base"]')!).backgroundColor).to.equal(
@@ -48,7 +48,7 @@ describe('localisation', () => {
   it('the shipped German messages appear in every element; setMessages() restores English', async () => {
     setMessages(de);
     const badge = await fixture<ApStatusBadge>(html`<ap-status-badge status="exam_started"></ap-status-badge>`);
-    expect(badge.shadowRoot!.querySelector('[part="label"]')!.textContent!.trim()).to.equal('Prüfung läuft');
+    expect(badge.shadowRoot!.querySelector('[part="label"]')!.textContent.trim()).to.equal('Prüfung läuft');
     const check = await fixture<ApRequirementsCheck>(
       html`<ap-requirements-check checks="webcam,mobile"></ap-requirements-check>`,
     );
@@ -57,7 +57,7 @@ describe('localisation', () => {
     expect(check.shadowRoot!.textContent).to.contain('Handykamera');
     setMessages();
     const english = await fixture<ApStatusBadge>(html`<ap-status-badge status="exam_started"></ap-status-badge>`);
-    expect(english.shadowRoot!.querySelector('[part="label"]')!.textContent!.trim()).to.equal('Exam started');
+    expect(english.shadowRoot!.querySelector('[part="label"]')!.textContent.trim()).to.equal('Exam started');
   });
 
   it('an integrator-supplied string replaces one message and keeps the rest', async () => {
