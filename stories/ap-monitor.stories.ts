@@ -2,6 +2,7 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
 import '../src/define.js';
 import type { ApMonitor, MonitorSetupOptions } from '../src/index.js';
+import { usage } from './usage.js';
 
 type Args = { track: string; preview: boolean; steps: ('setup' | 'start' | 'stop')[] };
 
@@ -18,6 +19,19 @@ async function drive(el: ApMonitor, steps: Args['steps'], options: MonitorSetupO
 const meta: Meta<Args> = {
   title: 'Elements/ap-monitor',
   component: 'ap-monitor',
+  parameters: {
+    docs: {
+      description: {
+        component: usage(
+          'ap-monitor',
+          'client-id="…" test-attempt-id="…" hashed-test-attempt-id="…" endpoint="https://results.example.org"',
+          'ApMonitor',
+          'clientId={id} testAttemptId={attempt} hashedTestAttemptId={hash} onMonitoringStopped={(e) => save(e.detail)}',
+          '@ap-monitoring-stopped="onStopped"',
+        ),
+      },
+    },
+  },
   args: { track: 'tabSwitch', preview: false, steps: [] },
   argTypes: {
     track: { control: 'text', description: 'Tracking options to turn on, comma-separated' },

@@ -2,17 +2,39 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
 import '../src/define.js';
 import type { ApRequirementsCheck, CheckSettings } from '../src/index.js';
+import { usage } from './usage.js';
 
-type Args = { checks: string; optional: string; autostart: boolean; 'bandwidth-url': string; settings: CheckSettings };
+type Args = {
+  checks: string;
+  optional: string;
+  autostart: boolean;
+  'bandwidth-url': string;
+  'pairing-url': string;
+  settings: CheckSettings;
+};
 
 const meta: Meta<Args> = {
   title: 'Elements/ap-requirements-check',
   component: 'ap-requirements-check',
+  parameters: {
+    docs: {
+      description: {
+        component: usage(
+          'ap-requirements-check',
+          'bandwidth-url="/api/bandwidth/"',
+          'ApRequirementsCheck',
+          'bandwidthUrl="/api/bandwidth/" onChecksComplete={(e) => setPassed(e.detail.passed)}',
+          '@ap-checks-complete="onComplete"',
+        ),
+      },
+    },
+  },
   args: {
     checks: 'microphone,speakers,bandwidth,webcam,screenshare',
     optional: 'bandwidth,mobile',
     autostart: false,
     'bandwidth-url': '',
+    'pairing-url': '',
     settings: {},
   },
   argTypes: {
@@ -20,6 +42,7 @@ const meta: Meta<Args> = {
     optional: { control: 'text' },
     autostart: { control: 'boolean' },
     'bandwidth-url': { control: 'text' },
+    'pairing-url': { control: 'text', description: 'The phone page for the mobile check' },
     settings: { control: 'object' },
   },
   render: (args) =>
@@ -28,6 +51,7 @@ const meta: Meta<Args> = {
       optional=${args.optional}
       ?autostart=${args.autostart}
       bandwidth-url=${args['bandwidth-url']}
+      pairing-url=${args['pairing-url']}
       .settings=${args.settings}
     ></ap-requirements-check>`,
 };
@@ -64,4 +88,9 @@ export const OptionalSkipped: Story = {
   play: ({ canvasElement }) => {
     canvasElement.querySelector<ApRequirementsCheck>('ap-requirements-check')!.skip('bandwidth');
   },
+};
+
+/** The mobile check waits for a phone: the QR code, the link and a copy button. */
+export const MobileWaiting: Story = {
+  args: { checks: 'mobile', autostart: true, 'pairing-url': 'https://exam.example.org/phone.html' },
 };

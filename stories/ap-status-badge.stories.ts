@@ -2,12 +2,20 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
 import '../src/define.js';
 import { STATUS_KINDS, allStatuses, type StatusKind } from '../src/statuses.js';
+import { usage } from './usage.js';
 
 type Args = { status: string; kind: StatusKind | ''; source: string };
 
 const meta: Meta<Args> = {
   title: 'Elements/ap-status-badge',
   component: 'ap-status-badge',
+  parameters: {
+    docs: {
+      description: {
+        component: usage('ap-status-badge', 'status="exam_started"', 'ApStatusBadge', 'status="exam_started"', ''),
+      },
+    },
+  },
   args: { status: 'exam_started', kind: '', source: '' },
   argTypes: {
     status: { control: 'select', options: allStatuses().map((s) => s.value) },
