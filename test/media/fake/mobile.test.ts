@@ -179,6 +179,38 @@ describe('mobile check: a phone paired as a second camera (BroadcastChannel)', f
     el.remove();
   });
 
+  it("routine photos are taken from the phone's camera too", async () => {
+    const { el, code } = await checkWithPairing();
+    const cam = phone(code);
+    await oneEvent(el, 'ap-checks-complete');
+    const monitor = document.createElement('ap-monitor');
+    Object.assign(monitor, { clientId: 'c', testAttemptId: `aux-photo-${Date.now()}`, hashedTestAttemptId: 'h' });
+    document.body.append(monitor);
+    const photos: EvidenceRecord[] = [];
+    monitor.addEventListener('ap-evidence', (e) => e.detail.type === 'random_photo' && photos.push(e.detail));
+    await monitor.setup({
+      track: 'auxiliaryDevice,photosAtRandom',
+      secondCamera: el.secondCamera,
+      tuning: { examDurationMs: 400 },
+      outboxName: `aux-photo-${Date.now()}`,
+    });
+    await monitor.start();
+    await until(
+      () => photos.some((p) => p.data?.camera === 'second') && photos.some((p) => !p.data),
+      8000,
+      'a photo from each camera',
+    );
+    const second = photos.find((p) => p.data?.camera === 'second')!;
+    const main = photos.find((p) => !p.data)!;
+    expect(second.photo).to.match(/^data:image\/jpeg;base64,/);
+    expect(main.photo).to.match(/^data:image\/jpeg;base64,/);
+    expect(second.photo).to.not.equal(main.photo);
+    await monitor.stop();
+    monitor.remove();
+    cam.remove();
+    el.remove();
+  });
+
   it('setup refuses auxiliaryDevice without a paired phone (4107)', async () => {
     const monitor = document.createElement('ap-monitor');
     Object.assign(monitor, { clientId: 'c', testAttemptId: 'no-phone', hashedTestAttemptId: 'h' });
