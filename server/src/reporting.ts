@@ -822,26 +822,55 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
     },
   );
 
-  app.get<{ Params: { installSid: string }; Querystring: Paging & { from?: string; to?: string } }>(
-    '/v1/installs/:installSid/reports/examVolume',
-    {
-      schema: {
-        tags: ['reports'],
-        summary: 'Exam Volume: sessions per exam, by status, with Trust Score figures',
-        description: 'from / to filter on the session creation date.',
-        security,
-        params: installParams,
-        querystring: { type: 'object', additionalProperties: false, properties: { ...paging, ...dateRange } },
-        response: { 200: listSchema(anyObject), ...errors },
+  /** An install report over sessions created `from` / `to`: token, paging and sort order handled here. */
+  const installReport = (
+    name: string,
+    summary: string,
+    description: string,
+    run: (r: {
+      installSid: string;
+      from: string | null;
+      to: string | null;
+      offset: number;
+      limit: number;
+      dir: 'asc' | 'desc';
+    }) => Promise<{ total: number; results: unknown[] }>,
+  ) =>
+    app.get<{ Params: { installSid: string }; Querystring: Paging & { from?: string; to?: string } }>(
+      `/v1/installs/:installSid/reports/${name}`,
+      {
+        schema: {
+          tags: ['reports'],
+          summary,
+          description,
+          security,
+          params: installParams,
+          querystring: { type: 'object', additionalProperties: false, properties: { ...paging, ...dateRange } },
+          response: { 200: listSchema(anyObject), ...errors },
+        },
       },
-    },
-    async (request) => {
-      const { installSid } = request.params;
-      await authorize(request, installSid);
-      const q = request.query;
-      const { offset, limit } = limits(q);
-      const params: unknown[] = [installSid, q.from ?? null, q.to ?? null, reviewThreshold];
-      const dir = q.sortOrder === 'DESC' ? 'desc' : 'asc';
+      async (request) => {
+        const { installSid } = request.params;
+        await authorize(request, installSid);
+        const q = request.query;
+        const { total, results } = await run({
+          installSid,
+          from: q.from ?? null,
+          to: q.to ?? null,
+          ...limits(q),
+          dir: q.sortOrder === 'DESC' ? 'desc' : 'asc',
+        });
+        return page(request, total, q, results);
+      },
+    );
+  const created = (alias: string) =>
+    `($2::timestamptz is null or ${alias}.created_at >= $2) and ($3::timestamptz is null or ${alias}.created_at < $3)`;
+
+  installReport(
+    'examVolume',
+    'Exam Volume: sessions per exam, by status, with Trust Score figures',
+    'from / to filter on the session creation date.',
+    async ({ installSid, from, to, offset, limit, dir }) => {
       const [{ total }] = await db.query<{ total: number }>(
         'select count(*)::int as total from exams where install_sid = $1',
         [installSid],
@@ -863,54 +892,34 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
            count(s.sid) filter (where s.review_completed_at is not null)::int as reviewed_sessions,
            round(avg(s.trust_score))::int as average_trust_score,
            (select jsonb_object_agg(status, n) from (select s2.status, count(*)::int as n from sessions s2
-              where s2.exam_sid = x.sid and ($2::timestamptz is null or s2.created_at >= $2)
-                and ($3::timestamptz is null or s2.created_at < $3) group by s2.status) t) as by_status
-         from exams x left join sessions s on s.exam_sid = x.sid
-           and ($2::timestamptz is null or s.created_at >= $2) and ($3::timestamptz is null or s.created_at < $3)
+              where s2.exam_sid = x.sid and ${created('s2')} group by s2.status) t) as by_status
+         from exams x left join sessions s on s.exam_sid = x.sid and ${created('s')}
          where x.install_sid = $1 group by x.sid, x.name, x.created_at
          order by x.created_at ${dir}, x.sid ${dir} offset ${offset} limit ${limit}`,
-        params,
+        [installSid, from, to, reviewThreshold],
       );
-      return page(
-        request,
-        total,
-        q,
-        rows.map((r) => ({
-          examSid: r.sid,
-          title: r.name,
-          totalSessions: r.total_sessions,
-          finishedSessions: r.finished_sessions,
-          reviewRequiredSessions: r.review_required,
-          reviewedSessions: r.reviewed_sessions,
-          averageTrustScore: r.average_trust_score,
-          sessionsByStatus: r.by_status ?? {},
-        })),
-      );
+      const results = rows.map((r) => ({
+        examSid: r.sid,
+        title: r.name,
+        totalSessions: r.total_sessions,
+        finishedSessions: r.finished_sessions,
+        reviewRequiredSessions: r.review_required,
+        reviewedSessions: r.reviewed_sessions,
+        averageTrustScore: r.average_trust_score,
+        sessionsByStatus: r.by_status ?? {},
+      }));
+      return { total, results };
     },
   );
 
-  app.get<{ Params: { installSid: string }; Querystring: Paging & { from?: string; to?: string } }>(
-    '/v1/installs/:installSid/reports/examsByWeek',
-    {
-      schema: {
-        tags: ['reports'],
-        summary: 'Exams by Week: per ISO week (Monday, UTC), the exams taken and their sessions',
-        description: 'A week counts a session by its creation date; from / to filter on it.',
-        security,
-        params: installParams,
-        querystring: { type: 'object', additionalProperties: false, properties: { ...paging, ...dateRange } },
-        response: { 200: listSchema(anyObject), ...errors },
-      },
-    },
-    async (request) => {
-      const { installSid } = request.params;
-      await authorize(request, installSid);
-      const q = request.query;
-      const { offset, limit } = limits(q);
-      const dir = q.sortOrder === 'DESC' ? 'desc' : 'asc';
-      const filter = `s.install_sid = $1 and ($2::timestamptz is null or s.created_at >= $2) and ($3::timestamptz is null or s.created_at < $3)`;
-      const params = [installSid, q.from ?? null, q.to ?? null];
+  installReport(
+    'examsByWeek',
+    'Exams by Week: per ISO week (Monday, UTC), the exams taken and their sessions',
+    'A week counts a session by its creation date; from / to filter on it.',
+    async ({ installSid, from, to, offset, limit, dir }) => {
+      const filter = `s.install_sid = $1 and ${created('s')}`;
       const week = `date_trunc('week', s.created_at at time zone 'UTC')`;
+      const params = [installSid, from, to];
       const [{ total }] = await db.query<{ total: number }>(
         `select count(distinct ${week})::int as total from sessions s where ${filter}`,
         params,
@@ -921,21 +930,17 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
          from sessions s where ${filter} group by 1 order by 1 ${dir} offset ${offset} limit ${limit}`,
         params,
       );
-      return page(
-        request,
-        total,
-        q,
-        rows.map((r) => {
-          const start = new Date(`${r.week}T00:00:00Z`);
-          return {
-            week: isoWeek(start),
-            weekStartDate: start.toISOString().slice(0, 10),
-            exams: r.exams,
-            sessions: r.sessions,
-            finishedSessions: r.finished,
-          };
-        }),
-      );
+      const results = rows.map((r) => {
+        const start = new Date(`${r.week}T00:00:00Z`);
+        return {
+          week: isoWeek(start),
+          weekStartDate: start.toISOString().slice(0, 10),
+          exams: r.exams,
+          sessions: r.sessions,
+          finishedSessions: r.finished,
+        };
+      });
+      return { total, results };
     },
   );
 }

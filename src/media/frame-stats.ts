@@ -58,4 +58,16 @@ export class FrameSampler {
     }
     throw new Error(`could not encode a JPEG under ${maxBytes} bytes`);
   }
+
+  /** A JPEG data URL of the video's current frame (at most `maxBytes`), or undefined before its first frame. */
+  static async photo(video: HTMLVideoElement, maxBytes?: number): Promise<string | undefined> {
+    if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) return undefined;
+    const blob = await FrameSampler.jpeg(video, maxBytes);
+    return new Promise((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(reader.result as string);
+      reader.onerror = () => reject(reader.error ?? new Error('photo could not be read'));
+      reader.readAsDataURL(blob);
+    });
+  }
 }

@@ -415,16 +415,8 @@ export class MonitorSession extends EventTarget {
     };
   }
 
-  private async photo(): Promise<string | undefined> {
-    const video = this.video;
-    if (!video || video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) return undefined;
-    const blob = await FrameSampler.jpeg(video, this.tuning?.photoMaxBytes);
-    return new Promise((resolve, reject) => {
-      const reader = new FileReader();
-      reader.onload = () => resolve(reader.result as string);
-      reader.onerror = () => reject(reader.error ?? new Error('photo could not be read'));
-      reader.readAsDataURL(blob);
-    });
+  private photo(): Promise<string | undefined> {
+    return this.video ? FrameSampler.photo(this.video, this.tuning?.photoMaxBytes) : Promise.resolve(undefined);
   }
 
   private record(draft: EvidenceDraft) {

@@ -23,33 +23,66 @@ class CandidateQueue {
   }
 }
 
-/**
- * The exam page's end. Events: `state` (detail: PeerState), `stream` (detail: MediaStream, a new
- * one after the phone reconnected from scratch), `camera-error` (detail: {name, message}), `bye`.
- */
-export class SecondCameraReceiver extends EventTarget {
+/** What both ends share: the state, the channel, and a peer connection per session. */
+abstract class PeerEnd extends EventTarget {
   state: PeerState = 'waiting';
-  stream?: MediaStream;
-  private pc?: RTCPeerConnection;
-  private session?: string;
-  private queue?: CandidateQueue;
+  protected pc?: RTCPeerConnection;
+  protected session = '';
+  protected queue?: CandidateQueue;
   private readonly unsubscribe: () => void;
 
-  constructor(
-    readonly channel: PairingChannel,
-    private readonly rtcConfig: RTCConfiguration = {},
-  ) {
+  constructor(readonly channel: PairingChannel) {
     super();
     this.unsubscribe = channel.subscribe((m) => void this.onMessage(m));
   }
 
-  private setState(state: PeerState) {
+  protected abstract onMessage(m: SignalMessage): Promise<void>;
+
+  protected setState(state: PeerState) {
     if (this.state === state || this.state === 'closed') return;
     this.state = state;
     this.dispatchEvent(new CustomEvent<PeerState>('state', { detail: state }));
   }
 
-  private async onMessage(m: SignalMessage) {
+  /** Replaces the connection with a new one for `session`, trickling its ICE candidates. */
+  protected open(session: string, config: RTCConfiguration): RTCPeerConnection {
+    this.pc?.close();
+    this.session = session;
+    const pc = (this.pc = new RTCPeerConnection(config));
+    this.queue = new CandidateQueue(pc);
+    pc.onicecandidate = (e) => {
+      if (e.candidate) void this.channel.send({ type: 'candidate', session, candidate: e.candidate.toJSON() });
+    };
+    return pc;
+  }
+
+  /** Says goodbye to the other end and releases the connection and the channel. */
+  close(): void {
+    if (this.state === 'closed') return;
+    void this.channel.send({ type: 'bye' }).catch(() => undefined);
+    this.setState('closed');
+    this.state = 'closed';
+    this.unsubscribe();
+    this.pc?.close();
+    this.channel.close();
+  }
+}
+
+/**
+ * The exam page's end. Events: `state` (detail: PeerState), `stream` (detail: MediaStream, a new
+ * one after the phone reconnected from scratch), `camera-error` (detail: {name, message}), `bye`.
+ */
+export class SecondCameraReceiver extends PeerEnd {
+  stream?: MediaStream;
+
+  constructor(
+    channel: PairingChannel,
+    private readonly rtcConfig: RTCConfiguration = {},
+  ) {
+    super(channel);
+  }
+
+  protected async onMessage(m: SignalMessage) {
     if (this.state === 'closed') return;
     switch (m.type) {
       case 'offer': {
@@ -79,13 +112,7 @@ export class SecondCameraReceiver extends EventTarget {
   }
 
   private connect(session: string) {
-    this.pc?.close();
-    this.session = session;
-    const pc = (this.pc = new RTCPeerConnection(this.rtcConfig));
-    this.queue = new CandidateQueue(pc);
-    pc.onicecandidate = (e) => {
-      if (e.candidate) void this.channel.send({ type: 'candidate', session, candidate: e.candidate.toJSON() });
-    };
+    const pc = this.open(session, this.rtcConfig);
     pc.ontrack = (e) => {
       const stream = e.streams[0] ?? new MediaStream([e.track]);
       if (stream === this.stream) return;
@@ -114,14 +141,8 @@ export class SecondCameraReceiver extends EventTarget {
     return out;
   }
 
-  close(): void {
-    if (this.state === 'closed') return;
-    void this.channel.send({ type: 'bye' }).catch(() => undefined);
-    this.setState('closed');
-    this.state = 'closed';
-    this.unsubscribe();
-    this.pc?.close();
-    this.channel.close();
+  override close(): void {
+    super.close();
     this.stream?.getTracks().forEach((t) => t.stop());
   }
 }
@@ -135,41 +156,23 @@ export interface SenderOptions {
 }
 
 /** The phone's end. Events: `state` (detail: PeerState). */
-export class SecondCameraSender extends EventTarget {
-  state: PeerState = 'waiting';
-  private pc?: RTCPeerConnection;
-  private session = '';
-  private queue?: CandidateQueue;
+export class SecondCameraSender extends PeerEnd {
   private restartTimer?: ReturnType<typeof setTimeout>;
   private resend?: ReturnType<typeof setInterval>;
-  private readonly unsubscribe: () => void;
 
   constructor(
-    readonly channel: PairingChannel,
+    channel: PairingChannel,
     private readonly stream: MediaStream,
     private readonly options: SenderOptions = {},
   ) {
-    super();
-    this.unsubscribe = channel.subscribe((m) => void this.onMessage(m));
-  }
-
-  private setState(state: PeerState) {
-    if (this.state === state || this.state === 'closed') return;
-    this.state = state;
-    this.dispatchEvent(new CustomEvent<PeerState>('state', { detail: state }));
+    super(channel);
   }
 
   /** Starts a connection (again, from scratch, when one exists). */
   async start(): Promise<void> {
-    this.pc?.close();
-    const session = (this.session = newSession());
-    const pc = (this.pc = new RTCPeerConnection(this.options.rtcConfig ?? {}));
-    this.queue = new CandidateQueue(pc);
+    const pc = this.open(newSession(), this.options.rtcConfig ?? {});
     for (const track of this.stream.getVideoTracks())
       pc.addTransceiver(track, { direction: 'sendonly', streams: [this.stream] });
-    pc.onicecandidate = (e) => {
-      if (e.candidate) void this.channel.send({ type: 'candidate', session, candidate: e.candidate.toJSON() });
-    };
     pc.onconnectionstatechange = () => {
       if (pc !== this.pc) return;
       const s = pc.connectionState;
@@ -204,7 +207,7 @@ export class SecondCameraSender extends EventTarget {
     }, this.options.resendMs ?? 1500);
   }
 
-  private async onMessage(m: SignalMessage) {
+  protected async onMessage(m: SignalMessage) {
     if (this.state === 'closed' || !this.pc) return;
     if (m.type === 'answer' && m.session === this.session && this.pc.signalingState === 'have-local-offer') {
       await this.pc.setRemoteDescription({ type: 'answer', sdp: m.sdp });
@@ -212,15 +215,9 @@ export class SecondCameraSender extends EventTarget {
     } else if (m.type === 'candidate' && m.session === this.session) this.queue?.add(m.candidate);
   }
 
-  close(): void {
-    if (this.state === 'closed') return;
+  override close(): void {
     clearTimeout(this.restartTimer);
     clearInterval(this.resend);
-    void this.channel.send({ type: 'bye' }).catch(() => undefined);
-    this.setState('closed');
-    this.state = 'closed';
-    this.unsubscribe();
-    this.pc?.close();
-    this.channel.close();
+    super.close();
   }
 }

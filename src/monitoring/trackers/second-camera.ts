@@ -41,15 +41,9 @@ export class SecondCameraTracker implements Tracker {
   }
 
   /** A JPEG data URL of the phone's camera now, or undefined when it sends nothing. */
-  async photo(): Promise<string | undefined> {
-    if (this.violation.active || this.video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) return undefined;
-    const blob = await FrameSampler.jpeg(this.video, this.ctx.tuning.photoMaxBytes);
-    return new Promise((resolve, reject) => {
-      const reader = new FileReader();
-      reader.onload = () => resolve(reader.result as string);
-      reader.onerror = () => reject(reader.error ?? new Error('photo could not be read'));
-      reader.readAsDataURL(blob);
-    });
+  photo(): Promise<string | undefined> {
+    if (this.violation.active) return Promise.resolve(undefined);
+    return FrameSampler.photo(this.video, this.ctx.tuning.photoMaxBytes);
   }
 
   private play(stream: MediaStream) {
