@@ -11,6 +11,7 @@ import { ApErrorEvent } from '../../events/ap-error.js';
 import { messages } from '../../messages.js';
 import { ErrorCode, ProctorError } from '../../errors.js';
 import { renderPanel } from './panels.js';
+import { loadQrCode } from './qr.js';
 import { HttpPairingTransport, type PairingTransport } from '../../pairing/channel.js';
 import type { SecondCameraReceiver } from '../../pairing/peer.js';
 import { requirementsCheckStyles } from './ap-requirements-check.styles.js';
@@ -193,6 +194,7 @@ export class ApRequirementsCheck extends LitElement {
         },
       }));
       this.session = { checks: {} };
+      if (this.checks.includes('mobile')) void loadQrCode().then(() => this.requestUpdate());
     }
   }
 

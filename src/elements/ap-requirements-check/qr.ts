@@ -1,9 +1,24 @@
-import qrcode from 'qrcode-generator';
-import { html } from 'lit';
+import { html, nothing } from 'lit';
 
-/** `text` as a QR code (qrcode-generator, error correction M), an SVG image with an accessible name. */
+// qrcode-generator is loaded only by pages that run the mobile check (~8 KB gz saved for the others)
+type QrFactory = typeof import('qrcode-generator');
+let factory: QrFactory | undefined;
+let loading: Promise<void> | undefined;
+
+/** Loads the QR encoder once; resolves when `qrCode()` can draw. */
+export function loadQrCode(): Promise<void> {
+  return (loading ??= import('qrcode-generator').then((m: QrFactory | { default: QrFactory }) => {
+    factory = 'default' in m ? m.default : m;
+  }));
+}
+
+/**
+ * `text` as a QR code (qrcode-generator, error correction M), an SVG image with an accessible name;
+ * nothing until `loadQrCode()` has resolved.
+ */
 export function qrCode(text: string, label: string) {
-  const qr = qrcode(0, 'M');
+  if (!factory) return nothing;
+  const qr = factory(0, 'M');
   qr.addData(text);
   qr.make();
   const n = qr.getModuleCount();
