@@ -40,5 +40,6 @@ export { ApMonitor } from './elements/ap-monitor/ap-monitor.js';
 export { ApMobileCamera } from './elements/ap-mobile-camera/ap-mobile-camera.js';
 export * from './pairing/channel.js';
 export { SecondCameraReceiver, SecondCameraSender, type PeerState, type SenderOptions } from './pairing/peer.js';
+export { openPhoneCamera, openPhoneSender, pairingTransport, type PhoneCameraOptions } from './pairing/phone.js';
 export { runMobileCheck, pairingLink, type MobileCheckOptions, type MobileCheckOutcome } from './checks/mobile.js';
 export { AutoProctor, AUTOPROCTOR_EVENTS, type AutoProctorSetupOptions } from './compat/autoproctor.js';

@@ -3,15 +3,11 @@ import { property, query, state } from 'lit/decorators.js';
 import { ErrorCode, ProctorError, messageOf } from '../../errors.js';
 import { ApErrorEvent } from '../../events/ap-error.js';
 import { ApPairingChangeEvent } from '../../events/ap-pairing-change.js';
-import { getUserMediaTyped, stopStream } from '../../media/user-media.js';
+import { stopStream } from '../../media/user-media.js';
 import { messages } from '../../messages.js';
-import {
-  BroadcastPairingTransport,
-  HttpPairingTransport,
-  checkCode,
-  type PairingTransport,
-} from '../../pairing/channel.js';
-import { SecondCameraSender, type PeerState } from '../../pairing/peer.js';
+import type { PairingTransport } from '../../pairing/channel.js';
+import type { PeerState, SecondCameraSender } from '../../pairing/peer.js';
+import { openPhoneSender, pairingTransport } from '../../pairing/phone.js';
 
 /**
  * The phone page's element: opens the rear camera (any camera when there is none), streams it over
@@ -103,34 +99,29 @@ export class ApMobileCamera extends LitElement {
   /** Opens the camera and connects to the exam page. Called when the element is connected. */
   async start(): Promise<void> {
     if (this.sender) return;
-    let code: string;
+    let opened: Awaited<ReturnType<typeof openPhoneSender>>;
     try {
-      code = checkCode(this.pairingCode);
+      opened = await openPhoneSender({
+        code: this.pairingCode,
+        transport: this.pairing ?? pairingTransport(this.signallingUrl || undefined),
+        mediaDevices: this.mediaDevices,
+      });
     } catch (error) {
-      return this.fail(error as ProctorError);
+      const e = error as ProctorError;
+      return this.fail(e, e.code === ErrorCode.PHONE_CAMERA_DENIED ? messages().phoneCameraDenied : e.message);
     }
-    const transport =
-      this.pairing ??
-      (this.signallingUrl ? new HttpPairingTransport(this.signallingUrl) : new BroadcastPairingTransport());
-    const channel = transport.join(code, 'phone');
-    try {
-      this.stream = await this.openCamera();
-    } catch (error) {
-      const name = error instanceof ProctorError ? String(error.code) : 'Error';
-      await channel.send({ type: 'camera-error', name, message: messageOf(error) }).catch(() => undefined);
-      channel.close();
-      return this.fail(new ProctorError(ErrorCode.PHONE_CAMERA_DENIED, messageOf(error)), messages().phoneCameraDenied);
-    }
-    if (!this.isConnected) {
-      channel.close();
-      stopStream(this.stream);
+    const { stream, sender } = opened;
+    if (!this.isConnected || this.sender) {
+      sender.close();
+      stopStream(stream);
       return;
     }
+    this.stream = stream;
+    this.sender = sender;
     if (this.preview) {
-      this.preview.srcObject = this.stream;
+      this.preview.srcObject = stream;
       void this.preview.play().catch(() => undefined);
     }
-    const sender = (this.sender = new SecondCameraSender(channel, this.stream));
     sender.addEventListener('state', (e) => {
       this.state = (e as CustomEvent<PeerState>).detail;
       this.dispatchEvent(new ApPairingChangeEvent({ state: this.state }));
@@ -149,22 +140,6 @@ export class ApMobileCamera extends LitElement {
     if (this.preview) this.preview.srcObject = null;
     this.state = 'closed';
     this.stopped = true;
-  }
-
-  private async openCamera(): Promise<MediaStream> {
-    const ask = (video: MediaTrackConstraints | boolean) =>
-      getUserMediaTyped({ video, audio: false }, this.mediaDevices);
-    try {
-      return await ask({ facingMode: { ideal: 'environment' }, width: { ideal: 1280 }, height: { ideal: 720 } });
-    } catch (error) {
-      // a camera that cannot satisfy the constraints: any camera will do
-      if (
-        error instanceof ProctorError &&
-        (error.code === ErrorCode.NO_CAMERA || error.code === ErrorCode.HARDWARE_ERROR)
-      )
-        return ask(true);
-      throw error;
-    }
   }
 
   private fail(error: ProctorError, shown = error.message) {

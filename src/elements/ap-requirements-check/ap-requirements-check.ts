@@ -12,7 +12,8 @@ import { messages } from '../../messages.js';
 import { ErrorCode, ProctorError } from '../../errors.js';
 import { renderPanel } from './panels.js';
 import { loadQrCode } from './qr.js';
-import { HttpPairingTransport, type PairingTransport } from '../../pairing/channel.js';
+import type { PairingTransport } from '../../pairing/channel.js';
+import { pairingTransport } from '../../pairing/phone.js';
 import type { SecondCameraReceiver } from '../../pairing/peer.js';
 import { requirementsCheckStyles } from './ap-requirements-check.styles.js';
 
@@ -181,7 +182,7 @@ export class ApRequirementsCheck extends LitElement {
         optional: parseCheckNames(this.optional, 'optional'),
         bandwidthUrl: this.bandwidthUrl || undefined,
         pairingUrl: this.pairingUrl || undefined,
-        pairing: this.pairing ?? (this.signallingUrl ? new HttpPairingTransport(this.signallingUrl) : undefined),
+        pairing: this.pairing ?? (this.signallingUrl ? pairingTransport(this.signallingUrl) : undefined),
         assetBase: this.assetBase || undefined,
         mediaDevices: this.mediaDevices,
         settings: {
