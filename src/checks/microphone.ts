@@ -63,12 +63,15 @@ export async function runMicrophoneCheck(options: MicrophoneCheckOptions = {}): 
       await delay(sampleMs, signal);
       const now = performance.now();
       const level = reader.read();
-      if (level.rmsDb > soundDb) activeUntil = now + hangoverMs;
+      if (level.rmsDb > soundDb) {
+        activeUntil = now + hangoverMs;
+        // the mean level is of the sound heard: silence before the stream flows or between words does not lower it
+        sumSquares += level.rms * level.rms;
+        samples++;
+      }
       if (now <= activeUntil) heardMs += now - last;
       last = now;
       peak = Math.max(peak, level.peak);
-      sumSquares += level.rms * level.rms;
-      samples++;
       onProgress?.({ fraction: Math.min(1, Math.max(heardMs / requiredMs, (now - t0) / listenMs)), level: level.rms });
     }
     const metrics = {
