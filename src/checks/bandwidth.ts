@@ -1,4 +1,5 @@
 import { ErrorCode, messageOf } from '../errors.js';
+import { baseUrl } from '../url.js';
 import { failedFromError, finished } from './result.js';
 import type { CheckOutcome, CheckRunOptions } from './types.js';
 
@@ -39,7 +40,7 @@ export async function runBandwidthCheck(options: BandwidthCheckOptions): Promise
   const startedAt = Date.now();
   let base: URL;
   try {
-    base = new URL(String(options.url).replace(/\/?$/, '/'), globalThis.location?.href);
+    base = new URL(baseUrl(String(options.url)));
   } catch {
     return {
       result: finished('bandwidth', startedAt, {

@@ -4,7 +4,14 @@ import { framesArrive } from '../pairing/frames.js';
 import { abortReason } from '../media/user-media.js';
 import { SecondCameraReceiver } from '../pairing/peer.js';
 import { failedFromError, finished } from './result.js';
-import type { CheckOutcome, CheckRunOptions } from './types.js';
+import type { CheckFailureReason, CheckOutcome, CheckRunOptions } from './types.js';
+
+/** The failure reason of each pairing error code. */
+const REASONS: Partial<Record<number, CheckFailureReason>> = {
+  [ErrorCode.PAIRING_TIMEOUT]: 'timeout',
+  [ErrorCode.PHONE_CAMERA_DENIED]: 'camera_denied',
+  [ErrorCode.PAIRING_FAILED]: 'connection_failed',
+};
 
 export interface MobileCheckOptions extends CheckRunOptions {
   /** The phone page. `{code}` in it is replaced by the pairing code; otherwise `?code=` is added. */
@@ -107,16 +114,7 @@ export async function runMobileCheck(options: MobileCheckOptions = {}): Promise<
   } catch (error) {
     receiver?.close();
     if (signal?.aborted) throw error;
-    const reason =
-      error instanceof ProctorError
-        ? error.code === ErrorCode.PAIRING_TIMEOUT
-          ? 'timeout'
-          : error.code === ErrorCode.PHONE_CAMERA_DENIED
-            ? 'camera_denied'
-            : error.code === ErrorCode.PAIRING_FAILED
-              ? 'connection_failed'
-              : 'error'
-        : 'error';
+    const reason = (error instanceof ProctorError && REASONS[error.code]) || 'error';
     const failed = failedFromError('mobile', startedAt, error);
     return { result: { ...failed, reason } };
   }

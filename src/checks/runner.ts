@@ -234,7 +234,7 @@ export class RequirementsRunner extends EventTarget {
       this.screenStream = outcome.stream;
     }
     if (name === 'mobile') {
-      this.secondCamera?.close();
+      // execute() closed the previous phone connection before pairing again
       this.secondCamera = (outcome as { receiver?: SecondCameraReceiver }).receiver;
       this.pairing = undefined;
     }

@@ -3,15 +3,12 @@
  * served. By default the package's own `assets/` folder next to its modules, so serving `dist/` just
  * works; integrators who host the files elsewhere call `setAssetBase()` or pass `assetBase`.
  */
+import { baseUrl } from '../url.js';
+
 let assetBaseOverride: string | undefined;
 
-const here = () => (typeof document !== 'undefined' ? document.baseURI : self.location.href);
-
 /** An absolute URL ending in `/`. */
-export function normalizeAssetBase(base: string | URL): string {
-  const href = new URL(base, here()).href;
-  return href.endsWith('/') ? href : `${href}/`;
-}
+export const normalizeAssetBase = baseUrl;
 
 /** Sets the asset base for every detector created afterwards without an explicit `assetBase`. */
 export function setAssetBase(base: string | URL | undefined): void {

@@ -99,6 +99,7 @@ export class MonitorSession extends EventTarget {
   /** True when start() resumed an attempt begun before (e.g. the page was reloaded). */
   resumed = false;
   private options: MonitorSetupOptions = {};
+  private checks?: AttemptChecks;
   private detector?: FaceDetectorHandle;
   private outbox?: Outbox;
   private delivery?: Delivery;
@@ -140,7 +141,7 @@ export class MonitorSession extends EventTarget {
     const tuning = validateTuning(options.tuning);
     if (options.endpoint !== undefined && (typeof options.endpoint !== 'string' || !options.endpoint))
       throw new ProctorError(ErrorCode.INVALID_OPTION, 'endpoint must be the results server URL (a non-empty string).');
-    checksOf(options.checks); // validated now, sent with the attempt in start()
+    this.checks = checksOf(options.checks); // sent with the attempt in start()
     if (tracking.auxiliaryDevice && !options.secondCamera)
       throw new ProctorError(
         ErrorCode.INVALID_OPTION,
@@ -199,7 +200,7 @@ export class MonitorSession extends EventTarget {
         ...this.credentials,
         startedAt: this.attempt.startedAt,
         trackingOptions: tracking,
-        ...(this.options.checks ? { checks: checksOf(this.options.checks) } : {}),
+        ...(this.checks ? { checks: this.checks } : {}),
       });
       this.delivery = new Delivery(this.outbox, this.backend, testAttemptId, {
         onError: (error) =>

@@ -6,6 +6,7 @@
  * integrator's own.
  */
 import { ErrorCode, ProctorError } from '../errors.js';
+import { baseUrl } from '../url.js';
 
 export type PairingRole = 'exam' | 'phone';
 
@@ -95,7 +96,7 @@ export class HttpPairingTransport implements PairingTransport {
     private readonly fetcher: typeof fetch = (...args) => fetch(...args),
   ) {
     try {
-      this.base = new URL(String(endpoint).replace(/\/?$/, '/'), globalThis.location?.href).href;
+      this.base = baseUrl(endpoint);
     } catch {
       throw new ProctorError(ErrorCode.INVALID_OPTION, `pairing endpoint is not a valid URL: ${String(endpoint)}.`);
     }

@@ -4,6 +4,7 @@
  * request carries the client id and AutoProctor's hashed attempt id, which the server verifies.
  */
 import { ErrorCode, ProctorError, messageOf } from '../errors.js';
+import { baseUrl } from '../url.js';
 import type { SessionStatus } from '../statuses.js';
 import type { AttemptInfo, AttemptSummary, EvidenceRecord, ResultsBackend } from './types.js';
 
@@ -22,7 +23,7 @@ export class HttpBackend implements ResultsBackend {
     private readonly fetcher: typeof fetch = (...args) => fetch(...args),
   ) {
     try {
-      this.base = new URL(String(endpoint).replace(/\/?$/, '/'), globalThis.location?.href).href;
+      this.base = baseUrl(endpoint);
     } catch {
       throw new ProctorError(ErrorCode.INVALID_OPTION, `endpoint is not a valid URL: ${String(endpoint)}.`);
     }
