@@ -51,7 +51,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit,
     // a path parameter may be a testAttemptId of 200 characters (checked by the route schemas),
     // percent-encoded: up to 4 UTF-8 bytes × 3 characters each = 2400 (Fastify's default is 100)
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // errors the router answers before any hook runs: the same {code, message} (and CORS, so an
     // exam page on another origin can read the code)
     frameworkErrors: (error, _request, reply) => {
