@@ -215,7 +215,7 @@ describe(`client ingest (${backend})`, () => {
       payload: '{"records": [',
     });
     assert.equal(broken.statusCode, 400);
-    assert.equal(broken.json().code, 'invalid_request');
+    assert.equal(broken.json<{ code: string }>().code, 'invalid_request');
   });
 });
 
