@@ -4,12 +4,12 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { existsSync, readdirSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { BASE_FLAGS, findChromium } from './scripts/chromium.mjs';
 import { makeFixtures } from './scripts/fixtures.mjs';
 import { networkLogPlugin } from './scripts/lib/network-log.mjs';
+import { outageProxy } from './scripts/lib/outage-proxy.mjs';
 import { tabCommandsPlugin } from './scripts/lib/tab-commands.mjs';
 // TypeScript server modules: this config runs under tsx (see the test:browser script)
 import { buildApp } from './server/src/app.ts';
@@ -76,38 +76,6 @@ const testAssetHosts = async (ctx, next) => {
   if (ctx.path.startsWith('/dist/assets/')) ctx.set('access-control-allow-origin', '*');
   return next();
 };
-
-/**
- * A TCP proxy in front of the results server that can go down like a real network: while down,
- * every connection (open or new) is reset, so the browser's fetch fails as it does offline.
- */
-async function outageProxy(targetPort) {
-  const sockets = new Set();
-  let down = false;
-  const server = createServer((client) => {
-    if (down) return client.destroy();
-    const upstream = connect(targetPort, '127.0.0.1');
-    const pair = [client, upstream];
-    for (const s of pair) {
-      sockets.add(s);
-      s.on('error', () => pair.forEach((x) => x.destroy()));
-      s.on('close', () => {
-        sockets.delete(s);
-        pair.forEach((x) => x.destroy());
-      });
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: server.address().port,
-    setDown(value) {
-      down = value;
-      if (down) for (const s of sockets) s.destroy();
-    },
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
-}
 
 /**
  * The reference results server, in memory, on a loopback port of its own (another origin than
