@@ -69,8 +69,9 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
   let detector = options.detector;
   const ownDetector = !detector && requireFace;
   let keep = false;
+  let detectorReady: Promise<FaceDetectorHandle> | undefined;
   try {
-    const detectorReady = ownDetector ? createFaceDetector({ assetBase: options.assetBase, signal }) : undefined;
+    detectorReady = ownDetector ? createFaceDetector({ assetBase: options.assetBase, signal }) : undefined;
     detectorReady?.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
     stream ??= await getUserMediaTyped(
       {
@@ -162,7 +163,13 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
     if (signal?.aborted) throw error;
     return { result: failedFromError('webcam', startedAt, error) };
   } finally {
-    if (ownDetector) detector?.close();
+    // every exit path closes the detector this check started, even one still loading (no worker
+    // is left behind by a failed try)
+    if (ownDetector)
+      void detectorReady?.then(
+        (d) => d.close(),
+        () => undefined,
+      );
     if (!keep && ownStream) stopStream(stream);
   }
 }

@@ -1,5 +1,8 @@
 import { expect } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
 import { runWebcamCheck } from '../../../src/index.js';
+import { DIST_ASSETS } from '../../helpers/media.js';
+import { until } from '../../helpers/monitor.js';
 
 describe('webcam check options', function () {
   this.timeout(30000);
@@ -19,5 +22,17 @@ describe('webcam check options', function () {
     expect(result.status).to.equal('succeeded');
     expect(result.metrics.oneFaceFrames).to.equal(0);
     stream?.getTracks().forEach((t) => t.stop());
+  });
+
+  it('leaves no face detector behind after failed tries (five tries: no worker left running)', async () => {
+    const workers = async () => (await executeServerCommand<{ count: number }, undefined>('worker-count')).count;
+    const before = await workers();
+    for (let i = 0; i < 5; i++) {
+      // fails at once on resolution, while its detector is still loading
+      const { result } = await runWebcamCheck({ minWidth: 4000, minHeight: 3000, assetBase: DIST_ASSETS });
+      expect(result).to.include({ status: 'failed', reason: 'resolution' });
+    }
+    await until(async () => (await workers()) <= before, 20000, 'the detectors of the failed tries to close');
+    expect(await workers()).to.be.at.most(before);
   });
 });
