@@ -15,7 +15,53 @@ export interface Database extends Queryable {
   close(): Promise<void>;
   /** `pglite` or `postgres`: for logs and benchmarks. */
   readonly kind: 'pglite' | 'postgres';
+  /**
+   * Where the database reports trouble that belongs to no request (PostgreSQL: an idle pooled
+   * connection dropped by a restart, a failover or an idle timeout). Default: one JSON line on
+   * stderr; the server points it at its logger.
+   */
+  onBackgroundError: (error: Error) => void;
 }
+
+/**
+ * The database cannot be reached right now (refused, dropped, shutting down, starting up): the
+ * request is answered 503 `database_unavailable` with `Retry-After`, and the next request uses a
+ * fresh connection, so the server recovers without a restart.
+ */
+export class DatabaseUnavailableError extends Error {
+  constructor(override readonly cause: unknown) {
+    super('The database is unavailable; retry shortly.');
+  }
+}
+
+// node's socket errors and PostgreSQL's SQLSTATEs for a lost or refused connection:
+// class 08 (connection exception), 57P01-57P03 (admin/crash shutdown, cannot connect now), 53300 (too many connections)
+const SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+const SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+/** True when `error` says the connection to PostgreSQL failed, not the statement. */
+export function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error instanceof DatabaseUnavailableError) return true;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (SOCKET_CODES.has(code) || SQLSTATES.has(code) || code.startsWith('08'))) return true;
+  // pg's own wording when the socket closes or a connect times out
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Client was closed/i.test(
+    error.message,
+  );
+}
+const unavailable = (error: unknown) => (isConnectionError(error) ? new DatabaseUnavailableError(error) : error);
+const stderrLog = (error: Error) =>
+  process.stderr.write(
+    `${JSON.stringify({ level: 50, time: Date.now(), msg: 'database connection error', err: { message: error.message, code: (error as { code?: string }).code } })}\n`,
+  );
 
 /**
  * Each entry is applied once, in order, inside a transaction, and recorded in schema_migrations.
@@ -109,6 +155,7 @@ export async function openPglite(dataDir?: string): Promise<Database> {
         work({ query: async <T>(sql: string, params: unknown[] = []) => (await tx.query<T>(sql, params)).rows }),
       ),
     close: () => pglite.close(),
+    onBackgroundError: stderrLog,
   };
   await migrate(db);
   return db;
@@ -122,33 +169,74 @@ export async function openPglite(dataDir?: string): Promise<Database> {
  */
 export async function openPostgres(
   url: string,
-  options: { schema?: string; max?: number; dropSchemaOnClose?: boolean } = {},
+  options: {
+    schema?: string;
+    max?: number;
+    dropSchemaOnClose?: boolean;
+    /** How long a request waits for a connection before it is answered 503 (ms). Default 5 000. */
+    connectTimeoutMs?: number;
+  } = {},
 ): Promise<Database> {
   const { schema } = options;
   if (schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`Invalid schema name "${schema}".`);
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    keepAlive: true,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
-  if (schema) await pool.query(`create schema if not exists ${schema}`);
+  // Without a listener, an idle pooled connection dropped by the server (restart, failover,
+  // pg_terminate_backend, idle timeout) is an uncaught 'error' event that ends the process.
+  // pg-pool has already discarded that connection; the next query opens a new one.
+  pool.on('error', (error) => db.onBackgroundError(error));
+  const connect = async () => {
+    try {
+      return await pool.connect();
+    } catch (error) {
+      throw unavailable(error);
+    }
+  };
   const db: Database = {
     kind: 'postgres',
-    query: async <T>(sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as T[],
+    onBackgroundError: stderrLog,
+    query: async <T>(sql: string, params: unknown[] = []) => {
+      try {
+        return (await pool.query(sql, params)).rows as T[];
+      } catch (error) {
+        throw unavailable(error);
+      }
+    },
     transaction: async (work) => {
-      const client = await pool.connect();
+      const client = await connect();
+      // a checked-out connection has no pool listener: one dropped between statements would
+      // otherwise be an uncaught 'error' event; its next statement fails and is mapped below
+      let broken: Error | undefined;
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('begin');
         const result = await work({
-          query: async <T>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T[],
+          query: async <T>(sql: string, params: unknown[] = []) => {
+            try {
+              return (await client.query(sql, params)).rows as T[];
+            } catch (error) {
+              throw unavailable(error);
+            }
+          },
         });
         await client.query('commit');
         return result;
       } catch (error) {
-        await client.query('rollback').catch(() => undefined);
-        throw error;
+        if (isConnectionError(error)) broken ??= error as Error;
+        else await client.query('rollback').catch(() => undefined);
+        throw unavailable(error);
       } finally {
-        client.release();
+        client.removeListener('error', onError);
+        // a broken connection is destroyed, not returned to the pool
+        client.release(broken);
       }
     },
     close: async () => {
@@ -157,8 +245,10 @@ export async function openPostgres(
       await pool.end();
     },
   };
+  if (schema) await db.query(`create schema if not exists ${schema}`);
   // concurrent first starts: one migrates, the others wait on the advisory lock
-  const lock = await pool.connect();
+  const lock = await connect();
+  lock.on('error', () => undefined); // a failure shows in the next statement
   try {
     await lock.query('select pg_advisory_lock(715517)');
     await migrate(db);
