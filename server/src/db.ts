@@ -175,6 +175,8 @@ export async function openPostgres(
     dropSchemaOnClose?: boolean;
     /** How long a request waits for a connection before it is answered 503 (ms). Default 5 000. */
     connectTimeoutMs?: number;
+    /** PostgreSQL's application_name of the pool's connections (pg_stat_activity). */
+    applicationName?: string;
   } = {},
 ): Promise<Database> {
   const { schema } = options;
@@ -184,6 +186,7 @@ export async function openPostgres(
     max: options.max ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
     keepAlive: true,
+    application_name: options.applicationName ?? 'proctor-elements-server',
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   // Without a listener, an idle pooled connection dropped by the server (restart, failover,
