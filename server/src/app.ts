@@ -4,7 +4,7 @@
  * reviewer dashboard and the OpenAPI document (/openapi.json) generated from the route schemas.
  * JSON schema on every route; every error is `{code, message}`.
  */
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
@@ -90,7 +90,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // a URL the router cannot take (a path segment over 100 characters, bad percent-encoding)
     frameworkErrors: (error, request, reply) => {
       const [status, code] = FRAMEWORK_CODES[error.code] ?? [400, 'invalid_request'];
-      baseHeaders(request as FastifyRequest, reply as FastifyReply);
+      baseHeaders(request, reply);
       void (reply as FastifyReply).status(status).send({ code, message: error.message });
     },
     // errors of the HTTP parser (headers over 16 KiB, a malformed request line): no request object yet
@@ -167,7 +167,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.addHook('preValidation', refuseUnstorableText);
   app.addHook('onRoute', tightenSchema);
-  app.addHook('onClose', async () => authFailures.stop());
+  app.addHook('onClose', (_instance, done) => {
+    authFailures.stop();
+    done();
+  });
   app.options('/api/*', { schema: { hide: true } }, async (_request, reply) => reply.status(204).send());
   app.options('/v1/*', { schema: { hide: true } }, async (_request, reply) => reply.status(204).send());
 

@@ -156,10 +156,10 @@ function badText(value: unknown, path: string, depth = 0): string | undefined {
 }
 
 /** Refuses, with a 400 naming the field, params, query and body strings no database column can hold. */
-export async function refuseUnstorableText(request: FastifyRequest) {
+export function refuseUnstorableText(request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) {
   const problem =
     badText(request.params, 'params') ?? badText(request.query, 'querystring') ?? badText(request.body, 'body');
-  if (problem) throw new HttpError(400, 'invalid_request', problem);
+  done(problem ? new HttpError(400, 'invalid_request', problem) : undefined);
 }
 
 const INT4 = 2_147_483_647;
