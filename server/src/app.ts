@@ -90,8 +90,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // a URL the router cannot take (a path segment over 100 characters, bad percent-encoding)
     frameworkErrors: (error, request, reply) => {
       const [status, code] = FRAMEWORK_CODES[error.code] ?? [400, 'invalid_request'];
+      const message =
+        error.code === 'FST_ERR_BAD_URL'
+          ? 'url: the path is not valid percent-encoded UTF-8.'
+          : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+            ? 'url: a path segment is longer than 100 characters.'
+            : error.message;
       baseHeaders(request, reply);
-      void (reply as FastifyReply).status(status).send({ code, message: error.message });
+      void (reply as FastifyReply).status(status).send({ code, message });
     },
     // errors of the HTTP parser (headers over 16 KiB, a malformed request line): no request object yet
     clientErrorHandler: (error: NodeJS.ErrnoException, socket) => {
@@ -117,7 +123,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       if (error.retryAfterSeconds) void reply.header('retry-after', String(error.retryAfterSeconds));
       return reply.status(error.statusCode).send({ code: error.code, message: error.message });
     }
-    if (error.validation) return reply.status(400).send({ code: 'invalid_request', message: error.message });
+    if (error.validation) {
+      // Ajv names the path; an unknown property is named too (Ajv keeps it in params)
+      const unknown = error.validation[0]?.params?.additionalProperty;
+      const message = typeof unknown === 'string' ? `${error.message}: "${unknown.slice(0, 100)}"` : error.message;
+      return reply.status(400).send({ code: 'invalid_request', message });
+    }
     if (error instanceof DatabaseUnavailableError || isConnectionError(error)) {
       request.log.warn({ err: (error as { cause?: unknown }).cause ?? error }, 'database unavailable');
       return reply
