@@ -50,6 +50,8 @@ export interface AppOptions {
    * request carries its `reqId`. Default `warn`: errors, 5xx and database outages only.
    */
   logLevel?: string;
+  /** Where the log goes (default stdout): tests read it. */
+  logStream?: { write(line: string): void };
   /** Mobile-pairing signalling (code lifetime, poll wait). */
   pairing?: PairingOptions;
   /** Trust X-Forwarded-* from a proxy (Fastify's trustProxy: true, a hop count, or addresses). */
@@ -77,7 +79,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const limits = resolveLimits(options.limits);
   const app = Fastify({
     bodyLimit,
-    logger: { level: options.logLevel ?? 'warn' },
+    logger: { level: options.logLevel ?? 'warn', ...(options.logStream ? { stream: options.logStream } : {}) },
     // a proxy's request id is kept when it looks like one; else a fresh UUID (answered as x-request-id)
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
