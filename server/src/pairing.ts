@@ -3,6 +3,12 @@
  * phone exchange WebRTC offers, answers and ICE candidates under it (long-polling). Held in memory:
  * signalling is ephemeral, and a restart only makes the phone reconnect. A code lives 10 minutes
  * unused; every message extends it by 10 minutes, so a paired phone can reconnect during an exam.
+ *
+ * A code is one exam page's and one phone's: the exam side is the address that created the code,
+ * the phone side the first address that speaks as the phone; anyone else holding the
+ * code gets 409 `pairing_taken` (it cannot read the offer, with its local addresses, nor answer it).
+ * A `bye` from either side, or a phone silent for `phoneSilenceMs` after it joined, closes the code
+ * (410 `pairing_closed`). Each code keeps at most 256 KiB of messages; what both sides have read is dropped.
  */
 import type { FastifyInstance } from 'fastify';
 import { randomInt } from 'node:crypto';
@@ -15,18 +21,28 @@ export interface PairingOptions {
   pollMs?: number;
   /** Codes one client address may create per minute. Default 30. */
   createPerMinute?: number;
+  /** A joined phone that makes no request for this long has left: the code closes (ms). Default 60 s. */
+  phoneSilenceMs?: number;
 }
 
+type Role = 'exam' | 'phone';
 interface Pairing {
   expiresAt: number;
   seq: number;
-  messages: { seq: number; from: 'exam' | 'phone'; message: unknown }[];
+  messages: { seq: number; from: Role; message: unknown; bytes: number }[];
+  bytes: number;
   waiters: Set<() => void>;
+  /** The address of each side (the exam's: the creator's; the phone's: its first request's). */
+  owners: Partial<Record<Role, string>>;
+  /** The last request of the phone (ms), once it joined. */
+  phoneSeenAt?: number;
+  closed: boolean;
 }
 
 const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 const MAX_MESSAGES = 1000;
 const MAX_PAIRINGS = 20_000;
+const MAX_BYTES = 256 * 1024;
 const code = { type: 'string', pattern: '^[a-z0-9]{6,32}$' } as const;
 const role = { type: 'string', enum: ['exam', 'phone'] } as const;
 const messageSchema = {
@@ -53,19 +69,24 @@ const messageSchema = {
 } as const;
 
 export function pairingRoutes(app: FastifyInstance, options: PairingOptions = {}) {
-  const { ttlMs = 10 * 60_000, pollMs = 20_000, createPerMinute = 30 } = options;
+  const { ttlMs = 10 * 60_000, pollMs = 20_000, createPerMinute = 30, phoneSilenceMs = 60_000 } = options;
   const pairings = new Map<string, Pairing>();
   const creators = new Map<string, { count: number; since: number }>();
 
-  const sweep = setInterval(() => {
-    const now = Date.now();
-    for (const [k, p] of pairings)
-      if (p.expiresAt < now) {
-        pairings.delete(k);
-        for (const w of p.waiters) w();
+  const sweep = setInterval(
+    () => {
+      const now = Date.now();
+      for (const [k, p] of pairings) {
+        if (p.phoneSeenAt !== undefined && now - p.phoneSeenAt > phoneSilenceMs) close(p);
+        if (p.expiresAt < now) {
+          pairings.delete(k);
+          for (const w of p.waiters) w();
+        }
       }
-    for (const [k, c] of creators) if (now - c.since > 60_000) creators.delete(k);
-  }, 30_000);
+      for (const [k, c] of creators) if (now - c.since > 60_000) creators.delete(k);
+    },
+    Math.min(30_000, phoneSilenceMs / 2),
+  );
   sweep.unref();
   app.addHook('onClose', (_instance, done) => {
     clearInterval(sweep);
@@ -73,10 +94,29 @@ export function pairingRoutes(app: FastifyInstance, options: PairingOptions = {}
     done();
   });
 
-  const live = (c: string) => {
+  /** A closed code stays known (410) until it expires, so both sides learn why it ended. */
+  function close(p: Pairing) {
+    if (p.closed) return;
+    p.closed = true;
+    p.messages = [];
+    p.bytes = 0;
+    p.expiresAt = Math.min(p.expiresAt, Date.now() + ttlMs);
+    for (const w of p.waiters) w();
+    p.waiters.clear();
+  }
+
+  /** The code's pairing for `role` at `address`: 404 unknown, 410 closed, 409 another device's. */
+  const live = (c: string, role?: Role, address?: string) => {
     const p = pairings.get(c);
     if (!p || p.expiresAt < Date.now())
       throw new HttpError(404, 'unknown_pairing', `No pairing "${c}": it expired or never existed. Show a new code.`);
+    if (p.closed) throw new HttpError(410, 'pairing_closed', `Pairing "${c}" is closed: a side left. Show a new code.`);
+    if (role && address !== undefined) {
+      const owner = (p.owners[role] ??= address);
+      if (owner !== address)
+        throw new HttpError(409, 'pairing_taken', `Pairing "${c}" is in use by another ${role}. Show a new code.`);
+      if (role === 'phone') p.phoneSeenAt = Date.now();
+    }
     return p;
   };
 
@@ -106,7 +146,15 @@ export function pairingRoutes(app: FastifyInstance, options: PairingOptions = {}
       do value = Array.from({ length: 10 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
       while (pairings.has(value));
       const expiresAt = now + ttlMs;
-      pairings.set(value, { expiresAt, seq: 0, messages: [], waiters: new Set() });
+      pairings.set(value, {
+        expiresAt,
+        seq: 0,
+        messages: [],
+        bytes: 0,
+        waiters: new Set(),
+        owners: { exam: request.ip },
+        closed: false,
+      });
       return reply.status(201).send({ code: value, expiresAt: new Date(expiresAt).toISOString() });
     },
   );
@@ -128,17 +176,26 @@ export function pairingRoutes(app: FastifyInstance, options: PairingOptions = {}
           202: { type: 'object', properties: { seq: { type: 'integer' } } },
           400: errorSchema,
           404: errorSchema,
+          409: errorSchema,
+          410: errorSchema,
           429: errorSchema,
         },
       },
       bodyLimit: 64 * 1024,
     },
     async (request, reply) => {
-      const p = live(request.params.code);
-      if (p.messages.length >= MAX_MESSAGES)
-        throw new HttpError(429, 'rate_limited', 'This pairing has sent too many messages; show a new code.');
+      const { from, message } = request.body;
+      const p = live(request.params.code, from, request.ip);
+      if ((message as { type: string }).type === 'bye') {
+        close(p);
+        return reply.status(202).send({ seq: p.seq });
+      }
+      const bytes = JSON.stringify(message).length;
+      if (p.messages.length >= MAX_MESSAGES || p.bytes + bytes > MAX_BYTES)
+        throw new HttpError(429, 'rate_limited', 'This pairing holds too many unread messages; show a new code.');
       const seq = ++p.seq;
-      p.messages.push({ seq, from: request.body.from, message: request.body.message });
+      p.messages.push({ seq, from, message, bytes });
+      p.bytes += bytes;
       p.expiresAt = Math.max(p.expiresAt, Date.now() + ttlMs);
       for (const w of p.waiters) w();
       p.waiters.clear();
@@ -173,6 +230,8 @@ export function pairingRoutes(app: FastifyInstance, options: PairingOptions = {}
             },
           },
           404: errorSchema,
+          409: errorSchema,
+          410: errorSchema,
         },
       },
     },
@@ -180,6 +239,13 @@ export function pairingRoutes(app: FastifyInstance, options: PairingOptions = {}
       const { code: c } = request.params;
       const after = Number(request.query.after ?? 0);
       const reader = request.query.for;
+      // what the reader confirms it has read (seq <= after) is dropped: memory holds the unread only
+      const read = live(c, reader, request.ip);
+      read.messages = read.messages.filter((m) => {
+        const keep = m.from === reader || m.seq > after;
+        if (!keep) read.bytes -= m.bytes;
+        return keep;
+      });
       const pending = () =>
         live(c)
           .messages.filter((m) => m.seq > after && m.from !== reader)
