@@ -10,7 +10,7 @@ import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
-import { DatabaseUnavailableError, isConnectionError, type Database } from './db.js';
+import { DatabaseUnavailableError, isConnectionError, setQuotas, type Database } from './db.js';
 import { HttpError } from './errors.js';
 import { hashAttempt } from './ids.js';
 import { ingestRoutes } from './ingest.js';
@@ -117,11 +117,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       );
     },
   });
+  await setQuotas(db, {
+    photos_per_attempt: limits.photosPerAttempt,
+    photo_bytes_per_attempt: limits.photoBytesPerAttempt,
+    attempts_per_client: limits.attemptsPerClient,
+  });
   db.onBackgroundError = (error) => app.log.error({ err: error }, 'database connection error (the pool replaces it)');
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof HttpError) {
-      if (error.statusCode === 401 || error.statusCode === 403) authFailures.failed(request.ip);
+      if (error.code === 'unauthenticated' || error.code === 'forbidden') authFailures.failed(request.ip);
       if (error.retryAfterSeconds) void reply.header('retry-after', String(error.retryAfterSeconds));
       return reply.status(error.statusCode).send({ code: error.code, message: error.message });
     }
@@ -148,8 +153,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return reply.status(415).send({ code: 'unsupported_media_type', message: error.message });
     if (error.statusCode && error.statusCode < 500)
       return reply.status(error.statusCode).send({ code: 'invalid_request', message: error.message });
-    // a value PostgreSQL cannot hold that a route schema let through (class 22: data exception)
     const sqlstate = (error as { code?: unknown }).code;
+    // a quota of security.ts's Limits, enforced by the database (see the quota migration)
+    if (sqlstate === 'AP403') return reply.status(403).send({ code: 'quota_exceeded', message: error.message });
+    // a value PostgreSQL cannot hold that a route schema let through (class 22: data exception)
     if (typeof sqlstate === 'string' && /^22[0-9A-Z]{3}$/.test(sqlstate)) {
       request.log.warn({ err: error }, 'a value the database refused reached SQL: tighten the route schema');
       return reply

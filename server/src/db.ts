@@ -125,6 +125,15 @@ const MIGRATIONS: string[] = [
    update api_tokens set token = null;`,
   // the requirements check's outcome per session (ProctorExam keeps one status per check)
   `alter table sessions add column checks jsonb;`,
+  // quotas (security.ts's Limits; the server writes quota_settings at start): photos and their
+  // bytes per attempt, attempts per client. A trigger refuses the row with SQLSTATE AP403
+  // (answered 403 quota_exceeded). Statements inside a function body stay on one line (see migrate).
+  `create table quota_settings (name text primary key, value bigint not null);
+   create index photos_by_session on photos (session_sid);
+   create function enforce_photo_quota() returns trigger language plpgsql as $$ declare n bigint; total bigint; max_n bigint; max_bytes bigint; begin select value into max_n from quota_settings where name = 'photos_per_attempt'; select value into max_bytes from quota_settings where name = 'photo_bytes_per_attempt'; select count(*), coalesce(sum(octet_length(bytes)), 0) into n, total from photos where session_sid = new.session_sid; if max_n is not null and n >= max_n then raise exception 'This attempt already stored % photos, its quota (PHOTOS_PER_ATTEMPT).', n using errcode = 'AP403'; end if; if max_bytes is not null and total + octet_length(new.bytes) > max_bytes then raise exception 'This attempt''s photos would exceed % bytes, its quota (PHOTO_BYTES_PER_ATTEMPT).', max_bytes using errcode = 'AP403'; end if; return new; end $$;
+   create trigger photos_quota before insert on photos for each row execute function enforce_photo_quota();
+   create function enforce_attempt_quota() returns trigger language plpgsql as $$ declare n bigint; max_n bigint; begin if new.client_id is null then return new; end if; select value into max_n from quota_settings where name = 'attempts_per_client'; if max_n is null then return new; end if; select count(*) into n from sessions where client_id = new.client_id; if n >= max_n then raise exception 'Client % already has % attempts, its quota (ATTEMPTS_PER_CLIENT).', new.client_id, n using errcode = 'AP403'; end if; return new; end $$;
+   create trigger sessions_quota before insert or update of client_id on sessions for each row execute function enforce_attempt_quota();`,
 ];
 
 async function migrate(db: Database) {
@@ -141,6 +150,15 @@ async function migrate(db: Database) {
       await tx.query('insert into schema_migrations (version) values ($1)', [i + 1]);
     });
   }
+}
+
+/** Writes the quotas the database's triggers enforce (see the quota migration). */
+export async function setQuotas(db: Queryable, quotas: Record<string, number>) {
+  for (const [name, value] of Object.entries(quotas))
+    await db.query(
+      'insert into quota_settings (name, value) values ($1, $2) on conflict (name) do update set value = excluded.value',
+      [name, value],
+    );
 }
 
 /** Opens PGlite in `dataDir` (created on first use), or in memory without one, and migrates it. */
