@@ -325,6 +325,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         throw notFound(path);
       }
       const ext = extname(file);
+      // a script's CSP would become its worker's (the face detector's): only pages get one
+      if (ext !== '.html') void reply.removeHeader('content-security-policy');
       // HTML pages get the pages' CSP; the demo exam page may be framed by its own site only
       if (ext === '.html')
         void reply.header('content-security-policy', pageCsp(mount === '/demo/' ? "'self'" : "'none'"));

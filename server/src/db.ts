@@ -201,7 +201,7 @@ export async function openPostgres(
   if (schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`Invalid schema name "${schema}".`);
   const pool = new pg.Pool({
     connectionString: url,
-    max: options.max ?? 10,
+    max: Math.max(2, options.max ?? 10), // migrations hold one connection for the lock and use another
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
     keepAlive: true,
     application_name: options.applicationName ?? 'proctor-elements-server',

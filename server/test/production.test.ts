@@ -20,7 +20,7 @@ async function run(env: Record<string, string>, check: (origin: string, output: 
   const schema = `test_${randomBytes(6).toString('hex')}`;
   const url = process.env.DATABASE_URL;
   const db =
-    backend === 'postgres' && url ? await openPostgres(url, { schema, dropSchemaOnClose: true, max: 1 }) : undefined;
+    backend === 'postgres' && url ? await openPostgres(url, { schema, dropSchemaOnClose: true, max: 2 }) : undefined;
   const port = nextPort++;
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     env: {
