@@ -18,6 +18,7 @@ import { reportingRoutes } from './reporting.js';
 import { adminRoutes } from './admin-routes.js';
 import { pairingRoutes, type PairingOptions } from './pairing.js';
 import { LoggingMailer, type Mailer } from './mailer.js';
+import { SharedFailureLimiter } from './pairing-store.js';
 import {
   FailureLimiter,
   baseHeaders,
@@ -124,9 +125,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   db.onBackgroundError = (error) => app.log.error({ err: error }, 'database connection error (the pool replaces it)');
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
     if (error instanceof HttpError) {
-      if (error.code === 'unauthenticated' || error.code === 'forbidden') authFailures.failed(request.ip);
+      if (error.code === 'unauthenticated' || error.code === 'forbidden') await authFailures.failed(request.ip);
       if (error.retryAfterSeconds) void reply.header('retry-after', String(error.retryAfterSeconds));
       return reply.status(error.statusCode).send({ code: error.code, message: error.message });
     }
@@ -172,12 +173,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.status(404).send({ code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.` }),
   );
 
-  const authFailures: FailureCounter = options.authFailures ?? new FailureLimiter(limits.authFailuresPerMinute);
+  // on PostgreSQL the counter is shared by every instance
+  const authFailures: FailureCounter =
+    options.authFailures ??
+    (db.kind === 'postgres'
+      ? new SharedFailureLimiter(db, limits.authFailuresPerMinute, (error) =>
+          app.log.warn({ err: error }, 'could not count a failed authentication'),
+        )
+      : new FailureLimiter(limits.authFailuresPerMinute));
   app.addHook('onRequest', async (request, reply) => {
     baseHeaders(request, reply);
+    if (!request.url.startsWith('/api/') && !request.url.startsWith('/v1/')) return;
     // an address that keeps failing authentication is refused for the rest of its minute
     const wait = await authFailures.blockedFor(request.ip);
-    if (wait && (request.url.startsWith('/api/') || request.url.startsWith('/v1/')))
+    if (wait)
       throw new HttpError(
         429,
         'rate_limited',
@@ -228,7 +237,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   ingestRoutes(app, { db, ratePerSecond, photoLimit });
-  pairingRoutes(app, options.pairing);
+  await pairingRoutes(app, options.pairing, db);
   reportingRoutes(app, { db, version: PACKAGE_VERSION });
   adminRoutes(app, {
     db,

@@ -21,6 +21,8 @@ export interface Database extends Queryable {
    * stderr; the server points it at its logger.
    */
   onBackgroundError: (error: Error) => void;
+  /** PostgreSQL only: a connection of the pool of one's own (LISTEN); release it when done. */
+  connect?: () => Promise<pg.PoolClient>;
 }
 
 /**
@@ -134,6 +136,16 @@ const MIGRATIONS: string[] = [
    create trigger photos_quota before insert on photos for each row execute function enforce_photo_quota();
    create function enforce_attempt_quota() returns trigger language plpgsql as $$ declare n bigint; max_n bigint; begin if new.client_id is null then return new; end if; select value into max_n from quota_settings where name = 'attempts_per_client'; if max_n is null then return new; end if; select count(*) into n from sessions where client_id = new.client_id; if n >= max_n then raise exception 'Client % already has % attempts, its quota (ATTEMPTS_PER_CLIENT).', new.client_id, n using errcode = 'AP403'; end if; return new; end $$;
    create trigger sessions_quota before insert or update of client_id on sessions for each row execute function enforce_attempt_quota();`,
+  // scale-out on PostgreSQL: pairing codes and their messages, and fixed-window rate counters,
+  // shared by every instance (pairing-store.ts); unused on PGlite
+  `create table pairings (
+     code text primary key, expires_at timestamptz not null, seq integer not null default 0,
+     exam_address text not null, phone_address text, phone_seen_at timestamptz,
+     closed boolean not null default false, bytes integer not null default 0);
+   create table pairing_messages (
+     code text not null references pairings(code) on delete cascade, seq integer not null,
+     from_role text not null, message jsonb not null, bytes integer not null, primary key (code, seq));
+   create table rate_windows (key text primary key, since timestamptz not null, count integer not null);`,
 ];
 
 async function migrate(db: Database) {
@@ -221,6 +233,7 @@ export async function openPostgres(
   const db: Database = {
     kind: 'postgres',
     onBackgroundError: stderrLog,
+    connect,
     query: async <T>(sql: string, params: unknown[] = []) => {
       try {
         return (await pool.query(sql, params)).rows as T[];

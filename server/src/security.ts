@@ -54,8 +54,8 @@ export function limitsFromEnv(env: Record<string, string | undefined>): Partial<
  * instances on PostgreSQL, app.ts uses the shared counter of scale.ts instead.
  */
 export interface FailureCounter {
-  /** Records a failure of `address`. */
-  failed(address: string): void;
+  /** Records a failure of `address` (never rejects). */
+  failed(address: string): Promise<void> | void;
   /** Milliseconds `address` must wait, or 0 when it may try. */
   blockedFor(address: string): Promise<number> | number;
   stop(): void;
