@@ -3,7 +3,7 @@
  * README's "Deploying" table): PORT (8080), HOST (127.0.0.1), DATA_DIR (.data/pglite, PGlite's
  * folder), DATABASE_URL (PostgreSQL instead of PGlite), ADMIN_TOKEN (enables POST /v1/installs),
  * NODE_ENV (`production`: no demo), LOG_LEVEL (info), TRUST_PROXY, INGEST_RATE_PER_SECOND (20),
- * BODY_LIMIT_BYTES, PHOTO_LIMIT_BYTES, STATIC_ROOT and the quotas of security.ts.
+ * BODY_LIMIT_BYTES, PHOTO_LIMIT_BYTES, PAIRING_POLL_MS, STATIC_ROOT and the quotas of security.ts.
  *
  * Without NODE_ENV=production it is the quick start: a demo install, exam, client and token are
  * seeded and printed, and /demo/* serves the demo exam page. With it: nothing is seeded or
@@ -54,6 +54,7 @@ const app = await buildApp({
   trustProxy: trustProxy(env.TRUST_PROXY),
   logLevel: env.LOG_LEVEL ?? 'info',
   limits: limitsFromEnv(env),
+  pairing: { pollMs: integer('PAIRING_POLL_MS') },
 });
 await app.listen({ port, host });
 const origin = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;

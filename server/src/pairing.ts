@@ -54,7 +54,8 @@ const messageSchema = {
 
 /** The routes; with a PostgreSQL `db`, the codes live in it (shared by every instance), else in memory. */
 export async function pairingRoutes(app: FastifyInstance, options: PairingOptions = {}, db?: Database) {
-  const { ttlMs = 10 * 60_000, pollMs = 20_000, createPerMinute = 30, phoneSilenceMs = 60_000 } = options;
+  const { ttlMs = 10 * 60_000, createPerMinute = 30, phoneSilenceMs = 60_000 } = options;
+  const pollMs = options.pollMs ?? 20_000;
   const storeOptions = { ttlMs, createPerMinute, phoneSilenceMs };
   const store: PairingStore =
     db?.kind === 'postgres' ? await PostgresPairingStore.open(db, storeOptions) : new MemoryPairingStore(storeOptions);
