@@ -266,19 +266,25 @@ export class PostgresPairingStore implements PairingStore {
 
   private async listen() {
     if (this.stopped || !this.db.connect) return;
+    let client: pg.PoolClient | undefined;
+    let failed = false;
+    // once: a dropped connection may report more than one error (each must be listened for)
+    const retry = () => {
+      if (failed) return;
+      failed = true;
+      client?.release(true);
+      if (this.listener === client) this.listener = undefined;
+      this.waiters.wakeAll(); // a missed NOTIFY must not leave a poll hanging: they re-read
+      if (!this.stopped) setTimeout(() => void this.listen(), 1000).unref();
+    };
     try {
-      const client = await this.db.connect();
+      client = await this.db.connect();
       client.on('notification', (n) => n.payload && this.waiters.wake(n.payload));
-      client.on('error', () => {
-        client.release(true);
-        if (this.listener === client) this.listener = undefined;
-        this.waiters.wakeAll(); // a missed NOTIFY must not leave a poll hanging: they re-read
-        setTimeout(() => void this.listen(), 1000).unref();
-      });
+      client.on('error', retry);
       await client.query(`listen ${CHANNEL}`);
       this.listener = client;
     } catch {
-      setTimeout(() => void this.listen(), 1000).unref();
+      retry();
     }
   }
 
