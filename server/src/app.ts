@@ -4,7 +4,7 @@
  * reviewer dashboard and the OpenAPI document (/openapi.json) generated from the route schemas.
  * JSON schema on every route; every error is `{code, message}`.
  */
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
@@ -80,7 +80,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const limits = resolveLimits(options.limits);
   const app = Fastify({
     bodyLimit,
-    logger: { level: options.logLevel ?? 'warn', ...(options.logStream ? { stream: options.logStream } : {}) },
+    logger: {
+      level: options.logLevel ?? 'warn',
+      ...(options.logStream ? { stream: options.logStream } : {}),
+      // the pagehide beacon carries the attempt's HMAC in its query (`hash=`): never into the log
+      serializers: {
+        req: (req: FastifyRequest) => ({
+          method: req.method,
+          url: req.url.replace(/([?&]hash=)[^&]*/g, '$1[redacted]'),
+          remoteAddress: req.ip,
+        }),
+      },
+    },
     // a proxy's request id is kept when it looks like one; else a fresh UUID (answered as x-request-id)
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

@@ -189,6 +189,14 @@ describe(`hardening (${backend})`, () => {
       .map((l) => JSON.parse(l) as { reqId?: string });
     assert.ok(lines.some((l) => l.reqId === 'proxy-42'));
   });
+
+  it("keeps the beacon's attempt HMAC (?hash=) out of the log", async () => {
+    const before = log.length;
+    await fetch(`${s.origin}/api/v1/attempts/t-1/status?clientId=demo-client&hash=SECRET-HMAC`, { method: 'PUT' });
+    const text = log.slice(before).join('');
+    assert.match(text, /hash=\[redacted\]/);
+    assert.doesNotMatch(text, /SECRET-HMAC/);
+  });
 });
 
 describe(`without the demo (production, ${backend})`, () => {
