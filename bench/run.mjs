@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { BASE_FLAGS, findChromium } from '../scripts/chromium.mjs';
 import { makeFixtures } from '../scripts/fixtures.mjs';
 import { deliveryBench, percentile } from './delivery.mjs';
-import { ingestBench } from './ingest.mjs';
+import { ingestBench, ingestRamp } from './ingest.mjs';
 
 const kb = (bytes) => (bytes / 1024).toFixed(1);
 const ms = (x) => x.toFixed(2);
@@ -180,11 +180,16 @@ async function detection(base) {
 }
 
 await sizes();
-for (const [label, databaseUrl] of [
-  ['PGlite', undefined],
-  ...(process.env.DATABASE_URL ? [['PostgreSQL', process.env.DATABASE_URL]] : []),
+for (const [label, databaseUrl, instances] of [
+  ['PGlite', undefined, 1],
+  ...(process.env.DATABASE_URL
+    ? [
+        ['PostgreSQL', process.env.DATABASE_URL, 1],
+        ['PostgreSQL, 2 instances', process.env.DATABASE_URL, 2],
+      ]
+    : []),
 ]) {
-  const ingest = await ingestBench({ databaseUrl });
+  const ingest = await ingestBench({ databaseUrl, instances });
   figure(
     `ingest.records-per-second (${label}, 8 clients × batches of 20, 10 s)`,
     Math.round(ingest.recordsPerSecond),
@@ -192,6 +197,12 @@ for (const [label, databaseUrl] of [
   );
   figure(`ingest.latency.p50 (${label}, one batch request)`, ingest.p50.toFixed(1), 'ms');
   figure(`ingest.latency.p99 (${label}, one batch request)`, ingest.p99.toFixed(1), 'ms');
+  const ramp = await ingestRamp({ databaseUrl, instances });
+  figure(
+    `ingest.p99-over-100ms-at (${label}, open-loop single-record requests, rate doubling from 25/s)`,
+    ramp.over ? ramp.over.rate : `> ${ramp.under?.rate ?? 0}`,
+    'requests/s',
+  );
 }
 if (!process.env.DATABASE_URL) console.log('(set DATABASE_URL to also measure ingest on PostgreSQL)');
 const { server, base } = await serve();

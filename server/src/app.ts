@@ -4,12 +4,13 @@
  * reviewer dashboard and the OpenAPI document (/openapi.json) generated from the route schemas.
  * JSON schema on every route; every error is `{code, message}`.
  */
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
+import { extname, join, normalize, sep } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { Database } from './db.js';
+import { STATUS_CODES } from 'node:http';
+import { DatabaseUnavailableError, isConnectionError, setQuotas, type Database } from './db.js';
 import { HttpError } from './errors.js';
 import { hashAttempt } from './ids.js';
 import { ingestRoutes } from './ingest.js';
@@ -17,25 +18,49 @@ import { reportingRoutes } from './reporting.js';
 import { adminRoutes } from './admin-routes.js';
 import { pairingRoutes, type PairingOptions } from './pairing.js';
 import { LoggingMailer, type Mailer } from './mailer.js';
+import { SharedFailureLimiter } from './pairing-store.js';
+import {
+  FailureLimiter,
+  baseHeaders,
+  pageCsp,
+  refuseUnstorableText,
+  resolveLimits,
+  tightenSchema,
+  type FailureCounter,
+  type Limits,
+} from './security.js';
 
 export interface AppOptions {
   db: Database;
   /** Folder holding demo/, review/ and dist/ (the repository root). */
   staticRoot?: string;
+  /** Serve the demo (/demo/*, /demo/credentials, `/` → the demo exam page). Default true; off in production. */
+  demo?: boolean;
   /** Largest JSON body, e.g. an evidence batch (bytes). Default 2 MiB. */
   bodyLimit?: number;
   /** Largest photo (bytes). Default 512 KiB. */
   photoLimit?: number;
   /** Ingest requests allowed per attempt per second (burst: 3× that). Default 20. */
   ratePerSecond?: number;
-  /** Outgoing email; default: log and suppress. */
+  /** Outgoing email; default: one log line per message, nothing sent. */
   mailer?: Mailer;
   /** Enables POST /v1/installs for this token. */
   adminToken?: string;
-  /** Fastify's logger (default off). */
-  logger?: boolean;
+  /**
+   * pino level (`fatal` … `trace`, `silent`) of the structured JSON log on stdout; every line of a
+   * request carries its `reqId`. Default `warn`: errors, 5xx and database outages only.
+   */
+  logLevel?: string;
+  /** Where the log goes (default stdout): tests read it. */
+  logStream?: { write(line: string): void };
   /** Mobile-pairing signalling (code lifetime, poll wait). */
   pairing?: PairingOptions;
+  /** Trust X-Forwarded-* from a proxy (Fastify's trustProxy: true, a hop count, or addresses). */
+  trustProxy?: boolean | number | string;
+  /** Failed-authentication limit and quotas (see security.ts). */
+  limits?: Partial<Limits>;
+  /** The failed-authentication counter; default in this process's memory (scale.ts shares one through PostgreSQL). */
+  authFailures?: FailureCounter;
 }
 
 const PACKAGE_VERSION = (
@@ -45,33 +70,97 @@ const PACKAGE_VERSION = (
 /** Longest path parameter, as sent (percent-encoded); longer ones answer 414 `uri_too_long`. */
 export const MAX_PARAM_LENGTH = 4096;
 
+/** `{code, message}` for a failure of the request itself (URL, headers), before any route runs. */
+const FRAMEWORK_CODES: Record<string, [number, string]> = {
+  FST_ERR_MAX_PARAM_LENGTH: [414, 'uri_too_long'],
+  FST_ERR_BAD_URL: [400, 'invalid_request'],
+  FST_ERR_ASYNC_CONSTRAINT: [400, 'invalid_request'],
+};
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { db, bodyLimit = 2 * 1024 * 1024, photoLimit = 512 * 1024, ratePerSecond = 20 } = options;
+  const demo = options.demo ?? true;
+  const limits = resolveLimits(options.limits);
   const app = Fastify({
     bodyLimit,
     // a path parameter may be a testAttemptId of 200 characters (checked by the route schemas),
     // percent-encoded: up to 4 UTF-8 bytes × 3 characters each = 2400 (Fastify's default is 100)
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
-    // errors the router answers before any hook runs: the same {code, message} (and CORS, so an
-    // exam page on another origin can read the code)
-    frameworkErrors: (error, _request, reply) => {
-      const [status, code, message] =
-        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-          ? [414, 'uri_too_long', `A path parameter is longer than ${MAX_PARAM_LENGTH} characters (percent-encoded).`]
-          : error.code === 'FST_ERR_BAD_URL'
-            ? [400, 'invalid_request', 'The path is not a valid percent-encoded URL.']
-            : [500, 'internal_error', 'The server failed; the request can be retried.'];
-      void (reply as FastifyReply).header('access-control-allow-origin', '*').status(status).send({ code, message });
+    logger: {
+      level: options.logLevel ?? 'warn',
+      ...(options.logStream ? { stream: options.logStream } : {}),
+      // the pagehide beacon carries the attempt's HMAC in its query (`hash=`): never into the log
+      serializers: {
+        req: (req: FastifyRequest) => ({
+          method: req.method,
+          url: req.url.replace(/([?&]hash=)[^&]*/g, '$1[redacted]'),
+          remoteAddress: req.ip,
+        }),
+      },
     },
-    logger: options.logger ?? false,
+    // a proxy's request id is kept when it looks like one; else a fresh UUID (answered as x-request-id)
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
+    },
+    // a hop count is valid at run time (proxy-addr), though the type omits it
+    trustProxy: (options.trustProxy ?? false) as boolean | string,
     // strict bodies: unknown properties are rejected (not dropped), types are not coerced
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, allowUnionTypes: true } },
+    // a URL the router cannot take (a path parameter over MAX_PARAM_LENGTH, bad percent-encoding)
+    frameworkErrors: (error, request, reply) => {
+      const [status, code] = FRAMEWORK_CODES[error.code] ?? [400, 'invalid_request'];
+      const message =
+        error.code === 'FST_ERR_BAD_URL'
+          ? 'url: the path is not valid percent-encoded UTF-8.'
+          : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+            ? `url: a path parameter is longer than ${MAX_PARAM_LENGTH} characters (percent-encoded).`
+            : error.message;
+      baseHeaders(request, reply);
+      void (reply as FastifyReply).status(status).send({ code, message });
+    },
+    // errors of the HTTP parser (headers over 16 KiB, a malformed request line): no request object yet
+    clientErrorHandler: (error: NodeJS.ErrnoException, socket) => {
+      if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return socket.destroy();
+      const [status, code, message] =
+        error.code === 'HPE_HEADER_OVERFLOW'
+          ? [431, 'headers_too_large', 'The request headers are larger than 16 KiB.']
+          : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? [408, 'request_timeout', 'The request took too long to arrive.']
+            : [400, 'invalid_request', 'The request is not valid HTTP.'];
+      const body = JSON.stringify({ code, message });
+      socket.end(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+          `Access-Control-Allow-Origin: *\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+      );
+    },
   });
+  await setQuotas(db, {
+    photos_per_attempt: limits.photosPerAttempt,
+    photo_bytes_per_attempt: limits.photoBytesPerAttempt,
+    attempts_per_client: limits.attemptsPerClient,
+  });
+  db.onBackgroundError = (error) => app.log.error({ err: error }, 'database connection error (the pool replaces it)');
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof HttpError)
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (error instanceof HttpError) {
+      if (error.code === 'unauthenticated' || error.code === 'forbidden') await authFailures.failed(request.ip);
+      if (error.retryAfterSeconds) void reply.header('retry-after', String(error.retryAfterSeconds));
       return reply.status(error.statusCode).send({ code: error.code, message: error.message });
-    if (error.validation) return reply.status(400).send({ code: 'invalid_request', message: error.message });
+    }
+    if (error.validation) {
+      // Ajv names the path; an unknown property is named too (Ajv keeps it in params)
+      const unknown = error.validation[0]?.params?.additionalProperty;
+      const message = typeof unknown === 'string' ? `${error.message}: "${unknown.slice(0, 100)}"` : error.message;
+      return reply.status(400).send({ code: 'invalid_request', message });
+    }
+    if (error instanceof DatabaseUnavailableError || isConnectionError(error)) {
+      request.log.warn({ err: (error as { cause?: unknown }).cause ?? error }, 'database unavailable');
+      return reply
+        .status(503)
+        .header('retry-after', '2')
+        .send({ code: 'database_unavailable', message: 'The database is unavailable; retry in a few seconds.' });
+    }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       const limit = request.routeOptions.bodyLimit ?? bodyLimit;
       return reply
@@ -82,7 +171,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return reply.status(415).send({ code: 'unsupported_media_type', message: error.message });
     if (error.statusCode && error.statusCode < 500)
       return reply.status(error.statusCode).send({ code: 'invalid_request', message: error.message });
-    request.log.error(error);
+    const sqlstate = (error as { code?: unknown }).code;
+    // a quota of security.ts's Limits, enforced by the database (see the quota migration)
+    if (sqlstate === 'AP403') return reply.status(403).send({ code: 'quota_exceeded', message: error.message });
+    // a value PostgreSQL cannot hold that a route schema let through (class 22: data exception)
+    if (typeof sqlstate === 'string' && /^22[0-9A-Z]{3}$/.test(sqlstate)) {
+      request.log.warn({ err: error }, 'a value the database refused reached SQL: tighten the route schema');
+      return reply
+        .status(400)
+        .send({ code: 'invalid_request', message: `A value is out of the database's range: ${error.message}` });
+    }
+    request.log.error({ err: error }, 'request failed');
     return reply
       .status(500)
       .send({ code: 'internal_error', message: 'The server failed; the request can be retried.' });
@@ -91,17 +190,40 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.status(404).send({ code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.` }),
   );
 
-  // The ingest API is called from exam pages on other origins; the reporting API may be called
-  // from a reviewer page on another origin (a header token, no cookies: CORS adds no risk).
+  // on PostgreSQL the counter is shared by every instance
+  const authFailures: FailureCounter =
+    options.authFailures ??
+    (db.kind === 'postgres'
+      ? new SharedFailureLimiter(db, limits.authFailuresPerMinute, (error) =>
+          app.log.warn({ err: error }, 'could not count a failed authentication'),
+        )
+      : new FailureLimiter(limits.authFailuresPerMinute));
   app.addHook('onRequest', async (request, reply) => {
+    baseHeaders(request, reply);
     if (!request.url.startsWith('/api/') && !request.url.startsWith('/v1/')) return;
-    reply.header('access-control-allow-origin', '*');
-    reply.header('access-control-allow-headers', 'content-type, token, x-ap-client-id, x-ap-attempt-hash');
-    reply.header('access-control-allow-methods', 'GET, POST, PUT, PATCH, OPTIONS');
-    reply.header('access-control-max-age', '600');
+    // an address that keeps failing authentication is refused for the rest of its minute
+    const wait = await authFailures.blockedFor(request.ip);
+    if (wait)
+      throw new HttpError(
+        429,
+        'rate_limited',
+        'Too many failed authentications from this address; retry later.',
+        Math.ceil(wait / 1000),
+      );
+  });
+  app.addHook('preValidation', refuseUnstorableText);
+  app.addHook('onRoute', tightenSchema);
+  app.addHook('onClose', (_instance, done) => {
+    authFailures.stop();
+    done();
   });
   app.options('/api/*', { schema: { hide: true } }, async (_request, reply) => reply.status(204).send());
   app.options('/v1/*', { schema: { hide: true } }, async (_request, reply) => reply.status(204).send());
+
+  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
+    await db.query('select 1');
+    return reply.header('cache-control', 'no-store').send({ status: 'ok', database: db.kind });
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -132,9 +254,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   ingestRoutes(app, { db, ratePerSecond, photoLimit });
-  pairingRoutes(app, options.pairing);
+  await pairingRoutes(app, options.pairing, db);
   reportingRoutes(app, { db, version: PACKAGE_VERSION });
-  adminRoutes(app, { db, mailer: options.mailer ?? new LoggingMailer(), adminToken: options.adminToken });
+  adminRoutes(app, {
+    db,
+    mailer: options.mailer ?? new LoggingMailer((fields, msg) => app.log.info(fields, msg)),
+    adminToken: options.adminToken,
+  });
 
   // --- speed test --------------------------------------------------------------------------------
   app.get<{ Querystring: { bytes: string } }>(
@@ -171,14 +297,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
 
   // --- the demo: what an integrator's own backend would do to hand out attempt credentials -------
-  app.get('/demo/credentials', { schema: { hide: true } }, async () => {
-    const [client] = await db.query<{ secret: string }>("select secret from clients where client_id = 'demo-client'");
-    if (!client) throw new HttpError(404, 'not_found', 'No demo client is seeded.');
-    const testAttemptId = `demo-${randomUUID()}`;
-    return { clientId: 'demo-client', testAttemptId, hashedTestAttemptId: hashAttempt(client.secret, testAttemptId) };
-  });
+  if (demo)
+    app.get('/demo/credentials', { schema: { hide: true } }, async () => {
+      const [client] = await db.query<{ secret: string }>("select secret from clients where client_id = 'demo-client'");
+      if (!client) throw new HttpError(404, 'not_found', 'No demo client is seeded.');
+      const testAttemptId = `demo-${randomUUID()}`;
+      return { clientId: 'demo-client', testAttemptId, hashedTestAttemptId: hashAttempt(client.secret, testAttemptId) };
+    });
 
-  // --- static files: the demo page and the built package -----------------------------------------
+  // --- static files: the demo page, the reviewer dashboard and the built package ------------------
   if (options.staticRoot) {
     const root = options.staticRoot;
     const types: Record<string, string> = {
@@ -195,20 +322,42 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       '.mp3': 'audio/mpeg',
     };
     const mounts: Record<string, string> = { '/dist/': 'dist', '/demo/': 'demo', '/review/': 'review' };
+    // without the demo, only the phone page (the mobile check's second camera) is served from demo/
+    const PHONE_PAGE = new Set(['/demo/phone.html', '/demo/phone.js']);
+    const notFound = (path: string) => new HttpError(404, 'not_found', `No file ${path}.`);
     app.get('/*', { schema: { hide: true } }, async (request, reply) => {
-      const path = decodeURIComponent(request.url.split('?')[0]);
+      const raw = request.url.split('?')[0];
+      let path: string;
+      try {
+        path = decodeURIComponent(raw);
+      } catch {
+        throw new HttpError(400, 'invalid_request', 'url: the path is not valid percent-encoding.');
+      }
       const url =
-        path === '/' ? '/demo/index.html' : path === '/review' || path === '/review/' ? '/review/index.html' : path;
+        path === '/' && demo
+          ? '/demo/index.html'
+          : path === '/' || path === '/review' || path === '/review/'
+            ? '/review/index.html'
+            : path;
       const mount = Object.keys(mounts).find((m) => url.startsWith(m));
-      const base = mount && join(root, mounts[mount]);
-      const file = base && normalize(join(base, url.slice(mount.length)));
-      if (!base || !file || !file.startsWith(base)) throw new HttpError(404, 'not_found', `No file ${path}.`);
+      if (!mount || (mount === '/demo/' && !demo && !PHONE_PAGE.has(url))) throw notFound(path);
+      // a file inside the mounted folder only: `/demo/..%2fdemo-x` resolves beside it and is refused
+      const base = join(root, mounts[mount]) + sep;
+      const file = normalize(join(base, url.slice(mount.length)));
+      if (!file.startsWith(base) || file.includes('\0')) throw notFound(path);
       try {
         if (!statSync(file).isFile()) throw new Error('not a file');
       } catch {
-        throw new HttpError(404, 'not_found', `No file ${path}.`);
+        throw notFound(path);
       }
-      return reply.type(types[extname(file)] ?? 'application/octet-stream').send(createReadStream(file));
+      const ext = extname(file);
+      // a script's CSP would become its worker's (the face detector's): only pages get one
+      if (ext !== '.html') void reply.removeHeader('content-security-policy');
+      // HTML pages get the pages' CSP; the demo exam page may be framed by its own site only
+      if (ext === '.html')
+        void reply.header('content-security-policy', pageCsp(mount === '/demo/' ? "'self'" : "'none'"));
+      if (ext === '.html' && mount === '/demo/') void reply.header('x-frame-options', 'SAMEORIGIN');
+      return reply.type(types[ext] ?? 'application/octet-stream').send(createReadStream(file));
     });
   }
   return app;

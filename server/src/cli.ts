@@ -91,7 +91,12 @@ async function main() {
         });
         break;
       case 'exam send-emails':
-        result = await admin.sendEmails(db, need('install'), need('exam'), new LoggingMailer(console.error));
+        result = await admin.sendEmails(
+          db,
+          need('install'),
+          need('exam'),
+          new LoggingMailer((fields, msg) => console.error(JSON.stringify({ msg, ...fields }))),
+        );
         break;
       default:
         throw new HttpError(400, 'unknown_command', `Unknown command "${command}".\n\n${USAGE}`);

@@ -15,7 +15,55 @@ export interface Database extends Queryable {
   close(): Promise<void>;
   /** `pglite` or `postgres`: for logs and benchmarks. */
   readonly kind: 'pglite' | 'postgres';
+  /**
+   * Where the database reports trouble that belongs to no request (PostgreSQL: an idle pooled
+   * connection dropped by a restart, a failover or an idle timeout). Default: one JSON line on
+   * stderr; the server points it at its logger.
+   */
+  onBackgroundError: (error: Error) => void;
+  /** PostgreSQL only: a connection of the pool of one's own (LISTEN); release it when done. */
+  connect?: () => Promise<pg.PoolClient>;
 }
+
+/**
+ * The database cannot be reached right now (refused, dropped, shutting down, starting up): the
+ * request is answered 503 `database_unavailable` with `Retry-After`, and the next request uses a
+ * fresh connection, so the server recovers without a restart.
+ */
+export class DatabaseUnavailableError extends Error {
+  constructor(override readonly cause: unknown) {
+    super('The database is unavailable; retry shortly.');
+  }
+}
+
+// node's socket errors and PostgreSQL's SQLSTATEs for a lost or refused connection:
+// class 08 (connection exception), 57P01-57P03 (admin/crash shutdown, cannot connect now), 53300 (too many connections)
+const SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+const SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+/** True when `error` says the connection to PostgreSQL failed, not the statement. */
+export function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error instanceof DatabaseUnavailableError) return true;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (SOCKET_CODES.has(code) || SQLSTATES.has(code) || code.startsWith('08'))) return true;
+  // pg's own wording when the socket closes or a connect times out
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Client was closed/i.test(
+    error.message,
+  );
+}
+const unavailable = (error: unknown) => (isConnectionError(error) ? new DatabaseUnavailableError(error) : error);
+const stderrLog = (error: Error) =>
+  process.stderr.write(
+    `${JSON.stringify({ level: 50, time: Date.now(), msg: 'database connection error', err: { message: error.message, code: (error as { code?: string }).code } })}\n`,
+  );
 
 /**
  * Each entry is applied once, in order, inside a transaction, and recorded in schema_migrations.
@@ -96,6 +144,25 @@ const MIGRATIONS: string[] = [
    alter table sessions add column client_counts jsonb;
    update sessions set closed_at = coalesce(finished_at, updated_at), client_trust_score = trust_score,
      client_counts = counts where trust_score is not null;`,
+  // quotas (security.ts's Limits; the server writes quota_settings at start): photos and their
+  // bytes per attempt, attempts per client. A trigger refuses the row with SQLSTATE AP403
+  // (answered 403 quota_exceeded). Statements inside a function body stay on one line (see migrate).
+  `create table quota_settings (name text primary key, value bigint not null);
+   create index photos_by_session on photos (session_sid);
+   create function enforce_photo_quota() returns trigger language plpgsql as $$ declare n bigint; total bigint; max_n bigint; max_bytes bigint; begin select value into max_n from quota_settings where name = 'photos_per_attempt'; select value into max_bytes from quota_settings where name = 'photo_bytes_per_attempt'; select count(*), coalesce(sum(octet_length(bytes)), 0) into n, total from photos where session_sid = new.session_sid; if max_n is not null and n >= max_n then raise exception 'This attempt already stored % photos, its quota (PHOTOS_PER_ATTEMPT).', n using errcode = 'AP403'; end if; if max_bytes is not null and total + octet_length(new.bytes) > max_bytes then raise exception 'This attempt''s photos would exceed % bytes, its quota (PHOTO_BYTES_PER_ATTEMPT).', max_bytes using errcode = 'AP403'; end if; return new; end $$;
+   create trigger photos_quota before insert on photos for each row execute function enforce_photo_quota();
+   create function enforce_attempt_quota() returns trigger language plpgsql as $$ declare n bigint; max_n bigint; begin if new.client_id is null then return new; end if; select value into max_n from quota_settings where name = 'attempts_per_client'; if max_n is null then return new; end if; select count(*) into n from sessions where client_id = new.client_id; if n >= max_n then raise exception 'Client % already has % attempts, its quota (ATTEMPTS_PER_CLIENT).', new.client_id, n using errcode = 'AP403'; end if; return new; end $$;
+   create trigger sessions_quota before insert or update of client_id on sessions for each row execute function enforce_attempt_quota();`,
+  // scale-out on PostgreSQL: pairing codes and their messages, and fixed-window rate counters,
+  // shared by every instance (pairing-store.ts); unused on PGlite
+  `create table pairings (
+     code text primary key, expires_at timestamptz not null, seq integer not null default 0,
+     exam_address text not null, phone_address text, phone_seen_at timestamptz,
+     closed boolean not null default false, bytes integer not null default 0);
+   create table pairing_messages (
+     code text not null references pairings(code) on delete cascade, seq integer not null,
+     from_role text not null, message jsonb not null, bytes integer not null, primary key (code, seq));
+   create table rate_windows (key text primary key, since timestamptz not null, count integer not null);`,
 ];
 
 /** Applies the migrations not applied yet, in order; `upTo` stops after that version (tests). */
@@ -115,6 +182,15 @@ export async function migrate(db: Database, upTo = MIGRATIONS.length) {
   }
 }
 
+/** Writes the quotas the database's triggers enforce (see the quota migration). */
+export async function setQuotas(db: Queryable, quotas: Record<string, number>) {
+  for (const [name, value] of Object.entries(quotas))
+    await db.query(
+      'insert into quota_settings (name, value) values ($1, $2) on conflict (name) do update set value = excluded.value',
+      [name, value],
+    );
+}
+
 /** Opens PGlite in `dataDir` (created on first use), or in memory without one, and migrates it. */
 export async function openPglite(dataDir?: string, options: { migrateUpTo?: number } = {}): Promise<Database> {
   const pglite = dataDir ? new PGlite(dataDir) : new PGlite();
@@ -127,6 +203,7 @@ export async function openPglite(dataDir?: string, options: { migrateUpTo?: numb
         work({ query: async <T>(sql: string, params: unknown[] = []) => (await tx.query<T>(sql, params)).rows }),
       ),
     close: () => pglite.close(),
+    onBackgroundError: stderrLog,
   };
   await migrate(db, options.migrateUpTo);
   return db;
@@ -140,33 +217,80 @@ export async function openPglite(dataDir?: string, options: { migrateUpTo?: numb
  */
 export async function openPostgres(
   url: string,
-  options: { schema?: string; max?: number; dropSchemaOnClose?: boolean; migrateUpTo?: number } = {},
+  options: {
+    schema?: string;
+    max?: number;
+    dropSchemaOnClose?: boolean;
+    /** Apply the migrations only up to this version (tests of a migration). */
+    migrateUpTo?: number;
+    /** How long a request waits for a connection before it is answered 503 (ms). Default 5 000. */
+    connectTimeoutMs?: number;
+    /** PostgreSQL's application_name of the pool's connections (pg_stat_activity). */
+    applicationName?: string;
+  } = {},
 ): Promise<Database> {
   const { schema } = options;
   if (schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`Invalid schema name "${schema}".`);
   const pool = new pg.Pool({
     connectionString: url,
-    max: options.max ?? 10,
+    max: Math.max(2, options.max ?? 10), // migrations hold one connection for the lock and use another
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    keepAlive: true,
+    application_name: options.applicationName ?? 'proctor-elements-server',
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
-  if (schema) await pool.query(`create schema if not exists ${schema}`);
+  // Without a listener, an idle pooled connection dropped by the server (restart, failover,
+  // pg_terminate_backend, idle timeout) is an uncaught 'error' event that ends the process.
+  // pg-pool has already discarded that connection; the next query opens a new one.
+  pool.on('error', (error) => db.onBackgroundError(error));
+  const connect = async () => {
+    try {
+      return await pool.connect();
+    } catch (error) {
+      throw unavailable(error);
+    }
+  };
   const db: Database = {
     kind: 'postgres',
-    query: async <T>(sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as T[],
+    onBackgroundError: stderrLog,
+    connect,
+    query: async <T>(sql: string, params: unknown[] = []) => {
+      try {
+        return (await pool.query(sql, params)).rows as T[];
+      } catch (error) {
+        throw unavailable(error);
+      }
+    },
     transaction: async (work) => {
-      const client = await pool.connect();
+      const client = await connect();
+      // a checked-out connection has no pool listener: one dropped between statements would
+      // otherwise be an uncaught 'error' event; its next statement fails and is mapped below
+      let broken: Error | undefined;
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('begin');
         const result = await work({
-          query: async <T>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as T[],
+          query: async <T>(sql: string, params: unknown[] = []) => {
+            try {
+              return (await client.query(sql, params)).rows as T[];
+            } catch (error) {
+              throw unavailable(error);
+            }
+          },
         });
         await client.query('commit');
         return result;
       } catch (error) {
-        await client.query('rollback').catch(() => undefined);
-        throw error;
+        if (isConnectionError(error)) broken ??= error as Error;
+        else await client.query('rollback').catch(() => undefined);
+        throw unavailable(error);
       } finally {
-        client.release();
+        client.removeListener('error', onError);
+        // a broken connection is destroyed, not returned to the pool
+        client.release(broken);
       }
     },
     close: async () => {
@@ -175,8 +299,10 @@ export async function openPostgres(
       await pool.end();
     },
   };
+  if (schema) await db.query(`create schema if not exists ${schema}`);
   // concurrent first starts: one migrates, the others wait on the advisory lock
-  const lock = await pool.connect();
+  const lock = await connect();
+  lock.on('error', () => undefined); // a failure shows in the next statement
   try {
     await lock.query('select pg_advisory_lock(715517)');
     await migrate(db, options.migrateUpTo);

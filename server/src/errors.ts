@@ -4,6 +4,8 @@ export class HttpError extends Error {
     readonly statusCode: number,
     readonly code: string,
     message: string,
+    /** Sent as `Retry-After` (seconds), e.g. with 429 and 503. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }

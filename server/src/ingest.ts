@@ -36,7 +36,7 @@ const recordSchema = {
     type: { type: 'string', enum: EVIDENCE_TYPES },
     startedAt: { type: 'number', minimum: 0 },
     endedAt: { type: 'number', minimum: 0 },
-    durationMs: { type: 'number', minimum: 0 },
+    durationMs: { type: 'number', minimum: 0, maximum: 2_147_483_647 }, // an integer column (ms): 24 days
     data: { type: 'object', maxProperties: 20, additionalProperties: { type: ['string', 'number', 'boolean'] } },
     photo: {
       type: 'string',

@@ -1,12 +1,20 @@
 /**
  * Mobile-pairing signalling: the exam page creates a short-lived code, and the exam page and the
- * phone exchange WebRTC offers, answers and ICE candidates under it (long-polling). Held in memory:
- * signalling is ephemeral, and a restart only makes the phone reconnect. A code lives 10 minutes
+ * phone exchange WebRTC offers, answers and ICE candidates under it (long-polling). On PGlite the
+ * codes are held in memory (signalling is ephemeral: a restart only makes the phone reconnect); on
+ * PostgreSQL in tables every instance shares, with LISTEN/NOTIFY waking the polls (pairing-store.ts). A code lives 10 minutes
  * unused; every message extends it by 10 minutes, so a paired phone can reconnect during an exam.
+ *
+ * A code is one exam page's and one phone's: the exam side is the address that created the code,
+ * the phone side the first address that speaks as the phone; anyone else holding the
+ * code gets 409 `pairing_taken` (it cannot read the offer, with its local addresses, nor answer it).
+ * A `bye` from either side, or a phone silent for `phoneSilenceMs` after it joined, closes the code
+ * (410 `pairing_closed`). Each code keeps at most 256 KiB of messages; what both sides have read is dropped.
  */
 import type { FastifyInstance } from 'fastify';
-import { randomInt } from 'node:crypto';
-import { HttpError, errorSchema } from './errors.js';
+import { errorSchema } from './errors.js';
+import type { Database } from './db.js';
+import { MemoryPairingStore, PostgresPairingStore, type PairingStore } from './pairing-store.js';
 
 export interface PairingOptions {
   /** Lifetime of an unused code, and the extension each message gives (ms). Default 10 min. */
@@ -15,18 +23,10 @@ export interface PairingOptions {
   pollMs?: number;
   /** Codes one client address may create per minute. Default 30. */
   createPerMinute?: number;
+  /** A joined phone that makes no request for this long has left: the code closes (ms). Default 60 s. */
+  phoneSilenceMs?: number;
 }
 
-interface Pairing {
-  expiresAt: number;
-  seq: number;
-  messages: { seq: number; from: 'exam' | 'phone'; message: unknown }[];
-  waiters: Set<() => void>;
-}
-
-const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
-const MAX_MESSAGES = 1000;
-const MAX_PAIRINGS = 20_000;
 const code = { type: 'string', pattern: '^[a-z0-9]{6,32}$' } as const;
 const role = { type: 'string', enum: ['exam', 'phone'] } as const;
 const messageSchema = {
@@ -52,33 +52,14 @@ const messageSchema = {
   },
 } as const;
 
-export function pairingRoutes(app: FastifyInstance, options: PairingOptions = {}) {
-  const { ttlMs = 10 * 60_000, pollMs = 20_000, createPerMinute = 30 } = options;
-  const pairings = new Map<string, Pairing>();
-  const creators = new Map<string, { count: number; since: number }>();
-
-  const sweep = setInterval(() => {
-    const now = Date.now();
-    for (const [k, p] of pairings)
-      if (p.expiresAt < now) {
-        pairings.delete(k);
-        for (const w of p.waiters) w();
-      }
-    for (const [k, c] of creators) if (now - c.since > 60_000) creators.delete(k);
-  }, 30_000);
-  sweep.unref();
-  app.addHook('onClose', (_instance, done) => {
-    clearInterval(sweep);
-    for (const p of pairings.values()) for (const w of p.waiters) w();
-    done();
-  });
-
-  const live = (c: string) => {
-    const p = pairings.get(c);
-    if (!p || p.expiresAt < Date.now())
-      throw new HttpError(404, 'unknown_pairing', `No pairing "${c}": it expired or never existed. Show a new code.`);
-    return p;
-  };
+/** The routes; with a PostgreSQL `db`, the codes live in it (shared by every instance), else in memory. */
+export async function pairingRoutes(app: FastifyInstance, options: PairingOptions = {}, db?: Database) {
+  const { ttlMs = 10 * 60_000, createPerMinute = 30, phoneSilenceMs = 60_000 } = options;
+  const pollMs = options.pollMs ?? 20_000;
+  const storeOptions = { ttlMs, createPerMinute, phoneSilenceMs };
+  const store: PairingStore =
+    db?.kind === 'postgres' ? await PostgresPairingStore.open(db, storeOptions) : new MemoryPairingStore(storeOptions);
+  app.addHook('onClose', async () => store.close());
 
   app.post(
     '/api/v1/pairings',
@@ -94,19 +75,7 @@ export function pairingRoutes(app: FastifyInstance, options: PairingOptions = {}
       },
     },
     async (request, reply) => {
-      const now = Date.now();
-      const c = creators.get(request.ip) ?? { count: 0, since: now };
-      if (now - c.since > 60_000) Object.assign(c, { count: 0, since: now });
-      if (++c.count > createPerMinute)
-        throw new HttpError(429, 'rate_limited', 'Too many pairing codes from this address; retry in a minute.');
-      creators.set(request.ip, c);
-      if (pairings.size >= MAX_PAIRINGS)
-        throw new HttpError(503, 'busy', 'Too many pairings in progress; retry shortly.');
-      let value: string;
-      do value = Array.from({ length: 10 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
-      while (pairings.has(value));
-      const expiresAt = now + ttlMs;
-      pairings.set(value, { expiresAt, seq: 0, messages: [], waiters: new Set() });
+      const { code: value, expiresAt } = await store.create(request.ip);
       return reply.status(201).send({ code: value, expiresAt: new Date(expiresAt).toISOString() });
     },
   );
@@ -128,20 +97,16 @@ export function pairingRoutes(app: FastifyInstance, options: PairingOptions = {}
           202: { type: 'object', properties: { seq: { type: 'integer' } } },
           400: errorSchema,
           404: errorSchema,
+          409: errorSchema,
+          410: errorSchema,
           429: errorSchema,
         },
       },
       bodyLimit: 64 * 1024,
     },
     async (request, reply) => {
-      const p = live(request.params.code);
-      if (p.messages.length >= MAX_MESSAGES)
-        throw new HttpError(429, 'rate_limited', 'This pairing has sent too many messages; show a new code.');
-      const seq = ++p.seq;
-      p.messages.push({ seq, from: request.body.from, message: request.body.message });
-      p.expiresAt = Math.max(p.expiresAt, Date.now() + ttlMs);
-      for (const w of p.waiters) w();
-      p.waiters.clear();
+      const { from, message } = request.body;
+      const seq = await store.send(request.params.code, from, request.ip, message);
       return reply.status(202).send({ seq });
     },
   );
@@ -173,6 +138,8 @@ export function pairingRoutes(app: FastifyInstance, options: PairingOptions = {}
             },
           },
           404: errorSchema,
+          409: errorSchema,
+          410: errorSchema,
         },
       },
     },
@@ -180,24 +147,13 @@ export function pairingRoutes(app: FastifyInstance, options: PairingOptions = {}
       const { code: c } = request.params;
       const after = Number(request.query.after ?? 0);
       const reader = request.query.for;
-      const pending = () =>
-        live(c)
-          .messages.filter((m) => m.seq > after && m.from !== reader)
-          .map(({ seq, message }) => ({ seq, message }));
-      let messages = pending();
+      // what the reader confirms it has read (seq <= after) is dropped: the store holds the unread only
+      let messages = await store.read(c, reader, request.ip, after);
       if (!messages.length) {
-        const p = live(c);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, pollMs);
-          function done() {
-            clearTimeout(timer);
-            p.waiters.delete(done);
-            resolve();
-          }
-          p.waiters.add(done);
-          request.raw.on('close', done);
-        });
-        messages = pending();
+        const gone = new AbortController();
+        request.raw.on('close', () => gone.abort());
+        await store.wait(c, pollMs, gone.signal);
+        messages = await store.read(c, reader, request.ip, after);
       }
       return { messages };
     },

@@ -336,7 +336,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
   const orderBy = (keys: string | undefined, allowed: string[], order: string | undefined, tiebreak: string) => {
     const list = (keys ?? allowed[0]).split(',');
     const bad = list.find((k) => !allowed.includes(k));
-    if (bad)
+    if (bad !== undefined)
       throw new HttpError(
         400,
         'invalid_request',

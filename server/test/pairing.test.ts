@@ -4,7 +4,10 @@ import { backend, call, startServer, type Harness } from './harness.js';
 
 let s: Harness;
 before(async () => {
-  s = await startServer({ pairing: { ttlMs: 1500, pollMs: 700, createPerMinute: 8 } });
+  s = await startServer({
+    pairing: { ttlMs: 1500, pollMs: 700, createPerMinute: 8, phoneSilenceMs: 2000 },
+    trustProxy: true,
+  });
 });
 after(() => s.close());
 
@@ -12,12 +15,20 @@ interface Polled {
   messages: { seq: number; message: { type: string; sdp?: string } }[];
 }
 const create = () => call<{ code: string; expiresAt: string }>(s.origin, 'POST', '/api/v1/pairings', { body: {} });
-const send = (code: string, from: string, message: unknown) =>
+const send = (code: string, from: string, message: unknown, address?: string) =>
   call<{ seq: number; code?: string }>(s.origin, 'POST', `/api/v1/pairings/${code}/messages`, {
     body: { from, message },
+    headers: address ? { 'x-forwarded-for': address } : {},
   });
-const poll = (code: string, role: string, afterSeq = 0) =>
-  call<Polled>(s.origin, 'GET', `/api/v1/pairings/${code}/messages?for=${role}&after=${afterSeq}`);
+const poll = (code: string, role: string, afterSeq = 0, address?: string) =>
+  call<Polled & { code?: string }>(s.origin, 'GET', `/api/v1/pairings/${code}/messages?for=${role}&after=${afterSeq}`, {
+    headers: address ? { 'x-forwarded-for': address } : {},
+  });
+const candidate = {
+  type: 'candidate',
+  session: 's1',
+  candidate: { candidate: 'candidate:1 1 udp 1 10.0.0.2 5000 typ host' },
+};
 
 describe(`mobile-pairing signalling (${backend})`, () => {
   it('relays offer and answer between the two sides, each seeing only the other', async () => {
@@ -66,9 +77,64 @@ describe(`mobile-pairing signalling (${backend})`, () => {
     const used = (await create()).body.code;
     for (let i = 0; i < 3; i++) {
       await new Promise((r) => setTimeout(r, 700));
-      assert.equal((await send(used, 'phone', { type: 'bye' })).status, 202);
+      assert.equal((await send(used, 'phone', candidate)).status, 202);
     }
     assert.equal((await poll(unused, 'exam')).status, 404);
+  });
+
+  it('is single-use: a second phone or another exam page holding the code gets 409 and reads nothing', async () => {
+    const { code } = (await create()).body;
+    assert.equal(
+      (await send(code, 'phone', { type: 'offer', session: 'p', sdp: 'v=0 10.0.0.2' }, '198.51.100.1')).status,
+      202,
+    );
+    // someone else who saw the QR code: neither the offer (local addresses) nor an answer
+    const thief = await poll(code, 'exam', 0, '203.0.113.9');
+    assert.equal(thief.status, 409);
+    assert.equal(thief.body.code, 'pairing_taken');
+    assert.equal((await send(code, 'exam', { type: 'answer', session: 'p', sdp: 'evil' }, '203.0.113.9')).status, 409);
+    assert.equal((await send(code, 'phone', { type: 'offer', session: 'q', sdp: 'v=0' }, '203.0.113.9')).status, 409);
+    // the exam page (the creator's address) still reads the phone's offer
+    assert.equal((await poll(code, 'exam')).body.messages[0].message.sdp, 'v=0 10.0.0.2');
+  });
+
+  it('closes the code when a side says bye (410 for both, a waiting poll ends) or the phone goes silent', async () => {
+    const { code } = (await create()).body;
+    await send(code, 'phone', { type: 'offer', session: 'p', sdp: 'v=0' });
+    const read = await poll(code, 'exam');
+    const waiting = poll(code, 'exam', read.body.messages[0].seq);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal((await send(code, 'phone', { type: 'bye' })).status, 202);
+    const woken = await waiting;
+    assert.equal(woken.status, 410);
+    assert.equal(woken.body.code, 'pairing_closed');
+    assert.equal((await poll(code, 'phone')).status, 410);
+    assert.equal((await send(code, 'phone', { type: 'offer', session: 'p2', sdp: 'v=0' })).status, 410);
+    // a phone that joined and then stopped asking (page closed, battery) closes the code too
+    const silent = (await create()).body.code;
+    await send(silent, 'phone', { type: 'offer', session: 'p', sdp: 'v=0' });
+    // the exam side keeps talking (so the code does not simply expire); the phone says nothing
+    for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setTimeout(r, 700));
+      await send(silent, 'exam', candidate);
+    }
+    const gone = await poll(silent, 'exam');
+    assert.equal(gone.status, 410);
+    assert.equal(gone.body.code, 'pairing_closed');
+  });
+
+  it('caps the memory of a code: unread messages over 256 KiB get 429, reading frees them', async () => {
+    const { code } = (await create()).body;
+    const sdp = 'x'.repeat(30_000);
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++)
+      statuses.push((await send(code, 'phone', { type: 'offer', session: `p${i}`, sdp })).status);
+    assert.deepEqual(statuses.slice(0, 8), Array(8).fill(202));
+    assert.equal(statuses.at(-1), 429);
+    const read = await poll(code, 'exam');
+    const last = read.body.messages.at(-1)!.seq;
+    await poll(code, 'exam', last); // confirms everything up to `last` was read
+    assert.equal((await send(code, 'phone', { type: 'offer', session: 'again', sdp })).status, 202);
   });
 
   it('limits code creation per address with 429', async () => {

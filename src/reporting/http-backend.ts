@@ -164,7 +164,8 @@ export class HttpBackend implements ResultsBackend {
         Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
       );
     }
-    if (status === 401 || status === 403)
+    // a quota refusal (403 quota_exceeded) is about this request, not the credentials
+    if (status === 401 || (status === 403 && answer?.code !== 'quota_exceeded'))
       throw new DeliveryError(
         'forbidden',
         `The results server refused this attempt's credentials (HTTP ${status}${said ? ` ${said}` : ''}): check clientId and hashedTestAttemptId. Evidence is kept on this device.`,

@@ -1,0 +1,5 @@
+// the code comes from the exam page's QR code; signalling goes through this server
+// (a file, not an inline script, so the page's Content-Security-Policy can forbid inline scripts)
+const camera = document.getElementById('camera');
+camera.setAttribute('pairing-code', new URLSearchParams(location.search).get('code') ?? '');
+camera.setAttribute('signalling-url', location.origin);

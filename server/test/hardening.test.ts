@@ -1,0 +1,223 @@
+// What a deployment meets on its first day: router-level errors, security headers, structured logs
+// with request ids (and values that cannot forge lines), failed-authentication limits, static
+// paths confined to their folders, and the server without its demo (production).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request as httpRequest } from 'node:http';
+import { backend, call, startServer, type Harness } from './harness.js';
+
+/** A raw HTTP request (fetch refuses some of what clients send). */
+function raw(origin: string, path: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>(
+    (resolve, reject) => {
+      const req = httpRequest(`${origin}${path}`, { headers }, (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    },
+  );
+}
+
+/** A static root like the repository's, with a folder beside demo/ that must stay unreachable. */
+function staticRoot() {
+  const root = mkdtempSync(join(tmpdir(), 'ap-static-'));
+  for (const dir of ['demo', 'demo-x', 'review', 'dist']) mkdirSync(join(root, dir), { recursive: true });
+  writeFileSync(join(root, 'demo', 'index.html'), '<!doctype html><title>demo</title>');
+  writeFileSync(join(root, 'demo', 'phone.html'), '<!doctype html><title>phone</title>');
+  writeFileSync(join(root, 'demo', 'phone.js'), '// phone');
+  writeFileSync(join(root, 'demo-x', 'secret.txt'), 'TOP-SECRET-CONTENT');
+  writeFileSync(join(root, 'review', 'index.html'), '<!doctype html><title>review</title>');
+  writeFileSync(join(root, 'dist', 'x.js'), '// x');
+  return root;
+}
+
+describe(`hardening (${backend})`, () => {
+  let s: Harness;
+  let root: string;
+  const log: string[] = [];
+  before(async () => {
+    root = staticRoot();
+    s = await startServer({
+      staticRoot: root,
+      adminToken: 'admin-token',
+      trustProxy: true,
+      limits: { authFailuresPerMinute: 5 },
+      logLevel: 'info',
+      logStream: { write: (line: string) => void log.push(line) },
+    });
+  });
+  after(async () => {
+    await s.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('answers router-level errors (404, 414, 431, 413, bad encoding) as {code, message} with CORS', async () => {
+    const cases: [string, Record<string, string>, number, string][] = [
+      ['/api/v1/nothing', {}, 404, 'not_found'],
+      ['/api/v1/pairings', { 'x-big': 'y'.repeat(20_000) }, 431, 'headers_too_large'],
+      ['/api/v1/attempts/%E0%A4%A/finish', {}, 400, 'invalid_request'],
+    ];
+    for (const [path, headers, status, code] of cases) {
+      const res = await raw(s.origin, path, headers);
+      assert.equal(res.status, status, path.slice(0, 60));
+      const body = JSON.parse(res.body) as { code: string; message: string };
+      assert.equal(body.code, code);
+      assert.equal(typeof body.message, 'string');
+      assert.equal(res.headers['access-control-allow-origin'], '*', path.slice(0, 60));
+      assert.equal(res.headers['x-content-type-options'], 'nosniff');
+    }
+    // a path parameter over MAX_PARAM_LENGTH: 414 (the router refuses it; with static files mounted
+    // the path falls through to them and is a 404 of the same shape)
+    const long = await raw(s.origin, `/v1/installs/${'x'.repeat(5000)}/exams`);
+    assert.ok([404, 414].includes(long.status), String(long.status));
+    assert.equal(long.headers['access-control-allow-origin'], '*');
+    const bare = await startServer();
+    try {
+      const res = await raw(bare.origin, `/v1/installs/${'x'.repeat(5000)}/exams`);
+      assert.equal(res.status, 414);
+      assert.equal((JSON.parse(res.body) as { code: string }).code, 'uri_too_long');
+      assert.equal(res.headers['access-control-allow-origin'], '*');
+    } finally {
+      await bare.close();
+    }
+    const big = await fetch(`${s.origin}/api/v1/pairings/abcdefgh/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: 'phone', message: { type: 'offer', sdp: 'x'.repeat(100_000) } }),
+    });
+    assert.equal(big.status, 413);
+    assert.equal(((await big.json()) as { code: string }).code, 'payload_too_large');
+    assert.equal(big.headers.get('access-control-allow-origin'), '*');
+  });
+
+  it('sends security headers: CSP (no framing of /review, the demo by its own site only), nosniff, referrer policy', async () => {
+    const api = await fetch(`${s.origin}/v1/me`);
+    assert.match(api.headers.get('content-security-policy') ?? '', /default-src 'none'.*frame-ancestors 'none'/);
+    assert.equal(api.headers.get('referrer-policy'), 'no-referrer');
+    const review = await fetch(`${s.origin}/review`);
+    assert.equal(review.status, 200);
+    const reviewCsp = review.headers.get('content-security-policy') ?? '';
+    assert.match(reviewCsp, /frame-ancestors 'none'/);
+    assert.match(reviewCsp, /script-src 'self' 'wasm-unsafe-eval'(;|$)/); // no inline scripts
+    assert.equal(review.headers.get('x-frame-options'), 'DENY');
+    const demo = await fetch(`${s.origin}/`);
+    assert.match(demo.headers.get('content-security-policy') ?? '', /frame-ancestors 'self'/);
+    assert.equal(demo.headers.get('x-content-type-options'), 'nosniff');
+  });
+
+  it('confines static paths to their folders: /demo/..%2fdemo-x is not served', async () => {
+    assert.equal((await fetch(`${s.origin}/demo/index.html`)).status, 200);
+    for (const path of [
+      '/demo/..%2fdemo-x/secret.txt',
+      '/demo/..%2f..%2fetc%2fpasswd',
+      '/demo/%2e%2e/demo-x/secret.txt',
+      '/dist/..%2fdemo-x%2fsecret.txt',
+      '/demo/phone.html%00.txt',
+    ]) {
+      const res = await raw(s.origin, path);
+      // 404, or 400 for a NUL character in the path
+      assert.ok([400, 404].includes(res.status), `${path}: ${res.status}`);
+      assert.doesNotMatch(res.body, /TOP-SECRET/);
+    }
+  });
+
+  it('limits failed authentications per address (429 with Retry-After), other addresses unaffected', async () => {
+    const attacker = { 'x-forwarded-for': '203.0.113.7' };
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++)
+      statuses.push((await call(s.origin, 'GET', '/v1/me', { token: `guess-${i}`, headers: attacker })).status);
+    assert.deepEqual(statuses.slice(0, 5), [401, 401, 401, 401, 401]);
+    assert.deepEqual(statuses.slice(5), [429, 429, 429]);
+    const limited = await fetch(`${s.origin}/v1/me`, { headers: { token: s.demo.token, ...attacker } });
+    assert.equal(limited.status, 429);
+    assert.ok(Number(limited.headers.get('retry-after')) > 0);
+    assert.equal(((await limited.json()) as { code: string }).code, 'rate_limited');
+    // another candidate behind another address still gets in
+    const other = await call(s.origin, 'GET', '/v1/me', {
+      token: s.demo.token,
+      headers: { 'x-forwarded-for': '198.51.100.2' },
+    });
+    assert.equal(other.status, 200);
+  });
+
+  it('logs structured JSON with the request id, and a value holding a newline cannot forge a line', async () => {
+    const forged = 'Maths\n{"level":60,"msg":"FORGED"}';
+    const install = await call<{ sid: string; token: string }>(s.origin, 'POST', '/v1/installs', {
+      token: 'admin-token',
+      body: { name: 'Logs' },
+    });
+    const exam = await call<{ sid: string }>(s.origin, 'POST', `/v1/installs/${install.body.sid}/exams`, {
+      token: install.body.token,
+      body: { name: forged, instructions: 'x' },
+    });
+    await call(s.origin, 'POST', `/v1/installs/${install.body.sid}/exams/${exam.body.sid}/sessions`, {
+      token: install.body.token,
+      body: { testAttemptId: 'log-1', email: 'ada@example.org' },
+    });
+    const res = await fetch(`${s.origin}/v1/exams/${exam.body.sid}/send_emails`, {
+      method: 'POST',
+      headers: { token: install.body.token },
+    });
+    assert.equal(res.status, 200);
+    const id = res.headers.get('x-request-id');
+    assert.ok(id);
+    const lines = log.join('').split('\n').filter(Boolean);
+    const parsed = lines.map((l) => JSON.parse(l) as { msg?: string; reqId?: string; subject?: string });
+    assert.ok(!parsed.some((l) => l.msg === 'FORGED'), 'a forged line was written');
+    const email = parsed.find((l) => l.msg === 'email suppressed (logging mailer)');
+    assert.equal(email?.subject, `Your proctored exam: ${forged}`);
+    // Fastify's request lines carry the id the response names
+    assert.ok(parsed.some((l) => l.reqId === id && l.msg === 'request completed'));
+  });
+
+  it("keeps a proxy's request id (x-request-id) in the answer and the log", async () => {
+    const before = log.length;
+    // a proxy's request id is kept
+    const res = await fetch(`${s.origin}/v1/me`, { headers: { token: s.demo.token, 'x-request-id': 'proxy-42' } });
+    assert.equal(res.headers.get('x-request-id'), 'proxy-42');
+    const lines = log
+      .slice(before)
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { reqId?: string });
+    assert.ok(lines.some((l) => l.reqId === 'proxy-42'));
+  });
+
+  it("keeps the beacon's attempt HMAC (?hash=) out of the log", async () => {
+    const before = log.length;
+    await fetch(`${s.origin}/api/v1/attempts/t-1/status?clientId=demo-client&hash=SECRET-HMAC`, { method: 'PUT' });
+    const text = log.slice(before).join('');
+    assert.match(text, /hash=\[redacted\]/);
+    assert.doesNotMatch(text, /SECRET-HMAC/);
+  });
+});
+
+describe(`without the demo (production, ${backend})`, () => {
+  let s: Harness;
+  let root: string;
+  before(async () => {
+    root = staticRoot();
+    s = await startServer({ staticRoot: root, demo: false });
+  });
+  after(async () => {
+    await s.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('serves no demo page and no demo credentials, but the phone page and the dashboard', async () => {
+    assert.equal((await fetch(`${s.origin}/demo/credentials`)).status, 404);
+    assert.equal((await fetch(`${s.origin}/demo/index.html`)).status, 404);
+    assert.equal((await fetch(`${s.origin}/demo/phone.html`)).status, 200);
+    assert.equal((await fetch(`${s.origin}/demo/phone.js`)).status, 200);
+    const home = await fetch(`${s.origin}/`);
+    assert.equal(home.status, 200);
+    assert.match(await home.text(), /review/);
+  });
+});

@@ -1,0 +1,109 @@
+// `npm start`'s entry as a deployment runs it: NODE_ENV=production seeds no demo, serves no
+// /demo/*, prints no secret, and the first install comes from ADMIN_TOKEN; without it, the quick
+// start still seeds and prints the demo. A real process on a real port, on PGlite in a temporary
+// folder (or on PostgreSQL in a throw-away schema).
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { openPostgres } from '../src/db.js';
+import { backend, call } from './harness.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let nextPort = 7260;
+
+async function run(env: Record<string, string>, check: (origin: string, output: () => string) => Promise<void>) {
+  const dir = mkdtempSync(join(tmpdir(), 'ap-prod-'));
+  const schema = `test_${randomBytes(6).toString('hex')}`;
+  const url = process.env.DATABASE_URL;
+  const db =
+    backend === 'postgres' && url ? await openPostgres(url, { schema, dropSchemaOnClose: true, max: 2 }) : undefined;
+  const port = nextPort++;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+    env: {
+      PATH: process.env.PATH,
+      PORT: String(port),
+      DATA_DIR: join(dir, 'pglite'),
+      ...(db ? { DATABASE_URL: `${url}?options=${encodeURIComponent(`-c search_path=${schema}`)}` } : {}),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const origin = `http://127.0.0.1:${port}`;
+  try {
+    for (let i = 0; ; i++) {
+      if (child.exitCode !== null) throw new Error(`the server exited: ${output}`);
+      if ((await fetch(`${origin}/healthz`).catch(() => undefined))?.status === 200) break;
+      if (i > 240) throw new Error(`the server did not start: ${output}`);
+      await sleep(250);
+    }
+    await check(origin, () => output);
+  } finally {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await db?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe(`npm start's entry (${backend})`, () => {
+  it('NODE_ENV=production: no demo seeded, served or printed; the first install from ADMIN_TOKEN', async () => {
+    const adminToken = randomBytes(24).toString('hex');
+    await run({ NODE_ENV: 'production', ADMIN_TOKEN: adminToken }, async (origin, output) => {
+      assert.equal((await fetch(`${origin}/demo/credentials`)).status, 404);
+      assert.equal((await fetch(`${origin}/demo/index.html`)).status, 404);
+      assert.equal((await fetch(`${origin}/demo/phone.html`)).status, 200); // the mobile check's phone page
+      const install = await call<{ sid: string; token: string }>(origin, 'POST', '/v1/installs', {
+        token: adminToken,
+        body: { name: 'University' },
+      });
+      assert.equal(install.status, 201);
+      const me = await call<{ installSid: string }>(origin, 'GET', '/v1/me', { token: install.body.token });
+      assert.equal(me.body.installSid, install.body.sid);
+      assert.equal((await call(origin, 'POST', '/v1/installs', { token: 'wrong', body: { name: 'x' } })).status, 403);
+      // nothing secret printed: JSON log lines only, none naming the demo
+      const lines = output().split('\n').filter(Boolean);
+      assert.ok(lines.length > 0);
+      for (const line of lines) assert.doesNotThrow(() => JSON.parse(line), line);
+      assert.doesNotMatch(output(), /demo-client|secret|API token/);
+      assert.ok(!output().includes(adminToken));
+      assert.ok(!output().includes(install.body.token));
+    });
+  });
+
+  it('refuses a short ADMIN_TOKEN in production, naming it', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        ADMIN_TOKEN: 'short',
+        PORT: String(nextPort++),
+        DATA_DIR: join(tmpdir(), `ap-${randomBytes(4).toString('hex')}`),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise((r) => child.once('exit', r));
+    assert.notEqual(code, 0);
+    assert.match(err, /ADMIN_TOKEN must be at least 24 characters/);
+  });
+
+  it('without NODE_ENV=production: the quick start seeds and prints the demo', async () => {
+    await run({}, async (origin, output) => {
+      assert.match(output(), /seeded: install AI[0-9a-f]+, exam EX[0-9a-f]+, client demo-client/);
+      const credentials = await fetch(`${origin}/demo/credentials`);
+      assert.equal(credentials.status, 200);
+      assert.equal(((await credentials.json()) as { clientId: string }).clientId, 'demo-client');
+    });
+  });
+});
