@@ -176,6 +176,7 @@ describe('AutoProctor class', function () {
       expect(error.code).to.equal(ErrorCode.INVALID_STATE);
       await ap.destroy();
       expect(container.querySelector('ap-monitor')).to.equal(null);
+      await sleep(0); // AutoProctor's events come in a task after the call settles
       expect(seen).to.deep.equal([
         'apSetupCompleted',
         'apMonitoringStarted',
