@@ -10,7 +10,8 @@ export interface IntegrationPage {
   close(): void;
 }
 
-export const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+export const unique = (prefix: string) =>
+  `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
 export async function openPage(page: string, params: Record<string, string> = {}): Promise<IntegrationPage> {
   const frame = document.createElement('iframe');

@@ -33,16 +33,24 @@ describe('AutoProctor integrations (classic script) on the one-face camera', fun
       // showReport() rendered <ap-report> into the page
       const report = page.doc.querySelector('#report-here ap-report')!;
       await page.until(() => report.shadowRoot?.textContent?.includes('Trust Score'), 'the report');
-      const shown = report.shadowRoot!.textContent!.replace(/\s+/g, ' ');
+      const shown = report.shadowRoot!.textContent.replace(/\s+/g, ' ');
       expect(shown).to.contain('Copy, cut or paste blocked');
       expect(shown).to.contain('Ada Lovelace, ada@example.org');
       // the test-taker photo and the copy attempt are in the report's timeline
-      const items = [...report.shadowRoot!.querySelectorAll('li')].map((li) => li.textContent!.replace(/\s+/g, ' '));
+      const items = [...report.shadowRoot!.querySelectorAll('li')].map((li) => li.textContent.replace(/\s+/g, ' '));
       expect(items.some((t) => t.includes('5110'))).to.equal(true);
       expect(items.some((t) => t.includes('5003'))).to.equal(true);
       // keys accepted but not implemented: one warning each, naming the key
-      for (const key of ['trackingOptions.recordSession', 'trackingOptions.idCardVerification', 'lookupKey', 'restrictConsole'])
-        expect((page.win.__warnings as string[]).filter((w) => w.includes(`"${key}"`)), key).to.have.length(1);
+      for (const key of [
+        'trackingOptions.recordSession',
+        'trackingOptions.idCardVerification',
+        'lookupKey',
+        'restrictConsole',
+      ])
+        expect(
+          (page.win.__warnings as string[]).filter((w) => w.includes(`"${key}"`)),
+          key,
+        ).to.have.length(1);
       expect(page.win.__rejections).to.deep.equal([]);
       expect(page.text('#warning')).to.equal('');
     } finally {
