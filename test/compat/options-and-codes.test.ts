@@ -125,7 +125,7 @@ describe('AutoProctor options', () => {
   });
 
   it('<ap-monitor> keeps its strict validation: an AutoProctor-only key is rejected there', async () => {
-    const el = document.createElement('ap-monitor') as ApMonitor;
+    const el = document.createElement('ap-monitor');
     Object.assign(el, credentials('strict'));
     document.body.append(el);
     try {
