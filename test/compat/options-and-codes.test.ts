@@ -6,7 +6,6 @@ import {
   EvidenceCode,
   SuccessCode,
   autoProctorErrorCode,
-  type ApMonitor,
 } from '../../src/index.js';
 import '../../src/define.js';
 import { evidenceDetail } from '../../src/compat/codes.js';
