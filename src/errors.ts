@@ -55,6 +55,19 @@ export const ErrorCode = {
   PAIRING_FAILED: 4113,
   /** The phone's camera was denied or is missing (reported by the phone page). */
   PHONE_CAMERA_DENIED: 4114,
+  /**
+   * The results server refused a request for good (a 4xx other than 401/403/408/429): the message
+   * names the server's `code`. The refused record or photo is kept on the device and set aside;
+   * everything else keeps flowing.
+   */
+  RESULTS_REJECTED: 4115,
+  /** The results server refused the attempt's credentials (HTTP 401/403): nothing can be delivered. */
+  RESULTS_FORBIDDEN: 4116,
+  /**
+   * Evidence cannot be saved on this device (storage full, IndexedDB missing or blocked): it is kept
+   * in memory and sent directly, so it survives as long as the page stays open.
+   */
+  STORAGE_UNAVAILABLE: 4117,
 } as const;
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 
