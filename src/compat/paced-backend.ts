@@ -12,12 +12,16 @@ export class PacedBackend implements ResultsBackend {
   private timer?: ReturnType<typeof setTimeout>;
   private release?: () => void;
   private hurried = false;
+  /** Only when the inner backend has a photo route (its presence changes how photos travel). */
+  readonly putPhoto?: ResultsBackend['putPhoto'];
 
   constructor(
     private readonly inner: ResultsBackend,
     /** ms between pushes. */
     private readonly intervalMs: number,
-  ) {}
+  ) {
+    if (inner.putPhoto) this.putPhoto = (attemptId, evidenceId, photo) => inner.putPhoto!(attemptId, evidenceId, photo);
+  }
 
   createAttempt(attempt: AttemptInfo): Promise<void> {
     return this.inner.createAttempt(attempt);
@@ -35,7 +39,7 @@ export class PacedBackend implements ResultsBackend {
     await this.inner.appendEvidence(attemptId, records);
   }
 
-  finish(attemptId: string, summary: AttemptSummary): Promise<void> {
+  finish(attemptId: string, summary: AttemptSummary): Promise<void | { trustScore?: number }> {
     return this.inner.finish(attemptId, summary);
   }
 
