@@ -89,6 +89,7 @@ export interface ReportMessages {
   showPhoto: string;
   photoAlt: (label: string, time: string) => string;
   photoUnavailable: string;
+  photoPending: string;
   loading: string;
   ongoing: string;
   seconds: (seconds: number) => string;
@@ -202,6 +203,7 @@ const DEFAULTS: Messages = {
     noEvidence: 'Nothing was recorded.',
     showPhoto: 'Photo',
     photoAlt: (label, time) => `Photo: ${label} at ${time}`,
+    photoPending: 'photo not received yet',
     photoUnavailable: 'The photo could not be loaded.',
     loading: 'Loading the report…',
     ongoing: 'still going on',

@@ -133,6 +133,7 @@ export const de: Messages = {
     noEvidence: 'Nichts wurde aufgezeichnet.',
     showPhoto: 'Foto',
     photoAlt: (label, time) => `Foto: ${label} um ${time}`,
+    photoPending: 'Foto noch nicht empfangen',
     photoUnavailable: 'Das Foto konnte nicht geladen werden.',
     loading: 'Der Bericht wird geladen…',
     ongoing: 'dauert noch an',

@@ -24,6 +24,8 @@ export interface ReportEvidence {
   photo?: string;
   /** The server's photo address (needs the token); `<ap-report>` fetches it when opened. */
   photoUrl?: string;
+  /** The record announced a photo that has not reached the server yet. */
+  photoPending?: boolean;
 }
 
 export interface ReportData {
@@ -128,6 +130,7 @@ interface ServerEvent {
   durationMs: number | null;
   data: Record<string, unknown> | null;
   photoUrl: string | null;
+  photoPending?: boolean;
 }
 
 const time = (iso: string | null | undefined) => (iso ? Date.parse(iso) : undefined);
@@ -191,6 +194,7 @@ export async function fromServer(source: ServerReportSource, fetcher: typeof fet
       durationMs: e.durationMs ?? undefined,
       data: e.data,
       photoUrl: e.photoUrl ? new URL(e.photoUrl.replace(/^\//, ''), base).href : undefined,
+      ...(e.photoPending && !e.photoUrl ? { photoPending: true } : {}),
     })),
     source: 'server',
   };

@@ -246,7 +246,9 @@ export class ApReport extends LitElement {
                     : html`<p role="status">${m.loading}</p>`
               }
             </details>`
-          : nothing
+          : e.photoPending
+            ? html`<span class="pending">(${m.photoPending})</span>`
+            : nothing
       }
     </li>`;
   }
