@@ -1,6 +1,7 @@
 // Library build: one ESM file per source module (preserveModules) with lit, @lit/* and
 // @mediapipe/* left as bare imports. CDN build: a single self-contained file that bundles lit so a
-// plain page needs one <script type="module">. Declarations come from `tsc --emitDeclarationOnly`.
+// plain page needs one <script type="module">, and the same as a classic script (IIFE) for AutoProctor
+// integrations. Declarations come from `tsc --emitDeclarationOnly`.
 import esbuild from 'rollup-plugin-esbuild';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
@@ -31,5 +32,11 @@ export default [
       es(),
       terser({ module: true, format: { comments: false } }),
     ],
+  },
+  // The classic (non-module) script for AutoProctor integrations: one IIFE, window.AutoProctor.
+  {
+    input: 'src/cdn-classic.ts',
+    output: { file: 'dist/cdn/autoproctor.js', format: 'iife', sourcemap: true, inlineDynamicImports: true },
+    plugins: [nodeResolve({ exportConditions: ['production'] }), es(), terser({ format: { comments: false } })],
   },
 ];

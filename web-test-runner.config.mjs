@@ -55,7 +55,12 @@ const chrome = (...extra) =>
 
 const groups = Object.entries(MEDIA_GROUPS)
   .filter(([name]) => existsSync(here(`./test/media/${name}`)) && readdirSync(here(`./test/media/${name}`)).length)
-  .map(([name, flags]) => ({ name, files: `test/media/${name}/**/*.test.ts`, browsers: [chrome(...flags)] }));
+  .map(([name, flags]) => ({
+    name,
+    // test/compat/<group>/: the AutoProctor integration pages that need this group's devices
+    files: [`test/media/${name}/**/*.test.ts`, `test/compat/${name}/**/*.test.ts`],
+    browsers: [chrome(...flags)],
+  }));
 
 /**
  * Test-only asset hosts built over dist/assets/: `/__assets/corrupt-model/` serves a model that is not
@@ -74,6 +79,8 @@ const testAssetHosts = async (ctx, next) => {
     ctx.url = `/dist/assets/${m[2]}`;
   }
   if (ctx.path.startsWith('/dist/assets/')) ctx.set('access-control-allow-origin', '*');
+  // the classic CDN script served where no assets/ folder is next to it (apLibLoadingFailed)
+  if (ctx.path === '/__no-assets/cdn/autoproctor.js') ctx.url = '/dist/cdn/autoproctor.js';
   return next();
 };
 
@@ -319,7 +326,7 @@ const bandwidthEndpoints = async (ctx, next) => {
 
 export default {
   rootDir: '.',
-  files: ['test/**/*.test.ts', '!test/media/**'],
+  files: ['test/**/*.test.ts', '!test/media/**', '!test/compat/*/**'],
   nodeResolve: true,
   concurrency: 1,
   // a file may run for minutes (the delivery tests wait out a 30 s outage) on a loaded machine

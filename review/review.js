@@ -36,7 +36,6 @@ function h(tag, attrs = {}, ...children) {
 }
 const badge = (status, kind) => h('ap-status-badge', { status, kind });
 const time = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
-const seconds = (ms) => (ms === null || ms === undefined ? '' : `${(ms / 1000).toFixed(1)} s`);
 
 /**
  * Mounts the dashboard into `root`. `apiBase`: the results server's origin. `storage`: where the
@@ -233,7 +232,14 @@ export function mountReviewDashboard(root, { apiBase, storage = sessionStorage }
   async function session(sessionSid) {
     const base = `/v1/installs/${state.installSid}/exams/${state.examSid}/sessions/${sessionSid}`;
     const d = await api(base);
-    const reviewBadge = badge(d.reviewStatus, 'review');
+    // the Trust Score, statuses, counts and the evidence timeline with photos: <ap-report>
+    const report = h('ap-report', {
+      endpoint: apiBase,
+      'install-sid': state.installSid,
+      'exam-sid': state.examSid,
+      'session-sid': sessionSid,
+    });
+    report.token = state.token;
     const select = h(
       'select',
       { name: 'review' },
@@ -248,7 +254,7 @@ export function mountReviewDashboard(root, { apiBase, storage = sessionStorage }
           event.preventDefault();
           try {
             const r = await api(`${base}/review`, { method: 'PUT', body: { status: select.value } });
-            reviewBadge.status = r.status;
+            void report.reload();
             announce(`Review status saved: ${REVIEW_LABELS[r.status]} (code ${r.code}).`);
           } catch (error) {
             announce(`Could not save the review status: ${error.message}`);
@@ -259,17 +265,6 @@ export function mountReviewDashboard(root, { apiBase, storage = sessionStorage }
       ' ',
       h('button', { type: 'submit' }, 'Save review'),
     );
-    const timeline = h('ol', { class: 'timeline' });
-    const more = h('button', { type: 'button', hidden: true }, 'Load more events');
-    let next = `${base}/events?limit=50`;
-    const loadEvents = async () => {
-      const list = await api(next);
-      for (const e of list.results) timeline.append(eventItem(e));
-      next = list.next;
-      more.hidden = !next;
-      return list;
-    };
-    more.addEventListener('click', () => void loadEvents());
     const notes = h('ul', { class: 'annotations' });
     const addNote = (a) =>
       notes.append(
@@ -317,20 +312,6 @@ export function mountReviewDashboard(root, { apiBase, storage = sessionStorage }
       h(
         'dl',
         { class: 'details' },
-        h('dt', {}, 'Session status'),
-        h('dd', {}, badge(d.status, 'session')),
-        h('dt', {}, 'Review'),
-        h('dd', {}, reviewBadge),
-        h('dt', {}, 'Trust Score'),
-        h(
-          'dd',
-          { 'data-field': 'trust-score' },
-          d.trustScore === null
-            ? 'not finished'
-            : `${d.trustScore}/100 — ${d.reviewRequired ? 'needs review' : 'no review needed'}`,
-        ),
-        h('dt', {}, 'Attempt'),
-        h('dd', {}, d.testAttemptId),
         h('dt', {}, 'Started'),
         h('dd', {}, time(d.inProgressDate ?? d.recordingStartDate)),
         h('dt', {}, 'Finished'),
@@ -341,48 +322,13 @@ export function mountReviewDashboard(root, { apiBase, storage = sessionStorage }
         h('dd', {}, String(d.sessionReportCount)),
       ),
       reviewForm,
-      h('h3', {}, 'Evidence timeline'),
-      timeline,
-      more,
+      report,
       h('h3', {}, 'Annotations'),
       notes,
       noteForm,
     );
-    const [events, annotations] = await Promise.all([loadEvents(), api(`${base}/annotations?limit=500`)]);
-    if (!events.total) timeline.replaceWith(h('p', {}, 'No evidence was recorded.'));
+    const annotations = await api(`${base}/annotations?limit=500`);
     annotations.results.forEach(addNote);
-  }
-
-  function eventItem(e) {
-    const li = h(
-      'li',
-      {},
-      h('time', { datetime: e.startedDate }, new Date(e.startedDate).toLocaleTimeString()),
-      ` — ${e.description} `,
-      h('code', {}, `${e.code} ${e.type}`),
-      e.durationMs ? ` (${seconds(e.durationMs)})` : '',
-    );
-    if (e.photoUrl) {
-      const button = h('button', { type: 'button' }, 'Show photo');
-      button.addEventListener('click', async () => {
-        const res = await fetch(apiBase.replace(/\/$/, '') + e.photoUrl, { headers: { token: state.token } });
-        if (!res.ok) return announce(`The photo could not be loaded (HTTP ${res.status}).`);
-        const url = URL.createObjectURL(await res.blob());
-        state.photoUrls.push(url);
-        button.replaceWith(
-          h('img', {
-            class: 'photo',
-            src: url,
-            alt: `Photo at ${new Date(e.startedDate).toLocaleTimeString()}: ${e.description}`,
-          }),
-        );
-      });
-      li.append(' ', button);
-    } else if (e.photoPending) {
-      // the record announced a photo that has not reached the server yet
-      li.append(' ', h('span', { class: 'pending' }, '(photo pending: not received yet)'));
-    }
-    return li;
   }
 
   void start();

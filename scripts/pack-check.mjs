@@ -38,6 +38,7 @@ try {
     'dist/locales/de.js',
     'dist/themes/dark.css',
     'dist/cdn/proctor-elements.js',
+    'dist/cdn/autoproctor.js',
     'dist/assets/face-worker.js',
     'dist/assets/models/face_detection_short_range.tflite',
     'custom-elements.json',

@@ -1,6 +1,7 @@
 /**
- * Numeric error codes. 4001–4015 are AutoProctor's published scheme (so integrations can migrate);
- * 4100 and up are proctor-elements' own.
+ * Numeric error codes. 4001–4018 are AutoProctor's published scheme (so integrations can migrate);
+ * 4100 and up are proctor-elements' own. Where AutoProctor has a code for one of ours, the
+ * AutoProctor-facing events carry theirs as `errorCode` (see `autoProctorErrorCode`).
  */
 export const ErrorCode = {
   INCOMPATIBLE_BROWSER: 4001,
@@ -18,6 +19,12 @@ export const ErrorCode = {
   NO_SCREEN_SOURCE: 4013,
   NOT_ENTIRE_SCREEN: 4014,
   MULTIPLE_MONITORS: 4015,
+  /** The browser is too old: an API the monitor needs is missing (a newer version has it). */
+  BROWSER_OUTDATED: 4016,
+  /** This browser or device is not allowed for this test (e.g. a phone or tablet with `forceDesktop`). */
+  BROWSER_NOT_ALLOWED: 4017,
+  /** Necessary files failed to load (AutoProctor's code for our 4100 and the classic script's load failure). */
+  FILES_FAILED_TO_LOAD: 4018,
   /** An asset (MediaPipe script or wasm, the face model, the worker) could not be fetched. */
   ASSET_UNREACHABLE: 4100,
   /** The face model was fetched but MediaPipe could not load it. */

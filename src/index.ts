@@ -45,4 +45,22 @@ export * from './pairing/channel.js';
 export { SecondCameraReceiver, SecondCameraSender, type PeerState, type SenderOptions } from './pairing/peer.js';
 export { openPhoneCamera, openPhoneSender, pairingTransport, type PhoneCameraOptions } from './pairing/phone.js';
 export { runMobileCheck, pairingLink, type MobileCheckOptions, type MobileCheckOutcome } from './checks/mobile.js';
-export { AutoProctor, AUTOPROCTOR_EVENTS, type AutoProctorSetupOptions } from './compat/autoproctor.js';
+export {
+  AutoProctor,
+  AUTOPROCTOR_EVENTS,
+  type AutoProctorReport,
+  type AutoProctorSetupOptions,
+  type AutoProctorTrackingOptions,
+} from './compat/autoproctor.js';
+export { AUTOPROCTOR_DEFAULT_TRACKING, UNIMPLEMENTED_SETUP, UNIMPLEMENTED_TRACKING } from './compat/options.js';
+export {
+  SuccessCode,
+  autoProctorErrorCode,
+  type AutoProctorErrorDetail,
+  type AutoProctorEvidenceDetail,
+  type AutoProctorSuccessDetail,
+  type ProgressAction,
+} from './compat/codes.js';
+export { ApReport } from './elements/ap-report/ap-report.js';
+export * from './report/report-data.js';
+export type { Tracker, TrackerContext, EvidenceDraft } from './monitoring/trackers/types.js';

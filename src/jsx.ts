@@ -8,6 +8,7 @@ import type { ApStatusBadge } from './elements/ap-status-badge/ap-status-badge.j
 import type { ApRequirementsCheck } from './elements/ap-requirements-check/ap-requirements-check.js';
 import type { ApMonitor } from './elements/ap-monitor/ap-monitor.js';
 import type { ApMobileCamera } from './elements/ap-mobile-camera/ap-mobile-camera.js';
+import type { ApReport } from './elements/ap-report/ap-report.js';
 
 type Props<E extends HTMLElement, K extends keyof E, Events = object> = DetailedHTMLProps<HTMLAttributes<E>, E> &
   Partial<Pick<E, K>> &
@@ -50,6 +51,17 @@ declare module 'react' {
       'ap-mobile-camera': Props<ApMobileCamera, 'pairingCode' | 'signallingUrl'> &
         On<'ap-pairing-change'> &
         On<'ap-error'> & { 'pairing-code'?: string; 'signalling-url'?: string };
+      'ap-report': Props<
+        ApReport,
+        'data' | 'testAttemptId' | 'outboxName' | 'endpoint' | 'installSid' | 'examSid' | 'sessionSid' | 'token'
+      > &
+        On<'ap-error'> & {
+          'test-attempt-id'?: string;
+          'outbox-name'?: string;
+          'install-sid'?: string;
+          'exam-sid'?: string;
+          'session-sid'?: string;
+        };
     }
   }
 }

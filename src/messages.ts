@@ -69,6 +69,34 @@ export interface Messages {
   violations: Record<EvidenceType, string>;
   returnToFullscreen: string;
   monitorLabel: string;
+  /** `<ap-report>`. */
+  report: ReportMessages;
+}
+
+export interface ReportMessages {
+  heading: string;
+  attempt: string;
+  candidate: string;
+  trustScore: string;
+  notScored: string;
+  needsReview: string;
+  noReviewNeeded: string;
+  counts: string;
+  type: string;
+  count: string;
+  timeline: string;
+  noEvidence: string;
+  showPhoto: string;
+  photoAlt: (label: string, time: string) => string;
+  photoUnavailable: string;
+  photoPending: string;
+  loading: string;
+  ongoing: string;
+  seconds: (seconds: number) => string;
+  sourceDevice: string;
+  sourceServer: string;
+  /** Reviewer-facing names of the evidence types. */
+  evidenceLabels: Record<EvidenceType, string>;
 }
 
 const DEFAULTS: Messages = {
@@ -150,14 +178,55 @@ const DEFAULTS: Messages = {
     tab_switch: 'You left the exam page.',
     returned_to_test: 'You returned to the exam.',
     multiple_monitors: 'More than one monitor is connected.',
+    multiple_monitors_suspected: 'More than one monitor may be connected.',
     fullscreen_exit: 'You left full screen.',
     camera_lost: 'Your camera stopped.',
     microphone_lost: 'Your microphone stopped.',
     screen_share_lost: 'Screen sharing stopped.',
+    copy_paste: 'Copy and paste are turned off for this exam.',
     second_camera_lost: 'The second camera stopped.',
   },
   returnToFullscreen: 'Return to full screen',
   monitorLabel: 'Proctoring',
+  report: {
+    heading: 'Proctoring report',
+    attempt: 'Attempt',
+    candidate: 'Candidate',
+    trustScore: 'Trust Score',
+    notScored: 'Not scored yet',
+    needsReview: 'Needs review',
+    noReviewNeeded: 'No review needed',
+    counts: 'Evidence by type',
+    type: 'Type',
+    count: 'Count',
+    timeline: 'Timeline',
+    noEvidence: 'Nothing was recorded.',
+    showPhoto: 'Photo',
+    photoAlt: (label, time) => `Photo: ${label} at ${time}`,
+    photoPending: 'photo not received yet',
+    photoUnavailable: 'The photo could not be loaded.',
+    loading: 'Loading the report…',
+    ongoing: 'still going on',
+    seconds: (s) => `${s} s`,
+    sourceDevice: 'Recorded on this device',
+    sourceServer: 'From the results server',
+    evidenceLabels: {
+      no_face: 'No face in view',
+      multiple_people: 'More than one person in view',
+      random_photo: 'Photo',
+      audio_above_background: 'Sound above the background level',
+      tab_switch: 'Left the exam page',
+      returned_to_test: 'Returned to the exam page',
+      multiple_monitors: 'More than one monitor connected',
+      multiple_monitors_suspected: 'More than one monitor suspected',
+      fullscreen_exit: 'Left full screen',
+      camera_lost: 'Camera stopped',
+      microphone_lost: 'Microphone stopped',
+      screen_share_lost: 'Screen sharing stopped',
+      second_camera_lost: 'Second camera stopped',
+      copy_paste: 'Copy, cut or paste blocked',
+    },
+  },
 };
 
 let current: Messages = DEFAULTS;
@@ -179,5 +248,10 @@ export function setMessages(partial: Partial<Messages> = {}): void {
     checkFailures: { ...DEFAULTS.checkFailures, ...partial.checkFailures },
     violations: { ...DEFAULTS.violations, ...partial.violations },
     phoneStates: { ...DEFAULTS.phoneStates, ...partial.phoneStates },
+    report: {
+      ...DEFAULTS.report,
+      ...partial.report,
+      evidenceLabels: { ...DEFAULTS.report.evidenceLabels, ...partial.report?.evidenceLabels },
+    },
   };
 }

@@ -14,6 +14,7 @@ import { ApStatusBadge as ApStatusBadgeElement } from './elements/ap-status-badg
 import { ApRequirementsCheck as ApRequirementsCheckElement } from './elements/ap-requirements-check/ap-requirements-check.js';
 import { ApMonitor as ApMonitorElement } from './elements/ap-monitor/ap-monitor.js';
 import { ApMobileCamera as ApMobileCameraElement } from './elements/ap-mobile-camera/ap-mobile-camera.js';
+import { ApReport as ApReportElement } from './elements/ap-report/ap-report.js';
 import type { ApCheckChangeEvent } from './events/ap-check-change.js';
 import type { ApChecksCompleteEvent } from './events/ap-checks-complete.js';
 import type { ApErrorEvent } from './events/ap-error.js';
@@ -74,6 +75,17 @@ export const ApMobileCamera = createComponent({
   displayName: 'ApMobileCamera',
   events: {
     onPairingChange: 'ap-pairing-change' as EventName<ApPairingChangeEvent>,
+    onError: 'ap-error' as EventName<ApErrorEvent>,
+  },
+});
+
+/** `<ap-report>`: `data`, or `testAttemptId` (this device), or the reviewer's server props; `onError`. */
+export const ApReport = createComponent({
+  tagName: 'ap-report',
+  elementClass: ApReportElement,
+  react: React,
+  displayName: 'ApReport',
+  events: {
     onError: 'ap-error' as EventName<ApErrorEvent>,
   },
 });

@@ -9,6 +9,7 @@ import type { ApStatusBadge } from './elements/ap-status-badge/ap-status-badge.j
 import type { ApRequirementsCheck } from './elements/ap-requirements-check/ap-requirements-check.js';
 import type { ApMonitor } from './elements/ap-monitor/ap-monitor.js';
 import type { ApMobileCamera } from './elements/ap-mobile-camera/ap-mobile-camera.js';
+import type { ApReport } from './elements/ap-report/ap-report.js';
 
 type Camel<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<Camel<T>>}` : S;
 /** `@ap-checks-complete` in a template is the `onApChecksComplete` prop to Volar. */
@@ -39,6 +40,11 @@ declare module 'vue' {
       | 'ap-status-change'
     >;
     'ap-mobile-camera': Element<ApMobileCamera, 'pairingCode' | 'signallingUrl', 'ap-pairing-change' | 'ap-error'>;
+    'ap-report': Element<
+      ApReport,
+      'data' | 'testAttemptId' | 'outboxName' | 'endpoint' | 'installSid' | 'examSid' | 'sessionSid' | 'token',
+      'ap-error'
+    >;
   }
 }
 

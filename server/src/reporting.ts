@@ -30,11 +30,13 @@ const DESCRIPTIONS: Record<string, string> = {
   tab_switch: 'Left the exam page',
   returned_to_test: 'Returned to the exam page',
   multiple_monitors: 'More than one monitor connected',
+  multiple_monitors_suspected: 'More than one monitor suspected (not a violation)',
   fullscreen_exit: 'Left full screen',
   camera_lost: 'Camera stopped',
   microphone_lost: 'Microphone stopped',
   screen_share_lost: 'Screen sharing stopped',
   second_camera_lost: 'Second camera stopped',
+  copy_paste: 'Copy, cut or paste blocked',
 };
 const REVIEWED: ReadonlySet<string> = new Set([
   'is_reviewed_green',

@@ -1,24 +1,48 @@
 /**
- * AutoProctor-compatible API, so its integrations can switch with few changes:
- * `new AutoProctor({clientId, testAttemptId, hashedTestAttemptId})`, `setup()`, `start()`, `stop()`,
- * `destroy()`, and AutoProctor's window events (`apSetupCompleted`, `apMonitoringStarted`,
- * `apMonitoringStopped`, `apInstanceDestroyed`, `apErrorEvent`, `apEvidenceEvent`).
+ * AutoProctor-compatible API, so an integration written for AutoProctor's JavaScript SDK runs by
+ * changing only the script URL: `new AutoProctor({clientId, testAttemptId, hashedTestAttemptId})`,
+ * `setup(options)`, `start()`, `stop()`, `destroy()`, `getReport()`, `showReport()`, AutoProctor's
+ * instance properties, and its window events with its detail fields (`errorCode`, `evidenceCode`,
+ * `successCode`, `action`) beside ours.
+ *
+ * Events come in a task after the call's promise settles, so "listen, then call" and "await, then
+ * listen" both see each lifecycle event exactly once. The promise a call returns rejects on failure
+ * for callers who await it, but an un-awaited call's failure shows only as `apErrorEvent` (never as
+ * an `unhandledrejection`). Calls run one after another (`setup(); start();` waits for setup).
  */
 import { ApMonitor } from '../elements/ap-monitor/ap-monitor.js';
-import { ErrorCode, ProctorError } from '../errors.js';
+import { ApRequirementsCheck } from '../elements/ap-requirements-check/ap-requirements-check.js';
+import { ApReport } from '../elements/ap-report/ap-report.js';
+import { ApStatusBadge } from '../elements/ap-status-badge/ap-status-badge.js';
+import { ErrorCode, ProctorError, messageOf, type ErrorCodeValue } from '../errors.js';
+import { getUserMediaTyped, stopStream } from '../media/user-media.js';
 import type { MonitorCredentials, MonitorSetupOptions } from '../monitoring/session.js';
-import type { TrackingOptions } from '../monitoring/options.js';
+import type { Tracker, TrackerContext } from '../monitoring/trackers/types.js';
+import type { ChecksSummary } from '../checks/runner.js';
+import { HttpBackend } from '../reporting/http-backend.js';
+import { LocalBackend } from '../reporting/local-backend.js';
+import type { EvidenceRecord } from '../reporting/types.js';
+import { fromMonitorReport, fromOutbox, type ReportData } from '../report/report-data.js';
+import {
+  PROGRESS,
+  SuccessCode,
+  errorDetail,
+  evidenceDetail,
+  successDetail,
+  type AutoProctorEvidenceDetail,
+  type ProgressAction,
+} from './codes.js';
+import {
+  engineTracking,
+  normalizeSetupOptions,
+  type AutoProctorSetupOptions,
+  type AutoProctorTracking,
+  type NormalizedSetup,
+} from './options.js';
+import { PacedBackend } from './paced-backend.js';
+import { CopyPasteTracker, SwitchedTabCaptureTracker, TestTakerPhotoTracker, isPhoneOrTablet } from './trackers.js';
 
-export interface AutoProctorSetupOptions extends Omit<MonitorSetupOptions, 'track'> {
-  trackingOptions?: TrackingOptions;
-  track?: TrackingOptions | string[] | string;
-  /** Id of the element to put the monitor in (AutoProctor's name). */
-  testContainerId?: string;
-  /** The element to put the monitor in. Default: `document.body`. */
-  container?: HTMLElement;
-  /** Ask the browser to confirm before the candidate leaves the page while monitoring. */
-  alertBeforeUnload?: boolean;
-}
+export type { AutoProctorSetupOptions, AutoProctorTrackingOptions } from './options.js';
 
 /** Element event → AutoProctor window event. */
 export const AUTOPROCTOR_EVENTS = {
@@ -30,14 +54,68 @@ export const AUTOPROCTOR_EVENTS = {
   'ap-evidence': 'apEvidenceEvent',
 } as const;
 
+/** `getReport()`'s answer: AutoProctor's `attemptDetails` plus the evidence and our report data. */
+export interface AutoProctorReport {
+  attemptDetails: {
+    testAttemptId: string;
+    clientId: string;
+    /** 0–100; null until the attempt is stopped and scored (poll until it is a number). */
+    trustScore: number | null;
+    /** `not_started`, `started`, or `completed` (stopped and scored). */
+    testAttemptStatus: 'not_started' | 'started' | 'completed';
+    needsReview: boolean | null;
+    /** Epoch ms. */
+    startedAt: number | null;
+    finishedAt: number | null;
+    userDetails?: Record<string, unknown>;
+    showHowToVideo?: boolean;
+  };
+  counts: ReportData['counts'];
+  evidence: AutoProctorEvidenceDetail[];
+  /** The same, as `<ap-report>` shows it. */
+  report: ReportData;
+}
+
+/** Which browser features the monitor needs; a browser without them is outdated (4016). */
+function missingFeature(): string | undefined {
+  if (typeof customElements === 'undefined') return 'custom elements';
+  if (typeof indexedDB === 'undefined') return 'IndexedDB';
+  if (typeof OffscreenCanvas === 'undefined') return 'OffscreenCanvas';
+  if (typeof structuredClone === 'undefined') return 'structuredClone';
+  return undefined;
+}
+
+const define = (name: string, ctor: CustomElementConstructor) => {
+  if (!customElements.get(name)) customElements.define(name, ctor);
+};
+
 export class AutoProctor {
+  /** AutoProctor's instance properties. */
+  readonly clientId: string;
+  readonly testAttemptId: string;
+  readonly hashedTestAttemptId: string;
+  /** True while monitoring runs (after `start()` resolved, until `stop()` or `destroy()`). */
+  isApTestStarted = false;
+
   private element?: ApMonitor;
+  private host?: HTMLElement;
+  private settings?: NormalizedSetup;
+  private streams: MediaStream[] = [];
+  private paced?: PacedBackend;
   private stoppedOnce = false;
+  private destroyed = false;
+  private chain: Promise<unknown> = Promise.resolve();
+  private stepping = 0;
+  private buffered: Event[] = [];
+  private warned = new Set<string>();
 
   constructor(readonly credentials: MonitorCredentials) {
     for (const key of ['clientId', 'testAttemptId', 'hashedTestAttemptId'] as const)
       if (typeof credentials?.[key] !== 'string' || !credentials[key])
         throw new ProctorError(ErrorCode.INVALID_OPTION, `AutoProctor: ${key} is required (a non-empty string).`);
+    this.clientId = credentials.clientId;
+    this.testAttemptId = credentials.testAttemptId;
+    this.hashedTestAttemptId = credentials.hashedTestAttemptId;
   }
 
   /** The `<ap-monitor>` this instance created (after `setup()`). */
@@ -45,61 +123,387 @@ export class AutoProctor {
     return this.element;
   }
 
-  async setup(options: AutoProctorSetupOptions = {}): Promise<void> {
-    const { testContainerId, container, alertBeforeUnload, ...monitorOptions } = options;
-    if (!customElements.get('ap-monitor')) customElements.define('ap-monitor', ApMonitor);
-    const host = container ?? (testContainerId ? document.getElementById(testContainerId) : document.body);
-    let element = this.element;
-    if (!element) {
-      element = this.element = document.createElement('ap-monitor');
-      element.clientId = this.credentials.clientId;
-      element.testAttemptId = this.credentials.testAttemptId;
-      element.hashedTestAttemptId = this.credentials.hashedTestAttemptId;
-      for (const [from, to] of Object.entries(AUTOPROCTOR_EVENTS))
-        element.addEventListener(from, (e) =>
-          dispatchEvent(new CustomEvent<unknown>(to, { detail: (e as CustomEvent<unknown>).detail })),
+  /** The Trust Score after `stop()` (0–100). */
+  get trustScore(): number | undefined {
+    return this.element?.trustScore;
+  }
+
+  /**
+   * Validates the options (AutoProctor's keys and ours), creates the monitor in the test container,
+   * asks for the camera and microphone, loads the face model. Fires `apProgressUpdate` and
+   * `apSuccessEvent` 2001–2003 as it goes, then 2100, `apSetupCompleted` and `apSetupComplete`.
+   * Can be called again after any failure.
+   */
+  setup(options?: AutoProctorSetupOptions): Promise<void> {
+    return this.step(() => this.runSetup(options));
+  }
+
+  /** Creates (or resumes) the attempt and starts monitoring; then `apMonitoringStarted`. */
+  start(): Promise<void> {
+    return this.step(async () => {
+      if (this.destroyed)
+        throw new ProctorError(ErrorCode.INVALID_STATE, 'start() after destroy(): create a new AutoProctor.');
+      if (this.stoppedOnce)
+        throw new ProctorError(
+          ErrorCode.INVALID_STATE,
+          `start() again after stop() for testAttemptId "${this.testAttemptId}".`,
         );
-    }
-    if (!host) {
-      const error = new ProctorError(
+      if (!this.element) throw new ProctorError(ErrorCode.INVALID_STATE, 'start() before setup().');
+      this.progress('starting');
+      await this.element.start();
+      this.isApTestStarted = true;
+      this.progress('monitoring_started');
+    });
+  }
+
+  /** Stops, delivers the final evidence, computes the Trust Score; then `apMonitoringStopped`. */
+  stop(): Promise<{ trustScore: number }> {
+    return this.step(async () => {
+      if (!this.element) throw new ProctorError(ErrorCode.INVALID_STATE, 'stop() before setup().');
+      this.progress('stopping');
+      this.paced?.hurry();
+      const result = await this.element.stop();
+      this.stoppedOnce = true;
+      this.isApTestStarted = false;
+      this.progress('monitoring_stopped');
+      return result;
+    });
+  }
+
+  /** Stops everything, releases every device and removes the monitor; then `apInstanceDestroyed`. */
+  destroy(): Promise<void> {
+    return this.step(async () => {
+      removeEventListener('beforeunload', this.onBeforeUnload);
+      this.destroyed = true;
+      this.isApTestStarted = false;
+      this.releaseStreams();
+      const element = this.element;
+      if (!element) return;
+      await element.destroy();
+      element.remove();
+    });
+  }
+
+  /**
+   * The attempt's report from this device's outbox: `attemptDetails.trustScore` is null until
+   * `stop()` has scored it (poll until it is a number). Works on a new page too (no `setup()` needed).
+   */
+  getReport(): Promise<AutoProctorReport> {
+    return this.quiet(async () => {
+      const data = this.element?.isConnected
+        ? fromMonitorReport(await this.element.report())
+        : await fromOutbox(this.testAttemptId, { outboxName: this.settings?.monitor.outboxName });
+      const report: ReportData = {
+        ...data,
+        ...(this.settings?.userDetails ? { userDetails: this.settings.userDetails } : {}),
+        ...(this.settings?.showHowToVideo !== undefined ? { showHowToVideo: this.settings.showHowToVideo } : {}),
+      };
+      return {
+        attemptDetails: {
+          testAttemptId: report.testAttemptId,
+          clientId: this.clientId,
+          trustScore: report.trustScore,
+          testAttemptStatus: report.finishedAt ? 'completed' : report.startedAt ? 'started' : 'not_started',
+          needsReview: report.needsReview,
+          startedAt: report.startedAt ?? null,
+          finishedAt: report.finishedAt ?? null,
+          userDetails: report.userDetails,
+          showHowToVideo: report.showHowToVideo,
+        },
+        counts: report.counts,
+        evidence: report.evidence.map((e) =>
+          evidenceDetail({
+            ...e,
+            attemptId: report.testAttemptId,
+            seq: 0,
+            type: e.type as EvidenceRecord['type'],
+          } as EvidenceRecord),
+        ),
+        report,
+      };
+    });
+  }
+
+  /**
+   * Renders the report into the page as an `<ap-report>` and resolves with it. `reportOptions`:
+   * `containerId` / `testContainerId` (an element id) or `container` (an element); default: the
+   * test container, else the body. Other keys are accepted with a console warning.
+   */
+  showReport(reportOptions: Record<string, unknown> = {}): Promise<ApReport> {
+    return this.quiet(async () => {
+      if (typeof reportOptions !== 'object' || reportOptions === null)
+        throw new ProctorError(ErrorCode.INVALID_OPTION, 'showReport() options must be an object.');
+      for (const key of Object.keys(reportOptions))
+        if (!['containerId', 'testContainerId', 'container'].includes(key)) this.warn(`showReport: ${key}`);
+      const id = (reportOptions.containerId ?? reportOptions.testContainerId) as string | undefined;
+      const host =
+        (reportOptions.container as HTMLElement | undefined) ??
+        (id ? document.getElementById(id) : (this.host ?? document.body));
+      if (!(host instanceof HTMLElement))
+        throw new ProctorError(ErrorCode.INVALID_OPTION, `showReport: no element with id "${String(id)}".`);
+      define('ap-status-badge', ApStatusBadge);
+      define('ap-report', ApReport);
+      const { report } = await this.getReport();
+      const element = host.querySelector<ApReport>(':scope > ap-report') ?? document.createElement('ap-report');
+      element.data = report;
+      if (!element.isConnected) host.append(element);
+      await element.updateComplete;
+      return element;
+    });
+  }
+
+  /** Runs a lifecycle call after the previous ones; its events are dispatched after it settles. */
+  private step<T>(run: () => Promise<T>): Promise<T> {
+    const task = async () => {
+      this.stepping++;
+      try {
+        return await run();
+      } catch (error) {
+        const typed =
+          error instanceof ProctorError ? error : new ProctorError(ErrorCode.HARDWARE_ERROR, messageOf(error));
+        // the monitor reports its own step failures (ap-error); add ours (they never reached it)
+        const already = this.buffered.some(
+          (e) =>
+            e.type === 'apErrorEvent' &&
+            (e as CustomEvent<{ code: number; message: string }>).detail.message === typed.message,
+        );
+        if (!already) this.emit('apErrorEvent', errorDetail(typed));
+        throw typed;
+      } finally {
+        this.stepping--;
+        setTimeout(() => this.flush(), 0);
+      }
+    };
+    const result = this.chain.then(task, task);
+    this.chain = result.catch(() => undefined);
+    return this.quietly(result);
+  }
+
+  /** A call that fires no lifecycle event; its failure rejects (for awaiting callers) and is reported. */
+  private quiet<T>(run: () => Promise<T>): Promise<T> {
+    const result = run().catch((error: unknown) => {
+      const typed =
+        error instanceof ProctorError ? error : new ProctorError(ErrorCode.HARDWARE_ERROR, messageOf(error));
+      setTimeout(() => this.emit('apErrorEvent', errorDetail(typed)), 0);
+      throw typed;
+    });
+    return this.quietly(result);
+  }
+
+  /** The promise still rejects for whoever awaits it, but no `unhandledrejection` when nobody does. */
+  private quietly<T>(promise: Promise<T>): Promise<T> {
+    promise.catch(() => undefined);
+    return promise;
+  }
+
+  private emit(type: string, detail: unknown) {
+    const event = new CustomEvent(type, { detail });
+    if (this.stepping) this.buffered.push(event);
+    else dispatchEvent(event);
+  }
+
+  private flush() {
+    if (this.stepping) return; // the next call's events wait for it
+    const events = this.buffered;
+    this.buffered = [];
+    for (const e of events) dispatchEvent(e);
+  }
+
+  private progress(action: ProgressAction) {
+    // live: a setup loader follows it while the call runs
+    dispatchEvent(new CustomEvent('apProgressUpdate', { detail: { action, progress: PROGRESS[action] } }));
+  }
+
+  private success(code: number) {
+    dispatchEvent(new CustomEvent('apSuccessEvent', { detail: successDetail(code) }));
+  }
+
+  private warn(key: string) {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    console.warn(`AutoProctor (proctor-elements): "${key}" is accepted but not implemented yet; it has no effect.`);
+  }
+
+  private async runSetup(options: AutoProctorSetupOptions | undefined) {
+    if (this.destroyed)
+      throw new ProctorError(ErrorCode.INVALID_STATE, 'setup() after destroy(): create a new AutoProctor.');
+    this.progress('setup_started');
+    const settings = normalizeSetupOptions(options);
+    for (const key of settings.ignored) this.warn(key);
+    const tracking = settings.tracking;
+    this.progress('checking_browser');
+    const missing = missingFeature();
+    if (missing)
+      throw new ProctorError(
+        ErrorCode.BROWSER_OUTDATED,
+        `This browser is outdated: it lacks ${missing}. Update it to run the test.`,
+      );
+    if (tracking.forceDesktop && isPhoneOrTablet())
+      throw new ProctorError(
+        ErrorCode.BROWSER_NOT_ALLOWED,
+        'This test must be taken on a desktop or laptop computer, not on a phone or tablet (forceDesktop).',
+      );
+    const host =
+      settings.container ??
+      (settings.testContainerId ? document.getElementById(settings.testContainerId) : document.body);
+    if (!host)
+      throw new ProctorError(
         ErrorCode.INVALID_OPTION,
-        `testContainerId: no element with id "${testContainerId}".`,
+        `testContainerId: no element with id "${settings.testContainerId}".`,
       );
-      dispatchEvent(new CustomEvent('apErrorEvent', { detail: error.toJSON() }));
+    this.progress('creating_elements');
+    define('ap-monitor', ApMonitor);
+    let element = this.element;
+    if (!element || element.state === 'destroyed') {
+      element = this.element = document.createElement('ap-monitor');
+      element.clientId = this.clientId;
+      element.testAttemptId = this.testAttemptId;
+      element.hashedTestAttemptId = this.hashedTestAttemptId;
+      this.forward(element);
+    }
+    if (!['idle', 'ready', 'error'].includes(element.state))
+      throw new ProctorError(ErrorCode.INVALID_STATE, `setup() while ${element.state}.`);
+    this.host = host;
+    if (element.parentElement !== host) host.append(element);
+    this.success(SuccessCode.ELEMENTS_CREATED);
+    const monitor: MonitorSetupOptions = { ...settings.monitor, trackingOptions: engineTracking(tracking) };
+    if (tracking.auxiliaryDevice && !monitor.secondCamera) {
+      this.progress('pairing_phone');
+      monitor.secondCamera = await this.pairPhone(settings);
+    }
+    this.progress('requesting_permissions');
+    monitor.streams = await this.permissions(tracking, settings);
+    try {
+      await this.finishSetup(element, monitor, settings);
+    } catch (error) {
+      this.releaseStreams();
       throw error;
     }
-    if (alertBeforeUnload) addEventListener('beforeunload', this.onBeforeUnload);
-    host.append(element);
-    await element.setup(monitorOptions);
   }
 
-  async start(): Promise<void> {
-    if (this.stoppedOnce) {
-      const error = new ProctorError(
-        ErrorCode.INVALID_STATE,
-        `start() again after stop() for testAttemptId "${this.credentials.testAttemptId}".`,
-      );
-      dispatchEvent(new CustomEvent('apErrorEvent', { detail: error.toJSON() }));
+  private async finishSetup(element: ApMonitor, monitor: MonitorSetupOptions, settings: NormalizedSetup) {
+    const tracking = settings.tracking;
+    this.success(SuccessCode.PERMISSIONS_GRANTED);
+    if (settings.evidencePushIntervalMs !== undefined) {
+      const inner =
+        monitor.backend ??
+        (monitor.endpoint ? new HttpBackend(monitor.endpoint, this.credentials) : new LocalBackend());
+      monitor.backend = this.paced = new PacedBackend(inner, settings.evidencePushIntervalMs);
+    } else this.paced = undefined;
+    monitor.trackers = (ctx) => this.trackers(ctx, tracking, monitor);
+    this.progress('loading_model');
+    await element.setup(monitor);
+    this.settings = settings;
+    this.success(SuccessCode.VIDEO_AND_MODEL_LOADED);
+    if (settings.alertBeforeUnload) addEventListener('beforeunload', this.onBeforeUnload);
+    else removeEventListener('beforeunload', this.onBeforeUnload);
+    this.progress('setup_completed');
+  }
+
+  /** Asks for the camera and microphone now (AutoProctor's setup does); start() reuses them. */
+  private async permissions(tracking: AutoProctorTracking, settings: NormalizedSetup) {
+    const given = settings.monitor.streams ?? {};
+    const devices = settings.monitor.mediaDevices;
+    const needCamera =
+      tracking.numHumans || tracking.photosAtRandom || tracking.showCamPreview || tracking.testTakerPhoto;
+    const live = (s?: MediaStream) => !!s && s.getTracks().some((t) => t.readyState === 'live');
+    this.releaseStreams();
+    const streams = { ...given };
+    try {
+      if (needCamera && !live(given.camera))
+        this.streams.push(
+          (streams.camera = await getUserMediaTyped(
+            { video: { width: { ideal: 640 }, height: { ideal: 480 } } },
+            devices,
+          )),
+        );
+      if (tracking.audio && !live(given.microphone))
+        this.streams.push(
+          (streams.microphone = await getUserMediaTyped(
+            { audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } },
+            devices,
+          )),
+        );
+    } catch (error) {
+      this.releaseStreams();
       throw error;
     }
-    if (!this.element) throw new ProctorError(ErrorCode.INVALID_STATE, 'start() before setup().');
-    await this.element.start();
+    return streams;
   }
 
-  async stop(): Promise<{ trustScore: number }> {
-    if (!this.element) throw new ProctorError(ErrorCode.INVALID_STATE, 'stop() before setup().');
-    const result = await this.element.stop();
-    this.stoppedOnce = true;
-    return result;
+  /** The trackers behind AutoProctor's own tracking options. */
+  private trackers(ctx: TrackerContext, tracking: AutoProctorTracking, monitor: MonitorSetupOptions): Tracker[] {
+    const list: Tracker[] = [];
+    if (tracking.testTakerPhoto) list.push(new TestTakerPhotoTracker(ctx));
+    if (tracking.captureSwitchedTab)
+      list.push(new SwitchedTabCaptureTracker(ctx, () => monitor.streams?.screen, monitor.mediaDevices));
+    if (tracking.disableCopyPaste) list.push(new CopyPasteTracker(ctx, () => this.host ?? document.body));
+    return list;
   }
 
-  /** Stops everything, releases devices and removes the monitor's element. */
-  async destroy(): Promise<void> {
-    removeEventListener('beforeunload', this.onBeforeUnload);
-    const element = this.element;
-    if (!element) return;
-    await element.destroy();
-    element.remove();
+  /**
+   * `auxiliaryDevice` without a paired phone: runs the mobile check in the pairing container (the
+   * QR code and link to `auxDevicePath`) and keeps the phone as the second camera.
+   */
+  private async pairPhone(settings: NormalizedSetup) {
+    if (!settings.auxDevicePath)
+      throw new ProctorError(
+        ErrorCode.INVALID_OPTION,
+        'auxiliaryDevice needs the phone page: pass auxDevicePath (a page with <ap-mobile-camera>), or secondCamera from <ap-requirements-check>.',
+      );
+    const host =
+      (settings.auxDeviceTestContainerId && document.getElementById(settings.auxDeviceTestContainerId)) ||
+      this.host ||
+      document.body;
+    define('ap-status-badge', ApStatusBadge);
+    define('ap-requirements-check', ApRequirementsCheck);
+    const check = document.createElement('ap-requirements-check');
+    check.checks = 'mobile';
+    check.optional = '';
+    check.pairingUrl = settings.auxDevicePath;
+    if (settings.monitor.endpoint) check.signallingUrl = settings.monitor.endpoint;
+    const done = new Promise<ChecksSummary>((resolve) =>
+      check.addEventListener('ap-checks-complete', (e) => resolve(e.detail), { once: true }),
+    );
+    check.autostart = true;
+    host.append(check);
+    try {
+      const summary = await done;
+      const receiver = check.secondCamera;
+      if (!summary.passed || !receiver) {
+        const failed = summary.results.find((r) => r.status === 'failed');
+        throw new ProctorError(
+          (failed?.code as ErrorCodeValue | undefined) ?? ErrorCode.PAIRING_FAILED,
+          failed?.message ?? 'The phone could not be paired.',
+        );
+      }
+      return receiver;
+    } finally {
+      check.remove();
+    }
+  }
+
+  private forward(element: ApMonitor) {
+    element.addEventListener('ap-error', (e) => this.emit('apErrorEvent', errorDetail(e.detail)));
+    element.addEventListener('ap-evidence', (e) => this.emit('apEvidenceEvent', evidenceDetail(e.detail)));
+    element.addEventListener('ap-setup-completed', (e) => {
+      this.emit('apSuccessEvent', successDetail(SuccessCode.SETUP_DONE));
+      this.emit('apSetupCompleted', e.detail);
+      this.emit('apSetupComplete', e.detail); // AutoProctor's older name
+    });
+    element.addEventListener('ap-monitoring-started', (e) => this.emit('apMonitoringStarted', e.detail));
+    element.addEventListener('ap-monitoring-stopped', (e) => this.emit('apMonitoringStopped', e.detail));
+    element.addEventListener('ap-instance-destroyed', (e) => {
+      this.isApTestStarted = false;
+      this.releaseStreams();
+      this.emit('apInstanceDestroyed', e.detail);
+    });
+  }
+
+  /** Stops the streams setup() asked for (start() hands them to the monitor, which stops them itself). */
+  private releaseStreams() {
+    for (const s of this.streams) stopStream(s);
+    this.streams = [];
   }
 
   private onBeforeUnload = (event: BeforeUnloadEvent) => {

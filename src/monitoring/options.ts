@@ -10,7 +10,7 @@ export interface TrackingOptions {
   tabSwitch?: boolean;
   /** More than one monitor (5007). */
   detectMultipleScreens?: boolean;
-  /** Ask for full screen and record leaving it (5100). */
+  /** Ask for full screen and record leaving it (5009, AutoProctor's code). */
   forceFullScreen?: boolean;
   /** Photos at random times (5003). */
   photosAtRandom?: boolean;

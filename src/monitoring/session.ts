@@ -58,6 +58,11 @@ export interface MonitorSetupOptions {
    * so the results server records each check's status and when the checks ended.
    */
   checks?: ChecksSummary;
+  /**
+   * More trackers, built with the session's context when monitoring starts (after the camera and
+   * microphone are acquired) and stopped with the others; the AutoProctor class adds its own here.
+   */
+  trackers?: (ctx: TrackerContext) => Tracker[];
 }
 
 const SETUP_KEYS = new Set<string>([
@@ -73,6 +78,7 @@ const SETUP_KEYS = new Set<string>([
   'checks',
   'secondCamera',
   'mediaDevices',
+  'trackers',
 ]);
 
 export interface MonitorReport {
@@ -168,6 +174,8 @@ export class MonitorSession extends EventTarget {
         ErrorCode.INVALID_OPTION,
         'auxiliaryDevice needs the paired phone: pass setup({secondCamera}) from <ap-requirements-check>.secondCamera after its mobile check.',
       );
+    if (options.trackers !== undefined && typeof options.trackers !== 'function')
+      throw new ProctorError(ErrorCode.INVALID_OPTION, 'trackers must be a function (ctx) => Tracker[].');
     if (options.secondCamera && !(options.secondCamera instanceof SecondCameraReceiver))
       throw new ProctorError(
         ErrorCode.INVALID_OPTION,
@@ -433,6 +441,7 @@ export class MonitorSession extends EventTarget {
         }),
       );
     }
+    if (this.options.trackers) trackers.push(...this.options.trackers(ctx));
     if (this.screenStream)
       trackers.push(
         (this.screenWatcher = new DeviceWatcher(ctx, { kind: 'screen', stream: this.screenStream, onLost })),

@@ -21,12 +21,14 @@ export const DEFAULT_WEIGHTS: TrustWeights = {
   tab_switch: { perEvent: 4, perMinute: 4, max: 40 },
   returned_to_test: { perEvent: 0, perMinute: 0, max: 0 },
   multiple_monitors: { perEvent: 10, perMinute: 0, max: 20 },
+  multiple_monitors_suspected: { perEvent: 0, perMinute: 0, max: 0 },
   fullscreen_exit: { perEvent: 3, perMinute: 3, max: 30 },
   random_photo: { perEvent: 0, perMinute: 0, max: 0 },
   camera_lost: { perEvent: 3, perMinute: 4, max: 30 },
   microphone_lost: { perEvent: 2, perMinute: 2, max: 20 },
   screen_share_lost: { perEvent: 3, perMinute: 4, max: 30 },
   second_camera_lost: { perEvent: 2, perMinute: 2, max: 20 },
+  copy_paste: { perEvent: 2, perMinute: 0, max: 10 },
 };
 
 export interface TrustScoreResult {

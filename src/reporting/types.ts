@@ -7,7 +7,7 @@ export interface EvidenceRecord {
   attemptId: string;
   /** 1, 2, 3 … per attempt, in the order the records were written. */
   seq: number;
-  /** AutoProctor evidence code (5001–5007) or ours (5100 and up). */
+  /** AutoProctor evidence code (5001–5009) or ours (5100 and up). */
   code: number;
   type: EvidenceType;
   /** Epoch ms. */
@@ -33,13 +33,18 @@ export type EvidenceType =
   | 'tab_switch'
   | 'returned_to_test'
   | 'multiple_monitors'
+  | 'multiple_monitors_suspected'
   | 'fullscreen_exit'
   | 'camera_lost'
   | 'microphone_lost'
   | 'screen_share_lost'
-  | 'second_camera_lost';
+  | 'second_camera_lost'
+  | 'copy_paste';
 
-/** Evidence codes: AutoProctor's (5001–5007) and ours (5100+). */
+/**
+ * Evidence codes: AutoProctor's (5001–5009: 5008 "multiple monitors suspected" is not a violation,
+ * 5009 is AutoProctor's full-screen exit) and ours (5100+) where AutoProctor has none.
+ */
 export const EvidenceCode: Readonly<Record<EvidenceType, number>> = {
   no_face: 5001,
   multiple_people: 5002,
@@ -48,11 +53,13 @@ export const EvidenceCode: Readonly<Record<EvidenceType, number>> = {
   tab_switch: 5005,
   returned_to_test: 5006,
   multiple_monitors: 5007,
-  fullscreen_exit: 5100,
+  multiple_monitors_suspected: 5008,
+  fullscreen_exit: 5009,
   camera_lost: 5101,
   microphone_lost: 5102,
   screen_share_lost: 5103,
   second_camera_lost: 5104,
+  copy_paste: 5110,
 };
 
 export interface AttemptInfo {

@@ -141,9 +141,12 @@ export class ApMonitor extends LitElement {
     return this.monitor.report();
   }
 
+  /** Removing the element destroys it; moving it (removed and inserted in the same task) does not. */
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    void this.destroy();
+    queueMicrotask(() => {
+      if (!this.isConnected) void this.destroy();
+    });
   }
 
   private createSession(): MonitorSession {

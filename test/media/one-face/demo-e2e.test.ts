@@ -155,17 +155,26 @@ describe('end to end: the demo exam page, the reporting API and the reviewer das
     await expect(root).to.be.accessible();
 
     open!.click();
-    await until(() => (q('.timeline')?.children.length ?? 0) > 0, 10000, 'the evidence timeline');
+    // the session view shows the report with <ap-report> (from the reporting API, with the token)
+    const report = () => q('ap-report')?.shadowRoot;
+    await until(() => (report()?.querySelectorAll('li').length ?? 0) > 0, 10000, 'the evidence timeline');
     expect(q('h2')!.textContent).to.equal(`Session of ${run.testAttemptId}`);
     expect(document.activeElement).to.equal(q('h2'));
-    expect(q('.timeline')!.textContent).to.include('Left the exam page');
-    expect(q('[data-field="trust-score"]')!.textContent).to.include(`${found.trustScore}/100`);
+    expect(report()!.querySelector('ol')!.textContent).to.include('Left the exam page');
+    expect(report()!.querySelector('[part="score"]')!.textContent.replace(/\s+/g, ' ')).to.include(
+      `${found.trustScore}/100`,
+    );
     await expect(root).to.be.accessible();
 
     q<HTMLSelectElement>('select[name="review"]')!.value = 'is_reviewed_green';
     q<HTMLSelectElement>('select[name="review"]')!.form!.requestSubmit();
     await until(() => /Review status saved/.test(q('[role="status"]')!.textContent ?? ''), 5000, 'the saved review');
     expect(q('[role="status"]')!.textContent).to.include('code 000');
+    await until(
+      () => report()?.querySelector('ap-status-badge[kind="review"]')?.getAttribute('status') === 'is_reviewed_green',
+      5000,
+      'the report to show the new review status',
+    );
 
     q<HTMLTextAreaElement>('textarea[name="text"]')!.value = 'Looked away once; answers are consistent.';
     q<HTMLTextAreaElement>('textarea[name="text"]')!.form!.requestSubmit();

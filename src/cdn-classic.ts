@@ -1,0 +1,67 @@
+/**
+ * The classic-script CDN build, `dist/cdn/autoproctor.js`, for pages written for AutoProctor's SDK:
+ * `<script src=".../autoproctor.js"></script>` (no `type="module"`). One file: it defines every tag,
+ * sets `window.AutoProctor` and the whole API as `window.ProctorElements`, takes its assets from the
+ * `assets/` folder next to its own folder (`document.currentScript`), then dispatches `apLibReady`
+ * on `window`, or `apLibLoadingFailed` (`detail.statusDetails: {errorCode, errorMessage}`) when the
+ * browser is too old (4016) or its files cannot be fetched (4018).
+ */
+import * as api from './index.js';
+import { ensureContextRoot } from './context/context-root.js';
+import { ASSET_PATHS, getAssetBase } from './detection/assets.js';
+import { ErrorCode, messageOf } from './errors.js';
+
+declare global {
+  interface Window {
+    AutoProctor: typeof api.AutoProctor;
+    ProctorElements: typeof api;
+  }
+}
+
+const TAGS: [string, CustomElementConstructor][] = [
+  ['ap-status-badge', api.ApStatusBadge],
+  ['ap-requirements-check', api.ApRequirementsCheck],
+  ['ap-monitor', api.ApMonitor],
+  ['ap-mobile-camera', api.ApMobileCamera],
+  ['ap-report', api.ApReport],
+];
+
+const failed = (errorCode: number, errorMessage: string) =>
+  dispatchEvent(
+    new CustomEvent('apLibLoadingFailed', {
+      detail: { statusDetails: { errorCode, errorMessage }, errorCode, errorMessage },
+    }),
+  );
+
+(() => {
+  try {
+    if (
+      typeof customElements === 'undefined' ||
+      typeof indexedDB === 'undefined' ||
+      typeof OffscreenCanvas === 'undefined'
+    )
+      return failed(
+        ErrorCode.BROWSER_OUTDATED,
+        'This browser is outdated: it lacks custom elements, IndexedDB or OffscreenCanvas.',
+      );
+    ensureContextRoot();
+    for (const [name, ctor] of TAGS) if (!customElements.get(name)) customElements.define(name, ctor);
+    window.ProctorElements = api;
+    window.AutoProctor = api.AutoProctor;
+  } catch (error) {
+    return failed(ErrorCode.FILES_FAILED_TO_LOAD, `proctor-elements could not start: ${messageOf(error)}`);
+  }
+  // the assets must be reachable before we say "ready" (the worker is small; nothing else loads yet)
+  const worker = new URL(ASSET_PATHS.worker, getAssetBase()).href;
+  fetch(worker, { method: 'HEAD', cache: 'no-cache' }).then(
+    (response) =>
+      response.ok
+        ? dispatchEvent(new CustomEvent('apLibReady', { detail: { assetBase: getAssetBase() } }))
+        : failed(
+            ErrorCode.FILES_FAILED_TO_LOAD,
+            `Necessary files failed to load: ${worker} answered HTTP ${response.status}.`,
+          ),
+    (error: unknown) =>
+      failed(ErrorCode.FILES_FAILED_TO_LOAD, `Necessary files failed to load: ${worker} (${messageOf(error)}).`),
+  );
+})();

@@ -1,0 +1,201 @@
+/**
+ * What `<ap-report>` shows, from either source: the device's evidence outbox (the candidate's own
+ * copy, `fromOutbox`) or the results server's reporting API (`fromServer`, for a reviewer with an
+ * API token). Plain TypeScript, no Lit.
+ */
+import { ErrorCode, ProctorError, messageOf } from '../errors.js';
+import { computeTrustScore, REVIEW_THRESHOLD, type TrustWeights } from '../monitoring/trust-score.js';
+import type { MonitorReport } from '../monitoring/session.js';
+import { DEFAULT_OUTBOX_NAME, Outbox } from '../reporting/outbox.js';
+import type { ReviewStatus, SessionStatus } from '../statuses.js';
+import { baseUrl } from '../url.js';
+
+export interface ReportEvidence {
+  id: string;
+  code: number;
+  /** An `EvidenceType`, or a newer type this version does not know. */
+  type: string;
+  /** Epoch ms. */
+  startedAt: number;
+  endedAt?: number;
+  durationMs?: number;
+  data?: Record<string, unknown> | null;
+  /** A data URL (local), or undefined. */
+  photo?: string;
+  /** The server's photo address (needs the token); `<ap-report>` fetches it when opened. */
+  photoUrl?: string;
+  /** The record announced a photo that has not reached the server yet. */
+  photoPending?: boolean;
+}
+
+export interface ReportData {
+  testAttemptId: string;
+  clientId?: string;
+  /** 0–100; null until the attempt is finished and scored. */
+  trustScore: number | null;
+  needsReview: boolean | null;
+  sessionStatus?: SessionStatus;
+  reviewStatus?: ReviewStatus;
+  /** Epoch ms. */
+  startedAt?: number;
+  finishedAt?: number;
+  counts: Partial<Record<string, number>>;
+  evidence: ReportEvidence[];
+  /** Where the data came from. */
+  source: 'device' | 'server';
+  /** AutoProctor's `userDetails` (e.g. `{name, email}`), when the AutoProctor class carried them. */
+  userDetails?: Record<string, unknown>;
+  showHowToVideo?: boolean;
+}
+
+/** A `MonitorReport` (`<ap-monitor>.report()`) as report data. */
+export function fromMonitorReport(report: MonitorReport): ReportData {
+  const finished = report.attempt.finishedAt !== undefined;
+  return {
+    testAttemptId: report.attempt.testAttemptId,
+    clientId: report.attempt.clientId,
+    trustScore: finished ? report.score.trustScore : null,
+    needsReview: finished ? report.score.needsReview : null,
+    sessionStatus: finished ? 'exam_finished' : report.attempt.startedAt !== undefined ? 'exam_started' : undefined,
+    startedAt: report.attempt.startedAt,
+    finishedAt: report.attempt.finishedAt,
+    counts: report.score.counts,
+    evidence: report.evidence.map(({ id, code, type, startedAt, endedAt, durationMs, data, photo }) => ({
+      id,
+      code,
+      type,
+      startedAt,
+      endedAt,
+      durationMs,
+      data,
+      photo,
+    })),
+    source: 'device',
+  };
+}
+
+/** Reads an attempt from the device's outbox (IndexedDB) without starting anything. */
+export async function fromOutbox(
+  testAttemptId: string,
+  options: { outboxName?: string; weights?: Partial<TrustWeights> } = {},
+): Promise<ReportData> {
+  if (typeof indexedDB === 'undefined')
+    throw new ProctorError(ErrorCode.INCOMPATIBLE_BROWSER, 'This browser has no IndexedDB: there is no local report.');
+  const outbox = await Outbox.open(options.outboxName ?? DEFAULT_OUTBOX_NAME);
+  try {
+    const attempt = await outbox.getAttempt(testAttemptId);
+    const evidence = await outbox.all(testAttemptId);
+    return fromMonitorReport({
+      attempt: {
+        testAttemptId,
+        clientId: attempt?.clientId ?? '',
+        startedAt: attempt?.startedAt,
+        finishedAt: attempt?.finished?.finishedAt,
+      },
+      evidence,
+      score: computeTrustScore(evidence, options.weights),
+    });
+  } finally {
+    outbox.close();
+  }
+}
+
+export interface ServerReportSource {
+  /** The results server's origin, e.g. `https://results.example.org/`. */
+  endpoint: string;
+  /** A reporting API token of the install. */
+  token: string;
+  installSid: string;
+  examSid: string;
+  sessionSid: string;
+}
+
+interface ServerSession {
+  testAttemptId: string;
+  clientId: string | null;
+  status: SessionStatus;
+  reviewStatus: ReviewStatus;
+  trustScore: number | null;
+  reviewRequired: boolean | null;
+  counts: Record<string, number> | null;
+  recordingStartDate: string | null;
+  finishedDate: string | null;
+}
+interface ServerEvent {
+  evidenceId: string;
+  code: number;
+  type: string;
+  startedDate: string;
+  endedDate: string | null;
+  durationMs: number | null;
+  data: Record<string, unknown> | null;
+  photoUrl: string | null;
+  photoPending?: boolean;
+}
+
+const time = (iso: string | null | undefined) => (iso ? Date.parse(iso) : undefined);
+
+/** Reads a session and all its events from the results server's reporting API (`token` header). */
+export async function fromServer(source: ServerReportSource, fetcher: typeof fetch = fetch): Promise<ReportData> {
+  let base: string;
+  try {
+    base = baseUrl(source.endpoint);
+  } catch {
+    throw new ProctorError(ErrorCode.INVALID_OPTION, `endpoint is not a valid URL: ${String(source.endpoint)}.`);
+  }
+  for (const key of ['token', 'installSid', 'examSid', 'sessionSid'] as const)
+    if (typeof source[key] !== 'string' || !source[key])
+      throw new ProctorError(ErrorCode.INVALID_OPTION, `${key} is required to read a report from the results server.`);
+  const path = `v1/installs/${encodeURIComponent(source.installSid)}/exams/${encodeURIComponent(source.examSid)}/sessions/${encodeURIComponent(source.sessionSid)}`;
+  const get = async <T>(p: string): Promise<T> => {
+    let response: Response;
+    try {
+      response = await fetcher(new URL(p, base), { headers: { token: source.token } });
+    } catch (error) {
+      throw new ProctorError(
+        ErrorCode.RESULTS_UNREACHABLE,
+        `The results server could not be reached: ${messageOf(error)}`,
+      );
+    }
+    if (!response.ok) {
+      const body = (await response.json().catch(() => undefined)) as { code?: string; message?: string } | undefined;
+      throw new ProctorError(
+        response.status === 401 || response.status === 403
+          ? ErrorCode.PERMISSION_DECLINED
+          : ErrorCode.RESULTS_UNREACHABLE,
+        `GET ${p}: HTTP ${response.status} ${body?.code ?? ''} ${body?.message ?? ''}`.trim(),
+      );
+    }
+    return (await response.json()) as T;
+  };
+  const session = await get<ServerSession>(path);
+  const events: ServerEvent[] = [];
+  for (let offset = 0; ; offset += 500) {
+    const list = await get<{ results: ServerEvent[]; total: number }>(`${path}/events?offset=${offset}&limit=500`);
+    events.push(...list.results);
+    if (!list.results.length || events.length >= list.total) break;
+  }
+  return {
+    testAttemptId: session.testAttemptId,
+    clientId: session.clientId ?? undefined,
+    trustScore: session.trustScore,
+    needsReview: session.reviewRequired ?? (session.trustScore === null ? null : session.trustScore < REVIEW_THRESHOLD),
+    sessionStatus: session.status,
+    reviewStatus: session.reviewStatus,
+    startedAt: time(session.recordingStartDate),
+    finishedAt: time(session.finishedDate),
+    counts: session.counts ?? {},
+    evidence: events.map((e) => ({
+      id: e.evidenceId,
+      code: e.code,
+      type: e.type,
+      startedAt: time(e.startedDate) ?? 0,
+      endedAt: time(e.endedDate),
+      durationMs: e.durationMs ?? undefined,
+      data: e.data,
+      photoUrl: e.photoUrl ? new URL(e.photoUrl.replace(/^\//, ''), base).href : undefined,
+      ...(e.photoPending && !e.photoUrl ? { photoPending: true } : {}),
+    })),
+    source: 'server',
+  };
+}

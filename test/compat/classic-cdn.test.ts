@@ -1,0 +1,53 @@
+import { expect } from '@open-wc/testing';
+import { openPage } from './helpers.js';
+
+// dist/cdn/autoproctor.js: a classic script, one file, every tag, window.AutoProctor, apLibReady.
+describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
+  const url = new URL('/dist/cdn/autoproctor.js', location.href).href;
+
+  it('is one classic script of at most 60 KB gzip, with no module syntax', async () => {
+    const source = await (await fetch(url)).text();
+    expect(source).not.to.match(/\bimport\.meta\b/);
+    expect(source).not.to.match(/(^|[;}])\s*(import|export)\s*[{*\w]/m);
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- only parsed, never called: it must parse as a classic script
+    expect(() => new Function(source)).not.to.throw();
+    const gzipped = await new Response(
+      new Blob([source]).stream().pipeThrough(new CompressionStream('gzip')),
+    ).arrayBuffer();
+    expect(gzipped.byteLength, `gzip size ${gzipped.byteLength}`).to.be.at.most(60 * 1024);
+  });
+
+  it('defines every tag, sets window.AutoProctor and the whole API, then fires apLibReady', async () => {
+    const frame = document.createElement('iframe');
+    frame.srcdoc = `<!doctype html><script>
+        addEventListener('apLibReady', (e) => { window.readyDetail = e.detail; window.typeAtReady = typeof window.AutoProctor; });
+      </script><script src="${url}"></script>`;
+    document.body.append(frame);
+    try {
+      const win = () => frame.contentWindow as (Window & Record<string, unknown>) | null;
+      const end = performance.now() + 10000;
+      while (!win()?.readyDetail && performance.now() < end) await new Promise((r) => setTimeout(r, 50));
+      const w = win()!;
+      expect(w.typeAtReady).to.equal('function');
+      expect((w.readyDetail as { assetBase: string }).assetBase).to.equal(new URL('/dist/assets/', location.href).href);
+      for (const tag of ['ap-status-badge', 'ap-requirements-check', 'ap-monitor', 'ap-mobile-camera', 'ap-report'])
+        expect(w.customElements.get(tag), tag).to.be.a('function');
+      const root = (await import('../../src/index.js')) as Record<string, unknown>;
+      expect(Object.keys(w.ProctorElements).sort()).to.deep.equal(Object.keys(root).sort());
+      expect(w.AutoProctor).to.equal((w.ProctorElements as Record<string, unknown>).AutoProctor);
+    } finally {
+      frame.remove();
+    }
+  });
+
+  it('fires apLibLoadingFailed with statusDetails.errorCode 4018 when its assets are not next to it', async () => {
+    const page = await openPage('no-assets.html');
+    try {
+      await page.until(() => page.doc.documentElement.dataset.lib, 'a library event', 10000);
+      expect(page.doc.documentElement.dataset.lib).to.equal('failed');
+      expect(page.doc.title).to.equal('4018');
+    } finally {
+      page.close();
+    }
+  });
+});

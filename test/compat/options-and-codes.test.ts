@@ -1,0 +1,238 @@
+import { expect } from '@open-wc/testing';
+import {
+  AUTOPROCTOR_DEFAULT_TRACKING,
+  AutoProctor,
+  ErrorCode,
+  EvidenceCode,
+  SuccessCode,
+  autoProctorErrorCode,
+} from '../../src/index.js';
+import '../../src/define.js';
+import { evidenceDetail } from '../../src/compat/codes.js';
+import { normalizeSetupOptions } from '../../src/compat/options.js';
+import { PacedBackend } from '../../src/compat/paced-backend.js';
+import { isPhoneOrTablet } from '../../src/compat/trackers.js';
+import type { AttemptInfo, AttemptSummary, EvidenceRecord, ResultsBackend } from '../../src/reporting/types.js';
+import { rejectionOf } from '../helpers/media.js';
+import { credentials } from './helpers.js';
+
+/** Every key the issue lists, as real integrations pass them. */
+const VENDOR_OPTIONS = {
+  trackingOptions: {
+    audio: true,
+    numHumans: true,
+    tabSwitch: true,
+    captureSwitchedTab: true,
+    recordSession: true,
+    testTakerPhoto: true,
+    forceDesktop: true,
+    idCardVerification: true,
+    multiSessionAttempt: false,
+    impersonation: true,
+    disableCopyPaste: true,
+    auxiliaryDevice: false,
+    photosAtRandom: true,
+    numPhotosAtRandom: 10,
+    detectMultipleScreens: true,
+    forceFullScreen: false,
+    showCamPreview: false,
+  },
+  showHowToVideo: true,
+  userDetails: { name: 'Grace Hopper', email: 'grace@example.org' },
+  testDuration: 45,
+  lookupKey: 'lookup-1',
+  restrictConsole: true,
+  evidencePushInterval: 10,
+  auxiliaryDeviceRandomPhotoPushInterval: 30,
+  auxDevicePath: '/phone/',
+  auxDeviceTestContainerId: 'aux',
+  testContainerId: 'test',
+  alertBeforeUnload: true,
+};
+
+describe('AutoProctor options', () => {
+  it('accepts every AutoProctor key; lists those not implemented yet', () => {
+    const n = normalizeSetupOptions(VENDOR_OPTIONS);
+    expect(n.ignored.sort()).to.deep.equal(
+      [
+        'auxiliaryDeviceRandomPhotoPushInterval',
+        'lookupKey',
+        'restrictConsole',
+        'trackingOptions.idCardVerification',
+        'trackingOptions.impersonation',
+        'trackingOptions.multiSessionAttempt',
+        'trackingOptions.recordSession',
+      ].sort(),
+    );
+    expect(n.tracking).to.include({
+      captureSwitchedTab: true,
+      testTakerPhoto: true,
+      forceDesktop: true,
+      disableCopyPaste: true,
+    });
+    expect(n.tracking.numPhotosAtRandom).to.equal(10);
+    expect(n.monitor.tuning).to.deep.equal({ examDurationMs: 45 * 60_000 });
+    expect(n.evidencePushIntervalMs).to.equal(10_000);
+    expect(n).to.include({
+      testContainerId: 'test',
+      alertBeforeUnload: true,
+      showHowToVideo: true,
+      auxDevicePath: '/phone/',
+    });
+    expect(n.userDetails).to.deep.equal({ name: 'Grace Hopper', email: 'grace@example.org' });
+  });
+
+  it("uses AutoProctor's defaults: random photos on (25), preview off, switched-tab capture on", () => {
+    const n = normalizeSetupOptions({ trackingOptions: { audio: false } });
+    expect(n.tracking).to.include({
+      audio: false,
+      photosAtRandom: true,
+      numPhotosAtRandom: 25,
+      showCamPreview: false,
+      captureSwitchedTab: true,
+      numHumans: true,
+      tabSwitch: true,
+    });
+    expect(AUTOPROCTOR_DEFAULT_TRACKING).to.include({
+      photosAtRandom: true,
+      numPhotosAtRandom: 25,
+      showCamPreview: false,
+    });
+  });
+
+  it('rejects keys that are nobody’s and ill-typed values with 4107 naming the key', () => {
+    const cases: [unknown, string][] = [
+      [{ trackingOptions: { numHuman: true } }, 'trackingOptions.numHuman'],
+      [{ testContainerID: 'x' }, '"testContainerID"'],
+      [{ trackingOptions: { captureSwitchedTab: 'yes' } }, 'trackingOptions.captureSwitchedTab must be true or false'],
+      [{ trackingOptions: { numPhotosAtRandom: 0 } }, 'numPhotosAtRandom'],
+      [{ testDuration: -5 }, 'testDuration'],
+      [{ evidencePushInterval: 'often' }, 'evidencePushInterval'],
+      [{ userDetails: 'Ada' }, 'userDetails'],
+      ['options', 'must be an object'],
+    ];
+    for (const [input, named] of cases) {
+      let error: (Error & { code?: number }) | undefined;
+      try {
+        normalizeSetupOptions(input);
+      } catch (e) {
+        error = e as Error & { code?: number };
+      }
+      expect(error?.code, JSON.stringify(input)).to.equal(ErrorCode.INVALID_OPTION);
+      expect(error?.message).to.contain(named);
+    }
+  });
+
+  it('<ap-monitor> keeps its strict validation: an AutoProctor-only key is rejected there', async () => {
+    const el = document.createElement('ap-monitor');
+    Object.assign(el, credentials('strict'));
+    document.body.append(el);
+    try {
+      const error = await rejectionOf(el.setup({ trackingOptions: { recordSession: true } as never }));
+      expect(error.code).to.equal(ErrorCode.INVALID_OPTION);
+      expect(error.message).to.contain('recordSession');
+    } finally {
+      el.remove();
+    }
+  });
+});
+
+describe('AutoProctor codes', () => {
+  it("carries AutoProctor's codes: 4016-4018, 5008, 5009, success 2001-2100", () => {
+    expect([ErrorCode.BROWSER_OUTDATED, ErrorCode.BROWSER_NOT_ALLOWED, ErrorCode.FILES_FAILED_TO_LOAD]).to.deep.equal([
+      4016, 4017, 4018,
+    ]);
+    expect(EvidenceCode.multiple_monitors_suspected).to.equal(5008);
+    expect(EvidenceCode.fullscreen_exit).to.equal(5009);
+    expect(Object.values(SuccessCode)).to.deep.equal([2001, 2002, 2003, 2100]);
+    expect(autoProctorErrorCode(ErrorCode.ASSET_UNREACHABLE)).to.equal(4018);
+    expect(autoProctorErrorCode(ErrorCode.MODEL_LOAD_FAILED)).to.equal(4018);
+    expect(autoProctorErrorCode(ErrorCode.CAMERA_BLOCKED)).to.equal(4002);
+    expect(autoProctorErrorCode(ErrorCode.RESULTS_UNREACHABLE)).to.equal(4111);
+  });
+
+  it('evidence details: evidenceCode, message, and begin / end / moment', () => {
+    const base = { id: 'x', attemptId: 'a', seq: 1, code: 5002, type: 'multiple_people' as const, startedAt: 1000 };
+    expect(evidenceDetail(base)).to.include({ evidenceCode: 5002, phase: 'begin', timestamp: 1000 });
+    expect(evidenceDetail(base).evidenceMessage).to.equal('More than one person is visible.');
+    expect(evidenceDetail({ ...base, endedAt: 3000, durationMs: 2000 }).phase).to.equal('end');
+    expect(evidenceDetail({ ...base, code: 5003, type: 'random_photo' }).phase).to.equal('moment');
+  });
+});
+
+describe('forceDesktop', () => {
+  const nav = (userAgent: string, extra: object = {}) => ({ userAgent, maxTouchPoints: 0, ...extra });
+
+  it('tells phones and tablets from desktops', () => {
+    expect(isPhoneOrTablet(nav('Mozilla/5.0 (Linux; Android 14; Pixel 8) Mobile Safari/537.36'))).to.equal(true);
+    expect(isPhoneOrTablet(nav('Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X)'))).to.equal(true);
+    expect(isPhoneOrTablet(nav('Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7)', { maxTouchPoints: 5 }))).to.equal(
+      true,
+    );
+    expect(
+      isPhoneOrTablet(nav('Mozilla/5.0 (X11; Linux x86_64) Chrome/126', { userAgentData: { mobile: true } })),
+    ).to.equal(true);
+    expect(isPhoneOrTablet(nav('Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/126'))).to.equal(false);
+    expect(isPhoneOrTablet(nav('Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7)'))).to.equal(false);
+  });
+
+  it('refuses a phone with 4017 in apErrorEvent.detail.errorCode, and setup() can be retried', async () => {
+    const errors: number[] = [];
+    const onError = (e: Event) => errors.push((e as CustomEvent<{ errorCode: number }>).detail.errorCode);
+    addEventListener('apErrorEvent', onError);
+    Object.defineProperty(navigator, 'userAgent', {
+      value: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X)',
+      configurable: true,
+    });
+    try {
+      const ap = new AutoProctor(credentials('phone'));
+      const error = await rejectionOf(ap.setup({ trackingOptions: { forceDesktop: true } }));
+      expect(error.code).to.equal(ErrorCode.BROWSER_NOT_ALLOWED);
+      await new Promise((r) => setTimeout(r, 0));
+      expect(errors).to.deep.equal([4017]);
+      expect(ap.monitor).to.equal(undefined); // refused before anything was created
+    } finally {
+      delete (navigator as unknown as Record<string, unknown>).userAgent;
+      removeEventListener('apErrorEvent', onError);
+    }
+  });
+});
+
+describe('evidencePushInterval (PacedBackend)', () => {
+  class Recording implements ResultsBackend {
+    pushed: string[][] = [];
+    createAttempt(_a: AttemptInfo) {
+      return Promise.resolve();
+    }
+    appendEvidence(_id: string, records: EvidenceRecord[]) {
+      this.pushed.push(records.map((r) => r.id));
+      return Promise.resolve();
+    }
+    finish(_id: string, _s: AttemptSummary) {
+      return Promise.resolve();
+    }
+  }
+  const record = (id: string) => ({
+    id,
+    attemptId: 'a',
+    seq: 1,
+    code: 5005,
+    type: 'tab_switch' as const,
+    startedAt: 0,
+  });
+
+  it('pushes at once, then holds the next batch until the interval has passed or hurry()', async () => {
+    const inner = new Recording();
+    const paced = new PacedBackend(inner, 60_000);
+    await paced.appendEvidence('a', [record('1')]);
+    expect(inner.pushed).to.deep.equal([['1']]);
+    let done = false;
+    const second = paced.appendEvidence('a', [record('2')]).then(() => (done = true));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(done).to.equal(false); // still in the outbox, not reported delivered
+    expect(inner.pushed).to.deep.equal([['1']]);
+    paced.hurry(); // stop(): send what waits
+    await second;
+    expect(inner.pushed).to.deep.equal([['1'], ['2']]);
+  });
+});

@@ -1,0 +1,209 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
+import '../../src/define.js';
+import { HttpBackend, Outbox, type ApReport, type EvidenceRecord, type ReportData } from '../../src/index.js';
+
+const jpeg = () => {
+  const canvas = document.createElement('canvas');
+  canvas.width = 64;
+  canvas.height = 48;
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#3a6';
+  ctx.fillRect(0, 0, 64, 48);
+  return canvas.toDataURL('image/jpeg', 0.8);
+};
+const shown = (el: ApReport) => el.shadowRoot!.textContent.replace(/\s+/g, ' ');
+const until = async (test: () => unknown, what: string, ms = 10000) => {
+  const end = performance.now() + ms;
+  while (!test()) {
+    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+const DATA: ReportData = {
+  testAttemptId: 'attempt-42',
+  trustScore: 71,
+  needsReview: true,
+  sessionStatus: 'exam_finished',
+  reviewStatus: 'unreviewed',
+  startedAt: Date.UTC(2026, 0, 5, 9, 0, 0),
+  finishedAt: Date.UTC(2026, 0, 5, 9, 30, 0),
+  counts: { multiple_people: 2, tab_switch: 1, random_photo: 1 },
+  evidence: [
+    { id: 'a', code: 5003, type: 'random_photo', startedAt: Date.UTC(2026, 0, 5, 9, 1, 0), photo: jpeg() },
+    {
+      id: 'b',
+      code: 5002,
+      type: 'multiple_people',
+      startedAt: Date.UTC(2026, 0, 5, 9, 5, 0),
+      endedAt: Date.UTC(2026, 0, 5, 9, 5, 4),
+      durationMs: 4200,
+    },
+    { id: 'c', code: 5005, type: 'tab_switch', startedAt: Date.UTC(2026, 0, 5, 9, 7, 0) },
+  ],
+  source: 'device',
+  userDetails: { name: 'Ada Lovelace', email: 'ada@example.org' },
+};
+
+describe('<ap-report>', () => {
+  it('shows the Trust Score, the statuses, counts by type and the timeline; accessible', async () => {
+    const el = await fixture<ApReport>(html`<ap-report .data=${DATA}></ap-report>`);
+    const text = shown(el);
+    expect(text).to.contain('Trust Score 71/100 ⚠ Needs review');
+    expect(text).to.contain('Ada Lovelace, ada@example.org');
+    const badges = [...el.shadowRoot!.querySelectorAll('ap-status-badge')].map((b) => b.getAttribute('status'));
+    expect(badges).to.deep.equal(['exam_finished', 'unreviewed']);
+    const rows = [...el.shadowRoot!.querySelectorAll('tbody tr')].map((r) => r.textContent.replace(/\s+/g, ' ').trim());
+    expect(rows).to.deep.equal(['More than one person in view 2', 'Left the exam page 1', 'Photo 1']);
+    const items = [...el.shadowRoot!.querySelectorAll('li')].map((li) => li.textContent.replace(/\s+/g, ' ').trim());
+    expect(items[1]).to.contain('More than one person in view 5002 4.2 s');
+    expect(items[2]).to.contain('Left the exam page 5005 still going on');
+    await expect(el).to.be.accessible();
+  });
+
+  it('opens a photo from the keyboard', async () => {
+    const el = await fixture<ApReport>(html`<ap-report .data=${DATA}></ap-report>`);
+    const details = el.shadowRoot!.querySelector('details')!;
+    expect(details.open).to.equal(false);
+    await sendKeys({ press: 'Tab' });
+    expect(el.shadowRoot!.activeElement?.tagName).to.equal('SUMMARY');
+    await sendKeys({ press: 'Enter' });
+    await until(() => details.open, 'the photo to open');
+    const img = details.querySelector('img')!;
+    expect(img.alt).to.match(/^Photo: Photo at \d\d:\d\d:\d\d$/);
+    expect(img.src).to.match(/^data:image\/jpeg;base64,/);
+    await expect(el).to.be.accessible();
+  });
+
+  it('says when the attempt is not scored yet', async () => {
+    const el = await fixture<ApReport>(
+      html`<ap-report .data=${{ ...DATA, trustScore: null, needsReview: null, evidence: [], counts: {} }}></ap-report>`,
+    );
+    expect(shown(el)).to.contain('Trust Score Not scored yet');
+    expect(shown(el)).to.contain('Nothing was recorded.');
+  });
+
+  it('reads an attempt from this device’s outbox (test-attempt-id)', async () => {
+    const attemptId = `report-${Date.now()}`;
+    const outboxName = `outbox-${attemptId}`;
+    const outbox = await Outbox.open(outboxName);
+    const startedAt = Date.now() - 60_000;
+    const records: EvidenceRecord[] = [
+      {
+        id: crypto.randomUUID(),
+        attemptId,
+        seq: 1,
+        code: 5005,
+        type: 'tab_switch',
+        startedAt,
+        endedAt: startedAt + 3000,
+        durationMs: 3000,
+      },
+      { id: crypto.randomUUID(), attemptId, seq: 2, code: 5006, type: 'returned_to_test', startedAt: startedAt + 3000 },
+    ];
+    const attempt = { attemptId, clientId: 'acme', startedAt, seq: 2 };
+    await outbox.add(attempt, records);
+    await outbox.putAttempt({ ...attempt, finished: { finishedAt: Date.now(), trustScore: 92, counts: {} } });
+    outbox.close();
+    const el = await fixture<ApReport>(
+      html`<ap-report test-attempt-id=${attemptId} outbox-name=${outboxName}></ap-report>`,
+    );
+    await until(() => shown(el).includes('Timeline'), 'the report');
+    expect(shown(el)).to.contain(attemptId);
+    expect(shown(el)).to.contain('Recorded on this device');
+    expect(shown(el)).to.match(/Trust Score \d+\/100/);
+    expect(
+      [...el.shadowRoot!.querySelectorAll('li')].map((li) => li.querySelector('.code')!.textContent),
+    ).to.deep.equal(['5005', '5006']);
+  });
+
+  it('reads a session from the results server for a reviewer, photos fetched with the token', async () => {
+    interface Creds {
+      endpoint: string;
+      token: string;
+      installSid: string;
+      examSid: string;
+      clientId: string;
+      testAttemptId: string;
+      hashedTestAttemptId: string;
+    }
+    const creds = await executeServerCommand<Creds, undefined>('results-server');
+    const backend = new HttpBackend(creds.endpoint, creds);
+    const startedAt = Date.now() - 120_000;
+    await backend.createAttempt({ ...creds, startedAt, trackingOptions: { numHumans: true } });
+    await backend.appendEvidence(creds.testAttemptId, [
+      {
+        id: crypto.randomUUID(),
+        attemptId: creds.testAttemptId,
+        seq: 1,
+        code: 5003,
+        type: 'random_photo',
+        startedAt,
+        photo: jpeg(),
+      },
+      {
+        id: crypto.randomUUID(),
+        attemptId: creds.testAttemptId,
+        seq: 2,
+        code: 5001,
+        type: 'no_face',
+        startedAt: startedAt + 10_000,
+        endedAt: startedAt + 16_000,
+        durationMs: 6000,
+      },
+    ]);
+    await backend.finish(creds.testAttemptId, {
+      finishedAt: Date.now(),
+      trustScore: 93,
+      counts: { no_face: 1, random_photo: 1 },
+    });
+    const stored = await executeServerCommand<{ session: { sid: string } }, { testAttemptId: string }>(
+      'results-session',
+      {
+        testAttemptId: creds.testAttemptId,
+      },
+    );
+    const el = await fixture<ApReport>(
+      html`<ap-report
+        endpoint=${creds.endpoint}
+        install-sid=${creds.installSid}
+        exam-sid=${creds.examSid}
+        session-sid=${stored.session.sid}
+        .token=${creds.token}
+      ></ap-report>`,
+    );
+    await until(() => shown(el).includes('Timeline'), 'the server report');
+    expect(shown(el)).to.contain('From the results server');
+    expect(shown(el)).to.match(/Trust Score \d+\/100/);
+    expect(el.shadowRoot!.querySelector('ap-status-badge[kind="review"]')).to.not.equal(null);
+    const details = el.shadowRoot!.querySelector('details')!;
+    details.open = true;
+    await until(() => details.querySelector('img'), 'the photo');
+    expect(details.querySelector('img')!.src).to.match(/^blob:/);
+    await expect(el).to.be.accessible();
+  });
+
+  it('reports a wrong token with ap-error and an alert', async () => {
+    const creds = await executeServerCommand<{ endpoint: string; installSid: string; examSid: string }, undefined>(
+      'results-server',
+    );
+    const el = document.createElement('ap-report');
+    const error = new Promise<{ code: number }>((resolve) => el.addEventListener('ap-error', (e) => resolve(e.detail)));
+    Object.assign(el, {
+      endpoint: creds.endpoint,
+      installSid: creds.installSid,
+      examSid: creds.examSid,
+      sessionSid: `ES${'0'.repeat(32)}`,
+      token: 'not-a-token',
+    });
+    document.body.append(el);
+    try {
+      expect((await error).code).to.equal(4004);
+      await el.updateComplete;
+      expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.contain('HTTP 401');
+    } finally {
+      el.remove();
+    }
+  });
+});
