@@ -64,6 +64,8 @@ export interface Messages {
   monitorDelivered: string;
   /** Evidence not (yet) at the results server: `pending` records or photos kept on this device. */
   monitorPending: (pending: number) => string;
+  /** Evidence kept on this device because the results server refused the exam's credentials. */
+  monitorForbidden: (pending: number) => string;
   /** Evidence the results server refused (kept on this device). */
   monitorRejected: (rejected: number) => string;
   violations: Record<EvidenceType, string>;
@@ -168,6 +170,8 @@ const DEFAULTS: Messages = {
   monitorDelivered: 'All evidence has been sent.',
   monitorPending: (n) =>
     `${n} evidence item${n === 1 ? ' is' : 's are'} saved on this device and not sent yet: keep this page open or come back online, and ${n === 1 ? 'it' : 'they'} will be sent.`,
+  monitorForbidden: (n) =>
+    `${n} evidence item${n === 1 ? ' is' : 's are'} saved on this device but cannot be sent: the results server refused this exam's credentials. Tell your exam provider.`,
   monitorRejected: (n) =>
     `${n} evidence item${n === 1 ? ' was' : 's were'} refused by the results server and ${n === 1 ? 'is' : 'are'} kept on this device.`,
   violations: {

@@ -123,7 +123,12 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
     b.tokens = Math.min(ratePerSecond * 3, b.tokens + ((now - b.at) / 1000) * ratePerSecond);
     b.at = now;
     if (b.tokens < 1)
-      throw new HttpError(429, 'rate_limited', `Too many requests for attempt "${key}"; retry shortly.`);
+      throw new HttpError(
+        429,
+        'rate_limited',
+        `Too many requests for attempt "${key}"; retry shortly.`,
+        Math.max(1, Math.ceil((1 - b.tokens) / ratePerSecond)),
+      );
     b.tokens -= 1;
     buckets.set(key, b);
     if (buckets.size > 50_000) for (const k of [...buckets.keys()].slice(0, 10_000)) buckets.delete(k);

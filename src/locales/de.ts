@@ -98,6 +98,8 @@ export const de: Messages = {
   monitorDelivered: 'Alle Nachweise wurden gesendet.',
   monitorPending: (n) =>
     `${n} ${n === 1 ? 'Nachweis ist' : 'Nachweise sind'} auf diesem Gerät gespeichert und noch nicht gesendet: Lassen Sie diese Seite offen oder gehen Sie wieder online, dann ${n === 1 ? 'wird er' : 'werden sie'} gesendet.`,
+  monitorForbidden: (n) =>
+    `${n} ${n === 1 ? 'Nachweis ist' : 'Nachweise sind'} auf diesem Gerät gespeichert, ${n === 1 ? 'kann' : 'können'} aber nicht gesendet werden: Der Ergebnisserver hat die Zugangsdaten dieser Prüfung abgelehnt. Wenden Sie sich an Ihren Prüfungsanbieter.`,
   monitorRejected: (n) =>
     `${n} ${n === 1 ? 'Nachweis wurde' : 'Nachweise wurden'} vom Ergebnisserver abgelehnt und ${n === 1 ? 'bleibt' : 'bleiben'} auf diesem Gerät.`,
   violations: {

@@ -131,17 +131,29 @@ export class MonitorSession extends EventTarget {
   private fullscreen?: FullscreenTracker;
   private screenWatcher?: DeviceWatcher;
   private work = new Set<Promise<unknown>>();
+  /** Releases this tab's hold on the attempt (Web Locks); false while another tab holds it. */
+  private releaseLock?: (() => void) | false;
 
   constructor(readonly credentials: MonitorCredentials) {
     super();
     for (const key of ['clientId', 'testAttemptId', 'hashedTestAttemptId'] as const) {
       if (typeof credentials[key] !== 'string' || !credentials[key])
         throw new ProctorError(ErrorCode.INVALID_OPTION, `${key} is required (a non-empty string).`);
-      // the results server's limit, checked here so an attempt cannot be started that could never be delivered
+      // the results server's limits, checked here so an attempt cannot be started that could never be delivered
       if (credentials[key].length > MAX_ID_LENGTH)
         throw new ProctorError(
           ErrorCode.INVALID_OPTION,
           `${key} is ${credentials[key].length} characters long; at most ${MAX_ID_LENGTH} are allowed.`,
+        );
+      // eslint-disable-next-line no-control-regex -- control characters are what is refused
+      if (
+        /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(
+          credentials[key],
+        )
+      )
+        throw new ProctorError(
+          ErrorCode.INVALID_OPTION,
+          `${key} holds a control character or an unpaired surrogate, which no results server can store.`,
         );
     }
   }
@@ -236,6 +248,15 @@ export class MonitorSession extends EventTarget {
         this.delivery.kick();
         throw invalidState(`The attempt "${testAttemptId}" has already been stopped; start() cannot run it again.`);
       }
+      // one live monitor per attempt in this browser: a second tab would write its own seqs, and
+      // whichever finished first would leave the other's evidence undeliverable
+      this.releaseLock ??= await holdAttemptLock(`proctor-elements:${clientId}:${testAttemptId}`);
+      if (this.releaseLock === false) {
+        this.releaseLock = undefined;
+        throw invalidState(
+          `The attempt "${testAttemptId}" is already being proctored in another tab or window of this browser: continue there, or close it first.`,
+        );
+      }
       this.resumed = !!previous;
       this.attempt = previous ?? { attemptId: testAttemptId, clientId, startedAt: Date.now(), seq: 0 };
       await outbox.putAttempt(this.attempt);
@@ -322,6 +343,8 @@ export class MonitorSession extends EventTarget {
     removeEventListener('pagehide', this.onPageHide);
     this.outbox?.close();
     this.outbox = undefined;
+    if (this.releaseLock) this.releaseLock();
+    this.releaseLock = undefined;
     if (this.sessionStatus === 'in_setup') this.setStatus('exam_not_started');
     this.setState('destroyed');
   }
@@ -569,4 +592,22 @@ function checksOf(summary: ChecksSummary | undefined): AttemptChecks | undefined
     completedAt = Math.max(completedAt, r.finishedAt ?? 0);
   }
   return { passed: summary.passed === true, statuses, completedAt: completedAt || Date.now() };
+}
+
+/**
+ * Holds an exclusive Web Lock named `name` until the returned function is called; false when
+ * another tab or window of this origin holds it. Browsers without Web Locks: a no-op release.
+ */
+function holdAttemptLock(name: string): Promise<(() => void) | false> {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  if (!locks) return Promise.resolve(() => undefined);
+  return new Promise((resolve) => {
+    void locks
+      .request(name, { ifAvailable: true }, (lock) => {
+        if (!lock) return resolve(false);
+        // the lock is held until this promise settles
+        return new Promise<void>((release) => resolve(release));
+      })
+      .catch(() => resolve(() => undefined));
+  });
 }

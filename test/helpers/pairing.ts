@@ -23,7 +23,12 @@ export async function checkWithPairing(extra = '') {
   const changes: CheckResult[] = [];
   el.addEventListener('ap-check-change', (e) => changes.push(e.detail));
   void el.run();
-  await until(() => !!el.shadowRoot!.querySelector('a[part="pairing-link"]'), 5000, 'the pairing link');
+  // the link, and the QR code (its encoder loads lazily, so it may come a moment later)
+  await until(
+    () => !!el.shadowRoot!.querySelector('a[part="pairing-link"]') && !!el.shadowRoot!.querySelector('svg[part="qr"]'),
+    10000,
+    'the pairing link and its QR code',
+  );
   const link = el.shadowRoot!.querySelector<HTMLAnchorElement>('a[part="pairing-link"]')!;
   const code = new URL(link.href).searchParams.get('code')!;
   return { el, changes, code, link };

@@ -83,4 +83,34 @@ describe('a violation open when the page went away', () => {
     expect((await backend.records(id)).map((r) => r.id)).to.deep.equal([record.id]);
     await session.destroy();
   });
+
+  it('one live monitor per attempt: a second tab is refused (4110) until the first lets go', async () => {
+    const id = `two-tabs-${Date.now()}`;
+    const make = () => new MonitorSession({ clientId: 'c', testAttemptId: id, hashedTestAttemptId: 'h' });
+    const first = make();
+    await first.setup({
+      trackingOptions: trackingOff,
+      backend: new LocalBackend(`local-${id}`),
+      outboxName: `outbox-${id}`,
+    });
+    await first.start();
+    const second = make();
+    await second.setup({
+      trackingOptions: trackingOff,
+      backend: new LocalBackend(`local-${id}`),
+      outboxName: `outbox-${id}`,
+    });
+    const refused = await second.start().then(
+      () => undefined,
+      (e: { code: number; message: string }) => e,
+    );
+    expect(refused?.code).to.equal(4110);
+    expect(refused?.message).to.contain('already being proctored in another tab');
+    expect(second.state).to.equal('ready');
+    await first.destroy();
+    await second.start();
+    expect(second.state).to.equal('monitoring');
+    expect(second.resumed).to.equal(true);
+    await second.destroy();
+  });
 });

@@ -162,9 +162,10 @@ export class ApMonitor extends LitElement {
       this.requestUpdate();
       this.dispatchEvent(new ApDeliveryChangeEvent((e as CustomEvent<DeliveryProgress>).detail));
     });
-    monitor.addEventListener('evidence', (e) =>
-      this.dispatchEvent(new ApEvidenceEvent((e as CustomEvent<EvidenceRecord>).detail)),
-    );
+    monitor.addEventListener('evidence', (e) => {
+      this.requestUpdate(); // the count of items waiting on the device
+      this.dispatchEvent(new ApEvidenceEvent((e as CustomEvent<EvidenceRecord>).detail));
+    });
     monitor.addEventListener('error', (e) =>
       this.dispatchEvent(new ApErrorEvent((e as CustomEvent<ProctorError>).detail.toJSON())),
     );
@@ -214,11 +215,13 @@ export class ApMonitor extends LitElement {
     const delivery = monitor?.deliveryProgress;
     const deliveryLine = !delivery
       ? undefined
-      : delivery.pending > 0 && (delivery.error || this.state === 'stopped')
-        ? m.monitorPending(delivery.pending)
-        : this.state === 'stopped' && delivery.done
-          ? m.monitorDelivered
-          : undefined;
+      : delivery.pending > 0 && delivery.error?.code === ErrorCode.RESULTS_FORBIDDEN
+        ? m.monitorForbidden(delivery.pending)
+        : delivery.pending > 0 && (delivery.error || this.state === 'stopped')
+          ? m.monitorPending(delivery.pending)
+          : this.state === 'stopped' && delivery.done
+            ? m.monitorDelivered
+            : undefined;
     const rejected = (delivery?.recordsRejected ?? 0) + (delivery?.photosRejected ?? 0);
     return html`<div part="base" class="base" role="group" aria-label=${m.monitorLabel}>
       ${showPreview ? html`<video part="preview" muted playsinline aria-label=${m.cameraPreview}></video>` : nothing}

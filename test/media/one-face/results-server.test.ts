@@ -68,6 +68,13 @@ describe('evidence reaches the reference results server', function () {
     expect(el.state).to.equal('monitoring');
     await until(() => errors.includes(4116), 10000, 'ap-error 4116');
     expect(errors.filter((c) => c === 4116)).to.have.length(1);
+    // evidence stays on the device, and the candidate is told it cannot be sent (not "it will be")
+    await executeServerCommand('open-other-tab');
+    await sleep(1200);
+    await executeServerCommand('close-other-tab');
+    const line = () => el.shadowRoot!.querySelector('[part="delivery"]')?.textContent ?? '';
+    await until(() => line().includes('cannot be sent'), 10000, 'the refusal told to the candidate');
+    expect(line()).to.contain('refused this exam');
     const stored = await executeServerCommand<Stored, { testAttemptId: string }>('results-session', {
       testAttemptId: creds.testAttemptId,
     });
