@@ -6,6 +6,7 @@
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
+import { AjvCompiler } from '@fastify/ajv-compiler';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -42,6 +43,8 @@ const PACKAGE_VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
+const AJV = { removeAdditional: false, allErrors: false, allowUnionTypes: true, useDefaults: true } as const;
+
 /** Longest path parameter, as sent (percent-encoded); longer ones answer 414 `uri_too_long`. */
 export const MAX_PARAM_LENGTH = 4096;
 
@@ -64,8 +67,27 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       void (reply as FastifyReply).header('access-control-allow-origin', '*').status(status).send({ code, message });
     },
     logger: options.logger ?? false,
-    // strict bodies: unknown properties are rejected (not dropped), types are not coerced
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, allowUnionTypes: true } },
+  });
+  // strict bodies and path parameters: unknown properties are rejected (not dropped), types are not
+  // coerced. Query strings are text by nature: their integers and booleans are coerced, and a
+  // parameter that may repeat (sortKeys) is always an array.
+  const compilers = AjvCompiler();
+  const strict = compilers({}, { customOptions: { ...AJV, coerceTypes: false } });
+  const query = compilers({}, { customOptions: { ...AJV, coerceTypes: 'array' } });
+  app.setValidatorCompiler((route) => (route.httpPart === 'querystring' ? query : strict)(route));
+  // SmarterProctoring's clients pass some parameters empty (offset on the first call): empty = absent
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (request.method !== 'GET' || !request.query || typeof request.query !== 'object') return done();
+    const q = request.query as Record<string, unknown>;
+    for (const [k, v] of Object.entries(q)) {
+      if (v === '') delete q[k];
+      else if (Array.isArray(v)) {
+        const kept = v.filter((x) => x !== '');
+        if (kept.length) q[k] = kept;
+        else delete q[k];
+      }
+    }
+    done();
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {

@@ -7,9 +7,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Database } from './db.js';
 import { HttpError, errorSchema } from './errors.js';
 import { SID_PATTERN, sid } from './ids.js';
-import { getExam, listExams } from './admin.js';
+import { EXAM_STATUS_SQL, getExam, listExams } from './admin.js';
 import { authorizeInstall, tokenInstall } from './auth.js';
-import { EvidenceCode } from '../../src/reporting/types.js';
+import { EvidenceCode, type EvidenceRecord, type EvidenceType } from '../../src/reporting/types.js';
+import { computeTrustScore } from '../../src/monitoring/trust-score.js';
 import { REVIEW_CODES, REVIEW_STATUSES, SESSION_STATUSES, type ReviewStatus } from '../../src/statuses.js';
 
 export interface ReportingOptions {
@@ -49,12 +50,24 @@ const sessionParams = {
   required: ['installSid', 'examSid', 'sessionSid'],
   properties: { installSid: sidParam('AI'), examSid: sidParam('EX'), sessionSid: sidParam('ES') },
 } as const;
-// query values are strings (no type coercion): integers and dates are validated by pattern / format
+// SmarterProctoring's paging rules: offset empty or absent on the first call; limit 0 or absent means
+// the default, above the maximum it is the maximum. Query integers are coerced; anything else is a 400.
+const MAX_LIMIT = 500;
+const DEFAULT_LIMIT = 50;
 const paging = {
-  offset: { type: 'string', pattern: '^(0|[1-9][0-9]{0,8})$', description: 'integer ≥ 0; default 0' },
-  limit: { type: 'string', pattern: '^([1-9][0-9]{0,2})$', description: 'integer 1–500; default 50' },
-  sortOrder: { type: 'string', enum: ['ASC', 'DESC'], description: 'default ASC' },
+  offset: { type: 'integer', minimum: 0, description: 'items to skip; empty or absent: 0' },
+  limit: {
+    type: 'integer',
+    minimum: 0,
+    description: `items per page; 0, empty or absent: ${DEFAULT_LIMIT}; above ${MAX_LIMIT}: ${MAX_LIMIT}`,
+  },
+  sortOrder: { type: 'string', enum: ['ASC', 'DESC', 'asc', 'desc'], description: 'default ASC' },
 } as const;
+const sortKeys = (keys: readonly string[]) => ({
+  type: 'array',
+  items: { type: 'string', minLength: 1 },
+  description: `sort keys, repeated (sortKeys=a&sortKeys=b) or as a comma list: ${keys.join(', ')}; default ${keys[0]}`,
+});
 const dateRange = {
   from: { type: 'string', format: 'date-time', description: 'only items at or after this ISO date-time' },
   to: { type: 'string', format: 'date-time', description: 'only items before this ISO date-time' },
@@ -78,15 +91,21 @@ const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: erro
 const security = [{ token: [] }];
 
 interface Paging {
-  offset?: string;
-  limit?: string;
-  sortOrder?: 'ASC' | 'DESC';
+  offset?: number;
+  limit?: number;
+  sortOrder?: 'ASC' | 'DESC' | 'asc' | 'desc';
 }
+
+/** offset and limit after SmarterProctoring's rules. */
+const limits = (q: Paging) => ({
+  offset: q.offset ?? 0,
+  limit: q.limit ? Math.min(q.limit, MAX_LIMIT) : DEFAULT_LIMIT,
+});
+const direction = (q: Paging) => (q.sortOrder?.toUpperCase() === 'DESC' ? 'desc' : 'asc');
 
 /** The list envelope, with page URLs that keep the request's other query parameters. */
 function page<T>(request: FastifyRequest, total: number, q: Paging, results: T[]) {
-  const offset = Number(q.offset ?? 0);
-  const limit = Number(q.limit ?? 50);
+  const { offset, limit } = limits(q);
   const url = (o: number) => {
     const [path, query = ''] = request.url.split('?');
     const params = new URLSearchParams(query);
@@ -107,11 +126,6 @@ function page<T>(request: FastifyRequest, total: number, q: Paging, results: T[]
     results,
   };
 }
-const limits = (q: Paging) => {
-  const limit = Number(q.limit ?? 50);
-  if (limit > 500) throw new HttpError(400, 'invalid_request', 'querystring/limit must be at most 500.');
-  return { offset: Number(q.offset ?? 0), limit };
-};
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 
 interface SessionRow {
@@ -141,15 +155,63 @@ interface SessionRow {
   review_completed_at: Date | null;
   updated_at: Date;
   report_count: number;
-  photo_count: number;
+  photo_sids: string[];
   annotation_count: number;
+  exam_name: string | null;
+  exam_status: string | null;
+  install_name: string;
+  first_evidence_at: Date | null;
+  /** evidence type → [records, milliseconds so far] */
+  by_type: Record<string, [number, number]> | null;
+  sp_status: SmarterStatus;
 }
-const SESSION_SELECT = `select s.*,
+
+/**
+ * SmarterProctoring's session status names, on their `status` field, so their sync jobs see when a
+ * session is over without learning ProctorExam's vocabulary (which stays in `sessionStatus`):
+ * `Scheduled` (not started), `In Progress` (started, or evidence arrived), `Processing` (the page
+ * reported the end, the finish with its verdict has not arrived), `Closed` (finished: the server's
+ * verdict is final; terminal), `Cancelled` (the exam closed before the attempt started; terminal).
+ */
+export const SMARTER_STATUSES = ['Scheduled', 'In Progress', 'Processing', 'Closed', 'Cancelled'] as const;
+export type SmarterStatus = (typeof SMARTER_STATUSES)[number];
+/** Status names SmarterProctoring documents that proctor-elements never sets: accepted as filters. */
+const OTHER_SMARTER_STATUSES = ['Needs Proctor', 'Pending Approval', 'Approval Denied', 'Incident'];
+const HAS_PHOTO = `(e.photo is not null or exists (select 1 from photos p
+  where p.session_sid = e.session_sid and p.evidence_id = e.id))`;
+const HAS_EVIDENCE = 'exists (select 1 from evidence e where e.session_sid = s.sid)';
+const SESSIONS = `select * from (select s.*, x.name as exam_name, ${EXAM_STATUS_SQL('x')} as exam_status,
+  i.name as install_name,
   (select count(*)::int from evidence e where e.session_sid = s.sid) as report_count,
-  (select count(*)::int from evidence e where e.session_sid = s.sid and e.photo is not null)
-    + (select count(*)::int from photos p where p.session_sid = s.sid) as photo_count,
-  (select count(*)::int from annotations a where a.session_sid = s.sid) as annotation_count
-  from sessions s`;
+  (select coalesce(json_agg(e.report_sid order by e.created_seq), '[]'::json) from evidence e
+    where e.session_sid = s.sid and ${HAS_PHOTO}) as photo_sids,
+  (select count(*)::int from annotations a where a.session_sid = s.sid) as annotation_count,
+  (select min(e.started_at) from evidence e where e.session_sid = s.sid) as first_evidence_at,
+  (select json_object_agg(t.type, json_build_array(t.n, t.ms)) from (select e.type, count(*)::int as n,
+     sum(coalesce(e.duration_ms, greatest(0, extract(epoch from now() - e.started_at) * 1000)))::float8 as ms
+     from evidence e where e.session_sid = s.sid group by e.type) t) as by_type,
+  case when s.closed_at is not null then 'Closed'
+       when s.status = 'exam_finished' then 'Processing'
+       when s.status = 'exam_started' or s.in_progress_at is not null or ${HAS_EVIDENCE} then 'In Progress'
+       when x.sid is not null and ${EXAM_STATUS_SQL('x')} = 'closed' then 'Cancelled'
+       else 'Scheduled' end as sp_status
+  from sessions s join installs i on i.sid = s.install_sid left join exams x on x.sid = s.exam_sid) v`;
+
+/** The Trust Score so far, from per-type counts and durations (open records count until now). */
+function provisionalScore(byType: Record<string, [number, number]> | null) {
+  const records: EvidenceRecord[] = Object.entries(byType ?? {}).flatMap(([type, [n, ms]]) =>
+    Array.from({ length: n }, () => ({
+      id: '',
+      attemptId: '',
+      seq: 0,
+      code: 0,
+      type: type as EvidenceType,
+      startedAt: 0,
+      durationMs: ms / n,
+    })),
+  );
+  return computeTrustScore(records).trustScore;
+}
 
 interface EvidenceRow {
   id: string;
@@ -169,34 +231,48 @@ interface EvidenceRow {
   received_at: Date;
   test_attempt_id?: string;
 }
-const HAS_PHOTO = `(e.photo is not null or exists (select 1 from photos p
-  where p.session_sid = e.session_sid and p.evidence_id = e.id))`;
 const EVIDENCE_SELECT = `select e.id::text as id, e.report_sid, e.session_sid, s.exam_sid, s.install_sid, s.test_attempt_id,
   e.seq, e.code, e.type, e.started_at, e.ended_at, e.duration_ms, e.data, e.received_at,
   ${HAS_PHOTO} as has_photo, (e.photo_pending and not ${HAS_PHOTO}) as photo_pending
   from evidence e join sessions s on s.sid = e.session_sid`;
 
-const SORT_COLUMNS: Record<string, string> = {
+const STATUS_REASONS: Record<SmarterStatus, string | null> = {
+  Scheduled: null,
+  'In Progress': null,
+  Processing: 'The exam page reported the end; the finish with its verdict has not arrived yet.',
+  Closed: null,
+  Cancelled: 'The exam closed before this attempt started.',
+};
+
+const EVENT_SORT: Record<string, string> = {
+  createdDate: 'e.created_seq',
   startedDate: 'e.started_at',
   seq: 'e.seq',
   durationMs: 'e.duration_ms',
   type: 'e.type',
   receivedDate: 'e.received_at',
-  createdDate: 's.created_at',
-  status: 's.status',
-  trustScore: 's.trust_score',
+};
+const SESSION_SORT: Record<string, string> = {
+  createdDate: 'v.created_at',
+  status: 'v.status',
+  trustScore: 'v.trust_score',
 };
 
 export function reportingRoutes(app: FastifyInstance, options: ReportingOptions) {
   const { db, version, reviewThreshold = 85 } = options;
 
   const sessionView = (s: SessionRow) => {
+    // started: the client's exam_started, else the first evidence, else (finished) the attempt's start
+    const inProgress = s.in_progress_at ?? s.first_evidence_at ?? (s.closed_at ? s.started_at : null);
+    const end = s.finished_at ?? s.closed_at;
     const duration =
-      s.in_progress_at && s.finished_at
-        ? Math.max(0, Math.round((+new Date(s.finished_at) - +new Date(s.in_progress_at)) / 1000))
+      inProgress && end && s.sp_status === 'Closed'
+        ? Math.max(0, Math.round((+new Date(end) - +new Date(inProgress)) / 1000))
         : null;
+    const closed = s.sp_status === 'Closed';
+    const base = `/v1/installs/${s.install_sid}/exams/${s.exam_sid}/sessions/${s.sid}`;
     return {
-      // SmarterProctoring's Exam Session Details fields (null where we have no such thing)
+      // SmarterProctoring's Exam Session Details fields (null where proctor-elements has no such thing)
       sid: s.sid,
       installSid: s.install_sid,
       examSid: s.exam_sid,
@@ -207,8 +283,8 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       proctorTypeSid: null,
       cancellationPolicySid: null,
       cancellationPolicyVersionSid: null,
-      status: s.status,
-      statusReason: null,
+      status: s.sp_status,
+      statusReason: STATUS_REASONS[s.sp_status],
       accessKey: null,
       duration,
       sessionType: 'automated',
@@ -218,9 +294,9 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       appointmentDate: null,
       appointmentEndDate: null,
       dateApproved: null,
-      dateScheduled: null,
+      dateScheduled: s.candidate_email ? iso(s.created_at) : null,
       createdDate: iso(s.created_at),
-      inProgressDate: iso(s.in_progress_at),
+      inProgressDate: iso(inProgress),
       externalAppointmentId: null,
       externalReservedAppointmentId: null,
       externalReservedAppointmentExpires: null,
@@ -229,14 +305,16 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       notes: null,
       recordingStartDate: iso(s.started_at),
       account: null,
-      install: null,
+      install: { sid: s.install_sid, name: s.install_name },
       deployment: null,
       sessionReportCount: s.report_count,
       series: null,
       reviewByDate: null,
       reviewByUserSid: null,
       reviewCompletedDate: iso(s.review_completed_at),
-      reviewRequired: s.trust_score === null ? null : s.trust_score < reviewThreshold,
+      // final once Closed (the server's verdict); until then from the evidence stored so far
+      reviewRequired:
+        (closed && s.trust_score !== null ? s.trust_score : provisionalScore(s.by_type)) < reviewThreshold,
       reviewCompleteNotificationUrl: null,
       reviewed: REVIEWED.has(s.review_status),
       proctorGroups: null,
@@ -246,13 +324,16 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       systemCheckStartDate: null,
       systemCheckEndDate: iso(s.system_check_end_at),
       modalityOptions: null,
-      exam: null,
+      exam: s.exam_sid ? { sid: s.exam_sid, title: s.exam_name, status: s.exam_status } : null,
       enrollment: null,
       course: null,
       examFile: null,
       returnedFile: null,
-      photos: null,
+      photos: s.photo_sids.map((sid) => ({ eventReportSid: sid, url: `${base}/events/${sid}/photo` })),
       // ours
+      /** ProctorExam's session status (the candidate's progress), as the exam page reported it. */
+      sessionStatus: s.status,
+      closedDate: iso(s.closed_at),
       testAttemptId: s.test_attempt_id,
       clientId: s.client_id,
       candidateName: s.candidate_name,
@@ -260,7 +341,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       emailSentDate: iso(s.emailed_at),
       setupDate: iso(s.setup_at),
       finishedDate: iso(s.finished_at),
-      /** The server's, computed at finish from the evidence it stored. */
+      /** The server's, computed at finish from the evidence it stored (null until Closed). */
       trustScore: s.trust_score,
       counts: s.counts,
       /** What the exam page computed (advisory, never used for reviewRequired). */
@@ -271,7 +352,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       checks: s.checks,
       reviewStatus: s.review_status,
       reviewCode: REVIEW_CODES[s.review_status],
-      photoCount: s.photo_count,
+      photoCount: s.photo_sids.length,
       annotationCount: s.annotation_count,
     };
   };
@@ -298,6 +379,8 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       photoPending: e.photo_pending,
       photoUrl: e.has_photo ? `${base}/events/${reportSid}/photo` : null,
       receivedDate: iso(e.received_at),
+      /** When the server stored the record (SmarterProctoring's createdDate; the default order). */
+      createdDate: iso(e.received_at),
     };
   };
   const sessionBase = (p: { installSid: string; examSid: string; sessionSid: string }) =>
@@ -305,36 +388,39 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
 
   const authorize = (request: FastifyRequest, installSid: string) => authorizeInstall(db, request, installSid);
   async function sessionRow(p: { installSid: string; examSid: string; sessionSid: string }) {
-    const [s] = await db.query<SessionRow>(
-      `${SESSION_SELECT} where s.sid = $1 and s.install_sid = $2 and s.exam_sid = $3`,
-      [p.sessionSid, p.installSid, p.examSid],
-    );
+    const [s] = await db.query<SessionRow>(`${SESSIONS} where v.sid = $1 and v.install_sid = $2 and v.exam_sid = $3`, [
+      p.sessionSid,
+      p.installSid,
+      p.examSid,
+    ]);
     if (!s) throw new HttpError(404, 'unknown_session', `No session ${p.sessionSid} in exam ${p.examSid}.`);
     return s;
   }
-  /** `where` clauses for types / from / to over evidence, appended to params. */
-  function evidenceFilters(q: { types?: string; from?: string; to?: string }, params: unknown[]) {
+  /** A repeatable parameter given repeated and/or as comma lists: its values. */
+  const values = (v: string[] | undefined) =>
+    (v ?? [])
+      .flatMap((x) => x.split(','))
+      .map((x) => x.trim())
+      .filter(Boolean);
+  /** `where` clauses for types and the event time range over evidence, appended to params. */
+  function evidenceFilters(q: EventsQuery, params: unknown[]) {
     const where: string[] = [];
-    if (q.types) {
-      const types = q.types.split(',');
+    const types = values(q.types);
+    if (types.length) {
       const unknown = types.find((t) => !EVIDENCE_TYPES.includes(t));
       if (unknown)
         throw new HttpError(400, 'invalid_request', `querystring/types: unknown evidence type "${unknown}".`);
-      params.push(types);
-      where.push(`e.type = any($${params.length})`);
+      where.push(`e.type = any($${params.push(types)})`);
     }
-    if (q.from) {
-      params.push(q.from);
-      where.push(`e.started_at >= $${params.length}`);
-    }
-    if (q.to) {
-      params.push(q.to);
-      where.push(`e.started_at < $${params.length}`);
-    }
+    for (const start of [q.from, q.eventTimeRangeStart])
+      if (start) where.push(`e.started_at >= $${params.push(start)}`);
+    for (const end of [q.to, q.eventTimeRangeEnd]) if (end) where.push(`e.started_at < $${params.push(end)}`);
     return where;
   }
-  const orderBy = (keys: string | undefined, allowed: string[], order: string | undefined, tiebreak: string) => {
-    const list = (keys ?? allowed[0]).split(',');
+  const orderBy = (q: Paging & { sortKeys?: string[] }, columns: Record<string, string>, tiebreak: string) => {
+    const allowed = Object.keys(columns);
+    const list = values(q.sortKeys);
+    if (!list.length) list.push(allowed[0]);
     const bad = list.find((k) => !allowed.includes(k));
     if (bad)
       throw new HttpError(
@@ -342,8 +428,8 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
         'invalid_request',
         `querystring/sortKeys: "${bad}" is not one of ${allowed.join(', ')}.`,
       );
-    const dir = order === 'DESC' ? 'desc' : 'asc';
-    return `order by ${list.map((k) => `${SORT_COLUMNS[k]} ${dir} nulls last`).join(', ')}, ${tiebreak} ${dir}`;
+    const dir = direction(q);
+    return `order by ${list.map((k) => `${columns[k]} ${dir} nulls last`).join(', ')}, ${tiebreak} ${dir}`;
   };
 
   // --- who am I: the dashboard starts here ---------------------------------------------------------
@@ -405,15 +491,24 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
     },
   );
 
+  const STATUS_FILTERS = [...SMARTER_STATUSES, ...OTHER_SMARTER_STATUSES, ...SESSION_STATUSES];
   app.get<{
     Params: { installSid: string; examSid: string };
-    Querystring: Paging & { status?: string; reviewStatus?: string; sortKeys?: string };
+    Querystring: Paging & {
+      status?: string[];
+      sessionStatus?: string[];
+      reviewStatus?: string[];
+      sortKeys?: string[];
+      includeActive?: boolean;
+    };
   }>(
     '/v1/installs/:installSid/exams/:examSid/sessions',
     {
       schema: {
         tags: ['reporting'],
         summary: "List an exam's sessions",
+        description:
+          "SmarterProctoring's parameters: offset, limit, sortKeys (createdDate, status, trustScore), sortOrder, status (their names: Scheduled, In Progress, Processing, Closed, Cancelled; the other names they document are accepted and match nothing; ProctorExam's session statuses are accepted too), includeActive (accepted, ignored: every session is listed). Ours: sessionStatus, reviewStatus. Repeatable parameters may also be comma lists. Unknown parameters are ignored.",
         security,
         params: {
           type: 'object',
@@ -422,12 +517,25 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
         },
         querystring: {
           type: 'object',
-          additionalProperties: false,
           properties: {
             ...paging,
-            status: { type: 'string', enum: [...SESSION_STATUSES] },
-            reviewStatus: { type: 'string', enum: [...REVIEW_STATUSES] },
-            sortKeys: { type: 'string', description: 'comma list of createdDate, status, trustScore' },
+            status: {
+              type: 'array',
+              items: { type: 'string' },
+              description: `repeatable / comma list of ${STATUS_FILTERS.join(', ')}`,
+            },
+            sessionStatus: {
+              type: 'array',
+              items: { type: 'string' },
+              description: `repeatable / comma list of ${SESSION_STATUSES.join(', ')}`,
+            },
+            reviewStatus: {
+              type: 'array',
+              items: { type: 'string' },
+              description: `repeatable / comma list of ${REVIEW_STATUSES.join(', ')}`,
+            },
+            sortKeys: sortKeys(Object.keys(SESSION_SORT)),
+            includeActive: { type: 'boolean', description: "SmarterProctoring's; accepted and ignored" },
           },
         },
         response: { 200: listSchema(anyObject), ...errors },
@@ -440,16 +548,34 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       const q = request.query;
       const { offset, limit } = limits(q);
       const params: unknown[] = [installSid, examSid];
-      const where = ['s.install_sid = $1', 's.exam_sid = $2'];
-      if (q.status) where.push(`s.status = $${params.push(q.status)}`);
-      if (q.reviewStatus) where.push(`s.review_status = $${params.push(q.reviewStatus)}`);
-      const order = orderBy(q.sortKeys, ['createdDate', 'status', 'trustScore'], q.sortOrder, 's.sid');
+      const where = ['v.install_sid = $1', 'v.exam_sid = $2'];
+      const filter = (name: string, given: string[] | undefined, allowed: readonly string[]) => {
+        const list = values(given);
+        const bad = list.find((x) => !allowed.includes(x));
+        if (bad)
+          throw new HttpError(
+            400,
+            'invalid_request',
+            `querystring/${name}: "${bad}" is not one of ${allowed.join(', ')}.`,
+          );
+        return list.length ? list : undefined;
+      };
+      const status = filter('status', q.status, STATUS_FILTERS);
+      if (status) {
+        const n = params.push(status);
+        where.push(`(v.sp_status = any($${n}) or v.status = any($${n}))`);
+      }
+      const sessionStatus = filter('sessionStatus', q.sessionStatus, SESSION_STATUSES);
+      if (sessionStatus) where.push(`v.status = any($${params.push(sessionStatus)})`);
+      const reviewStatus = filter('reviewStatus', q.reviewStatus, REVIEW_STATUSES);
+      if (reviewStatus) where.push(`v.review_status = any($${params.push(reviewStatus)})`);
+      const order = orderBy(q, SESSION_SORT, 'v.sid');
       const [{ total }] = await db.query<{ total: number }>(
-        `select count(*)::int as total from sessions s where ${where.join(' and ')}`,
+        `select count(*)::int as total from (${SESSIONS} where ${where.join(' and ')}) c`,
         params,
       );
       const rows = await db.query<SessionRow>(
-        `${SESSION_SELECT} where ${where.join(' and ')} ${order} offset ${offset} limit ${limit}`,
+        `${SESSIONS} where ${where.join(' and ')} ${order} offset ${offset} limit ${limit}`,
         params,
       );
       return page(request, total, q, rows.map(sessionView));
@@ -530,10 +656,33 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
   const eventsQuery = {
     ...paging,
     ...dateRange,
-    types: { type: 'string', description: 'comma list of evidence types, e.g. no_face,tab_switch' },
-    sortKeys: { type: 'string', description: 'comma list of startedDate, seq, durationMs, type, receivedDate' },
+    eventTimeRangeStart: {
+      type: 'string',
+      format: 'date-time',
+      description: "SmarterProctoring's: only events that started at or after this ISO date-time",
+    },
+    eventTimeRangeEnd: {
+      type: 'string',
+      format: 'date-time',
+      description: "SmarterProctoring's: only events that started before this ISO date-time",
+    },
+    types: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'evidence types, repeated or as a comma list, e.g. no_face,tab_switch',
+    },
+    sortKeys: sortKeys(Object.keys(EVENT_SORT)),
   } as const;
-  type EventsQuery = Paging & { types?: string; from?: string; to?: string; sortKeys?: string };
+  type EventsQuery = Paging & {
+    types?: string[];
+    from?: string;
+    to?: string;
+    eventTimeRangeStart?: string;
+    eventTimeRangeEnd?: string;
+    sortKeys?: string[];
+  };
+  const EVENTS_DESCRIPTION =
+    "Default order: createdDate (when the server stored each record: insertion order), so paging ASC while records are still arriving — late ones included — never skips or repeats one. SmarterProctoring's parameters: offset, limit, sortKeys, sortOrder, eventTimeRangeStart / eventTimeRangeEnd (on the event's start); ours: types, from / to (the same as the range). Repeatable parameters may also be comma lists; unknown parameters are ignored.";
 
   app.get<{ Params: { installSid: string; examSid: string; sessionSid: string }; Querystring: EventsQuery }>(
     '/v1/installs/:installSid/exams/:examSid/sessions/:sessionSid/events',
@@ -541,9 +690,10 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       schema: {
         tags: ['reporting'],
         summary: 'List Event Reports of a session',
+        description: EVENTS_DESCRIPTION,
         security,
         params: sessionParams,
-        querystring: { type: 'object', additionalProperties: false, properties: eventsQuery },
+        querystring: { type: 'object', properties: eventsQuery },
         response: { 200: listSchema(anyObject), ...errors },
       },
     },
@@ -554,12 +704,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       const { offset, limit } = limits(q);
       const params: unknown[] = [session.sid];
       const where = ['e.session_sid = $1', ...evidenceFilters(q, params)].join(' and ');
-      const order = orderBy(
-        q.sortKeys,
-        ['startedDate', 'seq', 'durationMs', 'type', 'receivedDate'],
-        q.sortOrder,
-        'e.report_sid',
-      );
+      const order = orderBy(q, EVENT_SORT, 'e.created_seq');
       const [{ total }] = await db.query<{ total: number }>(
         `select count(*)::int as total from evidence e where ${where}`,
         params,
@@ -681,7 +826,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
         summary: 'List Annotations of a session (oldest first unless sortOrder=DESC)',
         security,
         params: sessionParams,
-        querystring: { type: 'object', additionalProperties: false, properties: paging },
+        querystring: { type: 'object', properties: paging },
         response: { 200: listSchema(anyObject), ...errors },
       },
     },
@@ -689,7 +834,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       await authorize(request, request.params.installSid);
       const session = await sessionRow(request.params);
       const { offset, limit } = limits(request.query);
-      const dir = request.query.sortOrder === 'DESC' ? 'desc' : 'asc';
+      const dir = direction(request.query);
       const [{ total }] = await db.query<{ total: number }>(
         'select count(*)::int as total from annotations where session_sid = $1',
         [session.sid],
@@ -803,11 +948,11 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       schema: {
         tags: ['reports'],
         summary: 'Session Events Report: every event report of the install',
+        description: EVENTS_DESCRIPTION,
         security,
         params: installParams,
         querystring: {
           type: 'object',
-          additionalProperties: false,
           properties: { ...eventsQuery, examSid: sidParam('EX') },
         },
         response: { 200: listSchema(anyObject), ...errors },
@@ -822,12 +967,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       const where = ['s.install_sid = $1'];
       if (q.examSid) where.push(`s.exam_sid = $${params.push(q.examSid)}`);
       where.push(...evidenceFilters(q, params));
-      const order = orderBy(
-        q.sortKeys,
-        ['startedDate', 'seq', 'durationMs', 'type', 'receivedDate'],
-        q.sortOrder,
-        'e.report_sid',
-      );
+      const order = orderBy(q, EVENT_SORT, 'e.created_seq');
       const [{ total }] = await db.query<{ total: number }>(
         `select count(*)::int as total from evidence e join sessions s on s.sid = e.session_sid where ${where.join(' and ')}`,
         params,
@@ -868,7 +1008,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
           description,
           security,
           params: installParams,
-          querystring: { type: 'object', additionalProperties: false, properties: { ...paging, ...dateRange } },
+          querystring: { type: 'object', properties: { ...paging, ...dateRange } },
           response: { 200: listSchema(anyObject), ...errors },
         },
       },
@@ -881,7 +1021,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
           from: q.from ?? null,
           to: q.to ?? null,
           ...limits(q),
-          dir: q.sortOrder === 'DESC' ? 'desc' : 'asc',
+          dir: direction(q),
         });
         return page(request, total, q, results);
       },
