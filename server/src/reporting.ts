@@ -985,127 +985,255 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
     },
   );
 
-  /** An install report over sessions created `from` / `to`: token, paging and sort order handled here. */
-  const installReport = (
-    name: string,
-    summary: string,
-    description: string,
-    run: (r: {
-      installSid: string;
-      from: string | null;
-      to: string | null;
-      offset: number;
-      limit: number;
-      dir: 'asc' | 'desc';
-    }) => Promise<{ total: number; results: unknown[] }>,
-  ) =>
-    app.get<{ Params: { installSid: string }; Querystring: Paging & { from?: string; to?: string } }>(
-      `/v1/installs/:installSid/reports/${name}`,
-      {
-        schema: {
-          tags: ['reports'],
-          summary,
-          description,
-          security,
-          params: installParams,
-          querystring: { type: 'object', properties: { ...paging, ...dateRange } },
-          response: { 200: listSchema(anyObject), ...errors },
-        },
+  // --- volume reports at SmarterProctoring's paths (and ours under /reports/, as aliases) ---------
+  const PHASES = ['past', 'active', 'upcoming'] as const;
+  const GROUPS = ['exam', 'day', 'week', 'month'] as const;
+  interface VolumeQuery extends Paging {
+    status?: string[];
+    groupBy?: (typeof GROUPS)[number];
+    examOpenDate?: string;
+    examCloseDate?: string;
+    startDate?: string;
+    endDate?: string;
+    from?: string;
+    to?: string;
+  }
+  const volumeQuery = (groups: readonly string[], fallback: string) => ({
+    type: 'object',
+    properties: {
+      ...paging,
+      status: {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'exams by phase, repeatable / comma list: past (closed), active (open), upcoming (not open yet)',
       },
-      async (request) => {
-        const { installSid } = request.params;
-        await authorize(request, installSid);
-        const q = request.query;
-        const { total, results } = await run({
-          installSid,
-          from: q.from ?? null,
-          to: q.to ?? null,
-          ...limits(q),
-          dir: direction(q),
-        });
-        return page(request, total, q, results);
+      groupBy: { type: 'string', enum: [...groups], description: `default ${fallback}` },
+      examOpenDate: {
+        type: 'string',
+        format: 'date-time',
+        description: 'only exams that opened at or after this ISO date-time',
       },
-    );
-  const created = (alias: string) =>
-    `($2::timestamptz is null or ${alias}.created_at >= $2) and ($3::timestamptz is null or ${alias}.created_at < $3)`;
+      examCloseDate: {
+        type: 'string',
+        format: 'date-time',
+        description: 'only exams that close (or closed) at or before this ISO date-time',
+      },
+      startDate: { type: 'string', format: 'date-time', description: 'window start (inclusive), ISO date-time' },
+      endDate: { type: 'string', format: 'date-time', description: 'window end (exclusive), ISO date-time' },
+      ...dateRange,
+    },
+  });
+  /** The install's exams with their open / close dates and phase, filtered by status / examOpenDate / examCloseDate. */
+  const EXAMS_CTE = `with ex as (select * from (select x.sid, x.name, x.created_at,
+      coalesce(x.opened_at, case when x.instructions is not null then x.created_at end) as open_date,
+      coalesce(x.closed_at, x.last_start_at) as close_date,
+      case ${EXAM_STATUS_SQL('x')} when 'closed' then 'past' when 'open' then 'active' else 'upcoming' end as phase
+    from exams x where x.install_sid = $1) e
+    where ($2::text[] is null or e.phase = any($2::text[]))
+      and ($3::timestamptz is null or e.open_date >= $3) and ($4::timestamptz is null or e.close_date <= $4))`;
+  const reportParams = (installSid: string, q: VolumeQuery) => {
+    const phases = values(q.status);
+    const bad = phases.find((x) => !(PHASES as readonly string[]).includes(x));
+    if (bad)
+      throw new HttpError(400, 'invalid_request', `querystring/status: "${bad}" is not one of ${PHASES.join(', ')}.`);
+    return [
+      installSid,
+      phases.length ? phases : null,
+      q.examOpenDate ?? null,
+      q.examCloseDate ?? null,
+      q.startDate ?? q.from ?? null,
+      q.endDate ?? q.to ?? null,
+    ];
+  };
+  const window = (column: string) =>
+    `($5::timestamptz is null or ${column} >= $5) and ($6::timestamptz is null or ${column} < $6)`;
+  const periodStart = (unit: string, column: string) =>
+    `to_char(date_trunc('${unit}', ${column} at time zone 'UTC'), 'YYYY-MM-DD')`;
+  const periodName = (unit: string, start: string) =>
+    unit === 'week' ? isoWeek(new Date(`${start}T00:00:00Z`)) : unit === 'month' ? start.slice(0, 7) : start;
+  const sessionFigures = (s: string) => `count(${s}.sid)::int as total_sessions,
+      count(${s}.sid) filter (where ${s}.status = 'exam_finished')::int as finished_sessions,
+      count(${s}.sid) filter (where ${s}.closed_at is not null)::int as closed_sessions,
+      count(${s}.sid) filter (where ${s}.trust_score < $7)::int as review_required,
+      count(${s}.sid) filter (where ${s}.review_completed_at is not null)::int as reviewed_sessions,
+      round(avg(${s}.trust_score))::int as average_trust_score`;
+  interface Figures {
+    total_sessions: number;
+    finished_sessions: number;
+    closed_sessions: number;
+    review_required: number;
+    reviewed_sessions: number;
+    average_trust_score: number | null;
+  }
+  const figures = (r: Figures) => ({
+    totalSessions: r.total_sessions,
+    finishedSessions: r.finished_sessions,
+    closedSessions: r.closed_sessions,
+    reviewRequiredSessions: r.review_required,
+    reviewedSessions: r.reviewed_sessions,
+    averageTrustScore: r.average_trust_score,
+  });
 
-  installReport(
-    'examVolume',
-    'Exam Volume: sessions per exam, by status, with Trust Score figures',
-    'from / to filter on the session creation date.',
-    async ({ installSid, from, to, offset, limit, dir }) => {
+  const volumeDescription =
+    "SmarterProctoring's Exam Volume. groupBy=exam (default): one row per exam (its phase, open and close dates) with its sessions; groupBy=day|week|month: one row per period of session creation. status (past/active/upcoming), examOpenDate and examCloseDate choose the exams; startDate / endDate (or from / to) the sessions' creation window.";
+  const examVolume = async (request: FastifyRequest<{ Params: { installSid: string }; Querystring: VolumeQuery }>) => {
+    const { installSid } = request.params;
+    await authorize(request, installSid);
+    const q = request.query;
+    const { offset, limit } = limits(q);
+    const dir = direction(q);
+    const params = [...reportParams(installSid, q), reviewThreshold];
+    const unit = q.groupBy ?? 'exam';
+    if (unit === 'exam') {
       const [{ total }] = await db.query<{ total: number }>(
-        'select count(*)::int as total from exams where install_sid = $1',
-        [installSid],
+        `${EXAMS_CTE} select count(*)::int as total from ex`,
+        params.slice(0, 4),
       );
-      const rows = await db.query<{
-        sid: string;
-        name: string;
-        total_sessions: number;
-        finished_sessions: number;
-        review_required: number;
-        reviewed_sessions: number;
-        average_trust_score: number | null;
-        by_status: Record<string, number> | null;
-      }>(
-        `select x.sid, x.name,
-           count(s.sid)::int as total_sessions,
-           count(s.sid) filter (where s.status = 'exam_finished')::int as finished_sessions,
-           count(s.sid) filter (where s.trust_score < $4)::int as review_required,
-           count(s.sid) filter (where s.review_completed_at is not null)::int as reviewed_sessions,
-           round(avg(s.trust_score))::int as average_trust_score,
+      const rows = await db.query<
+        Figures & {
+          sid: string;
+          name: string;
+          phase: string;
+          open_date: Date | null;
+          close_date: Date | null;
+          by_status: Record<string, number> | null;
+        }
+      >(
+        `${EXAMS_CTE} select e.sid, e.name, e.phase, e.open_date, e.close_date, ${sessionFigures('s')},
            (select jsonb_object_agg(status, n) from (select s2.status, count(*)::int as n from sessions s2
-              where s2.exam_sid = x.sid and ${created('s2')} group by s2.status) t) as by_status
-         from exams x left join sessions s on s.exam_sid = x.sid and ${created('s')}
-         where x.install_sid = $1 group by x.sid, x.name, x.created_at
-         order by x.created_at ${dir}, x.sid ${dir} offset ${offset} limit ${limit}`,
-        [installSid, from, to, reviewThreshold],
+              where s2.exam_sid = e.sid and ${window('s2.created_at')} group by s2.status) t) as by_status
+         from ex e left join sessions s on s.exam_sid = e.sid and ${window('s.created_at')}
+         group by e.sid, e.name, e.phase, e.open_date, e.close_date, e.created_at
+         order by e.created_at ${dir}, e.sid ${dir} offset ${offset} limit ${limit}`,
+        params,
       );
       const results = rows.map((r) => ({
         examSid: r.sid,
         title: r.name,
-        totalSessions: r.total_sessions,
-        finishedSessions: r.finished_sessions,
-        reviewRequiredSessions: r.review_required,
-        reviewedSessions: r.reviewed_sessions,
-        averageTrustScore: r.average_trust_score,
+        status: r.phase,
+        examOpenDate: iso(r.open_date),
+        examCloseDate: iso(r.close_date),
+        ...figures(r),
         sessionsByStatus: r.by_status ?? {},
       }));
-      return { total, results };
-    },
-  );
+      return page(request, total, q, results);
+    }
+    const bucket = periodStart(unit, 's.created_at');
+    const from = `from sessions s join ex e on e.sid = s.exam_sid where ${window('s.created_at')}`;
+    const [{ total }] = await db.query<{ total: number }>(
+      `${EXAMS_CTE} select count(distinct ${bucket})::int as total ${from}`,
+      params.slice(0, 6),
+    );
+    const rows = await db.query<Figures & { period: string; exams: number }>(
+      `${EXAMS_CTE} select ${bucket} as period, count(distinct s.exam_sid)::int as exams, ${sessionFigures('s')}
+       ${from} group by 1 order by 1 ${dir} offset ${offset} limit ${limit}`,
+      params,
+    );
+    const results = rows.map((r) => ({
+      period: periodName(unit, r.period),
+      periodStartDate: r.period,
+      exams: r.exams,
+      ...figures(r),
+    }));
+    return page(request, total, q, results);
+  };
 
-  installReport(
-    'examsByWeek',
-    'Exams by Week: per ISO week (Monday, UTC), the exams taken and their sessions',
-    'A week counts a session by its creation date; from / to filter on it.',
-    async ({ installSid, from, to, offset, limit, dir }) => {
-      const filter = `s.install_sid = $1 and ${created('s')}`;
-      const week = `date_trunc('week', s.created_at at time zone 'UTC')`;
-      const params = [installSid, from, to];
-      const [{ total }] = await db.query<{ total: number }>(
-        `select count(distinct ${week})::int as total from sessions s where ${filter}`,
-        params,
-      );
-      const rows = await db.query<{ week: string; exams: number; sessions: number; finished: number }>(
-        `select to_char(${week}, 'YYYY-MM-DD') as week, count(distinct s.exam_sid)::int as exams, count(*)::int as sessions,
-           count(*) filter (where s.status = 'exam_finished')::int as finished
-         from sessions s where ${filter} group by 1 order by 1 ${dir} offset ${offset} limit ${limit}`,
-        params,
-      );
-      const results = rows.map((r) => {
-        const start = new Date(`${r.week}T00:00:00Z`);
-        return {
-          week: isoWeek(start),
-          weekStartDate: start.toISOString().slice(0, 10),
-          exams: r.exams,
-          sessions: r.sessions,
-          finishedSessions: r.finished,
-        };
-      });
-      return { total, results };
-    },
-  );
+  const byWeekDescription =
+    "SmarterProctoring's Exams by Week: exams bucketed by their open date (groupBy=week by default, or day / month), with each exam and the sessions it has. Exams not open yet have no open date and are left out. startDate / endDate (or from / to) bound the open date; status, examOpenDate and examCloseDate choose the exams.";
+  const examsByWeek = async (request: FastifyRequest<{ Params: { installSid: string }; Querystring: VolumeQuery }>) => {
+    const { installSid } = request.params;
+    await authorize(request, installSid);
+    const q = request.query;
+    const { offset, limit } = limits(q);
+    const dir = direction(q);
+    const params = reportParams(installSid, q);
+    const unit = q.groupBy === 'day' || q.groupBy === 'month' ? q.groupBy : 'week';
+    const bucket = periodStart(unit, 'e.open_date');
+    const from = `from ex e where e.open_date is not null and ${window('e.open_date')}`;
+    const [{ total }] = await db.query<{ total: number }>(
+      `${EXAMS_CTE} select count(distinct ${bucket})::int as total ${from}`,
+      params,
+    );
+    const rows = await db.query<{
+      period: string;
+      exams: number;
+      sessions: number;
+      finished: number;
+      exam_list: {
+        sid: string;
+        name: string;
+        phase: string;
+        open_date: string;
+        close_date: string | null;
+        n: number;
+      }[];
+    }>(
+      `${EXAMS_CTE} select ${bucket} as period, count(*)::int as exams, coalesce(sum(c.n), 0)::int as sessions,
+         coalesce(sum(c.f), 0)::int as finished,
+         json_agg(json_build_object('sid', e.sid, 'name', e.name, 'phase', e.phase, 'open_date', e.open_date,
+           'close_date', e.close_date, 'n', c.n) order by e.open_date, e.sid) as exam_list
+       from ex e left join lateral (select count(*)::int as n,
+         count(*) filter (where s.status = 'exam_finished')::int as f from sessions s where s.exam_sid = e.sid) c on true
+       where e.open_date is not null and ${window('e.open_date')}
+       group by 1 order by 1 ${dir} offset ${offset} limit ${limit}`,
+      params,
+    );
+    const results = rows.map((r) => ({
+      week: periodName(unit, r.period),
+      weekStartDate: r.period,
+      exams: r.exams,
+      sessions: r.sessions,
+      finishedSessions: r.finished,
+      examList: r.exam_list.map((e) => ({
+        examSid: e.sid,
+        title: e.name,
+        status: e.phase,
+        examOpenDate: iso(e.open_date),
+        examCloseDate: iso(e.close_date),
+        sessions: e.n,
+      })),
+    }));
+    return page(request, total, q, results);
+  };
+
+  for (const [path, alias] of [
+    ['/v1/installs/:installSid/examVolume', false],
+    ['/v1/installs/:installSid/reports/examVolume', true],
+  ] as const)
+    app.get<{ Params: { installSid: string }; Querystring: VolumeQuery }>(
+      path,
+      {
+        schema: {
+          tags: ['reports'],
+          summary: alias ? 'Exam Volume (alias of /v1/installs/{installSid}/examVolume)' : 'Exam Volume',
+          description: volumeDescription,
+          security,
+          params: installParams,
+          querystring: volumeQuery(GROUPS, 'exam'),
+          response: { 200: listSchema(anyObject), ...errors },
+        },
+      },
+      examVolume,
+    );
+  for (const [path, alias] of [
+    ['/v1/installs/:installSid/examsByWeek', false],
+    ['/v1/installs/:installSid/reports/examsByWeek', true],
+  ] as const)
+    app.get<{ Params: { installSid: string }; Querystring: VolumeQuery }>(
+      path,
+      {
+        schema: {
+          tags: ['reports'],
+          summary: alias ? 'Exams by Week (alias of /v1/installs/{installSid}/examsByWeek)' : 'Exams by Week',
+          description: byWeekDescription,
+          security,
+          params: installParams,
+          querystring: volumeQuery(['day', 'week', 'month'], 'week'),
+          response: { 200: listSchema(anyObject), ...errors },
+        },
+      },
+      examsByWeek,
+    );
 }
 
 /** `2026-W48` for the Monday `monday` (UTC). */

@@ -79,12 +79,12 @@ async function attemptWith(n: number) {
  * The guide's loop, our own way: the first call with an empty offset, then follow `next` until it is
  * null. A 400 would end it silently with what it has, as their loop does: here it fails the test.
  */
-async function guideLoop<T>(path: string, query: string): Promise<T[]> {
+async function guideLoop<T>(path: string, query: string, as = token): Promise<T[]> {
   const items: T[] = [];
   let url: string | null = `${path}?offset=&${query}`;
   for (let pages = 0; url; pages++) {
     assert.ok(pages < 1000, 'the loop ends');
-    const res: { status: number; body: Page<T> } = await call<Page<T>>(s.origin, 'GET', url, { token });
+    const res: { status: number; body: Page<T> } = await call<Page<T>>(s.origin, 'GET', url, { token: as });
     assert.equal(res.status, 200, `${url}: ${JSON.stringify(res.body)}`);
     assert.equal(res.body.count, res.body.results.length);
     items.push(...res.body.results);
@@ -301,5 +301,93 @@ describe(`SmarterProctoring-style sync (${backend})`, () => {
     assert.equal(after.body.status, 'Cancelled');
     assert.match(after.body.statusReason, /closed before/);
     assert.equal(after.body.sessionStatus, 'registered');
+  });
+
+  it("serves the volume reports at SmarterProctoring's paths, with their parameters (ours stay as aliases)", async () => {
+    const created = await call<{ sid: string; token: string }>(s.origin, 'POST', '/v1/installs', {
+      token: ADMIN,
+      body: { name: 'Volume school' },
+    });
+    const t = created.body.token;
+    const root = `/v1/installs/${created.body.sid}`;
+    const newExam = async (body: Record<string, unknown>) =>
+      (await call<{ sid: string }>(s.origin, 'POST', `${root}/exams`, { token: t, body })).body.sid;
+    const active = await newExam({ name: 'Active', instructions: 'Go' });
+    const past = await newExam({ name: 'Past', instructions: 'Go' });
+    const upcoming = await newExam({ name: 'Upcoming' });
+    await call(s.origin, 'POST', `${root}/exams/${past}/close`, { token: t });
+    const client = await call<{ clientId: string; clientSecret: string }>(s.origin, 'POST', `${root}/clients`, {
+      token: t,
+      body: { examSid: active },
+    });
+    for (let i = 0; i < 3; i++) {
+      const a = newAttempt(client.body.clientId, client.body.clientSecret);
+      assert.equal((await call(s.origin, 'POST', '/api/v1/attempts', { body: a })).status, 201);
+    }
+    const get = async <T>(path: string) => {
+      const res = await call<Page<T>>(s.origin, 'GET', path, { token: t });
+      assert.equal(res.status, 200, `${path}: ${JSON.stringify(res.body)}`);
+      return res.body;
+    };
+    interface ExamRow {
+      examSid: string;
+      status: string;
+      totalSessions: number;
+      examOpenDate: string | null;
+    }
+    const volume = await get<ExamRow>(`${root}/examVolume`);
+    assert.deepEqual(
+      volume.results.map((r) => [r.examSid, r.status, r.totalSessions]),
+      [
+        [active, 'active', 3],
+        [past, 'past', 0],
+        [upcoming, 'upcoming', 0],
+      ],
+    );
+    assert.equal(volume.results[2].examOpenDate, null);
+    // our path is an alias: the same answer
+    assert.deepEqual((await get<ExamRow>(`${root}/reports/examVolume`)).results, volume.results);
+    assert.deepEqual(
+      (await get<ExamRow>(`${root}/examVolume?status=past&status=upcoming`)).results.map((r) => r.examSid),
+      [past, upcoming],
+    );
+    assert.deepEqual(
+      (await get<ExamRow>(`${root}/examVolume?status=active,past`)).results.map((r) => r.examSid),
+      [active, past],
+    );
+    assert.equal((await get(`${root}/examVolume?examOpenDate=2099-01-01T00:00:00Z`)).total, 0);
+    assert.equal((await get(`${root}/examVolume?startDate=2099-01-01T00:00:00Z`)).results.length, 3);
+    const weekly = await get<{ totalSessions: number; exams: number; period: string }>(
+      `${root}/examVolume?groupBy=week`,
+    );
+    assert.equal(weekly.total, 1);
+    assert.deepEqual([weekly.results[0].totalSessions, weekly.results[0].exams], [3, 1]);
+    assert.match(weekly.results[0].period, /^\d{4}-W\d{2}$/);
+    // exams by week: by the exam's open date (the draft has none), each exam listed
+    const byWeek = await get<{ week: string; exams: number; sessions: number; examList: { examSid: string }[] }>(
+      `${root}/examsByWeek`,
+    );
+    assert.equal(byWeek.total, 1);
+    assert.equal(byWeek.results[0].exams, 2);
+    assert.equal(byWeek.results[0].sessions, 3);
+    assert.deepEqual(byWeek.results[0].examList.map((e) => e.examSid).sort(), [active, past].sort());
+    assert.deepEqual((await get(`${root}/reports/examsByWeek`)).results, byWeek.results);
+    assert.equal((await get(`${root}/examsByWeek?groupBy=month`)).total, 1);
+    assert.equal((await get(`${root}/examsByWeek?endDate=2000-01-01T00:00:00Z`)).total, 0);
+    // the guide's loop over them
+    for (const path of [`${root}/examVolume`, `${root}/examsByWeek`, `${root}/reports/examVolume`]) {
+      const all = await get<Record<string, unknown>>(path);
+      for (const params of ['limit=0', 'limit=1', 'limit=1&sortOrder=DESC&unknown=1'])
+        assert.equal((await guideLoop(path, params, t)).length, all.total, `${path}?${params}`);
+    }
+    for (const [query, name] of [
+      ['groupBy=year', 'querystring/groupBy'],
+      ['status=soon', 'querystring/status'],
+      ['examOpenDate=tomorrow', 'querystring/examOpenDate'],
+    ]) {
+      const res = await call<{ message: string }>(s.origin, 'GET', `${root}/examVolume?${query}`, { token: t });
+      assert.equal(res.status, 400, query);
+      assert.ok(res.body.message.includes(name), res.body.message);
+    }
   });
 });
