@@ -7,6 +7,17 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Database } from './db.js';
 import { HttpError, errorSchema } from './errors.js';
 import { SID_PATTERN, sid } from './ids.js';
+import {
+  annotationSchema,
+  byWeekSchema,
+  eventSchema,
+  examSchema,
+  installEventSchema,
+  listOf,
+  obj,
+  sessionSchema,
+  volumeSchema,
+} from './schemas.js';
 import { EXAM_STATUS_SQL, getExam, listExams } from './admin.js';
 import { authorizeInstall, tokenInstall } from './auth.js';
 import { EvidenceCode, type EvidenceRecord, type EvidenceType } from '../../src/reporting/types.js';
@@ -72,21 +83,6 @@ const dateRange = {
   from: { type: 'string', format: 'date-time', description: 'only items at or after this ISO date-time' },
   to: { type: 'string', format: 'date-time', description: 'only items before this ISO date-time' },
 } as const;
-const listSchema = (item: object) => ({
-  type: 'object',
-  properties: {
-    total: { type: 'integer' },
-    count: { type: 'integer' },
-    offset: { type: 'integer' },
-    limit: { type: 'integer' },
-    first: { type: ['string', 'null'] },
-    next: { type: ['string', 'null'] },
-    prev: { type: ['string', 'null'] },
-    last: { type: ['string', 'null'] },
-    results: { type: 'array', items: item },
-  },
-});
-const anyObject = { type: 'object', additionalProperties: true } as const;
 const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema };
 const security = [{ token: [] }];
 
@@ -461,7 +457,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
         summary: 'List the exams of an install',
         security,
         params: { type: 'object', required: ['installSid'], properties: { installSid: sidParam('AI') } },
-        response: { 200: { type: 'object', properties: { results: { type: 'array', items: anyObject } } }, ...errors },
+        response: { 200: obj({ results: { type: 'array', items: examSchema } }), ...errors },
       },
     },
     async (request) => {
@@ -482,7 +478,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
           required: ['installSid', 'examSid'],
           properties: { installSid: sidParam('AI'), examSid: sidParam('EX') },
         },
-        response: { 200: anyObject, ...errors },
+        response: { 200: examSchema, ...errors },
       },
     },
     async (request) => {
@@ -538,7 +534,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
             includeActive: { type: 'boolean', description: "SmarterProctoring's; accepted and ignored" },
           },
         },
-        response: { 200: listSchema(anyObject), ...errors },
+        response: { 200: listOf(sessionSchema), ...errors },
       },
     },
     async (request) => {
@@ -592,7 +588,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
           "SmarterProctoring's session-details fields (null where proctor-elements has no such value), then ours: testAttemptId, trustScore, counts, reviewStatus, reviewCode, photoCount, annotationCount …",
         security,
         params: sessionParams,
-        response: { 200: anyObject, ...errors },
+        response: { 200: sessionSchema, ...errors },
       },
     },
     async (request) => {
@@ -694,7 +690,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
         security,
         params: sessionParams,
         querystring: { type: 'object', properties: eventsQuery },
-        response: { 200: listSchema(anyObject), ...errors },
+        response: { 200: listOf(eventSchema), ...errors },
       },
     },
     async (request) => {
@@ -746,7 +742,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
         summary: 'Event Report details',
         security,
         params: eventParams,
-        response: { 200: anyObject, ...errors },
+        response: { 200: eventSchema, ...errors },
       },
     },
     async (request) => {
@@ -764,7 +760,16 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
         summary: "An event report's photo (image/jpeg or image/png)",
         security,
         params: eventParams,
-        response: errors,
+        response: {
+          200: {
+            description: 'The photo itself',
+            content: {
+              'image/jpeg': { schema: { type: 'string', format: 'binary' } },
+              'image/png': { schema: { type: 'string', format: 'binary' } },
+            },
+          },
+          ...errors,
+        },
       },
     },
     async (request, reply) => {
@@ -827,7 +832,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
         security,
         params: sessionParams,
         querystring: { type: 'object', properties: paging },
-        response: { 200: listSchema(anyObject), ...errors },
+        response: { 200: listOf(annotationSchema), ...errors },
       },
     },
     async (request) => {
@@ -877,7 +882,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
             offsetMs: { type: 'integer', minimum: 0 },
           },
         },
-        response: { 201: anyObject, ...errors },
+        response: { 201: annotationSchema, ...errors },
       },
     },
     async (request, reply) => {
@@ -915,7 +920,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
           required: [...sessionParams.required, 'annotationSid'],
           properties: { ...sessionParams.properties, annotationSid: sidParam('AN') },
         },
-        response: { 200: anyObject, ...errors },
+        response: { 200: annotationSchema, ...errors },
       },
     },
     async (request) => {
@@ -955,7 +960,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
           type: 'object',
           properties: { ...eventsQuery, examSid: sidParam('EX') },
         },
-        response: { 200: listSchema(anyObject), ...errors },
+        response: { 200: listOf(installEventSchema), ...errors },
       },
     },
     async (request) => {
@@ -1210,7 +1215,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
           security,
           params: installParams,
           querystring: volumeQuery(GROUPS, 'exam'),
-          response: { 200: listSchema(anyObject), ...errors },
+          response: { 200: listOf(volumeSchema), ...errors },
         },
       },
       examVolume,
@@ -1229,7 +1234,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
           security,
           params: installParams,
           querystring: volumeQuery(['day', 'week', 'month'], 'week'),
-          response: { 200: listSchema(anyObject), ...errors },
+          response: { 200: listOf(byWeekSchema), ...errors },
         },
       },
       examsByWeek,
