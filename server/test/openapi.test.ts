@@ -4,11 +4,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { attemptHeaders, backend, call, newAttempt, startServer, type Harness } from './harness.js';
+import { TYPES_FILE, generateApiTypes } from '../src/openapi-types.js';
 
 let s: Harness;
 interface Schema {
@@ -148,5 +149,13 @@ describe(`the OpenAPI contract (${backend})`, () => {
       assert.equal(res.status, 200, url);
       assertShape(res.body, schemaOf(path), url);
     }
+  });
+
+  it("keeps the dashboard's generated API types in step with the document", async () => {
+    const fresh = await generateApiTypes();
+    assert.ok(
+      readFileSync(TYPES_FILE, 'utf8') === fresh,
+      'review/api.d.ts is stale: run `npm run openapi:types` (then `npm run typecheck` checks the dashboard)',
+    );
   });
 });
