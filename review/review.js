@@ -1,6 +1,27 @@
+// @ts-check
 // The reviewer dashboard: plain DOM over the reporting API, with <ap-status-badge> for every
 // status. The page that mounts it loads the package (which defines the badge). Everything the
-// server returns is inserted as text, never as HTML.
+// server returns is inserted as text, never as HTML. The answers are typed by ./api.d.ts,
+// generated from the server's OpenAPI document (npm run openapi:types): a field the dashboard
+// reads that the server no longer sends fails `npm run typecheck`.
+
+/** @typedef {import('./api').paths} Paths */
+/**
+ * @template {keyof Paths} P
+ * @typedef {Paths[P] extends { get: { responses: { 200: { content: { 'application/json': infer R } } } } } ? R : never} Answer
+ */
+/** @typedef {Answer<'/v1/me'>} Me */
+/** @typedef {Answer<'/v1/installs/{installSid}/exams'>} ExamList */
+/** @typedef {Answer<'/v1/installs/{installSid}/exams/{examSid}/sessions'>} SessionList */
+/** @typedef {Answer<'/v1/installs/{installSid}/exams/{examSid}/sessions/{sessionSid}'>} SessionDetails */
+/** @typedef {Answer<'/v1/installs/{installSid}/exams/{examSid}/sessions/{sessionSid}/events'>} EventList */
+/** @typedef {EventList['results'][number]} EventReport */
+/** @typedef {Answer<'/v1/installs/{installSid}/exams/{examSid}/sessions/{sessionSid}/annotations'>} AnnotationList */
+/** @typedef {AnnotationList['results'][number]} Annotation */
+/**
+ * @typedef {Paths['/v1/installs/{installSid}/exams/{examSid}/sessions/{sessionSid}/review']['put']['responses'][200]['content']['application/json']} ReviewAnswer
+ */
+/** @typedef {Error & {code?: string, status?: number}} ApiError */
 
 const REVIEW_OPTIONS = [
   ['unreviewed', '00'],
@@ -40,14 +61,21 @@ const time = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
 /**
  * Mounts the dashboard into `root`. `apiBase`: the results server's origin. `storage`: where the
  * token is kept for this tab (sessionStorage by default).
+ * @param {HTMLElement} root
+ * @param {{apiBase: string, storage?: Storage}} options
  */
-export function mountReviewDashboard(root, { apiBase, storage = sessionStorage } = {}) {
+export function mountReviewDashboard(root, { apiBase, storage = sessionStorage }) {
   const state = { token: storage.getItem(TOKEN_KEY) ?? '', installSid: '', examSid: '', photoUrls: [] };
   const live = h('p', { role: 'status', 'aria-live': 'polite', class: 'live' });
   const view = h('div');
   root.replaceChildren(live, view);
   const announce = (text) => (live.textContent = text);
 
+  /**
+   * @param {string} path
+   * @param {{method?: string, body?: unknown}} [options]
+   * @returns {Promise<any>} the JSON answer: callers type it with the generated API types
+   */
   async function api(path, { method = 'GET', body } = {}) {
     const res = await fetch(apiBase.replace(/\/$/, '') + path, {
       method,
@@ -56,7 +84,7 @@ export function mountReviewDashboard(root, { apiBase, storage = sessionStorage }
     });
     const data = res.headers.get('content-type')?.includes('json') ? await res.json() : undefined;
     if (!res.ok) {
-      const error = new Error(data?.message ?? `HTTP ${res.status}`);
+      const error = /** @type {ApiError} */ (new Error(data?.message ?? `HTTP ${res.status}`));
       error.code = data?.code ?? `http_${res.status}`;
       error.status = res.status;
       throw error;
@@ -100,6 +128,7 @@ export function mountReviewDashboard(root, { apiBase, storage = sessionStorage }
   async function start() {
     if (!state.token) return signIn();
     try {
+      /** @type {Me} */
       const me = await api('/v1/me');
       state.installSid = me.installSid;
       storage.setItem(TOKEN_KEY, state.token);
@@ -114,6 +143,7 @@ export function mountReviewDashboard(root, { apiBase, storage = sessionStorage }
 
   // --- sessions of an exam ---------------------------------------------------------------------
   async function sessions(url) {
+    /** @type {ExamList} */
     const { results: exams } = await api(`/v1/installs/${state.installSid}/exams`);
     state.examSid ||= exams[0]?.sid ?? '';
     const examSelect = h(
@@ -131,6 +161,7 @@ export function mountReviewDashboard(root, { apiBase, storage = sessionStorage }
     const exam = exams.find((e) => e.sid === state.examSid);
     const load = async (pageUrl) => {
       const q = reviewSelect.value ? `&reviewStatus=${reviewSelect.value}` : '';
+      /** @type {SessionList} */
       const list = await api(
         pageUrl ?? `/v1/installs/${state.installSid}/exams/${state.examSid}/sessions?limit=20&sortOrder=DESC${q}`,
       );
@@ -169,6 +200,10 @@ export function mountReviewDashboard(root, { apiBase, storage = sessionStorage }
     else table.replaceChildren(h('p', {}, 'This install has no exams yet.'));
   }
 
+  /**
+   * @param {SessionList} list
+   * @param {(url?: string) => Promise<void>} load
+   */
   function sessionTable(list, load) {
     if (!list.total) return h('p', {}, 'No sessions yet.');
     const rows = list.results.map((s) =>
@@ -176,7 +211,7 @@ export function mountReviewDashboard(root, { apiBase, storage = sessionStorage }
         'tr',
         {},
         h('td', {}, s.candidateName ?? s.candidateEmail ?? s.testAttemptId),
-        h('td', {}, badge(s.status, 'session')),
+        h('td', {}, badge(s.sessionStatus, 'session')),
         h('td', {}, badge(s.reviewStatus, 'review')),
         h('td', {}, s.trustScore === null ? '—' : `${s.trustScore}/100${s.reviewRequired ? ' (needs review)' : ''}`),
         h('td', {}, String(s.sessionReportCount)),
@@ -231,6 +266,7 @@ export function mountReviewDashboard(root, { apiBase, storage = sessionStorage }
   // --- one session -----------------------------------------------------------------------------
   async function session(sessionSid) {
     const base = `/v1/installs/${state.installSid}/exams/${state.examSid}/sessions/${sessionSid}`;
+    /** @type {SessionDetails} */
     const d = await api(base);
     // the Trust Score, statuses, counts and the evidence timeline with photos: <ap-report>
     const report = h('ap-report', {
@@ -253,6 +289,7 @@ export function mountReviewDashboard(root, { apiBase, storage = sessionStorage }
         onsubmit: async (event) => {
           event.preventDefault();
           try {
+            /** @type {ReviewAnswer} */
             const r = await api(`${base}/review`, { method: 'PUT', body: { status: select.value } });
             void report.reload();
             announce(`Review status saved: ${REVIEW_LABELS[r.status]} (code ${r.code}).`);
@@ -266,6 +303,7 @@ export function mountReviewDashboard(root, { apiBase, storage = sessionStorage }
       h('button', { type: 'submit' }, 'Save review'),
     );
     const notes = h('ul', { class: 'annotations' });
+    /** @param {Annotation} a */
     const addNote = (a) =>
       notes.append(
         h(
@@ -290,6 +328,7 @@ export function mountReviewDashboard(root, { apiBase, storage = sessionStorage }
         onsubmit: async (event) => {
           event.preventDefault();
           try {
+            /** @type {Annotation} */
             const a = await api(`${base}/annotations`, {
               method: 'POST',
               body: { text: text.value, type: type.value },

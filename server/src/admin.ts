@@ -22,6 +22,8 @@ export interface ExamView {
   instructions: string | null;
   lastStartDate: string | null;
   closedDate: string | null;
+  /** When it got its instructions (it opened). */
+  openedDate: string | null;
   createdDate: string;
 }
 
@@ -57,6 +59,7 @@ export async function getExam(db: Queryable, installSid: string, examSid: string
     instructions: string | null;
     last_start_at: Date | null;
     closed_at: Date | null;
+    opened_at: Date | null;
     created_at: Date;
   }>(`select e.*, ${EXAM_STATUS_SQL()} as status from exams e where e.sid = $1 and e.install_sid = $2`, [
     examSid,
@@ -71,6 +74,7 @@ export async function getExam(db: Queryable, installSid: string, examSid: string
     instructions: e.instructions,
     lastStartDate: isoOf(e.last_start_at),
     closedDate: isoOf(e.closed_at),
+    openedDate: isoOf(e.opened_at),
     createdDate: isoOf(e.created_at)!,
   };
 }
@@ -95,7 +99,8 @@ export async function createExam(db: Queryable, installSid: string, input: ExamI
   await requireInstall(db, installSid);
   const examSid = sid('EX');
   await db.query(
-    'insert into exams (sid, install_sid, name, instructions, last_start_at) values ($1, $2, $3, $4, $5)',
+    `insert into exams (sid, install_sid, name, instructions, last_start_at, opened_at)
+     values ($1, $2, $3, $4, $5, case when $4::text is null then null else now() end)`,
     [examSid, installSid, input.name, input.instructions ?? null, input.lastStartDate ?? null],
   );
   return getExam(db, installSid, examSid);
@@ -105,6 +110,7 @@ export async function updateExam(db: Queryable, installSid: string, examSid: str
   await getExam(db, installSid, examSid);
   await db.query(
     `update exams set name = coalesce($3, name), instructions = coalesce($4, instructions),
+       opened_at = case when opened_at is null and $4::text is not null then now() else opened_at end,
        last_start_at = case when $5::boolean then $6::timestamptz else last_start_at end
      where sid = $1 and install_sid = $2`,
     [

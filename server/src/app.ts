@@ -6,12 +6,13 @@
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
+import { AjvCompiler } from '@fastify/ajv-compiler';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { DatabaseUnavailableError, isConnectionError, setQuotas, type Database } from './db.js';
-import { HttpError } from './errors.js';
+import { HttpError, errorSchema } from './errors.js';
 import { hashAttempt } from './ids.js';
 import { ingestRoutes } from './ingest.js';
 import { reportingRoutes } from './reporting.js';
@@ -67,6 +68,64 @@ const PACKAGE_VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
+const AJV = { removeAdditional: false, allErrors: false, allowUnionTypes: true, useDefaults: true } as const;
+
+/**
+ * The OpenAPI operationId of every documented route ("METHOD /path" as registered): generated
+ * clients get these names. A documented route missing here fails at startup.
+ */
+const OPERATION_IDS: Record<string, string> = {
+  'POST /api/v1/attempts': 'createAttempt',
+  'POST /api/v1/attempts/:testAttemptId/evidence': 'appendEvidence',
+  'PUT /api/v1/attempts/:testAttemptId/photos/:evidenceId': 'putEvidencePhoto',
+  'POST /api/v1/attempts/:testAttemptId/finish': 'finishAttempt',
+  'PUT /api/v1/attempts/:testAttemptId/status': 'setSessionStatus',
+  'POST /api/v1/pairings': 'createPairing',
+  'POST /api/v1/pairings/:code/messages': 'sendPairingMessage',
+  'GET /api/v1/pairings/:code/messages': 'readPairingMessages',
+  'GET /v1/me': 'getMe',
+  'GET /v1/installs/:installSid/exams': 'listExams',
+  'POST /v1/installs/:installSid/exams': 'createExam',
+  'GET /v1/installs/:installSid/exams/:examSid': 'getExam',
+  'PATCH /v1/installs/:installSid/exams/:examSid': 'updateExam',
+  'GET /v1/installs/:installSid/exams/:examSid/sessions': 'listExamSessions',
+  'POST /v1/installs/:installSid/exams/:examSid/sessions': 'registerCandidate',
+  'GET /v1/installs/:installSid/exams/:examSid/sessions/:sessionSid': 'getExamSession',
+  'PUT /v1/installs/:installSid/exams/:examSid/sessions/:sessionSid/review': 'setReviewStatus',
+  'GET /v1/installs/:installSid/exams/:examSid/sessions/:sessionSid/events': 'listEventReports',
+  'GET /v1/installs/:installSid/exams/:examSid/sessions/:sessionSid/events/:eventReportSid': 'getEventReport',
+  'GET /v1/installs/:installSid/exams/:examSid/sessions/:sessionSid/events/:eventReportSid/photo':
+    'getEventReportPhoto',
+  'GET /v1/installs/:installSid/exams/:examSid/sessions/:sessionSid/annotations': 'listAnnotations',
+  'POST /v1/installs/:installSid/exams/:examSid/sessions/:sessionSid/annotations': 'createAnnotation',
+  'GET /v1/installs/:installSid/exams/:examSid/sessions/:sessionSid/annotations/:annotationSid': 'getAnnotation',
+  'GET /v1/installs/:installSid/reports/examSessionEvents': 'sessionEventsReport',
+  'GET /v1/installs/:installSid/examVolume': 'examVolume',
+  'GET /v1/installs/:installSid/reports/examVolume': 'examVolumeAlias',
+  'GET /v1/installs/:installSid/examsByWeek': 'examsByWeek',
+  'GET /v1/installs/:installSid/reports/examsByWeek': 'examsByWeekAlias',
+  'POST /v1/installs': 'createInstall',
+  'POST /v1/installs/:installSid/exams/:examSid/close': 'closeExam',
+  'POST /v1/installs/:installSid/clients': 'createClient',
+  'POST /v1/installs/:installSid/tokens': 'createToken',
+  'POST /v1/exams/:examSid/send_emails': 'sendEmails',
+  'GET /api/bandwidth/download': 'bandwidthDownload',
+  'POST /api/bandwidth/upload': 'bandwidthUpload',
+};
+/**
+ * Documented routes that take no credentials (security: []): attempt creation carries its HMAC in
+ * the body, pairing is guarded by its short-lived code, the speed test is open. Any other route
+ * without a security declaration fails at startup.
+ */
+const PUBLIC_ROUTES = new Set([
+  'POST /api/v1/attempts',
+  'POST /api/v1/pairings',
+  'POST /api/v1/pairings/:code/messages',
+  'GET /api/v1/pairings/:code/messages',
+  'GET /api/bandwidth/download',
+  'POST /api/bandwidth/upload',
+]);
+
 /** Longest path parameter, as sent (percent-encoded); longer ones answer 414 `uri_too_long`. */
 export const MAX_PARAM_LENGTH = 4096;
 
@@ -105,8 +164,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     // a hop count is valid at run time (proxy-addr), though the type omits it
     trustProxy: (options.trustProxy ?? false) as boolean | string,
-    // strict bodies: unknown properties are rejected (not dropped), types are not coerced
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, allowUnionTypes: true } },
     // a URL the router cannot take (a path parameter over MAX_PARAM_LENGTH, bad percent-encoding)
     frameworkErrors: (error, request, reply) => {
       const [status, code] = FRAMEWORK_CODES[error.code] ?? [400, 'invalid_request'];
@@ -134,6 +191,27 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           `Access-Control-Allow-Origin: *\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
       );
     },
+  });
+  // strict bodies and path parameters: unknown properties are rejected (not dropped), types are not
+  // coerced. Query strings are text by nature: their integers and booleans are coerced, and a
+  // parameter that may repeat (sortKeys) is always an array.
+  const compilers = AjvCompiler();
+  const strict = compilers({}, { customOptions: { ...AJV, coerceTypes: false } });
+  const query = compilers({}, { customOptions: { ...AJV, coerceTypes: 'array' } });
+  app.setValidatorCompiler((route) => (route.httpPart === 'querystring' ? query : strict)(route));
+  // SmarterProctoring's clients pass some parameters empty (offset on the first call): empty = absent
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (request.method !== 'GET' || !request.query || typeof request.query !== 'object') return done();
+    const q = request.query as Record<string, unknown>;
+    for (const [k, v] of Object.entries(q)) {
+      if (v === '') delete q[k];
+      else if (Array.isArray(v)) {
+        const kept = v.filter((x) => x !== '');
+        if (kept.length) q[k] = kept;
+        else delete q[k];
+      }
+    }
+    done();
   });
   await setQuotas(db, {
     photos_per_attempt: limits.photosPerAttempt,
@@ -186,6 +264,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       .status(500)
       .send({ code: 'internal_error', message: 'The server failed; the request can be retried.' });
   });
+  app.addHook('onRoute', (route) => {
+    const schema = route.schema as { hide?: boolean; operationId?: string; security?: unknown[] } | undefined;
+    const method = Array.isArray(route.method) ? route.method.join(',') : route.method;
+    if (!schema || schema.hide || method === 'HEAD' || method === 'OPTIONS') return;
+    const key = `${method} ${route.url}`;
+    const operationId = OPERATION_IDS[key];
+    if (!operationId) throw new Error(`${key} has no operationId in OPERATION_IDS.`);
+    schema.operationId ??= operationId;
+    if (!schema.security) {
+      if (!PUBLIC_ROUTES.has(key)) throw new Error(`${key} declares no security and is not a public route.`);
+      schema.security = [];
+    }
+  });
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.` }),
   );
@@ -231,9 +322,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       info: {
         title: 'proctor-elements reference results server',
         version: PACKAGE_VERSION,
+        license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
         description:
           'Ingest (exam pages, HMAC-checked), reporting (SmarterProctoring shape, `token` header), admin. Every error is {code, message}.',
       },
+      servers: [{ url: '/', description: 'this server (the document is served from its root)' }],
       tags: [
         { name: 'ingest', description: 'Called by the package (HttpBackend) from the exam page' },
         { name: 'reporting', description: 'Sessions, event reports, annotations, review' },
@@ -270,6 +363,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       schema: {
         tags: ['speed test'],
         summary: 'N zero bytes, uncached',
+        response: {
+          200: {
+            description: 'N zero bytes',
+            content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+          },
+          400: errorSchema,
+        },
         querystring: {
           type: 'object',
           required: ['bytes'],
@@ -290,7 +390,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   app.post(
     '/api/bandwidth/upload',
-    { schema: { tags: ['speed test'], summary: 'Counts the bytes received' } },
+    {
+      schema: {
+        tags: ['speed test'],
+        summary: 'Counts the bytes received',
+        response: {
+          200: { type: 'object', properties: { received: { type: 'integer' } } },
+          413: errorSchema,
+          415: errorSchema,
+        },
+      },
+    },
     (request, reply) => {
       void reply.send({ received: (request.body as Buffer | undefined)?.length ?? 0 });
     },

@@ -163,6 +163,18 @@ const MIGRATIONS: string[] = [
      code text not null references pairings(code) on delete cascade, seq integer not null,
      from_role text not null, message jsonb not null, bytes integer not null, primary key (code, seq));
    create table rate_windows (key text primary key, since timestamptz not null, count integer not null);`,
+  // issue 19: event reports in insertion order (createdDate), stable for live paging; when an exam opened
+  `create sequence evidence_created_seq;
+   alter table evidence add column created_seq bigint;
+   update evidence e set created_seq = o.n from (select session_sid, id,
+     row_number() over (order by received_at, session_sid, seq) as n from evidence) o
+     where o.session_sid = e.session_sid and o.id = e.id;
+   select setval('evidence_created_seq', coalesce((select max(created_seq) from evidence), 0) + 1, false);
+   alter table evidence alter column created_seq set default nextval('evidence_created_seq');
+   alter table evidence alter column created_seq set not null;
+   create unique index evidence_by_created on evidence (created_seq);
+   alter table exams add column opened_at timestamptz;
+   update exams set opened_at = created_at where instructions is not null;`,
 ];
 
 /** Applies the migrations not applied yet, in order; `upTo` stops after that version (tests). */

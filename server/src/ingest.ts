@@ -380,6 +380,9 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
           );
         let count = 0;
         if (fresh.length) {
+          // one writer of new evidence at a time, until commit: created_seq (createdDate) then grows in
+          // commit order, so a reader paging by it never sees a smaller one appear behind its offset
+          await tx.query('select pg_advisory_xact_lock(715518)');
           const values: unknown[] = [];
           const rows = fresh.map((r, i) => {
             values.push(r.id, session.sid, eventReportSid(session.sid, r.id), r.seq, r.code, r.type);

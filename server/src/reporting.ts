@@ -7,9 +7,21 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Database } from './db.js';
 import { HttpError, errorSchema } from './errors.js';
 import { SID_PATTERN, sid } from './ids.js';
-import { getExam, listExams } from './admin.js';
+import {
+  annotationSchema,
+  byWeekSchema,
+  eventSchema,
+  examSchema,
+  installEventSchema,
+  listOf,
+  obj,
+  sessionSchema,
+  volumeSchema,
+} from './schemas.js';
+import { EXAM_STATUS_SQL, getExam, listExams } from './admin.js';
 import { authorizeInstall, tokenInstall } from './auth.js';
-import { EvidenceCode } from '../../src/reporting/types.js';
+import { EvidenceCode, type EvidenceRecord, type EvidenceType } from '../../src/reporting/types.js';
+import { computeTrustScore } from '../../src/monitoring/trust-score.js';
 import { REVIEW_CODES, REVIEW_STATUSES, SESSION_STATUSES, type ReviewStatus } from '../../src/statuses.js';
 
 export interface ReportingOptions {
@@ -51,44 +63,56 @@ const sessionParams = {
   required: ['installSid', 'examSid', 'sessionSid'],
   properties: { installSid: sidParam('AI'), examSid: sidParam('EX'), sessionSid: sidParam('ES') },
 } as const;
-// query values are strings (no type coercion): integers and dates are validated by pattern / format
+// SmarterProctoring's paging rules: offset empty or absent on the first call; limit 0 or absent means
+// the default, above the maximum it is the maximum. Query integers are coerced; anything else is a 400.
+const MAX_LIMIT = 500;
+const DEFAULT_LIMIT = 50;
 const paging = {
-  offset: { type: 'string', pattern: '^(0|[1-9][0-9]{0,8})$', description: 'integer ≥ 0; default 0' },
-  limit: { type: 'string', pattern: '^([1-9][0-9]{0,2})$', description: 'integer 1–500; default 50' },
-  sortOrder: { type: 'string', enum: ['ASC', 'DESC'], description: 'default ASC' },
+  // bounded: a coerced "1e999" is Infinity, which no SQL can take
+  offset: { type: 'integer', minimum: 0, maximum: 2147483647, description: 'items to skip; empty or absent: 0' },
+  limit: {
+    type: 'integer',
+    minimum: 0,
+    maximum: 2147483647,
+    description: `items per page; 0, empty or absent: ${DEFAULT_LIMIT}; above ${MAX_LIMIT}: ${MAX_LIMIT}`,
+  },
+  sortOrder: { type: 'string', enum: ['ASC', 'DESC', 'asc', 'desc'], description: 'default ASC' },
 } as const;
+const sortKeys = (keys: readonly string[]) => ({
+  type: 'array',
+  items: { type: 'string', minLength: 1 },
+  description: `sort keys, repeated (sortKeys=a&sortKeys=b) or as a comma list: ${keys.join(', ')}; default ${keys[0]}`,
+});
 const dateRange = {
   from: { type: 'string', format: 'date-time', description: 'only items at or after this ISO date-time' },
   to: { type: 'string', format: 'date-time', description: 'only items before this ISO date-time' },
 } as const;
-const listSchema = (item: object) => ({
-  type: 'object',
-  properties: {
-    total: { type: 'integer' },
-    count: { type: 'integer' },
-    offset: { type: 'integer' },
-    limit: { type: 'integer' },
-    first: { type: ['string', 'null'] },
-    next: { type: ['string', 'null'] },
-    prev: { type: ['string', 'null'] },
-    last: { type: ['string', 'null'] },
-    results: { type: 'array', items: item },
-  },
-});
-const anyObject = { type: 'object', additionalProperties: true } as const;
 const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema };
 const security = [{ token: [] }];
 
 interface Paging {
-  offset?: string;
-  limit?: string;
-  sortOrder?: 'ASC' | 'DESC';
+  offset?: number;
+  limit?: number;
+  sortOrder?: 'ASC' | 'DESC' | 'asc' | 'desc';
 }
+
+/**
+ * offset and limit after SmarterProctoring's rules. They reach SQL as numbers, so anything but a
+ * safe whole number (a coerced "1e999" is Infinity) is a 400 here, whatever the schema let through.
+ */
+const limits = (q: Paging) => {
+  for (const key of ['offset', 'limit'] as const) {
+    const v = q[key];
+    if (v !== undefined && (!Number.isSafeInteger(v) || v < 0 || v > 2147483647))
+      throw new HttpError(400, 'invalid_request', `querystring/${key} must be a whole number from 0 to 2147483647.`);
+  }
+  return { offset: q.offset ?? 0, limit: q.limit ? Math.min(q.limit, MAX_LIMIT) : DEFAULT_LIMIT };
+};
+const direction = (q: Paging) => (q.sortOrder?.toUpperCase() === 'DESC' ? 'desc' : 'asc');
 
 /** The list envelope, with page URLs that keep the request's other query parameters. */
 function page<T>(request: FastifyRequest, total: number, q: Paging, results: T[]) {
-  const offset = Number(q.offset ?? 0);
-  const limit = Number(q.limit ?? 50);
+  const { offset, limit } = limits(q);
   const url = (o: number) => {
     const [path, query = ''] = request.url.split('?');
     const params = new URLSearchParams(query);
@@ -109,11 +133,6 @@ function page<T>(request: FastifyRequest, total: number, q: Paging, results: T[]
     results,
   };
 }
-const limits = (q: Paging) => {
-  const limit = Number(q.limit ?? 50);
-  if (limit > 500) throw new HttpError(400, 'invalid_request', 'querystring/limit must be at most 500.');
-  return { offset: Number(q.offset ?? 0), limit };
-};
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 
 interface SessionRow {
@@ -143,15 +162,63 @@ interface SessionRow {
   review_completed_at: Date | null;
   updated_at: Date;
   report_count: number;
-  photo_count: number;
+  photo_sids: string[];
   annotation_count: number;
+  exam_name: string | null;
+  exam_status: string | null;
+  install_name: string;
+  first_evidence_at: Date | null;
+  /** evidence type → [records, milliseconds so far] */
+  by_type: Record<string, [number, number]> | null;
+  sp_status: SmarterStatus;
 }
-const SESSION_SELECT = `select s.*,
+
+/**
+ * SmarterProctoring's session status names, on their `status` field, so their sync jobs see when a
+ * session is over without learning ProctorExam's vocabulary (which stays in `sessionStatus`):
+ * `Scheduled` (not started), `In Progress` (started, or evidence arrived), `Processing` (the page
+ * reported the end, the finish with its verdict has not arrived), `Closed` (finished: the server's
+ * verdict is final; terminal), `Cancelled` (the exam closed before the attempt started; terminal).
+ */
+export const SMARTER_STATUSES = ['Scheduled', 'In Progress', 'Processing', 'Closed', 'Cancelled'] as const;
+export type SmarterStatus = (typeof SMARTER_STATUSES)[number];
+/** Status names SmarterProctoring documents that proctor-elements never sets: accepted as filters. */
+const OTHER_SMARTER_STATUSES = ['Needs Proctor', 'Pending Approval', 'Approval Denied', 'Incident'];
+const HAS_PHOTO = `(e.photo is not null or exists (select 1 from photos p
+  where p.session_sid = e.session_sid and p.evidence_id = e.id))`;
+const HAS_EVIDENCE = 'exists (select 1 from evidence e where e.session_sid = s.sid)';
+const SESSIONS = `select * from (select s.*, x.name as exam_name, ${EXAM_STATUS_SQL('x')} as exam_status,
+  i.name as install_name,
   (select count(*)::int from evidence e where e.session_sid = s.sid) as report_count,
-  (select count(*)::int from evidence e where e.session_sid = s.sid and e.photo is not null)
-    + (select count(*)::int from photos p where p.session_sid = s.sid) as photo_count,
-  (select count(*)::int from annotations a where a.session_sid = s.sid) as annotation_count
-  from sessions s`;
+  (select coalesce(json_agg(e.report_sid order by e.created_seq), '[]'::json) from evidence e
+    where e.session_sid = s.sid and ${HAS_PHOTO}) as photo_sids,
+  (select count(*)::int from annotations a where a.session_sid = s.sid) as annotation_count,
+  (select min(e.started_at) from evidence e where e.session_sid = s.sid) as first_evidence_at,
+  (select json_object_agg(t.type, json_build_array(t.n, t.ms)) from (select e.type, count(*)::int as n,
+     sum(coalesce(e.duration_ms, greatest(0, extract(epoch from now() - e.started_at) * 1000)))::float8 as ms
+     from evidence e where e.session_sid = s.sid group by e.type) t) as by_type,
+  case when s.closed_at is not null then 'Closed'
+       when s.status = 'exam_finished' then 'Processing'
+       when s.status = 'exam_started' or s.in_progress_at is not null or ${HAS_EVIDENCE} then 'In Progress'
+       when x.sid is not null and ${EXAM_STATUS_SQL('x')} = 'closed' then 'Cancelled'
+       else 'Scheduled' end as sp_status
+  from sessions s join installs i on i.sid = s.install_sid left join exams x on x.sid = s.exam_sid) v`;
+
+/** The Trust Score so far, from per-type counts and durations (open records count until now). */
+function provisionalScore(byType: Record<string, [number, number]> | null) {
+  const records: EvidenceRecord[] = Object.entries(byType ?? {}).flatMap(([type, [n, ms]]) =>
+    Array.from({ length: n }, () => ({
+      id: '',
+      attemptId: '',
+      seq: 0,
+      code: 0,
+      type: type as EvidenceType,
+      startedAt: 0,
+      durationMs: ms / n,
+    })),
+  );
+  return computeTrustScore(records).trustScore;
+}
 
 interface EvidenceRow {
   id: string;
@@ -171,34 +238,48 @@ interface EvidenceRow {
   received_at: Date;
   test_attempt_id?: string;
 }
-const HAS_PHOTO = `(e.photo is not null or exists (select 1 from photos p
-  where p.session_sid = e.session_sid and p.evidence_id = e.id))`;
 const EVIDENCE_SELECT = `select e.id::text as id, e.report_sid, e.session_sid, s.exam_sid, s.install_sid, s.test_attempt_id,
   e.seq, e.code, e.type, e.started_at, e.ended_at, e.duration_ms, e.data, e.received_at,
   ${HAS_PHOTO} as has_photo, (e.photo_pending and not ${HAS_PHOTO}) as photo_pending
   from evidence e join sessions s on s.sid = e.session_sid`;
 
-const SORT_COLUMNS: Record<string, string> = {
+const STATUS_REASONS: Record<SmarterStatus, string | null> = {
+  Scheduled: null,
+  'In Progress': null,
+  Processing: 'The exam page reported the end; the finish with its verdict has not arrived yet.',
+  Closed: null,
+  Cancelled: 'The exam closed before this attempt started.',
+};
+
+const EVENT_SORT: Record<string, string> = {
+  createdDate: 'e.created_seq',
   startedDate: 'e.started_at',
   seq: 'e.seq',
   durationMs: 'e.duration_ms',
   type: 'e.type',
   receivedDate: 'e.received_at',
-  createdDate: 's.created_at',
-  status: 's.status',
-  trustScore: 's.trust_score',
+};
+const SESSION_SORT: Record<string, string> = {
+  createdDate: 'v.created_at',
+  status: 'v.status',
+  trustScore: 'v.trust_score',
 };
 
 export function reportingRoutes(app: FastifyInstance, options: ReportingOptions) {
   const { db, version, reviewThreshold = 85 } = options;
 
   const sessionView = (s: SessionRow) => {
+    // started: the client's exam_started, else the first evidence, else (finished) the attempt's start
+    const inProgress = s.in_progress_at ?? s.first_evidence_at ?? (s.closed_at ? s.started_at : null);
+    const end = s.finished_at ?? s.closed_at;
     const duration =
-      s.in_progress_at && s.finished_at
-        ? Math.max(0, Math.round((+new Date(s.finished_at) - +new Date(s.in_progress_at)) / 1000))
+      inProgress && end && s.sp_status === 'Closed'
+        ? Math.max(0, Math.round((+new Date(end) - +new Date(inProgress)) / 1000))
         : null;
+    const closed = s.sp_status === 'Closed';
+    const base = `/v1/installs/${s.install_sid}/exams/${s.exam_sid}/sessions/${s.sid}`;
     return {
-      // SmarterProctoring's Exam Session Details fields (null where we have no such thing)
+      // SmarterProctoring's Exam Session Details fields (null where proctor-elements has no such thing)
       sid: s.sid,
       installSid: s.install_sid,
       examSid: s.exam_sid,
@@ -209,8 +290,8 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       proctorTypeSid: null,
       cancellationPolicySid: null,
       cancellationPolicyVersionSid: null,
-      status: s.status,
-      statusReason: null,
+      status: s.sp_status,
+      statusReason: STATUS_REASONS[s.sp_status],
       accessKey: null,
       duration,
       sessionType: 'automated',
@@ -220,9 +301,9 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       appointmentDate: null,
       appointmentEndDate: null,
       dateApproved: null,
-      dateScheduled: null,
+      dateScheduled: s.candidate_email ? iso(s.created_at) : null,
       createdDate: iso(s.created_at),
-      inProgressDate: iso(s.in_progress_at),
+      inProgressDate: iso(inProgress),
       externalAppointmentId: null,
       externalReservedAppointmentId: null,
       externalReservedAppointmentExpires: null,
@@ -231,14 +312,16 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       notes: null,
       recordingStartDate: iso(s.started_at),
       account: null,
-      install: null,
+      install: { sid: s.install_sid, name: s.install_name },
       deployment: null,
       sessionReportCount: s.report_count,
       series: null,
       reviewByDate: null,
       reviewByUserSid: null,
       reviewCompletedDate: iso(s.review_completed_at),
-      reviewRequired: s.trust_score === null ? null : s.trust_score < reviewThreshold,
+      // final once Closed (the server's verdict); until then from the evidence stored so far
+      reviewRequired:
+        (closed && s.trust_score !== null ? s.trust_score : provisionalScore(s.by_type)) < reviewThreshold,
       reviewCompleteNotificationUrl: null,
       reviewed: REVIEWED.has(s.review_status),
       proctorGroups: null,
@@ -248,13 +331,16 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       systemCheckStartDate: null,
       systemCheckEndDate: iso(s.system_check_end_at),
       modalityOptions: null,
-      exam: null,
+      exam: s.exam_sid ? { sid: s.exam_sid, title: s.exam_name, status: s.exam_status } : null,
       enrollment: null,
       course: null,
       examFile: null,
       returnedFile: null,
-      photos: null,
+      photos: s.photo_sids.map((sid) => ({ eventReportSid: sid, url: `${base}/events/${sid}/photo` })),
       // ours
+      /** ProctorExam's session status (the candidate's progress), as the exam page reported it. */
+      sessionStatus: s.status,
+      closedDate: iso(s.closed_at),
       testAttemptId: s.test_attempt_id,
       clientId: s.client_id,
       candidateName: s.candidate_name,
@@ -262,7 +348,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       emailSentDate: iso(s.emailed_at),
       setupDate: iso(s.setup_at),
       finishedDate: iso(s.finished_at),
-      /** The server's, computed at finish from the evidence it stored. */
+      /** The server's, computed at finish from the evidence it stored (null until Closed). */
       trustScore: s.trust_score,
       counts: s.counts,
       /** What the exam page computed (advisory, never used for reviewRequired). */
@@ -273,7 +359,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       checks: s.checks,
       reviewStatus: s.review_status,
       reviewCode: REVIEW_CODES[s.review_status],
-      photoCount: s.photo_count,
+      photoCount: s.photo_sids.length,
       annotationCount: s.annotation_count,
     };
   };
@@ -300,6 +386,8 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       photoPending: e.photo_pending,
       photoUrl: e.has_photo ? `${base}/events/${reportSid}/photo` : null,
       receivedDate: iso(e.received_at),
+      /** When the server stored the record (SmarterProctoring's createdDate; the default order). */
+      createdDate: iso(e.received_at),
     };
   };
   const sessionBase = (p: { installSid: string; examSid: string; sessionSid: string }) =>
@@ -307,36 +395,39 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
 
   const authorize = (request: FastifyRequest, installSid: string) => authorizeInstall(db, request, installSid);
   async function sessionRow(p: { installSid: string; examSid: string; sessionSid: string }) {
-    const [s] = await db.query<SessionRow>(
-      `${SESSION_SELECT} where s.sid = $1 and s.install_sid = $2 and s.exam_sid = $3`,
-      [p.sessionSid, p.installSid, p.examSid],
-    );
+    const [s] = await db.query<SessionRow>(`${SESSIONS} where v.sid = $1 and v.install_sid = $2 and v.exam_sid = $3`, [
+      p.sessionSid,
+      p.installSid,
+      p.examSid,
+    ]);
     if (!s) throw new HttpError(404, 'unknown_session', `No session ${p.sessionSid} in exam ${p.examSid}.`);
     return s;
   }
-  /** `where` clauses for types / from / to over evidence, appended to params. */
-  function evidenceFilters(q: { types?: string; from?: string; to?: string }, params: unknown[]) {
+  /** A repeatable parameter given repeated and/or as comma lists: its values. */
+  const values = (v: string[] | undefined) =>
+    (v ?? [])
+      .flatMap((x) => x.split(','))
+      .map((x) => x.trim())
+      .filter(Boolean);
+  /** `where` clauses for types and the event time range over evidence, appended to params. */
+  function evidenceFilters(q: EventsQuery, params: unknown[]) {
     const where: string[] = [];
-    if (q.types) {
-      const types = q.types.split(',');
+    const types = values(q.types);
+    if (types.length) {
       const unknown = types.find((t) => !EVIDENCE_TYPES.includes(t));
       if (unknown)
         throw new HttpError(400, 'invalid_request', `querystring/types: unknown evidence type "${unknown}".`);
-      params.push(types);
-      where.push(`e.type = any($${params.length})`);
+      where.push(`e.type = any($${params.push(types)})`);
     }
-    if (q.from) {
-      params.push(q.from);
-      where.push(`e.started_at >= $${params.length}`);
-    }
-    if (q.to) {
-      params.push(q.to);
-      where.push(`e.started_at < $${params.length}`);
-    }
+    for (const start of [q.from, q.eventTimeRangeStart])
+      if (start) where.push(`e.started_at >= $${params.push(start)}`);
+    for (const end of [q.to, q.eventTimeRangeEnd]) if (end) where.push(`e.started_at < $${params.push(end)}`);
     return where;
   }
-  const orderBy = (keys: string | undefined, allowed: string[], order: string | undefined, tiebreak: string) => {
-    const list = (keys ?? allowed[0]).split(',');
+  const orderBy = (q: Paging & { sortKeys?: string[] }, columns: Record<string, string>, tiebreak: string) => {
+    const allowed = Object.keys(columns);
+    const list = values(q.sortKeys);
+    if (!list.length) list.push(allowed[0]);
     const bad = list.find((k) => !allowed.includes(k));
     if (bad !== undefined)
       throw new HttpError(
@@ -344,8 +435,8 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
         'invalid_request',
         `querystring/sortKeys: "${bad}" is not one of ${allowed.join(', ')}.`,
       );
-    const dir = order === 'DESC' ? 'desc' : 'asc';
-    return `order by ${list.map((k) => `${SORT_COLUMNS[k]} ${dir} nulls last`).join(', ')}, ${tiebreak} ${dir}`;
+    const dir = direction(q);
+    return `order by ${list.map((k) => `${columns[k]} ${dir} nulls last`).join(', ')}, ${tiebreak} ${dir}`;
   };
 
   // --- who am I: the dashboard starts here ---------------------------------------------------------
@@ -377,7 +468,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
         summary: 'List the exams of an install',
         security,
         params: { type: 'object', required: ['installSid'], properties: { installSid: sidParam('AI') } },
-        response: { 200: { type: 'object', properties: { results: { type: 'array', items: anyObject } } }, ...errors },
+        response: { 200: obj({ results: { type: 'array', items: examSchema } }), ...errors },
       },
     },
     async (request) => {
@@ -398,7 +489,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
           required: ['installSid', 'examSid'],
           properties: { installSid: sidParam('AI'), examSid: sidParam('EX') },
         },
-        response: { 200: anyObject, ...errors },
+        response: { 200: examSchema, ...errors },
       },
     },
     async (request) => {
@@ -407,15 +498,24 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
     },
   );
 
+  const STATUS_FILTERS = [...SMARTER_STATUSES, ...OTHER_SMARTER_STATUSES, ...SESSION_STATUSES];
   app.get<{
     Params: { installSid: string; examSid: string };
-    Querystring: Paging & { status?: string; reviewStatus?: string; sortKeys?: string };
+    Querystring: Paging & {
+      status?: string[];
+      sessionStatus?: string[];
+      reviewStatus?: string[];
+      sortKeys?: string[];
+      includeActive?: boolean;
+    };
   }>(
     '/v1/installs/:installSid/exams/:examSid/sessions',
     {
       schema: {
         tags: ['reporting'],
         summary: "List an exam's sessions",
+        description:
+          "SmarterProctoring's parameters: offset, limit, sortKeys (createdDate, status, trustScore), sortOrder, status (their names: Scheduled, In Progress, Processing, Closed, Cancelled; the other names they document are accepted and match nothing; ProctorExam's session statuses are accepted too), includeActive (accepted, ignored: every session is listed). Ours: sessionStatus, reviewStatus. Repeatable parameters may also be comma lists. Unknown parameters are ignored.",
         security,
         params: {
           type: 'object',
@@ -424,15 +524,28 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
         },
         querystring: {
           type: 'object',
-          additionalProperties: false,
           properties: {
             ...paging,
-            status: { type: 'string', enum: [...SESSION_STATUSES] },
-            reviewStatus: { type: 'string', enum: [...REVIEW_STATUSES] },
-            sortKeys: { type: 'string', description: 'comma list of createdDate, status, trustScore' },
+            status: {
+              type: 'array',
+              items: { type: 'string' },
+              description: `repeatable / comma list of ${STATUS_FILTERS.join(', ')}`,
+            },
+            sessionStatus: {
+              type: 'array',
+              items: { type: 'string' },
+              description: `repeatable / comma list of ${SESSION_STATUSES.join(', ')}`,
+            },
+            reviewStatus: {
+              type: 'array',
+              items: { type: 'string' },
+              description: `repeatable / comma list of ${REVIEW_STATUSES.join(', ')}`,
+            },
+            sortKeys: sortKeys(Object.keys(SESSION_SORT)),
+            includeActive: { type: 'boolean', description: "SmarterProctoring's; accepted and ignored" },
           },
         },
-        response: { 200: listSchema(anyObject), ...errors },
+        response: { 200: listOf(sessionSchema), ...errors },
       },
     },
     async (request) => {
@@ -442,16 +555,34 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       const q = request.query;
       const { offset, limit } = limits(q);
       const params: unknown[] = [installSid, examSid];
-      const where = ['s.install_sid = $1', 's.exam_sid = $2'];
-      if (q.status) where.push(`s.status = $${params.push(q.status)}`);
-      if (q.reviewStatus) where.push(`s.review_status = $${params.push(q.reviewStatus)}`);
-      const order = orderBy(q.sortKeys, ['createdDate', 'status', 'trustScore'], q.sortOrder, 's.sid');
+      const where = ['v.install_sid = $1', 'v.exam_sid = $2'];
+      const filter = (name: string, given: string[] | undefined, allowed: readonly string[]) => {
+        const list = values(given);
+        const bad = list.find((x) => !allowed.includes(x));
+        if (bad)
+          throw new HttpError(
+            400,
+            'invalid_request',
+            `querystring/${name}: "${bad}" is not one of ${allowed.join(', ')}.`,
+          );
+        return list.length ? list : undefined;
+      };
+      const status = filter('status', q.status, STATUS_FILTERS);
+      if (status) {
+        const n = params.push(status);
+        where.push(`(v.sp_status = any($${n}) or v.status = any($${n}))`);
+      }
+      const sessionStatus = filter('sessionStatus', q.sessionStatus, SESSION_STATUSES);
+      if (sessionStatus) where.push(`v.status = any($${params.push(sessionStatus)})`);
+      const reviewStatus = filter('reviewStatus', q.reviewStatus, REVIEW_STATUSES);
+      if (reviewStatus) where.push(`v.review_status = any($${params.push(reviewStatus)})`);
+      const order = orderBy(q, SESSION_SORT, 'v.sid');
       const [{ total }] = await db.query<{ total: number }>(
-        `select count(*)::int as total from sessions s where ${where.join(' and ')}`,
+        `select count(*)::int as total from (${SESSIONS} where ${where.join(' and ')}) c`,
         params,
       );
       const rows = await db.query<SessionRow>(
-        `${SESSION_SELECT} where ${where.join(' and ')} ${order} offset ${offset} limit ${limit}`,
+        `${SESSIONS} where ${where.join(' and ')} ${order} offset ${offset} limit ${limit}`,
         params,
       );
       return page(request, total, q, rows.map(sessionView));
@@ -468,7 +599,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
           "SmarterProctoring's session-details fields (null where proctor-elements has no such value), then ours: testAttemptId, trustScore, counts, reviewStatus, reviewCode, photoCount, annotationCount …",
         security,
         params: sessionParams,
-        response: { 200: anyObject, ...errors },
+        response: { 200: sessionSchema, ...errors },
       },
     },
     async (request) => {
@@ -532,10 +663,33 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
   const eventsQuery = {
     ...paging,
     ...dateRange,
-    types: { type: 'string', description: 'comma list of evidence types, e.g. no_face,tab_switch' },
-    sortKeys: { type: 'string', description: 'comma list of startedDate, seq, durationMs, type, receivedDate' },
+    eventTimeRangeStart: {
+      type: 'string',
+      format: 'date-time',
+      description: "SmarterProctoring's: only events that started at or after this ISO date-time",
+    },
+    eventTimeRangeEnd: {
+      type: 'string',
+      format: 'date-time',
+      description: "SmarterProctoring's: only events that started before this ISO date-time",
+    },
+    types: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'evidence types, repeated or as a comma list, e.g. no_face,tab_switch',
+    },
+    sortKeys: sortKeys(Object.keys(EVENT_SORT)),
   } as const;
-  type EventsQuery = Paging & { types?: string; from?: string; to?: string; sortKeys?: string };
+  type EventsQuery = Paging & {
+    types?: string[];
+    from?: string;
+    to?: string;
+    eventTimeRangeStart?: string;
+    eventTimeRangeEnd?: string;
+    sortKeys?: string[];
+  };
+  const EVENTS_DESCRIPTION =
+    "Default order: createdDate (when the server stored each record: insertion order), so paging ASC while records are still arriving — late ones included — never skips or repeats one. SmarterProctoring's parameters: offset, limit, sortKeys, sortOrder, eventTimeRangeStart / eventTimeRangeEnd (on the event's start); ours: types, from / to (the same as the range). Repeatable parameters may also be comma lists; unknown parameters are ignored.";
 
   app.get<{ Params: { installSid: string; examSid: string; sessionSid: string }; Querystring: EventsQuery }>(
     '/v1/installs/:installSid/exams/:examSid/sessions/:sessionSid/events',
@@ -543,10 +697,11 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       schema: {
         tags: ['reporting'],
         summary: 'List Event Reports of a session',
+        description: EVENTS_DESCRIPTION,
         security,
         params: sessionParams,
-        querystring: { type: 'object', additionalProperties: false, properties: eventsQuery },
-        response: { 200: listSchema(anyObject), ...errors },
+        querystring: { type: 'object', properties: eventsQuery },
+        response: { 200: listOf(eventSchema), ...errors },
       },
     },
     async (request) => {
@@ -556,12 +711,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       const { offset, limit } = limits(q);
       const params: unknown[] = [session.sid];
       const where = ['e.session_sid = $1', ...evidenceFilters(q, params)].join(' and ');
-      const order = orderBy(
-        q.sortKeys,
-        ['startedDate', 'seq', 'durationMs', 'type', 'receivedDate'],
-        q.sortOrder,
-        'e.report_sid',
-      );
+      const order = orderBy(q, EVENT_SORT, 'e.created_seq');
       const [{ total }] = await db.query<{ total: number }>(
         `select count(*)::int as total from evidence e where ${where}`,
         params,
@@ -603,7 +753,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
         summary: 'Event Report details',
         security,
         params: eventParams,
-        response: { 200: anyObject, ...errors },
+        response: { 200: eventSchema, ...errors },
       },
     },
     async (request) => {
@@ -621,7 +771,16 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
         summary: "An event report's photo (image/jpeg or image/png)",
         security,
         params: eventParams,
-        response: errors,
+        response: {
+          200: {
+            description: 'The photo itself',
+            content: {
+              'image/jpeg': { schema: { type: 'string', format: 'binary' } },
+              'image/png': { schema: { type: 'string', format: 'binary' } },
+            },
+          },
+          ...errors,
+        },
       },
     },
     async (request, reply) => {
@@ -683,15 +842,15 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
         summary: 'List Annotations of a session (oldest first unless sortOrder=DESC)',
         security,
         params: sessionParams,
-        querystring: { type: 'object', additionalProperties: false, properties: paging },
-        response: { 200: listSchema(anyObject), ...errors },
+        querystring: { type: 'object', properties: paging },
+        response: { 200: listOf(annotationSchema), ...errors },
       },
     },
     async (request) => {
       await authorize(request, request.params.installSid);
       const session = await sessionRow(request.params);
       const { offset, limit } = limits(request.query);
-      const dir = request.query.sortOrder === 'DESC' ? 'desc' : 'asc';
+      const dir = direction(request.query);
       const [{ total }] = await db.query<{ total: number }>(
         'select count(*)::int as total from annotations where session_sid = $1',
         [session.sid],
@@ -734,7 +893,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
             offsetMs: { type: 'integer', minimum: 0 },
           },
         },
-        response: { 201: anyObject, ...errors },
+        response: { 201: annotationSchema, ...errors },
       },
     },
     async (request, reply) => {
@@ -772,7 +931,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
           required: [...sessionParams.required, 'annotationSid'],
           properties: { ...sessionParams.properties, annotationSid: sidParam('AN') },
         },
-        response: { 200: anyObject, ...errors },
+        response: { 200: annotationSchema, ...errors },
       },
     },
     async (request) => {
@@ -805,14 +964,14 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       schema: {
         tags: ['reports'],
         summary: 'Session Events Report: every event report of the install',
+        description: EVENTS_DESCRIPTION,
         security,
         params: installParams,
         querystring: {
           type: 'object',
-          additionalProperties: false,
           properties: { ...eventsQuery, examSid: sidParam('EX') },
         },
-        response: { 200: listSchema(anyObject), ...errors },
+        response: { 200: listOf(installEventSchema), ...errors },
       },
     },
     async (request) => {
@@ -824,12 +983,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       const where = ['s.install_sid = $1'];
       if (q.examSid) where.push(`s.exam_sid = $${params.push(q.examSid)}`);
       where.push(...evidenceFilters(q, params));
-      const order = orderBy(
-        q.sortKeys,
-        ['startedDate', 'seq', 'durationMs', 'type', 'receivedDate'],
-        q.sortOrder,
-        'e.report_sid',
-      );
+      const order = orderBy(q, EVENT_SORT, 'e.created_seq');
       const [{ total }] = await db.query<{ total: number }>(
         `select count(*)::int as total from evidence e join sessions s on s.sid = e.session_sid where ${where.join(' and ')}`,
         params,
@@ -847,127 +1001,255 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
     },
   );
 
-  /** An install report over sessions created `from` / `to`: token, paging and sort order handled here. */
-  const installReport = (
-    name: string,
-    summary: string,
-    description: string,
-    run: (r: {
-      installSid: string;
-      from: string | null;
-      to: string | null;
-      offset: number;
-      limit: number;
-      dir: 'asc' | 'desc';
-    }) => Promise<{ total: number; results: unknown[] }>,
-  ) =>
-    app.get<{ Params: { installSid: string }; Querystring: Paging & { from?: string; to?: string } }>(
-      `/v1/installs/:installSid/reports/${name}`,
-      {
-        schema: {
-          tags: ['reports'],
-          summary,
-          description,
-          security,
-          params: installParams,
-          querystring: { type: 'object', additionalProperties: false, properties: { ...paging, ...dateRange } },
-          response: { 200: listSchema(anyObject), ...errors },
-        },
+  // --- volume reports at SmarterProctoring's paths (and ours under /reports/, as aliases) ---------
+  const PHASES = ['past', 'active', 'upcoming'] as const;
+  const GROUPS = ['exam', 'day', 'week', 'month'] as const;
+  interface VolumeQuery extends Paging {
+    status?: string[];
+    groupBy?: (typeof GROUPS)[number];
+    examOpenDate?: string;
+    examCloseDate?: string;
+    startDate?: string;
+    endDate?: string;
+    from?: string;
+    to?: string;
+  }
+  const volumeQuery = (groups: readonly string[], fallback: string) => ({
+    type: 'object',
+    properties: {
+      ...paging,
+      status: {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'exams by phase, repeatable / comma list: past (closed), active (open), upcoming (not open yet)',
       },
-      async (request) => {
-        const { installSid } = request.params;
-        await authorize(request, installSid);
-        const q = request.query;
-        const { total, results } = await run({
-          installSid,
-          from: q.from ?? null,
-          to: q.to ?? null,
-          ...limits(q),
-          dir: q.sortOrder === 'DESC' ? 'desc' : 'asc',
-        });
-        return page(request, total, q, results);
+      groupBy: { type: 'string', enum: [...groups], description: `default ${fallback}` },
+      examOpenDate: {
+        type: 'string',
+        format: 'date-time',
+        description: 'only exams that opened at or after this ISO date-time',
       },
-    );
-  const created = (alias: string) =>
-    `($2::timestamptz is null or ${alias}.created_at >= $2) and ($3::timestamptz is null or ${alias}.created_at < $3)`;
+      examCloseDate: {
+        type: 'string',
+        format: 'date-time',
+        description: 'only exams that close (or closed) at or before this ISO date-time',
+      },
+      startDate: { type: 'string', format: 'date-time', description: 'window start (inclusive), ISO date-time' },
+      endDate: { type: 'string', format: 'date-time', description: 'window end (exclusive), ISO date-time' },
+      ...dateRange,
+    },
+  });
+  /** The install's exams with their open / close dates and phase, filtered by status / examOpenDate / examCloseDate. */
+  const EXAMS_CTE = `with ex as (select * from (select x.sid, x.name, x.created_at,
+      coalesce(x.opened_at, case when x.instructions is not null then x.created_at end) as open_date,
+      coalesce(x.closed_at, x.last_start_at) as close_date,
+      case ${EXAM_STATUS_SQL('x')} when 'closed' then 'past' when 'open' then 'active' else 'upcoming' end as phase
+    from exams x where x.install_sid = $1) e
+    where ($2::text[] is null or e.phase = any($2::text[]))
+      and ($3::timestamptz is null or e.open_date >= $3) and ($4::timestamptz is null or e.close_date <= $4))`;
+  const reportParams = (installSid: string, q: VolumeQuery) => {
+    const phases = values(q.status);
+    const bad = phases.find((x) => !(PHASES as readonly string[]).includes(x));
+    if (bad)
+      throw new HttpError(400, 'invalid_request', `querystring/status: "${bad}" is not one of ${PHASES.join(', ')}.`);
+    return [
+      installSid,
+      phases.length ? phases : null,
+      q.examOpenDate ?? null,
+      q.examCloseDate ?? null,
+      q.startDate ?? q.from ?? null,
+      q.endDate ?? q.to ?? null,
+    ];
+  };
+  const window = (column: string) =>
+    `($5::timestamptz is null or ${column} >= $5) and ($6::timestamptz is null or ${column} < $6)`;
+  const periodStart = (unit: string, column: string) =>
+    `to_char(date_trunc('${unit}', ${column} at time zone 'UTC'), 'YYYY-MM-DD')`;
+  const periodName = (unit: string, start: string) =>
+    unit === 'week' ? isoWeek(new Date(`${start}T00:00:00Z`)) : unit === 'month' ? start.slice(0, 7) : start;
+  const sessionFigures = (s: string) => `count(${s}.sid)::int as total_sessions,
+      count(${s}.sid) filter (where ${s}.status = 'exam_finished')::int as finished_sessions,
+      count(${s}.sid) filter (where ${s}.closed_at is not null)::int as closed_sessions,
+      count(${s}.sid) filter (where ${s}.trust_score < $7)::int as review_required,
+      count(${s}.sid) filter (where ${s}.review_completed_at is not null)::int as reviewed_sessions,
+      round(avg(${s}.trust_score))::int as average_trust_score`;
+  interface Figures {
+    total_sessions: number;
+    finished_sessions: number;
+    closed_sessions: number;
+    review_required: number;
+    reviewed_sessions: number;
+    average_trust_score: number | null;
+  }
+  const figures = (r: Figures) => ({
+    totalSessions: r.total_sessions,
+    finishedSessions: r.finished_sessions,
+    closedSessions: r.closed_sessions,
+    reviewRequiredSessions: r.review_required,
+    reviewedSessions: r.reviewed_sessions,
+    averageTrustScore: r.average_trust_score,
+  });
 
-  installReport(
-    'examVolume',
-    'Exam Volume: sessions per exam, by status, with Trust Score figures',
-    'from / to filter on the session creation date.',
-    async ({ installSid, from, to, offset, limit, dir }) => {
+  const volumeDescription =
+    "SmarterProctoring's Exam Volume. groupBy=exam (default): one row per exam (its phase, open and close dates) with its sessions; groupBy=day|week|month: one row per period of session creation. status (past/active/upcoming), examOpenDate and examCloseDate choose the exams; startDate / endDate (or from / to) the sessions' creation window.";
+  const examVolume = async (request: FastifyRequest<{ Params: { installSid: string }; Querystring: VolumeQuery }>) => {
+    const { installSid } = request.params;
+    await authorize(request, installSid);
+    const q = request.query;
+    const { offset, limit } = limits(q);
+    const dir = direction(q);
+    const params = [...reportParams(installSid, q), reviewThreshold];
+    const unit = q.groupBy ?? 'exam';
+    if (unit === 'exam') {
       const [{ total }] = await db.query<{ total: number }>(
-        'select count(*)::int as total from exams where install_sid = $1',
-        [installSid],
+        `${EXAMS_CTE} select count(*)::int as total from ex`,
+        params.slice(0, 4),
       );
-      const rows = await db.query<{
-        sid: string;
-        name: string;
-        total_sessions: number;
-        finished_sessions: number;
-        review_required: number;
-        reviewed_sessions: number;
-        average_trust_score: number | null;
-        by_status: Record<string, number> | null;
-      }>(
-        `select x.sid, x.name,
-           count(s.sid)::int as total_sessions,
-           count(s.sid) filter (where s.status = 'exam_finished')::int as finished_sessions,
-           count(s.sid) filter (where s.trust_score < $4)::int as review_required,
-           count(s.sid) filter (where s.review_completed_at is not null)::int as reviewed_sessions,
-           round(avg(s.trust_score))::int as average_trust_score,
+      const rows = await db.query<
+        Figures & {
+          sid: string;
+          name: string;
+          phase: string;
+          open_date: Date | null;
+          close_date: Date | null;
+          by_status: Record<string, number> | null;
+        }
+      >(
+        `${EXAMS_CTE} select e.sid, e.name, e.phase, e.open_date, e.close_date, ${sessionFigures('s')},
            (select jsonb_object_agg(status, n) from (select s2.status, count(*)::int as n from sessions s2
-              where s2.exam_sid = x.sid and ${created('s2')} group by s2.status) t) as by_status
-         from exams x left join sessions s on s.exam_sid = x.sid and ${created('s')}
-         where x.install_sid = $1 group by x.sid, x.name, x.created_at
-         order by x.created_at ${dir}, x.sid ${dir} offset ${offset} limit ${limit}`,
-        [installSid, from, to, reviewThreshold],
+              where s2.exam_sid = e.sid and ${window('s2.created_at')} group by s2.status) t) as by_status
+         from ex e left join sessions s on s.exam_sid = e.sid and ${window('s.created_at')}
+         group by e.sid, e.name, e.phase, e.open_date, e.close_date, e.created_at
+         order by e.created_at ${dir}, e.sid ${dir} offset ${offset} limit ${limit}`,
+        params,
       );
       const results = rows.map((r) => ({
         examSid: r.sid,
         title: r.name,
-        totalSessions: r.total_sessions,
-        finishedSessions: r.finished_sessions,
-        reviewRequiredSessions: r.review_required,
-        reviewedSessions: r.reviewed_sessions,
-        averageTrustScore: r.average_trust_score,
+        status: r.phase,
+        examOpenDate: iso(r.open_date),
+        examCloseDate: iso(r.close_date),
+        ...figures(r),
         sessionsByStatus: r.by_status ?? {},
       }));
-      return { total, results };
-    },
-  );
+      return page(request, total, q, results);
+    }
+    const bucket = periodStart(unit, 's.created_at');
+    const from = `from sessions s join ex e on e.sid = s.exam_sid where ${window('s.created_at')}`;
+    const [{ total }] = await db.query<{ total: number }>(
+      `${EXAMS_CTE} select count(distinct ${bucket})::int as total ${from}`,
+      params.slice(0, 6),
+    );
+    const rows = await db.query<Figures & { period: string; exams: number }>(
+      `${EXAMS_CTE} select ${bucket} as period, count(distinct s.exam_sid)::int as exams, ${sessionFigures('s')}
+       ${from} group by 1 order by 1 ${dir} offset ${offset} limit ${limit}`,
+      params,
+    );
+    const results = rows.map((r) => ({
+      period: periodName(unit, r.period),
+      periodStartDate: r.period,
+      exams: r.exams,
+      ...figures(r),
+    }));
+    return page(request, total, q, results);
+  };
 
-  installReport(
-    'examsByWeek',
-    'Exams by Week: per ISO week (Monday, UTC), the exams taken and their sessions',
-    'A week counts a session by its creation date; from / to filter on it.',
-    async ({ installSid, from, to, offset, limit, dir }) => {
-      const filter = `s.install_sid = $1 and ${created('s')}`;
-      const week = `date_trunc('week', s.created_at at time zone 'UTC')`;
-      const params = [installSid, from, to];
-      const [{ total }] = await db.query<{ total: number }>(
-        `select count(distinct ${week})::int as total from sessions s where ${filter}`,
-        params,
-      );
-      const rows = await db.query<{ week: string; exams: number; sessions: number; finished: number }>(
-        `select to_char(${week}, 'YYYY-MM-DD') as week, count(distinct s.exam_sid)::int as exams, count(*)::int as sessions,
-           count(*) filter (where s.status = 'exam_finished')::int as finished
-         from sessions s where ${filter} group by 1 order by 1 ${dir} offset ${offset} limit ${limit}`,
-        params,
-      );
-      const results = rows.map((r) => {
-        const start = new Date(`${r.week}T00:00:00Z`);
-        return {
-          week: isoWeek(start),
-          weekStartDate: start.toISOString().slice(0, 10),
-          exams: r.exams,
-          sessions: r.sessions,
-          finishedSessions: r.finished,
-        };
-      });
-      return { total, results };
-    },
-  );
+  const byWeekDescription =
+    "SmarterProctoring's Exams by Week: exams bucketed by their open date (groupBy=week by default, or day / month), with each exam and the sessions it has. Exams not open yet have no open date and are left out. startDate / endDate (or from / to) bound the open date; status, examOpenDate and examCloseDate choose the exams.";
+  const examsByWeek = async (request: FastifyRequest<{ Params: { installSid: string }; Querystring: VolumeQuery }>) => {
+    const { installSid } = request.params;
+    await authorize(request, installSid);
+    const q = request.query;
+    const { offset, limit } = limits(q);
+    const dir = direction(q);
+    const params = reportParams(installSid, q);
+    const unit = q.groupBy === 'day' || q.groupBy === 'month' ? q.groupBy : 'week';
+    const bucket = periodStart(unit, 'e.open_date');
+    const from = `from ex e where e.open_date is not null and ${window('e.open_date')}`;
+    const [{ total }] = await db.query<{ total: number }>(
+      `${EXAMS_CTE} select count(distinct ${bucket})::int as total ${from}`,
+      params,
+    );
+    const rows = await db.query<{
+      period: string;
+      exams: number;
+      sessions: number;
+      finished: number;
+      exam_list: {
+        sid: string;
+        name: string;
+        phase: string;
+        open_date: string;
+        close_date: string | null;
+        n: number;
+      }[];
+    }>(
+      `${EXAMS_CTE} select ${bucket} as period, count(*)::int as exams, coalesce(sum(c.n), 0)::int as sessions,
+         coalesce(sum(c.f), 0)::int as finished,
+         json_agg(json_build_object('sid', e.sid, 'name', e.name, 'phase', e.phase, 'open_date', e.open_date,
+           'close_date', e.close_date, 'n', c.n) order by e.open_date, e.sid) as exam_list
+       from ex e left join lateral (select count(*)::int as n,
+         count(*) filter (where s.status = 'exam_finished')::int as f from sessions s where s.exam_sid = e.sid) c on true
+       where e.open_date is not null and ${window('e.open_date')}
+       group by 1 order by 1 ${dir} offset ${offset} limit ${limit}`,
+      params,
+    );
+    const results = rows.map((r) => ({
+      week: periodName(unit, r.period),
+      weekStartDate: r.period,
+      exams: r.exams,
+      sessions: r.sessions,
+      finishedSessions: r.finished,
+      examList: r.exam_list.map((e) => ({
+        examSid: e.sid,
+        title: e.name,
+        status: e.phase,
+        examOpenDate: iso(e.open_date),
+        examCloseDate: iso(e.close_date),
+        sessions: e.n,
+      })),
+    }));
+    return page(request, total, q, results);
+  };
+
+  for (const [path, alias] of [
+    ['/v1/installs/:installSid/examVolume', false],
+    ['/v1/installs/:installSid/reports/examVolume', true],
+  ] as const)
+    app.get<{ Params: { installSid: string }; Querystring: VolumeQuery }>(
+      path,
+      {
+        schema: {
+          tags: ['reports'],
+          summary: alias ? 'Exam Volume (alias of /v1/installs/{installSid}/examVolume)' : 'Exam Volume',
+          description: volumeDescription,
+          security,
+          params: installParams,
+          querystring: volumeQuery(GROUPS, 'exam'),
+          response: { 200: listOf(volumeSchema), ...errors },
+        },
+      },
+      examVolume,
+    );
+  for (const [path, alias] of [
+    ['/v1/installs/:installSid/examsByWeek', false],
+    ['/v1/installs/:installSid/reports/examsByWeek', true],
+  ] as const)
+    app.get<{ Params: { installSid: string }; Querystring: VolumeQuery }>(
+      path,
+      {
+        schema: {
+          tags: ['reports'],
+          summary: alias ? 'Exams by Week (alias of /v1/installs/{installSid}/examsByWeek)' : 'Exams by Week',
+          description: byWeekDescription,
+          security,
+          params: installParams,
+          querystring: volumeQuery(['day', 'week', 'month'], 'week'),
+          response: { 200: listOf(byWeekSchema), ...errors },
+        },
+      },
+      examsByWeek,
+    );
 }
 
 /** `2026-W48` for the Monday `monday` (UTC). */

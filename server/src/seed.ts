@@ -42,7 +42,7 @@ export async function seedDemo(db: Database): Promise<DemoSetup> {
   await db.transaction(async (tx) => {
     await tx.query("insert into installs (sid, name) values ($1, 'Demo install')", [setup.installSid]);
     await tx.query(
-      "insert into exams (sid, install_sid, name, instructions) values ($1, $2, 'Demo exam', 'Keep your face in view, stay on this page and work alone.')",
+      "insert into exams (sid, install_sid, name, instructions, opened_at) values ($1, $2, 'Demo exam', 'Keep your face in view, stay on this page and work alone.', now())",
       [setup.examSid, setup.installSid],
     );
     await tx.query('insert into clients (client_id, install_sid, exam_sid, secret) values ($1, $2, $3, $4)', [

@@ -160,7 +160,8 @@ describe(`admin API (${backend})`, () => {
     );
     const sessionPath = `/v1/installs/${install.sid}/exams/${exam.sid}/sessions/${ada.body.sessionSid}`;
     const details = await call(s.origin, 'GET', sessionPath, { token: t });
-    assert.equal(details.body.status, 'email_sent');
+    assert.equal(details.body.sessionStatus, 'email_sent');
+    assert.equal(details.body.status, 'Scheduled'); // SmarterProctoring's name
     assert.equal(details.body.candidateEmail, 'ada@example.org');
     // the candidate's exam page creates the attempt: the registered session is taken over
     const a = newAttempt(client.clientId, client.clientSecret, 'ada-1');
@@ -170,7 +171,7 @@ describe(`admin API (${backend})`, () => {
       headers: attemptHeaders(a),
       body: { status: 'in_setup' },
     });
-    assert.equal((await call(s.origin, 'GET', sessionPath, { token: t })).body.status, 'in_setup');
+    assert.equal((await call(s.origin, 'GET', sessionPath, { token: t })).body.sessionStatus, 'in_setup');
     // send_emails on another install's exam: not found for this token
     const other = await newInstall();
     assert.equal(

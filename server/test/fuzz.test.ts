@@ -135,9 +135,13 @@ function valid(schema: Schema | undefined, key = ''): fc.Arbitrary<unknown> {
   if (!schema) return fc.constant({});
   // query values the routes check by hand (lists of names): a valid one, or none
   if (key === 'sortKeys') return fc.constant(undefined);
+  // a record has an inline photo or announces one (photoPending), not both
+  if (key === 'photoPending') return fc.constant(false);
   if (key === 'limit') return fc.constantFrom('1', '50', '500');
   if (key === 'types') return fc.constantFrom(undefined, 'tab_switch', 'tab_switch,no_face');
   if (schema.enum) return fc.constantFrom(...schema.enum);
+  // status filters (no enum in the schema) are checked by the route against their vocabularies
+  if (['status', 'sessionStatus', 'reviewStatus'].includes(key)) return fc.constant(undefined);
   const union = schema.anyOf ?? schema.oneOf;
   if (union) return fc.oneof(...union.map((u) => valid(u, key)));
   if (

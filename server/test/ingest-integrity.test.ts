@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { buildApp } from '../src/app.js';
 import { migrate } from '../src/db.js';
 import { seedDemo } from '../src/seed.js';
+import { tokenHash } from '../src/ids.js';
 import {
   attemptHeaders,
   backend,
@@ -287,7 +288,8 @@ describe(`ingest integrity (${backend})`, () => {
     assert.equal(d.reviewRequired, true);
     assert.equal(d.reviewStatus, 'is_reviewed_red');
     assert.equal(d.clientTrustScore, 100);
-    assert.equal(d.status, 'exam_finished');
+    assert.equal(d.sessionStatus, 'exam_finished');
+    assert.equal(d.status, 'Closed');
   });
 
   it('refuses new evidence after finish (409 attempt_finished) but completes records begun before it', async () => {
@@ -466,13 +468,29 @@ describe(`ingest integrity (${backend})`, () => {
 
   it('migrates stored evidence to per-session ids, keeping its event report SIDs, photos and finished sessions', async () => {
     const db = await openTestDb(3);
-    const demo = await seedDemo(db);
+    // what a version-3 server seeded
+    const installSid = `AI${'1'.repeat(32)}`;
+    const examSid = `EX${'2'.repeat(32)}`;
+    await db.query("insert into installs (sid, name) values ($1, 'Old')", [installSid]);
+    await db.query("insert into exams (sid, install_sid, name, instructions) values ($1, $2, 'Old exam', 'Go')", [
+      examSid,
+      installSid,
+    ]);
+    await db.query(
+      "insert into clients (client_id, install_sid, exam_sid, secret) values ('demo-client', $1, $2, 's')",
+      [installSid, examSid],
+    );
+    await db.query('insert into api_tokens (token_sha256, install_sid) values ($1, $2)', [
+      tokenHash('tok'),
+      installSid,
+    ]);
+    await db.query("insert into demo_settings (key, value) values ('token', 'tok')");
     const evidenceId = randomUUID();
     const sessionSid = `ES${'a'.repeat(32)}`;
     await db.query(
       `insert into sessions (sid, install_sid, exam_sid, client_id, test_attempt_id, status, review_status, trust_score,
          counts, finished_at) values ($1, $2, $3, $4, 'old-attempt', 'exam_finished', 'unreviewed', 64, '{"no_face":2}', now())`,
-      [sessionSid, demo.installSid, demo.examSid, demo.clientId],
+      [sessionSid, installSid, examSid, 'demo-client'],
     );
     await db.query(
       `insert into evidence (id, session_sid, seq, code, type, started_at) values ($1, $2, 1, 5001, 'no_face', now())`,
@@ -483,6 +501,8 @@ describe(`ingest integrity (${backend})`, () => {
       [evidenceId, sessionSid, jpeg],
     );
     await migrate(db);
+    const demo = await seedDemo(db); // finds what is there
+    assert.equal(demo.created, false);
     const app = await buildApp({ db });
     await app.listen({ port: 0, host: '127.0.0.1' });
     try {

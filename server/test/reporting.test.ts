@@ -121,7 +121,8 @@ describe(`reporting API (${backend})`, () => {
     assert.equal(d.sid, sessionSid);
     assert.equal(d.installSid, s.demo.installSid);
     assert.equal(d.examSid, s.demo.examSid);
-    assert.equal(d.status, 'exam_finished');
+    assert.equal(d.status, 'Closed'); // SmarterProctoring's terminal state
+    assert.equal(d.sessionStatus, 'exam_finished'); // ProctorExam's
     assert.equal(d.sessionReportCount, 3);
     assert.equal(d.reviewed, false);
     assert.equal(d.reviewCompletedDate, null);
@@ -186,13 +187,12 @@ describe(`reporting API (${backend})`, () => {
     );
     for (const [query, text] of [
       ['types=cheating', 'querystring/types'],
-      ['limit=501', 'querystring/limit'],
       ['limit=abc', 'querystring/limit'],
+      ['limit=-1', 'querystring/limit'],
       ['offset=-1', 'querystring/offset'],
       ['from=yesterday', 'querystring/from'],
       ['sortKeys=colour', 'querystring/sortKeys'],
       ['sortOrder=sideways', 'querystring/sortOrder'],
-      ['colour=red', 'must NOT have additional properties'],
     ]) {
       const res = await call<{ code: string; message: string }>(s.origin, 'GET', `${path}?${query}`, { token });
       assert.equal(res.status, 400, query);

@@ -113,7 +113,9 @@ export interface ServerReportSource {
 interface ServerSession {
   testAttemptId: string;
   clientId: string | null;
-  status: SessionStatus;
+  /** The ProctorExam session status (`status` holds SmarterProctoring's: Scheduled … Closed). */
+  sessionStatus?: SessionStatus;
+  status: string;
   reviewStatus: ReviewStatus;
   trustScore: number | null;
   reviewRequired: boolean | null;
@@ -180,7 +182,7 @@ export async function fromServer(source: ServerReportSource, fetcher: typeof fet
     clientId: session.clientId ?? undefined,
     trustScore: session.trustScore,
     needsReview: session.reviewRequired ?? (session.trustScore === null ? null : session.trustScore < REVIEW_THRESHOLD),
-    sessionStatus: session.status,
+    sessionStatus: session.sessionStatus ?? (session.status as SessionStatus),
     reviewStatus: session.reviewStatus,
     startedAt: time(session.recordingStartDate),
     finishedAt: time(session.finishedDate),

@@ -28,6 +28,7 @@ interface Session {
   sid: string;
   testAttemptId: string;
   status: string;
+  sessionStatus: string;
   reviewStatus: string;
   reviewCode: string;
   trustScore: number;
@@ -94,7 +95,8 @@ describe('end to end: the demo exam page, the reporting API and the reviewer das
     const details = await api<Session>(`${exam()}/sessions/${found.sid}`);
     const shownScore = Number(/Trust Score (\d+)\/100/.exec(run.resultText)![1]);
     expect(details).to.include({
-      status: 'exam_finished',
+      status: 'Closed', // SmarterProctoring's terminal state
+      sessionStatus: 'exam_finished', // ProctorExam's
       reviewStatus: 'unreviewed',
       reviewCode: '00',
       trustScore: shownScore,

@@ -1,0 +1,161 @@
+// Issue 19: the OpenAPI document is a complete contract: Redocly's linter finds no error, every
+// operation has an operationId and a security declaration, query integers are integers, and every
+// answer carries exactly the fields its response schema documents.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { attemptHeaders, backend, call, newAttempt, startServer, type Harness } from './harness.js';
+import { TYPES_FILE, generateApiTypes } from '../src/openapi-types.js';
+
+let s: Harness;
+interface Schema {
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  required?: string[];
+}
+interface Operation {
+  operationId?: string;
+  security?: unknown[];
+  parameters?: { name: string; in: string; schema: Schema }[];
+  responses: Record<string, { content?: Record<string, { schema: Schema }> }>;
+}
+let doc: { servers?: unknown[]; paths: Record<string, Record<string, Operation>> };
+
+before(async () => {
+  s = await startServer({ ratePerSecond: 1000 });
+  doc = (await call<typeof doc>(s.origin, 'GET', '/openapi.json')).body;
+});
+after(() => s.close());
+
+const schemaOf = (path: string, method = 'get', status = '200') =>
+  doc.paths[path][method].responses[status].content!['application/json'].schema;
+
+/** The keys of `value` are exactly the schema's properties, recursively through objects and arrays. */
+function assertShape(value: unknown, schema: Schema, where: string) {
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    if (schema.items) value.forEach((v, i) => assertShape(v, schema.items!, `${where}[${i}]`));
+    return;
+  }
+  if (!schema.properties) return;
+  const documented = Object.keys(schema.properties).sort();
+  const sent = Object.keys(value).sort();
+  for (const key of schema.required ?? []) assert.ok(sent.includes(key), `${where}.${key} is documented but not sent`);
+  for (const key of sent) assert.ok(documented.includes(key), `${where}.${key} is sent but not documented`);
+  for (const key of sent)
+    assertShape((value as Record<string, unknown>)[key], schema.properties[key], `${where}.${key}`);
+}
+
+describe(`the OpenAPI contract (${backend})`, () => {
+  it("passes Redocly's linter with no error", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'openapi-'));
+    try {
+      const file = join(dir, 'openapi.json');
+      writeFileSync(file, JSON.stringify(doc));
+      const run = spawnSync(process.execPath, ['node_modules/@redocly/cli/bin/cli.js', 'lint', file, '--format=json'], {
+        encoding: 'utf8',
+        env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' },
+        timeout: 120_000,
+      });
+      const report = JSON.parse(run.stdout.slice(run.stdout.indexOf('{'))) as {
+        totals: { errors: number; warnings: number };
+        problems: { ruleId: string; message: string; severity: string }[];
+      };
+      const errors = report.problems.filter((p) => p.severity === 'error');
+      assert.deepEqual(errors, [], run.stderr);
+      assert.equal(report.totals.errors, 0);
+      assert.equal(run.status, 0, run.stderr);
+      // and no warning either, today: keep it so
+      assert.deepEqual(
+        report.problems.map((p) => `${p.ruleId}: ${p.message}`),
+        [],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names every operation once, declares its security, and types query integers as integers', () => {
+    assert.ok(doc.servers?.length);
+    const ids: string[] = [];
+    for (const [path, ops] of Object.entries(doc.paths))
+      for (const [method, op] of Object.entries(ops)) {
+        assert.ok(op.operationId, `${method} ${path}: operationId`);
+        assert.ok(Array.isArray(op.security), `${method} ${path}: security`);
+        ids.push(op.operationId);
+        for (const p of op.parameters ?? [])
+          if (p.in === 'query' && (p.name === 'offset' || p.name === 'limit'))
+            assert.equal(p.schema.type, 'integer', `${method} ${path} ${p.name}`);
+      }
+    assert.equal(new Set(ids).size, ids.length, 'operationIds are unique');
+    assert.ok(ids.includes('listEventReports') && ids.includes('getExamSession'));
+  });
+
+  it('sends exactly the documented fields', async () => {
+    const a = newAttempt(s.demo.clientId, s.demo.clientSecret);
+    const created = await call<{ sessionSid: string }>(s.origin, 'POST', '/api/v1/attempts', { body: a });
+    const sessionSid = created.body.sessionSid;
+    const record = (seq: number, extra: Record<string, unknown> = {}) => ({
+      id: randomUUID(),
+      attemptId: a.testAttemptId,
+      seq,
+      code: 5001,
+      type: 'no_face',
+      startedAt: Date.now(),
+      data: { score: 0.2 },
+      ...extra,
+    });
+    await call(s.origin, 'POST', `/api/v1/attempts/${a.testAttemptId}/evidence`, {
+      headers: attemptHeaders(a),
+      body: { records: [record(1, { photoPending: true }), record(2, { endedAt: Date.now(), durationMs: 5 })] },
+    });
+    await call(s.origin, 'POST', `/api/v1/attempts/${a.testAttemptId}/finish`, {
+      headers: attemptHeaders(a),
+      body: { finishedAt: Date.now(), trustScore: 90, counts: { no_face: 2 } },
+    });
+    const install = `/v1/installs/${s.demo.installSid}`;
+    const exam = `${install}/exams/${s.demo.examSid}`;
+    const session = `${exam}/sessions/${sessionSid}`;
+    const events = await call<{ results: { sid: string }[] }>(s.origin, 'GET', `${session}/events`, {
+      token: s.demo.token,
+    });
+    await call(s.origin, 'POST', `${session}/annotations`, {
+      token: s.demo.token,
+      body: { text: 'ok', eventReportSid: events.body.results[0].sid },
+    });
+    const checks: [string, string][] = [
+      [`${exam}/sessions`, '/v1/installs/{installSid}/exams/{examSid}/sessions'],
+      [session, '/v1/installs/{installSid}/exams/{examSid}/sessions/{sessionSid}'],
+      [`${session}/events`, '/v1/installs/{installSid}/exams/{examSid}/sessions/{sessionSid}/events'],
+      [
+        `${session}/events/${events.body.results[0].sid}`,
+        '/v1/installs/{installSid}/exams/{examSid}/sessions/{sessionSid}/events/{eventReportSid}',
+      ],
+      [`${session}/annotations`, '/v1/installs/{installSid}/exams/{examSid}/sessions/{sessionSid}/annotations'],
+      [`${install}/reports/examSessionEvents`, '/v1/installs/{installSid}/reports/examSessionEvents'],
+      [`${install}/examVolume`, '/v1/installs/{installSid}/examVolume'],
+      [`${install}/examVolume?groupBy=week`, '/v1/installs/{installSid}/examVolume'],
+      [`${install}/examsByWeek`, '/v1/installs/{installSid}/examsByWeek'],
+      [`${install}/exams`, '/v1/installs/{installSid}/exams'],
+      [exam, '/v1/installs/{installSid}/exams/{examSid}'],
+    ];
+    for (const [url, path] of checks) {
+      const res = await call(s.origin, 'GET', url, { token: s.demo.token });
+      assert.equal(res.status, 200, url);
+      assertShape(res.body, schemaOf(path), url);
+    }
+  });
+
+  it("keeps the dashboard's generated API types in step with the document", async () => {
+    const fresh = await generateApiTypes();
+    assert.ok(
+      readFileSync(TYPES_FILE, 'utf8') === fresh,
+      'review/api.d.ts is stale: run `npm run openapi:types` (then `npm run typecheck` checks the dashboard)',
+    );
+  });
+});
