@@ -99,6 +99,10 @@ export interface StopResult extends TrustScoreResult {
   delivery: DeliveryProgress;
 }
 
+/** Control characters and unpaired surrogates: no results server (nor PostgreSQL text) stores them. */
+// eslint-disable-next-line no-control-regex -- control characters are what is refused
+const UNSTORABLE = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /** Longest clientId, testAttemptId and hashedTestAttemptId (characters), as the results server takes them. */
 export const MAX_ID_LENGTH = 200;
 
@@ -145,12 +149,7 @@ export class MonitorSession extends EventTarget {
           ErrorCode.INVALID_OPTION,
           `${key} is ${credentials[key].length} characters long; at most ${MAX_ID_LENGTH} are allowed.`,
         );
-      // eslint-disable-next-line no-control-regex -- control characters are what is refused
-      if (
-        /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(
-          credentials[key],
-        )
-      )
+      if (UNSTORABLE.test(credentials[key]))
         throw new ProctorError(
           ErrorCode.INVALID_OPTION,
           `${key} holds a control character or an unpaired surrogate, which no results server can store.`,
