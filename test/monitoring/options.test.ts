@@ -75,6 +75,11 @@ describe('monitor options', () => {
     }
     expect(error.code).to.equal(ErrorCode.INVALID_OPTION);
     expect(error.message).to.contain('testAttemptId is 201 characters long; at most 200');
+    // a NUL or a lone surrogate could never be stored by a results server
+    for (const bad of ['a\u0000b', 'x\ud83d'])
+      expect(() => new MonitorSession({ ...credentials, testAttemptId: bad }))
+        .to.throw('control character or an unpaired surrogate')
+        .with.property('code', ErrorCode.INVALID_OPTION);
     // 200 is fine, whatever its characters
     expect(new MonitorSession({ ...credentials, testAttemptId: 'é'.repeat(200) }).state).to.equal('idle');
   });
