@@ -259,7 +259,10 @@ export class MonitorSession extends EventTarget {
       this.resumed = !!previous;
       this.attempt = previous ?? { attemptId: testAttemptId, clientId, startedAt: Date.now(), seq: 0 };
       await outbox.putAttempt(this.attempt);
-      if (previous) this.closeOngoing();
+      if (previous) {
+        this.closeOngoing();
+        await outbox.flushed();
+      }
       await this.acquire(tracking);
       this.trackers = this.buildTrackers(tracking, tuning);
       for (const t of this.trackers) await t.start();
@@ -515,17 +518,20 @@ export class MonitorSession extends EventTarget {
     if (!previous) attempt.seq += 1;
     const { photo, ...fields } = draft;
     const record: EvidenceRecord = { id, attemptId: attempt.attemptId, seq: previous?.seq ?? attempt.seq, ...fields };
-    void outbox.add(
+    const stored = outbox.add(
       { ...attempt },
       [{ ...record, ...(options.ongoing ? { ongoing: true } : {}) }],
       photo ? [{ id, attemptId: attempt.attemptId, dataUrl: photo, delivered: false }] : [],
     );
-    // the event carries the photo on both the first and the completing record
-    const shown = photo ?? outbox.photo(attempt.attemptId, id)?.dataUrl;
-    this.dispatchEvent(
-      new CustomEvent<EvidenceRecord>('evidence', { detail: shown ? { ...record, photo: shown } : record }),
-    );
     this.delivery?.kick();
+    // announced once it is on the device for good (or storage has failed over to memory, which
+    // was reported): a record announced just before the page goes away is never one that is lost
+    const shown = photo ?? outbox.photo(attempt.attemptId, id)?.dataUrl;
+    void stored.then(() =>
+      this.dispatchEvent(
+        new CustomEvent<EvidenceRecord>('evidence', { detail: shown ? { ...record, photo: shown } : record }),
+      ),
+    );
     return id;
   }
 
