@@ -48,6 +48,13 @@ export const ErrorCode = {
   PAIRING_FAILED: 4113,
   /** The phone's camera was denied or is missing (reported by the phone page). */
   PHONE_CAMERA_DENIED: 4114,
+  /**
+   * The browser did not start audio processing in time: no user activation yet (autoplay policy:
+   * call start() from a click), or no audio device for the AudioContext.
+   */
+  AUDIO_NOT_STARTED: 4120,
+  /** The browser did not answer a media request in time (a camera or microphone that never opens, video that never plays). */
+  MEDIA_TIMEOUT: 4121,
 } as const;
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 

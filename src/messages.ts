@@ -62,6 +62,8 @@ export interface Messages {
   monitorStopped: string;
   violations: Record<EvidenceType, string>;
   returnToFullscreen: string;
+  /** The "share again" button of <ap-monitor> after screen sharing stopped. */
+  shareScreenAgain: string;
   monitorLabel: string;
 }
 
@@ -139,13 +141,16 @@ const DEFAULTS: Messages = {
     tab_switch: 'You left the exam page.',
     returned_to_test: 'You returned to the exam.',
     multiple_monitors: 'More than one monitor is connected.',
-    fullscreen_exit: 'You left full screen.',
+    fullscreen_exit: 'You are not in full screen.',
     camera_lost: 'Your camera stopped.',
     microphone_lost: 'Your microphone stopped.',
     screen_share_lost: 'Screen sharing stopped.',
     second_camera_lost: 'The second camera stopped.',
+    detection_limited: 'Part of the proctoring cannot run in this browser.',
+    talking: 'Someone is talking.',
   },
   returnToFullscreen: 'Return to full screen',
+  shareScreenAgain: 'Share your screen again',
   monitorLabel: 'Proctoring',
 };
 

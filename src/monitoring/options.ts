@@ -57,6 +57,12 @@ export interface MonitorTuning {
   audioReleaseMs: number;
   /** Blur shorter than this is ignored (permission prompts, notifications). */
   tabSwitchGraceMs: number;
+  /**
+   * Out of full screen shorter than this is shown but not recorded: the browser itself drops full
+   * screen for the page's own alert()/confirm() and for permission prompts (counted from when the
+   * page runs again, i.e. after the dialog closed), and the candidate needs a moment to click back.
+   */
+  fullscreenGraceMs: number;
   /** The expected exam length, to spread random photos over it. */
   examDurationMs: number;
   /** Largest photo (bytes of JPEG). */
@@ -67,6 +73,10 @@ export interface MonitorTuning {
   secondCameraLossMs: number;
   /** Pause between attempts to get a lost camera or microphone back. */
   reacquireMs: number;
+  /** Longest wait for the browser to start audio processing (AudioContext) → 4120 AUDIO_NOT_STARTED. */
+  audioStartMs: number;
+  /** Longest wait for the camera or microphone to open, or the camera video to play → 4121 MEDIA_TIMEOUT. */
+  mediaTimeoutMs: number;
 }
 
 export const DEFAULT_TUNING: MonitorTuning = {
@@ -81,11 +91,14 @@ export const DEFAULT_TUNING: MonitorTuning = {
   audioSustainMs: 1500,
   audioReleaseMs: 1000,
   tabSwitchGraceMs: 1000,
+  fullscreenGraceMs: 4000,
   examDurationMs: 60 * 60 * 1000,
   photoMaxBytes: 60_000,
   deviceCheckMs: 1000,
   secondCameraLossMs: 3000,
   reacquireMs: 2000,
+  audioStartMs: 10_000,
+  mediaTimeoutMs: 30_000,
 };
 
 const invalid = (message: string) => new ProctorError(ErrorCode.INVALID_OPTION, message);

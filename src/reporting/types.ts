@@ -31,7 +31,11 @@ export type EvidenceType =
   | 'camera_lost'
   | 'microphone_lost'
   | 'screen_share_lost'
-  | 'second_camera_lost';
+  | 'second_camera_lost'
+  /** Not a violation: a detector could not run here (data.capability, data.reason, data.note), so a reviewer knows it was off. */
+  | 'detection_limited'
+  /** Someone talking (voice-like sound above the background), told apart from steady noise. */
+  | 'talking';
 
 /** Evidence codes: AutoProctor's (5001–5007) and ours (5100+). */
 export const EvidenceCode: Readonly<Record<EvidenceType, number>> = {
@@ -47,6 +51,8 @@ export const EvidenceCode: Readonly<Record<EvidenceType, number>> = {
   microphone_lost: 5102,
   screen_share_lost: 5103,
   second_camera_lost: 5104,
+  detection_limited: 5110,
+  talking: 5111,
 };
 
 export interface AttemptInfo {

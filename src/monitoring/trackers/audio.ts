@@ -29,8 +29,15 @@ export class AudioTracker implements Tracker {
 
   async start(): Promise<void> {
     if (!this.ctx.microphone) return;
-    this.reader = new AudioLevelReader(this.ctx.microphone);
-    await this.reader.resume();
+    const reader = (this.reader = new AudioLevelReader(this.ctx.microphone));
+    try {
+      await reader.resume(this.ctx.tuning.audioStartMs);
+    } catch (error) {
+      reader.close();
+      if (this.reader === reader) this.reader = undefined;
+      throw error;
+    }
+    if (this.reader !== reader) return; // stopped while starting
     this.learnUntil = this.ctx.now() + this.ctx.tuning.audioLearnMs;
     this.timer = setInterval(() => this.sample(), 100);
   }
@@ -43,8 +50,9 @@ export class AudioTracker implements Tracker {
   }
 
   private sample() {
+    if (!this.reader) return;
     const now = this.ctx.now();
-    const { rmsDb } = this.reader!.read();
+    const { rmsDb } = this.reader.read();
     if (this.background === undefined) {
       this.learning.push(rmsDb);
       if (now < this.learnUntil) return;
