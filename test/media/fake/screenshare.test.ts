@@ -7,7 +7,7 @@ function windowSharingDevices(): MediaDevices {
   const stream = canvas.captureStream();
   const track = stream.getVideoTracks()[0];
   // what Chromium reports for a shared window (a canvas track has no displaySurface: that is "unknown")
-  track.getSettings = () => ({ displaySurface: 'window', width: 300, height: 150 }) as MediaTrackSettings;
+  track.getSettings = () => ({ displaySurface: 'window', width: 300, height: 150 });
   return {
     getUserMedia: () => Promise.resolve(stream),
     getDisplayMedia: () => Promise.resolve(stream),

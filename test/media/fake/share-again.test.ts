@@ -14,7 +14,7 @@ describe('<ap-monitor>: a lost screen share can be shared again', function () {
     expect(h.errors.map((e) => e.code)).to.deep.equal([ErrorCode.DEVICE_LOST]);
     await h.el.updateComplete;
     const button = h.el.shadowRoot!.querySelector<HTMLButtonElement>('button[part="share-again"]')!;
-    expect(button.textContent!.trim()).to.equal('Share your screen again');
+    expect(button.textContent.trim()).to.equal('Share your screen again');
     button.focus();
     await sendKeys({ press: 'Enter' }); // keyboard works: a real key press
     await until(() => h.indicator() === 'Proctoring is on. All clear.', 10000, 'all clear again');
@@ -32,8 +32,7 @@ describe('<ap-monitor>: a lost screen share can be shared again', function () {
     const screen = await navigator.mediaDevices.getDisplayMedia({ video: true });
     const canvas = document.createElement('canvas');
     const windowStream = canvas.captureStream();
-    windowStream.getVideoTracks()[0].getSettings = () =>
-      ({ displaySurface: 'window', width: 300, height: 150 }) as MediaTrackSettings;
+    windowStream.getVideoTracks()[0].getSettings = () => ({ displaySurface: 'window', width: 300, height: 150 });
     const mediaDevices = {
       getUserMedia: (c: MediaStreamConstraints) => navigator.mediaDevices.getUserMedia(c),
       getDisplayMedia: () => Promise.resolve(windowStream),
