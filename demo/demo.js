@@ -67,9 +67,18 @@ startButton.addEventListener('click', async () => {
 exam.addEventListener('submit', async (event) => {
   event.preventDefault();
   exam.querySelectorAll('input, button').forEach((x) => (x.disabled = true));
-  const { trustScore, counts } = await monitor.stop();
-  const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  result.textContent = `Exam finished. Trust Score ${trustScore}/100 (${trustScore < 85 ? 'needs review' : 'no review needed'}), ${total} evidence record(s).`;
+  const { trustScore, delivery } = await monitor.stop();
+  const verdict = `Trust Score ${trustScore}/100 on this device (${trustScore < 85 ? 'needs review' : 'no review needed'}; the results server decides)`;
+  // only what the server acknowledged is called sent
+  const sent = (d) =>
+    d.pending === 0
+      ? `all ${d.recordsDelivered} evidence record(s) and ${d.photosDelivered} photo(s) sent.`
+      : `${d.recordsDelivered} of ${d.records} record(s) and ${d.photosDelivered} of ${d.photos} photo(s) sent; ${d.pending} item(s) saved on this device: keep this page open or come back online.`;
+  result.textContent = `Exam finished. ${verdict}; ${sent(delivery)}`;
+  if (!delivery.done)
+    monitor.addEventListener('ap-delivery-change', (e) => {
+      result.textContent = `Exam finished. ${verdict}; ${sent(e.detail)}`;
+    });
 });
 
 const host = document.getElementById('vocabularies');

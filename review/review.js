@@ -378,6 +378,9 @@ export function mountReviewDashboard(root, { apiBase, storage = sessionStorage }
         );
       });
       li.append(' ', button);
+    } else if (e.photoPending) {
+      // the record announced a photo that has not reached the server yet
+      li.append(' ', h('span', { class: 'pending' }, '(photo pending: not received yet)'));
     }
     return li;
   }

@@ -49,6 +49,19 @@ export const ErrorCode = {
   /** The phone's camera was denied or is missing (reported by the phone page). */
   PHONE_CAMERA_DENIED: 4114,
   /**
+   * The results server refused a request for good (a 4xx other than 401/403/408/429): the message
+   * names the server's `code`. The refused record or photo is kept on the device and set aside;
+   * everything else keeps flowing.
+   */
+  RESULTS_REJECTED: 4115,
+  /** The results server refused the attempt's credentials (HTTP 401/403): nothing can be delivered. */
+  RESULTS_FORBIDDEN: 4116,
+  /**
+   * Evidence cannot be saved on this device (storage full, IndexedDB missing or blocked): it is kept
+   * in memory and sent directly, so it survives as long as the page stays open.
+   */
+  STORAGE_UNAVAILABLE: 4117,
+  /**
    * The browser did not start audio processing in time: no user activation yet (autoplay policy:
    * call start() from a click), or no audio device for the AudioContext.
    */

@@ -27,7 +27,9 @@ export * from './reporting/types.js';
 export { Outbox, DEFAULT_OUTBOX_NAME, type StoredAttempt } from './reporting/outbox.js';
 export { LocalBackend } from './reporting/local-backend.js';
 export { HttpBackend, type HttpBackendCredentials } from './reporting/http-backend.js';
-export { Delivery, type DeliveryOptions } from './reporting/delivery.js';
+export { Delivery, dataUrlToBlob, type DeliveryOptions, type DeliveryProgress } from './reporting/delivery.js';
+export { BEACON_BYTES, DeliveryError, type DeliveryFailure } from './reporting/http-backend.js';
+export type { OutboxRecord, OutboxPhoto, OutboxCounts } from './reporting/outbox.js';
 export * from './monitoring/options.js';
 export * from './monitoring/trust-score.js';
 export {
@@ -35,6 +37,7 @@ export {
   type MonitorCredentials,
   type MonitorSetupOptions,
   type MonitorReport,
+  type StopResult,
 } from './monitoring/session.js';
 export { ApMonitor } from './elements/ap-monitor/ap-monitor.js';
 export { ApMobileCamera } from './elements/ap-mobile-camera/ap-mobile-camera.js';

@@ -60,6 +60,12 @@ export interface Messages {
   monitorReady: string;
   monitorActive: string;
   monitorStopped: string;
+  /** After stop(): everything reached the results server. */
+  monitorDelivered: string;
+  /** Evidence not (yet) at the results server: `pending` records or photos kept on this device. */
+  monitorPending: (pending: number) => string;
+  /** Evidence the results server refused (kept on this device). */
+  monitorRejected: (rejected: number) => string;
   violations: Record<EvidenceType, string>;
   returnToFullscreen: string;
   /** The "share again" button of <ap-monitor> after screen sharing stopped. */
@@ -133,6 +139,11 @@ const DEFAULTS: Messages = {
   monitorReady: 'Proctoring is ready to start.',
   monitorActive: 'Proctoring is on. All clear.',
   monitorStopped: 'Proctoring has ended.',
+  monitorDelivered: 'All evidence has been sent.',
+  monitorPending: (n) =>
+    `${n} evidence item${n === 1 ? ' is' : 's are'} saved on this device and not sent yet: keep this page open or come back online, and ${n === 1 ? 'it' : 'they'} will be sent.`,
+  monitorRejected: (n) =>
+    `${n} evidence item${n === 1 ? ' was' : 's were'} refused by the results server and ${n === 1 ? 'is' : 'are'} kept on this device.`,
   violations: {
     no_face: 'Your face is not visible.',
     multiple_people: 'More than one person is visible.',

@@ -4,7 +4,7 @@
  * reviewer dashboard and the OpenAPI document (/openapi.json) generated from the route schemas.
  * JSON schema on every route; every error is `{code, message}`.
  */
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
@@ -42,10 +42,27 @@ const PACKAGE_VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
+/** Longest path parameter, as sent (percent-encoded); longer ones answer 414 `uri_too_long`. */
+export const MAX_PARAM_LENGTH = 4096;
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { db, bodyLimit = 2 * 1024 * 1024, photoLimit = 512 * 1024, ratePerSecond = 20 } = options;
   const app = Fastify({
     bodyLimit,
+    // a path parameter may be a testAttemptId of 200 characters (checked by the route schemas),
+    // percent-encoded: up to 4 UTF-8 bytes × 3 characters each = 2400 (Fastify's default is 100)
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // errors the router answers before any hook runs: the same {code, message} (and CORS, so an
+    // exam page on another origin can read the code)
+    frameworkErrors: (error, _request, reply) => {
+      const [status, code, message] =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? [414, 'uri_too_long', `A path parameter is longer than ${MAX_PARAM_LENGTH} characters (percent-encoded).`]
+          : error.code === 'FST_ERR_BAD_URL'
+            ? [400, 'invalid_request', 'The path is not a valid percent-encoded URL.']
+            : [500, 'internal_error', 'The server failed; the request can be retried.'];
+      void (reply as FastifyReply).header('access-control-allow-origin', '*').status(status).send({ code, message });
+    },
     logger: options.logger ?? false,
     // strict bodies: unknown properties are rejected (not dropped), types are not coerced
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, allowUnionTypes: true } },

@@ -79,9 +79,27 @@ const MIGRATIONS: string[] = [
    update api_tokens set token = null;`,
   // the requirements check's outcome per session (ProctorExam keeps one status per check)
   `alter table sessions add column checks jsonb;`,
+  // issue 12: evidence ids are unique per session (not globally), photos keyed likewise; a record
+  // may announce a photo sent later; the server's own verdict at finish (closed_at), the client's
+  // figures kept as advisory. Event report SIDs of older records stay what they were.
+  `alter table evidence add column photo_pending boolean not null default false;
+   alter table evidence add column report_sid text;
+   update evidence set report_sid = 'ER' || replace(id::text, '-', '');
+   alter table evidence alter column report_sid set not null;
+   create unique index evidence_by_report_sid on evidence (report_sid);
+   alter table evidence drop constraint evidence_pkey;
+   alter table evidence add primary key (session_sid, id);
+   alter table photos drop constraint photos_pkey;
+   alter table photos add primary key (session_sid, evidence_id);
+   alter table sessions add column closed_at timestamptz;
+   alter table sessions add column client_trust_score integer;
+   alter table sessions add column client_counts jsonb;
+   update sessions set closed_at = coalesce(finished_at, updated_at), client_trust_score = trust_score,
+     client_counts = counts where trust_score is not null;`,
 ];
 
-async function migrate(db: Database) {
+/** Applies the migrations not applied yet, in order; `upTo` stops after that version (tests). */
+export async function migrate(db: Database, upTo = MIGRATIONS.length) {
   await db.query(
     'create table if not exists schema_migrations (version integer primary key, applied_at timestamptz not null default now())',
   );
@@ -89,7 +107,7 @@ async function migrate(db: Database) {
     (await db.query<{ version: number }>('select version from schema_migrations')).map((r) => r.version),
   );
   for (const [i, sql] of MIGRATIONS.entries()) {
-    if (done.has(i + 1)) continue;
+    if (done.has(i + 1) || i + 1 > upTo) continue;
     await db.transaction(async (tx) => {
       for (const statement of sql.split(/;\s*(?:\n|$)/).filter((s) => s.trim())) await tx.query(statement);
       await tx.query('insert into schema_migrations (version) values ($1)', [i + 1]);
@@ -98,7 +116,7 @@ async function migrate(db: Database) {
 }
 
 /** Opens PGlite in `dataDir` (created on first use), or in memory without one, and migrates it. */
-export async function openPglite(dataDir?: string): Promise<Database> {
+export async function openPglite(dataDir?: string, options: { migrateUpTo?: number } = {}): Promise<Database> {
   const pglite = dataDir ? new PGlite(dataDir) : new PGlite();
   await pglite.waitReady;
   const db: Database = {
@@ -110,7 +128,7 @@ export async function openPglite(dataDir?: string): Promise<Database> {
       ),
     close: () => pglite.close(),
   };
-  await migrate(db);
+  await migrate(db, options.migrateUpTo);
   return db;
 }
 
@@ -122,7 +140,7 @@ export async function openPglite(dataDir?: string): Promise<Database> {
  */
 export async function openPostgres(
   url: string,
-  options: { schema?: string; max?: number; dropSchemaOnClose?: boolean } = {},
+  options: { schema?: string; max?: number; dropSchemaOnClose?: boolean; migrateUpTo?: number } = {},
 ): Promise<Database> {
   const { schema } = options;
   if (schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`Invalid schema name "${schema}".`);
@@ -161,7 +179,7 @@ export async function openPostgres(
   const lock = await pool.connect();
   try {
     await lock.query('select pg_advisory_lock(715517)');
-    await migrate(db);
+    await migrate(db, options.migrateUpTo);
   } finally {
     await lock.query('select pg_advisory_unlock(715517)').catch(() => undefined);
     lock.release();

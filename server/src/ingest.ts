@@ -5,9 +5,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Database } from './db.js';
 import { HttpError, errorSchema } from './errors.js';
-import { sid, verifyAttemptHash } from './ids.js';
+import { ATTEMPT_HASH_SCHEME, eventReportSid, sid, verifyAttemptHash } from './ids.js';
 import { EXAM_STATUS_SQL } from './admin.js';
-import { EvidenceCode } from '../../src/reporting/types.js';
+import { EvidenceCode, type EvidenceRecord as PackageRecord } from '../../src/reporting/types.js';
+import { REVIEW_THRESHOLD, computeTrustScore } from '../../src/monitoring/trust-score.js';
 import { CHECK_NAMES, CHECK_STATUSES, SESSION_STATUSES as SESSION_STATUS_VALUES } from '../../src/statuses.js';
 
 export interface IngestOptions {
@@ -37,7 +38,16 @@ const recordSchema = {
     endedAt: { type: 'number', minimum: 0 },
     durationMs: { type: 'number', minimum: 0 },
     data: { type: 'object', maxProperties: 20, additionalProperties: { type: ['string', 'number', 'boolean'] } },
-    photo: { type: 'string', maxLength: 200_000, pattern: '^data:image/jpeg;base64,' },
+    photo: {
+      type: 'string',
+      maxLength: 200_000,
+      pattern: '^data:image/jpeg;base64,',
+      description: 'The photo inline (older clients); newer clients send photoPending and PUT the photo apart',
+    },
+    photoPending: {
+      type: 'boolean',
+      description: 'true: the photo follows through PUT …/photos/{id}; the event report says so until it lands',
+    },
   },
 } as const;
 
@@ -52,6 +62,7 @@ interface EvidenceRecord {
   durationMs?: number;
   data?: Record<string, unknown>;
   photo?: string;
+  photoPending?: boolean;
 }
 
 const iso = (ms?: number) => (ms === undefined ? null : new Date(ms).toISOString());
@@ -62,6 +73,36 @@ const attemptParams = {
 } as const;
 const security = [{ clientId: [], attemptHash: [] }];
 const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 429: errorSchema };
+
+const photoAnswer = {
+  type: 'object',
+  properties: {
+    stored: { type: 'boolean', description: 'false: the record already had its photo (a repeat); nothing replaced' },
+    bytes: { type: 'integer' },
+  },
+} as const;
+
+/**
+ * A stored row as the package's EvidenceRecord, for computeTrustScore. A record still open
+ * (its end never arrived) lasts until the attempt's finish.
+ */
+function packageRecord(
+  r: {
+    id: string;
+    seq: number;
+    code: number;
+    type: PackageRecord['type'];
+    started_at: Date;
+    ended_at: Date | null;
+    duration_ms: number | null;
+  },
+  attemptId: string,
+  finishedAt: number,
+): PackageRecord {
+  const startedAt = new Date(r.started_at).getTime();
+  const durationMs = r.duration_ms ?? (r.ended_at ? undefined : Math.max(0, finishedAt - startedAt));
+  return { id: r.id, attemptId, seq: r.seq, code: r.code, type: r.type, startedAt, durationMs };
+}
 
 /** Which timestamp a client-set status stamps (first time only). */
 const STATUS_STAMP: Record<string, string | undefined> = {
@@ -101,16 +142,24 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
       [clientId],
     );
     // the same answer for an unknown client and a wrong hash: nothing to probe
-    if (!client || !verifyAttemptHash(client.secret, testAttemptId, hash))
-      throw new HttpError(403, 'forbidden', 'The hashed attempt id does not match this client and attempt.');
+    // the encoding is checked before the client is looked up: the answer tells nothing about it
+    const verdict = verifyAttemptHash(client?.secret ?? '', testAttemptId, hash);
+    if (verdict === 'malformed')
+      throw new HttpError(403, 'forbidden', `The hashed attempt id must be ${ATTEMPT_HASH_SCHEME}.`);
+    if (!client || verdict !== true)
+      throw new HttpError(
+        403,
+        'forbidden',
+        `The hashed attempt id does not match this client and attempt (expected ${ATTEMPT_HASH_SCHEME}).`,
+      );
     return { clientId, client };
   }
 
   async function sessionOf(request: FastifyRequest, testAttemptId: string) {
     const { clientId } = await authenticate(request, testAttemptId);
     limit(`${clientId}/${testAttemptId}`);
-    const [session] = await db.query<{ sid: string; status: string }>(
-      'select sid, status from sessions where client_id = $1 and test_attempt_id = $2',
+    const [session] = await db.query<{ sid: string; status: string; closed_at: Date | null }>(
+      'select sid, status, closed_at from sessions where client_id = $1 and test_attempt_id = $2',
       [clientId, testAttemptId],
     );
     if (!session) throw new HttpError(404, 'unknown_attempt', `No attempt "${testAttemptId}": create it first.`);
@@ -133,7 +182,7 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
         tags: ['ingest'],
         summary: 'Create (or resume) an attempt',
         description:
-          "Verifies hashedTestAttemptId = Base64(HMAC-SHA256(client secret, testAttemptId)). Claims the candidate's registered session when the exam has one; repeats return the same session.",
+          "Verifies hashedTestAttemptId = HMAC-SHA256(client secret, testAttemptId) as Base64 (standard or base64url) or hex, in constant time; anything else: 403 naming the scheme. testAttemptId: 1–200 characters, and every later route accepts exactly the ids accepted here. Claims the candidate's registered session when the exam has one; repeats return the same session.",
         body: {
           type: 'object',
           additionalProperties: false,
@@ -248,8 +297,13 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
       schema: {
         tags: ['ingest'],
         summary: 'Append a batch of evidence records',
-        description:
-          'Idempotent by record id: a replayed record is counted in `duplicates` and stored once. A rejected batch stores nothing.',
+        description: [
+          'Idempotent by record id within the attempt (ids are scoped to the session: the same id in another attempt or install is another record). A replayed record is counted in `duplicates` and stored once.',
+          'A record may be sent when it begins (no endedAt) and again with the same id once it ends: the end (endedAt, durationMs, data) completes the stored record if it has none yet and counts as `accepted`; otherwise the replay is a duplicate.',
+          'A record may carry photoPending: true instead of an inline photo; the photo then comes through PUT …/photos/{evidenceId}.',
+          'After finish, a batch holding a new record id is refused whole with 409 attempt_finished; completions of records stored before finish, and replays, are still accepted (they do not change the verdict).',
+          'A rejected batch stores nothing.',
+        ].join(' '),
         security,
         params: attemptParams,
         body: {
@@ -261,8 +315,12 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
         response: {
           200: {
             type: 'object',
-            properties: { accepted: { type: 'integer' }, duplicates: { type: 'integer' } },
+            properties: {
+              accepted: { type: 'integer', description: 'records stored or completed by this batch' },
+              duplicates: { type: 'integer', description: 'records already stored as sent (nothing changed)' },
+            },
           },
+          409: errorSchema,
           413: errorSchema,
           ...errors,
         },
@@ -279,23 +337,78 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
           'invalid_request',
           `body/records: record ${foreign.id} belongs to attempt "${foreign.attemptId}", not "${testAttemptId}".`,
         );
-      // one statement for the whole batch: all rows are stored or none, and replays are skipped
-      const values: unknown[] = [];
-      const rows = records.map((r, i) => {
-        values.push(r.id, session.sid, r.seq, r.code, r.type, iso(r.startedAt), iso(r.endedAt));
-        values.push(
-          r.durationMs === undefined ? null : Math.round(r.durationMs),
-          r.data ? JSON.stringify(r.data) : null,
-          r.photo ?? null,
+      const both = records.find((r) => r.photo !== undefined && r.photoPending);
+      if (both)
+        throw new HttpError(
+          400,
+          'invalid_request',
+          `body/records: record ${both.id} has an inline photo and photoPending: send one or the other.`,
         );
-        return `(${Array.from({ length: 10 }, (_, k) => `$${i * 10 + k + 1}`).join(', ')})`;
+      // one id once per batch: a later copy that carries the end wins over an open one
+      const byId = new Map<string, EvidenceRecord>();
+      for (const r of records) {
+        const id = r.id.toLowerCase();
+        const seen = byId.get(id);
+        if (!seen || (seen.endedAt === undefined && r.endedAt !== undefined)) byId.set(id, { ...r, id });
+      }
+      const accepted = await db.transaction(async (tx) => {
+        // shares the session row with other batches; finish (which updates it) waits, and so do we
+        const [locked] = await tx.query<{ closed_at: Date | null }>(
+          'select closed_at from sessions where sid = $1 for share',
+          [session.sid],
+        );
+        const existing = new Map(
+          (
+            await tx.query<{ id: string; open: boolean }>(
+              'select id::text as id, ended_at is null as open from evidence where session_sid = $1 and id = any($2::uuid[])',
+              [session.sid, [...byId.keys()]],
+            )
+          ).map((r) => [r.id, r.open]),
+        );
+        const fresh = [...byId.values()].filter((r) => !existing.has(r.id));
+        const completions = [...byId.values()].filter((r) => existing.get(r.id) === true && r.endedAt !== undefined);
+        if (locked.closed_at && fresh.length)
+          throw new HttpError(
+            409,
+            'attempt_finished',
+            `Attempt "${testAttemptId}" is finished: ${fresh.length} new record(s) refused (only the ends of records stored before finish, and photos, are still accepted).`,
+          );
+        let count = 0;
+        if (fresh.length) {
+          const values: unknown[] = [];
+          const rows = fresh.map((r, i) => {
+            values.push(r.id, session.sid, eventReportSid(session.sid, r.id), r.seq, r.code, r.type);
+            values.push(iso(r.startedAt), iso(r.endedAt), r.durationMs === undefined ? null : Math.round(r.durationMs));
+            values.push(r.data ? JSON.stringify(r.data) : null, r.photo ?? null, r.photoPending === true);
+            return `(${Array.from({ length: 12 }, (_, k) => `$${i * 12 + k + 1}`).join(', ')})`;
+          });
+          const inserted = await tx.query<{ id: string }>(
+            `insert into evidence (id, session_sid, report_sid, seq, code, type, started_at, ended_at, duration_ms, data,
+               photo, photo_pending)
+             values ${rows.join(', ')} on conflict (session_sid, id) do nothing returning id`,
+            values,
+          );
+          count += inserted.length;
+        }
+        for (const r of completions) {
+          const done = await tx.query(
+            `update evidence set ended_at = $3, duration_ms = $4, data = coalesce($5::jsonb, data),
+               photo = coalesce(photo, $6), photo_pending = photo_pending or $7
+             where session_sid = $1 and id = $2 and ended_at is null returning id`,
+            [
+              session.sid,
+              r.id,
+              iso(r.endedAt),
+              r.durationMs === undefined ? null : Math.round(r.durationMs),
+              r.data ? JSON.stringify(r.data) : null,
+              r.photo ?? null,
+              r.photoPending === true,
+            ],
+          );
+          count += done.length;
+        }
+        return count;
       });
-      const inserted = await db.query<{ id: string }>(
-        `insert into evidence (id, session_sid, seq, code, type, started_at, ended_at, duration_ms, data, photo)
-         values ${rows.join(', ')} on conflict (id) do nothing returning id`,
-        values,
-      );
-      const accepted = inserted.length;
       return { accepted, duplicates: records.length - accepted };
     },
   );
@@ -312,7 +425,12 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
       schema: {
         tags: ['ingest'],
         summary: 'Store the photo of one evidence record',
-        description: `Body: the image itself (content-type image/jpeg or image/png), at most ${photoLimit} bytes. Idempotent: a repeat replaces nothing.`,
+        description: [
+          `Body: the image itself (content-type image/jpeg or image/png), at most ${photoLimit} bytes.`,
+          'Only for a record of this attempt, already stored (send the record first): anything else is 404 unknown_evidence.',
+          'Idempotent: the first photo is kept; a repeat (or a photo for a record that has one inline) answers 200 with stored: false.',
+          'After finish, accepted for records stored with photoPending: true (409 attempt_finished for the others).',
+        ].join(' '),
         security,
         params: {
           type: 'object',
@@ -320,7 +438,9 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
           properties: { testAttemptId: attemptId, evidenceId: { type: 'string', format: 'uuid' } },
         },
         response: {
-          201: { type: 'object', properties: { stored: { type: 'boolean' }, bytes: { type: 'integer' } } },
+          200: photoAnswer,
+          201: photoAnswer,
+          409: errorSchema,
           413: errorSchema,
           415: errorSchema,
           ...errors,
@@ -329,6 +449,7 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
     },
     async (request, reply) => {
       const session = await sessionOf(request, request.params.testAttemptId);
+      const evidenceId = request.params.evidenceId.toLowerCase();
       const body = request.body;
       const type = request.headers['content-type']?.split(';')[0];
       if (!Buffer.isBuffer(body) || (type !== 'image/jpeg' && type !== 'image/png'))
@@ -338,54 +459,146 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
           ? body[0] === 0xff && body[1] === 0xd8
           : body.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
       if (!magicOk) throw new HttpError(400, 'invalid_photo', `The body is not a ${type} image.`);
+      const [record] = await db.query<{ inline: boolean; photo_pending: boolean }>(
+        'select photo is not null as inline, photo_pending from evidence where session_sid = $1 and id = $2',
+        [session.sid, evidenceId],
+      );
+      if (!record)
+        throw new HttpError(
+          404,
+          'unknown_evidence',
+          `Attempt "${request.params.testAttemptId}" has no evidence record ${evidenceId}: deliver the record before its photo.`,
+        );
+      if (session.closed_at && !record.photo_pending)
+        throw new HttpError(
+          409,
+          'attempt_finished',
+          `Attempt "${request.params.testAttemptId}" is finished and record ${evidenceId} announced no pending photo.`,
+        );
+      if (record.inline) return reply.status(200).send({ stored: false, bytes: body.length });
       const inserted = await db.query(
         `insert into photos (evidence_id, session_sid, content_type, bytes) values ($1, $2, $3, $4)
-         on conflict (evidence_id) do nothing returning evidence_id`,
-        [request.params.evidenceId, session.sid, type, body],
+         on conflict (session_sid, evidence_id) do nothing returning evidence_id`,
+        [evidenceId, session.sid, type, body],
       );
-      return reply.status(201).send({ stored: inserted.length === 1, bytes: body.length });
+      const stored = inserted.length === 1;
+      return reply.status(stored ? 201 : 200).send({ stored, bytes: body.length });
     },
   );
 
   app.post<{
     Params: { testAttemptId: string };
-    Body: { finishedAt: number; trustScore: number; counts: Record<string, number> };
+    Body: { finishedAt?: number; trustScore?: number; counts?: Record<string, number> };
   }>(
     '/api/v1/attempts/:testAttemptId/finish',
     {
       schema: {
         tags: ['ingest'],
-        summary: 'Finish an attempt with its Trust Score',
-        description:
-          'Sets the session to exam_finished and its review status from uncertain to unreviewed. Repeats are harmless.',
+        summary: 'Finish an attempt: the server computes its Trust Score',
+        description: [
+          "The server computes the Trust Score and the counts from the evidence it stored, with the package's computeTrustScore and its default weights (a record still open at finish counts until finishedAt); reviewRequired is trustScore < 85.",
+          "The client's trustScore and counts are advisory: kept as clientTrustScore / clientCounts, never used for the verdict.",
+          'Sets the session to exam_finished and its review status from uncertain to unreviewed.',
+          'Idempotent: a repeat answers the stored result and changes nothing. After finish, new evidence is refused (409 attempt_finished); ends of records stored before finish, and their pending photos, are accepted.',
+        ].join(' '),
         security,
         params: attemptParams,
         body: {
           type: 'object',
           additionalProperties: false,
-          required: ['finishedAt', 'trustScore', 'counts'],
           properties: {
-            finishedAt: { type: 'number', minimum: 0 },
-            trustScore: { type: 'integer', minimum: 0, maximum: 100 },
-            counts: { type: 'object', maxProperties: 30, additionalProperties: { type: 'integer', minimum: 0 } },
+            finishedAt: { type: 'number', minimum: 0, description: 'epoch ms (default: now)' },
+            trustScore: { type: 'integer', minimum: 0, maximum: 100, description: "advisory: the client's own figure" },
+            counts: {
+              type: 'object',
+              maxProperties: 30,
+              additionalProperties: { type: 'integer', minimum: 0 },
+              description: "advisory: the client's own counts",
+            },
           },
         },
         response: {
-          200: { type: 'object', properties: { sessionSid: { type: 'string' }, trustScore: { type: 'integer' } } },
+          200: {
+            type: 'object',
+            properties: {
+              sessionSid: { type: 'string' },
+              trustScore: { type: 'integer', description: "the server's, from the stored evidence" },
+              reviewRequired: { type: 'boolean' },
+              counts: { type: 'object', additionalProperties: { type: 'integer' } },
+              evidenceCount: { type: 'integer', description: 'records the verdict was computed from' },
+              finishedDate: { type: 'string', format: 'date-time' },
+              clientTrustScore: { type: ['integer', 'null'] },
+              alreadyFinished: { type: 'boolean', description: 'true for a repeat: nothing changed' },
+            },
+          },
           ...errors,
         },
       },
     },
     async (request) => {
       const session = await sessionOf(request, request.params.testAttemptId);
-      const { finishedAt, trustScore, counts } = request.body;
-      await db.query(
-        `update sessions set finished_at = $2, trust_score = $3, counts = $4, status = 'exam_finished', updated_at = now(),
-           review_status = case when review_status = 'uncertain' then 'unreviewed' else review_status end
-         where sid = $1`,
-        [session.sid, iso(finishedAt), trustScore, JSON.stringify(counts)],
-      );
-      return { sessionSid: session.sid, trustScore };
+      const { finishedAt = Date.now(), trustScore: clientScore, counts: clientCounts } = request.body ?? {};
+      return db.transaction(async (tx) => {
+        // the session row is locked: concurrent finishes and evidence batches wait for this one
+        const [current] = await tx.query<{
+          closed_at: Date | null;
+          finished_at: Date | null;
+          trust_score: number;
+          counts: Record<string, number>;
+          client_trust_score: number | null;
+        }>(
+          'select closed_at, finished_at, trust_score, counts, client_trust_score from sessions where sid = $1 for update',
+          [session.sid],
+        );
+        const rows = await tx.query<{
+          id: string;
+          seq: number;
+          code: number;
+          type: PackageRecord['type'];
+          started_at: Date;
+          ended_at: Date | null;
+          duration_ms: number | null;
+        }>(
+          'select id::text as id, seq, code, type, started_at, ended_at, duration_ms from evidence where session_sid = $1',
+          [session.sid],
+        );
+        if (current.closed_at)
+          return {
+            sessionSid: session.sid,
+            trustScore: current.trust_score,
+            reviewRequired: current.trust_score < REVIEW_THRESHOLD,
+            counts: current.counts ?? {},
+            evidenceCount: rows.length,
+            finishedDate: new Date(current.finished_at ?? current.closed_at).toISOString(),
+            clientTrustScore: current.client_trust_score,
+            alreadyFinished: true,
+          };
+        const verdict = computeTrustScore(rows.map((r) => packageRecord(r, request.params.testAttemptId, finishedAt)));
+        await tx.query(
+          `update sessions set closed_at = now(), finished_at = $2, trust_score = $3, counts = $4, client_trust_score = $5,
+             client_counts = $6, status = 'exam_finished', updated_at = now(),
+             review_status = case when review_status = 'uncertain' then 'unreviewed' else review_status end
+           where sid = $1`,
+          [
+            session.sid,
+            iso(finishedAt),
+            verdict.trustScore,
+            JSON.stringify(verdict.counts),
+            clientScore ?? null,
+            clientCounts ? JSON.stringify(clientCounts) : null,
+          ],
+        );
+        return {
+          sessionSid: session.sid,
+          trustScore: verdict.trustScore,
+          reviewRequired: verdict.needsReview,
+          counts: verdict.counts,
+          evidenceCount: rows.length,
+          finishedDate: iso(finishedAt),
+          clientTrustScore: clientScore ?? null,
+          alreadyFinished: false,
+        };
+      });
     },
   );
 

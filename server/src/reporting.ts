@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Database } from './db.js';
 import { HttpError, errorSchema } from './errors.js';
-import { SID_PATTERN, eventReportSid, evidenceIdOf, sid } from './ids.js';
+import { SID_PATTERN, sid } from './ids.js';
 import { getExam, listExams } from './admin.js';
 import { authorizeInstall, tokenInstall } from './auth.js';
 import { EvidenceCode } from '../../src/reporting/types.js';
@@ -128,6 +128,9 @@ interface SessionRow {
   finished_at: Date | null;
   trust_score: number | null;
   counts: Record<string, number> | null;
+  client_trust_score: number | null;
+  client_counts: Record<string, number> | null;
+  closed_at: Date | null;
   created_at: Date;
   candidate_email: string | null;
   candidate_name: string | null;
@@ -150,6 +153,7 @@ const SESSION_SELECT = `select s.*,
 
 interface EvidenceRow {
   id: string;
+  report_sid: string;
   session_sid: string;
   exam_sid: string;
   install_sid: string;
@@ -161,12 +165,15 @@ interface EvidenceRow {
   duration_ms: number | null;
   data: Record<string, unknown> | null;
   has_photo: boolean;
+  photo_pending: boolean;
   received_at: Date;
   test_attempt_id?: string;
 }
-const EVIDENCE_SELECT = `select e.id, e.session_sid, s.exam_sid, s.install_sid, s.test_attempt_id, e.seq, e.code, e.type,
-  e.started_at, e.ended_at, e.duration_ms, e.data, e.received_at,
-  (e.photo is not null or exists (select 1 from photos p where p.evidence_id = e.id)) as has_photo
+const HAS_PHOTO = `(e.photo is not null or exists (select 1 from photos p
+  where p.session_sid = e.session_sid and p.evidence_id = e.id))`;
+const EVIDENCE_SELECT = `select e.id::text as id, e.report_sid, e.session_sid, s.exam_sid, s.install_sid, s.test_attempt_id,
+  e.seq, e.code, e.type, e.started_at, e.ended_at, e.duration_ms, e.data, e.received_at,
+  ${HAS_PHOTO} as has_photo, (e.photo_pending and not ${HAS_PHOTO}) as photo_pending
   from evidence e join sessions s on s.sid = e.session_sid`;
 
 const SORT_COLUMNS: Record<string, string> = {
@@ -253,8 +260,12 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       emailSentDate: iso(s.emailed_at),
       setupDate: iso(s.setup_at),
       finishedDate: iso(s.finished_at),
+      /** The server's, computed at finish from the evidence it stored. */
       trustScore: s.trust_score,
       counts: s.counts,
+      /** What the exam page computed (advisory, never used for reviewRequired). */
+      clientTrustScore: s.client_trust_score,
+      clientCounts: s.client_counts,
       trackingOptions: s.tracking_options,
       /** ProctorExam-style per-check statuses ({passed, microphone: 'succeeded', …}), null without a check run. */
       checks: s.checks,
@@ -266,7 +277,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
   };
 
   const eventView = (e: EvidenceRow, base: string) => {
-    const reportSid = eventReportSid(e.id);
+    const reportSid = e.report_sid;
     return {
       sid: reportSid,
       sessionSid: e.session_sid,
@@ -283,6 +294,8 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       durationMs: e.duration_ms,
       data: e.data,
       hasPhoto: e.has_photo,
+      /** The record announced a photo that has not reached the server yet (photoUrl is null until it does). */
+      photoPending: e.photo_pending,
       photoUrl: e.has_photo ? `${base}/events/${reportSid}/photo` : null,
       receivedDate: iso(e.received_at),
     };
@@ -545,7 +558,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
         q.sortKeys,
         ['startedDate', 'seq', 'durationMs', 'type', 'receivedDate'],
         q.sortOrder,
-        'e.id',
+        'e.report_sid',
       );
       const [{ total }] = await db.query<{ total: number }>(
         `select count(*)::int as total from evidence e where ${where}`,
@@ -573,8 +586,8 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
   async function eventRow(p: { installSid: string; examSid: string; sessionSid: string; eventReportSid: string }) {
     const session = await sessionRow(p);
     const [row] = await db.query<EvidenceRow & { photo: string | null }>(
-      `${EVIDENCE_SELECT} where e.id = $1 and e.session_sid = $2`,
-      [evidenceIdOf(p.eventReportSid), session.sid],
+      `${EVIDENCE_SELECT} where e.report_sid = $1 and e.session_sid = $2`,
+      [p.eventReportSid, session.sid],
     );
     if (!row) throw new HttpError(404, 'unknown_event_report', `No event report ${p.eventReportSid} in this session.`);
     return row;
@@ -613,14 +626,24 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       await authorize(request, request.params.installSid);
       const row = await eventRow(request.params);
       const [stored] = await db.query<{ content_type: string; bytes: Buffer | Uint8Array }>(
-        'select content_type, bytes from photos where evidence_id = $1',
-        [row.id],
+        'select content_type, bytes from photos where session_sid = $1 and evidence_id = $2',
+        [row.session_sid, row.id],
       );
       reply.header('cache-control', 'private, max-age=3600');
       if (stored) return reply.type(stored.content_type).send(Buffer.from(stored.bytes));
-      const [inline] = await db.query<{ photo: string | null }>('select photo from evidence where id = $1', [row.id]);
+      const [inline] = await db.query<{ photo: string | null }>(
+        'select photo from evidence where session_sid = $1 and id = $2',
+        [row.session_sid, row.id],
+      );
       const match = inline?.photo && /^data:(image\/jpeg);base64,(.*)$/s.exec(inline.photo);
-      if (!match) throw new HttpError(404, 'no_photo', `Event report ${request.params.eventReportSid} has no photo.`);
+      if (!match)
+        throw new HttpError(
+          404,
+          row.photo_pending ? 'photo_pending' : 'no_photo',
+          row.photo_pending
+            ? `The photo of event report ${request.params.eventReportSid} has not reached the server yet.`
+            : `Event report ${request.params.eventReportSid} has no photo.`,
+        );
       return reply.type(match[1]).send(Buffer.from(match[2], 'base64'));
     },
   );
@@ -803,7 +826,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
         q.sortKeys,
         ['startedDate', 'seq', 'durationMs', 'type', 'receivedDate'],
         q.sortOrder,
-        'e.id',
+        'e.report_sid',
       );
       const [{ total }] = await db.query<{ total: number }>(
         `select count(*)::int as total from evidence e join sessions s on s.sid = e.session_sid where ${where.join(' and ')}`,

@@ -145,7 +145,7 @@ describe(`client ingest (${backend})`, () => {
     assert.equal(codes[0], 200);
   });
 
-  it('finishes with the Trust Score and sets the statuses (unreviewed once finished)', async () => {
+  it("finishes with the server's Trust Score (the client's kept as advisory) and sets the statuses", async () => {
     const a = attempt();
     await create(a);
     const status = await app.inject({
@@ -169,11 +169,21 @@ describe(`client ingest (${backend})`, () => {
       payload: { finishedAt: Date.now(), trustScore: 92, counts: { tab_switch: 1 } },
     });
     assert.equal(finish.statusCode, 200);
-    const [row] = await db.query<{ status: string; review_status: string; trust_score: number }>(
-      'select status, review_status, trust_score from sessions where test_attempt_id = $1',
-      [a.testAttemptId],
-    );
-    assert.deepEqual(row, { status: 'exam_finished', review_status: 'unreviewed', trust_score: 92 });
+    const [row] = await db.query<{
+      status: string;
+      review_status: string;
+      trust_score: number;
+      client_trust_score: number;
+    }>('select status, review_status, trust_score, client_trust_score from sessions where test_attempt_id = $1', [
+      a.testAttemptId,
+    ]);
+    // no evidence stored: the server's score is 100 whatever the client said
+    assert.deepEqual(row, {
+      status: 'exam_finished',
+      review_status: 'unreviewed',
+      trust_score: 100,
+      client_trust_score: 92,
+    });
   });
 
   it('accepts the pagehide beacon with credentials in the query string', async () => {

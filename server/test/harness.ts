@@ -12,11 +12,17 @@ import { seedDemo, type DemoSetup } from '../src/seed.js';
 
 export const backend = process.env.TEST_BACKEND === 'postgres' ? 'postgres' : 'pglite';
 
-export async function openTestDb(): Promise<Database> {
-  if (backend === 'pglite') return openPglite();
+/** `migrateUpTo`: stop at that schema version (to test a later migration over older data). */
+export async function openTestDb(migrateUpTo?: number): Promise<Database> {
+  if (backend === 'pglite') return openPglite(undefined, { migrateUpTo });
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('TEST_BACKEND=postgres needs DATABASE_URL.');
-  return openPostgres(url, { schema: `test_${randomBytes(6).toString('hex')}`, dropSchemaOnClose: true, max: 4 });
+  return openPostgres(url, {
+    schema: `test_${randomBytes(6).toString('hex')}`,
+    dropSchemaOnClose: true,
+    max: 4,
+    migrateUpTo,
+  });
 }
 
 export interface Harness {

@@ -32,6 +32,7 @@ interface Event {
   type: string;
   code: number;
   hasPhoto: boolean;
+  photoPending: boolean;
   photoUrl: string | null;
   sessionSid: string;
   startedDate: string;
@@ -107,7 +108,13 @@ describe(`reporting API (${backend})`, () => {
   });
 
   it('gives the session details in SmarterProctoring shape, filled from what the exam page sent', async () => {
-    const { sessionSid, attempt } = await finishedSession(3);
+    // three people-in-view records of a minute each: 3 × 8 + 3 min × 8 = 48 points off
+    const { sessionSid, attempt } = await finishedSession(3, (seq) => ({
+      code: 5002,
+      type: 'multiple_people',
+      endedAt: T0 + seq * 1000 + 60_000,
+      durationMs: 60_000,
+    }));
     const res = await call(s.origin, 'GET', `${base}/sessions/${sessionSid}`, { token });
     assert.equal(res.status, 200);
     const d = res.body;
@@ -118,8 +125,10 @@ describe(`reporting API (${backend})`, () => {
     assert.equal(d.sessionReportCount, 3);
     assert.equal(d.reviewed, false);
     assert.equal(d.reviewCompletedDate, null);
-    assert.equal(d.reviewRequired, true); // 71 < 85
-    assert.equal(d.trustScore, 71);
+    assert.equal(d.reviewRequired, true); // 52 < 85
+    assert.equal(d.trustScore, 52); // the server's verdict
+    assert.equal(d.clientTrustScore, 71); // what the page said: advisory
+    assert.deepEqual(d.counts, { multiple_people: 3 });
     assert.equal(d.reviewStatus, 'unreviewed');
     assert.equal(d.reviewCode, '00');
     assert.equal(d.testAttemptId, attempt.testAttemptId);
@@ -196,11 +205,13 @@ describe(`reporting API (${backend})`, () => {
     const jpeg = readFileSync(new URL('./fixtures/face.jpg', import.meta.url));
     const inline = `data:image/jpeg;base64,${jpeg.toString('base64')}`;
     const { sessionSid, records, attempt } = await finishedSession(2, (seq) =>
-      seq === 1 ? { code: 5003, type: 'random_photo', photo: inline } : {},
+      seq === 1 ? { code: 5003, type: 'random_photo', photo: inline } : { photoPending: true },
     );
     const list = await call<List<Event>>(s.origin, 'GET', `${base}/sessions/${sessionSid}/events`, { token });
     const [photoEvent, plain] = list.body.results;
     assert.equal(photoEvent.hasPhoto, true);
+    assert.equal(photoEvent.photoPending, false);
+    assert.equal(plain.photoPending, true);
     const detail = await call<Event>(s.origin, 'GET', `${base}/sessions/${sessionSid}/events/${photoEvent.sid}`, {
       token,
     });
@@ -223,10 +234,12 @@ describe(`reporting API (${backend})`, () => {
     const notJpeg = await put(Buffer.from('hello, not a photo'));
     assert.equal(notJpeg.status, 400);
     assert.equal(((await notJpeg.json()) as { code: string }).code, 'invalid_photo');
+    // after finish, still accepted: the record announced it before finish
     const ok = await put(jpeg);
     assert.equal(ok.status, 201);
     const again = await call<List<Event>>(s.origin, 'GET', `${base}/sessions/${sessionSid}/events`, { token });
     assert.equal(again.body.results[1].hasPhoto, true);
+    assert.equal(again.body.results[1].photoPending, false);
     const second = await fetch(s.origin + again.body.results[1].photoUrl!, { headers: { token } });
     assert.deepEqual(Buffer.from(await second.arrayBuffer()), jpeg);
     const missing = await call(s.origin, 'GET', `${base}/sessions/${sessionSid}/events/ER${'0'.repeat(32)}`, {
@@ -321,7 +334,9 @@ describe(`reporting API (${backend})`, () => {
     const demoExam = volume.body.results.find((x) => x.examSid === s.demo.examSid)!;
     assert.ok(demoExam.totalSessions >= 2);
     assert.equal(demoExam.sessionsByStatus.exam_finished, demoExam.finishedSessions);
-    assert.equal(demoExam.averageTrustScore, 71);
+    const sessions = await walk<{ trustScore: number | null }>(`${base}/sessions?limit=100`);
+    const scores = sessions.items.map((x) => x.trustScore).filter((x): x is number => x !== null);
+    assert.equal(demoExam.averageTrustScore, Math.round(scores.reduce((t, x) => t + x, 0) / scores.length));
     const weeks = await call<List<{ week: string; weekStartDate: string; sessions: number; exams: number }>>(
       s.origin,
       'GET',

@@ -7,5 +7,6 @@ export { ApMonitoringStoppedEvent } from './ap-monitoring-stopped.js';
 export { ApInstanceDestroyedEvent } from './ap-instance-destroyed.js';
 export { ApEvidenceEvent } from './ap-evidence.js';
 export { ApStatusChangeEvent } from './ap-status-change.js';
+export { ApDeliveryChangeEvent } from './ap-delivery-change.js';
 export { ApEvent } from './ap-event.js';
 export { ApPairingChangeEvent } from './ap-pairing-change.js';

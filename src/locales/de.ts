@@ -95,6 +95,11 @@ export const de: Messages = {
   monitorReady: 'Die Aufsicht ist bereit.',
   monitorActive: 'Die Aufsicht läuft. Alles in Ordnung.',
   monitorStopped: 'Die Aufsicht ist beendet.',
+  monitorDelivered: 'Alle Nachweise wurden gesendet.',
+  monitorPending: (n) =>
+    `${n} ${n === 1 ? 'Nachweis ist' : 'Nachweise sind'} auf diesem Gerät gespeichert und noch nicht gesendet: Lassen Sie diese Seite offen oder gehen Sie wieder online, dann ${n === 1 ? 'wird er' : 'werden sie'} gesendet.`,
+  monitorRejected: (n) =>
+    `${n} ${n === 1 ? 'Nachweis wurde' : 'Nachweise wurden'} vom Ergebnisserver abgelehnt und ${n === 1 ? 'bleibt' : 'bleiben'} auf diesem Gerät.`,
   violations: {
     no_face: 'Ihr Gesicht ist nicht zu sehen.',
     multiple_people: 'Mehr als eine Person ist zu sehen.',

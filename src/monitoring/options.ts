@@ -65,8 +65,13 @@ export interface MonitorTuning {
   fullscreenGraceMs: number;
   /** The expected exam length, to spread random photos over it. */
   examDurationMs: number;
-  /** Largest photo (bytes of JPEG). */
+  /**
+   * Largest photo (bytes of JPEG). Photos travel on their own request, so this is about evidence
+   * quality and upload size, not a transport limit (the reference server takes up to 512 KiB).
+   */
   photoMaxBytes: number;
+  /** How long `stop()` waits for delivery before it resolves with what is still pending. */
+  deliveryTimeoutMs: number;
   /** How often tracks are checked for having ended. */
   deviceCheckMs: number;
   /** The phone's connection down this long is "second camera lost". */
@@ -93,7 +98,8 @@ export const DEFAULT_TUNING: MonitorTuning = {
   tabSwitchGraceMs: 1000,
   fullscreenGraceMs: 4000,
   examDurationMs: 60 * 60 * 1000,
-  photoMaxBytes: 60_000,
+  photoMaxBytes: 250_000,
+  deliveryTimeoutMs: 15_000,
   deviceCheckMs: 1000,
   secondCameraLossMs: 3000,
   reacquireMs: 2000,

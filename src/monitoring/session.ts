@@ -4,10 +4,10 @@
  */
 import { createFaceDetector } from '../detection/face-detector.js';
 import type { FaceDetectorHandle } from '../detection/types.js';
-import { ErrorCode, ProctorError, messageOf, withTimeout } from '../errors.js';
+import { ErrorCode, ProctorError, withTimeout } from '../errors.js';
 import { FrameSampler } from '../media/frame-stats.js';
 import { getUserMediaTyped, requireMediaDevices, stopStream } from '../media/user-media.js';
-import { Delivery } from '../reporting/delivery.js';
+import { Delivery, type DeliveryProgress } from '../reporting/delivery.js';
 import { HttpBackend } from '../reporting/http-backend.js';
 import { LocalBackend } from '../reporting/local-backend.js';
 import { DEFAULT_OUTBOX_NAME, Outbox, type StoredAttempt } from '../reporting/outbox.js';
@@ -80,6 +80,18 @@ export interface MonitorReport {
   attempt: { testAttemptId: string; clientId: string; startedAt?: number; finishedAt?: number };
   evidence: (EvidenceRecord & { delivered: boolean })[];
   score: TrustScoreResult;
+  /** Where delivery to the backend stands (while this monitor has started). */
+  delivery?: DeliveryProgress;
+}
+
+/**
+ * What `stop()` resolves with: the Trust Score computed on the device (the results server computes
+ * the score of record from what it stored) and where delivery stood when `stop()` returned. When
+ * `delivery.done` is false, evidence is still on this device and delivery goes on while the page is
+ * open (the `delivery` event reports progress), and on the next visit otherwise.
+ */
+export interface StopResult extends TrustScoreResult {
+  delivery: DeliveryProgress;
 }
 
 const invalidState = (message: string) => new ProctorError(ErrorCode.INVALID_STATE, message);
@@ -111,7 +123,6 @@ export class MonitorSession extends EventTarget {
   private fullscreen?: FullscreenTracker;
   private screenWatcher?: DeviceWatcher;
   private work = new Set<Promise<unknown>>();
-  private writes: Promise<void> = Promise.resolve();
 
   constructor(readonly credentials: MonitorCredentials) {
     super();
@@ -181,37 +192,37 @@ export class MonitorSession extends EventTarget {
     const options = this.options;
     this.setState('starting');
     try {
-      if (typeof indexedDB === 'undefined')
-        throw new ProctorError(
-          ErrorCode.INCOMPATIBLE_BROWSER,
-          'This browser has no IndexedDB, which the evidence outbox needs.',
-        );
-      this.outbox ??= await Outbox.open(options.outboxName ?? DEFAULT_OUTBOX_NAME);
+      // storage that fails (full, missing, blocked) is reported, never fatal: memory takes over
+      const outbox = (this.outbox ??= await Outbox.open(options.outboxName ?? DEFAULT_OUTBOX_NAME));
+      outbox.onStorageError = (error) => this.fail(error);
+      if (outbox.storageError) this.fail(outbox.storageError);
       const { testAttemptId, clientId } = this.credentials;
-      const previous = await this.outbox.getAttempt(testAttemptId);
-      if (previous?.finished)
-        throw invalidState(`The attempt "${testAttemptId}" has already been stopped; start() cannot run it again.`);
-      this.resumed = !!previous;
-      this.attempt = previous ?? { attemptId: testAttemptId, clientId, startedAt: Date.now(), seq: 0 };
-      await this.outbox.putAttempt(this.attempt);
+      const previous = await outbox.getAttempt(testAttemptId);
       this.backend =
         options.backend ??
         (options.endpoint ? new HttpBackend(options.endpoint, this.credentials) : new LocalBackend());
-      await this.backend.createAttempt({
-        ...this.credentials,
-        startedAt: this.attempt.startedAt,
-        trackingOptions: tracking,
-        ...(this.checks ? { checks: this.checks } : {}),
+      // the server is never awaited here: proctoring runs while it is down, and the attempt is
+      // created (then everything queued delivered) as soon as it answers
+      this.delivery?.stop();
+      this.delivery = new Delivery(outbox, this.backend, testAttemptId, {
+        attempt: {
+          ...this.credentials,
+          startedAt: previous?.startedAt ?? Date.now(),
+          trackingOptions: tracking,
+          ...(this.checks ? { checks: this.checks } : {}),
+        },
+        onError: (error) => this.fail(error),
+        onChange: (progress) => this.dispatchEvent(new CustomEvent<DeliveryProgress>('delivery', { detail: progress })),
       });
-      this.delivery = new Delivery(this.outbox, this.backend, testAttemptId, {
-        onError: (error) =>
-          this.fail(
-            new ProctorError(
-              ErrorCode.RESULTS_UNREACHABLE,
-              `Evidence could not be delivered yet (it is kept and retried): ${messageOf(error)}`,
-            ),
-          ),
-      });
+      if (previous?.finished) {
+        // what the finished attempt still owes the server goes on being delivered
+        this.delivery.kick();
+        throw invalidState(`The attempt "${testAttemptId}" has already been stopped; start() cannot run it again.`);
+      }
+      this.resumed = !!previous;
+      this.attempt = previous ?? { attemptId: testAttemptId, clientId, startedAt: Date.now(), seq: 0 };
+      await outbox.putAttempt(this.attempt);
+      if (previous) this.closeOngoing();
       await this.acquire(tracking, tuning);
       this.trackers = this.buildTrackers(tracking, tuning);
       for (const t of this.trackers) await t.start();
@@ -227,29 +238,57 @@ export class MonitorSession extends EventTarget {
     }
   }
 
-  /** Stops the trackers, delivers the final evidence, computes the Trust Score. */
-  async stop(): Promise<TrustScoreResult> {
+  /** Where delivery to the backend stands (undefined before `start()`). */
+  get deliveryProgress(): DeliveryProgress | undefined {
+    return this.delivery?.progress();
+  }
+
+  /**
+   * Violations still open when the page went away (reload, close) are closed now: the time away
+   * counts as part of them (`data.closedOnResume`). A violation still going on is begun again by
+   * its tracker.
+   */
+  private closeOngoing() {
+    const now = Date.now();
+    for (const r of this.outbox!.ongoing(this.credentials.testAttemptId))
+      this.record(
+        {
+          code: r.code,
+          type: r.type,
+          startedAt: r.startedAt,
+          endedAt: now,
+          durationMs: Math.max(0, now - r.startedAt),
+          data: { ...r.data, closedOnResume: true },
+        },
+        { id: r.id },
+      );
+  }
+
+  /**
+   * Stops the trackers, computes the Trust Score, queues the finish after the last evidence, and
+   * waits up to `tuning.deliveryTimeoutMs` for delivery. Never hangs and never rejects for a
+   * delivery or storage problem: the result says what was delivered and what is still pending.
+   */
+  async stop(): Promise<StopResult> {
     if (this.state !== 'monitoring') throw invalidState(`stop() while ${this.state}: only a running monitor can stop.`);
     this.setState('stopping');
     this.stopTrackers();
     await this.settle();
-    await this.delivery!.flush();
-    const evidence = await this.outbox!.all(this.credentials.testAttemptId);
+    const id = this.credentials.testAttemptId;
+    const evidence = await this.outbox!.all(id);
     const score = computeTrustScore(evidence, this.options.weights);
     const summary = { finishedAt: Date.now(), trustScore: score.trustScore, counts: score.counts };
+    await this.outbox!.updateAttempt(id, { finished: summary });
     this.attempt = { ...this.attempt!, finished: summary };
-    await this.outbox!.putAttempt(this.attempt);
-    await this.backend!.finish(this.credentials.testAttemptId, summary).catch((error: unknown) =>
-      this.fail(
-        new ProctorError(ErrorCode.RESULTS_UNREACHABLE, `The finish could not be delivered: ${messageOf(error)}`),
-      ),
-    );
     this.trustScore = score.trustScore;
     this.releaseStreams();
-    removeEventListener('pagehide', this.onPageHide);
-    this.setState('stopped');
     this.setStatus('exam_finished');
-    return score;
+    this.delivery!.kick();
+    const delivery = await this.delivery!.settle(this.tuning!.deliveryTimeoutMs);
+    // the pagehide beacon stays on while anything is still pending
+    if (delivery.done) removeEventListener('pagehide', this.onPageHide);
+    this.setState('stopped');
+    return { ...score, delivery };
   }
 
   /** Stops everything at any point and releases every camera, microphone and screen track. */
@@ -276,7 +315,9 @@ export class MonitorSession extends EventTarget {
     const attempt = this.attempt ?? (await outbox.getAttempt(this.credentials.testAttemptId));
     const evidence = await outbox.all(this.credentials.testAttemptId);
     if (!this.outbox) outbox.close();
+    const delivery = this.delivery?.progress();
     return {
+      ...(delivery ? { delivery } : {}),
       attempt: {
         testAttemptId: this.credentials.testAttemptId,
         clientId: this.credentials.clientId,
@@ -421,7 +462,7 @@ export class MonitorSession extends EventTarget {
     return {
       tuning,
       now: () => Date.now(),
-      record: (draft) => this.record(draft),
+      record: (draft, options) => this.record(draft, options),
       track: (work) => {
         this.work.add(work);
         void work.finally(() => this.work.delete(work));
@@ -446,33 +487,37 @@ export class MonitorSession extends EventTarget {
     return this.video ? FrameSampler.photo(this.video, this.tuning?.photoMaxBytes) : Promise.resolve(undefined);
   }
 
-  private record(draft: EvidenceDraft) {
+  /**
+   * Writes a record to the outbox (memory at once, storage in the background) and announces it.
+   * With `options.id`, the record is written again under its first seq (a violation's end).
+   */
+  private record(draft: EvidenceDraft, options: { id?: string; ongoing?: boolean } = {}): string | undefined {
     const attempt = this.attempt;
-    if (!attempt || !this.outbox) return;
-    attempt.seq += 1;
-    const record: EvidenceRecord = {
-      id: crypto.randomUUID(),
-      attemptId: attempt.attemptId,
-      seq: attempt.seq,
-      ...draft,
-    };
     const outbox = this.outbox;
-    const snapshot = { ...attempt };
-    this.writes = this.writes
-      .then(() => outbox.add(snapshot, [record]))
-      .then(() => {
-        this.dispatchEvent(new CustomEvent<EvidenceRecord>('evidence', { detail: record }));
-        this.delivery?.kick();
-      })
-      .catch((error: unknown) =>
-        this.fail(new ProctorError(ErrorCode.HARDWARE_ERROR, `Evidence could not be stored: ${messageOf(error)}`)),
-      );
+    if (!attempt || !outbox) return undefined;
+    const previous = options.id ? outbox.record(attempt.attemptId, options.id) : undefined;
+    const id = options.id ?? crypto.randomUUID();
+    if (!previous) attempt.seq += 1;
+    const { photo, ...fields } = draft;
+    const record: EvidenceRecord = { id, attemptId: attempt.attemptId, seq: previous?.seq ?? attempt.seq, ...fields };
+    void outbox.add(
+      { ...attempt },
+      [{ ...record, ...(options.ongoing ? { ongoing: true } : {}) }],
+      photo ? [{ id, attemptId: attempt.attemptId, dataUrl: photo, delivered: false }] : [],
+    );
+    // the event carries the photo on both the first and the completing record
+    const shown = photo ?? outbox.photo(attempt.attemptId, id)?.dataUrl;
+    this.dispatchEvent(
+      new CustomEvent<EvidenceRecord>('evidence', { detail: shown ? { ...record, photo: shown } : record }),
+    );
+    this.delivery?.kick();
+    return id;
   }
 
-  /** Waits for photos and records in flight, then for their outbox writes. */
+  /** Waits for photos and records in flight, then for their storage writes. */
   private async settle() {
     while (this.work.size) await Promise.allSettled([...this.work]);
-    await this.writes;
+    await this.outbox?.flushed();
   }
 
   private stopTrackers() {
@@ -492,7 +537,7 @@ export class MonitorSession extends EventTarget {
     this.dispatchEvent(new Event('streams'));
   }
 
-  private onPageHide = () => void this.delivery?.beacon();
+  private onPageHide = () => this.delivery?.beacon();
 
   private fail(error: ProctorError) {
     this.dispatchEvent(new CustomEvent<ProctorError>('error', { detail: error }));
@@ -506,8 +551,11 @@ export class MonitorSession extends EventTarget {
   private setStatus(status: SessionStatus) {
     this.sessionStatus = status;
     this.dispatchEvent(new CustomEvent<SessionStatus>('status', { detail: status }));
-    if (this.attempt)
-      void this.backend?.setSessionStatus?.(this.credentials.testAttemptId, status).catch(() => undefined);
+    // delivered in order with the rest (after the attempt is created), latest status wins
+    if (this.attempt && this.outbox) {
+      void this.outbox.updateAttempt(this.credentials.testAttemptId, { status, statusDelivered: false });
+      this.delivery?.kick();
+    }
   }
 }
 

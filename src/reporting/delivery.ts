@@ -1,30 +1,76 @@
 /**
- * Moves records from the outbox to the backend in batches, with retry and exponential back-off.
- * Nothing is lost while offline: records stay in the outbox until the backend has taken them.
+ * Moves an attempt from the outbox to the backend: the attempt itself, its session status, record
+ * batches cut by a byte budget, each photo on its own request once its record was taken, and the
+ * finish once nothing is left before it. Nothing is lost while offline: everything stays in the
+ * outbox until the backend acknowledged it.
+ *
+ * Failures by kind (see {@link DeliveryError}):
+ * - unreachable / unavailable (network, 5xx, 408, 429): the same request is retried with back-off
+ *   (honouring `Retry-After`); reported once per outage;
+ * - forbidden (401/403): kept, retried at the longest back-off, reported;
+ * - rejected (any other 4xx): a batch is split until the refused record is found; that record (or
+ *   photo) is set aside in the outbox with the server's code and reported, and the rest flows on.
+ *   There is no head-of-line blocking: one bad record never holds up the others.
  */
-import type { Outbox } from './outbox.js';
-import type { ResultsBackend } from './types.js';
+import { ErrorCode, ProctorError, messageOf } from '../errors.js';
+import { BEACON_BYTES, DeliveryError, byteLength } from './http-backend.js';
+import type { Outbox, OutboxCounts, OutboxPhoto } from './outbox.js';
+import type { AttemptInfo, EvidenceRecord, ResultsBackend } from './types.js';
 
 export interface DeliveryOptions {
+  /** The attempt as the backend creates it: sent first, and again when the backend has lost it. */
+  attempt?: AttemptInfo;
+  /** Largest record batch body in bytes of JSON. Default 256 KiB. */
+  batchBytes?: number;
+  /** Most records in one batch. Default 200 (the reference server takes up to 500). */
   batchSize?: number;
   /** First retry delay (ms); doubles up to `maxBackoffMs`. Default 1000. */
   backoffMs?: number;
+  /** Default 30 000. */
   maxBackoffMs?: number;
-  onError?: (error: unknown) => void;
+  /** A failure (typed: {@link ErrorCode.RESULTS_UNREACHABLE}, `RESULTS_REJECTED`, `RESULTS_FORBIDDEN`). */
+  onError?: (error: ProctorError) => void;
+  /** Progress changed (something was acknowledged, set aside, or failed). */
+  onChange?: (progress: DeliveryProgress) => void;
 }
+
+/** Where an attempt's delivery stands. */
+export interface DeliveryProgress extends OutboxCounts {
+  /** Records and photos neither acknowledged nor set aside. */
+  pending: number;
+  /** The finish was asked for (`stop()`), and whether the backend acknowledged it. */
+  finishRequested: boolean;
+  finishDelivered: boolean;
+  /** Everything acknowledged or set aside (the finish too, once asked for). */
+  done: boolean;
+  /** The failure holding delivery up now, if any. */
+  error?: ProctorError;
+  /** The backend's own Trust Score, from its answer to the finish. */
+  serverTrustScore?: number;
+}
+
+const DEFAULT_BATCH_BYTES = 256 * 1024;
 
 export class Delivery {
   private timer?: ReturnType<typeof setTimeout>;
   private running?: Promise<boolean>;
   private failures = 0;
   private stopped = false;
+  private created = false;
+  private error?: ProctorError;
+  private serverTrustScore?: number;
+  private readonly listeners = new Set<() => void>();
 
   constructor(
     private readonly outbox: Outbox,
     private readonly backend: ResultsBackend,
     private readonly attemptId: string,
     private readonly options: DeliveryOptions = {},
-  ) {}
+  ) {
+    // without an attempt to create, the caller has created it
+    this.created = !options.attempt;
+    if (typeof addEventListener === 'function') addEventListener('online', this.onOnline);
+  }
 
   /** Schedules a delivery soon (coalesced). */
   kick(): void {
@@ -35,53 +81,293 @@ export class Delivery {
     }, 0);
   }
 
-  /** Delivers everything pending now; resolves true when the outbox is empty for this attempt. */
+  /** One delivery pass now; resolves true when everything is acknowledged or set aside. */
   flush(): Promise<boolean> {
     this.running ??= this.deliver().finally(() => (this.running = undefined));
     return this.running;
+  }
+
+  /**
+   * Delivers until done or until `timeoutMs` has passed (retries keep their back-off), then
+   * resolves with the progress. Never rejects. Delivery goes on afterwards until {@link stop}.
+   */
+  async settle(timeoutMs: number): Promise<DeliveryProgress> {
+    const deadline = Date.now() + timeoutMs;
+    await this.flush();
+    while (!this.progress().done && !this.stopped && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
+        this.listeners.add(done);
+        function done() {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      this.listeners.forEach((l) => this.listeners.delete(l));
+    }
+    return this.progress();
   }
 
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
+    if (typeof removeEventListener === 'function') removeEventListener('online', this.onOnline);
+    this.changed();
   }
 
-  /** `pagehide`: hand what is pending to the backend's beacon, if it has one. Records stay in the outbox. */
-  async beacon(): Promise<void> {
+  progress(): DeliveryProgress {
+    const counts = this.outbox.counts(this.attemptId);
+    const attempt = this.outbox.attempt(this.attemptId);
+    const finishRequested = !!attempt?.finished;
+    const finishDelivered = !!attempt?.finishDelivered;
+    const pending =
+      counts.records -
+      counts.recordsDelivered -
+      counts.recordsRejected +
+      (counts.photos - counts.photosDelivered - counts.photosRejected);
+    return {
+      ...counts,
+      pending,
+      finishRequested,
+      finishDelivered,
+      done: pending === 0 && (!finishRequested || finishDelivered),
+      ...(this.error ? { error: this.error } : {}),
+      ...(this.serverTrustScore !== undefined ? { serverTrustScore: this.serverTrustScore } : {}),
+    };
+  }
+
+  /**
+   * `pagehide`: hands what is pending to the backend's beacon, synchronously (no storage read).
+   * All of a page's unload-time requests share one quota (64 KiB in every engine), so it sends at
+   * most {@link BEACON_BYTES} in all, halving a batch the browser refuses. What does not fit stays
+   * in the outbox for the next visit. Records only: photos are too large for the quota.
+   */
+  beacon(): void {
     if (!this.backend.beacon) return;
-    const pending = await this.outbox.pending(this.attemptId, this.options.batchSize ?? 50);
-    if (pending.length) this.backend.beacon(this.attemptId, pending);
+    let budget = BEACON_BYTES;
+    let queue = this.outbox.pendingNow(this.attemptId).map((r) => this.wire(r, false));
+    while (queue.length && budget > 0) {
+      let take = 0;
+      let bytes = 20;
+      while (take < queue.length && bytes + byteLength(JSON.stringify(queue[take])) + 1 <= budget) {
+        bytes += byteLength(JSON.stringify(queue[take])) + 1;
+        take++;
+      }
+      if (!take) return;
+      for (;;) {
+        if (this.backend.beacon(this.attemptId, queue.slice(0, take))) break;
+        if (take === 1) return;
+        take = Math.ceil(take / 2);
+      }
+      budget -= bytes;
+      queue = queue.slice(take);
+    }
   }
 
   private async deliver(): Promise<boolean> {
-    const batchSize = this.options.batchSize ?? 50;
-    for (;;) {
-      const batch = await this.outbox.pending(this.attemptId, batchSize);
-      if (!batch.length) {
-        this.failures = 0;
-        return true;
+    try {
+      await this.outbox.load(this.attemptId);
+      if (!this.created) {
+        await this.backend.createAttempt(this.options.attempt!);
+        this.created = true;
       }
-      try {
-        await this.backend.appendEvidence(this.attemptId, batch);
-        await this.outbox.markDelivered(batch.map((r) => r.id));
-        this.failures = 0;
-      } catch (error) {
-        this.failures++;
-        this.options.onError?.(error);
-        if (!this.stopped) {
-          const delay = Math.min(
-            (this.options.backoffMs ?? 1000) * 2 ** (this.failures - 1),
-            this.options.maxBackoffMs ?? 30_000,
-          );
-          clearTimeout(this.timer);
-          this.timer = setTimeout(() => {
-            this.timer = undefined;
-            void this.flush();
-          }, delay);
-        }
-        return false;
-      }
+      await this.sendStatus();
+      await this.sendRecords();
+      await this.sendPhotos();
+      await this.sendFinish();
+      this.failures = 0;
+      this.error = undefined;
+      this.changed();
+      return this.progress().done;
+    } catch (error) {
+      this.retryLater(error);
+      return false;
     }
   }
+
+  private async sendStatus() {
+    const attempt = this.outbox.attempt(this.attemptId);
+    if (!attempt?.status || attempt.statusDelivered || !this.backend.setSessionStatus) return;
+    // the finish itself sets the session to exam_finished
+    if (attempt.status !== 'exam_finished') {
+      try {
+        await this.backend.setSessionStatus(this.attemptId, attempt.status);
+      } catch (error) {
+        if (!(error instanceof DeliveryError && error.kind === 'rejected')) throw error;
+        // a status the server will not take (e.g. after finish) is not worth holding anything up
+      }
+    }
+    // unless the status changed meanwhile
+    const now = this.outbox.attempt(this.attemptId);
+    if (now?.status === attempt.status) await this.outbox.updateAttempt(this.attemptId, { statusDelivered: true });
+  }
+
+  private async sendRecords() {
+    const batchBytes = this.options.batchBytes ?? DEFAULT_BATCH_BYTES;
+    const batchSize = this.options.batchSize ?? 200;
+    for (;;) {
+      const pending = this.outbox.pendingNow(this.attemptId);
+      if (!pending.length) return;
+      const batch: EvidenceRecord[] = [];
+      let bytes = 20;
+      for (const record of pending) {
+        const size = byteLength(JSON.stringify(this.wire(record, true))) + 1;
+        if (batch.length && (batch.length >= batchSize || bytes + size > batchBytes)) break;
+        batch.push(record);
+        bytes += size;
+      }
+      await this.sendBatch(batch);
+    }
+  }
+
+  /** Sends one batch; a refused batch is split until the refused records are found and set aside. */
+  private async sendBatch(batch: EvidenceRecord[]): Promise<void> {
+    try {
+      await this.backend.appendEvidence(
+        this.attemptId,
+        batch.map((r) => this.wire(r, true)),
+      );
+    } catch (error) {
+      if (!(error instanceof DeliveryError && error.kind === 'rejected')) throw error;
+      if (error.serverCode === 'unknown_attempt' && this.options.attempt) {
+        // the backend lost the attempt (e.g. a reset database): create it again, then retry
+        this.created = false;
+        throw error;
+      }
+      if (batch.length > 1) {
+        const half = Math.ceil(batch.length / 2);
+        await this.sendBatch(batch.slice(0, half));
+        await this.sendBatch(batch.slice(half));
+        return;
+      }
+      const reason = { code: error.serverCode ?? `http_${error.status ?? 0}`, message: error.message };
+      await this.outbox.markRejected(this.attemptId, [batch[0].id], reason);
+      this.report(
+        new DeliveryError(
+          'rejected',
+          `Evidence record ${batch[0].seq} (${batch[0].type}) was refused and is kept on this device: ${error.message}`,
+          error.status,
+          error.serverCode,
+        ),
+      );
+      return;
+    }
+    await this.outbox.markDelivered(
+      this.attemptId,
+      batch.map((r) => r.id),
+    );
+    // inline photos went with their records
+    if (!this.backend.putPhoto)
+      for (const r of batch) if (this.photoOf(r.id)) await this.outbox.markPhoto(this.attemptId, r.id, 'delivered');
+    this.changed();
+  }
+
+  private async sendPhotos() {
+    if (!this.backend.putPhoto) return;
+    for (const photo of this.outbox.pendingPhotos(this.attemptId)) {
+      try {
+        await this.backend.putPhoto(this.attemptId, photo.id, dataUrlToBlob(photo.dataUrl));
+        await this.outbox.markPhoto(this.attemptId, photo.id, 'delivered');
+      } catch (error) {
+        if (!(error instanceof DeliveryError && error.kind === 'rejected')) throw error;
+        await this.outbox.markPhoto(this.attemptId, photo.id, {
+          code: error.serverCode ?? `http_${error.status ?? 0}`,
+          message: error.message,
+        });
+        this.report(
+          new DeliveryError(
+            'rejected',
+            `A photo was refused and is kept on this device: ${error.message}`,
+            error.status,
+            error.serverCode,
+          ),
+        );
+      }
+      this.changed();
+    }
+  }
+
+  private async sendFinish() {
+    const attempt = this.outbox.attempt(this.attemptId);
+    if (!attempt?.finished || attempt.finishDelivered) return;
+    if (this.outbox.pendingNow(this.attemptId).length || this.outbox.pendingPhotos(this.attemptId).length) return;
+    try {
+      const verdict = await this.backend.finish(this.attemptId, attempt.finished);
+      if (verdict && typeof verdict.trustScore === 'number') this.serverTrustScore = verdict.trustScore;
+    } catch (error) {
+      if (!(error instanceof DeliveryError && error.kind === 'rejected')) throw error;
+      this.report(error);
+    }
+    await this.outbox.updateAttempt(this.attemptId, { finishDelivered: true });
+  }
+
+  /** The record as it goes to the backend: its photo inline, or announced as pending. */
+  private wire(record: EvidenceRecord, withInlinePhoto: boolean): EvidenceRecord {
+    const photo = this.photoOf(record.id);
+    const rest = { ...record };
+    delete rest.photo;
+    delete rest.photoPending;
+    if (!photo) return rest;
+    if (this.backend.putPhoto) return photo.delivered ? rest : { ...rest, photoPending: true };
+    return withInlinePhoto ? { ...rest, photo: photo.dataUrl } : rest;
+  }
+
+  private photoOf(id: string): OutboxPhoto | undefined {
+    return this.outbox.photo(this.attemptId, id);
+  }
+
+  private retryLater(error: unknown) {
+    const typed =
+      error instanceof ProctorError
+        ? error
+        : new ProctorError(ErrorCode.RESULTS_UNREACHABLE, `Evidence could not be delivered yet: ${messageOf(error)}`);
+    const forbidden = error instanceof DeliveryError && error.kind === 'forbidden';
+    this.failures = forbidden ? Math.max(this.failures, 16) : this.failures + 1;
+    // once per outage (and again whenever what goes wrong changes)
+    if (this.error?.message !== typed.message || this.failures === 1) this.report(typed);
+    this.error = typed;
+    this.changed();
+    if (this.stopped) return;
+    const backoff = Math.min(
+      (this.options.backoffMs ?? 1000) * 2 ** Math.min(this.failures - 1, 20),
+      this.options.maxBackoffMs ?? 30_000,
+    );
+    const retryAfter = error instanceof DeliveryError ? error.retryAfterMs : undefined;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        void this.flush();
+      },
+      Math.max(backoff, Math.min(retryAfter ?? 0, 60_000)),
+    );
+  }
+
+  private report(error: ProctorError) {
+    this.options.onError?.(error);
+  }
+
+  private changed() {
+    for (const l of [...this.listeners]) l();
+    this.options.onChange?.(this.progress());
+  }
+
+  private onOnline = () => {
+    // the browser is back online: retry now instead of at the end of the back-off
+    if (this.stopped || !this.error) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.kick();
+  };
+}
+
+/** A `data:image/jpeg;base64,…` URL → its bytes as a Blob (no network request). */
+export function dataUrlToBlob(dataUrl: string): Blob {
+  const comma = dataUrl.indexOf(',');
+  const type = /^data:([^;,]+)/.exec(dataUrl)?.[1] ?? 'image/jpeg';
+  const binary = atob(dataUrl.slice(comma + 1));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return new Blob([bytes], { type });
 }

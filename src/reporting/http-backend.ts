@@ -1,7 +1,12 @@
 /**
- * Delivers evidence to the reference results server (server/): create the attempt, append batches
- * (idempotent by record id), finish, session status, and a `sendBeacon` on `pagehide`. Every
- * request carries the client id and AutoProctor's hashed attempt id, which the server verifies.
+ * Delivers evidence to the reference results server (server/): create the attempt, append record
+ * batches (idempotent by record id), photos as raw JPEG on their own route, finish, session status,
+ * and a last-chance `sendBeacon` on `pagehide`. Every request carries the client id and
+ * AutoProctor's hashed attempt id, which the server verifies.
+ *
+ * Ordinary requests are plain `fetch` (no `keepalive`: browsers refuse keepalive bodies over
+ * 64 KiB, which one photo can exceed). Only {@link HttpBackend.beacon} uses the browser's
+ * unload-time transport, and only with bodies under {@link BEACON_BYTES}.
  */
 import { ErrorCode, ProctorError, messageOf } from '../errors.js';
 import { baseUrl } from '../url.js';
@@ -12,6 +17,44 @@ export interface HttpBackendCredentials {
   clientId: string;
   testAttemptId: string;
   hashedTestAttemptId: string;
+}
+
+/**
+ * The largest body handed to `sendBeacon` (bytes). Chromium, Firefox and WebKit cap the bodies of
+ * all in-flight keepalive requests of a page at 64 KiB together (Fetch standard, "keepalive");
+ * this leaves room for the URL and headers.
+ */
+export const BEACON_BYTES = 60_000;
+
+/** How a request to the results server failed; {@link DeliveryError.kind} drives the retry policy. */
+export type DeliveryFailure =
+  /** Network error or no answer: retried with back-off. */
+  | 'unreachable'
+  /** 5xx, 408 or 429: the server is there but cannot take it now; retried with back-off. */
+  | 'unavailable'
+  /** 401 / 403: the credentials were refused; kept and retried slowly, reported. */
+  | 'forbidden'
+  /** Any other 4xx: this request will never succeed as it is; split or set aside, reported. */
+  | 'rejected';
+
+/** A failed request, with what the server said (`status`, its `code` and `message`). */
+export class DeliveryError extends ProctorError {
+  constructor(
+    readonly kind: DeliveryFailure,
+    message: string,
+    readonly status?: number,
+    readonly serverCode?: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(
+      kind === 'forbidden'
+        ? ErrorCode.RESULTS_FORBIDDEN
+        : kind === 'rejected'
+          ? ErrorCode.RESULTS_REJECTED
+          : ErrorCode.RESULTS_UNREACHABLE,
+      message,
+    );
+  }
 }
 
 export class HttpBackend implements ResultsBackend {
@@ -29,8 +72,8 @@ export class HttpBackend implements ResultsBackend {
     }
   }
 
-  createAttempt(attempt: AttemptInfo): Promise<void> {
-    return this.send('POST', 'api/v1/attempts', {
+  async createAttempt(attempt: AttemptInfo): Promise<void> {
+    await this.send('POST', 'api/v1/attempts', {
       clientId: attempt.clientId,
       testAttemptId: attempt.testAttemptId,
       hashedTestAttemptId: attempt.hashedTestAttemptId,
@@ -40,57 +83,101 @@ export class HttpBackend implements ResultsBackend {
     });
   }
 
-  appendEvidence(attemptId: string, records: EvidenceRecord[]): Promise<void> {
-    return this.send('POST', `${this.attemptPath(attemptId)}/evidence`, { records });
+  async appendEvidence(attemptId: string, records: EvidenceRecord[]): Promise<void> {
+    await this.send('POST', `${this.attemptPath(attemptId)}/evidence`, { records });
   }
 
-  finish(attemptId: string, summary: AttemptSummary): Promise<void> {
-    return this.send('POST', `${this.attemptPath(attemptId)}/finish`, summary);
+  /** Photos go as raw JPEG, apart from their record (`photoPending` on the record). */
+  async putPhoto(attemptId: string, evidenceId: string, photo: Blob): Promise<void> {
+    await this.send('PUT', `${this.attemptPath(attemptId)}/photos/${encodeURIComponent(evidenceId)}`, photo);
   }
 
-  setSessionStatus(attemptId: string, status: SessionStatus): Promise<void> {
-    return this.send('PUT', `${this.attemptPath(attemptId)}/status`, { status });
+  /** Resolves with the server's verdict: it computes the Trust Score from the evidence it stored. */
+  async finish(attemptId: string, summary: AttemptSummary): Promise<{ trustScore?: number } | void> {
+    const answer = await this.send('POST', `${this.attemptPath(attemptId)}/finish`, summary);
+    const trustScore = (answer as { trustScore?: unknown } | undefined)?.trustScore;
+    return typeof trustScore === 'number' ? { trustScore } : undefined;
   }
 
-  /** `sendBeacon` cannot set headers: the credentials go in the query string. */
+  async setSessionStatus(attemptId: string, status: SessionStatus): Promise<void> {
+    await this.send('PUT', `${this.attemptPath(attemptId)}/status`, { status });
+  }
+
+  /**
+   * `pagehide`: queues one batch with `sendBeacon` (headers cannot be set: the credentials go in
+   * the query string). Returns false when the browser did not queue it (no `sendBeacon`, or the
+   * body is over the browser's quota); callers split and try smaller, or keep the records.
+   */
   beacon(attemptId: string, records: EvidenceRecord[]): boolean {
     if (typeof navigator === 'undefined' || !navigator.sendBeacon) return false;
     const url = new URL(`${this.attemptPath(attemptId)}/evidence`, this.base);
     url.searchParams.set('clientId', this.credentials.clientId);
     url.searchParams.set('hash', this.credentials.hashedTestAttemptId);
-    return navigator.sendBeacon(url, new Blob([JSON.stringify({ records })], { type: 'application/json' }));
+    const body = JSON.stringify({ records });
+    if (byteLength(body) > BEACON_BYTES) return false;
+    try {
+      return navigator.sendBeacon(url, new Blob([body], { type: 'application/json' }));
+    } catch {
+      return false;
+    }
   }
 
   private attemptPath(attemptId: string) {
     return `api/v1/attempts/${encodeURIComponent(attemptId)}`;
   }
 
-  private async send(method: string, path: string, body: unknown): Promise<void> {
+  private async send(method: string, path: string, body: unknown): Promise<unknown> {
     const url = new URL(path, this.base).href;
+    const raw = body instanceof Blob;
     let response: Response;
     try {
       response = await this.fetcher(url, {
         method,
         headers: {
-          'content-type': 'application/json',
+          'content-type': raw ? body.type || 'image/jpeg' : 'application/json',
           'x-ap-client-id': this.credentials.clientId,
           'x-ap-attempt-hash': this.credentials.hashedTestAttemptId,
         },
-        body: JSON.stringify(body),
-        keepalive: true,
+        body: raw ? body : JSON.stringify(body),
       });
     } catch (error) {
-      throw new ProctorError(
-        ErrorCode.RESULTS_UNREACHABLE,
-        `The results server at ${this.base} could not be reached (${messageOf(error)}).`,
+      throw new DeliveryError(
+        'unreachable',
+        `The results server at ${this.base} could not be reached (${messageOf(error)}); evidence is kept and retried.`,
       );
     }
-    if (response.ok) return;
-    const detail = (await response.json().catch(() => undefined)) as { code?: string; message?: string } | undefined;
-    // 4xx other than 429 will not get better by retrying, but the outbox keeps the records either way
-    throw new ProctorError(
-      response.status === 403 || response.status === 400 ? ErrorCode.INVALID_OPTION : ErrorCode.RESULTS_UNREACHABLE,
-      `The results server refused ${method} ${path}: HTTP ${response.status} ${detail?.code ?? ''} ${detail?.message ?? ''}`.trim(),
+    const answer = (await response.json().catch(() => undefined)) as
+      { code?: string; message?: string; [key: string]: unknown } | undefined;
+    if (response.ok) return answer;
+    const { status } = response;
+    const said = [answer?.code, answer?.message].filter(Boolean).join(': ');
+    const what = `${method} ${path.replace(/^api\/v1\/attempts\/[^/]+/, 'attempt')}`;
+    if (status >= 500 || status === 408 || status === 429) {
+      const retryAfter = Number(response.headers.get('retry-after'));
+      throw new DeliveryError(
+        'unavailable',
+        `The results server could not take ${what} now (HTTP ${status}${said ? ` ${said}` : ''}); evidence is kept and retried.`,
+        status,
+        answer?.code,
+        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+      );
+    }
+    if (status === 401 || status === 403)
+      throw new DeliveryError(
+        'forbidden',
+        `The results server refused this attempt's credentials (HTTP ${status}${said ? ` ${said}` : ''}): check clientId and hashedTestAttemptId. Evidence is kept on this device.`,
+        status,
+        answer?.code,
+      );
+    throw new DeliveryError(
+      'rejected',
+      `The results server rejected ${what} (HTTP ${status}${said ? ` ${said}` : ''}).`,
+      status,
+      answer?.code,
     );
   }
 }
+
+const encoder = new TextEncoder();
+/** UTF-8 length of a string (what goes on the wire). */
+export const byteLength = (text: string): number => encoder.encode(text).length;

@@ -14,8 +14,12 @@ export function transactionDone(tx: IDBTransaction): Promise<void> {
   });
 }
 
-export function openDatabase(name: string, version: number, upgrade: (db: IDBDatabase) => void): Promise<IDBDatabase> {
+export function openDatabase(
+  name: string,
+  version: number,
+  upgrade: (db: IDBDatabase, tx: IDBTransaction) => void,
+): Promise<IDBDatabase> {
   const req = indexedDB.open(name, version);
-  req.onupgradeneeded = () => upgrade(req.result);
+  req.onupgradeneeded = () => upgrade(req.result, req.transaction!);
   return request(req);
 }

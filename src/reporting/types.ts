@@ -12,11 +12,17 @@ export interface EvidenceRecord {
   type: EvidenceType;
   /** Epoch ms. */
   startedAt: number;
+  /**
+   * Epoch ms. Absent on a violation's first record (sent when it is confirmed); the same `id` is
+   * sent again with `endedAt` and `durationMs` when it ends.
+   */
   endedAt?: number;
   durationMs?: number;
   data?: Record<string, number | string | boolean>;
-  /** A JPEG data URL (size-capped). */
+  /** A JPEG data URL (size-capped by `tuning.photoMaxBytes`) on the page; never sent inline to a backend with a photo route. */
   photo?: string;
+  /** On the wire: the photo travels on its own route (`PUT …/photos/{id}`) and lands after the record. */
+  photoPending?: boolean;
 }
 
 export type EvidenceType =
@@ -81,10 +87,23 @@ export interface AttemptSummary {
 /** Where evidence goes. `LocalBackend` keeps it in IndexedDB; `HttpBackend` (the server issue) posts it. */
 export interface ResultsBackend {
   createAttempt(attempt: AttemptInfo): Promise<void>;
-  /** Must be idempotent by record id: a replayed batch adds nothing. */
+  /**
+   * Must be idempotent by record id: a replayed record adds nothing, and a record sent again with
+   * an `endedAt` completes the one stored without it.
+   */
   appendEvidence(attemptId: string, records: EvidenceRecord[]): Promise<void>;
-  finish(attemptId: string, summary: AttemptSummary): Promise<void>;
+  /**
+   * Stores one record's photo (a JPEG). With this method records travel without their photo
+   * (`photoPending: true`) and the photo follows once its record was taken; without it, the photo
+   * goes inline in the record as a data URL.
+   */
+  putPhoto?(attemptId: string, evidenceId: string, photo: Blob): Promise<void>;
+  /** May resolve with the backend's own verdict (the results server computes the Trust Score). */
+  finish(attemptId: string, summary: AttemptSummary): Promise<void | { trustScore?: number }>;
   setSessionStatus?(attemptId: string, status: SessionStatus): Promise<void>;
-  /** Last-chance delivery on `pagehide` (e.g. `navigator.sendBeacon`); returns false when not queued. */
+  /**
+   * Last-chance delivery on `pagehide` (e.g. `navigator.sendBeacon`), synchronous; returns false
+   * when the browser did not queue it (the caller tries smaller batches, then keeps the rest).
+   */
   beacon?(attemptId: string, records: EvidenceRecord[]): boolean;
 }

@@ -19,6 +19,10 @@ export interface MonitorHarness {
   outboxName: string;
   /** Event names in order (status changes as `ap-status-change:<status>`). */
   events: string[];
+  /**
+   * Evidence records, one per id in the order first seen, each in its latest version (a violation
+   * is announced when confirmed and completed, same id, when it ends).
+   */
   evidence: EvidenceRecord[];
   errors: { code: number; message: string }[];
   indicator(): string;
@@ -49,7 +53,12 @@ export async function monitor(options: MonitorSetupOptions & { start?: boolean }
     el.addEventListener(name, (e) => {
       const detail = (e as CustomEvent).detail as Record<string, unknown>;
       h.events.push(name === 'ap-status-change' ? `${name}:${String(detail.status)}` : name);
-      if (name === 'ap-evidence') h.evidence.push(detail as unknown as EvidenceRecord);
+      if (name === 'ap-evidence') {
+        const record = detail as unknown as EvidenceRecord;
+        const at = h.evidence.findIndex((r) => r.id === record.id);
+        if (at < 0) h.evidence.push(record);
+        else h.evidence[at] = record;
+      }
       if (name === 'ap-error') h.errors.push(detail as { code: number; message: string });
     });
   await el.setup({ assetBase: DIST_ASSETS, outboxName, ...setup });

@@ -3,6 +3,7 @@ import { property, query, state } from 'lit/decorators.js';
 import { provide } from '@lit/context';
 import { sessionContext, type SessionContextValue } from '../../context/session-context.js';
 import { ErrorCode, ProctorError, messageOf } from '../../errors.js';
+import { ApDeliveryChangeEvent } from '../../events/ap-delivery-change.js';
 import { ApErrorEvent } from '../../events/ap-error.js';
 import { ApEvidenceEvent } from '../../events/ap-evidence.js';
 import { ApInstanceDestroyedEvent } from '../../events/ap-instance-destroyed.js';
@@ -12,6 +13,8 @@ import { ApSetupCompletedEvent } from '../../events/ap-setup-completed.js';
 import { ApStatusChangeEvent } from '../../events/ap-status-change.js';
 import { messages } from '../../messages.js';
 import { MonitorSession, type MonitorReport, type MonitorSetupOptions } from '../../monitoring/session.js';
+import type { MonitoringStoppedDetail } from '../../events/ap-monitoring-stopped.js';
+import type { DeliveryProgress } from '../../reporting/delivery.js';
 import type { MonitorState } from '../../monitoring/types.js';
 import type { EvidenceRecord } from '../../reporting/types.js';
 import type { SessionStatus } from '../../statuses.js';
@@ -26,11 +29,15 @@ import { monitorStyles } from './ap-monitor.styles.js';
  *
  * @fires ap-setup-completed - Setup finished.
  * @fires ap-monitoring-started - Monitoring runs (`detail.resumed` after a reload).
- * @fires ap-monitoring-stopped - Stopped; `detail` is `{trustScore, counts}`.
+ * @fires ap-monitoring-stopped - Stopped; `detail` is `{trustScore, counts, delivery}` (`delivery.done`
+ *   false: `delivery.pending` items are still on this device; delivery goes on while the page is open).
  * @fires ap-instance-destroyed - Destroyed: devices released, UI removed.
  * @fires ap-error - `{code, message}`: invalid options, denied devices, a lost device, delivery problems.
- * @fires ap-evidence - An evidence record was written (`detail`: the record).
+ * @fires ap-evidence - An evidence record was written (`detail`: the record). A violation fires twice
+ *   with the same `id`: when confirmed (no `endedAt`) and when it ends (with `endedAt`, `durationMs`).
  * @fires ap-status-change - The session status changed (`detail.status`).
+ * @fires ap-delivery-change - Evidence delivery progressed or failed (`detail`: counts delivered,
+ *   refused and `pending`, `done`, `error`).
  *
  * @slot - Extra content, e.g. `<ap-status-badge source="session">`, which follows the session live.
  *
@@ -40,6 +47,7 @@ import { monitorStyles } from './ap-monitor.styles.js';
  * @csspart fullscreen - The "return to full screen" button (shown while the page is not in full screen).
  * @csspart share-again - The "share your screen again" button (shown after screen sharing stopped).
  * @csspart share-message - Why sharing again did not work (e.g. a window was shared).
+ * @csspart delivery - The line that says whether evidence reached the results server.
  *
  * @cssproperty --ap-monitor-font - Font family.
  * @cssproperty --ap-monitor-color - Text colour.
@@ -111,13 +119,16 @@ export class ApMonitor extends LitElement {
     });
   }
 
-  /** Stops, delivers the final evidence and computes the Trust Score. */
-  async stop(): Promise<{ trustScore: number; counts: ApMonitoringStoppedEvent['detail']['counts'] }> {
+  /**
+   * Stops, computes the Trust Score and waits (up to `tuning.deliveryTimeoutMs`) for the evidence
+   * to reach the results server; resolves with what was delivered and what is still pending.
+   */
+  async stop(): Promise<MonitoringStoppedDetail & { delivery: NonNullable<MonitoringStoppedDetail['delivery']> }> {
     return this.guard(async () => {
       if (!this.monitor) throw new ProctorError(ErrorCode.INVALID_STATE, 'stop() before setup().');
-      const { trustScore, counts } = await this.monitor.stop();
-      this.dispatchEvent(new ApMonitoringStoppedEvent({ trustScore, counts }));
-      return { trustScore, counts };
+      const { trustScore, counts, delivery } = await this.monitor.stop();
+      this.dispatchEvent(new ApMonitoringStoppedEvent({ trustScore, counts, delivery }));
+      return { trustScore, counts, delivery };
     });
   }
 
@@ -167,6 +178,10 @@ export class ApMonitor extends LitElement {
     monitor.addEventListener('state', () => (this.state = monitor.state));
     monitor.addEventListener('active', () => this.requestUpdate());
     monitor.addEventListener('streams', () => this.requestUpdate());
+    monitor.addEventListener('delivery', (e) => {
+      this.requestUpdate();
+      this.dispatchEvent(new ApDeliveryChangeEvent((e as CustomEvent<DeliveryProgress>).detail));
+    });
     monitor.addEventListener('evidence', (e) =>
       this.dispatchEvent(new ApEvidenceEvent((e as CustomEvent<EvidenceRecord>).detail)),
     );
@@ -215,6 +230,16 @@ export class ApMonitor extends LitElement {
           : this.state === 'ready'
             ? m.monitorReady
             : m.monitorIdle;
+    // the truth about delivery: what is still on this device, never a claim that it was sent
+    const delivery = monitor?.deliveryProgress;
+    const deliveryLine = !delivery
+      ? undefined
+      : delivery.pending > 0 && (delivery.error || this.state === 'stopped')
+        ? m.monitorPending(delivery.pending)
+        : this.state === 'stopped' && delivery.done
+          ? m.monitorDelivered
+          : undefined;
+    const rejected = (delivery?.recordsRejected ?? 0) + (delivery?.photosRejected ?? 0);
     return html`<div part="base" class="base" role="group" aria-label=${m.monitorLabel}>
       ${showPreview ? html`<video part="preview" muted playsinline aria-label=${m.cameraPreview}></video>` : nothing}
       <div part="indicator" class="indicator" role="status" aria-live="polite">
@@ -225,6 +250,8 @@ export class ApMonitor extends LitElement {
               </ul>`
             : line
         }
+        ${deliveryLine ? html`<p part="delivery" class="delivery">${deliveryLine}</p>` : nothing}
+        ${rejected ? html`<p part="delivery-rejected" class="delivery">${m.monitorRejected(rejected)}</p>` : nothing}
       </div>
       ${
         active.includes('fullscreen_exit')

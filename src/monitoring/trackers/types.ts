@@ -9,8 +9,12 @@ export type EvidenceDraft = Omit<EvidenceRecord, 'id' | 'attemptId' | 'seq'>;
 export interface TrackerContext {
   readonly tuning: MonitorTuning;
   now(): number;
-  /** Writes a finished record (outbox first, then delivery). */
-  record(draft: EvidenceDraft): void;
+  /**
+   * Writes a record (outbox first, then delivery) and returns its id. With `id`, writes that record
+   * again (keeping its seq): a violation's end. `ongoing` marks a violation that has begun and not
+   * ended (closed on resume if the page goes away first).
+   */
+  record(draft: EvidenceDraft, options?: { id?: string; ongoing?: boolean }): string | undefined;
   /** A JPEG data URL of the camera now, or undefined without a camera. */
   photo(): Promise<string | undefined>;
   /** Lets the session wait for work in flight (a photo, then its record) before it stops. */

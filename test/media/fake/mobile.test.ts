@@ -168,8 +168,11 @@ describe('mobile check: a phone paired as a second camera (BroadcastChannel)', f
     expect(errors).to.deep.equal([ErrorCode.DEVICE_LOST]);
     await sleep(800);
     cam = phone(code); // the phone page is opened again with the same code
-    await until(() => evidence.some((r) => r.type === 'second_camera_lost'), 15000, 'the violation to end');
-    const lost = evidence.find((r) => r.type === 'second_camera_lost')!;
+    // announced when confirmed (no end), then completed under the same id when the phone is back
+    const ended = () => evidence.find((r) => r.type === 'second_camera_lost' && r.endedAt !== undefined);
+    await until(() => !!ended(), 15000, 'the violation to end');
+    const lost = ended()!;
+    expect(evidence.filter((r) => r.type === 'second_camera_lost').every((r) => r.id === lost.id)).to.equal(true);
     expect(lost.code).to.equal(5104);
     expect(lost.durationMs).to.be.within(500, 15000);
     expect(el.secondCamera!.state).to.equal('connected');

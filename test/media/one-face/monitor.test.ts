@@ -87,7 +87,9 @@ describe('<ap-monitor> on the one-face camera', function () {
     first.getVideoTracks()[0].stop();
     await until(() => h.errors.some((e) => e.code === ErrorCode.DEVICE_LOST), 3000, 'device-lost error');
     expect(h.errors[0].message).to.match(/camera stopped/);
+    // announced when confirmed, completed (same id) once the camera is back
     await until(() => h.evidence.some((e) => e.code === 5101), 5000, 'camera_lost evidence');
+    await until(() => h.evidence.some((e) => e.code === 5101 && e.endedAt !== undefined), 5000, 'camera_lost end');
     expect(h.evidence.find((e) => e.code === 5101)!.durationMs).to.be.within(300, 4000);
     await h.el.updateComplete;
     const second = video().srcObject as MediaStream;
