@@ -44,6 +44,8 @@ const MEDIA_GROUPS = {
   quiet: [...FAKE_MEDIA, video('one-face'), audio('quiet')],
   loud: [...FAKE_MEDIA, audio('tone')],
   burst: [...FAKE_MEDIA, video('one-face'), audio('burst')],
+  'talk-first': [...FAKE_MEDIA, audio('talkFirst')],
+  fan: [...FAKE_MEDIA, audio('fan')],
   privacy: [...FAKE_MEDIA, video('one-face')],
 };
 

@@ -46,6 +46,12 @@ export class AudioLevelReader {
     );
   }
 
+  /** The latest window of samples (a view that the next call overwrites) and the context's sample rate. */
+  frame(): { samples: Float32Array; sampleRate: number } {
+    this.analyser.getFloatTimeDomainData(this.buffer);
+    return { samples: this.buffer, sampleRate: this.context.sampleRate };
+  }
+
   read(): AudioLevel {
     this.analyser.getFloatTimeDomainData(this.buffer);
     let sum = 0;

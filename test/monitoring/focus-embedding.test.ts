@@ -5,6 +5,7 @@ import { sleep, until } from '../helpers/monitor.js';
 interface FrameMessage {
   frame: string;
   type: string;
+  id?: string;
   code?: number;
   data?: Record<string, unknown> | null;
   value?: boolean;
@@ -27,7 +28,8 @@ async function embed(origin: string) {
   await until(() => messages.some((m) => m.type === 'started'), 15000, 'the framed exam to start');
   return {
     messages,
-    evidence: () => messages.filter((m) => m.type === 'evidence'),
+    // a violation is announced when it begins and sent again (same id) when it ends: the last of each
+    evidence: () => latest(messages.filter((m) => m.type === 'evidence')),
     // positions in this page's viewport: the LMS input, the exam's own input, the exam's inner iframe
     clickLms: () => sendMouse({ type: 'click', position: [50, 30] }),
     clickExam: () => sendMouse({ type: 'click', position: [50, 80 + 30] }),
@@ -41,6 +43,13 @@ async function embed(origin: string) {
       await sendMouse({ type: 'move', position: [0, 0] });
     },
   };
+}
+
+/** One entry per evidence id, the last version of each, in first-seen order. */
+function latest<T extends { id?: string }>(records: T[]): T[] {
+  const byId = new Map<string | undefined, T>();
+  for (const r of records) byId.set(r.id, r);
+  return [...byId.values()];
 }
 
 const otherOrigin = () => {

@@ -25,7 +25,12 @@ function context(records: EvidenceDraft[]): TrackerContext {
   return {
     tuning: { ...DEFAULT_TUNING, tabSwitchGraceMs: 200 },
     now: () => Date.now(),
-    record: (r: EvidenceDraft) => records.push(r),
+    // a violation's end rewrites its record (same id)
+    record: (r: EvidenceDraft, o?: { id?: string }) => {
+      if (o?.id) records[Number(o.id)] = r;
+      else records.push(r);
+      return o?.id ?? String(records.length - 1);
+    },
     track: (p: Promise<unknown>) => work.push(p),
     photo: () => Promise.resolve(undefined),
     setActive: () => undefined,
@@ -47,7 +52,7 @@ describe('TabSwitchTracker: the focus leaving the browser window', () => {
     await sleep(600);
     win.focused = true;
     win.dispatchEvent(new Event('focus'));
-    await until(() => records.length === 2, 3000, 'two records');
+    await until(() => records.length === 2 && records[0].durationMs !== undefined, 3000, 'two records');
     expect(records.map((r) => r.code)).to.deep.equal([5005, 5006]);
     expect(records[0].data).to.deep.equal({ how: 'blur' });
     expect(records[0].durationMs).to.be.at.least(400);

@@ -21,6 +21,13 @@ function firefoxLikeDevices(): MediaDevices {
   } as unknown as MediaDevices;
 }
 
+/** One entry per evidence id, the last version of each, in first-seen order. */
+function latest<T extends { id?: string }>(records: T[]): T[] {
+  const byId = new Map<string | undefined, T>();
+  for (const r of records) byId.set(r.id, r);
+  return [...byId.values()];
+}
+
 const otherOrigin = () => {
   const url = new URL(location.href);
   url.hostname = url.hostname === 'localhost' ? '127.0.0.1' : 'localhost';
@@ -37,6 +44,7 @@ async function framedMonitor(allow: string) {
   const messages: {
     frame: string;
     type: string;
+    id?: string;
     code?: number;
     data?: Record<string, unknown> | null;
     result?: CheckResult;
@@ -56,7 +64,7 @@ async function framedMonitor(allow: string) {
   frame.remove();
   return {
     check: messages.find((m) => m.type === 'check')!.result!,
-    evidence: messages.filter((m) => m.type === 'evidence'),
+    evidence: latest(messages.filter((m) => m.type === 'evidence')),
   };
 }
 
