@@ -4,7 +4,7 @@
 // per hour on the noise-only scenes and the share of speech segments over 2 s that were caught.
 // Run: `npm run eval` (needs espeak-ng and sox: `apt-get install -y espeak-ng sox`).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -280,6 +280,47 @@ const musicScene = {
   name: 'music (plucked chords) 25 dB above a quiet room',
   audio: mix(S(120), [roomTone(120, -70, 20)], [music(120, -45)]),
 };
+
+// `--write-scenes DIR`: also writes every scene as a 16 kHz WAV plus scenes.json (name, kind, speech
+// segments), so another detector can be measured on exactly the same audio.
+const writeAt = process.argv.indexOf('--write-scenes');
+if (writeAt > 0) {
+  const dir = process.argv[writeAt + 1];
+  mkdirSync(dir, { recursive: true });
+  const index = [];
+  const all = [
+    ...noiseScenes.map((s) => ({ ...s, kind: 'noise' })),
+    ...speechScenes.map((s) => ({ ...s, kind: 'speech' })),
+    { ...musicScene, kind: 'music' },
+  ];
+  all.forEach((scene, i) => {
+    const raw = join(work, `scene-${i}.raw`);
+    const pcm = Buffer.alloc(scene.audio.length * 2);
+    for (let k = 0; k < scene.audio.length; k++)
+      pcm.writeInt16LE(Math.round(Math.max(-1, Math.min(1, scene.audio[k])) * 32767), k * 2);
+    writeFileSync(raw, pcm);
+    const file = join(dir, `scene-${i}.wav`);
+    execFileSync('sox', [
+      '-t',
+      'raw',
+      '-r',
+      String(RATE),
+      '-e',
+      'signed-integer',
+      '-b',
+      '16',
+      '-c',
+      '1',
+      raw,
+      '-r',
+      '16000',
+      file,
+    ]);
+    index.push({ file: `scene-${i}.wav`, name: scene.name, kind: scene.kind, segments: scene.segments ?? [] });
+  });
+  writeFileSync(join(dir, 'scenes.json'), JSON.stringify(index, null, 1));
+  console.log(`eval: scenes written to ${dir}`);
+}
 
 // ---- results -----------------------------------------------------------------------------------------
 const pad = (s, n) => String(s).padEnd(n);

@@ -13,8 +13,9 @@
  *
  * Frames `marginDb` above the background (and above `floorDb`) are "active". Active frames separated
  * by less than `hangoverMs` form one segment (speech pauses do not split it). A segment is:
- * - `voice` once it lasts `sustainMs` and at least `voicedShare` of its active frames are voiced and
- *   its level moves (standard deviation ≥ `modulationDb`: syllables), unlike a steady hum;
+ * - `voice` once it lasts `sustainMs`, at least `voicedShare` of its active frames are voiced, at
+ *   least `voiceDenseShare` of its frames are active (not a short beep repeated) and its level moves
+ *   (standard deviation ≥ `modulationDb`: syllables), unlike a steady hum;
  * - `noise` once it lasts `sustainMs`, is dense (≥ `denseShare` of its frames active: not the clicks
  *   of typing) and moves (music, banging) but is not voiced;
  * - nothing otherwise (short sounds: coughs, a door; steady noise until it becomes the background).
@@ -32,6 +33,8 @@ export interface VoiceActivityOptions {
   sustainMs: number;
   hangoverMs: number;
   voicedShare: number;
+  /** Share of a voice segment's frames that must be sound: speech fills most of its time; a beep every 500 ms does not. */
+  voiceDenseShare: number;
   modulationDb: number;
   denseShare: number;
 }
@@ -46,6 +49,7 @@ export const DEFAULT_VAD: VoiceActivityOptions = {
   sustainMs: 1500,
   hangoverMs: 700,
   voicedShare: 0.35,
+  voiceDenseShare: 0.4,
   modulationDb: 4,
   denseShare: 0.8,
 };
@@ -167,7 +171,7 @@ export class VoiceActivity {
       const modulation = Math.sqrt(Math.max(0, seg.sumSq / seg.frames - mean * mean));
       const moving = modulation >= o.modulationDb;
       const kind: SoundKind | undefined =
-        moving && seg.voiced >= o.voicedShare * seg.active
+        moving && seg.voiced >= o.voicedShare * seg.active && seg.active >= o.voiceDenseShare * seg.frames
           ? 'voice'
           : moving && seg.active >= o.denseShare * seg.frames
             ? 'noise'
