@@ -49,7 +49,7 @@ export const DEFAULT_VAD: VoiceActivityOptions = {
   sustainMs: 1500,
   hangoverMs: 700,
   voicedShare: 0.35,
-  voiceDenseShare: 0.4,
+  voiceDenseShare: 0.2,
   modulationDb: 4,
   denseShare: 0.8,
 };
