@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { BASE_FLAGS, findChromium } from './scripts/chromium.mjs';
 import { makeFixtures } from './scripts/fixtures.mjs';
 import { networkLogPlugin } from './scripts/lib/network-log.mjs';
+import { outageProxy } from './scripts/lib/outage-proxy.mjs';
 import { tabCommandsPlugin } from './scripts/lib/tab-commands.mjs';
 // TypeScript server modules: this config runs under tsx (see the test:browser script)
 import { buildApp } from './server/src/app.ts';
@@ -47,6 +48,8 @@ const MEDIA_GROUPS = {
   'talk-first': [...FAKE_MEDIA, audio('talkFirst')],
   fan: [...FAKE_MEDIA, audio('fan')],
   privacy: [...FAKE_MEDIA, video('one-face')],
+  // a real-camera stand-in: 1280×720 with motion and sensor noise (photos of real size)
+  'camera-720p': [...FAKE_MEDIA, video('camera-720p')],
 };
 
 const chrome = (...extra) =>
@@ -78,20 +81,27 @@ const testAssetHosts = async (ctx, next) => {
 
 /**
  * The reference results server, in memory, on a loopback port of its own (another origin than
- * the test pages, like a real deployment). Commands: `results-server` → {endpoint, clientId,
- * testAttemptId, hashedTestAttemptId} (what an integrator's backend hands the exam page) and
- * `results-session` {testAttemptId} → the stored session and its evidence.
+ * the test pages, like a real deployment), behind {@link outageProxy}. Commands: `results-server`
+ * → {endpoint, clientId, testAttemptId, hashedTestAttemptId} (what an integrator's backend hands
+ * the exam page); `results-session` {testAttemptId} → the stored session, its evidence and its
+ * photos (bytes per evidence id); `results-outage` {down} takes the server off the network and
+ * back; `exam-tab` {url, quota?} opens a page in a tab of its own (with `quota`, its origin's
+ * storage capped to that many bytes first: Chromium's CDP `Storage.overrideQuotaForOrigin`),
+ * `exam-tab-eval` {name} reads a global of it, and `exam-tab-close` closes it as a candidate would
+ * (pagehide runs).
  */
 function resultsServerPlugin() {
   let started;
   const demoRuns = new Map();
+  const examTabs = new Map();
   const start = () =>
     (started ??= (async () => {
       const db = await openPglite();
       const demo = await seedDemo(db);
       const app = await buildApp({ db, staticRoot: process.cwd() });
       await app.listen({ port: 0, host: '127.0.0.1' });
-      return { db, demo, app, endpoint: `http://127.0.0.1:${app.server.address().port}/` };
+      const proxy = await outageProxy(app.server.address().port);
+      return { db, demo, app, proxy, endpoint: `http://127.0.0.1:${proxy.port}/` };
     })());
   return {
     name: 'results-server',
@@ -117,11 +127,46 @@ function resultsServerPlugin() {
         );
         const evidence = session
           ? await db.query(
-              'select id, seq, code, type, duration_ms from evidence where session_sid = $1 order by seq',
+              'select id, seq, code, type, duration_ms, photo_pending from evidence where session_sid = $1 order by seq',
               [session.sid],
             )
           : [];
-        return { session, evidence };
+        const photos = session
+          ? await db.query(
+              'select evidence_id as id, length(bytes) as bytes, content_type from photos where session_sid = $1',
+              [session.sid],
+            )
+          : [];
+        return { session, evidence, photos };
+      }
+      if (command === 'results-outage') {
+        (await start()).proxy.setDown(!!payload?.down);
+        return true;
+      }
+      if (command === 'exam-tab') {
+        const testPage = session.browser.getPage(session.id);
+        const tab = await testPage.browser().newPage();
+        const url = new URL(payload.url, new URL(testPage.url()).origin);
+        if (payload.quota) {
+          // an override lasts as long as the DevTools session that set it: keep it attached
+          const cdp = await tab.createCDPSession();
+          await cdp.send('Storage.overrideQuotaForOrigin', { origin: url.origin, quotaSize: payload.quota });
+        }
+        await tab.goto(url.href, { waitUntil: 'load' });
+        examTabs.set(session.id, tab);
+        await testPage.bringToFront();
+        return true;
+      }
+      if (command === 'exam-tab-eval') {
+        // reads a global of the exam tab (JSON-serialisable)
+        const tab = examTabs.get(session.id);
+        return { value: tab ? await tab.evaluate((name) => globalThis[name], payload.name) : undefined };
+      }
+      if (command === 'exam-tab-close') {
+        // as a candidate closes it: pagehide and unload handlers run
+        await examTabs.get(session.id)?.close({ runBeforeUnload: true });
+        examTabs.delete(session.id);
+        return true;
       }
       // a demo run takes longer than one command may (20 s): start it, then poll for its result
       if (command === 'demo-run') {
@@ -142,7 +187,8 @@ function resultsServerPlugin() {
     },
     async serverStop() {
       if (!started) return;
-      const { app, db } = await started;
+      const { app, db, proxy } = await started;
+      await proxy.close();
       await app.close();
       await db.close();
     },
@@ -278,7 +324,10 @@ export default {
   files: ['test/**/*.test.ts', '!test/media/**'],
   nodeResolve: true,
   concurrency: 1,
-  testFramework: { config: { timeout: 20000 } },
+  // a file may run for minutes (the delivery tests wait out a 30 s outage) on a loaded machine
+  testsFinishTimeout: 10 * 60 * 1000,
+  // WTR_GREP=… runs only the tests whose title matches (while developing)
+  testFramework: { config: { timeout: 20000, ...(process.env.WTR_GREP ? { grep: process.env.WTR_GREP } : {}) } },
   middleware: [testAssetHosts, bandwidthEndpoints],
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: here('./tsconfig.json') }),

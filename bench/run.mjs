@@ -8,6 +8,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { BASE_FLAGS, findChromium } from '../scripts/chromium.mjs';
 import { makeFixtures } from '../scripts/fixtures.mjs';
+import { deliveryBench, percentile } from './delivery.mjs';
 import { ingestBench } from './ingest.mjs';
 
 const kb = (bytes) => (bytes / 1024).toFixed(1);
@@ -196,6 +197,26 @@ if (!process.env.DATABASE_URL) console.log('(set DATABASE_URL to also measure in
 const { server, base } = await serve();
 try {
   await detection(base);
+  const delivery = await deliveryBench(base);
+  for (const r of delivery.runs)
+    figure(
+      `delivery.${r.label} (720p noisy camera)`,
+      `${r.result.recordsDelivered}/${r.result.records} records, ${r.result.photosDelivered}/${r.result.photos} photos, p50 ${Math.round(percentile(r.latencies, 50))} ms`,
+      '',
+    );
+  const t = delivery.totals;
+  figure(
+    'delivery.records delivered / emitted (all scenarios)',
+    (t.acked / t.emitted).toFixed(2),
+    `(${t.acked}/${t.emitted})`,
+  );
+  figure(
+    'delivery.photos delivered / taken (all scenarios)',
+    (t.photosAcked / t.photos).toFixed(2),
+    `(${t.photosAcked}/${t.photos})`,
+  );
+  figure('delivery.emit-to-ack p50 (all scenarios, outage included)', Math.round(percentile(t.latencies, 50)), 'ms');
+  figure('delivery.emit-to-ack p99 (all scenarios, outage included)', Math.round(percentile(t.latencies, 99)), 'ms');
 } finally {
   server.close();
 }

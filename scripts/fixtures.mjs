@@ -114,6 +114,59 @@ function fanNoise() {
   };
 }
 
+/** Gaussian noise (Box–Muller) from the seeded PRNG. */
+function gaussian(rand) {
+  return Math.sqrt(-2 * Math.log(rand() || 1e-9)) * Math.cos(2 * Math.PI * rand());
+}
+
+/**
+ * A camera the way real ones look: the still scaled to `width`×`height` (bilinear), moving a
+ * little every frame (a slow sway of a few pixels and a slight zoom, as a candidate breathes and
+ * shifts), with per-pixel sensor noise (σ `noise` levels of luma, half that on chroma, stronger in
+ * the dark) — so its JPEG photos have the sizes real webcams give (tens to hundreds of KB), not
+ * the few KB of a clean still.
+ */
+function writeCameraY4m(file, image, { width, height, frames = 30, noise = 8, seed = 7 }) {
+  const rand = prng(seed);
+  const parts = [Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`)];
+  const rgba = Buffer.alloc(width * height * 4);
+  for (let f = 0; f < frames; f++) {
+    const phase = (2 * Math.PI * f) / frames;
+    const dx = 6 * Math.sin(phase) * (width / 640);
+    const dy = 3 * Math.sin(2 * phase) * (height / 480);
+    const zoom = 1 + 0.02 * Math.sin(phase);
+    // cover: scale the still to fill the frame, then sway and zoom around the centre
+    const scale = Math.max(width / image.width, height / image.height) * zoom;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const sx = Math.min(image.width - 1.001, Math.max(0, (x - width / 2 - dx) / scale + image.width / 2));
+        const sy = Math.min(image.height - 1.001, Math.max(0, (y - height / 2 - dy) / scale + image.height / 2));
+        const x0 = Math.floor(sx);
+        const y0 = Math.floor(sy);
+        const fx = sx - x0;
+        const fy = sy - y0;
+        const o = (y * width + x) * 4;
+        for (let c = 0; c < 3; c++) {
+          const p = (yy, xx) => image.data[((y0 + yy) * image.width + x0 + xx) * 4 + c];
+          const v = (p(0, 0) * (1 - fx) + p(0, 1) * fx) * (1 - fy) + (p(1, 0) * (1 - fx) + p(1, 1) * fx) * fy;
+          rgba[o + c] = v;
+        }
+        rgba[o + 3] = 255;
+      }
+    }
+    // sensor noise: luma and chroma, shot noise stronger in dark areas
+    for (let i = 0; i < width * height; i++) {
+      const o = i * 4;
+      const dark = 1 + (255 - (rgba[o] + rgba[o + 1] + rgba[o + 2]) / 3) / 255;
+      const l = gaussian(rand) * noise * dark;
+      for (let c = 0; c < 3; c++)
+        rgba[o + c] = Math.max(0, Math.min(255, rgba[o + c] + l + gaussian(rand) * (noise / 2)));
+    }
+    parts.push(Buffer.from('FRAME\n'), toI420({ width, height, data: rgba }, 0, rand));
+  }
+  writeFileSync(file, Buffer.concat(parts));
+}
+
 const STILLS = { 'one-face': 'one-face.png', 'two-faces': 'two-faces.png', 'no-face': 'coffee.png', cat: 'cat.png' };
 
 /** Makes (or reuses) every generated fixture and returns their absolute paths. */
@@ -125,6 +178,17 @@ export async function makeFixtures() {
   for (const [name, png] of Object.entries(STILLS)) {
     video[name] = `${out}${name}.y4m`;
     if (!fresh(video[name], `${dir}${png}`)) writeY4m(video[name], PNG.sync.read(readFileSync(`${dir}${png}`)));
+  }
+  // real-camera stand-ins: motion and sensor noise at 640×480 and 1280×720 (see writeCameraY4m)
+  const onePng = `${dir}one-face.png`;
+  for (const [name, width, height] of [
+    ['camera-480p', 640, 480],
+    ['camera-720p', 1280, 720],
+  ]) {
+    // the file name carries the generator's settings, so a change makes a new file
+    video[name] = `${out}${name}-noise8.y4m`;
+    if (!fresh(video[name], onePng))
+      writeCameraY4m(video[name], PNG.sync.read(readFileSync(onePng)), { width, height });
   }
   video.black = `${out}black.y4m`;
   if (!fresh(video.black)) {

@@ -413,6 +413,18 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
     },
   );
 
+  // `pagehide` beacons: navigator.sendBeacon always sends credentials, so a JSON content type would
+  // need a credentialed CORS preflight that a wildcard origin cannot pass; the client sends the
+  // same JSON as text/plain (a simple request, no preflight), with the credentials in the query
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(new HttpError(400, 'invalid_request', 'A text/plain body must hold JSON (the beacon form of a request).'));
+    }
+  });
+
   // photos: raw JPEG/PNG bodies up to photoLimit bytes (413 above), keyed by the evidence id
   for (const type of ['image/jpeg', 'image/png'])
     app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: photoLimit }, (_req, body, done) =>

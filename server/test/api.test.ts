@@ -195,6 +195,27 @@ describe(`client ingest (${backend})`, () => {
       payload: { records: [record(a, 1)] },
     });
     assert.equal(res.statusCode, 200);
+    // the beacon's own form: JSON as text/plain (a CORS simple request, no preflight)
+    const beacon = await app.inject({
+      method: 'POST',
+      url: `/api/v1/attempts/${a.testAttemptId}/evidence?clientId=${a.clientId}&hash=${encodeURIComponent(a.hashedTestAttemptId)}`,
+      headers: { 'content-type': 'text/plain;charset=UTF-8' },
+      payload: JSON.stringify({ records: [record(a, 2, { photoPending: true })] }),
+    });
+    assert.equal(beacon.statusCode, 200, beacon.body);
+    assert.deepEqual(beacon.json(), { accepted: 1, duplicates: 0 });
+    assert.deepEqual(
+      (await stored(a)).map((r) => r.seq),
+      [1, 2],
+    );
+    const broken = await app.inject({
+      method: 'POST',
+      url: `/api/v1/attempts/${a.testAttemptId}/evidence?clientId=${a.clientId}&hash=${encodeURIComponent(a.hashedTestAttemptId)}`,
+      headers: { 'content-type': 'text/plain' },
+      payload: '{"records": [',
+    });
+    assert.equal(broken.statusCode, 400);
+    assert.equal(broken.json<{ code: string }>().code, 'invalid_request');
   });
 });
 

@@ -94,6 +94,9 @@ export interface StopResult extends TrustScoreResult {
   delivery: DeliveryProgress;
 }
 
+/** Longest clientId, testAttemptId and hashedTestAttemptId (characters), as the results server takes them. */
+export const MAX_ID_LENGTH = 200;
+
 const invalidState = (message: string) => new ProctorError(ErrorCode.INVALID_STATE, message);
 const live = (stream?: MediaStream) =>
   !!stream && stream.getTracks().length > 0 && stream.getTracks().every((t) => t.readyState === 'live');
@@ -126,9 +129,16 @@ export class MonitorSession extends EventTarget {
 
   constructor(readonly credentials: MonitorCredentials) {
     super();
-    for (const key of ['clientId', 'testAttemptId', 'hashedTestAttemptId'] as const)
+    for (const key of ['clientId', 'testAttemptId', 'hashedTestAttemptId'] as const) {
       if (typeof credentials[key] !== 'string' || !credentials[key])
         throw new ProctorError(ErrorCode.INVALID_OPTION, `${key} is required (a non-empty string).`);
+      // the results server's limit, checked here so an attempt cannot be started that could never be delivered
+      if (credentials[key].length > MAX_ID_LENGTH)
+        throw new ProctorError(
+          ErrorCode.INVALID_OPTION,
+          `${key} is ${credentials[key].length} characters long; at most ${MAX_ID_LENGTH} are allowed.`,
+        );
+    }
   }
 
   /** Validates the options and loads what the chosen trackers need. Nothing is started. */

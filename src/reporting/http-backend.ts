@@ -116,7 +116,9 @@ export class HttpBackend implements ResultsBackend {
     const body = JSON.stringify({ records });
     if (byteLength(body) > BEACON_BYTES) return false;
     try {
-      return navigator.sendBeacon(url, new Blob([body], { type: 'application/json' }));
+      // text/plain: a CORS "simple" request. A JSON type would need a credentialed preflight
+      // (sendBeacon always sends credentials), which a results server allowing any origin fails.
+      return navigator.sendBeacon(url, new Blob([body], { type: 'text/plain;charset=UTF-8' }));
     } catch {
       return false;
     }

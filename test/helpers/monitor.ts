@@ -68,9 +68,9 @@ export async function monitor(options: MonitorSetupOptions & { start?: boolean }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function until(test: () => boolean, ms: number, what: string): Promise<void> {
+export async function until(test: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
   const end = performance.now() + ms;
-  while (!test()) {
+  while (!(await test())) {
     if (performance.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await sleep(50);
   }

@@ -64,4 +64,18 @@ describe('monitor options', () => {
     expect((await rejectionOf(session.start())).message).to.contain('after destroy()');
     expect((await rejectionOf(session.setup())).code).to.equal(ErrorCode.INVALID_STATE);
   });
+
+  it('refuses an attempt id the results server could never take (over 200 characters), at once, with 4107', () => {
+    const long = 'é'.repeat(201);
+    let error: { code?: number; message?: string } = {};
+    try {
+      new MonitorSession({ ...credentials, testAttemptId: long });
+    } catch (e) {
+      error = e as typeof error;
+    }
+    expect(error.code).to.equal(ErrorCode.INVALID_OPTION);
+    expect(error.message).to.contain('testAttemptId is 201 characters long; at most 200');
+    // 200 is fine, whatever its characters
+    expect(new MonitorSession({ ...credentials, testAttemptId: 'é'.repeat(200) }).state).to.equal('idle');
+  });
 });

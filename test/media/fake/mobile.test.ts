@@ -8,38 +8,11 @@ import {
   runMobileCheck,
   type ApChecksCompleteEvent,
   type ApErrorEvent,
-  type ApMobileCamera,
   type ApRequirementsCheck,
-  type CheckResult,
   type EvidenceRecord,
 } from '../../../src/index.js';
 import { sleep, until } from '../../helpers/monitor.js';
-
-/** The phone page, as an element of this page (BroadcastChannel reaches it like another tab). */
-function phone(code: string, attrs: Partial<ApMobileCamera> = {}): ApMobileCamera {
-  const el = document.createElement('ap-mobile-camera');
-  Object.assign(el, { pairingCode: code, ...attrs });
-  document.body.append(el);
-  return el;
-}
-
-async function checkWithPairing(extra = '') {
-  const el = await fixture<ApRequirementsCheck>(
-    html`<ap-requirements-check
-      checks="mobile"
-      pairing-url="/phone.html"
-      .settings=${{ mobile: { timeoutMs: 20000 } }}
-      ${extra}
-    ></ap-requirements-check>`,
-  );
-  const changes: CheckResult[] = [];
-  el.addEventListener('ap-check-change', (e) => changes.push(e.detail));
-  void el.run();
-  await until(() => !!el.shadowRoot!.querySelector('a[part="pairing-link"]'), 5000, 'the pairing link');
-  const link = el.shadowRoot!.querySelector<HTMLAnchorElement>('a[part="pairing-link"]')!;
-  const code = new URL(link.href).searchParams.get('code')!;
-  return { el, changes, code, link };
-}
+import { checkWithPairing, phone } from '../../helpers/pairing.js';
 
 describe('mobile check: a phone paired as a second camera (BroadcastChannel)', function () {
   this.timeout(60000);
