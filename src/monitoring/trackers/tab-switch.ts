@@ -43,6 +43,8 @@ export function focusPlace(win: Window = window): FocusPlace {
 export class TabSwitchTracker implements Tracker {
   private readonly violation: Violation;
   private blurTimer?: ReturnType<typeof setTimeout>;
+  /** While away: polls for the return (a frame whose embedder or sibling had the focus gets no focus event back). */
+  private recheck?: ReturnType<typeof setInterval>;
   private running = false;
 
   constructor(
@@ -106,9 +108,14 @@ export class TabSwitchTracker implements Tracker {
   private leave(how: 'hidden' | 'blur', at: number) {
     if (!this.running || this.violation.active) return;
     this.violation.begin(at, { how });
+    clearInterval(this.recheck);
+    this.recheck = setInterval(() => {
+      if (this.win.document.visibilityState === 'visible' && focusPlace(this.win) !== 'elsewhere') this.back();
+    }, 250);
   }
 
   private back() {
+    clearInterval(this.recheck);
     if (!this.violation.active) return;
     const now = this.ctx.now();
     this.violation.end(now);
