@@ -46,6 +46,7 @@ export class TabSwitchTracker implements Tracker {
   /** While away: polls for the return (a frame whose embedder or sibling had the focus gets no focus event back). */
   private recheck?: ReturnType<typeof setInterval>;
   private running = false;
+  private how?: 'hidden' | 'blur';
 
   constructor(
     private readonly ctx: TrackerContext,
@@ -89,7 +90,8 @@ export class TabSwitchTracker implements Tracker {
 
   private onVisibility = () => {
     if (this.win.document.visibilityState === 'hidden') this.leave('hidden', this.ctx.now());
-    else if (focusPlace(this.win) !== 'elsewhere') this.back();
+    // visible again ends a hidden page's switch (visibility first); a switch to another app ends with the focus
+    else if (this.how === 'hidden' || focusPlace(this.win) !== 'elsewhere') this.back();
   };
 
   private onBlur = () => {
@@ -108,10 +110,12 @@ export class TabSwitchTracker implements Tracker {
   private leave(how: 'hidden' | 'blur', at: number) {
     if (!this.running || this.violation.active) return;
     this.violation.begin(at, { how });
+    this.how = how;
     clearInterval(this.recheck);
-    this.recheck = setInterval(() => {
-      if (this.win.document.visibilityState === 'visible' && focusPlace(this.win) !== 'elsewhere') this.back();
-    }, 250);
+    if (how === 'blur')
+      this.recheck = setInterval(() => {
+        if (this.win.document.visibilityState === 'visible' && focusPlace(this.win) !== 'elsewhere') this.back();
+      }, 250);
   }
 
   private back() {
