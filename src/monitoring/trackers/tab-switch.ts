@@ -1,6 +1,5 @@
 import { EvidenceCode } from '../../reporting/types.js';
 import type { Tracker, TrackerContext } from './types.js';
-import { Violation } from './violation.js';
 
 /**
  * Where the keyboard focus is, as far as this page can tell:
@@ -41,7 +40,7 @@ export function focusPlace(win: Window = window): FocusPlace {
  * counts; `blurScope` says which applies.
  */
 export class TabSwitchTracker implements Tracker {
-  private readonly violation: Violation;
+  private awaySince?: number;
   private blurTimer?: ReturnType<typeof setTimeout>;
   /** While away: polls for the return (a frame whose embedder or sibling had the focus gets no focus event back). */
   private recheck?: ReturnType<typeof setInterval>;
@@ -51,9 +50,7 @@ export class TabSwitchTracker implements Tracker {
   constructor(
     private readonly ctx: TrackerContext,
     private readonly win: Window = window,
-  ) {
-    this.violation = new Violation(ctx, 'tab_switch', false);
-  }
+  ) {}
 
   /** `'window'`: leaving the browser window is detected; `'hidden-only'`: only a hidden page (cross-origin embedder). */
   get blurScope(): 'window' | 'hidden-only' {
@@ -108,8 +105,9 @@ export class TabSwitchTracker implements Tracker {
   };
 
   private leave(how: 'hidden' | 'blur', at: number) {
-    if (!this.running || this.violation.active) return;
-    this.violation.begin(at, { how });
+    if (!this.running || this.awaySince !== undefined) return;
+    this.awaySince = at;
+    this.ctx.setActive('tab_switch', true);
     this.how = how;
     clearInterval(this.recheck);
     if (how === 'blur')
@@ -118,16 +116,22 @@ export class TabSwitchTracker implements Tracker {
       }, 250);
   }
 
+  /** Records the switch (5005, with its duration, written on return) and the return (5006). */
   private back() {
     clearInterval(this.recheck);
-    if (!this.violation.active) return;
+    const since = this.awaySince;
+    if (since === undefined) return;
     const now = this.ctx.now();
-    this.violation.end(now);
-    // after the switch's own record (Violation.end writes it on a later microtask)
-    this.ctx.track(
-      Promise.resolve().then(() =>
-        this.ctx.record({ code: EvidenceCode.returned_to_test, type: 'returned_to_test', startedAt: now }),
-      ),
-    );
+    this.awaySince = undefined;
+    this.ctx.setActive('tab_switch', false);
+    this.ctx.record({
+      code: EvidenceCode.tab_switch,
+      type: 'tab_switch',
+      startedAt: since,
+      endedAt: now,
+      durationMs: now - since,
+      data: { how: this.how ?? 'hidden' },
+    });
+    this.ctx.record({ code: EvidenceCode.returned_to_test, type: 'returned_to_test', startedAt: now });
   }
 }
