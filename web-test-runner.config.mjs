@@ -45,6 +45,8 @@ const MEDIA_GROUPS = {
   quiet: [...FAKE_MEDIA, video('one-face'), audio('quiet')],
   loud: [...FAKE_MEDIA, audio('tone')],
   burst: [...FAKE_MEDIA, video('one-face'), audio('burst')],
+  'talk-first': [...FAKE_MEDIA, audio('talkFirst')],
+  fan: [...FAKE_MEDIA, audio('fan')],
   privacy: [...FAKE_MEDIA, video('one-face')],
   // a real-camera stand-in: 1280×720 with motion and sensor noise (photos of real size)
   'camera-720p': [...FAKE_MEDIA, video('camera-720p')],

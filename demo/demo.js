@@ -26,11 +26,13 @@ const result = document.getElementById('result');
 // An integrator's backend hands out the attempt id and its HMAC; the demo server plays that part.
 const credentials = fetch('/demo/credentials').then((r) => r.json());
 monitor.addEventListener('ap-status-change', (e) => (sessionBadge.status = e.detail.status));
+// a violation is announced when it begins and sent again (same id) when it ends: one line per record
+const shown = new Map();
 monitor.addEventListener('ap-evidence', (e) => {
-  const li = document.createElement('li');
   const r = e.detail;
+  let li = shown.get(r.id);
+  if (!li) shown.set(r.id, (li = evidenceList.appendChild(document.createElement('li'))));
   li.textContent = `${new Date(r.startedAt).toLocaleTimeString()} — ${r.code} ${r.type}${r.durationMs ? ` (${Math.round(r.durationMs / 1000)} s)` : ''}`;
-  evidenceList.append(li);
 });
 monitor.addEventListener('ap-error', (e) => (result.textContent = `${e.detail.code}: ${e.detail.message}`));
 startButton.addEventListener('click', async () => {

@@ -83,6 +83,37 @@ function writeWav(file, seconds, sample, rate = 48000) {
   writeFileSync(file, buf);
 }
 
+/**
+ * A quiet room (-70 dBFS hiss) for 4 s, then 4 s of voice-like sound: a glottal-like harmonic series
+ * (pitch gliding 110–150 Hz) in syllables of 180 ms with 90 ms gaps and a longer pause between words.
+ */
+function voiceLike(t) {
+  const room = 10 ** (-70 / 20) * Math.SQRT2 * Math.sin(2 * Math.PI * 3000 * t + 7 * Math.sin(2 * Math.PI * 13 * t));
+  if (t < 4 || t > 7.9) return room;
+  const s = t - 4;
+  const word = s % 1.3; // a word of four syllables, then a 0.22 s pause
+  const syllable = word % 0.27;
+  const on = word < 1.08 && syllable < 0.18;
+  if (!on) return room;
+  const envelope = Math.sin((Math.PI * syllable) / 0.18);
+  // the phase of a pitch gliding as 130 + 20·sin(2π·0.7·s) Hz (its integral)
+  const phase = 2 * Math.PI * (130 * s - (20 / (2 * Math.PI * 0.7)) * Math.cos(2 * Math.PI * 0.7 * s));
+  let v = 0;
+  for (let k = 1; k <= 12; k++) v += Math.sin(k * phase) / k;
+  return room + 0.08 * envelope * v;
+}
+
+/** A quiet room, then from 6 s a fan: low-passed noise at about -40 dBFS with a slight 9 Hz flutter. */
+function fanNoise() {
+  const rand = prng(7);
+  let lp = 0;
+  return (t) => {
+    lp = 0.97 * lp + 0.03 * (rand() * 2 - 1);
+    const room = 10 ** (-70 / 20) * Math.SQRT2 * Math.sin(2 * Math.PI * 3000 * t + 7 * Math.sin(2 * Math.PI * 13 * t));
+    return room + (t < 6 ? 0 : 0.12 * lp * (1 + 0.05 * Math.sin(2 * Math.PI * 9 * t)));
+  };
+}
+
 /** Gaussian noise (Box–Muller) from the seeded PRNG. */
 function gaussian(rand) {
   return Math.sqrt(-2 * Math.log(rand() || 1e-9)) * Math.cos(2 * Math.PI * rand());
@@ -170,13 +201,19 @@ export async function makeFixtures() {
     tone: `${out}tone.wav`,
     // 440 Hz at -70 dBFS RMS: not silence, but below the microphone check's -60 dBFS "sound" line
     quiet: `${out}quiet.wav`,
-    // a quiet room (-70 dBFS) for 4 s, then someone talking loudly (-12 dBFS peak) for 4 s; loops
-    burst: `${out}burst.wav`,
+    // a quiet room (-70 dBFS) for 4 s, then a voice-like sound for 4 s (syllables of a 110–150 Hz
+    // pitch with its harmonics, ~-25 dBFS): what the audio tracker calls talking; loops
+    burst: `${out}burst-voice.wav`,
   };
   if (!fresh(audio.silence)) writeWav(audio.silence, 6, () => 0);
   if (!fresh(audio.tone)) writeWav(audio.tone, 6, (t) => 0.25 * Math.sin(2 * Math.PI * 440 * t));
-  if (!fresh(audio.burst))
-    writeWav(audio.burst, 8, (t) => (t < 4 ? 10 ** (-70 / 20) * Math.SQRT2 : 0.25) * Math.sin(2 * Math.PI * 440 * t));
+  if (!fresh(audio.burst)) writeWav(audio.burst, 8, voiceLike);
+  // someone talking from the first second (4 s), then the quiet room (4 s); loops
+  audio.talkFirst = `${out}talk-first.wav`;
+  if (!fresh(audio.talkFirst)) writeWav(audio.talkFirst, 8, (t) => voiceLike((t + 4) % 8));
+  // a quiet room, then a fan switched on at 6 s (steady noise 30 dB above the room) for the rest of a minute
+  audio.fan = `${out}fan.wav`;
+  if (!fresh(audio.fan)) writeWav(audio.fan, 60, fanNoise());
   if (!fresh(audio.quiet))
     writeWav(audio.quiet, 6, (t) => 10 ** (-70 / 20) * Math.SQRT2 * Math.sin(2 * Math.PI * 440 * t));
   return { video, audio };

@@ -68,6 +68,13 @@ export const ErrorCode = {
    * in memory and sent directly, so it survives as long as the page stays open.
    */
   STORAGE_UNAVAILABLE: 4117,
+  /**
+   * The browser did not start audio processing in time: no user activation yet (autoplay policy:
+   * call start() from a click), or no audio device for the AudioContext.
+   */
+  AUDIO_NOT_STARTED: 4120,
+  /** The browser did not answer a media request in time (a camera or microphone that never opens, video that never plays). */
+  MEDIA_TIMEOUT: 4121,
 } as const;
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 

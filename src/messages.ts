@@ -70,6 +70,8 @@ export interface Messages {
   monitorRejected: (rejected: number) => string;
   violations: Record<EvidenceType, string>;
   returnToFullscreen: string;
+  /** The "share again" button of <ap-monitor> after screen sharing stopped. */
+  shareScreenAgain: string;
   monitorLabel: string;
   /** `<ap-report>`. */
   report: ReportMessages;
@@ -183,14 +185,17 @@ const DEFAULTS: Messages = {
     returned_to_test: 'You returned to the exam.',
     multiple_monitors: 'More than one monitor is connected.',
     multiple_monitors_suspected: 'More than one monitor may be connected.',
-    fullscreen_exit: 'You left full screen.',
+    fullscreen_exit: 'You are not in full screen.',
     camera_lost: 'Your camera stopped.',
     microphone_lost: 'Your microphone stopped.',
     screen_share_lost: 'Screen sharing stopped.',
     copy_paste: 'Copy and paste are turned off for this exam.',
     second_camera_lost: 'The second camera stopped.',
+    detection_limited: 'Part of the proctoring cannot run in this browser.',
+    talking: 'Someone is talking.',
   },
   returnToFullscreen: 'Return to full screen',
+  shareScreenAgain: 'Share your screen again',
   monitorLabel: 'Proctoring',
   report: {
     heading: 'Proctoring report',
@@ -229,6 +234,8 @@ const DEFAULTS: Messages = {
       screen_share_lost: 'Screen sharing stopped',
       second_camera_lost: 'Second camera stopped',
       copy_paste: 'Copy, cut or paste blocked',
+      detection_limited: 'A detector could not run in this browser',
+      talking: 'Someone talking',
     },
   },
 };

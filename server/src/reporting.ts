@@ -49,6 +49,8 @@ const DESCRIPTIONS: Record<string, string> = {
   screen_share_lost: 'Screen sharing stopped',
   second_camera_lost: 'Second camera stopped',
   copy_paste: 'Copy, cut or paste blocked',
+  detection_limited: 'A detector could not run in this browser (see data.note)',
+  talking: 'Someone talking',
 };
 const REVIEWED: ReadonlySet<string> = new Set([
   'is_reviewed_green',

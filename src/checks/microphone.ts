@@ -17,6 +17,11 @@ export interface MicrophoneCheckOptions extends CheckRunOptions {
   hangoverMs?: number;
   /** Sampling interval (ms). Default 50. */
   sampleMs?: number;
+  /**
+   * Longest wait for the browser to open the microphone and to start audio (ms). Default 10000.
+   * Beyond it the check fails with 4121 MEDIA_TIMEOUT or 4120 AUDIO_NOT_STARTED instead of waiting for ever.
+   */
+  startTimeoutMs?: number;
 }
 
 /**
@@ -31,6 +36,7 @@ export async function runMicrophoneCheck(options: MicrophoneCheckOptions = {}): 
     silenceDb = -100,
     hangoverMs = 250,
     sampleMs = 50,
+    startTimeoutMs = 10_000,
     signal,
     onProgress,
   } = options;
@@ -48,10 +54,11 @@ export async function runMicrophoneCheck(options: MicrophoneCheckOptions = {}): 
         },
       },
       options.mediaDevices,
+      startTimeoutMs,
     );
     const label = stream.getAudioTracks()[0]?.label ?? '';
     reader = new AudioLevelReader(stream);
-    await reader.resume();
+    await reader.resume(startTimeoutMs);
     let heardMs = 0;
     let activeUntil = -Infinity;
     let peak = 0;

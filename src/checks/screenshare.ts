@@ -1,5 +1,6 @@
 import { ErrorCode, ProctorError, messageOf } from '../errors.js';
 import { requireMediaDevices, stopStream } from '../media/user-media.js';
+import { MULTI_MONITOR_UNKNOWN, multiMonitorSupport } from '../monitoring/trackers/screens.js';
 import { failedFromError, finished } from './result.js';
 import type { CheckOutcome, CheckRunOptions } from './types.js';
 
@@ -10,6 +11,8 @@ export interface ScreenshareCheckOptions extends CheckRunOptions {
   rejectMultipleMonitors?: boolean;
   /** Injected for tests; defaults to `window.screen`. */
   screen?: { isExtended?: boolean };
+  /** Injected for tests; defaults to `document` (its permissions policy decides whether `isExtended` may be used). */
+  document?: Document;
 }
 
 /** Maps a getDisplayMedia failure to AutoProctor's screen-share codes. */
@@ -33,6 +36,11 @@ export function displayMediaError(error: unknown): ProctorError {
 /**
  * Asks for the screen; fails unless the whole screen (`displaySurface: 'monitor'`) is shared and
  * only one monitor is attached. Keeps the stream on success.
+ *
+ * What the browser cannot tell is "unknown", not a pass or a failure: without `displaySurface`
+ * (Firefox) the check passes with a warning saying what to share; without `screen.isExtended` or the
+ * window-management permission ({@link multiMonitorSupport}) it warns that monitors were not counted.
+ * `metrics.displaySurface` / `metrics.multipleMonitors` are then `'unknown'`.
  */
 export async function runScreenshareCheck(options: ScreenshareCheckOptions = {}): Promise<CheckOutcome> {
   const { requireEntireScreen = true, rejectMultipleMonitors = true } = options;
@@ -54,19 +62,26 @@ export async function runScreenshareCheck(options: ScreenshareCheckOptions = {})
     const track = stream.getVideoTracks()[0];
     const settings = track.getSettings();
     const surface = settings.displaySurface ?? 'unknown';
-    const isExtended =
-      (options.screen ?? (globalThis.screen as { isExtended?: boolean } | undefined))?.isExtended === true;
+    const screen = options.screen ?? (globalThis.screen as { isExtended?: boolean } | undefined);
+    const support = multiMonitorSupport(screen, options.document ?? globalThis.document);
+    const isExtended = support === 'available' && screen?.isExtended === true;
+    const warnings: string[] = [];
+    if (surface === 'unknown')
+      warnings.push(
+        'This browser does not tell what was shared, so we could not verify it. Make sure you shared your entire screen, not a window or a tab.',
+      );
+    if (support !== 'available') warnings.push(MULTI_MONITOR_UNKNOWN[support]);
     const metrics = {
       displaySurface: surface,
       width: settings.width ?? 0,
       height: settings.height ?? 0,
-      multipleMonitors: isExtended,
+      multipleMonitors: support === 'available' ? isExtended : 'unknown',
     };
     const refuse = (reason: 'not_entire_screen' | 'multiple_monitors', code: number, message: string): CheckOutcome => {
       stopStream(stream);
       return { result: finished('screenshare', startedAt, { ok: false, reason, code, message, metrics }) };
     };
-    if (requireEntireScreen && surface !== 'monitor')
+    if (requireEntireScreen && surface !== 'monitor' && surface !== 'unknown')
       return refuse(
         'not_entire_screen',
         ErrorCode.NOT_ENTIRE_SCREEN,
@@ -79,7 +94,7 @@ export async function runScreenshareCheck(options: ScreenshareCheckOptions = {})
         'More than one monitor is connected. Disconnect the extra monitors and try again.',
       );
     return {
-      result: finished('screenshare', startedAt, { ok: true, message: 'Your screen is shared.', metrics }),
+      result: finished('screenshare', startedAt, { ok: true, message: 'Your screen is shared.', metrics, warnings }),
       stream,
     };
   } catch (error) {

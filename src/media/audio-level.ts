@@ -1,3 +1,5 @@
+import { ErrorCode, withTimeout } from '../errors.js';
+
 /**
  * Reads the level of a microphone stream with an AnalyserNode: RMS and peak of the latest window,
  * in linear units (0–1) and dBFS. Used by the microphone check and the audio tracker.
@@ -29,9 +31,25 @@ export class AudioLevelReader {
     this.source.connect(this.analyser);
   }
 
-  /** Resumes the context (browsers start it suspended without a user gesture). */
-  resume(): Promise<void> {
-    return this.context.state === 'running' ? Promise.resolve() : this.context.resume();
+  /**
+   * Resumes the context (browsers start it suspended without a user gesture, and Chromium's
+   * `resume()` then stays pending until one comes). Rejects with {@link ErrorCode.AUDIO_NOT_STARTED}
+   * after `timeoutMs` (default 10 s) instead of waiting for ever.
+   */
+  resume(timeoutMs = 10_000): Promise<void> {
+    if (this.context.state === 'running') return Promise.resolve();
+    return withTimeout(
+      this.context.resume(),
+      timeoutMs,
+      ErrorCode.AUDIO_NOT_STARTED,
+      `The browser did not start audio within ${Math.round(timeoutMs / 1000)} s. Start from a click or key press on the page (browsers only allow audio after one), and check that an audio device is available.`,
+    );
+  }
+
+  /** The latest window of samples (a view that the next call overwrites) and the context's sample rate. */
+  frame(): { samples: Float32Array; sampleRate: number } {
+    this.analyser.getFloatTimeDomainData(this.buffer);
+    return { samples: this.buffer, sampleRate: this.context.sampleRate };
   }
 
   read(): AudioLevel {

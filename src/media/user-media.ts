@@ -2,7 +2,7 @@
  * getUserMedia / getDisplayMedia with failures turned into {@link ProctorError}s carrying
  * AutoProctor's codes and a message that tells the candidate what to do.
  */
-import { ErrorCode, ProctorError, messageOf, type ErrorCodeValue } from '../errors.js';
+import { ErrorCode, ProctorError, messageOf, withTimeout, type ErrorCodeValue } from '../errors.js';
 
 export type MediaKind = 'camera' | 'microphone' | 'camera+microphone';
 
@@ -82,19 +82,34 @@ export function requireMediaDevices(mediaDevices: MediaDevices | undefined = glo
   );
 }
 
-/** getUserMedia with typed errors. */
+/**
+ * getUserMedia with typed errors. With `timeoutMs`, a request the browser leaves unanswered that long
+ * (a device that never opens, a prompt nobody answers) rejects with {@link ErrorCode.MEDIA_TIMEOUT};
+ * a stream that still arrives later is stopped at once.
+ */
 export async function getUserMediaTyped(
   constraints: MediaStreamConstraints,
   mediaDevices?: MediaDevices,
+  timeoutMs?: number,
 ): Promise<MediaStream> {
   const devices = requireMediaDevices(mediaDevices);
   const kind: MediaKind =
     constraints.video && constraints.audio ? 'camera+microphone' : constraints.video ? 'camera' : 'microphone';
-  try {
-    return await devices.getUserMedia(constraints);
-  } catch (error) {
+  const request = devices.getUserMedia(constraints).catch((error: unknown) => {
     throw userMediaError(error, kind);
-  }
+  });
+  if (timeoutMs === undefined) return request;
+  let late = false;
+  void request.then((stream) => late && stopStream(stream)).catch(() => undefined);
+  return withTimeout(
+    request,
+    timeoutMs,
+    ErrorCode.MEDIA_TIMEOUT,
+    `Your ${NAMES[kind]} did not start within ${Math.round(timeoutMs / 1000)} s. Check that it is connected and not in use, answer the browser's permission prompt, then try again.`,
+  ).catch((error: unknown) => {
+    late = true;
+    throw error;
+  });
 }
 
 /** Stops every track of a stream (no-op for undefined). */

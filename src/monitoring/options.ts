@@ -2,7 +2,7 @@
 import { ErrorCode, ProctorError } from '../errors.js';
 
 export interface TrackingOptions {
-  /** Audio above the learned background (5004). */
+  /** Someone talking (5111) and other sustained sound above the background (5004). */
   audio?: boolean;
   /** No face (5001) and more than one person (5002). */
   numHumans?: boolean;
@@ -45,18 +45,29 @@ export interface MonitorTuning {
   recoverMs: number;
   /** Faces scoring lower are ignored (0–1). */
   minConfidence: number;
-  /** The first part of the exam in which the audio background is learned. */
+  /** Sound heard before anything is classified (the background's first estimate). */
   audioLearnMs: number;
-  /** How far above the background (dB) is "above background". */
+  /**
+   * The background is a low percentile (10th) of the level over this sliding window: speech (with
+   * its pauses) does not raise it, a fan that stays on becomes the background once it fills ~90 % of it.
+   */
+  audioBackgroundMs: number;
+  /** How far above the background (dB) a frame must be to count as sound. */
   audioMarginDb: number;
-  /** Never call anything below this level (dBFS) a violation, however quiet the room. */
+  /** Never call anything below this level (dBFS) sound, however quiet the room. */
   audioFloorDb: number;
-  /** Sound must stay above the line this long to count (a cough does not). */
+  /** Sound must go on this long to count (a cough, a door does not). */
   audioSustainMs: number;
-  /** …and below it this long to end. */
+  /** Hangover: pauses shorter than this do not end it (pauses in speech); this much quiet ends it. */
   audioReleaseMs: number;
   /** Blur shorter than this is ignored (permission prompts, notifications). */
   tabSwitchGraceMs: number;
+  /**
+   * Out of full screen shorter than this is shown but not recorded: the browser itself drops full
+   * screen for the page's own alert()/confirm() and for permission prompts (counted from when the
+   * page runs again, i.e. after the dialog closed), and the candidate needs a moment to click back.
+   */
+  fullscreenGraceMs: number;
   /** The expected exam length, to spread random photos over it. */
   examDurationMs: number;
   /**
@@ -72,6 +83,10 @@ export interface MonitorTuning {
   secondCameraLossMs: number;
   /** Pause between attempts to get a lost camera or microphone back. */
   reacquireMs: number;
+  /** Longest wait for the browser to start audio processing (AudioContext) → 4120 AUDIO_NOT_STARTED. */
+  audioStartMs: number;
+  /** Longest wait for the camera or microphone to open, or the camera video to play → 4121 MEDIA_TIMEOUT. */
+  mediaTimeoutMs: number;
 }
 
 export const DEFAULT_TUNING: MonitorTuning = {
@@ -80,18 +95,22 @@ export const DEFAULT_TUNING: MonitorTuning = {
   multipleFacesMs: 1000,
   recoverMs: 600,
   minConfidence: 0.6,
-  audioLearnMs: 3000,
-  audioMarginDb: 20,
-  audioFloorDb: -50,
+  audioLearnMs: 2000,
+  audioBackgroundMs: 30_000,
+  audioMarginDb: 15,
+  audioFloorDb: -65,
   audioSustainMs: 1500,
-  audioReleaseMs: 1000,
+  audioReleaseMs: 700,
   tabSwitchGraceMs: 1000,
+  fullscreenGraceMs: 4000,
   examDurationMs: 60 * 60 * 1000,
   photoMaxBytes: 250_000,
   deliveryTimeoutMs: 15_000,
   deviceCheckMs: 1000,
   secondCameraLossMs: 3000,
   reacquireMs: 2000,
+  audioStartMs: 10_000,
+  mediaTimeoutMs: 30_000,
 };
 
 const invalid = (message: string) => new ProctorError(ErrorCode.INVALID_OPTION, message);

@@ -4,7 +4,7 @@
  */
 import { createFaceDetector } from '../detection/face-detector.js';
 import type { FaceDetectorHandle } from '../detection/types.js';
-import { ErrorCode, ProctorError } from '../errors.js';
+import { ErrorCode, ProctorError, withTimeout } from '../errors.js';
 import { FrameSampler } from '../media/frame-stats.js';
 import { getUserMediaTyped, requireMediaDevices, stopStream } from '../media/user-media.js';
 import { Delivery, type DeliveryProgress } from '../reporting/delivery.js';
@@ -14,7 +14,8 @@ import { DEFAULT_OUTBOX_NAME, Outbox, type StoredAttempt } from '../reporting/ou
 import type { AttemptChecks, EvidenceRecord, EvidenceType, ResultsBackend } from '../reporting/types.js';
 import { isCheckStatus, type SessionStatus } from '../statuses.js';
 import type { ChecksSummary } from '../checks/runner.js';
-import { CHECK_NAMES } from '../checks/types.js';
+import { CHECK_NAMES, type CheckResult } from '../checks/types.js';
+import { runScreenshareCheck } from '../checks/screenshare.js';
 import { validateTracking, validateTuning, type MonitorTuning, type TrackingOptions } from './options.js';
 import { AudioTracker } from './trackers/audio.js';
 import { DeviceWatcher } from './trackers/devices.js';
@@ -263,7 +264,7 @@ export class MonitorSession extends EventTarget {
         this.closeOngoing();
         await outbox.flushed();
       }
-      await this.acquire(tracking);
+      await this.acquire(tracking, tuning);
       this.trackers = this.buildTrackers(tracking, tuning);
       for (const t of this.trackers) await t.start();
       addEventListener('pagehide', this.onPageHide);
@@ -376,6 +377,20 @@ export class MonitorSession extends EventTarget {
     return this.fullscreen?.enter() ?? Promise.resolve(false);
   }
 
+  /**
+   * Asks the candidate to share the entire screen again after sharing stopped (call from a click):
+   * the same checks as the screen-share check (a window or tab is refused with 4014); on success the
+   * screen_share_lost violation ends. Resolves with the check's result.
+   */
+  async shareScreenAgain(): Promise<CheckResult> {
+    const { result, stream } = await runScreenshareCheck({
+      mediaDevices: this.options.mediaDevices,
+      rejectMultipleMonitors: false, // the multiple-monitors tracker records that; sharing must still be possible
+    });
+    if (stream) this.restoreScreen(stream);
+    return result;
+  }
+
   /** Hands in a new screen share after the old one was lost (ask from a click). */
   restoreScreen(stream: MediaStream): void {
     stopStream(this.screenStream);
@@ -383,19 +398,29 @@ export class MonitorSession extends EventTarget {
     this.screenWatcher?.restore(stream);
   }
 
-  private async acquire(tracking: Required<TrackingOptions>) {
+  private async acquire(tracking: Required<TrackingOptions>, tuning: MonitorTuning) {
     const { streams = {}, mediaDevices } = this.options;
     const needCamera = tracking.numHumans || tracking.photosAtRandom || tracking.showCamPreview;
     if (needCamera || tracking.audio) requireMediaDevices(mediaDevices);
     if (needCamera) {
       this.cameraStream = live(streams.camera)
         ? streams.camera
-        : await getUserMediaTyped({ video: { width: { ideal: 640 }, height: { ideal: 480 } } }, mediaDevices);
+        : await getUserMediaTyped(
+            { video: { width: { ideal: 640 }, height: { ideal: 480 } } },
+            mediaDevices,
+            tuning.mediaTimeoutMs,
+          );
       this.video = document.createElement('video');
       this.video.muted = true;
       this.video.playsInline = true;
       this.video.srcObject = this.cameraStream ?? null;
-      await this.video.play().catch(() => undefined);
+      // play() can stay pending (a camera that sends no frame): a time limit, and monitoring goes on
+      await withTimeout(
+        this.video.play(),
+        tuning.mediaTimeoutMs,
+        ErrorCode.MEDIA_TIMEOUT,
+        'camera video did not play',
+      ).catch(() => undefined);
     }
     if (tracking.audio)
       this.microphoneStream = live(streams.microphone)
@@ -403,6 +428,7 @@ export class MonitorSession extends EventTarget {
         : await getUserMediaTyped(
             { audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } },
             mediaDevices,
+            tuning.mediaTimeoutMs,
           );
     if (live(streams.screen)) this.screenStream = streams.screen;
   }

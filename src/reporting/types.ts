@@ -39,7 +39,11 @@ export type EvidenceType =
   | 'microphone_lost'
   | 'screen_share_lost'
   | 'second_camera_lost'
-  | 'copy_paste';
+  | 'copy_paste'
+  /** Not a violation: a detector could not run here (data.capability, data.reason, data.note), so a reviewer knows it was off. */
+  | 'detection_limited'
+  /** Someone talking (voice-like sound above the background), told apart from steady noise. */
+  | 'talking';
 
 /**
  * Evidence codes: AutoProctor's (5001–5009: 5008 "multiple monitors suspected" is not a violation,
@@ -60,6 +64,8 @@ export const EvidenceCode: Readonly<Record<EvidenceType, number>> = {
   screen_share_lost: 5103,
   second_camera_lost: 5104,
   copy_paste: 5110,
+  detection_limited: 5112,
+  talking: 5111,
 };
 
 export interface AttemptInfo {

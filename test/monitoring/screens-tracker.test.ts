@@ -35,3 +35,26 @@ describe('ScreensTracker (multiple monitors)', () => {
     expect(records).to.have.length(2);
   });
 });
+
+describe('ScreensTracker without screen.isExtended (Firefox, Safari)', () => {
+  it('records one "detection limited" note (5112) so a reviewer knows monitors were not counted', () => {
+    const records: EvidenceDraft[] = [];
+    const ctx = {
+      tuning: DEFAULT_TUNING,
+      now: () => 1000,
+      record: (r: EvidenceDraft) => String(records.push(r)),
+    } as unknown as TrackerContext;
+    const screen = new EventTarget();
+    const tracker = new ScreensTracker(ctx, screen as unknown as Screen);
+    tracker.start();
+    screen.dispatchEvent(new Event('change'));
+    tracker.stop();
+    expect(records).to.have.length(1);
+    expect(records[0]).to.include({ code: 5112, type: 'detection_limited' });
+    expect(records[0].data).to.deep.equal({
+      capability: 'multiple_monitors',
+      reason: 'no_api',
+      note: 'This browser cannot tell whether more than one monitor is connected, so that was not checked.',
+    });
+  });
+});

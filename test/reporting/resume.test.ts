@@ -21,7 +21,7 @@ describe('a violation open when the page went away', () => {
       id: crypto.randomUUID(),
       attemptId: id,
       seq: 1,
-      code: 5100,
+      code: 5009,
       type: 'fullscreen_exit',
       startedAt,
     };
@@ -37,7 +37,7 @@ describe('a violation open when the page went away', () => {
     await session.start();
     expect(session.resumed).to.equal(true);
     const closed = seen.find((r) => r.id === open.id)!;
-    expect(closed).to.include({ seq: 1, code: 5100, type: 'fullscreen_exit', startedAt });
+    expect(closed).to.include({ seq: 1, code: 5009, type: 'fullscreen_exit', startedAt });
     expect(closed.durationMs).to.be.at.least(5000);
     expect(closed.data).to.deep.include({ closedOnResume: true });
     const result = await session.stop();

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
-import { property, query } from 'lit/decorators.js';
+import { property, query, state } from 'lit/decorators.js';
 import { provide } from '@lit/context';
 import { sessionContext, type SessionContextValue } from '../../context/session-context.js';
 import { ErrorCode, ProctorError, messageOf } from '../../errors.js';
@@ -44,7 +44,9 @@ import { monitorStyles } from './ap-monitor.styles.js';
  * @csspart base - The box.
  * @csspart preview - The camera preview.
  * @csspart indicator - The live status line.
- * @csspart fullscreen - The "return to full screen" button.
+ * @csspart fullscreen - The "return to full screen" button (shown while the page is not in full screen).
+ * @csspart share-again - The "share your screen again" button (shown after screen sharing stopped).
+ * @csspart share-message - Why sharing again did not work (e.g. a window was shared).
  * @csspart delivery - The line that says whether evidence reached the results server.
  *
  * @cssproperty --ap-monitor-font - Font family.
@@ -81,6 +83,9 @@ export class ApMonitor extends LitElement {
 
   @query('video') private video?: HTMLVideoElement;
   private monitor?: MonitorSession;
+  /** The last "share again" refusal (e.g. a window was shared), shown under the button. */
+  @state() private shareMessage = '';
+  @state() private sharing = false;
 
   /** The Trust Score after `stop()` (0–100; below 85 means review). */
   get trustScore(): number | undefined {
@@ -139,6 +144,24 @@ export class ApMonitor extends LitElement {
   report(): Promise<MonitorReport> {
     if (!this.monitor) return Promise.reject(new ProctorError(ErrorCode.INVALID_STATE, 'report() before setup().'));
     return this.monitor.report();
+  }
+
+  /**
+   * Asks for the screen again after sharing stopped (what the "share again" button does; call it
+   * from a click). Resolves true when sharing resumed (the screen_share_lost violation ends).
+   */
+  async shareScreenAgain(): Promise<boolean> {
+    if (!this.monitor || this.sharing) return false;
+    this.sharing = true;
+    try {
+      const result = await this.monitor.shareScreenAgain();
+      this.shareMessage = result.status === 'succeeded' ? '' : result.message;
+      if (result.status !== 'succeeded' && result.code)
+        this.dispatchEvent(new ApErrorEvent({ code: result.code, message: result.message }));
+      return result.status === 'succeeded';
+    } finally {
+      this.sharing = false;
+    }
   }
 
   /** Removing the element destroys it; moving it (removed and inserted in the same task) does not. */
@@ -241,6 +264,18 @@ export class ApMonitor extends LitElement {
           ? html`<button part="fullscreen" @click=${() => void monitor?.enterFullscreen()}>
               ${m.returnToFullscreen}
             </button>`
+          : nothing
+      }
+      ${
+        active.includes('screen_share_lost')
+          ? html`<button part="share-again" ?disabled=${this.sharing} @click=${() => void this.shareScreenAgain()}>
+                ${m.shareScreenAgain}
+              </button>
+              ${
+                this.shareMessage
+                  ? html`<p part="share-message" class="violation" role="alert">${this.shareMessage}</p>`
+                  : nothing
+              }`
           : nothing
       }
     </div>`;

@@ -53,6 +53,17 @@ export const requirementsCheckStyles = css`
   .message {
     font-size: 0.9rem;
   }
+  .warnings {
+    grid-column: 1 / -1;
+    margin: 0;
+    padding: 0 0 0 1.2rem;
+    font-size: 0.85rem;
+  }
+  .warnings li {
+    display: list-item;
+    padding: 0;
+    border: 0;
+  }
   .optional {
     font-size: 0.8rem;
     opacity: 0.8;

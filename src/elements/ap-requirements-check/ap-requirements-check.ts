@@ -36,6 +36,7 @@ import { requirementsCheckStyles } from './ap-requirements-check.styles.js';
  * @csspart list - The list of checks.
  * @csspart check - One check's row.
  * @csspart message - A check's result message.
+ * @csspart warnings - What a passed check could not verify (e.g. the kind of screen shared).
  * @csspart panel - What the running check asks of the candidate.
  * @csspart preview - The camera preview.
  * @csspart phone-preview - The phone's camera, once the mobile check receives it.
@@ -260,6 +261,13 @@ export class ApRequirementsCheck extends LitElement {
       >
       <ap-status-badge kind="check" status=${status}></ap-status-badge>
       <span class="message" part="message">${skipped ? m.skipped : message}</span>
+      ${
+        !skipped && result.warnings?.length
+          ? html`<ul class="warnings" part="warnings">
+              ${result.warnings.map((w) => html`<li>${w}</li>`)}
+            </ul>`
+          : nothing
+      }
       <span class="row">
         ${
           done && !runner.current

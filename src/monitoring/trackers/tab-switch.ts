@@ -2,61 +2,126 @@ import { EvidenceCode } from '../../reporting/types.js';
 import type { Tracker, TrackerContext } from './types.js';
 
 /**
- * tabSwitch: the page hidden (another tab or app) or the window blurred for longer than
- * `tabSwitchGraceMs` is "tab or app switch" (5005, with its duration, recorded on return) followed by
- * "returned to the test" (5006). Shorter blurs (permission prompts, notifications) are ignored.
+ * Where the keyboard focus is, as far as this page can tell:
+ * - `'tab'`: somewhere in this browser tab: this page, an iframe inside it, or an embedding page of
+ *   the same origin (`document.hasFocus()` of the topmost document we may read is true when the
+ *   focus is in it or in any frame below it — HTML's "has focus steps");
+ * - `'elsewhere'`: not in this tab (another window or app), known because the top document is ours;
+ * - `'unknown'`: not in this page, and the page is embedded in a cross-origin page (an LMS), whose
+ *   focus a frame cannot read: the focus may be on the embedding page or outside the browser.
+ */
+export type FocusPlace = 'tab' | 'elsewhere' | 'unknown';
+
+export function focusPlace(win: Window = window): FocusPlace {
+  let top = win;
+  let readable = true;
+  while (top.parent !== top) {
+    try {
+      void top.parent.document.hasFocus; // throws SecurityError for a cross-origin parent
+      top = top.parent;
+    } catch {
+      readable = false;
+      break;
+    }
+  }
+  if (top.document.hasFocus()) return 'tab';
+  return readable ? 'elsewhere' : 'unknown';
+}
+
+/**
+ * tabSwitch: "tab or app switch" (5005) while the page is hidden (`visibilitychange`: another tab,
+ * a minimised window, a locked screen) or while the focus is outside the browser window for longer
+ * than `tabSwitchGraceMs` (another app in front; shorter blurs — notifications, permission prompts —
+ * are ignored); then "returned to the test" (5006).
+ *
+ * Focus that moves inside the tab is not a switch: to an iframe of the exam page, or to the page that
+ * embeds the monitor in an iframe (a click on the LMS around the exam). With a cross-origin embedder
+ * the frame cannot tell its page from another app (see {@link focusPlace}), so there only hidden
+ * counts; `blurScope` says which applies.
  */
 export class TabSwitchTracker implements Tracker {
   private awaySince?: number;
-  private how?: 'hidden' | 'blur';
   private blurTimer?: ReturnType<typeof setTimeout>;
+  /** While away: polls for the return (a frame whose embedder or sibling had the focus gets no focus event back). */
+  private recheck?: ReturnType<typeof setInterval>;
+  private running = false;
+  private how?: 'hidden' | 'blur';
 
-  constructor(private readonly ctx: TrackerContext) {}
+  constructor(
+    private readonly ctx: TrackerContext,
+    private readonly win: Window = window,
+  ) {}
+
+  /** `'window'`: leaving the browser window is detected; `'hidden-only'`: only a hidden page (cross-origin embedder). */
+  get blurScope(): 'window' | 'hidden-only' {
+    return focusPlace(this.win) === 'unknown' ? 'hidden-only' : 'window';
+  }
 
   start(): void {
-    document.addEventListener('visibilitychange', this.onVisibility);
-    window.addEventListener('blur', this.onBlur);
-    window.addEventListener('focus', this.onFocus);
-    if (document.visibilityState === 'hidden') this.leave('hidden', this.ctx.now());
+    this.running = true;
+    this.win.document.addEventListener('visibilitychange', this.onVisibility);
+    this.win.addEventListener('blur', this.onBlur);
+    this.win.addEventListener('focus', this.onFocus);
+    if (this.win.document.visibilityState === 'hidden') this.leave('hidden', this.ctx.now());
+    if (this.blurScope === 'hidden-only')
+      this.ctx.record({
+        code: EvidenceCode.detection_limited,
+        type: 'detection_limited',
+        startedAt: this.ctx.now(),
+        data: {
+          capability: 'window_focus',
+          reason: 'cross_origin_embedder',
+          note: 'The exam runs in a frame of another site, which cannot see whether the browser window has the focus: only hiding the page (another tab, a minimised window) counts as leaving it.',
+        },
+      });
   }
 
   stop(): void {
-    document.removeEventListener('visibilitychange', this.onVisibility);
-    window.removeEventListener('blur', this.onBlur);
-    window.removeEventListener('focus', this.onFocus);
+    this.running = false;
+    this.win.document.removeEventListener('visibilitychange', this.onVisibility);
+    this.win.removeEventListener('blur', this.onBlur);
+    this.win.removeEventListener('focus', this.onFocus);
     clearTimeout(this.blurTimer);
-    if (this.awaySince !== undefined) this.back();
+    this.back();
   }
 
   private onVisibility = () => {
-    if (document.visibilityState === 'hidden') this.leave('hidden', this.ctx.now());
-    else this.back();
+    if (this.win.document.visibilityState === 'hidden') this.leave('hidden', this.ctx.now());
+    // visible again ends a hidden page's switch (visibility first); a switch to another app ends with the focus
+    else if (this.how === 'hidden' || focusPlace(this.win) !== 'elsewhere') this.back();
   };
 
   private onBlur = () => {
     const at = this.ctx.now();
     clearTimeout(this.blurTimer);
     this.blurTimer = setTimeout(() => {
-      if (!document.hasFocus()) this.leave('blur', at);
+      if (this.running && focusPlace(this.win) === 'elsewhere') this.leave('blur', at);
     }, this.ctx.tuning.tabSwitchGraceMs);
   };
 
   private onFocus = () => {
     clearTimeout(this.blurTimer);
-    if (document.visibilityState === 'visible') this.back();
+    if (this.win.document.visibilityState === 'visible') this.back();
   };
 
   private leave(how: 'hidden' | 'blur', at: number) {
-    if (this.awaySince !== undefined) return;
+    if (!this.running || this.awaySince !== undefined) return;
     this.awaySince = at;
-    this.how = how;
     this.ctx.setActive('tab_switch', true);
+    this.how = how;
+    clearInterval(this.recheck);
+    if (how === 'blur')
+      this.recheck = setInterval(() => {
+        if (this.win.document.visibilityState === 'visible' && focusPlace(this.win) !== 'elsewhere') this.back();
+      }, 250);
   }
 
+  /** Records the switch (5005, with its duration, written on return) and the return (5006). */
   private back() {
-    if (this.awaySince === undefined) return;
-    const now = this.ctx.now();
+    clearInterval(this.recheck);
     const since = this.awaySince;
+    if (since === undefined) return;
+    const now = this.ctx.now();
     this.awaySince = undefined;
     this.ctx.setActive('tab_switch', false);
     this.ctx.record({

@@ -5,6 +5,9 @@ import { ErrorCode, runScreenshareCheck } from '../../../src/index.js';
 function windowSharingDevices(): MediaDevices {
   const canvas = document.createElement('canvas');
   const stream = canvas.captureStream();
+  const track = stream.getVideoTracks()[0];
+  // what Chromium reports for a shared window (a canvas track has no displaySurface: that is "unknown")
+  track.getSettings = () => ({ displaySurface: 'window', width: 300, height: 150 });
   return {
     getUserMedia: () => Promise.resolve(stream),
     getDisplayMedia: () => Promise.resolve(stream),

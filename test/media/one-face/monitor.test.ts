@@ -1,5 +1,5 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { executeServerCommand, sendMouse } from '@web/test-runner-commands';
+import { executeServerCommand } from '@web/test-runner-commands';
 import { AutoProctor, ErrorCode, type ApMonitor } from '../../../src/index.js';
 import { DIST_ASSETS, rejectionOf } from '../../helpers/media.js';
 import { monitor, sleep, until } from '../../helpers/monitor.js';
@@ -78,27 +78,6 @@ describe('<ap-monitor> on the one-face camera', function () {
     expect(back).to.include({ code: 5006, type: 'returned_to_test' });
     expect(back.seq).to.equal(away.seq + 1);
     await h.el.destroy();
-  });
-
-  it('records leaving full screen (5009) and offers a button back', async () => {
-    const h = await monitor({ track: 'forceFullScreen', tuning: {} });
-    // full screen needs a real click (user activation): sendMouse clicks through the browser
-    const button = document.createElement('button');
-    button.textContent = 'Enter full screen';
-    button.style.cssText = 'position:fixed;left:0;top:0;width:200px;height:60px';
-    button.onclick = () => void document.documentElement.requestFullscreen();
-    document.body.append(button);
-    const entered = oneEvent(document, 'fullscreenchange');
-    await sendMouse({ type: 'click', position: [50, 30] });
-    await entered;
-    expect(document.fullscreenElement).to.equal(document.documentElement);
-    await document.exitFullscreen();
-    await until(() => h.indicator().includes('You left full screen'), 3000, 'indicator');
-    expect(h.el.shadowRoot!.querySelector('[part="fullscreen"]')!.textContent).to.contain('Return to full screen');
-    await h.el.stop();
-    expect(h.evidence.map((e) => e.code)).to.deep.equal([5009]);
-    expect(h.evidence[0].durationMs).to.be.a('number');
-    button.remove();
   });
 
   it('records a lost camera (5101) with ap-error 4109, gets it back, and goes on', async () => {

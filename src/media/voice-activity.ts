@@ -1,0 +1,202 @@
+/**
+ * A signal-level sound classifier for the audio tracker: an adaptive background, a hangover for the
+ * pauses in speech, and voice told apart from steady noise. Pure TypeScript over sample frames, so
+ * the browser (frames from an AnalyserNode) and `npm run eval` (frames from WAV files) run the same code.
+ *
+ * Per frame (~43 ms, read every `hopMs`):
+ * - level: RMS in dBFS;
+ * - voicing: the highest normalised autocorrelation for pitch periods of 80–400 Hz (human voice),
+ *   after a 4× decimation; voiced speech scores 0.5–1, fans, typing and doors stay low;
+ * - the background is a low percentile (`backgroundPercentile`) of the levels of the last
+ *   `backgroundMs`: pauses keep it at the room's level while someone talks (speech at the start
+ *   does not raise it), and a fan that stays on becomes the background once it fills most of the window.
+ *
+ * Frames `marginDb` above the background (and above `floorDb`) are "active". Active frames separated
+ * by less than `hangoverMs` form one segment (speech pauses do not split it). A segment is:
+ * - `voice` once it lasts `sustainMs`, at least `voicedShare` of its active frames are voiced, at
+ *   least `voiceDenseShare` of its frames are active (not a short beep repeated) and its level moves
+ *   (standard deviation ≥ `modulationDb`: syllables), unlike a steady hum;
+ * - `noise` once it lasts `sustainMs`, is dense (≥ `denseShare` of its frames active: not the clicks
+ *   of typing) and moves (music, banging) but is not voiced;
+ * - nothing otherwise (short sounds: coughs, a door; steady noise until it becomes the background).
+ */
+export interface VoiceActivityOptions {
+  /** Milliseconds between frames. */
+  hopMs: number;
+  /** Before this much sound was heard (ms) nothing is classified. */
+  warmupMs: number;
+  backgroundMs: number;
+  /** 0–100. */
+  backgroundPercentile: number;
+  marginDb: number;
+  floorDb: number;
+  sustainMs: number;
+  hangoverMs: number;
+  voicedShare: number;
+  /** Share of a voice segment's frames that must be sound: speech fills most of its time; a beep every 500 ms does not. */
+  voiceDenseShare: number;
+  modulationDb: number;
+  denseShare: number;
+}
+
+export const DEFAULT_VAD: VoiceActivityOptions = {
+  hopMs: 50,
+  warmupMs: 2000,
+  backgroundMs: 30_000,
+  backgroundPercentile: 10,
+  marginDb: 15,
+  floorDb: -65,
+  sustainMs: 1500,
+  hangoverMs: 700,
+  voicedShare: 0.35,
+  voiceDenseShare: 0.2,
+  modulationDb: 4,
+  denseShare: 0.8,
+};
+
+export type SoundKind = 'voice' | 'noise';
+
+/** What {@link VoiceActivity.push} reports when a classified segment begins or ends. */
+export type SoundEvent =
+  | { type: 'begin'; kind: SoundKind; at: number; backgroundDb: number; levelDb: number }
+  | { type: 'end'; kind: SoundKind; at: number };
+
+/** Normalised autocorrelation peak for 80–400 Hz periods (0–1) of a frame. */
+export function voicing(frame: Float32Array, sampleRate: number): number {
+  const step = Math.max(1, Math.round(sampleRate / 12000));
+  const rate = sampleRate / step;
+  const n = Math.floor(frame.length / step);
+  const x = new Float32Array(n);
+  let mean = 0;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let k = 0; k < step; k++) s += frame[i * step + k];
+    x[i] = s / step;
+    mean += x[i];
+  }
+  mean /= n;
+  for (let i = 0; i < n; i++) x[i] -= mean;
+  const minLag = Math.floor(rate / 400);
+  const maxLag = Math.min(Math.ceil(rate / 80), Math.floor(n / 2));
+  let best = 0;
+  for (let lag = minLag; lag <= maxLag; lag++) {
+    let xy = 0;
+    let xx = 0;
+    let yy = 0;
+    for (let i = 0; i + lag < n; i++) {
+      const a = x[i];
+      const b = x[i + lag];
+      xy += a * b;
+      xx += a * a;
+      yy += b * b;
+    }
+    if (xx > 0 && yy > 0) best = Math.max(best, xy / Math.sqrt(xx * yy));
+  }
+  return best;
+}
+
+export const rmsDb = (frame: Float32Array): number => {
+  let sum = 0;
+  for (const x of frame) sum += x * x;
+  return Math.max(-120, 10 * Math.log10(sum / frame.length));
+};
+
+interface Segment {
+  start: number;
+  lastActive: number;
+  frames: number;
+  active: number;
+  voiced: number;
+  sum: number;
+  sumSq: number;
+  kind?: SoundKind;
+}
+
+export class VoiceActivity {
+  readonly options: VoiceActivityOptions;
+  private levels: Float32Array;
+  private count = 0;
+  private next = 0;
+  private background?: number;
+  private segment?: Segment;
+  private heardMs = 0;
+
+  constructor(options: Partial<VoiceActivityOptions> = {}) {
+    this.options = { ...DEFAULT_VAD, ...options };
+    this.levels = new Float32Array(Math.max(1, Math.round(this.options.backgroundMs / this.options.hopMs)));
+  }
+
+  /** The current background (dBFS), once warmed up. */
+  get backgroundDb(): number | undefined {
+    return this.background;
+  }
+
+  /** The kind of the segment going on now, if it has been classified. */
+  get current(): SoundKind | undefined {
+    return this.segment?.kind;
+  }
+
+  /** One frame at time `at` (ms). Returns what began or ended with it. */
+  push(frame: Float32Array, sampleRate: number, at: number): SoundEvent[] {
+    const o = this.options;
+    const db = rmsDb(frame);
+    this.levels[this.next] = db;
+    this.next = (this.next + 1) % this.levels.length;
+    this.count = Math.min(this.count + 1, this.levels.length);
+    this.heardMs += o.hopMs;
+    // re-estimating every 5th frame is plenty for a background that moves over seconds
+    if (this.background === undefined || this.count % 5 === 0) this.background = this.percentile();
+    if (this.heardMs < o.warmupMs) return [];
+    const line = Math.max(this.background + o.marginDb, o.floorDb);
+    const active = db > line;
+    const events: SoundEvent[] = [];
+    let seg = this.segment;
+    if (seg && !active && at - seg.lastActive > o.hangoverMs) {
+      if (seg.kind) events.push({ type: 'end', kind: seg.kind, at: seg.lastActive });
+      seg = this.segment = undefined;
+    }
+    if (!seg && !active) return events;
+    seg ??= this.segment = { start: at, lastActive: at, frames: 0, active: 0, voiced: 0, sum: 0, sumSq: 0 };
+    seg.frames++;
+    // the level's spread over the whole segment, dips between syllables included
+    seg.sum += db;
+    seg.sumSq += db * db;
+    if (active) {
+      seg.lastActive = at;
+      seg.active++;
+      if (voicing(frame, sampleRate) >= 0.5) seg.voiced++;
+    }
+    if (seg.kind !== 'voice' && seg.lastActive - seg.start >= o.sustainMs) {
+      const mean = seg.sum / seg.frames;
+      const modulation = Math.sqrt(Math.max(0, seg.sumSq / seg.frames - mean * mean));
+      const moving = modulation >= o.modulationDb;
+      const kind: SoundKind | undefined =
+        moving && seg.voiced >= o.voicedShare * seg.active && seg.active >= o.voiceDenseShare * seg.frames
+          ? 'voice'
+          : moving && seg.active >= o.denseShare * seg.frames
+            ? 'noise'
+            : undefined;
+      if (kind && kind !== seg.kind) {
+        // the sound began with the segment; a segment that turns from noise to voice changes now
+        const from = seg.kind ? at : seg.start;
+        if (seg.kind) events.push({ type: 'end', kind: seg.kind, at });
+        seg.kind = kind;
+        events.push({ type: 'begin', kind, at: from, backgroundDb: this.background, levelDb: mean });
+      }
+    }
+    return events;
+  }
+
+  /** Ends whatever is going on (at `at`). */
+  flush(at: number): SoundEvent[] {
+    const seg = this.segment;
+    this.segment = undefined;
+    return seg?.kind ? [{ type: 'end', kind: seg.kind, at: Math.min(at, seg.lastActive) }] : [];
+  }
+
+  private percentile(): number {
+    const values = Array.from(this.levels.subarray(0, this.count)).sort((a, b) => a - b);
+    const i = Math.min(values.length - 1, Math.floor((this.options.backgroundPercentile / 100) * values.length));
+    return values[i];
+  }
+}

@@ -1,0 +1,76 @@
+import { expect } from '@open-wc/testing';
+import { DEFAULT_TUNING } from '../../src/index.js';
+import { TabSwitchTracker, focusPlace } from '../../src/monitoring/trackers/tab-switch.js';
+import type { EvidenceDraft, TrackerContext } from '../../src/monitoring/trackers/types.js';
+import { sleep, until } from '../helpers/monitor.js';
+
+/**
+ * Headless Chromium keeps every window "focused" (a second window does not take the focus), so
+ * another app in front cannot be staged for real: a stand-in window whose document reports no focus.
+ * The embedding cases run for real in focus-embedding.test.ts.
+ */
+class FakeWindow extends EventTarget {
+  focused = true;
+  readonly document = Object.assign(new EventTarget(), {
+    visibilityState: 'visible',
+    hasFocus: () => this.focused,
+  });
+  get parent(): FakeWindow {
+    return this;
+  }
+}
+
+function context(records: EvidenceDraft[]): TrackerContext {
+  const work: Promise<unknown>[] = [];
+  return {
+    tuning: { ...DEFAULT_TUNING, tabSwitchGraceMs: 200 },
+    now: () => Date.now(),
+    // a violation's end rewrites its record (same id)
+    record: (r: EvidenceDraft, o?: { id?: string }) => {
+      if (o?.id) records[Number(o.id)] = r;
+      else records.push(r);
+      return o?.id ?? String(records.length - 1);
+    },
+    track: (p: Promise<unknown>) => work.push(p),
+    photo: () => Promise.resolve(undefined),
+    setActive: () => undefined,
+  };
+}
+
+describe('TabSwitchTracker: the focus leaving the browser window', () => {
+  it('focusPlace: this page focused is "tab" (the test page, top level)', () => {
+    expect(focusPlace(window)).to.equal('tab');
+  });
+
+  it('records 5005 (how: blur) once another app has had the focus past the grace, then 5006', async () => {
+    const records: EvidenceDraft[] = [];
+    const win = new FakeWindow();
+    const tracker = new TabSwitchTracker(context(records), win as unknown as Window);
+    tracker.start();
+    win.focused = false;
+    win.dispatchEvent(new Event('blur'));
+    await sleep(600);
+    win.focused = true;
+    win.dispatchEvent(new Event('focus'));
+    await until(() => records.length === 2 && records[0].durationMs !== undefined, 3000, 'two records');
+    expect(records.map((r) => r.code)).to.deep.equal([5005, 5006]);
+    expect(records[0].data).to.deep.equal({ how: 'blur' });
+    expect(records[0].durationMs).to.be.at.least(400);
+    tracker.stop();
+  });
+
+  it('ignores a blur shorter than the grace (a notification, a permission prompt)', async () => {
+    const records: EvidenceDraft[] = [];
+    const win = new FakeWindow();
+    const tracker = new TabSwitchTracker(context(records), win as unknown as Window);
+    tracker.start();
+    win.focused = false;
+    win.dispatchEvent(new Event('blur'));
+    await sleep(50);
+    win.focused = true;
+    win.dispatchEvent(new Event('focus'));
+    await sleep(500);
+    tracker.stop();
+    expect(records).to.deep.equal([]);
+  });
+});
