@@ -74,6 +74,17 @@ function monitorFor(creds: Credentials) {
 
 const sorted = (ids: Iterable<string>) => [...ids].sort();
 
+/** The query of test/fixtures/pages/delivery-exam.html for this attempt, plus `extra`. */
+const examQuery = (creds: Credentials, extra: Record<string, string>) =>
+  new URLSearchParams({
+    id: creds.testAttemptId,
+    client: creds.clientId,
+    hash: creds.hashedTestAttemptId,
+    endpoint: creds.endpoint,
+    outbox: `outbox-${creds.testAttemptId}`,
+    ...extra,
+  });
+
 describe('evidence delivery from a real-size camera', function () {
   this.timeout(180000);
   afterEach(async () => {
@@ -163,12 +174,7 @@ describe('evidence delivery from a real-size camera', function () {
     const isStarted = () => new Promise<boolean>((resolve) => (started = resolve));
     const frame = document.createElement('iframe');
     frame.allow = 'camera; microphone';
-    const q = new URLSearchParams({
-      id: creds.testAttemptId,
-      client: creds.clientId,
-      hash: creds.hashedTestAttemptId,
-      endpoint: creds.endpoint,
-      outbox: `outbox-${creds.testAttemptId}`,
+    const q = examQuery(creds, {
       photos: '4',
       duration: '16000',
     });
@@ -217,12 +223,7 @@ describe('evidence delivery from a real-size camera', function () {
 
   it('storage full: evidence kept in memory, the candidate told once (4117), stop() still reaches the server', async () => {
     const creds = await executeServerCommand<Credentials, undefined>('results-server');
-    const q = new URLSearchParams({
-      id: creds.testAttemptId,
-      client: creds.clientId,
-      hash: creds.hashedTestAttemptId,
-      endpoint: creds.endpoint,
-      outbox: `outbox-${creds.testAttemptId}`,
+    const q = examQuery(creds, {
       photos: '3',
       duration: '3000',
       tab: '0',
@@ -252,12 +253,7 @@ describe('evidence delivery from a real-size camera', function () {
 
   it('a page closed with photos pending: its records arrive at close, its photos on the next visit, each once', async () => {
     const creds = await executeServerCommand<Credentials, undefined>('results-server');
-    const q = new URLSearchParams({
-      id: creds.testAttemptId,
-      client: creds.clientId,
-      hash: creds.hashedTestAttemptId,
-      endpoint: creds.endpoint,
-      outbox: `outbox-${creds.testAttemptId}`,
+    const q = examQuery(creds, {
       photos: '3',
       duration: '3000',
       tab: '0',
