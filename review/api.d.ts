@@ -739,7 +739,9 @@ export interface operations {
               | 'microphone_lost'
               | 'screen_share_lost'
               | 'second_camera_lost'
-              | 'copy_paste';
+              | 'copy_paste'
+              | 'detection_limited'
+              | 'talking';
             startedAt: number;
             endedAt?: number;
             durationMs?: number;
