@@ -37,6 +37,17 @@ export default [
   {
     input: 'src/cdn-classic.ts',
     output: { file: 'dist/cdn/autoproctor.js', format: 'iife', sourcemap: true, inlineDynamicImports: true },
-    plugins: [nodeResolve({ exportConditions: ['production'] }), es(), terser({ format: { comments: false } })],
+    plugins: [
+      // the QR encoder stays a lazy native import() of the copy in assets/: a classic script's
+      // dynamic import resolves against the script's own URL (dist/cdn/ → dist/assets/vendor/)
+      {
+        name: 'lazy-qr-encoder',
+        resolveDynamicImport: (specifier) =>
+          specifier === 'qrcode-generator' ? { id: '../assets/vendor/qrcode.mjs', external: true } : null,
+      },
+      nodeResolve({ exportConditions: ['production'] }),
+      es(),
+      terser({ format: { comments: false } }),
+    ],
   },
 ];

@@ -56,6 +56,14 @@ export function copyMediapipe() {
     writeFileSync(out(`mediapipe/${f}`), readFileSync(join(dir, 'wasm', f)));
 }
 
+/**
+ * qrcode-generator's ES module, for the classic-script build (`autoproctor.js`), which loads it
+ * only when a mobile check runs (an IIFE cannot code-split; this keeps ~8 KB gzip out of it).
+ */
+export function copyQrEncoder() {
+  writeFileSync(out('vendor/qrcode.mjs'), readFileSync(join(dirname(require.resolve('qrcode-generator')), 'qrcode.mjs')));
+}
+
 /** The spoken-digit clips of the speakers check (made by scripts/make-digit-clips.sh, committed). */
 export function copySpeech() {
   cpSync('assets/speech', 'dist/assets/speech', { recursive: true });

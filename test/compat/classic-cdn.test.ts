@@ -40,6 +40,26 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
     }
   });
 
+  it("draws the mobile check's QR code with the encoder it loads lazily from its assets", async () => {
+    const frame = document.createElement('iframe');
+    frame.srcdoc = `<!doctype html><script>
+        addEventListener('apLibReady', () =>
+          document.querySelector('ap-requirements-check').run().catch((e) => (window.runError = String(e))));
+      </script><script src="${url}"></script>
+      <ap-requirements-check checks="mobile" pairing-url="${location.origin}/phone.html"></ap-requirements-check>`;
+    document.body.append(frame);
+    try {
+      const qr = () =>
+        frame.contentDocument?.querySelector('ap-requirements-check')?.shadowRoot?.querySelector('svg[part="qr"]');
+      const end = performance.now() + 15000;
+      while (!qr() && performance.now() < end) await new Promise((r) => setTimeout(r, 50));
+      expect(qr()?.getAttribute('role')).to.equal('img');
+      expect(qr()!.querySelector('path')!.getAttribute('d')!.length).to.be.above(500);
+    } finally {
+      frame.remove();
+    }
+  });
+
   it('fires apLibLoadingFailed with statusDetails.errorCode 4018 when its assets are not next to it', async () => {
     const page = await openPage('no-assets.html');
     try {
