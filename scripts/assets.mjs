@@ -61,7 +61,10 @@ export function copyMediapipe() {
  * only when a mobile check runs (an IIFE cannot code-split; this keeps ~8 KB gzip out of it).
  */
 export function copyQrEncoder() {
-  writeFileSync(out('vendor/qrcode.mjs'), readFileSync(join(dirname(require.resolve('qrcode-generator')), 'qrcode.mjs')));
+  writeFileSync(
+    out('vendor/qrcode.mjs'),
+    readFileSync(join(dirname(require.resolve('qrcode-generator')), 'qrcode.mjs')),
+  );
 }
 
 /** The spoken-digit clips of the speakers check (made by scripts/make-digit-clips.sh, committed). */
