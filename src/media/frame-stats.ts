@@ -7,6 +7,8 @@ export interface FrameStats {
   luma: number;
   /** Mean absolute luma difference to the previous sample, 0–255; undefined for the first. */
   change?: number;
+  /** Standard deviation of luma, 0–255: near 0 for a frame of one flat colour. */
+  spread: number;
 }
 
 export class FrameSampler {
@@ -36,7 +38,10 @@ export class FrameSampler {
     }
     const change = this.previous ? diff / luma.length : undefined;
     this.previous = luma;
-    return { luma: sum / luma.length, change };
+    const mean = sum / luma.length;
+    let squares = 0;
+    for (let i = 0; i < luma.length; i++) squares += (luma[i] - mean) ** 2;
+    return { luma: mean, change, spread: Math.sqrt(squares / luma.length) };
   }
 
   /** Encodes the source as a JPEG no larger than `maxBytes` (lowering quality, then size). */

@@ -83,3 +83,47 @@ describe('FaceTracker smoothing', () => {
     expect(h.records[0].endedAt).to.be.a('number'); // ended by stop()
   });
 });
+
+describe('FaceTracker on a camera', () => {
+  it('never finds faces in a frame of one flat colour (BlazeFace scores solid green as two faces)', async () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 320;
+    canvas.height = 240;
+    const g = canvas.getContext('2d')!;
+    g.fillStyle = '#00ff00';
+    g.fillRect(0, 0, 320, 240);
+    const stream = canvas.captureStream(10);
+    const video = document.createElement('video');
+    video.muted = true;
+    video.srcObject = stream;
+    await video.play();
+    let asked = 0;
+    const active = new Set<string>();
+    const ctx: TrackerContext = {
+      tuning: { ...DEFAULT_TUNING, detectionFps: 20, multipleFacesMs: 100, noFaceMs: 100 },
+      now: () => Date.now(),
+      record: () => 'r',
+      photo: () => Promise.resolve(undefined),
+      track: () => undefined,
+      setActive: (t, on) => (on ? active.add(t) : active.delete(t)),
+      video,
+      // what BlazeFace answers for a solid green frame
+      detector: {
+        detect: () => {
+          asked++;
+          return Promise.resolve({ faces: [{}, {}] });
+        },
+      } as unknown as TrackerContext['detector'],
+    };
+    const tracker = new FaceTracker(ctx);
+    tracker.start();
+    const end = performance.now() + 10000;
+    while (!active.has('no_face') && performance.now() < end) await new Promise((r) => setTimeout(r, 50));
+    // the flat picture is "no face", never "more than one person", and the detector is not asked
+    expect(active.has('no_face')).to.equal(true);
+    expect(active.has('multiple_people')).to.equal(false);
+    expect(asked).to.equal(0);
+    tracker.stop();
+    stream.getTracks().forEach((t) => t.stop());
+  });
+});
