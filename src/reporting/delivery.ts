@@ -96,14 +96,14 @@ export class Delivery {
     await this.flush();
     while (!this.progress().done && !this.stopped && Date.now() < deadline) {
       await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.listeners.delete(done);
+          resolve();
+        };
         const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
         this.listeners.add(done);
-        function done() {
-          clearTimeout(timer);
-          resolve();
-        }
       });
-      this.listeners.forEach((l) => this.listeners.delete(l));
     }
     return this.progress();
   }
@@ -150,9 +150,10 @@ export class Delivery {
     while (queue.length && budget > 0) {
       let take = 0;
       let bytes = 20;
-      while (take < queue.length && bytes + byteLength(JSON.stringify(queue[take])) + 1 <= budget) {
-        bytes += byteLength(JSON.stringify(queue[take])) + 1;
-        take++;
+      for (; take < queue.length; take++) {
+        const size = byteLength(JSON.stringify(queue[take])) + 1;
+        if (bytes + size > budget) break;
+        bytes += size;
       }
       if (!take) return;
       for (;;) {
