@@ -7,8 +7,6 @@ export interface FrameStats {
   luma: number;
   /** Mean absolute luma difference to the previous sample, 0–255; undefined for the first. */
   change?: number;
-  /** Standard deviation of luma, 0–255: near 0 for a frame of one flat colour. */
-  spread: number;
 }
 
 export class FrameSampler {
@@ -38,10 +36,7 @@ export class FrameSampler {
     }
     const change = this.previous ? diff / luma.length : undefined;
     this.previous = luma;
-    const mean = sum / luma.length;
-    let squares = 0;
-    for (let i = 0; i < luma.length; i++) squares += (luma[i] - mean) ** 2;
-    return { luma: mean, change, spread: Math.sqrt(squares / luma.length) };
+    return { luma: sum / luma.length, change };
   }
 
   /** Encodes the source as a JPEG no larger than `maxBytes` (lowering quality, then size). */

@@ -1,4 +1,3 @@
-import { FrameSampler } from '../../media/frame-stats.js';
 import { ErrorCode, ProctorError } from '../../errors.js';
 import type { Tracker, TrackerContext } from './types.js';
 import { Violation } from './violation.js';
@@ -8,11 +7,7 @@ import { Violation } from './violation.js';
  * after the face has been missing for `noFaceMs`, "more than one person" (5002) after
  * `multipleFacesMs`; each ends once the picture has been normal for `recoverMs`.
  */
-/** Luma standard deviation (0–255) under which a frame is one flat colour (sensor noise alone is ~2–8). */
-const FLAT_SPREAD = 1.5;
-
 export class FaceTracker implements Tracker {
-  private readonly sampler = new FrameSampler(64, 48);
   private readonly noFace: Violation;
   private readonly many: Violation;
   private timer?: ReturnType<typeof setTimeout>;
@@ -70,12 +65,6 @@ export class FaceTracker implements Tracker {
     };
     const { detector, video } = this.ctx;
     if (!detector || !video || video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) return next();
-    // a frame of one flat colour (a camera starting up shows green or black) holds no face:
-    // BlazeFace scores a solid green frame as two faces
-    if (this.sampler.sample(video).spread < FLAT_SPREAD) {
-      this.observe(0);
-      return next();
-    }
     detector
       .detect(video)
       .then(({ faces }) => this.observe(faces.length))
