@@ -1,5 +1,6 @@
 import { EvidenceCode } from '../../reporting/types.js';
 import type { Tracker, TrackerContext } from './types.js';
+import { Violation } from './violation.js';
 
 /**
  * Where the keyboard focus is, as far as this page can tell:
@@ -34,6 +35,10 @@ export function focusPlace(win: Window = window): FocusPlace {
  * than `tabSwitchGraceMs` (another app in front; shorter blurs — notifications, permission prompts —
  * are ignored); then "returned to the test" (5006).
  *
+ * Like every violation (see {@link Violation}), 5005 is written the moment the candidate leaves
+ * (no `endedAt`; `ap-evidence` fires then, so the page can warn at once, and the record is in the
+ * outbox if the candidate never comes back), and written again with `endedAt` / `durationMs` on return.
+ *
  * Focus that moves inside the tab is not a switch: to an iframe of the exam page, or to the page that
  * embeds the monitor in an iframe (a click on the LMS around the exam). With a cross-origin embedder
  * the frame cannot tell its page from another app (see {@link focusPlace}), so there only hidden
@@ -46,11 +51,15 @@ export class TabSwitchTracker implements Tracker {
   private recheck?: ReturnType<typeof setInterval>;
   private running = false;
   private how?: 'hidden' | 'blur';
+  private readonly away: Violation;
 
   constructor(
     private readonly ctx: TrackerContext,
     private readonly win: Window = window,
-  ) {}
+  ) {
+    // no photo: the camera shows the candidate, not what they switched to (captureSwitchedTab does that)
+    this.away = new Violation(ctx, 'tab_switch', false);
+  }
 
   /** `'window'`: leaving the browser window is detected; `'hidden-only'`: only a hidden page (cross-origin embedder). */
   get blurScope(): 'window' | 'hidden-only' {
@@ -107,8 +116,8 @@ export class TabSwitchTracker implements Tracker {
   private leave(how: 'hidden' | 'blur', at: number) {
     if (!this.running || this.awaySince !== undefined) return;
     this.awaySince = at;
-    this.ctx.setActive('tab_switch', true);
     this.how = how;
+    this.away.begin(at, { how });
     clearInterval(this.recheck);
     if (how === 'blur')
       this.recheck = setInterval(() => {
@@ -116,22 +125,13 @@ export class TabSwitchTracker implements Tracker {
       }, 250);
   }
 
-  /** Records the switch (5005, with its duration, written on return) and the return (5006). */
+  /** Ends the switch (5005 gets its end and duration) and records the return (5006). */
   private back() {
     clearInterval(this.recheck);
-    const since = this.awaySince;
-    if (since === undefined) return;
+    if (this.awaySince === undefined) return;
     const now = this.ctx.now();
     this.awaySince = undefined;
-    this.ctx.setActive('tab_switch', false);
-    this.ctx.record({
-      code: EvidenceCode.tab_switch,
-      type: 'tab_switch',
-      startedAt: since,
-      endedAt: now,
-      durationMs: now - since,
-      data: { how: this.how ?? 'hidden' },
-    });
+    this.away.end(now);
     this.ctx.record({ code: EvidenceCode.returned_to_test, type: 'returned_to_test', startedAt: now });
   }
 }

