@@ -617,6 +617,12 @@ export interface operations {
               screenshare?: 'not_started' | 'not_completed' | 'failed' | 'succeeded';
             };
           };
+          /** @description Who the candidate is, as the exam platform knows them (AutoProctor's userDetails, e.g. {name, email}): at most 20 keys of 1–64 characters; values strings (≤ 500 characters), numbers or booleans. Kept when a later call omits it. */
+          userDetails?: {
+            [key: string]: string | number | boolean;
+          };
+          /** @description AutoProctor's showHowToVideo, as the page was set up */
+          showHowToVideo?: boolean;
         };
       };
     };
@@ -1587,7 +1593,20 @@ export interface operations {
         };
         content: {
           'application/json': {
-            [key: string]: unknown;
+            sid: string;
+            installSid: string;
+            name: string;
+            /** @enum {string} */
+            status: 'draft' | 'open' | 'closed';
+            instructions: string | null;
+            /** Format: date-time */
+            lastStartDate: string | null;
+            /** Format: date-time */
+            closedDate: string | null;
+            /** Format: date-time */
+            openedDate: string | null;
+            /** Format: date-time */
+            createdDate: string | null;
           };
         };
       };
@@ -1759,7 +1778,20 @@ export interface operations {
         };
         content: {
           'application/json': {
-            [key: string]: unknown;
+            sid: string;
+            installSid: string;
+            name: string;
+            /** @enum {string} */
+            status: 'draft' | 'open' | 'closed';
+            instructions: string | null;
+            /** Format: date-time */
+            lastStartDate: string | null;
+            /** Format: date-time */
+            closedDate: string | null;
+            /** Format: date-time */
+            openedDate: string | null;
+            /** Format: date-time */
+            createdDate: string | null;
           };
         };
       };
@@ -1978,17 +2010,40 @@ export interface operations {
                 eventReportSid: string;
                 url: string;
               }[];
-              /** @description ProctorExam's session status, as the exam page reported it */
-              sessionStatus: string;
+              /**
+               * @description ProctorExam's session status, as the exam page reported it
+               * @enum {string}
+               */
+              sessionStatus:
+                | 'registered'
+                | 'email_sent'
+                | 'after_check_req'
+                | 'in_setup'
+                | 'exam_not_started'
+                | 'exam_started'
+                | 'exam_finished';
               /**
                * Format: date-time
-               * @description when the finish arrived and the verdict was computed
+               * @description when the finish arrived (or the session was closed as abandoned) and the verdict was computed
                */
               closedDate: string | null;
+              /**
+               * @description why the session is Closed: 'finished' by the exam page, or 'abandoned' (nothing from the page for ABANDON_AFTER_HOURS; scored from the evidence received; reopened if the page sends more); null until Closed
+               * @enum {string|null}
+               */
+              closeReason: 'finished' | 'abandoned' | null;
               testAttemptId: string;
               clientId: string | null;
+              /** @description registered with the exam, else userDetails.name */
               candidateName: string | null;
+              /** @description registered with the exam, else userDetails.email */
               candidateEmail: string | null;
+              /** @description who the candidate is, as the exam page sent it with the attempt (AutoProctor's userDetails) */
+              userDetails: {
+                [key: string]: string | number | boolean;
+              } | null;
+              /** @description AutoProctor's showHowToVideo, as the exam page sent it */
+              showHowToVideo: boolean | null;
               /** Format: date-time */
               emailSentDate: string | null;
               /** Format: date-time */
@@ -2014,7 +2069,15 @@ export interface operations {
               checks: {
                 [key: string]: string | boolean;
               } | null;
-              reviewStatus: string;
+              /** @enum {string} */
+              reviewStatus:
+                | 'unreviewed'
+                | 'in_review'
+                | 'uncertain'
+                | 'is_reviewed_green'
+                | 'is_reviewed_yellow'
+                | 'is_reviewed_red'
+                | 'unreviewable';
               reviewCode: string;
               photoCount: number;
               annotationCount: number;
@@ -2100,7 +2163,11 @@ export interface operations {
         };
         content: {
           'application/json': {
-            [key: string]: unknown;
+            sessionSid: string;
+            examSid: string;
+            testAttemptId: string;
+            /** @enum {string} */
+            status: 'registered';
           };
         };
       };
@@ -2305,17 +2372,40 @@ export interface operations {
               eventReportSid: string;
               url: string;
             }[];
-            /** @description ProctorExam's session status, as the exam page reported it */
-            sessionStatus: string;
+            /**
+             * @description ProctorExam's session status, as the exam page reported it
+             * @enum {string}
+             */
+            sessionStatus:
+              | 'registered'
+              | 'email_sent'
+              | 'after_check_req'
+              | 'in_setup'
+              | 'exam_not_started'
+              | 'exam_started'
+              | 'exam_finished';
             /**
              * Format: date-time
-             * @description when the finish arrived and the verdict was computed
+             * @description when the finish arrived (or the session was closed as abandoned) and the verdict was computed
              */
             closedDate: string | null;
+            /**
+             * @description why the session is Closed: 'finished' by the exam page, or 'abandoned' (nothing from the page for ABANDON_AFTER_HOURS; scored from the evidence received; reopened if the page sends more); null until Closed
+             * @enum {string|null}
+             */
+            closeReason: 'finished' | 'abandoned' | null;
             testAttemptId: string;
             clientId: string | null;
+            /** @description registered with the exam, else userDetails.name */
             candidateName: string | null;
+            /** @description registered with the exam, else userDetails.email */
             candidateEmail: string | null;
+            /** @description who the candidate is, as the exam page sent it with the attempt (AutoProctor's userDetails) */
+            userDetails: {
+              [key: string]: string | number | boolean;
+            } | null;
+            /** @description AutoProctor's showHowToVideo, as the exam page sent it */
+            showHowToVideo: boolean | null;
             /** Format: date-time */
             emailSentDate: string | null;
             /** Format: date-time */
@@ -2341,7 +2431,15 @@ export interface operations {
             checks: {
               [key: string]: string | boolean;
             } | null;
-            reviewStatus: string;
+            /** @enum {string} */
+            reviewStatus:
+              | 'unreviewed'
+              | 'in_review'
+              | 'uncertain'
+              | 'is_reviewed_green'
+              | 'is_reviewed_yellow'
+              | 'is_reviewed_red'
+              | 'unreviewable';
             reviewCode: string;
             photoCount: number;
             annotationCount: number;
@@ -2549,7 +2647,7 @@ export interface operations {
               type: string;
               description: string;
               /** Format: date-time */
-              startedDate: string | null;
+              startedDate: string;
               /** Format: date-time */
               endedDate: string | null;
               durationMs: number | null;
@@ -2652,7 +2750,7 @@ export interface operations {
             type: string;
             description: string;
             /** Format: date-time */
-            startedDate: string | null;
+            startedDate: string;
             /** Format: date-time */
             endedDate: string | null;
             durationMs: number | null;
@@ -3140,7 +3238,7 @@ export interface operations {
               type: string;
               description: string;
               /** Format: date-time */
-              startedDate: string | null;
+              startedDate: string;
               /** Format: date-time */
               endedDate: string | null;
               durationMs: number | null;
@@ -3757,7 +3855,12 @@ export interface operations {
         };
         content: {
           'application/json': {
-            [key: string]: unknown;
+            sid: string;
+            name: string;
+            /** Format: date-time */
+            createdDate: string;
+            /** @description the install's first API token: shown once, stored hashed */
+            token: string;
           };
         };
       };
@@ -3830,7 +3933,20 @@ export interface operations {
         };
         content: {
           'application/json': {
-            [key: string]: unknown;
+            sid: string;
+            installSid: string;
+            name: string;
+            /** @enum {string} */
+            status: 'draft' | 'open' | 'closed';
+            instructions: string | null;
+            /** Format: date-time */
+            lastStartDate: string | null;
+            /** Format: date-time */
+            closedDate: string | null;
+            /** Format: date-time */
+            openedDate: string | null;
+            /** Format: date-time */
+            createdDate: string | null;
           };
         };
       };
@@ -3908,7 +4024,12 @@ export interface operations {
         };
         content: {
           'application/json': {
-            [key: string]: unknown;
+            clientId: string;
+            /** @description HMAC-SHA256 key for hashedTestAttemptId: shown once; keep it on your backend */
+            clientSecret: string;
+            installSid: string;
+            /** @description the exam the client is bound to, or null */
+            examSid: string | null;
           };
         };
       };
@@ -3986,7 +4107,10 @@ export interface operations {
         };
         content: {
           'application/json': {
-            [key: string]: unknown;
+            /** @description shown once, stored hashed */
+            token: string;
+            installSid: string;
+            label: string | null;
           };
         };
       };
@@ -4058,7 +4182,10 @@ export interface operations {
         };
         content: {
           'application/json': {
-            [key: string]: unknown;
+            examSid: string;
+            /** @description candidates invited by this call */
+            emailed: number;
+            sessionSids: string[];
           };
         };
       };

@@ -8,6 +8,7 @@ import type { Database } from './db.js';
 import { HttpError, errorSchema } from './errors.js';
 import { SID_PATTERN } from './ids.js';
 import { authorizeInstall, tokenInstall } from './auth.js';
+import { examSchema, obj } from './schemas.js';
 import * as admin from './admin.js';
 import type { Mailer } from './mailer.js';
 
@@ -29,7 +30,33 @@ const examParams = {
   required: ['installSid', 'examSid'],
   properties: { installSid: sidParam('AI'), examSid: sidParam('EX') },
 } as const;
-const anyObject = { type: 'object', additionalProperties: true } as const;
+const str = (description?: string) => ({ type: 'string', ...(description ? { description } : {}) });
+const strOrNull = (description?: string) => ({ type: ['string', 'null'], ...(description ? { description } : {}) });
+/** What each admin operation answers (admin.ts); Fastify serialises through these, so they cannot drift. */
+const installCreated = obj({
+  sid: str(),
+  name: str(),
+  createdDate: { type: 'string', format: 'date-time' },
+  token: str("the install's first API token: shown once, stored hashed"),
+});
+const clientCreated = obj({
+  clientId: str(),
+  clientSecret: str('HMAC-SHA256 key for hashedTestAttemptId: shown once; keep it on your backend'),
+  installSid: str(),
+  examSid: strOrNull('the exam the client is bound to, or null'),
+});
+const tokenCreated = obj({ token: str('shown once, stored hashed'), installSid: str(), label: strOrNull() });
+const registered = obj({
+  sessionSid: str(),
+  examSid: str(),
+  testAttemptId: str(),
+  status: { type: 'string', enum: ['registered'] },
+});
+const emailsSent = obj({
+  examSid: str(),
+  emailed: { type: 'integer', description: 'candidates invited by this call' },
+  sessionSids: { type: 'array', items: str() },
+});
 const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema };
 const security = [{ token: [] }];
 const examBody = {
@@ -58,7 +85,7 @@ export function adminRoutes(app: FastifyInstance, options: AdminOptions) {
           required: ['name'],
           properties: { name: { type: 'string', minLength: 1, maxLength: 200 } },
         },
-        response: { 201: anyObject, ...errors },
+        response: { 201: installCreated, ...errors },
       },
     },
     async (request, reply) => {
@@ -84,7 +111,7 @@ export function adminRoutes(app: FastifyInstance, options: AdminOptions) {
         security,
         params: installParams,
         body: { type: 'object', additionalProperties: false, required: ['name'], properties: examBody },
-        response: { 201: anyObject, ...errors },
+        response: { 201: examSchema, ...errors },
       },
     },
     async (request, reply) => {
@@ -102,7 +129,7 @@ export function adminRoutes(app: FastifyInstance, options: AdminOptions) {
         security,
         params: examParams,
         body: { type: 'object', additionalProperties: false, minProperties: 1, properties: examBody },
-        response: { 200: anyObject, ...errors },
+        response: { 200: examSchema, ...errors },
       },
     },
     async (request) => {
@@ -119,7 +146,7 @@ export function adminRoutes(app: FastifyInstance, options: AdminOptions) {
         summary: 'Close an exam: no new attempts or registrations',
         security,
         params: examParams,
-        response: { 200: anyObject, ...errors },
+        response: { 200: examSchema, ...errors },
       },
     },
     async (request) => {
@@ -138,7 +165,7 @@ export function adminRoutes(app: FastifyInstance, options: AdminOptions) {
         security,
         params: installParams,
         body: { type: 'object', additionalProperties: false, properties: { examSid: sidParam('EX') } },
-        response: { 201: anyObject, ...errors },
+        response: { 201: clientCreated, ...errors },
       },
     },
     async (request, reply) => {
@@ -160,7 +187,7 @@ export function adminRoutes(app: FastifyInstance, options: AdminOptions) {
           additionalProperties: false,
           properties: { label: { type: 'string', minLength: 1, maxLength: 200 } },
         },
-        response: { 201: anyObject, ...errors },
+        response: { 201: tokenCreated, ...errors },
       },
     },
     async (request, reply) => {
@@ -189,7 +216,7 @@ export function adminRoutes(app: FastifyInstance, options: AdminOptions) {
             name: { type: 'string', minLength: 1, maxLength: 200 },
           },
         },
-        response: { 201: anyObject, 409: errorSchema, ...errors },
+        response: { 201: registered, 409: errorSchema, ...errors },
       },
     },
     async (request, reply) => {
@@ -210,7 +237,7 @@ export function adminRoutes(app: FastifyInstance, options: AdminOptions) {
           'Goes through the server mailer; the default logs each message and sends nothing (emails suppressed), and still sets the status.',
         security,
         params: { type: 'object', required: ['examSid'], properties: { examSid: sidParam('EX') } },
-        response: { 200: anyObject, ...errors },
+        response: { 200: emailsSent, ...errors },
       },
     },
     async (request) => {

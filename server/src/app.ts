@@ -14,6 +14,7 @@ import { STATUS_CODES } from 'node:http';
 import { DatabaseUnavailableError, isConnectionError, setQuotas, type Database } from './db.js';
 import { HttpError, errorSchema } from './errors.js';
 import { hashAttempt } from './ids.js';
+import { DEFAULT_ABANDON_AFTER_MS, sweepAbandoned } from './abandon.js';
 import { ingestRoutes } from './ingest.js';
 import { reportingRoutes } from './reporting.js';
 import { adminRoutes } from './admin-routes.js';
@@ -62,6 +63,11 @@ export interface AppOptions {
   limits?: Partial<Limits>;
   /** The failed-authentication counter; default in this process's memory (scale.ts shares one through PostgreSQL). */
   authFailures?: FailureCounter;
+  /**
+   * A started session with no word from its exam page for this long (ms) is closed as abandoned
+   * (see abandon.ts). Default 24 h (`ABANDON_AFTER_HOURS`); 0 turns it off.
+   */
+  abandonAfterMs?: number;
 }
 
 const PACKAGE_VERSION = (
@@ -347,6 +353,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   ingestRoutes(app, { db, ratePerSecond, photoLimit });
+  let stopSweep = () => Promise.resolve();
+  app.addHook('onReady', (done) => {
+    stopSweep = sweepAbandoned(db, options.abandonAfterMs ?? DEFAULT_ABANDON_AFTER_MS, (error) =>
+      app.log.error({ err: error }, 'closing abandoned sessions failed'),
+    );
+    done();
+  });
+  app.addHook('onClose', () => stopSweep());
   await pairingRoutes(app, options.pairing, db);
   reportingRoutes(app, { db, version: PACKAGE_VERSION });
   adminRoutes(app, {

@@ -175,6 +175,12 @@ const MIGRATIONS: string[] = [
    create unique index evidence_by_created on evidence (created_seq);
    alter table exams add column opened_at timestamptz;
    update exams set opened_at = created_at where instructions is not null;`,
+  // AutoProctor's userDetails and showHowToVideo, as the exam page sent them with the attempt; why a
+  // session was closed ('finished' by the page, or 'abandoned': abandon.ts)
+  `alter table sessions add column user_details jsonb;
+   alter table sessions add column show_how_to_video boolean;
+   alter table sessions add column close_reason text;
+   update sessions set close_reason = 'finished' where closed_at is not null;`,
 ];
 
 /** Applies the migrations not applied yet, in order; `upTo` stops after that version (tests). */

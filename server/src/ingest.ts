@@ -4,11 +4,12 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Database } from './db.js';
+import { scoreSession } from './verdict.js';
 import { HttpError, errorSchema } from './errors.js';
 import { ATTEMPT_HASH_SCHEME, eventReportSid, sid, verifyAttemptHash } from './ids.js';
 import { EXAM_STATUS_SQL } from './admin.js';
-import { EvidenceCode, type EvidenceRecord as PackageRecord } from '../../src/reporting/types.js';
-import { REVIEW_THRESHOLD, computeTrustScore } from '../../src/monitoring/trust-score.js';
+import { EvidenceCode } from '../../src/reporting/types.js';
+import { REVIEW_THRESHOLD } from '../../src/monitoring/trust-score.js';
 import { CHECK_NAMES, CHECK_STATUSES, SESSION_STATUSES as SESSION_STATUS_VALUES } from '../../src/statuses.js';
 
 export interface IngestOptions {
@@ -82,28 +83,6 @@ const photoAnswer = {
   },
 } as const;
 
-/**
- * A stored row as the package's EvidenceRecord, for computeTrustScore. A record still open
- * (its end never arrived) lasts until the attempt's finish.
- */
-function packageRecord(
-  r: {
-    id: string;
-    seq: number;
-    code: number;
-    type: PackageRecord['type'];
-    started_at: Date;
-    ended_at: Date | null;
-    duration_ms: number | null;
-  },
-  attemptId: string,
-  finishedAt: number,
-): PackageRecord {
-  const startedAt = new Date(r.started_at).getTime();
-  const durationMs = r.duration_ms ?? (r.ended_at ? undefined : Math.max(0, finishedAt - startedAt));
-  return { id: r.id, attemptId, seq: r.seq, code: r.code, type: r.type, startedAt, durationMs };
-}
-
 /** Which timestamp a client-set status stamps (first time only). */
 const STATUS_STAMP: Record<string, string | undefined> = {
   after_check_req: 'system_check_end_at',
@@ -160,13 +139,33 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
     return { clientId, client };
   }
 
+  /**
+   * Word from the exam page after the session was closed as abandoned (abandon.ts): it is open
+   * again (In Progress), so nothing the page still sends is refused; its finish closes it as usual.
+   */
+  async function reopenIfAbandoned(session: { sid: string; closed_at: Date | null; close_reason: string | null }) {
+    if (session.close_reason !== 'abandoned') return;
+    await db.query(
+      `update sessions set closed_at = null, close_reason = null, trust_score = null, counts = null, updated_at = now()
+       where sid = $1 and close_reason = 'abandoned'`,
+      [session.sid],
+    );
+    session.closed_at = null;
+    session.close_reason = null;
+  }
+
   async function sessionOf(request: FastifyRequest, testAttemptId: string) {
     const { clientId } = await authenticate(request, testAttemptId);
     limit(`${clientId}/${testAttemptId}`);
-    const [session] = await db.query<{ sid: string; status: string; closed_at: Date | null }>(
-      'select sid, status, closed_at from sessions where client_id = $1 and test_attempt_id = $2',
-      [clientId, testAttemptId],
-    );
+    const [session] = await db.query<{
+      sid: string;
+      status: string;
+      closed_at: Date | null;
+      close_reason: string | null;
+    }>('select sid, status, closed_at, close_reason from sessions where client_id = $1 and test_attempt_id = $2', [
+      clientId,
+      testAttemptId,
+    ]);
     if (!session) throw new HttpError(404, 'unknown_attempt', `No attempt "${testAttemptId}": create it first.`);
     return session;
   }
@@ -179,6 +178,8 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
       startedAt?: number;
       trackingOptions?: Record<string, unknown>;
       checks?: { passed: boolean; statuses: Record<string, string>; completedAt: number };
+      userDetails?: Record<string, string | number | boolean>;
+      showHowToVideo?: boolean;
     };
   }>(
     '/api/v1/attempts',
@@ -219,6 +220,14 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
                 },
               },
             },
+            userDetails: {
+              type: 'object',
+              description:
+                "Who the candidate is, as the exam platform knows them (AutoProctor's userDetails, e.g. {name, email}): at most 20 keys of 1–64 characters; values strings (≤ 500 characters), numbers or booleans. Kept when a later call omits it.",
+              maxProperties: 20,
+              additionalProperties: { type: ['string', 'number', 'boolean'], maxLength: 500 },
+            },
+            showHowToVideo: { type: 'boolean', description: "AutoProctor's showHowToVideo, as the page was set up" },
           },
         },
         response: {
@@ -248,6 +257,19 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
           session.sid,
           ...checks,
         ]);
+      const longKey = Object.keys(body.userDetails ?? {}).find((k) => !k || k.length > 64);
+      if (longKey !== undefined)
+        throw new HttpError(400, 'invalid_request', 'body/userDetails: every key must be 1–64 characters long.');
+      const candidate = [
+        body.userDetails ? JSON.stringify(body.userDetails) : null,
+        typeof body.showHowToVideo === 'boolean' ? body.showHowToVideo : null,
+      ];
+      if (session && (body.userDetails || body.showHowToVideo !== undefined))
+        await db.query(
+          `update sessions set user_details = coalesce($2::jsonb, user_details),
+             show_how_to_video = coalesce($3, show_how_to_video), updated_at = now() where sid = $1`,
+          [session.sid, ...candidate],
+        );
       if (!session) {
         if (client.exam_sid) {
           const [exam] = await db.query<{ status: string }>(
@@ -267,16 +289,16 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
         const claimed = client.exam_sid
           ? await db.query<{ sid: string }>(
               `update sessions set client_id = $1, tracking_options = $4, started_at = $5, checks = $6,
-                 system_check_end_at = $7, updated_at = now()
+                 system_check_end_at = $7, user_details = $8, show_how_to_video = $9, updated_at = now()
                where exam_sid = $2 and test_attempt_id = $3 and client_id is null returning sid`,
-              [body.clientId, client.exam_sid, body.testAttemptId, options, startedAt, ...checks],
+              [body.clientId, client.exam_sid, body.testAttemptId, options, startedAt, ...checks, ...candidate],
             )
           : [];
         if (!claimed.length)
           await db.query(
             `insert into sessions (sid, install_sid, exam_sid, client_id, test_attempt_id, tracking_options, started_at,
-               checks, system_check_end_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict do nothing`,
+               checks, system_check_end_at, user_details, show_how_to_video)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) on conflict do nothing`,
             [
               sid('ES'),
               client.install_sid,
@@ -286,6 +308,7 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
               options,
               startedAt,
               ...checks,
+              ...candidate,
             ],
           );
         session = await find();
@@ -334,6 +357,7 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
     async (request) => {
       const { testAttemptId } = request.params;
       const session = await sessionOf(request, testAttemptId);
+      await reopenIfAbandoned(session);
       const { records } = request.body;
       const foreign = records.find((r) => r.attemptId !== testAttemptId);
       if (foreign)
@@ -562,41 +586,41 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
         // the session row is locked: concurrent finishes and evidence batches wait for this one
         const [current] = await tx.query<{
           closed_at: Date | null;
+          close_reason: string | null;
           finished_at: Date | null;
           trust_score: number;
           counts: Record<string, number>;
           client_trust_score: number | null;
         }>(
-          'select closed_at, finished_at, trust_score, counts, client_trust_score from sessions where sid = $1 for update',
+          'select closed_at, close_reason, finished_at, trust_score, counts, client_trust_score from sessions where sid = $1 for update',
           [session.sid],
         );
-        const rows = await tx.query<{
-          id: string;
-          seq: number;
-          code: number;
-          type: PackageRecord['type'];
-          started_at: Date;
-          ended_at: Date | null;
-          duration_ms: number | null;
-        }>(
-          'select id::text as id, seq, code, type, started_at, ended_at, duration_ms from evidence where session_sid = $1',
-          [session.sid],
-        );
-        if (current.closed_at)
+        // closed as abandoned (abandon.ts): the page's own finish, arriving late, gives the verdict
+        if (current.closed_at && current.close_reason !== 'abandoned') {
+          const [{ n }] = await tx.query<{ n: number }>(
+            'select count(*)::int as n from evidence where session_sid = $1',
+            [session.sid],
+          );
           return {
             sessionSid: session.sid,
             trustScore: current.trust_score,
             reviewRequired: current.trust_score < REVIEW_THRESHOLD,
             counts: current.counts ?? {},
-            evidenceCount: rows.length,
+            evidenceCount: n,
             finishedDate: new Date(current.finished_at ?? current.closed_at).toISOString(),
             clientTrustScore: current.client_trust_score,
             alreadyFinished: true,
           };
-        const verdict = computeTrustScore(rows.map((r) => packageRecord(r, request.params.testAttemptId, finishedAt)));
+        }
+        const { verdict, evidenceCount } = await scoreSession(
+          tx,
+          session.sid,
+          request.params.testAttemptId,
+          finishedAt,
+        );
         await tx.query(
-          `update sessions set closed_at = now(), finished_at = $2, trust_score = $3, counts = $4, client_trust_score = $5,
-             client_counts = $6, status = 'exam_finished', updated_at = now(),
+          `update sessions set closed_at = now(), close_reason = 'finished', finished_at = $2, trust_score = $3, counts = $4,
+             client_trust_score = $5, client_counts = $6, status = 'exam_finished', updated_at = now(),
              review_status = case when review_status = 'uncertain' then 'unreviewed' else review_status end
            where sid = $1`,
           [
@@ -613,7 +637,7 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
           trustScore: verdict.trustScore,
           reviewRequired: verdict.needsReview,
           counts: verdict.counts,
-          evidenceCount: rows.length,
+          evidenceCount,
           finishedDate: iso(finishedAt),
           clientTrustScore: clientScore ?? null,
           alreadyFinished: false,
@@ -646,6 +670,7 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
     },
     async (request) => {
       const session = await sessionOf(request, request.params.testAttemptId);
+      await reopenIfAbandoned(session);
       const { status } = request.body;
       if (session.status === 'exam_finished' && status !== 'exam_finished')
         throw new HttpError(409, 'session_finished', `The session is finished; it cannot become ${status}.`);

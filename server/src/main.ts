@@ -55,6 +55,8 @@ const app = await buildApp({
   logLevel: env.LOG_LEVEL ?? 'info',
   limits: limitsFromEnv(env),
   pairing: { pollMs: integer('PAIRING_POLL_MS') },
+  // hours without a word from an unfinished attempt's page before it is closed as abandoned (0: never)
+  abandonAfterMs: integer('ABANDON_AFTER_HOURS', 24)! * 3_600_000,
 });
 await app.listen({ port, host });
 const origin = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;

@@ -146,6 +146,9 @@ interface SessionRow {
   status: string;
   review_status: ReviewStatus;
   tracking_options: Record<string, unknown> | null;
+  user_details: Record<string, string | number | boolean> | null;
+  show_how_to_video: boolean | null;
+  close_reason: 'finished' | 'abandoned' | null;
   checks: Record<string, string | boolean> | null;
   started_at: Date | null;
   finished_at: Date | null;
@@ -206,6 +209,8 @@ const SESSIONS = `select * from (select s.*, x.name as exam_name, ${EXAM_STATUS_
        else 'Scheduled' end as sp_status
   from sessions s join installs i on i.sid = s.install_sid left join exams x on x.sid = s.exam_sid) v`;
 
+const textOf = (v: unknown) => (typeof v === 'string' && v ? v : null);
+
 /** The Trust Score so far, from per-type counts and durations (open records count until now). */
 function provisionalScore(byType: Record<string, [number, number]> | null) {
   const records: EvidenceRecord[] = Object.entries(byType ?? {}).flatMap(([type, [n, ms]]) =>
@@ -253,6 +258,9 @@ const STATUS_REASONS: Record<SmarterStatus, string | null> = {
   Cancelled: 'The exam closed before this attempt started.',
 };
 
+const ABANDONED_REASON =
+  'Abandoned: the exam page sent nothing for the inactivity limit (ABANDON_AFTER_HOURS) without finishing; scored from the evidence received. Anything the page still sends reopens it.';
+
 const EVENT_SORT: Record<string, string> = {
   createdDate: 'e.created_seq',
   startedDate: 'e.started_at',
@@ -293,7 +301,8 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       cancellationPolicySid: null,
       cancellationPolicyVersionSid: null,
       status: s.sp_status,
-      statusReason: STATUS_REASONS[s.sp_status],
+      statusReason:
+        s.sp_status === 'Closed' && s.close_reason === 'abandoned' ? ABANDONED_REASON : STATUS_REASONS[s.sp_status],
       accessKey: null,
       duration,
       sessionType: 'automated',
@@ -343,10 +352,15 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       /** ProctorExam's session status (the candidate's progress), as the exam page reported it. */
       sessionStatus: s.status,
       closedDate: iso(s.closed_at),
+      /** Why it is Closed: the page finished it, or it was abandoned (no word from the page; see abandon.ts). */
+      closeReason: s.closed_at ? (s.close_reason ?? 'finished') : null,
       testAttemptId: s.test_attempt_id,
       clientId: s.client_id,
-      candidateName: s.candidate_name,
-      candidateEmail: s.candidate_email,
+      // registered with the exam, else what the exam page sent as userDetails.name / .email
+      candidateName: s.candidate_name ?? textOf(s.user_details?.name),
+      candidateEmail: s.candidate_email ?? textOf(s.user_details?.email),
+      userDetails: s.user_details,
+      showHowToVideo: s.show_how_to_video,
       emailSentDate: iso(s.emailed_at),
       setupDate: iso(s.setup_at),
       finishedDate: iso(s.finished_at),

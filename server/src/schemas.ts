@@ -4,6 +4,7 @@
  * OpenAPI document shows exactly what is sent. server/test/openapi.test.ts checks that every answer
  * carries every documented field.
  */
+import { REVIEW_STATUSES, SESSION_STATUSES } from '../../src/statuses.js';
 const t = (type: string, description?: string) => ({ type, ...(description ? { description } : {}) });
 const orNull = (type: string, description?: string) => ({
   type: [type, 'null'],
@@ -96,12 +97,28 @@ export const sessionSchema = obj({
     items: obj({ eventReportSid: t('string'), url: t('string') }),
     description: 'the event reports with a photo, and where to get it',
   },
-  sessionStatus: t('string', "ProctorExam's session status, as the exam page reported it"),
-  closedDate: date('when the finish arrived and the verdict was computed'),
+  sessionStatus: {
+    type: 'string',
+    enum: [...SESSION_STATUSES],
+    description: "ProctorExam's session status, as the exam page reported it",
+  },
+  closedDate: date('when the finish arrived (or the session was closed as abandoned) and the verdict was computed'),
+  closeReason: {
+    type: ['string', 'null'],
+    enum: ['finished', 'abandoned', null],
+    description:
+      "why the session is Closed: 'finished' by the exam page, or 'abandoned' (nothing from the page for ABANDON_AFTER_HOURS; scored from the evidence received; reopened if the page sends more); null until Closed",
+  },
   testAttemptId: t('string'),
   clientId: orNull('string'),
-  candidateName: orNull('string'),
-  candidateEmail: orNull('string'),
+  candidateName: orNull('string', 'registered with the exam, else userDetails.name'),
+  candidateEmail: orNull('string', 'registered with the exam, else userDetails.email'),
+  userDetails: {
+    type: ['object', 'null'],
+    additionalProperties: { type: ['string', 'number', 'boolean'] },
+    description: "who the candidate is, as the exam page sent it with the attempt (AutoProctor's userDetails)",
+  },
+  showHowToVideo: orNull('boolean', "AutoProctor's showHowToVideo, as the exam page sent it"),
   emailSentDate: date(),
   setupDate: date(),
   finishedDate: date(),
@@ -118,7 +135,7 @@ export const sessionSchema = obj({
     additionalProperties: { type: ['string', 'boolean'] },
     description: "the requirements check: {passed, microphone: 'succeeded', …}",
   },
-  reviewStatus: t('string'),
+  reviewStatus: { type: 'string', enum: [...REVIEW_STATUSES] },
   reviewCode: t('string'),
   photoCount: t('integer'),
   annotationCount: t('integer'),
@@ -134,7 +151,7 @@ const eventProperties = {
   code: t('integer'),
   type: t('string'),
   description: t('string'),
-  startedDate: date(),
+  startedDate: { type: 'string', format: 'date-time' },
   endedDate: date(),
   durationMs: orNull('integer'),
   data: { type: ['object', 'null'], additionalProperties: { type: ['string', 'number', 'boolean'] } },

@@ -81,6 +81,41 @@ describe(`client ingest (${backend})`, () => {
     assert.match(bad.json<{ message: string }>().message, /body\/checks\/statuses\/webcam/);
   });
 
+  it("carries AutoProctor's userDetails and showHowToVideo to the session details; a later call without them keeps them; bad ones are 400 naming the field", async () => {
+    const a = attempt();
+    const userDetails = { name: 'Ada Lovelace', email: 'ada@example.org', cohort: 7, accommodations: false };
+    const first = await create({ ...a, userDetails, showHowToVideo: true } as typeof a);
+    assert.equal(first.statusCode, 201);
+    const { sessionSid } = first.json<{ sessionSid: string }>();
+    // a reload re-creates the attempt without them (the page's options are gone): they stay
+    assert.equal((await create(a)).statusCode, 201);
+    const details = await app.inject({
+      method: 'GET',
+      url: `/v1/installs/${demo.installSid}/exams/${demo.examSid}/sessions/${sessionSid}`,
+      headers: { token: demo.token },
+    });
+    assert.equal(details.statusCode, 200);
+    const body = details.json<Record<string, unknown>>();
+    assert.deepEqual(body.userDetails, userDetails);
+    assert.equal(body.showHowToVideo, true);
+    assert.equal(body.candidateName, 'Ada Lovelace');
+    assert.equal(body.candidateEmail, 'ada@example.org');
+    for (const [bad, field] of [
+      [{ address: { city: 'Paris' } }, /body\/userDetails\/address/],
+      [{ name: 'x'.repeat(501) }, /body\/userDetails\/name/],
+      [{ ['k'.repeat(65)]: 1 }, /body\/userDetails/],
+      [Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, i])), /body\/userDetails/],
+      ['Ada', /body\/userDetails/],
+    ] as const) {
+      const res = await create({ ...attempt(), userDetails: bad } as unknown as typeof a);
+      assert.equal(res.statusCode, 400, JSON.stringify(bad).slice(0, 60));
+      assert.match(res.json<{ message: string }>().message, field);
+    }
+    const notBool = await create({ ...attempt(), showHowToVideo: 'yes' } as unknown as typeof a);
+    assert.equal(notBool.statusCode, 400);
+    assert.match(notBool.json<{ message: string }>().message, /showHowToVideo/);
+  });
+
   it('refuses a forged hash and an unknown client alike with 403 and {code, message}', async () => {
     const a = attempt();
     for (const payload of [

@@ -8,6 +8,7 @@
 import { ErrorCode, ProctorError } from '../errors.js';
 import { DEFAULT_TRACKING, validateTracking, type TrackingOptions } from '../monitoring/options.js';
 import type { MonitorSetupOptions } from '../monitoring/session.js';
+import type { UserDetails } from '../reporting/types.js';
 
 /** AutoProctor's tracking options; those we do not implement yet are accepted with a warning. */
 export interface AutoProctorTrackingOptions extends TrackingOptions {
@@ -36,10 +37,13 @@ export interface AutoProctorSetupOptions extends Omit<MonitorSetupOptions, 'trac
   container?: HTMLElement;
   /** Ask the browser to confirm before the candidate leaves the page while monitoring. */
   alertBeforeUnload?: boolean;
-  /** Carried into `getReport()` / `showReport()`. */
+  /** Recorded with the attempt at the results server and carried into `getReport()` / `showReport()`. */
   showHowToVideo?: boolean;
-  /** Who takes the test (e.g. `{name, email}`); carried into `getReport()` / `showReport()`. */
-  userDetails?: Record<string, unknown>;
+  /**
+   * Who takes the test (e.g. `{name, email}`: strings, numbers, booleans; see the monitor's
+   * `userDetails`); sent with the attempt to the results server and carried into `getReport()` / `showReport()`.
+   */
+  userDetails?: UserDetails;
   /** The test's length in minutes: random photos are spread over it. */
   testDuration?: number;
   /** Seconds between evidence deliveries to the results server (default: as soon as recorded). */
@@ -84,6 +88,9 @@ const MONITOR_KEYS = [
   'checks',
   'secondCamera',
   'mediaDevices',
+  // carried to the results server and the report (validated by the monitor)
+  'showHowToVideo',
+  'userDetails',
 ] as const;
 const COMPAT_KEYS = [
   'trackingOptions',
@@ -91,8 +98,6 @@ const COMPAT_KEYS = [
   'testContainerId',
   'container',
   'alertBeforeUnload',
-  'showHowToVideo',
-  'userDetails',
   'testDuration',
   'evidencePushInterval',
   'auxDevicePath',
@@ -106,7 +111,7 @@ export interface NormalizedSetup {
   container?: HTMLElement;
   alertBeforeUnload: boolean;
   showHowToVideo?: boolean;
-  userDetails?: Record<string, unknown>;
+  userDetails?: UserDetails;
   /** ms, or undefined: deliver at once. */
   evidencePushIntervalMs?: number;
   auxDevicePath?: string;
@@ -179,7 +184,7 @@ export function normalizeSetupOptions(input: unknown): NormalizedSetup {
     container: container,
     alertBeforeUnload: bool('alertBeforeUnload') ?? false,
     showHowToVideo: bool('showHowToVideo'),
-    userDetails: userDetails as Record<string, unknown> | undefined,
+    userDetails: userDetails as UserDetails | undefined,
     evidencePushIntervalMs: pushSeconds === undefined ? undefined : pushSeconds * 1000,
     auxDevicePath: string('auxDevicePath'),
     auxDeviceTestContainerId: string('auxDeviceTestContainerId'),

@@ -11,7 +11,7 @@ import { Delivery, type DeliveryProgress } from '../reporting/delivery.js';
 import { HttpBackend } from '../reporting/http-backend.js';
 import { LocalBackend } from '../reporting/local-backend.js';
 import { DEFAULT_OUTBOX_NAME, Outbox, type StoredAttempt } from '../reporting/outbox.js';
-import type { AttemptChecks, EvidenceRecord, EvidenceType, ResultsBackend } from '../reporting/types.js';
+import type { AttemptChecks, EvidenceRecord, EvidenceType, ResultsBackend, UserDetails } from '../reporting/types.js';
 import { isCheckStatus, type SessionStatus } from '../statuses.js';
 import type { ChecksSummary } from '../checks/runner.js';
 import { CHECK_NAMES, type CheckResult } from '../checks/types.js';
@@ -60,6 +60,15 @@ export interface MonitorSetupOptions {
    */
   checks?: ChecksSummary;
   /**
+   * Who the candidate is, as the exam platform knows them (AutoProctor's `userDetails`, e.g.
+   * `{name: 'Ada Lovelace', email: 'ada@example.org'}`): a flat object of at most 20 keys (1–64
+   * characters) whose values are strings (≤ 500 characters), finite numbers or booleans. Sent with
+   * the attempt, so the results server and the reviewer's report show it; INVALID_OPTION otherwise.
+   */
+  userDetails?: UserDetails;
+  /** AutoProctor's `showHowToVideo`, recorded with the attempt (proctor-elements plays no video itself). */
+  showHowToVideo?: boolean;
+  /**
    * More trackers, built with the session's context when monitoring starts (after the camera and
    * microphone are acquired) and stopped with the others; the AutoProctor class adds its own here.
    */
@@ -77,6 +86,8 @@ const SETUP_KEYS = new Set<string>([
   'outboxName',
   'streams',
   'checks',
+  'userDetails',
+  'showHowToVideo',
   'secondCamera',
   'mediaDevices',
   'trackers',
@@ -104,6 +115,9 @@ export interface StopResult extends TrustScoreResult {
 // eslint-disable-next-line no-control-regex -- control characters are what is refused
 const UNSTORABLE = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/** Most keys in `userDetails`, as the results server takes it. */
+const MAX_USER_DETAILS = 20;
+
 /** Longest clientId, testAttemptId and hashedTestAttemptId (characters), as the results server takes them. */
 export const MAX_ID_LENGTH = 200;
 
@@ -126,6 +140,8 @@ export class MonitorSession extends EventTarget {
   resumed = false;
   private options: MonitorSetupOptions = {};
   private checks?: AttemptChecks;
+  private userDetails?: UserDetails;
+  private showHowToVideo?: boolean;
   private detector?: FaceDetectorHandle;
   private outbox?: Outbox;
   private delivery?: Delivery;
@@ -181,6 +197,10 @@ export class MonitorSession extends EventTarget {
     if (options.endpoint !== undefined && (typeof options.endpoint !== 'string' || !options.endpoint))
       throw new ProctorError(ErrorCode.INVALID_OPTION, 'endpoint must be the results server URL (a non-empty string).');
     this.checks = checksOf(options.checks); // sent with the attempt in start()
+    this.userDetails = userDetailsOf(options.userDetails);
+    if (options.showHowToVideo !== undefined && typeof options.showHowToVideo !== 'boolean')
+      throw new ProctorError(ErrorCode.INVALID_OPTION, 'showHowToVideo must be true or false.');
+    this.showHowToVideo = options.showHowToVideo;
     if (tracking.auxiliaryDevice && !options.secondCamera)
       throw new ProctorError(
         ErrorCode.INVALID_OPTION,
@@ -239,6 +259,8 @@ export class MonitorSession extends EventTarget {
           startedAt: previous?.startedAt ?? Date.now(),
           trackingOptions: tracking,
           ...(this.checks ? { checks: this.checks } : {}),
+          ...(this.userDetails ? { userDetails: this.userDetails } : {}),
+          ...(this.showHowToVideo !== undefined ? { showHowToVideo: this.showHowToVideo } : {}),
         },
         onError: (error) => this.fail(error),
         onChange: (progress) => this.dispatchEvent(new CustomEvent<DeliveryProgress>('delivery', { detail: progress })),
@@ -259,6 +281,8 @@ export class MonitorSession extends EventTarget {
       }
       this.resumed = !!previous;
       this.attempt = previous ?? { attemptId: testAttemptId, clientId, startedAt: Date.now(), seq: 0 };
+      if (this.userDetails) this.attempt.userDetails = this.userDetails;
+      if (this.showHowToVideo !== undefined) this.attempt.showHowToVideo = this.showHowToVideo;
       await outbox.putAttempt(this.attempt);
       if (previous) {
         this.closeOngoing();
@@ -604,6 +628,30 @@ export class MonitorSession extends EventTarget {
       this.delivery?.kick();
     }
   }
+}
+
+/** `userDetails` checked as the results server takes it (see MonitorSetupOptions); INVALID_OPTION otherwise. */
+function userDetailsOf(details: unknown): UserDetails | undefined {
+  if (details === undefined) return undefined;
+  const invalid = (why: string) =>
+    new ProctorError(ErrorCode.INVALID_OPTION, `userDetails${why.startsWith('.') ? '' : ' '}${why}`);
+  if (typeof details !== 'object' || details === null || Array.isArray(details))
+    throw invalid('must be an object, e.g. {name, email}.');
+  const entries = Object.entries(details);
+  if (entries.length > MAX_USER_DETAILS) throw invalid(`holds ${entries.length} keys; at most ${MAX_USER_DETAILS}.`);
+  for (const [key, value] of entries) {
+    if (!key || key.length > 64 || UNSTORABLE.test(key))
+      throw invalid(`key ${JSON.stringify(key.slice(0, 80))} must be 1–64 printable characters.`);
+    const ok =
+      typeof value === 'boolean' ||
+      (typeof value === 'number' && Number.isFinite(value)) ||
+      (typeof value === 'string' && value.length <= 500 && !UNSTORABLE.test(value));
+    if (!ok)
+      throw invalid(
+        `.${key} must be a string of at most 500 printable characters, a finite number or a boolean, got ${typeof value === 'string' ? `a string of ${value.length} characters` : (JSON.stringify(value)?.slice(0, 80) ?? typeof value)}.`,
+      );
+  }
+  return { ...(details as UserDetails) };
 }
 
 /** The checks summary as the results server stores it; INVALID_OPTION when it is not one. */

@@ -43,7 +43,7 @@ export interface ReportData {
   evidence: ReportEvidence[];
   /** Where the data came from. */
   source: 'device' | 'server';
-  /** AutoProctor's `userDetails` (e.g. `{name, email}`), when the AutoProctor class carried them. */
+  /** AutoProctor's `userDetails` (e.g. `{name, email}`), when the page gave them (setup option `userDetails`). */
   userDetails?: Record<string, unknown>;
   showHowToVideo?: boolean;
 }
@@ -85,16 +85,20 @@ export async function fromOutbox(
   try {
     const attempt = await outbox.getAttempt(testAttemptId);
     const evidence = await outbox.all(testAttemptId);
-    return fromMonitorReport({
-      attempt: {
-        testAttemptId,
-        clientId: attempt?.clientId ?? '',
-        startedAt: attempt?.startedAt,
-        finishedAt: attempt?.finished?.finishedAt,
-      },
-      evidence,
-      score: computeTrustScore(evidence, options.weights),
-    });
+    return {
+      ...fromMonitorReport({
+        attempt: {
+          testAttemptId,
+          clientId: attempt?.clientId ?? '',
+          startedAt: attempt?.startedAt,
+          finishedAt: attempt?.finished?.finishedAt,
+        },
+        evidence,
+        score: computeTrustScore(evidence, options.weights),
+      }),
+      ...(attempt?.userDetails ? { userDetails: attempt.userDetails } : {}),
+      ...(attempt?.showHowToVideo !== undefined ? { showHowToVideo: attempt.showHowToVideo } : {}),
+    };
   } finally {
     outbox.close();
   }
@@ -110,7 +114,8 @@ export interface ServerReportSource {
   sessionSid: string;
 }
 
-interface ServerSession {
+/** What `fromServer` reads of SmarterProctoring-style session details (checked against review/api.d.ts in test/types/report-contract.ts). */
+export interface ServerSession {
   testAttemptId: string;
   clientId: string | null;
   /** The ProctorExam session status (`status` holds SmarterProctoring's: Scheduled … Closed). */
@@ -122,8 +127,11 @@ interface ServerSession {
   counts: Record<string, number> | null;
   recordingStartDate: string | null;
   finishedDate: string | null;
+  userDetails?: Record<string, string | number | boolean> | null;
+  showHowToVideo?: boolean | null;
 }
-interface ServerEvent {
+/** What `fromServer` reads of an event report (checked against review/api.d.ts in test/types/report-contract.ts). */
+export interface ServerEvent {
   evidenceId: string;
   code: number;
   type: string;
@@ -187,6 +195,8 @@ export async function fromServer(source: ServerReportSource, fetcher: typeof fet
     startedAt: time(session.recordingStartDate),
     finishedAt: time(session.finishedDate),
     counts: session.counts ?? {},
+    ...(session.userDetails ? { userDetails: session.userDetails } : {}),
+    ...(typeof session.showHowToVideo === 'boolean' ? { showHowToVideo: session.showHowToVideo } : {}),
     evidence: events.map((e) => ({
       id: e.evidenceId,
       code: e.code,

@@ -80,6 +80,8 @@ export class HttpBackend implements ResultsBackend {
       startedAt: attempt.startedAt,
       trackingOptions: attempt.trackingOptions,
       ...(attempt.checks ? { checks: attempt.checks } : {}),
+      ...(attempt.userDetails ? { userDetails: attempt.userDetails } : {}),
+      ...(attempt.showHowToVideo !== undefined ? { showHowToVideo: attempt.showHowToVideo } : {}),
     });
   }
 

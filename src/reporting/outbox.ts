@@ -11,7 +11,7 @@
 import { ErrorCode, ProctorError, messageOf, withTimeout } from '../errors.js';
 import type { SessionStatus } from '../statuses.js';
 import { openDatabase, request, transactionDone } from './idb.js';
-import type { AttemptSummary, EvidenceRecord } from './types.js';
+import type { AttemptSummary, EvidenceRecord, UserDetails } from './types.js';
 
 export interface StoredAttempt {
   attemptId: string;
@@ -27,6 +27,9 @@ export interface StoredAttempt {
   /** The latest session status set on the device, and whether the backend has it. */
   status?: SessionStatus;
   statusDelivered?: boolean;
+  /** AutoProctor's `userDetails` and `showHowToVideo`, as setup() was given them (for the report). */
+  userDetails?: UserDetails;
+  showHowToVideo?: boolean;
 }
 
 /** A record as the outbox keeps it. */

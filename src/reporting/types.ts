@@ -76,7 +76,14 @@ export interface AttemptInfo {
   trackingOptions: Record<string, boolean | number>;
   /** The requirements check's outcome, when the page ran one before the exam. */
   checks?: AttemptChecks;
+  /** Who the candidate is (AutoProctor's `userDetails`), when the page gave it. */
+  userDetails?: UserDetails;
+  /** AutoProctor's `showHowToVideo`, when the page gave it. */
+  showHowToVideo?: boolean;
 }
+
+/** AutoProctor's `userDetails`: a flat object of strings, numbers and booleans (e.g. `{name, email}`). */
+export type UserDetails = Record<string, string | number | boolean>;
 
 /** Each check's final status and when the last one ended (epoch ms). */
 export interface AttemptChecks {

@@ -1,0 +1,132 @@
+// Issue 19: a session whose exam page never finishes (closed laptop, crashed browser, no stop())
+// must not stay "In Progress" for ever: a SmarterProctoring-style poll loop waiting for Closed or
+// Cancelled has to end. And nothing the page sends later may be refused (no lost evidence).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { closeAbandoned } from '../src/abandon.js';
+import { attemptHeaders, backend, call, newAttempt, startServer, type Attempt, type Harness } from './harness.js';
+
+let s: Harness;
+let exam: string;
+before(async () => {
+  // the server's own sweep: a started attempt silent for 1.5 s is abandoned
+  s = await startServer({ ratePerSecond: 10_000, abandonAfterMs: 1500 });
+  exam = `/v1/installs/${s.demo.installSid}/exams/${s.demo.examSid}`;
+});
+after(() => s.close());
+
+interface Session {
+  status: string;
+  statusReason: string | null;
+  closeReason: string | null;
+  sessionStatus: string;
+  trustScore: number | null;
+  reviewRequired: boolean;
+  closedDate: string | null;
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const ingest = (a: Attempt, method: string, rest: string, body?: unknown) =>
+  call(s.origin, method, `/api/v1/attempts/${encodeURIComponent(a.testAttemptId)}${rest}`, {
+    body,
+    headers: attemptHeaders(a),
+  });
+const noFace = (a: Attempt, seq: number, startedAt: number, durationMs?: number) => ({
+  id: randomUUID(),
+  attemptId: a.testAttemptId,
+  seq,
+  code: 5001,
+  type: 'no_face',
+  startedAt,
+  ...(durationMs !== undefined ? { endedAt: startedAt + durationMs, durationMs } : {}),
+});
+async function started() {
+  const a = newAttempt(s.demo.clientId, s.demo.clientSecret);
+  const created = await call<{ sessionSid: string }>(s.origin, 'POST', '/api/v1/attempts', { body: a });
+  assert.equal(created.status, 201);
+  return { a, path: `${exam}/sessions/${created.body.sessionSid}` };
+}
+const details = async (path: string) => {
+  const res = await call<Session>(s.origin, 'GET', path, { token: s.demo.token });
+  assert.equal(res.status, 200);
+  return res.body;
+};
+
+describe(`sessions the exam page never finished (${backend})`, () => {
+  it("a poll loop written from SmarterProctoring's guide ends: the silent session becomes Closed (abandoned), scored from its evidence", async () => {
+    const { a, path } = await started();
+    assert.equal((await ingest(a, 'PUT', '/status', { status: 'exam_started' })).status, 200);
+    // the candidate was away from the camera for 5 minutes, then the page went silent (no end, no finish)
+    const t = Date.now() - 10 * 60_000;
+    assert.equal((await ingest(a, 'POST', '/evidence', { records: [noFace(a, 1, t, 5 * 60_000)] })).status, 200);
+    let session: Session;
+    const seen: string[] = [];
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      session = await details(path);
+      if (seen.at(-1) !== session.status) seen.push(session.status);
+      if (['Closed', 'Cancelled'].includes(session.status)) break;
+      assert.ok(Date.now() < deadline, `still ${session.status} after 60 s`);
+      await sleep(200);
+    }
+    assert.deepEqual(seen, ['In Progress', 'Closed']);
+    assert.equal(session.closeReason, 'abandoned');
+    assert.match(session.statusReason ?? '', /^Abandoned: the exam page sent nothing/);
+    assert.equal(typeof session.trustScore, 'number');
+    assert.ok(session.trustScore! < 85, `5 minutes without a face scores ${session.trustScore}`);
+    assert.equal(session.reviewRequired, true);
+    assert.ok(session.closedDate);
+    assert.equal(session.sessionStatus, 'exam_started', "ProctorExam's status is what the page last said");
+    // as a list filter too
+    const closed = await call<{ results: { sid: string; closeReason: string }[] }>(
+      s.origin,
+      'GET',
+      `${exam}/sessions?status=Closed&limit=500`,
+      { token: s.demo.token },
+    );
+    assert.ok(closed.body.results.some((x) => path.endsWith(x.sid) && x.closeReason === 'abandoned'));
+  });
+
+  it('evidence arriving later (the outbox on the next visit) is stored, reopens the session, and its finish closes it as usual', async () => {
+    const { a, path } = await started();
+    const t = Date.now() - 60_000;
+    assert.equal((await ingest(a, 'POST', '/evidence', { records: [noFace(a, 1, t)] })).status, 200);
+    assert.equal(await closeAbandoned(s.db, 0), 1);
+    assert.equal((await details(path)).closeReason, 'abandoned');
+    // the open record's end and a new record arrive: nothing refused
+    const late = await ingest(a, 'POST', '/evidence', {
+      records: [noFace(a, 1, t, 2000), { ...noFace(a, 2, t + 5000, 1000), code: 5005, type: 'tab_switch' }],
+    });
+    assert.equal(late.status, 200, JSON.stringify(late.body));
+    const reopened = await details(path);
+    assert.equal(reopened.status, 'In Progress');
+    assert.equal(reopened.closeReason, null);
+    assert.equal(reopened.trustScore, null);
+    const finished = await ingest(a, 'POST', '/finish', { finishedAt: Date.now(), trustScore: 97, counts: {} });
+    assert.equal(finished.status, 200);
+    assert.equal((finished.body as { alreadyFinished: boolean }).alreadyFinished, false);
+    const closed = await details(path);
+    assert.equal(closed.status, 'Closed');
+    assert.equal(closed.closeReason, 'finished');
+    assert.equal(closed.sessionStatus, 'exam_finished');
+  });
+
+  it("a late finish of an abandoned session gives the page's verdict; registered or finished sessions are never abandoned", async () => {
+    const { a, path } = await started();
+    assert.equal(
+      (await ingest(a, 'POST', '/evidence', { records: [noFace(a, 1, Date.now() - 5000, 1000)] })).status,
+      200,
+    );
+    const idle = await started(); // created, nothing else: Scheduled
+    const done = await started();
+    assert.equal((await ingest(done.a, 'POST', '/finish', { finishedAt: Date.now() })).status, 200);
+    await closeAbandoned(s.db, 0);
+    assert.equal((await details(path)).closeReason, 'abandoned');
+    assert.equal((await details(idle.path)).status, 'Scheduled');
+    assert.equal((await details(done.path)).closeReason, 'finished');
+    const finish = await ingest(a, 'POST', '/finish', { finishedAt: Date.now() });
+    assert.equal(finish.status, 200);
+    assert.equal((finish.body as { alreadyFinished: boolean }).alreadyFinished, false);
+    assert.equal((await details(path)).closeReason, 'finished');
+  });
+});
