@@ -43,11 +43,15 @@ async function startServers({ databaseUrl, instances }) {
     // one after the other: the first seeds the demo client the others then find
     for (let n = 0; n < instances; n++) {
       const port = 18000 + Math.floor(Math.random() * 1000);
-      const server = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-        // the per-attempt rate limit is raised: this measures ingest, not the limiter
-        env: { ...process.env, ...dbEnv, PORT: String(port), INGEST_RATE_PER_SECOND: '100000' },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
+      const server = spawn(
+        process.execPath,
+        ['--conditions=proctor-elements-source', '--import', 'tsx', 'server/src/main.ts'],
+        {
+          // the per-attempt rate limit is raised: this measures ingest, not the limiter
+          env: { ...process.env, ...dbEnv, PORT: String(port), INGEST_RATE_PER_SECOND: '100000' },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
       servers.push(server);
       let out = '';
       const collect = (d) => {

@@ -7,9 +7,15 @@ import type { Database } from './db.js';
 import { HttpError, errorSchema } from './errors.js';
 import { ATTEMPT_HASH_SCHEME, eventReportSid, sid, verifyAttemptHash } from './ids.js';
 import { EXAM_STATUS_SQL } from './admin.js';
-import { EvidenceCode, type EvidenceRecord as PackageRecord } from '../../src/reporting/types.js';
-import { REVIEW_THRESHOLD, computeTrustScore } from '../../src/monitoring/trust-score.js';
-import { CHECK_NAMES, CHECK_STATUSES, SESSION_STATUSES as SESSION_STATUS_VALUES } from '../../src/statuses.js';
+import {
+  CHECK_NAMES,
+  CHECK_STATUSES,
+  EvidenceCode,
+  REVIEW_THRESHOLD,
+  SESSION_STATUSES as SESSION_STATUS_VALUES,
+  computeTrustScore,
+  type EvidenceRecord as PackageRecord,
+} from 'proctor-elements/vocabulary';
 
 export interface IngestOptions {
   db: Database;
