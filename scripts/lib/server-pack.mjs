@@ -72,7 +72,17 @@ export function installTarballs(dir, tarballs, fail) {
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true, name: 'deploy' }));
   execFileSync(
     npm,
-    ['install', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...tarballs],
+    // the Dockerfile's flags (and --prefer-offline: npm's cache answers when it can)
+    [
+      'install',
+      '--omit=dev',
+      '--ignore-scripts',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      '--loglevel=error',
+      ...tarballs,
+    ],
     { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const installed = readdirSync(join(dir, 'node_modules'));
