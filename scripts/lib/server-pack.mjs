@@ -7,7 +7,7 @@
 // install from ADMIN_TOKEN and an authenticated API round trip (evidence in, the session out).
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes, createHmac, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -85,7 +85,9 @@ export function installTarballs(dir, tarballs, fail) {
     ],
     { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] },
   );
-  const installed = readdirSync(join(dir, 'node_modules'));
+  // every package npm placed (nested ones too), from its record of the install
+  const lock = JSON.parse(readFileSync(join(dir, 'node_modules', '.package-lock.json'), 'utf8'));
+  const installed = Object.keys(lock.packages).filter((p) => p.includes('node_modules/'));
   const dev = DEV_ONLY.filter((p) => existsSync(join(dir, 'node_modules', p)));
   if (dev.length) fail(`a production install pulls development tools: ${dev.join(', ')}`);
   return installed.length;
