@@ -11,6 +11,7 @@ export default tseslint.config(
     ignores: [
       'node_modules/',
       'dist/',
+      'server/dist/',
       'examples/*/dist/',
       'storybook-static/',
       'custom-elements.json',

@@ -13,7 +13,7 @@ const defines = readdirSync('src/define').map((f) => `src/define/${f}`);
 
 export default [
   {
-    input: ['src/index.ts', 'src/define.ts', 'src/react.ts', 'src/locales/de.ts', ...defines],
+    input: ['src/index.ts', 'src/define.ts', 'src/react.ts', 'src/vocabulary.ts', 'src/locales/de.ts', ...defines],
     external,
     output: { dir: 'dist', format: 'es', sourcemap: true, preserveModules: true, preserveModulesRoot: 'src' },
     plugins: [nodeResolve(), es()],

@@ -20,10 +20,14 @@ const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length -
 async function startServer() {
   const dataDir = mkdtempSync(join(tmpdir(), 'ap-delivery-'));
   const port = 19000 + Math.floor(Math.random() * 1000);
-  const server = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', PORT: String(port), NODE_ENV: 'development' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const server = spawn(
+    process.execPath,
+    ['--conditions=proctor-elements-source', '--import', 'tsx', 'server/src/main.ts'],
+    {
+      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', PORT: String(port), NODE_ENV: 'development' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
   server.stdout.on('data', (d) => (out += d));
   for (let i = 0; i < 120 && !out.includes('client demo-client'); i++) await sleep(250);

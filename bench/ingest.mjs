@@ -7,8 +7,20 @@ import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
+
+/** A free loopback port (asked of the system: no clash with other servers on this machine). */
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
 
 const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
@@ -42,12 +54,16 @@ async function startServers({ databaseUrl, instances }) {
   try {
     // one after the other: the first seeds the demo client the others then find
     for (let n = 0; n < instances; n++) {
-      const port = 18000 + Math.floor(Math.random() * 1000);
-      const server = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-        // the per-attempt rate limit is raised: this measures ingest, not the limiter
-        env: { ...process.env, ...dbEnv, PORT: String(port), INGEST_RATE_PER_SECOND: '100000' },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
+      const port = await freePort();
+      const server = spawn(
+        process.execPath,
+        ['--conditions=proctor-elements-source', '--import', 'tsx', 'server/src/main.ts'],
+        {
+          // the per-attempt rate limit is raised: this measures ingest, not the limiter
+          env: { ...process.env, ...dbEnv, PORT: String(port), INGEST_RATE_PER_SECOND: '100000' },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
       servers.push(server);
       let out = '';
       const collect = (d) => {

@@ -179,7 +179,9 @@ async function detection(base) {
   }
 }
 
-await sizes();
+// BENCH_ONLY=ingest: the server's ingest figures alone (no build, no browser)
+const only = process.env.BENCH_ONLY;
+if (!only) await sizes();
 for (const [label, databaseUrl, instances] of [
   ['PGlite', undefined, 1],
   ...(process.env.DATABASE_URL
@@ -205,6 +207,7 @@ for (const [label, databaseUrl, instances] of [
   );
 }
 if (!process.env.DATABASE_URL) console.log('(set DATABASE_URL to also measure ingest on PostgreSQL)');
+if (only === 'ingest') process.exit(0);
 const { server, base } = await serve();
 try {
   await detection(base);

@@ -11,9 +11,13 @@ if (process.env.DATABASE_URL) runs.push({ TEST_BACKEND: 'postgres' });
 else console.log('test:server: DATABASE_URL is not set, so the PostgreSQL run is skipped (PGlite only).');
 for (const env of runs) {
   console.log(`test:server: ${env.TEST_BACKEND}`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], {
-    stdio: 'inherit',
-    env: { ...process.env, ...env },
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--conditions=proctor-elements-source', '--import', 'tsx', '--test', '--test-concurrency=1', ...files],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, ...env },
+    },
+  );
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

@@ -34,8 +34,13 @@ import {
 
 export interface AppOptions {
   db: Database;
-  /** Folder holding demo/, review/ and dist/ (the repository root). */
+  /** Folder holding demo/, review/ and dist/ (the repository root); `staticFolders` sets each instead. */
   staticRoot?: string;
+  /**
+   * The folders served under /dist/ (the built proctor-elements package), /demo/ and /review/,
+   * each on its own (main.ts: the installed package's dist and the server's own copy of the pages).
+   */
+  staticFolders?: { dist: string; demo: string; review: string };
   /** Serve the demo (/demo/*, /demo/credentials, `/` → the demo exam page). Default true; off in production. */
   demo?: boolean;
   /** Largest JSON body, e.g. an evidence batch (bytes). Default 2 MiB. */
@@ -59,6 +64,13 @@ export interface AppOptions {
   pairing?: PairingOptions;
   /** Trust X-Forwarded-* from a proxy (Fastify's trustProxy: true, a hop count, or addresses). */
   trustProxy?: boolean | number | string;
+  /** Serve HTTPS with this certificate chain and key (PEM) instead of plain HTTP. */
+  https?: { cert: Buffer; key: Buffer };
+  /**
+   * The origin clients reach this server at (e.g. `https://proctor.example.org`, behind a proxy):
+   * the OpenAPI document's server URL. Default: relative (`/`).
+   */
+  publicOrigin?: string;
   /** Failed-authentication limit and quotas (see security.ts). */
   limits?: Partial<Limits>;
   /** The failed-authentication counter; default in this process's memory (scale.ts shares one through PostgreSQL). */
@@ -71,7 +83,7 @@ export interface AppOptions {
 }
 
 const PACKAGE_VERSION = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
 const AJV = { removeAdditional: false, allErrors: false, allowUnionTypes: true, useDefaults: true } as const;
@@ -146,7 +158,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { db, bodyLimit = 2 * 1024 * 1024, photoLimit = 512 * 1024, ratePerSecond = 20 } = options;
   const demo = options.demo ?? true;
   const limits = resolveLimits(options.limits);
+  // the instance's type is an HTTP server's; with `https` it is an HTTPS server, which routes alike
   const app = Fastify({
+    ...(options.https ? { https: options.https } : {}),
     bodyLimit,
     // a path parameter may be a testAttemptId of 200 characters (checked by the route schemas),
     // percent-encoded: up to 4 UTF-8 bytes × 3 characters each = 2400 (Fastify's default is 100)
@@ -332,7 +346,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         description:
           'Ingest (exam pages, HMAC-checked), reporting (SmarterProctoring shape, `token` header), admin. Every error is {code, message}.',
       },
-      servers: [{ url: '/', description: 'this server (the document is served from its root)' }],
+      servers: [
+        options.publicOrigin
+          ? { url: options.publicOrigin, description: 'this server (PUBLIC_ORIGIN)' }
+          : { url: '/', description: 'this server (the document is served from its root)' },
+      ],
       tags: [
         { name: 'ingest', description: 'Called by the package (HttpBackend) from the exam page' },
         { name: 'reporting', description: 'Sessions, event reports, annotations, review' },
@@ -430,8 +448,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
 
   // --- static files: the demo page, the reviewer dashboard and the built package ------------------
-  if (options.staticRoot) {
-    const root = options.staticRoot;
+  const folders =
+    options.staticFolders ??
+    (options.staticRoot
+      ? {
+          dist: join(options.staticRoot, 'dist'),
+          demo: join(options.staticRoot, 'demo'),
+          review: join(options.staticRoot, 'review'),
+        }
+      : undefined);
+  if (folders) {
     const types: Record<string, string> = {
       '.html': 'text/html; charset=utf-8',
       '.js': 'text/javascript; charset=utf-8',
@@ -445,7 +471,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       '.svg': 'image/svg+xml',
       '.mp3': 'audio/mpeg',
     };
-    const mounts: Record<string, string> = { '/dist/': 'dist', '/demo/': 'demo', '/review/': 'review' };
+    const mounts: Record<string, string> = {
+      '/dist/': folders.dist,
+      '/demo/': folders.demo,
+      '/review/': folders.review,
+    };
     // without the demo, only the phone page (the mobile check's second camera) is served from demo/
     const PHONE_PAGE = new Set(['/demo/phone.html', '/demo/phone.js']);
     const notFound = (path: string) => new HttpError(404, 'not_found', `No file ${path}.`);
@@ -466,7 +496,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const mount = Object.keys(mounts).find((m) => url.startsWith(m));
       if (!mount || (mount === '/demo/' && !demo && !PHONE_PAGE.has(url))) throw notFound(path);
       // a file inside the mounted folder only: `/demo/..%2fdemo-x` resolves beside it and is refused
-      const base = join(root, mounts[mount]) + sep;
+      const base = join(mounts[mount], sep);
       const file = normalize(join(base, url.slice(mount.length)));
       if (!file.startsWith(base) || file.includes('\0')) throw notFound(path);
       try {

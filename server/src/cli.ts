@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `npm run admin -- <command> [--option value …]`: the admin API's operations, straight on the
  * database (DATABASE_URL, else PGlite in DATA_DIR; stop a PGlite server first). Prints JSON.

@@ -175,6 +175,11 @@ const MIGRATIONS: string[] = [
    create unique index evidence_by_created on evidence (created_seq);
    alter table exams add column opened_at timestamptz;
    update exams set opened_at = created_at where instructions is not null;`,
+  // issue 18: the per-attempt ingest rate limit shared by every instance on PostgreSQL (rate-limit.ts):
+  // a token bucket per attempt; unused on PGlite
+  `create table rate_buckets (key text primary key, tokens double precision not null, at timestamptz not null,
+     granted boolean not null default true);
+   create index rate_buckets_by_at on rate_buckets (at);`,
   // AutoProctor's userDetails and showHowToVideo, as the exam page sent them with the attempt; why a
   // session was closed ('finished' by the page, or 'abandoned': abandon.ts)
   `alter table sessions add column user_details jsonb;

@@ -8,9 +8,14 @@ import { scoreSession } from './verdict.js';
 import { HttpError, errorSchema } from './errors.js';
 import { ATTEMPT_HASH_SCHEME, eventReportSid, sid, verifyAttemptHash } from './ids.js';
 import { EXAM_STATUS_SQL } from './admin.js';
-import { EvidenceCode } from '../../src/reporting/types.js';
-import { REVIEW_THRESHOLD } from '../../src/monitoring/trust-score.js';
-import { CHECK_NAMES, CHECK_STATUSES, SESSION_STATUSES as SESSION_STATUS_VALUES } from '../../src/statuses.js';
+import { MemoryBuckets, PostgresBuckets, type AttemptRateLimiter } from './rate-limit.js';
+import {
+  CHECK_NAMES,
+  CHECK_STATUSES,
+  EvidenceCode,
+  REVIEW_THRESHOLD,
+  SESSION_STATUSES as SESSION_STATUS_VALUES,
+} from 'proctor-elements/vocabulary';
 
 export interface IngestOptions {
   db: Database;
@@ -94,24 +99,9 @@ const STATUS_STAMP: Record<string, string | undefined> = {
 export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
   const { db, ratePerSecond, photoLimit } = options;
 
-  // --- per-attempt rate limit (token bucket) --------------------------------------------------
-  const buckets = new Map<string, { tokens: number; at: number }>();
-  const limit = (key: string) => {
-    const now = Date.now();
-    const b = buckets.get(key) ?? { tokens: ratePerSecond * 3, at: now };
-    b.tokens = Math.min(ratePerSecond * 3, b.tokens + ((now - b.at) / 1000) * ratePerSecond);
-    b.at = now;
-    if (b.tokens < 1)
-      throw new HttpError(
-        429,
-        'rate_limited',
-        `Too many requests for attempt "${key}"; retry shortly.`,
-        Math.max(1, Math.ceil((1 - b.tokens) / ratePerSecond)),
-      );
-    b.tokens -= 1;
-    buckets.set(key, b);
-    if (buckets.size > 50_000) for (const k of [...buckets.keys()].slice(0, 10_000)) buckets.delete(k);
-  };
+  // --- per-attempt rate limit (token bucket; in PostgreSQL, shared by every instance) ------------
+  const limiter: AttemptRateLimiter =
+    db.kind === 'postgres' ? new PostgresBuckets(db, ratePerSecond) : new MemoryBuckets(ratePerSecond);
 
   // --- authentication of an attempt: client id + AutoProctor's HMAC ---------------------------
   async function authenticate(request: FastifyRequest, testAttemptId: string, clientId?: string, hash?: string) {
@@ -156,15 +146,13 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
 
   async function sessionOf(request: FastifyRequest, testAttemptId: string) {
     const { clientId } = await authenticate(request, testAttemptId);
-    limit(`${clientId}/${testAttemptId}`);
-    const [session] = await db.query<{
-      sid: string;
-      status: string;
-      closed_at: Date | null;
-      close_reason: string | null;
-    }>('select sid, status, closed_at, close_reason from sessions where client_id = $1 and test_attempt_id = $2', [
-      clientId,
-      testAttemptId,
+    // the bucket (a round trip on PostgreSQL) and the session are read side by side
+    const [, [session]] = await Promise.all([
+      limiter.take(`${clientId}/${testAttemptId}`),
+      db.query<{ sid: string; status: string; closed_at: Date | null; close_reason: string | null }>(
+        'select sid, status, closed_at, close_reason from sessions where client_id = $1 and test_attempt_id = $2',
+        [clientId, testAttemptId],
+      ),
     ]);
     if (!session) throw new HttpError(404, 'unknown_attempt', `No attempt "${testAttemptId}": create it first.`);
     return session;
@@ -240,7 +228,7 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
     async (request, reply) => {
       const body = request.body;
       const { client } = await authenticate(request, body.testAttemptId, body.clientId, body.hashedTestAttemptId);
-      limit(`${body.clientId}/${body.testAttemptId}`);
+      await limiter.take(`${body.clientId}/${body.testAttemptId}`);
       const find = async () =>
         (
           await db.query<{ sid: string }>('select sid from sessions where client_id = $1 and test_attempt_id = $2', [

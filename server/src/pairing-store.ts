@@ -300,6 +300,8 @@ export class PostgresPairingStore implements PairingStore {
     }
     await this.db.query('delete from pairings where expires_at < now()');
     await this.db.query("delete from rate_windows where since < now() - interval '10 minutes'");
+    // ingest buckets (rate-limit.ts) idle for 10 minutes are full again: a missing row is the same
+    await this.db.query("delete from rate_buckets where at < now() - interval '10 minutes'");
   }
 
   /** Locks the code's row for this transaction and applies the rules of `live` (see the header). */

@@ -20,9 +20,16 @@ import {
 } from './schemas.js';
 import { EXAM_STATUS_SQL, getExam, listExams } from './admin.js';
 import { authorizeInstall, tokenInstall } from './auth.js';
-import { EvidenceCode, type EvidenceRecord, type EvidenceType } from '../../src/reporting/types.js';
-import { computeTrustScore } from '../../src/monitoring/trust-score.js';
-import { REVIEW_CODES, REVIEW_STATUSES, SESSION_STATUSES, type ReviewStatus } from '../../src/statuses.js';
+import {
+  EvidenceCode,
+  REVIEW_CODES,
+  REVIEW_STATUSES,
+  SESSION_STATUSES,
+  computeTrustScore,
+  type EvidenceRecord,
+  type EvidenceType,
+  type ReviewStatus,
+} from 'proctor-elements/vocabulary';
 
 export interface ReportingOptions {
   db: Database;

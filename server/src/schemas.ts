@@ -4,7 +4,7 @@
  * OpenAPI document shows exactly what is sent. server/test/openapi.test.ts checks that every answer
  * carries every documented field.
  */
-import { REVIEW_STATUSES, SESSION_STATUSES } from '../../src/statuses.js';
+import { REVIEW_STATUSES, SESSION_STATUSES } from 'proctor-elements/vocabulary';
 const t = (type: string, description?: string) => ({ type, ...(description ? { description } : {}) });
 const orNull = (type: string, description?: string) => ({
   type: [type, 'null'],

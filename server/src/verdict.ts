@@ -1,6 +1,9 @@
 /** The server's verdict on an attempt: the package's Trust Score over the evidence it stored. */
-import { computeTrustScore, type TrustScoreResult } from '../../src/monitoring/trust-score.js';
-import type { EvidenceRecord as PackageRecord } from '../../src/reporting/types.js';
+import {
+  computeTrustScore,
+  type EvidenceRecord as PackageRecord,
+  type TrustScoreResult,
+} from 'proctor-elements/vocabulary';
 import type { Queryable } from './db.js';
 
 export interface StoredEvidenceRow {

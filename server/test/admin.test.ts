@@ -195,7 +195,11 @@ describe('npm run admin (CLI, PGlite)', () => {
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: join(dir, 'db') };
   delete env.DATABASE_URL;
   const admin = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', ...args], { env, encoding: 'utf8' });
+    spawnSync(
+      process.execPath,
+      ['--conditions=proctor-elements-source', '--import', 'tsx', 'server/src/cli.ts', ...args],
+      { env, encoding: 'utf8' },
+    );
 
   it('creates an install, an exam, a client and a token, and prints them as JSON', () => {
     const install = admin('install', 'create', '--name', 'College');

@@ -4,8 +4,9 @@
 // folder (or on PostgreSQL in a throw-away schema).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -22,16 +23,20 @@ async function run(env: Record<string, string>, check: (origin: string, output: 
   const db =
     backend === 'postgres' && url ? await openPostgres(url, { schema, dropSchemaOnClose: true, max: 2 }) : undefined;
   const port = nextPort++;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    env: {
-      PATH: process.env.PATH,
-      PORT: String(port),
-      DATA_DIR: join(dir, 'pglite'),
-      ...(db ? { DATABASE_URL: `${url}?options=${encodeURIComponent(`-c search_path=${schema}`)}` } : {}),
-      ...env,
+  const child = spawn(
+    process.execPath,
+    ['--conditions=proctor-elements-source', '--import', 'tsx', 'server/src/main.ts'],
+    {
+      env: {
+        PATH: process.env.PATH,
+        PORT: String(port),
+        DATA_DIR: join(dir, 'pglite'),
+        ...(db ? { DATABASE_URL: `${url}?options=${encodeURIComponent(`-c search_path=${schema}`)}` } : {}),
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -81,16 +86,20 @@ describe(`npm start's entry (${backend})`, () => {
   });
 
   it('refuses a short ADMIN_TOKEN in production, naming it', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'production',
-        ADMIN_TOKEN: 'short',
-        PORT: String(nextPort++),
-        DATA_DIR: join(tmpdir(), `ap-${randomBytes(4).toString('hex')}`),
+    const child = spawn(
+      process.execPath,
+      ['--conditions=proctor-elements-source', '--import', 'tsx', 'server/src/main.ts'],
+      {
+        env: {
+          PATH: process.env.PATH,
+          NODE_ENV: 'production',
+          ADMIN_TOKEN: 'short',
+          PORT: String(nextPort++),
+          DATA_DIR: join(tmpdir(), `ap-${randomBytes(4).toString('hex')}`),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const code = await new Promise((r) => child.once('exit', r));
@@ -105,5 +114,132 @@ describe(`npm start's entry (${backend})`, () => {
       assert.equal(credentials.status, 200);
       assert.equal(((await credentials.json()) as { clientId: string }).clientId, 'demo-client');
     });
+  });
+
+  it('PUBLIC_ORIGIN names the server in the OpenAPI document; a malformed one stops the start, naming it', async () => {
+    await run({ NODE_ENV: 'production', PUBLIC_ORIGIN: 'https://proctor.example.org' }, async (origin) => {
+      const doc = await call<{ servers: { url: string }[] }>(origin, 'GET', '/openapi.json');
+      assert.deepEqual(
+        doc.body.servers.map((s) => s.url),
+        ['https://proctor.example.org'],
+      );
+    });
+    for (const [env, message] of [
+      [{ PUBLIC_ORIGIN: 'proctor.example.org/exams' }, /PUBLIC_ORIGIN must be an origin/],
+      [{ TLS_CERT_FILE: '/nonexistent/cert.pem' }, /TLS_CERT_FILE and TLS_KEY_FILE must be set together/],
+      [
+        { TLS_CERT_FILE: '/nonexistent/cert.pem', TLS_KEY_FILE: '/nonexistent/key.pem' },
+        /TLS_CERT_FILE: cannot read \/nonexistent\/cert.pem/,
+      ],
+    ] as const) {
+      const child = spawn(
+        process.execPath,
+        ['--conditions=proctor-elements-source', '--import', 'tsx', 'server/src/main.ts'],
+        {
+          env: {
+            PATH: process.env.PATH,
+            NODE_ENV: 'production',
+            PORT: String(nextPort++),
+            DATA_DIR: join(tmpdir(), `ap-${randomBytes(4).toString('hex')}`),
+            ...env,
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const code = await new Promise((r) => child.once('exit', r));
+      assert.notEqual(code, 0);
+      assert.match(err, message);
+    }
+  });
+
+  it('TLS_CERT_FILE and TLS_KEY_FILE: serves HTTPS (the phone page needs it) without a proxy', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ap-tls-'));
+    try {
+      const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
+      // a self-signed certificate for 127.0.0.1, made here (openssl is part of Debian's base system)
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:P-256',
+          '-nodes',
+          '-days',
+          '2',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+          '-keyout',
+          key,
+          '-out',
+          cert,
+        ],
+        { stdio: 'ignore' },
+      );
+      const ca = readFileSync(cert);
+      const port = nextPort++;
+      const child = spawn(
+        process.execPath,
+        ['--conditions=proctor-elements-source', '--import', 'tsx', 'server/src/main.ts'],
+        {
+          env: {
+            PATH: process.env.PATH,
+            NODE_ENV: 'production',
+            PORT: String(port),
+            DATA_DIR: join(dir, 'pglite'),
+            TLS_CERT_FILE: cert,
+            TLS_KEY_FILE: key,
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let output = '';
+      child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+      const get = (path: string) =>
+        new Promise<{ status: number; body: string; csp?: string }>((resolve, reject) => {
+          const req = httpsGet(`https://127.0.0.1:${port}${path}`, { ca }, (res) => {
+            let body = '';
+            res.on('data', (d: Buffer) => (body += d.toString()));
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, body, csp: String(res.headers['content-security-policy']) }),
+            );
+          });
+          req.on('error', reject);
+        });
+      try {
+        let health: { status: number; body: string } | undefined;
+        for (let i = 0; i < 240 && health?.status !== 200; i++) {
+          if (child.exitCode !== null) throw new Error(`the server exited: ${output}`);
+          health = await get('/healthz').catch(() => undefined);
+          if (health?.status !== 200) await sleep(250);
+        }
+        assert.equal(health?.status, 200, output);
+        const phone = await get('/demo/phone.html');
+        assert.equal(phone.status, 200);
+        assert.match(phone.body, /<ap-mobile-camera/);
+        assert.match(phone.csp ?? '', /script-src 'self'/);
+        // plain HTTP on the same port is not served
+        assert.equal(
+          await fetch(`http://127.0.0.1:${port}/healthz`).then(
+            () => 'answered',
+            () => 'refused',
+          ),
+          'refused',
+        );
+      } finally {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

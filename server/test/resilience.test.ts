@@ -36,17 +36,21 @@ async function start(url: string, applicationName: string): Promise<Server> {
   db.onBackgroundError = () => undefined; // the reader's own idle connections drop too
   const port = nextPort++;
   const serverUrl = `${url}?application_name=${applicationName}&options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: serverUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      INGEST_RATE_PER_SECOND: '10000',
+  const child = spawn(
+    process.execPath,
+    ['--conditions=proctor-elements-source', '--import', 'tsx', 'server/src/main.ts'],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: serverUrl,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        INGEST_RATE_PER_SECOND: '10000',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -1,12 +1,13 @@
 // Two server processes (NODE_ENV=production) on one PostgreSQL database, as behind a load
 // balancer: a phone pairs through one while the exam page polls the other (LISTEN/NOTIFY wakes
-// the poll), and rate limits count across both. PGlite is one process's database: not applicable.
+// the poll), and rate limits (failed authentications, an attempt's ingest) count across both.
+// PGlite is one process's database: not applicable.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { openPostgres, type Database } from '../src/db.js';
-import { backend, call } from './harness.js';
+import { attemptHeaders, backend, call, newAttempt } from './harness.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const onPostgres = backend === 'postgres';
@@ -29,18 +30,22 @@ interface Instance {
 }
 
 async function instance(url: string, port: number, env: Record<string, string>): Promise<Instance> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      DATABASE_URL: url,
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      TRUST_PROXY: 'true',
-      ...env,
+  const child = spawn(
+    process.execPath,
+    ['--conditions=proctor-elements-source', '--import', 'tsx', 'server/src/main.ts'],
+    {
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        DATABASE_URL: url,
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        TRUST_PROXY: 'true',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -63,6 +68,7 @@ describe(
     let db: Database;
     let a: Instance;
     let b: Instance;
+    const adminToken = randomBytes(24).toString('hex');
     before(async () => {
       const url = process.env.DATABASE_URL!;
       const schema = `test_${randomBytes(6).toString('hex')}`;
@@ -70,9 +76,11 @@ describe(
       const shared = `${url}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
       // a poll waits 10 minutes: only a NOTIFY from the other instance ends it within the test's time
       const env = {
-        ADMIN_TOKEN: randomBytes(24).toString('hex'),
+        ADMIN_TOKEN: adminToken,
         AUTH_FAILURES_PER_MINUTE: '6',
         PAIRING_POLL_MS: '600000',
+        // a bucket of 3 requests per attempt, refilled at 1 a second
+        INGEST_RATE_PER_SECOND: '1',
       };
       a = await instance(shared, 7280, env);
       b = await instance(shared, 7281, env);
@@ -141,6 +149,69 @@ describe(
         statuses.push((await call(target.origin, 'GET', '/v1/me', { token: `guess-${i}`, headers: attacker })).status);
       }
       assert.deepEqual(statuses, [401, 401, 401, 401, 401, 401, 429, 429]);
+    });
+
+    it("holds an attempt's ingest rate limit across both instances", async () => {
+      const install = await call<{ sid: string; token: string }>(a.origin, 'POST', '/v1/installs', {
+        token: adminToken,
+        body: { name: 'Scale-out university' },
+      });
+      assert.equal(install.status, 201);
+      const client = await call<{ clientId: string; clientSecret: string }>(
+        b.origin,
+        'POST',
+        `/v1/installs/${install.body.sid}/clients`,
+        { token: install.body.token, body: {} },
+      );
+      assert.equal(client.status, 201);
+      const attempt = newAttempt(client.body.clientId, client.body.clientSecret);
+      const headers = { ...attemptHeaders(attempt), 'x-forwarded-for': '198.51.100.30' };
+      const record = (seq: number) => ({
+        id: randomUUID(),
+        attemptId: attempt.testAttemptId,
+        seq,
+        code: 5005,
+        type: 'tab_switch',
+        startedAt: Date.now(),
+        durationMs: 1000,
+      });
+      // the bucket (3, +1 a second) is the attempt's, whichever instance answers: in each
+      // instance's memory, the two would accept 3 each at once
+      const t0 = performance.now();
+      const statuses = [(await call(a.origin, 'POST', '/api/v1/attempts', { body: attempt, headers })).status];
+      const refusals: { status: number; body: { code?: string } }[] = [];
+      for (let seq = 1; seq <= 11; seq++) {
+        const target = seq % 2 ? b : a;
+        const res = await fetch(`${target.origin}/api/v1/attempts/${attempt.testAttemptId}/evidence`, {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify({ records: [record(seq)] }),
+        });
+        statuses.push(res.status);
+        if (res.status === 429) {
+          assert.ok(Number(res.headers.get('retry-after')) >= 1, 'a 429 says when to retry');
+          refusals.push({ status: res.status, body: (await res.json()) as { code?: string } });
+        } else await res.arrayBuffer();
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      const accepted = statuses.filter((s) => s < 300).length;
+      assert.ok(
+        statuses.every((s) => s < 300 || s === 429),
+        `only acceptances and 429s: ${statuses.join(', ')}`,
+      );
+      // a token bucket of 3 refilled at 1/s accepts at most 3 + 1 × elapsed seconds over both
+      assert.ok(
+        accepted <= Math.floor(3 + seconds),
+        `${accepted} of 12 accepted in ${seconds.toFixed(1)} s across two instances: ${statuses.join(', ')}`,
+      );
+      assert.ok(refusals.length > 0 && refusals.every((r) => r.body.code === 'rate_limited'));
+      // what was refused can be sent again once the bucket refills
+      await sleep(2500);
+      const again = await call(b.origin, 'POST', `/api/v1/attempts/${attempt.testAttemptId}/evidence`, {
+        headers,
+        body: { records: [record(12)] },
+      });
+      assert.ok(again.status < 300, `after a pause: ${again.status}`);
     });
 
     it('both instances stay up', () => {
