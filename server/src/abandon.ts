@@ -5,15 +5,15 @@
  * would never collect them.
  *
  * The rule: a started session (status `exam_started` / `exam_finished`, or any evidence stored) that
- * has not been closed, and from whose exam page nothing arrived (no request that changed the session,
- * no evidence) for `afterMs`, is closed as **abandoned**: the server scores it from the evidence it
- * stored (a record still open counts until the last thing that arrived), `reviewRequired` follows
- * from that score, and `status` becomes `Closed` with `closeReason: 'abandoned'`. Sessions that never
- * started (registered, `Scheduled`) are left alone.
+ * has not been closed, and from whose exam page nothing arrived for `afterMs` (the page's own
+ * traffic only: the attempt, its statuses, evidence and photos; a reviewer's actions do not count),
+ * is closed as **abandoned**: the server scores it from the evidence it stored (a record still open
+ * counts until the last word from the page), `reviewRequired` follows from that score, `status`
+ * becomes `Closed` with `closeReason: 'abandoned'`, and `closedDate` is that last word (so
+ * `duration` is the time the page was heard from). Sessions that never started are left alone.
  *
- * Nothing is ever refused because of it: evidence that arrives later (the outbox delivers on the
- * candidate's next visit) reopens the session (`In Progress` again, `editDate` moves), and the
- * page's own finish closes it as usual.
+ * `Closed` stays terminal: what the page sends later (the outbox delivers on the candidate's next
+ * visit) is stored and listed, never refused, and the verdict stays; a late finish answers it.
  */
 import type { Database, Queryable } from './db.js';
 import { scoreSession } from './verdict.js';
@@ -21,9 +21,10 @@ import { scoreSession } from './verdict.js';
 /** Default: a day without a word from the exam page (`ABANDON_AFTER_HOURS`). */
 export const DEFAULT_ABANDON_AFTER_MS = 24 * 3_600_000;
 
-/** Last time anything of this session arrived (a session change, or evidence). */
-const LAST_ACTIVITY = `greatest(s.updated_at, coalesce((select max(e.received_at) from evidence e
-  where e.session_sid = s.sid), s.updated_at))`;
+/** The last word from the session's exam page: the attempt, its statuses, its evidence and photos. */
+const LAST_ACTIVITY = `greatest(s.created_at, s.started_at, s.system_check_end_at, s.setup_at, s.in_progress_at,
+  s.finished_at, (select max(e.received_at) from evidence e where e.session_sid = s.sid),
+  (select max(p.created_at) from photos p where p.session_sid = s.sid))`;
 const STARTED = `(s.status in ('exam_started', 'exam_finished') or s.in_progress_at is not null
   or exists (select 1 from evidence e where e.session_sid = s.sid))`;
 
@@ -49,10 +50,10 @@ async function closeOne(tx: Queryable, sid: string, testAttemptId: string, after
   if (!row) return false;
   const { verdict } = await scoreSession(tx, sid, testAttemptId, new Date(row.last).getTime());
   await tx.query(
-    `update sessions set closed_at = now(), close_reason = 'abandoned', trust_score = $2, counts = $3,
+    `update sessions set closed_at = $4, close_reason = 'abandoned', trust_score = $2, counts = $3, updated_at = now(),
        review_status = case when review_status = 'uncertain' then 'unreviewed' else review_status end
      where sid = $1`,
-    [sid, verdict.trustScore, JSON.stringify(verdict.counts)],
+    [sid, verdict.trustScore, JSON.stringify(verdict.counts), row.last],
   );
   return true;
 }

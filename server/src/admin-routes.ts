@@ -57,7 +57,15 @@ const emailsSent = obj({
   emailed: { type: 'integer', description: 'candidates invited by this call' },
   sessionSids: { type: 'array', items: str() },
 });
-const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema };
+// 429: failed-authentication limit; 503: the database is unreachable (Retry-After)
+const errors = {
+  400: errorSchema,
+  401: errorSchema,
+  403: errorSchema,
+  404: errorSchema,
+  429: errorSchema,
+  503: errorSchema,
+};
 const security = [{ token: [] }];
 const examBody = {
   name: { type: 'string', minLength: 1, maxLength: 200 },

@@ -78,7 +78,15 @@ const attemptParams = {
   properties: { testAttemptId: attemptId },
 } as const;
 const security = [{ clientId: [], attemptHash: [] }];
-const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 429: errorSchema };
+// 429: rate limits; 503: the database is unreachable (Retry-After)
+const errors = {
+  400: errorSchema,
+  401: errorSchema,
+  403: errorSchema,
+  404: errorSchema,
+  429: errorSchema,
+  503: errorSchema,
+};
 
 const photoAnswer = {
   type: 'object',
@@ -127,21 +135,6 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
         `The hashed attempt id does not match this client and attempt (expected ${ATTEMPT_HASH_SCHEME}).`,
       );
     return { clientId, client };
-  }
-
-  /**
-   * Word from the exam page after the session was closed as abandoned (abandon.ts): it is open
-   * again (In Progress), so nothing the page still sends is refused; its finish closes it as usual.
-   */
-  async function reopenIfAbandoned(session: { sid: string; closed_at: Date | null; close_reason: string | null }) {
-    if (session.close_reason !== 'abandoned') return;
-    await db.query(
-      `update sessions set closed_at = null, close_reason = null, trust_score = null, counts = null, updated_at = now()
-       where sid = $1 and close_reason = 'abandoned'`,
-      [session.sid],
-    );
-    session.closed_at = null;
-    session.close_reason = null;
   }
 
   async function sessionOf(request: FastifyRequest, testAttemptId: string) {
@@ -345,7 +338,6 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
     async (request) => {
       const { testAttemptId } = request.params;
       const session = await sessionOf(request, testAttemptId);
-      await reopenIfAbandoned(session);
       const { records } = request.body;
       const foreign = records.find((r) => r.attemptId !== testAttemptId);
       if (foreign)
@@ -370,8 +362,8 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
       }
       const accepted = await db.transaction(async (tx) => {
         // shares the session row with other batches; finish (which updates it) waits, and so do we
-        const [locked] = await tx.query<{ closed_at: Date | null }>(
-          'select closed_at from sessions where sid = $1 for share',
+        const [locked] = await tx.query<{ closed_at: Date | null; close_reason: string | null }>(
+          'select closed_at, close_reason from sessions where sid = $1 for share',
           [session.sid],
         );
         const existing = new Map(
@@ -384,7 +376,8 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
         );
         const fresh = [...byId.values()].filter((r) => !existing.has(r.id));
         const completions = [...byId.values()].filter((r) => existing.get(r.id) === true && r.endedAt !== undefined);
-        if (locked.closed_at && fresh.length)
+        // a session closed as abandoned still stores what its page sends late (listed, the verdict stays)
+        if (locked.closed_at && locked.close_reason !== 'abandoned' && fresh.length)
           throw new HttpError(
             409,
             'attempt_finished',
@@ -400,11 +393,13 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
             values.push(r.id, session.sid, eventReportSid(session.sid, r.id), r.seq, r.code, r.type);
             values.push(iso(r.startedAt), iso(r.endedAt), r.durationMs === undefined ? null : Math.round(r.durationMs));
             values.push(r.data ? JSON.stringify(r.data) : null, r.photo ?? null, r.photoPending === true);
-            return `(${Array.from({ length: 12 }, (_, k) => `$${i * 12 + k + 1}`).join(', ')})`;
+            return `(${Array.from({ length: 12 }, (_, k) => `$${i * 12 + k + 1}`).join(', ')}, clock_timestamp())`;
           });
           const inserted = await tx.query<{ id: string }>(
+            // received_at (createdDate) read now, under the lock: it grows with created_seq (now() would be
+            // the transaction's start, which another writer's commit can overtake)
             `insert into evidence (id, session_sid, report_sid, seq, code, type, started_at, ended_at, duration_ms, data,
-               photo, photo_pending)
+               photo, photo_pending, received_at)
              values ${rows.join(', ')} on conflict (session_sid, id) do nothing returning id`,
             values,
           );
@@ -583,8 +578,9 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
           'select closed_at, close_reason, finished_at, trust_score, counts, client_trust_score from sessions where sid = $1 for update',
           [session.sid],
         );
-        // closed as abandoned (abandon.ts): the page's own finish, arriving late, gives the verdict
-        if (current.closed_at && current.close_reason !== 'abandoned') {
+        // Closed is terminal: a repeated finish, or a late one after the session was closed as
+        // abandoned (abandon.ts), answers the verdict already given
+        if (current.closed_at) {
           const [{ n }] = await tx.query<{ n: number }>(
             'select count(*)::int as n from evidence where session_sid = $1',
             [session.sid],
@@ -658,7 +654,6 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
     },
     async (request) => {
       const session = await sessionOf(request, request.params.testAttemptId);
-      await reopenIfAbandoned(session);
       const { status } = request.body;
       if (session.status === 'exam_finished' && status !== 'exam_finished')
         throw new HttpError(409, 'session_finished', `The session is finished; it cannot become ${status}.`);

@@ -33,6 +33,14 @@ function integer(name: string, fallback?: number): number | undefined {
   if (!/^[0-9]{1,15}$/.test(raw)) throw new Error(`${name} must be a whole number, not "${raw}".`);
   return Number(raw);
 }
+/** Hours from the environment (decimals allowed, e.g. 0.5) as ms, or a startup error naming the variable. */
+function hours(name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback * 3_600_000;
+  if (!/^[0-9]{1,6}(\.[0-9]{1,6})?$/.test(raw))
+    throw new Error(`${name} must be a number of hours (e.g. 24 or 0.5), not "${raw}".`);
+  return Number(raw) * 3_600_000;
+}
 /** TRUST_PROXY: `true`, a hop count, or addresses/subnets (comma-separated), as Fastify's trustProxy. */
 function trustProxy(raw: string | undefined): boolean | number | string {
   if (!raw || raw === 'false') return false;
@@ -112,7 +120,7 @@ const app = await buildApp({
   https,
   publicOrigin: origin,
   // hours without a word from an unfinished attempt's page before it is closed as abandoned (0: never)
-  abandonAfterMs: integer('ABANDON_AFTER_HOURS', 24)! * 3_600_000,
+  abandonAfterMs: hours('ABANDON_AFTER_HOURS', 24),
 });
 await app.listen({ port, host });
 const listening = `${https ? 'https' : 'http'}://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;

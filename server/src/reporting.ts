@@ -96,7 +96,15 @@ const dateRange = {
   from: { type: 'string', format: 'date-time', description: 'only items at or after this ISO date-time' },
   to: { type: 'string', format: 'date-time', description: 'only items before this ISO date-time' },
 } as const;
-const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema };
+// 429: failed-authentication limit; 503: the database is unreachable (Retry-After)
+const errors = {
+  400: errorSchema,
+  401: errorSchema,
+  403: errorSchema,
+  404: errorSchema,
+  429: errorSchema,
+  503: errorSchema,
+};
 const security = [{ token: [] }];
 
 interface Paging {
@@ -266,7 +274,7 @@ const STATUS_REASONS: Record<SmarterStatus, string | null> = {
 };
 
 const ABANDONED_REASON =
-  'Abandoned: the exam page sent nothing for the inactivity limit (ABANDON_AFTER_HOURS) without finishing; scored from the evidence received. Anything the page still sends reopens it.';
+  'Abandoned: the exam page sent nothing for the inactivity limit (ABANDON_AFTER_HOURS) without finishing; scored from the evidence received up to its last word (closedDate). What it sends later is stored and listed; the verdict stays.';
 
 const EVENT_SORT: Record<string, string> = {
   createdDate: 'e.created_seq',

@@ -107,7 +107,7 @@ export const sessionSchema = obj({
     type: ['string', 'null'],
     enum: ['finished', 'abandoned', null],
     description:
-      "why the session is Closed: 'finished' by the exam page, or 'abandoned' (nothing from the page for ABANDON_AFTER_HOURS; scored from the evidence received; reopened if the page sends more); null until Closed",
+      "why the session is Closed: 'finished' by the exam page, or 'abandoned' (nothing from the page for ABANDON_AFTER_HOURS; scored from the evidence received; closedDate is the page's last word); null until Closed",
   },
   testAttemptId: t('string'),
   clientId: orNull('string'),
@@ -159,7 +159,7 @@ const eventProperties = {
   photoPending: t('boolean', 'a photo was announced and has not arrived yet'),
   photoUrl: orNull('string'),
   receivedDate: date(),
-  createdDate: date('when the server stored it (the default order)'),
+  createdDate: { type: 'string', format: 'date-time', description: 'when the server stored it (the default order)' },
 };
 export const eventSchema = obj(eventProperties);
 /** In the install-wide report, events also name their attempt. */

@@ -1,6 +1,6 @@
 // Issue 19: a session whose exam page never finishes (closed laptop, crashed browser, no stop())
 // must not stay "In Progress" for ever: a SmarterProctoring-style poll loop waiting for Closed or
-// Cancelled has to end. And nothing the page sends later may be refused (no lost evidence).
+// Cancelled has to end, and Closed stays terminal. Nothing the page sends later is refused (no lost evidence).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -87,46 +87,68 @@ describe(`sessions the exam page never finished (${backend})`, () => {
     assert.ok(closed.body.results.some((x) => path.endsWith(x.sid) && x.closeReason === 'abandoned'));
   });
 
-  it('evidence arriving later (the outbox on the next visit) is stored, reopens the session, and its finish closes it as usual', async () => {
+  it('Closed stays terminal: evidence arriving later (the outbox on the next visit) is stored and listed, the verdict stays; a late finish answers it', async () => {
     const { a, path } = await started();
     const t = Date.now() - 60_000;
-    assert.equal((await ingest(a, 'POST', '/evidence', { records: [noFace(a, 1, t)] })).status, 200);
+    const open = noFace(a, 1, t);
+    assert.equal((await ingest(a, 'POST', '/evidence', { records: [open] })).status, 200);
     assert.equal(await closeAbandoned(s.db, 0), 1);
-    assert.equal((await details(path)).closeReason, 'abandoned');
-    // the open record's end and a new record arrive: nothing refused
+    const closed = await details(path);
+    assert.equal(closed.closeReason, 'abandoned');
+    // the open record's end and a new record arrive: nothing refused, both listed
     const late = await ingest(a, 'POST', '/evidence', {
-      records: [noFace(a, 1, t, 2000), { ...noFace(a, 2, t + 5000, 1000), code: 5005, type: 'tab_switch' }],
+      records: [
+        { ...open, endedAt: t + 2000, durationMs: 2000 },
+        { ...noFace(a, 2, t + 5000, 1000), code: 5005, type: 'tab_switch' },
+      ],
     });
     assert.equal(late.status, 200, JSON.stringify(late.body));
-    const reopened = await details(path);
-    assert.equal(reopened.status, 'In Progress');
-    assert.equal(reopened.closeReason, null);
-    assert.equal(reopened.trustScore, null);
+    const events = await call<{ results: { code: number; durationMs: number | null }[] }>(
+      s.origin,
+      'GET',
+      `${path}/events?limit=500`,
+      { token: s.demo.token },
+    );
+    assert.deepEqual(
+      events.body.results.map((e) => [e.code, e.durationMs]),
+      [
+        [5001, 2000],
+        [5005, 1000],
+      ],
+    );
+    const after = await details(path);
+    assert.equal(after.status, 'Closed');
+    assert.equal(after.trustScore, closed.trustScore);
+    assert.equal(after.reviewRequired, closed.reviewRequired);
     const finished = await ingest(a, 'POST', '/finish', { finishedAt: Date.now(), trustScore: 97, counts: {} });
     assert.equal(finished.status, 200);
-    assert.equal((finished.body as { alreadyFinished: boolean }).alreadyFinished, false);
-    const closed = await details(path);
-    assert.equal(closed.status, 'Closed');
-    assert.equal(closed.closeReason, 'finished');
-    assert.equal(closed.sessionStatus, 'exam_finished');
+    assert.equal((finished.body as { alreadyFinished: boolean; trustScore: number }).alreadyFinished, true);
+    assert.equal((finished.body as { trustScore: number }).trustScore, closed.trustScore);
+    assert.equal((await details(path)).closeReason, 'abandoned');
   });
 
-  it("a late finish of an abandoned session gives the page's verdict; registered or finished sessions are never abandoned", async () => {
+  it('registered or finished sessions are never abandoned; a reviewer opening a session does not keep it open; closedDate is the last word from the page', async () => {
     const { a, path } = await started();
+    const lastWord = Date.now();
     assert.equal(
-      (await ingest(a, 'POST', '/evidence', { records: [noFace(a, 1, Date.now() - 5000, 1000)] })).status,
+      (await ingest(a, 'POST', '/evidence', { records: [noFace(a, 1, lastWord - 5000, 1000)] })).status,
       200,
     );
     const idle = await started(); // created, nothing else: Scheduled
     const done = await started();
     assert.equal((await ingest(done.a, 'POST', '/finish', { finishedAt: Date.now() })).status, 200);
-    await closeAbandoned(s.db, 0);
-    assert.equal((await details(path)).closeReason, 'abandoned');
+    await sleep(300);
+    // a reviewer's action is not the page's word
+    const review = await call(s.origin, 'PUT', `${path}/review`, {
+      token: s.demo.token,
+      body: { status: 'in_review' },
+    });
+    assert.equal(review.status, 200);
+    await closeAbandoned(s.db, 200);
+    const closed = await details(path);
+    assert.equal(closed.closeReason, 'abandoned');
+    assert.ok(Date.parse(closed.closedDate!) < Date.now() - 250, "closedDate is the page's last word, not the sweep");
     assert.equal((await details(idle.path)).status, 'Scheduled');
     assert.equal((await details(done.path)).closeReason, 'finished');
-    const finish = await ingest(a, 'POST', '/finish', { finishedAt: Date.now() });
-    assert.equal(finish.status, 200);
-    assert.equal((finish.body as { alreadyFinished: boolean }).alreadyFinished, false);
-    assert.equal((await details(path)).closeReason, 'finished');
   });
 });
