@@ -21,7 +21,7 @@ import { AudioTracker } from './trackers/audio.js';
 import { DeviceWatcher } from './trackers/devices.js';
 import { FaceTracker } from './trackers/faces.js';
 import { FullscreenTracker } from './trackers/fullscreen.js';
-import { RandomPhotoTracker } from './trackers/random-photos.js';
+import { RandomPhotoTracker, type PhotoProgress } from './trackers/random-photos.js';
 import { SecondCameraTracker } from './trackers/second-camera.js';
 import { SecondCameraReceiver } from '../pairing/peer.js';
 import { ScreensTracker } from './trackers/screens.js';
@@ -141,6 +141,7 @@ export class MonitorSession extends EventTarget {
   private options: MonitorSetupOptions = {};
   private checks?: AttemptChecks;
   private userDetails?: UserDetails;
+  private photoProgress?: PhotoProgress;
   private showHowToVideo?: boolean;
   private detector?: FaceDetectorHandle;
   private outbox?: Outbox;
@@ -288,6 +289,13 @@ export class MonitorSession extends EventTarget {
         this.closeOngoing();
         await outbox.flushed();
       }
+      // a resumed attempt owes only the random photos not taken yet, over the time left
+      this.photoProgress = {
+        elapsedMs: Date.now() - this.attempt.startedAt,
+        taken: previous
+          ? (await outbox.all(testAttemptId)).filter((r) => r.type === 'random_photo' && r.data === undefined).length
+          : 0,
+      };
       await this.acquire(tracking, tuning);
       this.trackers = this.buildTrackers(tracking, tuning);
       for (const t of this.trackers) await t.start();
@@ -474,7 +482,13 @@ export class MonitorSession extends EventTarget {
     if (second) trackers.push(second);
     if (tracking.photosAtRandom)
       trackers.push(
-        new RandomPhotoTracker(ctx, tracking.numPhotosAtRandom, Math.random, second && (() => second.photo())),
+        new RandomPhotoTracker(
+          ctx,
+          tracking.numPhotosAtRandom,
+          Math.random,
+          second && (() => second.photo()),
+          this.photoProgress,
+        ),
       );
     if (this.cameraStream)
       trackers.push(
@@ -482,8 +496,13 @@ export class MonitorSession extends EventTarget {
           kind: 'camera',
           stream: this.cameraStream,
           onLost,
+          // a request the browser never answers times out (4121) and is asked again, never waited on for ever
           reacquire: () =>
-            getUserMediaTyped({ video: { width: { ideal: 640 }, height: { ideal: 480 } } }, mediaDevices),
+            getUserMediaTyped(
+              { video: { width: { ideal: 640 }, height: { ideal: 480 } } },
+              mediaDevices,
+              tuning.mediaTimeoutMs,
+            ),
           onRestored: (stream) => {
             this.cameraStream = stream;
             this.video!.srcObject = stream;
@@ -503,6 +522,7 @@ export class MonitorSession extends EventTarget {
             getUserMediaTyped(
               { audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false } },
               mediaDevices,
+              tuning.mediaTimeoutMs,
             ),
           onRestored: (stream) => {
             this.microphoneStream = stream;

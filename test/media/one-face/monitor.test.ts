@@ -105,6 +105,31 @@ describe('<ap-monitor> on the one-face camera', function () {
     expect(second.getVideoTracks()[0].readyState).to.equal('ended');
   });
 
+  it('asks again for a lost camera whose first request the browser never answers (time limit), and gets it back', async () => {
+    // the first re-acquisition hangs for ever (a driver that never opens the device); the others work
+    let requests = 0;
+    const real = navigator.mediaDevices;
+    const mediaDevices = {
+      getUserMedia: (c: MediaStreamConstraints) =>
+        ++requests === 2 ? new Promise<MediaStream>(() => undefined) : real.getUserMedia(c),
+      enumerateDevices: () => real.enumerateDevices(),
+      addEventListener: real.addEventListener.bind(real),
+      removeEventListener: real.removeEventListener.bind(real),
+    } as unknown as MediaDevices;
+    const h = await monitor({
+      track: 'numHumans',
+      mediaDevices,
+      tuning: { reacquireMs: 300, deviceCheckMs: 200, mediaTimeoutMs: 1500 },
+    });
+    const video = () => h.el.shadowRoot!.querySelector('video')!;
+    (video().srcObject as MediaStream).getVideoTracks()[0].stop();
+    await until(() => h.evidence.some((e) => e.code === 5101 && e.endedAt !== undefined), 30000, 'the camera back');
+    expect(requests).to.be.at.least(3); // the hung request was given up, then asked again
+    await h.el.updateComplete;
+    expect((video().srcObject as MediaStream).getVideoTracks()[0].readyState).to.equal('live');
+    await h.el.destroy();
+  });
+
   it('takes random photos as size-capped JPEGs (5003)', async () => {
     const h = await monitor({
       track: {
