@@ -30,6 +30,8 @@ const EVIDENCE_TYPES = Object.keys(EvidenceCode);
 const SESSION_STATUSES = [...SESSION_STATUS_VALUES];
 
 const attemptId = { type: 'string', minLength: 1, maxLength: 200 } as const;
+/** Latest instant accepted (ms): the end of year 9999, as PostgreSQL's timestamptz and ISO strings hold it. */
+const MAX_TIME = 253_402_300_799_999;
 const recordSchema = {
   type: 'object',
   additionalProperties: false,
@@ -40,8 +42,8 @@ const recordSchema = {
     seq: { type: 'integer', minimum: 1 },
     code: { type: 'integer', minimum: 5000, maximum: 5999 },
     type: { type: 'string', enum: EVIDENCE_TYPES },
-    startedAt: { type: 'number', minimum: 0 },
-    endedAt: { type: 'number', minimum: 0 },
+    startedAt: { type: 'number', minimum: 0, maximum: MAX_TIME },
+    endedAt: { type: 'number', minimum: 0, maximum: MAX_TIME },
     durationMs: { type: 'number', minimum: 0, maximum: 2_147_483_647 }, // an integer column (ms): 24 days
     data: { type: 'object', maxProperties: 20, additionalProperties: { type: ['string', 'number', 'boolean'] } },
     photo: {
@@ -70,6 +72,17 @@ interface EvidenceRecord {
   photo?: string;
   photoPending?: boolean;
 }
+
+/** Codes stored before full-screen exit became AutoProctor's 5009 (it was 5100): still accepted. */
+const LEGACY_CODES: Record<string, number[]> = { fullscreen_exit: [5100] };
+const codeFits = (type: string, code: number) =>
+  EvidenceCode[type as keyof typeof EvidenceCode] === code || (LEGACY_CODES[type] ?? []).includes(code);
+const isJpegDataUrl = (url: string) => {
+  const b64 = url.slice(url.indexOf(',') + 1);
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) return false;
+  const head = Buffer.from(b64.slice(0, 8), 'base64');
+  return head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff;
+};
 
 const iso = (ms?: number) => (ms === undefined ? null : new Date(ms).toISOString());
 const attemptParams = {
@@ -238,6 +251,13 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
           session.sid,
           ...checks,
         ]);
+      // "." and ".." are path segments URL parsers resolve away: an attempt so named could never be reached
+      if (body.testAttemptId === '.' || body.testAttemptId === '..')
+        throw new HttpError(
+          400,
+          'invalid_request',
+          `body/testAttemptId: "${body.testAttemptId}" cannot be used (URLs resolve it away); choose another id.`,
+        );
       const longKey = Object.keys(body.userDetails ?? {}).find((k) => !k || k.length > 64);
       if (longKey !== undefined)
         throw new HttpError(400, 'invalid_request', 'body/userDetails: every key must be 1–64 characters long.');
@@ -346,6 +366,24 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
           'invalid_request',
           `body/records: record ${foreign.id} belongs to attempt "${foreign.attemptId}", not "${testAttemptId}".`,
         );
+      // a record must say the same thing twice (code and type), end after it starts, and carry a real image
+      records.forEach((r, i) => {
+        const at = `body/records/${i}`;
+        if (!codeFits(r.type, r.code))
+          throw new HttpError(
+            400,
+            'invalid_request',
+            `${at}/code: record ${r.id} has code ${r.code}, but type "${r.type}" is ${EvidenceCode[r.type as keyof typeof EvidenceCode]}.`,
+          );
+        if (r.endedAt !== undefined && r.endedAt < r.startedAt)
+          throw new HttpError(
+            400,
+            'invalid_request',
+            `${at}/endedAt: record ${r.id} ends before it starts (startedAt).`,
+          );
+        if (r.photo !== undefined && !isJpegDataUrl(r.photo))
+          throw new HttpError(400, 'invalid_photo', `${at}/photo: record ${r.id}'s photo is not a base64 JPEG image.`);
+      });
       const both = records.find((r) => r.photo !== undefined && r.photoPending);
       if (both)
         throw new HttpError(

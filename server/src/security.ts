@@ -136,6 +136,8 @@ export function baseHeaders(request: FastifyRequest, reply: FastifyReply) {
 
 // eslint-disable-next-line no-control-regex -- NUL is what it looks for
 const NUL = /\u0000/;
+/** An ISO date in year 0000 or with an expanded (±YYYYYY) year: valid ISO 8601, out of PostgreSQL's and our range. */
+const OUT_OF_RANGE_DATE = /^(?:[+-]\d{6}|0000)-\d\d-\d\d(?:T|$)/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** The path of the first string (value or key) in `value` that PostgreSQL's text cannot hold, and why. */
@@ -143,6 +145,8 @@ function badText(value: unknown, path: string, depth = 0): string | undefined {
   if (typeof value === 'string') {
     if (NUL.test(value)) return `${path} contains a NUL character, which text cannot hold.`;
     if (LONE_SURROGATE.test(value)) return `${path} contains an unpaired UTF-16 surrogate, which is not a character.`;
+    if (OUT_OF_RANGE_DATE.test(value))
+      return `${path} is a date outside the years 0001–9999, which the database cannot hold.`;
     return undefined;
   }
   if (typeof value !== 'object' || value === null || Buffer.isBuffer(value) || depth > 20) return undefined;

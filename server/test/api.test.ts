@@ -161,6 +161,38 @@ describe(`client ingest (${backend})`, () => {
     assert.deepEqual(await stored(a), []);
   });
 
+  it('refuses records that contradict themselves, naming the record: code ≠ type, an end before the start, a photo that is no JPEG, a date past year 9999', async () => {
+    const a = attempt();
+    await create(a);
+    const jpeg = `data:image/jpeg;base64,${Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70]).toString('base64')}`;
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ code: 5001, type: 'talking' }, /records\/0\/code: .*has code 5001, but type "talking" is 5111/],
+      [{ code: 5999 }, /has code 5999, but type "tab_switch" is 5005/],
+      [{ endedAt: 1 }, /records\/0\/endedAt: .* ends before it starts/],
+      [{ photo: 'data:image/jpeg;base64,!!!!' }, /photo is not a base64 JPEG/],
+      [{ photo: 'data:image/jpeg;base64,iVBORw0KGgo=' }, /photo is not a base64 JPEG/],
+      [{ startedAt: 8_640_000_000_000_000, endedAt: undefined, durationMs: undefined }, /startedAt/],
+    ];
+    for (const [extra, message] of cases) {
+      const res = await post(a, [record(a, 1, extra)]);
+      assert.equal(res.statusCode, 400, JSON.stringify(extra));
+      assert.match(res.json<{ message: string }>().message, message);
+    }
+    assert.deepEqual(await stored(a), []);
+    // the legacy full-screen code and a real JPEG are fine
+    assert.equal((await post(a, [record(a, 1, { code: 5100, type: 'fullscreen_exit', photo: jpeg })])).statusCode, 200);
+    // "." and ".." cannot name an attempt: URLs resolve them away
+    for (const id of ['.', '..']) {
+      const res = await create({
+        ...attempt(),
+        testAttemptId: id,
+        hashedTestAttemptId: hashAttempt(demo.clientSecret, id),
+      });
+      assert.equal(res.statusCode, 400);
+      assert.match(res.json<{ message: string }>().message, /testAttemptId/);
+    }
+  });
+
   it('answers 413 to an oversized body and 404 to evidence for an attempt never created', async () => {
     const a = attempt();
     await create(a);

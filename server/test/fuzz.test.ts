@@ -8,7 +8,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
+import { EvidenceCode } from 'proctor-elements/vocabulary';
 import { backend, call, newAttempt, startServer, attemptHeaders, type Attempt, type Harness } from './harness.js';
+
+/** The start of a JPEG (SOI, APP0): enough for the server's image check. */
+const TINY_JPEG = `data:image/jpeg;base64,${Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70]).toString('base64')}`;
 
 let s: Harness;
 const ADMIN = 'fuzz-admin-token';
@@ -245,9 +249,26 @@ function fuzzed(op: Operation): fc.Arbitrary<Fuzzed> {
     .map(([values, b, pick, bad, how]) => {
       let bodyValue = b;
       // the evidence route needs records of its own attempt; attempt creation a real HMAC
+      // a valid record also says the same thing twice (its code is its type's), ends after it starts,
+      // and carries a real image (rules beyond the schema: ingest.ts)
       if (op.path.endsWith('/evidence') && bodyValue)
-        for (const r of (bodyValue as { records: { attemptId: string }[] }).records)
+        for (const r of (
+          bodyValue as {
+            records: {
+              attemptId: string;
+              type: string;
+              code: number;
+              startedAt: number;
+              endedAt?: number;
+              photo?: string;
+            }[];
+          }
+        ).records) {
           r.attemptId = attempt.testAttemptId;
+          r.code = EvidenceCode[r.type as keyof typeof EvidenceCode] ?? r.code;
+          if (r.endedAt !== undefined && r.endedAt < r.startedAt) r.endedAt = r.startedAt;
+          if (r.photo !== undefined) r.photo = TINY_JPEG;
+        }
       if (op.path === '/api/v1/attempts' && bodyValue) {
         const a = newAttempt(s.demo.clientId, s.demo.clientSecret);
         Object.assign(bodyValue, a);

@@ -165,6 +165,17 @@ describe(`SmarterProctoring-style sync (${backend})`, () => {
       [`${exam}/sessions/${sessionSid}/events`, 'offset=-3', 'querystring/offset'],
       [`${exam}/sessions/${sessionSid}/events`, 'sortKeys=colour', 'querystring/sortKeys'],
       [`${exam}/sessions/${sessionSid}/events`, 'eventTimeRangeStart=yesterday', 'querystring/eventTimeRangeStart'],
+      // valid ISO 8601, but no database holds year 0 or a six-digit year
+      [
+        `${exam}/sessions/${sessionSid}/events`,
+        'eventTimeRangeStart=0000-01-01T00:00:00Z',
+        'querystring/eventTimeRangeStart',
+      ],
+      [
+        `${install}/reports/examSessionEvents`,
+        'eventTimeRangeEnd=%2B275760-09-13T00:00:00Z',
+        'querystring/eventTimeRangeEnd',
+      ],
       [`${exam}/sessions/${sessionSid}/events`, 'types=cheating', 'querystring/types'],
       [`${exam}/sessions`, 'status=Finished', 'querystring/status'],
       [`${exam}/sessions`, 'includeActive=maybe', 'querystring/includeActive'],
