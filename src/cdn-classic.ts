@@ -4,7 +4,9 @@
  * sets `window.AutoProctor` and the whole API as `window.ProctorElements`, takes its assets from the
  * `assets/` folder next to its own folder (`document.currentScript`), then dispatches `apLibReady`
  * on `window`, or `apLibLoadingFailed` (`detail.statusDetails: {errorCode, errorMessage}`) when the
- * browser is too old (4016) or its files cannot be fetched (4018).
+ * browser is too old (4016) or its files cannot be fetched (4018). Both wait for the page's parse
+ * (DOMContentLoaded) so listeners added by later scripts hear them; `window.apLibLoaded` says which
+ * happened, for pages that poll.
  */
 import * as api from './index.js';
 import { ensureContextRoot } from './context/context-root.js';
@@ -15,6 +17,8 @@ declare global {
   interface Window {
     AutoProctor: typeof api.AutoProctor;
     ProctorElements: typeof api;
+    /** Set when `apLibReady` (true) or `apLibLoadingFailed` (false) has been dispatched: for pages that poll. */
+    apLibLoaded?: boolean;
   }
 }
 
@@ -53,15 +57,21 @@ const failed = (errorCode: number, errorMessage: string) =>
   }
   // the assets must be reachable before we say "ready" (the worker is small; nothing else loads yet)
   const worker = new URL(ASSET_PATHS.worker, getAssetBase()).href;
-  fetch(worker, { method: 'HEAD', cache: 'no-cache' }).then(
+  const checked = fetch(worker, { method: 'HEAD', cache: 'no-cache' }).then(
     (response) =>
-      response.ok
-        ? dispatchEvent(new CustomEvent('apLibReady', { detail: { assetBase: getAssetBase() } }))
-        : failed(
-            ErrorCode.FILES_FAILED_TO_LOAD,
-            `Necessary files failed to load: ${worker} answered HTTP ${response.status}.`,
-          ),
-    (error: unknown) =>
-      failed(ErrorCode.FILES_FAILED_TO_LOAD, `Necessary files failed to load: ${worker} (${messageOf(error)}).`),
+      response.ok ? undefined : `Necessary files failed to load: ${worker} answered HTTP ${response.status}.`,
+    (error: unknown) => `Necessary files failed to load: ${worker} (${messageOf(error)}).`,
   );
+  // The outcome is announced once the page's own scripts have run: a listener added by a script
+  // after ours (another tag in between, a slow one) still hears it. In the page's parse that is
+  // DOMContentLoaded; loaded later (a script tag added at run time) at once.
+  const parsed =
+    document.readyState === 'loading'
+      ? new Promise<void>((resolve) => document.addEventListener('DOMContentLoaded', () => resolve(), { once: true }))
+      : Promise.resolve();
+  void Promise.all([checked, parsed]).then(([problem]) => {
+    window.apLibLoaded = !problem;
+    if (problem) failed(ErrorCode.FILES_FAILED_TO_LOAD, problem);
+    else dispatchEvent(new CustomEvent('apLibReady', { detail: { assetBase: getAssetBase() } }));
+  });
 })();

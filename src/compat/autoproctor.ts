@@ -103,6 +103,7 @@ export class AutoProctor {
   private streams: MediaStream[] = [];
   private paced?: PacedBackend;
   private stoppedOnce = false;
+  private stopped?: { trustScore: number };
   private destroyed = false;
   private chain: Promise<unknown> = Promise.resolve();
   private stepping = 0;
@@ -135,7 +136,15 @@ export class AutoProctor {
    * Can be called again after any failure.
    */
   setup(options?: AutoProctorSetupOptions): Promise<void> {
-    return this.step(() => this.runSetup(options));
+    // AutoProctor's loader actions (its own Moodle plugin hides its overlay on "hide"), around setup
+    return this.step(async () => {
+      this.loader('show');
+      try {
+        await this.runSetup(options);
+      } finally {
+        this.loader('hide');
+      }
+    });
   }
 
   /** Creates (or resumes) the attempt and starts monitoring; then `apMonitoringStarted`. */
@@ -160,9 +169,12 @@ export class AutoProctor {
   stop(): Promise<{ trustScore: number }> {
     return this.step(async () => {
       if (!this.element) throw new ProctorError(ErrorCode.INVALID_STATE, 'stop() before setup().');
+      // a double-clicked Submit: the same result again, no error for the candidate to see
+      if (this.stopped) return this.stopped;
       this.progress('stopping');
       this.paced?.hurry();
       const result = await this.element.stop();
+      this.stopped = result;
       this.stoppedOnce = true;
       this.isApTestStarted = false;
       this.progress('monitoring_stopped');
@@ -226,16 +238,22 @@ export class AutoProctor {
 
   /**
    * Renders the report into the page as an `<ap-report>` and resolves with it. `reportOptions`:
-   * `containerId` / `testContainerId` (an element id) or `container` (an element); default: the
-   * test container, else the body. Other keys are accepted with a console warning.
+   * AutoProctor's `proctoringSummaryDOMId`, or `containerId` / `testContainerId` (an element id), or
+   * `container` (an element); default: the test container, else the body. `userDetails` is shown
+   * with the report. Other keys (`sessionRecordingDOMId`: no recordings are made;
+   * `groupReportsIntoTabs`) are accepted with a console warning.
    */
   showReport(reportOptions: Record<string, unknown> = {}): Promise<ApReport> {
     return this.quiet(async () => {
       if (typeof reportOptions !== 'object' || reportOptions === null)
         throw new ProctorError(ErrorCode.INVALID_OPTION, 'showReport() options must be an object.');
       for (const key of Object.keys(reportOptions))
-        if (!['containerId', 'testContainerId', 'container'].includes(key)) this.warn(`showReport: ${key}`);
-      const id = (reportOptions.containerId ?? reportOptions.testContainerId) as string | undefined;
+        if (!['containerId', 'testContainerId', 'container', 'proctoringSummaryDOMId', 'userDetails'].includes(key))
+          this.warn(`showReport: ${key}`);
+      // AutoProctor's own key for where the summary goes comes first
+      const id = (reportOptions.proctoringSummaryDOMId ??
+        reportOptions.containerId ??
+        reportOptions.testContainerId) as string | undefined;
       const host =
         (reportOptions.container as HTMLElement | undefined) ??
         (id ? document.getElementById(id) : (this.host ?? document.body));
@@ -244,6 +262,9 @@ export class AutoProctor {
       define('ap-status-badge', ApStatusBadge);
       define('ap-report', ApReport);
       const { report } = await this.getReport();
+      const shownDetails = reportOptions.userDetails;
+      if (shownDetails && typeof shownDetails === 'object' && !Array.isArray(shownDetails))
+        report.userDetails = { ...report.userDetails, ...(shownDetails as Record<string, unknown>) };
       const element = host.querySelector<ApReport>(':scope > ap-report') ?? document.createElement('ap-report');
       element.data = report;
       if (!element.isConnected) host.append(element);
@@ -307,6 +328,11 @@ export class AutoProctor {
     const events = this.buffered;
     this.buffered = [];
     for (const e of events) dispatchEvent(e);
+  }
+
+  /** AutoProctor's `apProgressUpdate` loader actions: `show` when setup begins, `hide` when it ends. */
+  private loader(action: 'show' | 'hide') {
+    dispatchEvent(new CustomEvent('apProgressUpdate', { detail: { action, progress: action === 'hide' ? 100 : 0 } }));
   }
 
   private progress(action: ProgressAction) {

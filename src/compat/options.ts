@@ -169,6 +169,15 @@ export function normalizeSetupOptions(input: unknown): NormalizedSetup {
     (typeof userDetails !== 'object' || userDetails === null || Array.isArray(userDetails))
   )
     throw invalid('userDetails must be an object, e.g. {name, email}.');
+  // a field the platform does not know (email: null or undefined) is left out, not refused
+  const knownDetails = userDetails
+    ? Object.fromEntries<UserDetails[string]>(
+        Object.entries(userDetails as Record<string, UserDetails[string]>).filter(
+          ([, v]) => v !== null && v !== undefined,
+        ),
+      )
+    : undefined;
+  if (knownDetails) monitor.userDetails = knownDetails;
   const testDuration = positive('testDuration', 24 * 60);
   const pushSeconds = positive('evidencePushInterval', 3600);
   if (testDuration !== undefined) {
@@ -184,7 +193,7 @@ export function normalizeSetupOptions(input: unknown): NormalizedSetup {
     container: container,
     alertBeforeUnload: bool('alertBeforeUnload') ?? false,
     showHowToVideo: bool('showHowToVideo'),
-    userDetails: userDetails as UserDetails | undefined,
+    userDetails: knownDetails,
     evidencePushIntervalMs: pushSeconds === undefined ? undefined : pushSeconds * 1000,
     auxDevicePath: string('auxDevicePath'),
     auxDeviceTestContainerId: string('auxDeviceTestContainerId'),
@@ -219,6 +228,9 @@ function normalizeTracking(input: unknown, name: string, ignored: string[]): Aut
       if (typeof value !== 'boolean')
         throw invalid(`${name}.${key} must be true or false, got ${JSON.stringify(value)}.`);
       result[key] = value;
+    } else if (key === 'numPhotosAtRandom' && value === 0) {
+      // AutoProctor pages write "no random photos" this way too
+      engine.photosAtRandom = false;
     } else if (key in DEFAULT_TRACKING) {
       engine[key] = value;
     } else {

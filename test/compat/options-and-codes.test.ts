@@ -100,12 +100,28 @@ describe('AutoProctor options', () => {
     });
   });
 
+  it('takes values AutoProctor pages really send: numPhotosAtRandom 0 (no photos), userDetails fields null or undefined (left out)', () => {
+    const n = normalizeSetupOptions({
+      trackingOptions: { photosAtRandom: true, numPhotosAtRandom: 0 },
+      userDetails: { name: 'Ada', email: null, phone: undefined },
+    });
+    expect(n.tracking.photosAtRandom).to.equal(false);
+    expect(n.userDetails).to.deep.equal({ name: 'Ada' });
+    expect(n.monitor.userDetails).to.deep.equal({ name: 'Ada' });
+  });
+
+  it('talking (5111) is a violation with a begin and an end, like the others', () => {
+    const talk = { id: 'x', attemptId: 'a', seq: 1, code: 5111, type: 'talking', startedAt: 1000 } as EvidenceRecord;
+    expect(evidenceDetail(talk).phase).to.equal('begin');
+    expect(evidenceDetail({ ...talk, endedAt: 3000, durationMs: 2000 }).phase).to.equal('end');
+  });
+
   it('rejects keys that are nobody’s and ill-typed values with 4107 naming the key', () => {
     const cases: [unknown, string][] = [
       [{ trackingOptions: { numHuman: true } }, 'trackingOptions.numHuman'],
       [{ testContainerID: 'x' }, '"testContainerID"'],
       [{ trackingOptions: { captureSwitchedTab: 'yes' } }, 'trackingOptions.captureSwitchedTab must be true or false'],
-      [{ trackingOptions: { numPhotosAtRandom: 0 } }, 'numPhotosAtRandom'],
+      [{ trackingOptions: { numPhotosAtRandom: -1 } }, 'numPhotosAtRandom'],
       [{ testDuration: -5 }, 'testDuration'],
       [{ evidencePushInterval: 'often' }, 'evidencePushInterval'],
       [{ userDetails: 'Ada' }, 'userDetails'],
