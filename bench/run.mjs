@@ -128,6 +128,9 @@ async function detection(base) {
     figure('detect.worker.inference.p95 (640x480)', ms(w.inferenceP95), 'ms');
     figure('detect.worker.roundtrip.median (640x480)', ms(w.roundTripMedian), 'ms');
     figure('detect.worker.roundtrip.p95 (640x480)', ms(w.roundTripP95), 'ms');
+    const f = await page.evaluate((n) => window.bench.finder('w', n), n);
+    figure('detect.worker.inference.median incl. crop pass (640x480, monitoring finder)', ms(f.inferenceMedian), 'ms');
+    figure('detect.worker.inference.p95 incl. crop pass (640x480, monitoring finder)', ms(f.inferenceP95), 'ms');
     const m = await page.evaluate((n) => window.bench.detect('m', n), n);
     figure('detect.main.median (640x480)', ms(m.inferenceMedian), 'ms');
     figure('detect.main.p95 (640x480)', ms(m.inferenceP95), 'ms');
@@ -165,6 +168,7 @@ async function detection(base) {
     const [task1, cpu1] = [await metric('TaskDuration'), await metric('ProcessTime')];
     const monitored = await page.evaluate(() => window.benchMonitor.stop());
     figure(`monitor.main-thread-busy (${seconds} s, default trackers)`, ((task1 - task0) * 1000).toFixed(0), 'ms');
+    figure(`monitor.main-thread-busy per second`, (((task1 - task0) * 1000) / seconds).toFixed(2), 'ms/s');
     figure(`monitor.main-thread-busy share`, (((task1 - task0) / seconds) * 100).toFixed(2), '%');
     figure(`monitor.renderer-cpu (${seconds} s, main thread + worker)`, ((cpu1 - cpu0) * 1000).toFixed(0), 'ms');
     figure(`monitor.renderer-cpu share of one core`, (((cpu1 - cpu0) / seconds) * 100).toFixed(1), '%');

@@ -103,6 +103,7 @@ const DURATIONAL: ReadonlySet<EvidenceType> = new Set([
   'microphone_lost',
   'screen_share_lost',
   'second_camera_lost',
+  'camera_frozen',
 ]);
 
 export type AutoProctorEvidenceDetail = EvidenceRecord & {
