@@ -7,6 +7,9 @@ import { faceLostMs } from '../options.js';
 import type { Tracker, TrackerContext } from './types.js';
 import { Violation } from './violation.js';
 
+/** A camera whose picture is darker than this mean luma (0–255, the webcam check's black) is still adjusting. */
+const SETTLED_LUMA = 20;
+
 /** A frame changing less than this (mean |Δluma|, 0–255) from the last is the same picture (the webcam check's test). */
 export const FROZEN_CHANGE = 0.25;
 
@@ -18,7 +21,7 @@ export const FROZEN_CHANGE = 0.25;
  * face. A frame of one flat colour holds no face (the detector is not asked: BlazeFace scores a
  * solid green frame as two faces). A picture that stops changing for `frozenMs` (the camera froze,
  * its track still live) is "camera frozen" (5105). A camera that starts, or is re-acquired, is not
- * judged for `settleMs` unless a face shows sooner. Times are when each frame was taken, so a slow
+ * judged while its picture is dark or one flat colour, for up to `settleMs`, unless a face shows. Times are when each frame was taken, so a slow
  * machine that looks at fewer frames judges the same span of time.
  */
 export class FaceTracker implements Tracker {
@@ -81,8 +84,12 @@ export class FaceTracker implements Tracker {
     for (const e of this.presence.observe(faces, at)) this.apply(e);
   }
 
-  /** Feeds one frame's picture statistics (frozen picture) taken at `at`. */
+  /**
+   * Feeds one frame's picture statistics taken at `at`: a picture that is neither dark nor one flat
+   * colour means the camera has settled; one that does not change is frozen.
+   */
   observeStats(stats: FrameStats | undefined, at = this.ctx.now()): void {
+    if (stats && stats.luma >= SETTLED_LUMA && stats.spread >= FLAT_SPREAD) this.settled = true;
     const still =
       stats?.change !== undefined &&
       stats.change < FROZEN_CHANGE &&
