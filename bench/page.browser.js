@@ -1,5 +1,5 @@
 // Runs in the bench page (bench/run.mjs). Uses the built CDN file, as a plain page would.
-import { FaceFinder, createFaceDetector } from '/dist/cdn/proctor-elements.js';
+import { createFaceDetector } from '/dist/cdn/proctor-elements.js';
 
 const detectors = {};
 let video;
@@ -46,21 +46,6 @@ window.bench = {
       roundTripP95: percentile(roundTrip, 95),
       facesPerFrame: faces / n,
     };
-  },
-  /**
-   * n frames through monitoring's finder (full frame + its crop pass: around a small face, or a
-   * scan tile), following the faces found; inference per frame adds up both passes.
-   */
-  async finder(name, n) {
-    const finder = new FaceFinder(detectors[name]);
-    let tracked = [];
-    const inference = [];
-    for (let i = 0; i < n; i++) {
-      const r = await finder.find(video, { tracked });
-      tracked = r.faces.filter((f) => f.score >= 0.5).map((f) => f.box);
-      inference.push(r.inferenceMs);
-    }
-    return { inferenceMedian: percentile(inference, 50), inferenceP95: percentile(inference, 95) };
   },
   /** n worker detections at `fps`, paced like monitoring; the caller reads main-thread time around it. */
   async paced(name, n, fps) {

@@ -60,7 +60,7 @@ async function sizes() {
     'mediapipe/vision_bundle.mjs',
     'mediapipe/vision_wasm_module_internal.js',
     'mediapipe/vision_wasm_module_internal.wasm',
-    'models/face_detection_short_range.tflite',
+    'models/face_detection.tflite',
   ];
   const lazyGz = lazy.reduce((sum, f) => sum + gzipSync(readFileSync(`dist/assets/${f}`), { level: 6 }).length, 0);
   figure('assets.detection-lazy (worker path: vision bundle + wasm + model, gz)', kb(lazyGz), 'KB');
@@ -128,9 +128,6 @@ async function detection(base) {
     figure('detect.worker.inference.p95 (640x480)', ms(w.inferenceP95), 'ms');
     figure('detect.worker.roundtrip.median (640x480)', ms(w.roundTripMedian), 'ms');
     figure('detect.worker.roundtrip.p95 (640x480)', ms(w.roundTripP95), 'ms');
-    const f = await page.evaluate((n) => window.bench.finder('w', n), n);
-    figure('detect.worker.inference.median incl. crop pass (640x480, monitoring finder)', ms(f.inferenceMedian), 'ms');
-    figure('detect.worker.inference.p95 incl. crop pass (640x480, monitoring finder)', ms(f.inferenceP95), 'ms');
     const m = await page.evaluate((n) => window.bench.detect('m', n), n);
     figure('detect.main.median (640x480)', ms(m.inferenceMedian), 'ms');
     figure('detect.main.p95 (640x480)', ms(m.inferenceP95), 'ms');

@@ -9,11 +9,11 @@
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import http from 'node:http';
-import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join, normalize, resolve } from 'node:path';
 import { BASE_FLAGS, findChromium } from './chromium.mjs';
 import { DEFAULT_TUNING } from '../src/monitoring/options.ts';
-import { addModelMetadata, buildImageMetadata } from './lib/tflite-metadata.mjs';
+import { FACE_MODELS, SHIPPED_FACE_MODEL, faceModel } from './assets.mjs';
 
 const SKIMAGE = '/usr/lib/python3/dist-packages/skimage/data/';
 const OPENCV = '/usr/share/doc/opencv-doc/examples/data/';
@@ -217,7 +217,7 @@ function svgPlot(series, file) {
   const xs = [30, 250];
   const x = (v) => L + ((v - xs[0]) / (xs[1] - xs[0])) * (W - L - 20);
   const y = (v) => H - B - (v / 100) * (H - B - 20);
-  const colours = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'];
+  const colours = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#111111'];
   let s = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`;
   s += `<rect width="${W}" height="${H}" fill="#fff"/><text x="${L}" y="14">Face recall against face width at 640×480 (normal + dim light)</text>`;
   for (let v = 0; v <= 100; v += 20)
@@ -231,15 +231,12 @@ function svgPlot(series, file) {
   writeFileSync(file, s + '</svg>\n');
 }
 
-// the full-range model with the metadata tasks-vision asks for (as scripts/assets.mjs does for short range)
-mkdirSync('eval/.models', { recursive: true });
-writeFileSync(
-  'eval/.models/face_detection_full_range.tflite',
-  addModelMetadata(
-    new Uint8Array(readFileSync('node_modules/@mediapipe/face_detection/face_detection_full_range.tflite')),
-    buildImageMetadata({ name: 'BlazeFace full range', description: 'eval only', mean: [127.5], std: [127.5] }),
-  ),
-);
+// each model in a copy of dist/assets/ of its own, under the shipped model's name, so that
+// createFaceDetector loads it as the product would
+for (const kind of Object.keys(FACE_MODELS)) {
+  cpSync('dist/assets', `eval/.assets-${kind}`, { recursive: true });
+  writeFileSync(`eval/.assets-${kind}/models/face_detection.tflite`, faceModel(kind));
+}
 
 const result = await build({
   entryPoints: ['scripts/eval-faces/page.ts'],
@@ -260,38 +257,48 @@ try {
   // the reference face of the astronaut: the detector's box on the clean still (source pixels)
   const astro = await page.evaluate(() => window.evalFaces.reference('astronaut.png'));
   const all = cases(astro);
+  const T = { birth: DEFAULT_TUNING.minConfidence, keep: DEFAULT_TUNING.keepConfidence };
   const frames = 12; // 3 s at 4 fps: one scan cycle and more
   const t0 = Date.now();
   const rows = [];
   for (let i = 0; i < all.length; i += 40)
-    rows.push(...(await page.evaluate(([c, f]) => window.evalFaces.run(c, f), [all.slice(i, i + 40), frames])));
+    rows.push(
+      ...(await page.evaluate(([c, f, t]) => window.evalFaces.run(c, f, t), [all.slice(i, i + 40), frames, T])),
+    );
   const byId = new Map(all.map((c) => [c.id, c]));
-  const T = { birth: DEFAULT_TUNING.minConfidence, keep: DEFAULT_TUNING.keepConfidence };
   console.log(`eval:faces — ${all.length} images (${backend}), ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   console.log(`thresholds: a face is born at ≥ ${T.birth}, kept at ≥ ${T.keep}; old default 0.6; MediaPipe's own 0.5`);
 
-  // score distributions
-  const posScores = rows
-    .filter((r) => r.truth)
-    .map((r) => Math.max(0, ...r.full.filter((f) => hit(r.truth, [f], 0)).map((f) => f.score)));
-  const negScores = rows.filter((r) => !r.truth).flatMap((r) => r.full.map((f) => f.score));
-  const negFound = rows.filter((r) => !r.truth).flatMap((r) => r.found.map((f) => f.score));
+  // score distributions, per model (full frame)
   const dist = (xs) =>
     `n ${xs.length}, p5 ${quantile(xs, 0.05)?.toFixed(2)}, p25 ${quantile(xs, 0.25)?.toFixed(2)}, median ${quantile(xs, 0.5)?.toFixed(2)}, max ${Math.max(...xs, 0).toFixed(2)}`;
-  console.log(`\nscores, best detection on each face (full frame; 0 = none ≥ ${FLOOR}): ${dist(posScores)}`);
-  console.log(`scores, every detection on negatives (full frame): ${dist(negScores)}`);
-  console.log(`scores, every detection on negatives (with crop passes): ${dist(negFound)}`);
-
-  const pipelines = [
-    ['full frame, 0.6 (old)', (r) => r.full, 0.6],
-    ['full frame, 0.5 (MediaPipe default)', (r) => r.full, 0.5],
-    [`full frame, ${T.birth}`, (r) => r.full, T.birth],
-    [`+ crop passes, ${T.birth} (ours)`, (r) => r.found, T.birth],
-  ];
   const positives = rows.filter((r) => r.truth);
+  const negatives = rows.filter((r) => !r.truth);
+  console.log(
+    `\nscore distributions (full frame; a face not detected at all counts 0; detections under ${FLOOR} unseen):`,
+  );
+  for (const m of Object.keys(FACE_MODELS)) {
+    const best = positives.map((r) =>
+      Math.max(0, ...r.byModel[m].faces.filter((f) => hit(r.truth, [f], 0)).map((f) => f.score)),
+    );
+    const neg = negatives.flatMap((r) => r.byModel[m].faces.map((f) => f.score));
+    console.log(`  ${FACE_MODELS[m].name.padEnd(30)} faces: ${dist(best)}`);
+    console.log(`  ${''.padEnd(30)} negatives, every detection: ${dist(neg)}`);
+  }
+
+  const shipped = FACE_MODELS[SHIPPED_FACE_MODEL].name;
+  const pipelines = [
+    ['short range, 0.6 (old default)', (r) => r.byModel.short.faces, 0.6],
+    ['short range, 0.5 (MediaPipe default)', (r) => r.byModel.short.faces, 0.5],
+    [`short range + crop passes, tracked`, (r) => r.crops, 0],
+    [`full range, ${T.birth}`, (r) => r.byModel.full.faces, T.birth],
+    [`full range sparse, ${T.birth}`, (r) => r.byModel.sparse.faces, T.birth],
+    [`ours: ${shipped}, tracked (${T.birth}/${T.keep})`, (r) => r.ours, 0],
+  ];
   const conditions = [...new Set(positives.map((r) => byId.get(r.id).condition))];
   const bands = ['30–39', '40–79', '80–129', '130–250'];
-  console.log('\nrecall by condition and face width (%), columns: ' + pipelines.map((p) => p[0]).join(' | '));
+  console.log('\nrecall by condition and face width (%), columns:');
+  pipelines.forEach((p, i) => console.log(`  (${i + 1}) ${p[0]}`));
   const table = [];
   for (const c of conditions)
     for (const b of bands) {
@@ -303,67 +310,67 @@ try {
       const cells = pipelines.map(([, pick, t]) => pct(set.filter((r) => hit(r.truth, pick(r), t)).length, set.length));
       table.push([c, b, set.length, ...cells]);
       console.log(
-        `  ${c.padEnd(36)} ${b.padEnd(8)} n=${String(set.length).padEnd(3)} ${cells.map((x) => x.padStart(6)).join(' ')}`,
+        `  ${c.padEnd(34)} ${b.padEnd(8)} n=${String(set.length).padEnd(3)} ${cells.map((x) => x.padStart(6)).join(' ')}`,
       );
     }
-  console.log('\nfalse faces per negative image (full frame / with crop passes), flat colours and gradients included:');
+  console.log('\nfalse faces per negative image (55 negatives: images, dim images, flat colours, gradients):');
   for (const [name, pick, t] of pipelines) {
-    const negs = rows.filter((r) => !r.truth);
-    const n = negs.reduce((s, r) => s + falseFaces(undefined, pick(r), t), 0);
-    console.log(`  ${name.padEnd(36)} ${(n / negs.length).toFixed(3)} (${n} on ${negs.length} images)`);
+    const n = negatives.reduce((sum, r) => sum + falseFaces(undefined, pick(r), t), 0);
+    console.log(`  ${name.padEnd(44)} ${(n / negatives.length).toFixed(3)} (${n} on ${negatives.length} images)`);
   }
-  const flat = rows.filter((r) => byId.get(r.id).condition === 'flat colour');
-  console.log(
-    `  flat colours, detector alone at ${T.birth}: ${flat.reduce((s, r) => s + falseFaces(undefined, r.full, T.birth), 0)} faces on ${flat.length} (the tracker never asks the detector about a flat frame)`,
+  const followedFalse = negatives.flatMap((r) =>
+    r.ours.map((f) => `${r.id}: ${f.score.toFixed(2)} at ${Math.round(f.box.width)} px`),
   );
+  if (followedFalse.length) console.log(`  ours, followed on negatives: ${followedFalse.slice(0, 20).join('; ')}`);
+  console.log('  (flat colours: the tracker never asks the detector about a frame of one flat colour)');
+
   // targets
   const normalDim = positives.filter((r) => /^(normal|dim)/.test(byId.get(r.id).condition));
   const rec = (set, pick, t) => pct(set.filter((r) => hit(r.truth, pick(r), t)).length, set.length);
-  const ours = pipelines[3];
+  const ours = pipelines[pipelines.length - 1];
+  const w = (r) => byId.get(r.id).width;
   console.log('\ntargets (ours):');
   console.log(
     `  recall ≥ 80 px, normal and dim light: ${rec(
-      normalDim.filter((r) => byId.get(r.id).width >= 80),
+      normalDim.filter((r) => w(r) >= 80),
       ours[1],
       ours[2],
     )} % (target ≥ 99)`,
   );
   console.log(
     `  recall 40–79 px, normal and dim light: ${rec(
-      normalDim.filter((r) => byId.get(r.id).width >= 40 && byId.get(r.id).width < 80),
+      normalDim.filter((r) => w(r) >= 40 && w(r) < 80),
       ours[1],
       ours[2],
     )} % (target ≥ 90)`,
   );
-  const costs = rows.flatMap((r) => r.costs);
+  console.log('\ninference per 640×480 frame in the worker (this machine, median / p95):');
+  for (const m of Object.keys(FACE_MODELS)) {
+    const ms = rows.map((r) => r.byModel[m].ms);
+    console.log(
+      `  ${FACE_MODELS[m].name.padEnd(36)} ${quantile(ms, 0.5).toFixed(2)} / ${quantile(ms, 0.95).toFixed(2)} ms`,
+    );
+  }
+  const crop = rows.flatMap((r) => r.cropMs);
   console.log(
-    `  inference per frame incl. crop pass: median ${quantile(costs, 0.5).toFixed(2)} ms, p95 ${quantile(costs, 0.95).toFixed(2)} ms; full frame alone median ${quantile(
-      rows.map((r) => r.fullMs),
-      0.5,
-    ).toFixed(2)} ms`,
+    `  ${'short range + one crop pass'.padEnd(36)} ${quantile(crop, 0.5).toFixed(2)} / ${quantile(crop, 0.95).toFixed(2)} ms`,
   );
 
   // recall against width (normal + dim), per pipeline → SVG
   mkdirSync('eval', { recursive: true });
-  const widths = [...new Set(normalDim.map((r) => byId.get(r.id).width))].sort((a, b) => a - b);
+  const widths = [...new Set(normalDim.map(w))].sort((a, b) => a - b);
   svgPlot(
     pipelines.map(([name, pick, t]) => ({
       name,
-      points: widths.map((w) => {
-        const set = normalDim.filter((r) => byId.get(r.id).width === w);
-        return [w, (100 * set.filter((r) => hit(r.truth, pick(r), t)).length) / set.length];
+      points: widths.map((x) => {
+        const set = normalDim.filter((r) => w(r) === x);
+        return [x, (100 * set.filter((r) => hit(r.truth, pick(r), t)).length) / set.length];
       }),
     })),
     'eval/faces-recall.svg',
   );
   console.log('\nplot: eval/faces-recall.svg');
   writeFileSync('eval/faces-table.json', JSON.stringify({ pipelines: pipelines.map((p) => p[0]), table }, null, 1));
-
-  // the full-range model: can tasks-vision 1.1.0 run it?
-  const full = await page.evaluate(() => window.evalFaces.tryModel('/eval/.models/face_detection_full_range.tflite'));
-  console.log(
-    `\nfull-range BlazeFace in tasks-vision 1.1.0: ${full.ok ? `runs (${full.faces} faces on the astronaut)` : `cannot run: ${full.error.slice(0, 300)}`}`,
-  );
 
   // 10 minutes of one candidate: natural movement, lighting drift, noise, through the tracker
   const minutes = QUICK ? 2 : 10;

@@ -9,7 +9,6 @@ export * from './errors.js';
 export * from './detection/types.js';
 export { createFaceDetector, frameSize, DEFAULT_MIN_CONFIDENCE } from './detection/face-detector.js';
 export { getAssetBase, setAssetBase, ASSET_PATHS } from './detection/assets.js';
-export { FaceFinder, scanTiles, type FinderOptions } from './detection/finder.js';
 export {
   FacePresence,
   FaceTracks,

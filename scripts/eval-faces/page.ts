@@ -5,9 +5,9 @@
  * (full frame, crop passes, tracking) — and returns raw scores; the thresholds are applied in Node.
  */
 import { createFaceDetector } from '../../src/detection/face-detector.js';
-import { FaceFinder } from '../../src/detection/finder.js';
+import { FaceFinder } from './finder.js';
 import type { Face, FaceDetectorHandle } from '../../src/detection/types.js';
-import { FacePresence } from '../../src/detection/tracking.js';
+import { FacePresence, FaceTracks } from '../../src/detection/tracking.js';
 import { DEFAULT_TUNING, faceLostMs } from '../../src/monitoring/options.js';
 
 export interface Box {
@@ -81,6 +81,16 @@ function expose(data: Uint8ClampedArray, ev: number, mask?: (i: number) => numbe
 function gaussian(rand: () => number) {
   const u = Math.max(rand(), 1e-9);
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
+}
+
+let noise: Float32Array | undefined;
+function noiseTable() {
+  if (!noise) {
+    const rand = prng(12345);
+    noise = new Float32Array(W * H * 2 + 7);
+    for (let i = 0; i < noise.length; i++) noise[i] = gaussian(rand);
+  }
+  return noise;
 }
 
 /** Builds a case's 640×480 frame; returns it with the face box in frame pixels (clipped to the frame). */
@@ -201,9 +211,13 @@ export async function build(c: Case): Promise<{ canvas: OffscreenCanvas; truth?:
     }
     if (c.ev) expose(data.data, c.ev);
     if (c.noise) {
+      // unit Gaussian noise from a table (one per run), read at a seeded offset: fast enough for
+      // the 10-minute sequence, and still different every frame
+      const table = noiseTable();
+      let j = Math.floor(rand() * table.length);
       for (let i = 0; i < data.data.length; i += 4) {
-        const n = gaussian(rand) * c.noise;
-        for (let k = 0; k < 3; k++) data.data[i + k] += n + gaussian(rand) * c.noise * 0.3;
+        const n = table[j++ % table.length] * c.noise;
+        for (let k = 0; k < 3; k++) data.data[i + k] += n + table[(j * 7 + k * 131) % table.length] * c.noise * 0.3;
       }
     }
     g.putImageData(data, 0, 0);
@@ -212,24 +226,43 @@ export async function build(c: Case): Promise<{ canvas: OffscreenCanvas; truth?:
 }
 
 let detector: FaceDetectorHandle | undefined;
+/** The other models, each from an asset copy of its own (see scripts/eval-faces.mjs). */
+const models: Record<string, FaceDetectorHandle> = {};
 
-/** Detections (score ≥ floor) on the full frame, and what the finder's crop passes add over `frames`. */
-async function evaluate(c: Case, frames: number) {
+export interface Thresholds {
+  birth: number;
+  keep: number;
+}
+
+/**
+ * One case: detections on the full frame (short- and full-range models), then `frames` frames of
+ * the still through the finder and tracking as monitoring runs them; what is followed at the end
+ * (a track seen at least twice) is the product's answer.
+ */
+async function evaluate(c: Case, frames: number, t: Thresholds) {
   const { canvas, truth } = await build(c);
   const bitmap = canvas.transferToImageBitmap();
-  const full = await detector!.detect(bitmap);
-  const finder = new FaceFinder(detector!);
-  const found: Face[] = [];
+  const pick = (faces: Face[]) => faces.map((f) => ({ score: f.score, box: f.box }));
+  const byModel: Record<string, { faces: { score: number; box: Face['box'] }[]; ms: number }> = {};
+  for (const [name, d] of Object.entries(models)) {
+    const r = await d.detect(bitmap);
+    byModel[name] = { faces: pick(r.faces), ms: r.inferenceMs };
+  }
+  // the short-range model with crop passes (the alternative measured for small faces)
+  const finder = new FaceFinder(models.short);
+  const cropTracks = new FaceTracks({ birthScore: t.birth, keepScore: t.keep, lostMs: 1000 });
   const costs: number[] = [];
+  // the product: the shipped model on the full frame, with tracking
+  const tracks = new FaceTracks({ birthScore: t.birth, keepScore: t.keep, lostMs: 1000 });
   for (let f = 0; f < frames; f++) {
-    const r = await finder.find(bitmap, { tracked: found.map((x) => x.box) });
+    const r = await finder.find(bitmap, { tracked: cropTracks.live.map((x) => x.box) });
     costs.push(r.inferenceMs);
-    // what the tracker would hold: every detection the finder returned (thresholds applied in Node)
-    for (const face of r.faces) found.push(face);
+    cropTracks.update(r.faces, f * 250);
+    tracks.update((await detector!.detect(bitmap)).faces, f * 250);
   }
   bitmap.close();
-  const pick = (faces: Face[]) => faces.map((f) => ({ score: f.score, box: f.box }));
-  return { id: c.id, truth, full: pick(full.faces), fullMs: full.inferenceMs, found: pick(found), costs };
+  const followed = (ts: FaceTracks) => ts.live.filter((x) => x.hits >= 2).map((x) => ({ score: x.score, box: x.box }));
+  return { id: c.id, truth, byModel, crops: followed(cropTracks), cropMs: costs, ours: followed(tracks) };
 }
 
 declare global {
@@ -240,12 +273,15 @@ declare global {
 
 const api = {
   async start(floor: number) {
-    detector = await createFaceDetector({ minConfidence: floor, assetBase: new URL('/dist/assets/', location.href).href });
+    const at = (path: string) => new URL(path, location.href).href;
+    detector = await createFaceDetector({ minConfidence: floor, assetBase: at('/dist/assets/') });
+    for (const name of ['short', 'full', 'sparse'])
+      models[name] = await createFaceDetector({ minConfidence: floor, assetBase: at(`/eval/.assets-${name}/`) });
     return detector.backend;
   },
-  async run(cases: Case[], frames: number) {
+  async run(cases: Case[], frames: number, t: Thresholds) {
     const out = [];
-    for (const c of cases) out.push(await evaluate(c, frames));
+    for (const c of cases) out.push(await evaluate(c, frames, t));
     return out;
   },
   /** A PNG data URL of one case (to look at). */
@@ -257,26 +293,6 @@ const api = {
       reader.onload = () => r(reader.result as string);
       reader.readAsDataURL(blob);
     });
-  },
-  /** Can tasks-vision 1.1.0 run a given model (the full-range BlazeFace)? The error if not. */
-  async tryModel(url: string) {
-    const bundle = '/dist/assets/mediapipe/vision_bundle.mjs';
-    const vision = (await import(/* @vite-ignore */ bundle)) as typeof import('@mediapipe/tasks-vision');
-    const fileset = await vision.FilesetResolver.forVisionTasks('/dist/assets/mediapipe', false);
-    try {
-      const model = new Uint8Array(await (await fetch(url)).arrayBuffer());
-      const d = await vision.FaceDetector.createFromOptions(fileset, {
-        baseOptions: { modelAssetBuffer: model, delegate: 'CPU' },
-        runningMode: 'IMAGE',
-        minDetectionConfidence: 0.3,
-      });
-      const c = await build({ id: 'x', source: 'astronaut.png', condition: 'x' });
-      const r = d.detect(c.canvas);
-      d.close();
-      return { ok: true, faces: r.detections.length };
-    } catch (error) {
-      return { ok: false, error: String((error as Error)?.message ?? error) };
-    }
   },
 };
 
@@ -304,7 +320,6 @@ async function reference(source: string) {
  */
 async function sequence(minutes: number, tuning: typeof DEFAULT_TUNING) {
   const astro = await reference('astronaut.png');
-  const finder = new FaceFinder(detector!);
   const presence = new FacePresence({
     birthScore: tuning.minConfidence,
     keepScore: tuning.keepConfidence,
@@ -336,7 +351,7 @@ async function sequence(minutes: number, tuning: typeof DEFAULT_TUNING) {
       seed: i + 1,
     });
     const bitmap = canvas.transferToImageBitmap();
-    const r = await finder.find(bitmap, { tracked: presence.tracks.live.map((x) => x.box) });
+    const r = await detector!.detect(bitmap);
     bitmap.close();
     if (!r.faces.some((f) => f.score >= tuning.keepConfidence)) missedFrames++;
     for (const e of presence.observe(r.faces, t))

@@ -1,5 +1,4 @@
 import { createFaceDetector } from '../detection/face-detector.js';
-import { FaceFinder } from '../detection/finder.js';
 import { FaceTracks } from '../detection/tracking.js';
 import type { FaceDetectorHandle } from '../detection/types.js';
 import { FLAT_SPREAD, FrameSampler, type FrameStats } from '../media/frame-stats.js';
@@ -140,7 +139,6 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
     }
     const settledMs = Math.round(performance.now() - settleStart);
 
-    const finder = detector ? new FaceFinder(detector) : undefined;
     const tracks = new FaceTracks({ birthScore: minConfidence, keepScore: keepConfidence, lostMs: 4 * sampleMs + 500 });
     const frameW = video.videoWidth || width;
     const frameH = video.videoHeight || height;
@@ -168,12 +166,9 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
         3;
       if (stats.luma < blackLuma) black++;
       else if (stats.change !== undefined && stats.change < frozenChange) frozen++;
-      if (finder) {
+      if (detector) {
         // a frame of one flat colour holds no face (BlazeFace scores solid green as two)
-        const found =
-          stats.spread < FLAT_SPREAD
-            ? []
-            : (await finder.find(video, { tracked: tracks.live.map((t) => t.box) })).faces;
+        const found = stats.spread < FLAT_SPREAD ? [] : (await detector.detect(video)).faces;
         const seen = tracks.update(found, at);
         for (const t of seen) {
           const b = t.box;

@@ -1,5 +1,4 @@
 import { ErrorCode, ProctorError } from '../../errors.js';
-import { FaceFinder } from '../../detection/finder.js';
 import { FacePresence, type PresenceEvent } from '../../detection/tracking.js';
 import type { Face } from '../../detection/types.js';
 import { FrameSampler, FLAT_SPREAD, type FrameStats } from '../../media/frame-stats.js';
@@ -15,7 +14,7 @@ export const FROZEN_CHANGE = 0.25;
 
 /**
  * numHumans: follows faces on the camera at `detectionFps` ({@link FacePresence}: tracks born at
- * `minConfidence`, kept at `keepConfidence`; small faces through crop passes, {@link FaceFinder}).
+ * `minConfidence`, kept at `keepConfidence`).
  * "No face" (5001) once no followed face has been seen for `noFaceMs`; "more than one person"
  * (5002) once a second face has persisted `multipleFacesMs`; each ends after `recoverMs` of one
  * face. A frame of one flat colour holds no face (the detector is not asked: BlazeFace scores a
@@ -29,7 +28,6 @@ export class FaceTracker implements Tracker {
   private readonly many: Violation;
   private readonly frozen: Violation;
   private readonly presence: FacePresence;
-  private readonly finder?: FaceFinder;
   private sampler = new FrameSampler(64, 48);
   private timer?: ReturnType<typeof setTimeout>;
   private stopped = false;
@@ -52,7 +50,6 @@ export class FaceTracker implements Tracker {
       multipleFacesMs: t.multipleFacesMs,
       recoverMs: t.recoverMs,
     });
-    if (ctx.detector) this.finder = new FaceFinder(ctx.detector);
   }
 
   start(): void {
@@ -132,9 +129,8 @@ export class FaceTracker implements Tracker {
       const interval = 1000 / this.ctx.tuning.detectionFps;
       this.timer = setTimeout(() => this.loop(), Math.max(0, interval - (performance.now() - started)));
     };
-    const { video } = this.ctx;
-    const finder = this.finder;
-    if (!finder || !video || video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) return next();
+    const { video, detector } = this.ctx;
+    if (!detector || !video || video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) return next();
     const at = this.ctx.now();
     const id = (video.srcObject as MediaStream | null)?.getVideoTracks?.()[0]?.id;
     if (id !== this.camera) this.newCamera(id, at);
@@ -149,8 +145,8 @@ export class FaceTracker implements Tracker {
       this.observe([], at);
       return next();
     }
-    finder
-      .find(video, { tracked: this.presence.tracks.live.map((t) => t.box) })
+    detector
+      .detect(video)
       .then(({ faces }) => {
         if (!this.stopped) this.observe(faces, at);
       })

@@ -1,5 +1,6 @@
 /**
- * Small and far faces. BlazeFace short range sees the frame at 128×128, so a face 30–80 px wide at
+ * The alternative measured for small faces (not shipped: the full-range model won, see the README's
+ * "Face detection"). Small and far faces. BlazeFace short range sees the frame at 128×128, so a face 30–80 px wide at
  * 640×480 is 6–16 px to it and mostly missed. `FaceFinder` adds one crop pass per frame over the
  * same detector: around a tracked face that is small (so it stays found), or else the next tile of
  * a scan across the frame (so a far face is found within one scan cycle). A tile is half the
@@ -7,10 +8,10 @@
  * the frame. With a large face in view the scan runs only every `scanEvery` frames (a second,
  * far person). Works with any detection path: crops are plain `ImageBitmap`s.
  */
-import type { Box } from './tracking.js';
-import { mergeFaces } from './tracking.js';
-import type { DetectionResult, Face, FaceDetectorHandle, FrameSource } from './types.js';
-import { frameSize } from './face-detector.js';
+import type { Box } from '../../src/detection/tracking.js';
+import { mergeFaces } from '../../src/detection/tracking.js';
+import type { DetectionResult, Face, FaceDetectorHandle, FrameSource } from '../../src/detection/types.js';
+import { frameSize } from '../../src/detection/face-detector.js';
 
 export interface FinderOptions {
   /** A tracked face narrower than this fraction of the frame width gets a crop pass around it. Default 0.16 (~100 px at 640). */
@@ -94,7 +95,10 @@ export class FaceFinder {
   private cropFor(tracked: readonly Box[], width: number, height: number): Box | undefined {
     const small = tracked.filter((b) => b.width < this.options.smallFace * width).sort((a, b) => a.width - b.width)[0];
     if (small) {
-      const size = Math.min(width, Math.max(128, small.width * this.options.around));
+      // the crop's scale alternates (3 and 5 face widths at the default 4): a face is found at both,
+      // a pattern in the background that looks like one at one scale rarely is
+      const around = this.options.around * (this.frames % 2 ? 0.75 : 1.25);
+      const size = Math.min(width, Math.max(128, small.width * around));
       const w = size;
       const h = Math.min(height, (size * height) / width);
       const x = Math.round(Math.min(width - w, Math.max(0, small.x + small.width / 2 - w / 2)));
