@@ -2,7 +2,8 @@
  * Faces followed across frames. A detection is matched to a track by box overlap (IoU); a track is
  * born only by a detection scoring at least `birthScore`, and kept alive by detections scoring at
  * least the lower `keepScore` (hysteresis: a face that turns or dims for a moment is not lost, and
- * a flicker on a poster or a pet never becomes a face). A track unseen for `lostMs` is gone.
+ * a flicker on a poster or a pet never becomes a face). A track unseen for `lostMs` (and two
+ * frames) is gone.
  *
  * Plain logic over detections and timestamps (ms, any clock); no camera, no detector: the
  * monitoring tracker and the evaluation (`npm run eval`) drive it.
@@ -26,6 +27,8 @@ export interface FaceTrack {
   seenAt: number;
   /** Detections that kept it. */
   hits: number;
+  /** Frames in a row without it. */
+  misses: number;
 }
 
 export interface TrackingOptions {
@@ -33,7 +36,10 @@ export interface TrackingOptions {
   birthScore: number;
   /** A detection scoring at least this keeps a matched track alive (0–1, ≤ birthScore). */
   keepScore: number;
-  /** A track unseen this long (ms) is dropped. */
+  /**
+   * A track unseen this long (ms), and in at least two frames in a row, is dropped (both: a slow
+   * machine's frames seconds apart do not end a track on one missed frame).
+   */
   lostMs: number;
   /** Least IoU for a detection to continue a track. Default 0.2. */
   minIou?: number;
@@ -93,15 +99,25 @@ export class FaceTracks {
       t.score = f.score;
       t.seenAt = at;
       t.hits++;
+      t.misses = 0;
       seen.push(t);
     }
     for (const f of candidates) {
       if (usedFaces.has(f) || f.score < birthScore) continue;
-      const t: FaceTrack = { id: this.nextId++, box: f.box, score: f.score, bornAt: at, seenAt: at, hits: 1 };
+      const t: FaceTrack = {
+        id: this.nextId++,
+        box: f.box,
+        score: f.score,
+        bornAt: at,
+        seenAt: at,
+        hits: 1,
+        misses: 0,
+      };
       this.tracks.push(t);
       seen.push(t);
     }
-    this.tracks = this.tracks.filter((t) => at - t.seenAt <= lostMs);
+    for (const t of this.tracks) if (t.seenAt !== at) t.misses++;
+    this.tracks = this.tracks.filter((t) => t.misses < 2 || at - t.seenAt <= lostMs);
     return seen;
   }
 
