@@ -36,6 +36,10 @@ export class FaceTracker implements Tracker {
   private settled = false;
   private frozenSince?: number;
   private frozenFrames = 0;
+  /** Frames the video has presented (requestVideoFrameCallback), when the browser tells. */
+  private presented?: number;
+  private presentedAtLastSample?: number;
+  private stalledSince?: number;
 
   constructor(private readonly ctx: TrackerContext) {
     this.noFace = new Violation(ctx, 'no_face');
@@ -83,10 +87,19 @@ export class FaceTracker implements Tracker {
 
   /**
    * Feeds one frame's picture statistics taken at `at`: a picture that is neither dark nor one flat
-   * colour means the camera has settled; one that does not change is frozen.
+   * colour means the camera has settled; one that does not change is frozen. `newFrame` false: the
+   * video presented no frame since the last sample, which a machine too busy to deliver frames
+   * also causes, so it counts towards "frozen" only after three times `frozenMs`.
    */
-  observeStats(stats: FrameStats | undefined, at = this.ctx.now()): void {
+  observeStats(stats: FrameStats | undefined, at = this.ctx.now(), newFrame = true): void {
     if (stats && stats.luma >= SETTLED_LUMA && stats.spread >= FLAT_SPREAD) this.settled = true;
+    if (!newFrame) {
+      this.stalledSince ??= at;
+      if (!this.frozen.active && at - this.stalledSince >= 3 * this.ctx.tuning.frozenMs)
+        this.frozen.begin(this.stalledSince, { noFrames: true });
+      return;
+    }
+    this.stalledSince = undefined;
     const still =
       stats?.change !== undefined &&
       stats.change < FROZEN_CHANGE &&
@@ -119,6 +132,20 @@ export class FaceTracker implements Tracker {
     this.sampler = new FrameSampler(64, 48);
     this.frozenSince = undefined;
     this.frozenFrames = 0;
+    this.stalledSince = undefined;
+  }
+
+  /** Counts the frames the video presents (where the browser has requestVideoFrameCallback). */
+  private watching?: HTMLVideoElement;
+  private watchFrames(video: HTMLVideoElement) {
+    if (this.watching === video || typeof video.requestVideoFrameCallback !== 'function') return;
+    this.watching = video;
+    const onFrame: VideoFrameRequestCallback = (_now, meta) => {
+      if (this.stopped || this.watching !== video) return;
+      this.presented = meta.presentedFrames;
+      video.requestVideoFrameCallback(onFrame);
+    };
+    video.requestVideoFrameCallback(onFrame);
   }
 
   private loop() {
@@ -134,13 +161,16 @@ export class FaceTracker implements Tracker {
     const at = this.ctx.now();
     const id = (video.srcObject as MediaStream | null)?.getVideoTracks?.()[0]?.id;
     if (id !== this.camera) this.newCamera(id, at);
+    this.watchFrames(video);
+    const newFrame = this.presented === undefined || this.presented !== this.presentedAtLastSample;
+    this.presentedAtLastSample = this.presented;
     let stats: FrameStats | undefined;
     try {
       stats = this.sampler.sample(video);
     } catch {
       stats = undefined; // a frame that cannot be read is no observation
     }
-    this.observeStats(stats, at);
+    this.observeStats(stats, at, newFrame);
     if (stats && stats.spread < FLAT_SPREAD) {
       this.observe([], at);
       return next();
@@ -151,7 +181,9 @@ export class FaceTracker implements Tracker {
         if (!this.stopped) this.observe(faces, at);
       })
       .catch((error: unknown) => {
-        // a camera without a frame (re-acquiring) is not a detection result; anything else is logged once
+        // a camera without a frame (re-acquiring) is not a detection result, nor a frame in flight
+        // when monitoring stops; anything else is logged
+        if (this.stopped && error instanceof ProctorError && error.code === ErrorCode.DETECTOR_CLOSED) return;
         if (!(error instanceof ProctorError && error.code === ErrorCode.INVALID_FRAME))
           console.warn('proctor-elements: face detection failed', error);
       })
