@@ -256,7 +256,8 @@ try {
   const backend = await page.evaluate((f) => window.evalFaces.start(f), FLOOR);
   // the reference face of the astronaut: the detector's box on the clean still (source pixels)
   const astro = await page.evaluate(() => window.evalFaces.reference('astronaut.png'));
-  const all = cases(astro);
+  // EVAL_FACES_SEQUENCE_ONLY=1: only the clean sequence
+  const all = process.env.EVAL_FACES_SEQUENCE_ONLY ? [] : cases(astro);
   const T = { birth: DEFAULT_TUNING.minConfidence, keep: DEFAULT_TUNING.keepConfidence };
   const frames = 10; // 2.5 s at 4 fps: one scan cycle of the crop alternative
   const t0 = Date.now();
@@ -269,115 +270,120 @@ try {
   console.log(`eval:faces — ${all.length} images (${backend}), ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   console.log(`thresholds: a face is born at ≥ ${T.birth}, kept at ≥ ${T.keep}; old default 0.6; MediaPipe's own 0.5`);
 
-  // score distributions, per model (full frame)
-  const dist = (xs) =>
-    `n ${xs.length}, p5 ${quantile(xs, 0.05)?.toFixed(2)}, p25 ${quantile(xs, 0.25)?.toFixed(2)}, median ${quantile(xs, 0.5)?.toFixed(2)}, max ${Math.max(...xs, 0).toFixed(2)}`;
-  const positives = rows.filter((r) => r.truth);
-  const negatives = rows.filter((r) => !r.truth);
-  console.log(
-    `\nscore distributions (full frame; a face not detected at all counts 0; detections under ${FLOOR} unseen):`,
-  );
-  for (const m of Object.keys(FACE_MODELS)) {
-    const best = positives.map((r) =>
-      Math.max(0, ...r.byModel[m].faces.filter((f) => hit(r.truth, [f], 0)).map((f) => f.score)),
+  if (rows.length) {
+    // score distributions, per model (full frame)
+    const dist = (xs) =>
+      `n ${xs.length}, p5 ${quantile(xs, 0.05)?.toFixed(2)}, p25 ${quantile(xs, 0.25)?.toFixed(2)}, median ${quantile(xs, 0.5)?.toFixed(2)}, max ${Math.max(...xs, 0).toFixed(2)}`;
+    const positives = rows.filter((r) => r.truth);
+    const negatives = rows.filter((r) => !r.truth);
+    console.log(
+      `\nscore distributions (full frame; a face not detected at all counts 0; detections under ${FLOOR} unseen):`,
     );
-    const neg = negatives.flatMap((r) => r.byModel[m].faces.map((f) => f.score));
-    console.log(`  ${FACE_MODELS[m].name.padEnd(30)} faces: ${dist(best)}`);
-    console.log(`  ${''.padEnd(30)} negatives, every detection: ${dist(neg)}`);
-  }
-
-  const shipped = FACE_MODELS[SHIPPED_FACE_MODEL].name;
-  const pipelines = [
-    ['short range, 0.6 (old default)', (r) => r.byModel.short.faces, 0.6],
-    ['short range, 0.5 (MediaPipe default)', (r) => r.byModel.short.faces, 0.5],
-    [`short range + crop passes, tracked`, (r) => r.crops, 0],
-    [`full range, ${T.birth}`, (r) => r.byModel.full.faces, T.birth],
-    [`full range sparse, ${T.birth}`, (r) => r.byModel.sparse.faces, T.birth],
-    [`ours: ${shipped}, tracked (${T.birth}/${T.keep})`, (r) => r.ours, 0],
-  ];
-  const conditions = [...new Set(positives.map((r) => byId.get(r.id).condition))];
-  const bands = ['30–39', '40–79', '80–129', '130–250'];
-  console.log('\nrecall by condition and face width (%), columns:');
-  pipelines.forEach((p, i) => console.log(`  (${i + 1}) ${p[0]}`));
-  const table = [];
-  for (const c of conditions)
-    for (const b of bands) {
-      const set = positives.filter(
-        (r) =>
-          byId.get(r.id).condition === c && (byId.get(r.id).width ? band(byId.get(r.id).width) === b : b === '80–129'),
+    for (const m of Object.keys(FACE_MODELS)) {
+      const best = positives.map((r) =>
+        Math.max(0, ...r.byModel[m].faces.filter((f) => hit(r.truth, [f], 0)).map((f) => f.score)),
       );
-      if (!set.length) continue;
-      const cells = pipelines.map(([, pick, t]) => pct(set.filter((r) => hit(r.truth, pick(r), t)).length, set.length));
-      table.push([c, b, set.length, ...cells]);
+      const neg = negatives.flatMap((r) => r.byModel[m].faces.map((f) => f.score));
+      console.log(`  ${FACE_MODELS[m].name.padEnd(30)} faces: ${dist(best)}`);
+      console.log(`  ${''.padEnd(30)} negatives, every detection: ${dist(neg)}`);
+    }
+
+    const shipped = FACE_MODELS[SHIPPED_FACE_MODEL].name;
+    const pipelines = [
+      ['short range, 0.6 (old default)', (r) => r.byModel.short.faces, 0.6],
+      ['short range, 0.5 (MediaPipe default)', (r) => r.byModel.short.faces, 0.5],
+      [`short range + crop passes, tracked`, (r) => r.crops, 0],
+      [`full range, ${T.birth}`, (r) => r.byModel.full.faces, T.birth],
+      [`full range sparse, ${T.birth}`, (r) => r.byModel.sparse.faces, T.birth],
+      [`ours: ${shipped}, tracked (${T.birth}/${T.keep})`, (r) => r.ours, 0],
+    ];
+    const conditions = [...new Set(positives.map((r) => byId.get(r.id).condition))];
+    const bands = ['30–39', '40–79', '80–129', '130–250'];
+    console.log('\nrecall by condition and face width (%), columns:');
+    pipelines.forEach((p, i) => console.log(`  (${i + 1}) ${p[0]}`));
+    const table = [];
+    for (const c of conditions)
+      for (const b of bands) {
+        const set = positives.filter(
+          (r) =>
+            byId.get(r.id).condition === c &&
+            (byId.get(r.id).width ? band(byId.get(r.id).width) === b : b === '80–129'),
+        );
+        if (!set.length) continue;
+        const cells = pipelines.map(([, pick, t]) =>
+          pct(set.filter((r) => hit(r.truth, pick(r), t)).length, set.length),
+        );
+        table.push([c, b, set.length, ...cells]);
+        console.log(
+          `  ${c.padEnd(34)} ${b.padEnd(8)} n=${String(set.length).padEnd(3)} ${cells.map((x) => x.padStart(6)).join(' ')}`,
+        );
+      }
+    console.log('\nfalse faces per negative image (55 negatives: images, dim images, flat colours, gradients):');
+    for (const [name, pick, t] of pipelines) {
+      const n = negatives.reduce((sum, r) => sum + falseFaces(undefined, pick(r), t), 0);
+      console.log(`  ${name.padEnd(44)} ${(n / negatives.length).toFixed(3)} (${n} on ${negatives.length} images)`);
+    }
+    const followedFalse = negatives.flatMap((r) =>
+      r.ours.map((f) => `${r.id}: ${f.score.toFixed(2)} at ${Math.round(f.box.width)} px`),
+    );
+    if (followedFalse.length) console.log(`  ours, followed on negatives: ${followedFalse.slice(0, 20).join('; ')}`);
+    console.log('  (flat colours: the tracker never asks the detector about a frame of one flat colour)');
+
+    // targets
+    const normalDim = positives.filter((r) => /^(normal|dim)/.test(byId.get(r.id).condition));
+    const rec = (set, pick, t) => pct(set.filter((r) => hit(r.truth, pick(r), t)).length, set.length);
+    const ours = pipelines[pipelines.length - 1];
+    const w = (r) => byId.get(r.id).width;
+    console.log('\ntargets (ours):');
+    console.log(
+      `  recall ≥ 80 px, normal and dim light: ${rec(
+        normalDim.filter((r) => w(r) >= 80),
+        ours[1],
+        ours[2],
+      )} % (target ≥ 99)`,
+    );
+    console.log(
+      `  recall 40–79 px, normal and dim light: ${rec(
+        normalDim.filter((r) => w(r) >= 40 && w(r) < 80),
+        ours[1],
+        ours[2],
+      )} % (target ≥ 90)`,
+    );
+    console.log('\ninference per 640×480 frame in the worker (this machine, median / p95):');
+    for (const m of Object.keys(FACE_MODELS)) {
+      const ms = rows.map((r) => r.byModel[m].ms);
       console.log(
-        `  ${c.padEnd(34)} ${b.padEnd(8)} n=${String(set.length).padEnd(3)} ${cells.map((x) => x.padStart(6)).join(' ')}`,
+        `  ${FACE_MODELS[m].name.padEnd(36)} ${quantile(ms, 0.5).toFixed(2)} / ${quantile(ms, 0.95).toFixed(2)} ms`,
       );
     }
-  console.log('\nfalse faces per negative image (55 negatives: images, dim images, flat colours, gradients):');
-  for (const [name, pick, t] of pipelines) {
-    const n = negatives.reduce((sum, r) => sum + falseFaces(undefined, pick(r), t), 0);
-    console.log(`  ${name.padEnd(44)} ${(n / negatives.length).toFixed(3)} (${n} on ${negatives.length} images)`);
-  }
-  const followedFalse = negatives.flatMap((r) =>
-    r.ours.map((f) => `${r.id}: ${f.score.toFixed(2)} at ${Math.round(f.box.width)} px`),
-  );
-  if (followedFalse.length) console.log(`  ours, followed on negatives: ${followedFalse.slice(0, 20).join('; ')}`);
-  console.log('  (flat colours: the tracker never asks the detector about a frame of one flat colour)');
-
-  // targets
-  const normalDim = positives.filter((r) => /^(normal|dim)/.test(byId.get(r.id).condition));
-  const rec = (set, pick, t) => pct(set.filter((r) => hit(r.truth, pick(r), t)).length, set.length);
-  const ours = pipelines[pipelines.length - 1];
-  const w = (r) => byId.get(r.id).width;
-  console.log('\ntargets (ours):');
-  console.log(
-    `  recall ≥ 80 px, normal and dim light: ${rec(
-      normalDim.filter((r) => w(r) >= 80),
-      ours[1],
-      ours[2],
-    )} % (target ≥ 99)`,
-  );
-  console.log(
-    `  recall 40–79 px, normal and dim light: ${rec(
-      normalDim.filter((r) => w(r) >= 40 && w(r) < 80),
-      ours[1],
-      ours[2],
-    )} % (target ≥ 90)`,
-  );
-  console.log('\ninference per 640×480 frame in the worker (this machine, median / p95):');
-  for (const m of Object.keys(FACE_MODELS)) {
-    const ms = rows.map((r) => r.byModel[m].ms);
+    const crop = rows.flatMap((r) => r.cropMs);
     console.log(
-      `  ${FACE_MODELS[m].name.padEnd(36)} ${quantile(ms, 0.5).toFixed(2)} / ${quantile(ms, 0.95).toFixed(2)} ms`,
+      `  ${'short range + one crop pass'.padEnd(36)} ${quantile(crop, 0.5).toFixed(2)} / ${quantile(crop, 0.95).toFixed(2)} ms`,
     );
+
+    // recall against width (normal + dim), per pipeline → SVG
+    mkdirSync('eval', { recursive: true });
+    const widths = [...new Set(normalDim.map(w))].sort((a, b) => a - b);
+    svgPlot(
+      pipelines.map(([name, pick, t]) => ({
+        name,
+        points: widths.map((x) => {
+          const set = normalDim.filter((r) => w(r) === x);
+          return [x, (100 * set.filter((r) => hit(r.truth, pick(r), t)).length) / set.length];
+        }),
+      })),
+      'eval/faces-recall.svg',
+    );
+    console.log('\nplot: eval/faces-recall.svg');
+    writeFileSync('eval/faces-table.json', JSON.stringify({ pipelines: pipelines.map((p) => p[0]), table }, null, 1));
   }
-  const crop = rows.flatMap((r) => r.cropMs);
-  console.log(
-    `  ${'short range + one crop pass'.padEnd(36)} ${quantile(crop, 0.5).toFixed(2)} / ${quantile(crop, 0.95).toFixed(2)} ms`,
-  );
-
-  // recall against width (normal + dim), per pipeline → SVG
-  mkdirSync('eval', { recursive: true });
-  const widths = [...new Set(normalDim.map(w))].sort((a, b) => a - b);
-  svgPlot(
-    pipelines.map(([name, pick, t]) => ({
-      name,
-      points: widths.map((x) => {
-        const set = normalDim.filter((r) => w(r) === x);
-        return [x, (100 * set.filter((r) => hit(r.truth, pick(r), t)).length) / set.length];
-      }),
-    })),
-    'eval/faces-recall.svg',
-  );
-  console.log('\nplot: eval/faces-recall.svg');
-  writeFileSync('eval/faces-table.json', JSON.stringify({ pipelines: pipelines.map((p) => p[0]), table }, null, 1));
-
   // 10 minutes of one candidate: natural movement, lighting drift, noise, through the tracker
   const minutes = QUICK ? 2 : 10;
   const seq = await page.evaluate(([m, tuning]) => window.evalFaces.sequence(m, tuning), [minutes, DEFAULT_TUNING]);
   console.log(
     `\n${minutes}-minute clean sequence (${seq.frames} frames at ${DEFAULT_TUNING.detectionFps} fps): false "no face" ${seq.noFace}, false "more than one person" ${seq.multiple}; frames without a detection ${seq.missedFrames}`,
   );
+  for (const a of seq.alarms) console.log(`  ${a}`);
 } finally {
   await browser.close();
   server.close();

@@ -344,6 +344,7 @@ async function sequence(minutes: number, tuning: typeof DEFAULT_TUNING) {
   let noFace = 0;
   let multiple = 0;
   let missedFrames = 0;
+  const alarms: string[] = [];
   for (let i = 0; i < frames; i++) {
     const t = i * step;
     const s = t / 1000;
@@ -369,8 +370,12 @@ async function sequence(minutes: number, tuning: typeof DEFAULT_TUNING) {
       if (e.phase === 'begin') {
         if (e.type === 'no_face') noFace++;
         else multiple++;
+        const faces = r.faces.map(
+          (f) => `${f.score.toFixed(2)}@${Math.round(f.box.x)},${Math.round(f.box.y)} ${Math.round(f.box.width)}px`,
+        );
+        alarms.push(`${e.type} at ${(t / 1000).toFixed(1)} s: ${faces.join('; ')}`);
       }
   }
-  return { frames, noFace, multiple, missedFrames };
+  return { frames, noFace, multiple, missedFrames, alarms };
 }
 window.evalFaces = Object.assign(api, { reference, sequence });

@@ -58,10 +58,19 @@ export function iou(a: Box, b: Box): number {
  * Merges detections of the same face (a crop pass and the full frame both find it): keeps the best
  * scoring box of each group overlapping more than `threshold` IoU.
  */
-export function mergeFaces(faces: Face[], threshold = 0.3): Face[] {
+export function mergeFaces(faces: readonly Face[], threshold = 0.3): Face[] {
   const sorted = [...faces].sort((a, b) => b.score - a.score);
   const kept: Face[] = [];
-  for (const f of sorted) if (!kept.some((k) => iou(k.box, f.box) > threshold)) kept.push(f);
+  const centre = (b: Box) => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 });
+  const inside = (p: { x: number; y: number }, b: Box) =>
+    p.x > b.x && p.x < b.x + b.width && p.y > b.y && p.y < b.y + b.height;
+  // a second box over the same face (overlapping, or centred inside it) is the same face: two
+  // people's faces never sit one inside the other
+  for (const f of sorted)
+    if (
+      !kept.some((k) => iou(k.box, f.box) > threshold || inside(centre(f.box), k.box) || inside(centre(k.box), f.box))
+    )
+      kept.push(f);
   return kept;
 }
 
@@ -79,7 +88,7 @@ export class FaceTracks {
   /** Feeds one frame's detections taken at `at` (ms); returns the tracks a detection kept or started. */
   update(faces: readonly Face[], at: number): FaceTrack[] {
     const { birthScore, keepScore, lostMs, minIou = 0.2 } = this.options;
-    const candidates = faces.filter((f) => f.score >= keepScore);
+    const candidates = mergeFaces(faces.filter((f) => f.score >= keepScore));
     // greedy matching, best overlap first
     const pairs: { t: FaceTrack; f: Face; o: number }[] = [];
     for (const t of this.tracks)
