@@ -28,7 +28,9 @@ export class FaceTracker implements Tracker {
   private readonly many: Violation;
   private readonly frozen: Violation;
   private readonly presence: FacePresence;
-  private sampler = new FrameSampler(64, 48);
+  // the webcam check's sampler size (160×120): the same frozen test; a smaller copy averages a
+  // camera's noise away and makes a still scene look frozen
+  private sampler = new FrameSampler();
   private timer?: ReturnType<typeof setTimeout>;
   private stopped = false;
   private camera?: string;
@@ -129,7 +131,7 @@ export class FaceTracker implements Tracker {
     this.cameraSince = at;
     this.settled = false;
     this.presence.restart();
-    this.sampler = new FrameSampler(64, 48);
+    this.sampler = new FrameSampler();
     this.frozenSince = undefined;
     this.frozenFrames = 0;
     this.stalledSince = undefined;
