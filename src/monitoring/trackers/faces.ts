@@ -9,8 +9,13 @@ import { Violation } from './violation.js';
 /** A camera whose picture is darker than this mean luma (0–255, the webcam check's black) is still adjusting. */
 const SETTLED_LUMA = 20;
 
-/** A frame changing less than this (mean |Δluma|, 0–255) from the last is the same picture (the webcam check's test). */
-export const FROZEN_CHANGE = 0.25;
+/**
+ * A frame changing less than this (mean |Δluma|, 0–255, on a 64×48 copy) from the last is the same
+ * picture. A frozen camera repeats identical frames (0); a still scene's sensor noise, averaged by
+ * the small copy, stays above ~0.1. (The webcam check's 0.25 is on 160×120 and over 3 s, where a
+ * false "frozen" only asks the candidate to try again; here it is evidence.)
+ */
+export const FROZEN_CHANGE = 0.05;
 
 /**
  * numHumans: follows faces on the camera at `detectionFps` ({@link FacePresence}: tracks born at
@@ -28,9 +33,7 @@ export class FaceTracker implements Tracker {
   private readonly many: Violation;
   private readonly frozen: Violation;
   private readonly presence: FacePresence;
-  // the webcam check's sampler size (160×120): the same frozen test; a smaller copy averages a
-  // camera's noise away and makes a still scene look frozen
-  private sampler = new FrameSampler();
+  private sampler = new FrameSampler(64, 48);
   private timer?: ReturnType<typeof setTimeout>;
   private stopped = false;
   private camera?: string;
@@ -131,7 +134,7 @@ export class FaceTracker implements Tracker {
     this.cameraSince = at;
     this.settled = false;
     this.presence.restart();
-    this.sampler = new FrameSampler();
+    this.sampler = new FrameSampler(64, 48);
     this.frozenSince = undefined;
     this.frozenFrames = 0;
     this.stalledSince = undefined;
