@@ -149,7 +149,7 @@ describe('FaceTracker tracking', () => {
 
   it('records a frozen picture (5105) after frozenMs, and ends it when the picture moves again', async () => {
     const h = harness();
-    const still = { luma: 120, change: 0.05, spread: 40 };
+    const still = { luma: 120, change: 0.01, spread: 40 };
     for (let t = 0; t <= 4750; t += 250) h.tracker.observeStats(still, t);
     expect(h.records).to.deep.equal([]);
     for (let t = 5000; t <= 8000; t += 250) h.tracker.observeStats(still, t);
@@ -157,6 +157,19 @@ describe('FaceTracker tracking', () => {
     await new Promise((r) => setTimeout(r));
     expect(h.records).to.have.length(1);
     expect(h.records[0]).to.include({ code: 5105, type: 'camera_frozen', startedAt: 0, endedAt: 8250 });
+    // a still scene with a little sensor noise is not frozen
+    const still2 = harness();
+    for (let t = 0; t <= 10_000; t += 250) still2.tracker.observeStats({ luma: 120, change: 0.12, spread: 40 }, t);
+    expect(still2.records).to.deep.equal([]);
+    // frames that stop coming count only after three times frozenMs (a machine too busy to present them)
+    const stalled = harness();
+    for (let t = 0; t <= 14_000; t += 250) stalled.tracker.observeStats({ luma: 120, change: 0, spread: 40 }, t, false);
+    expect(stalled.records).to.deep.equal([]);
+    for (let t = 14_250; t <= 15_500; t += 250)
+      stalled.tracker.observeStats({ luma: 120, change: 0, spread: 40 }, t, false);
+    stalled.tracker.stop();
+    await new Promise((r) => setTimeout(r));
+    expect(stalled.records.map((r) => [r.code, r.startedAt, r.data])).to.deep.equal([[5105, 0, { noFrames: true }]]);
     // a flat picture (covered lens) is no face, not a frozen camera
     const flat = harness();
     for (let t = 0; t <= 10_000; t += 250) flat.tracker.observeStats({ luma: 3, change: 0, spread: 0.2 }, t);
