@@ -62,8 +62,11 @@ async function playing(video: HTMLVideoElement, stream: MediaStream) {
 }
 
 /**
- * Opens the camera, checks its resolution, samples frames for ~3 s and fails when too many are
- * black or frozen, or (unless disabled) when most frames do not show exactly one face.
+ * Opens the camera, checks its resolution, gives a camera that is still adjusting (dark or one flat
+ * colour) up to `settleMs`, samples frames for ~3 s and fails when too many are black or frozen, or
+ * (unless disabled) when most frames do not show exactly one face (followed across frames as
+ * monitoring does). A failure for want of a face says what stands in the way when it can tell —
+ * `face_cut_off`, `too_far`, `backlit`, `too_dark` — with the measurement in `metrics`.
  * Keeps the stream on success (for the preview and monitoring); stops it on failure.
  */
 export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<CheckOutcome> {
