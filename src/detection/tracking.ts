@@ -27,6 +27,8 @@ export interface FaceTrack {
   seenAt: number;
   /** Detections that kept it. */
   hits: number;
+  /** Detections that kept it scoring at least `birthScore` (sure ones). */
+  sureHits: number;
   /** Frames in a row without it. */
   misses: number;
 }
@@ -108,6 +110,7 @@ export class FaceTracks {
       t.score = f.score;
       t.seenAt = at;
       t.hits++;
+      if (f.score >= birthScore) t.sureHits++;
       t.misses = 0;
       seen.push(t);
     }
@@ -120,6 +123,7 @@ export class FaceTracks {
         bornAt: at,
         seenAt: at,
         hits: 1,
+        sureHits: 1,
         misses: 0,
       };
       this.tracks.push(t);
@@ -157,7 +161,8 @@ export type PresenceEvent =
 /**
  * "No face" and "more than one person" over time, from tracks: no face once no track has been
  * seen for `noFaceMs` (and `minMisses` frames); more than one person once two tracks have each
- * lived `multipleFacesMs` (a second face must persist, not flicker); either ends after
+ * lived `multipleFacesMs` and been seen at least 3 times scoring `birthScore` (a second face must
+ * persist and be sure, not flicker, nor live on weak detections of a pattern in the background); either ends after
  * `recoverMs` of one face. `observe()` returns what began or ended at that frame.
  */
 export class FacePresence {
@@ -185,7 +190,7 @@ export class FacePresence {
     const { noFaceMs, multipleFacesMs, recoverMs, minMisses = 3 } = this.options;
     const seen = this.tracks.update(faces, at);
     const persistent = this.tracks.live
-      .filter((t) => at - t.bornAt >= multipleFacesMs && t.hits >= 3)
+      .filter((t) => at - t.bornAt >= multipleFacesMs && t.sureHits >= 3)
       .sort((a, b) => a.bornAt - b.bornAt);
     const manyNow = persistent.length >= 2;
     if (seen.length === 0) {
