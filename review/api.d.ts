@@ -757,6 +757,7 @@ export interface operations {
               | 'microphone_lost'
               | 'screen_share_lost'
               | 'second_camera_lost'
+              | 'camera_frozen'
               | 'copy_paste'
               | 'detection_limited'
               | 'talking';

@@ -14,20 +14,38 @@ const out = (p) => {
   return file;
 };
 
-/** BlazeFace short range from @mediapipe/face_detection, with the metadata tasks-vision requires. */
-export function writeFaceModel() {
-  const source = join(pkgDir('@mediapipe/face_detection'), 'face_detection_short_range.tflite');
-  const model = new Uint8Array(readFileSync(source));
+/**
+ * The BlazeFace models @mediapipe/face_detection ships (Apache-2.0). tasks-vision 1.1.0 runs all
+ * three once the metadata is added (it takes the anchors from the model's input size). We ship
+ * `SHIPPED_FACE_MODEL`, chosen on the evaluation set (`npm run eval:faces`, README "Face detection").
+ */
+export const FACE_MODELS = {
+  short: { file: 'face_detection_short_range.tflite', name: 'BlazeFace short range' },
+  full: { file: 'face_detection_full_range.tflite', name: 'BlazeFace full range' },
+  sparse: { file: 'face_detection_full_range_sparse.tflite', name: 'BlazeFace full range (sparse)' },
+};
+export const SHIPPED_FACE_MODEL = 'full';
+
+/** A BlazeFace model from @mediapipe/face_detection, with the metadata tasks-vision requires. */
+export function faceModel(kind = SHIPPED_FACE_MODEL) {
+  const { file, name } = FACE_MODELS[kind];
+  const model = new Uint8Array(readFileSync(join(pkgDir('@mediapipe/face_detection'), file)));
   const metadata = buildImageMetadata({
-    name: 'BlazeFace short range',
-    description: 'MediaPipe face detection (short range), Apache-2.0; metadata added by proctor-elements.',
+    name,
+    description: `MediaPipe face detection (${name}), Apache-2.0; metadata added by proctor-elements.`,
     mean: [127.5],
     std: [127.5],
   });
   const result = addModelMetadata(model, metadata);
   const check = readImageMetadata(result);
   if (check?.processUnits[0]?.mean[0] !== 127.5) throw new Error('face model: metadata did not read back');
-  writeFileSync(out('models/face_detection_short_range.tflite'), result);
+  return result;
+}
+
+/** Writes the shipped face model to dist/assets/models/ (ASSET_PATHS.model). */
+export function writeFaceModel() {
+  const result = faceModel();
+  writeFileSync(out('models/face_detection.tflite'), result);
   return result.length;
 }
 

@@ -48,7 +48,7 @@ try {
     'dist/cdn/proctor-elements.js',
     'dist/cdn/autoproctor.js',
     'dist/assets/face-worker.js',
-    'dist/assets/models/face_detection_short_range.tflite',
+    'dist/assets/models/face_detection.tflite',
     'custom-elements.json',
     'README.md',
     'LICENSE',

@@ -9,6 +9,16 @@ export * from './errors.js';
 export * from './detection/types.js';
 export { createFaceDetector, frameSize, DEFAULT_MIN_CONFIDENCE } from './detection/face-detector.js';
 export { getAssetBase, setAssetBase, ASSET_PATHS } from './detection/assets.js';
+export {
+  FacePresence,
+  FaceTracks,
+  iou,
+  mergeFaces,
+  type FaceTrack,
+  type PresenceEvent,
+  type PresenceOptions,
+  type TrackingOptions as FaceTrackingOptions,
+} from './detection/tracking.js';
 export * from './events/index.js';
 export * from './checks/runner.js';
 export { runMicrophoneCheck, type MicrophoneCheckOptions } from './checks/microphone.js';

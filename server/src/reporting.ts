@@ -55,6 +55,7 @@ const DESCRIPTIONS: Record<string, string> = {
   microphone_lost: 'Microphone stopped',
   screen_share_lost: 'Screen sharing stopped',
   second_camera_lost: 'Second camera stopped',
+  camera_frozen: 'Camera picture frozen (the track stayed live)',
   copy_paste: 'Copy, cut or paste blocked',
   detection_limited: 'A detector could not run in this browser (see data.note)',
   talking: 'Someone talking',

@@ -16,6 +16,14 @@ export type CheckFailureReason =
   | 'frozen'
   | 'no_face'
   | 'multiple_faces'
+  /** Webcam: no face found in a picture too dark to see one (metrics.luma). */
+  | 'too_dark'
+  /** Webcam: the face is too small in the picture (metrics.faceWidth, px). */
+  | 'too_far'
+  /** Webcam: a face was seen only cut off at the picture's edge. */
+  | 'face_cut_off'
+  /** Webcam: no face found against a bright background (metrics.centerLuma, metrics.borderLuma). */
+  | 'backlit'
   | 'not_entire_screen'
   | 'timeout'
   | 'connection_failed'

@@ -1,6 +1,8 @@
 import { createFaceDetector } from '../detection/face-detector.js';
+import { FaceTracks } from '../detection/tracking.js';
 import type { FaceDetectorHandle } from '../detection/types.js';
-import { FrameSampler } from '../media/frame-stats.js';
+import { FLAT_SPREAD, FrameSampler, type FrameStats } from '../media/frame-stats.js';
+import { DEFAULT_TUNING } from '../monitoring/options.js';
 import { delay, getUserMediaTyped, stopStream } from '../media/user-media.js';
 import { failedFromError, finished } from './result.js';
 import type { CheckOutcome, CheckRunOptions } from './types.js';
@@ -27,6 +29,21 @@ export interface WebcamCheckOptions extends CheckRunOptions {
   requireFace?: boolean;
   /** Fraction of sampled frames that must show exactly one face. Default 0.5. */
   faceFraction?: number;
+  /**
+   * A face is found when it scores at least this (0–1); once found it is followed down to
+   * `keepConfidence`. Defaults: monitoring's (`DEFAULT_TUNING`, chosen on the evaluation set).
+   */
+  minConfidence?: number;
+  keepConfidence?: number;
+  /**
+   * A camera still adjusting (dark or one flat colour) is given up to this long (ms) before frames
+   * are judged. Default 3000.
+   */
+  settleMs?: number;
+  /** With no face found, a picture darker than this mean luma (0–255) is "too dark". Default 60. */
+  darkLuma?: number;
+  /** A face narrower than this fraction of the frame width is "too far". Default 0.09 (~58 px at 640). */
+  minFaceWidth?: number;
   /** A face detector to use; otherwise one is created (and closed) with `assetBase`. */
   detector?: FaceDetectorHandle;
   assetBase?: string | URL;
@@ -45,8 +62,11 @@ async function playing(video: HTMLVideoElement, stream: MediaStream) {
 }
 
 /**
- * Opens the camera, checks its resolution, samples frames for ~3 s and fails when too many are
- * black or frozen, or (unless disabled) when most frames do not show exactly one face.
+ * Opens the camera, checks its resolution, gives a camera that is still adjusting (dark or one flat
+ * colour) up to `settleMs`, samples frames for ~3 s and fails when too many are black or frozen, or
+ * (unless disabled) when most frames do not show exactly one face (followed across frames as
+ * monitoring does). A failure for want of a face says what stands in the way when it can tell —
+ * `face_cut_off`, `too_far`, `backlit`, `too_dark` — with the measurement in `metrics`.
  * Keeps the stream on success (for the preview and monitoring); stops it on failure.
  */
 export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<CheckOutcome> {
@@ -60,9 +80,14 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
     maxBadFraction = 1 / 3,
     requireFace = true,
     faceFraction = 0.5,
+    minConfidence = DEFAULT_TUNING.minConfidence,
+    settleMs = 3000,
+    darkLuma = 60,
+    minFaceWidth = 0.09,
     signal,
     onProgress,
   } = options;
+  const keepConfidence = Math.min(minConfidence, options.keepConfidence ?? DEFAULT_TUNING.keepConfidence);
   const startedAt = Date.now();
   const ownStream = !options.stream;
   let stream = options.stream;
@@ -71,7 +96,9 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
   let keep = false;
   let detectorReady: Promise<FaceDetectorHandle> | undefined;
   try {
-    detectorReady = ownDetector ? createFaceDetector({ assetBase: options.assetBase, signal }) : undefined;
+    detectorReady = ownDetector
+      ? createFaceDetector({ assetBase: options.assetBase, minConfidence: keepConfidence, signal })
+      : undefined;
     detectorReady?.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
     stream ??= await getUserMediaTyped(
       {
@@ -105,35 +132,83 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
     if (detectorReady) detector = await detectorReady;
 
     const sampler = new FrameSampler();
+    // a camera still adjusting (dark or one flat colour while exposure settles) is given time first
+    const settleStart = performance.now();
+    for (;;) {
+      const stats = sampler.sample(video);
+      if (stats.luma >= blackLuma && stats.spread >= FLAT_SPREAD) break;
+      if (performance.now() - settleStart >= settleMs) break;
+      await delay(sampleMs, signal);
+    }
+    const settledMs = Math.round(performance.now() - settleStart);
+
+    const tracks = new FaceTracks({ birthScore: minConfidence, keepScore: keepConfidence, lostMs: 4 * sampleMs + 500 });
+    const frameW = video.videoWidth || width;
+    const frameH = video.videoHeight || height;
     let samples = 0;
     let black = 0;
     let frozen = 0;
+    let lumaSum = 0;
     const faces = { none: 0, one: 0, many: 0 };
+    const faceWidths: number[] = [];
+    let cutOff = 0;
+    let small = 0;
+    let centerLuma = 0;
+    let borderLuma = 0;
     const t0 = performance.now();
     while (performance.now() - t0 < durationMs) {
-      const stats = sampler.sample(video);
+      const at = performance.now();
+      const stats: FrameStats = sampler.sample(video);
       samples++;
+      lumaSum += stats.luma;
+      centerLuma += sampler.regionLuma(0.3, 0.2, 0.7, 0.8) ?? stats.luma;
+      borderLuma +=
+        ((sampler.regionLuma(0, 0, 1, 0.2) ?? 0) +
+          (sampler.regionLuma(0, 0, 0.2, 1) ?? 0) +
+          (sampler.regionLuma(0.8, 0, 1, 1) ?? 0)) /
+        3;
       if (stats.luma < blackLuma) black++;
       else if (stats.change !== undefined && stats.change < frozenChange) frozen++;
       if (detector) {
-        const n = (await detector.detect(video)).faces.length;
-        if (n === 0) faces.none++;
-        else if (n === 1) faces.one++;
-        else faces.many++;
+        // a frame of one flat colour holds no face (BlazeFace scores solid green as two)
+        const found = stats.spread < FLAT_SPREAD ? [] : (await detector.detect(video)).faces;
+        const seen = tracks.update(found, at);
+        for (const t of seen) {
+          const b = t.box;
+          const edge = 0.01 * frameW;
+          if (b.x <= edge || b.y <= edge || b.x + b.width >= frameW - edge || b.y + b.height >= frameH - edge) cutOff++;
+          if (b.width < minFaceWidth * frameW) small++;
+        }
+        if (seen.length === 0) faces.none++;
+        else if (seen.length === 1) {
+          faces.one++;
+          faceWidths.push(seen[0].box.width);
+        } else faces.many++;
       }
       onProgress?.({ fraction: Math.min(1, (performance.now() - t0) / durationMs) });
       await delay(sampleMs, signal);
     }
+    const round = (x: number) => Math.round(x * 10) / 10;
+    const faceWidth = faceWidths.sort((a, b) => a - b)[Math.floor(faceWidths.length / 2)];
     const metrics = {
       ...base,
       samples,
+      settledMs,
       blackFrames: black,
       frozenFrames: frozen,
       noFaceFrames: faces.none,
       oneFaceFrames: faces.one,
       multipleFaceFrames: faces.many,
+      luma: round(lumaSum / Math.max(1, samples)),
+      centerLuma: round(centerLuma / Math.max(1, samples)),
+      borderLuma: round(borderLuma / Math.max(1, samples)),
+      ...(faceWidth !== undefined
+        ? { faceWidth: Math.round(faceWidth), faceWidthFraction: round((100 * faceWidth) / frameW) / 100 }
+        : {}),
     };
-    const fail = (reason: 'black' | 'frozen' | 'no_face' | 'multiple_faces', message: string) => ({
+    type Reason =
+      'black' | 'frozen' | 'no_face' | 'multiple_faces' | 'too_dark' | 'too_far' | 'face_cut_off' | 'backlit';
+    const fail = (reason: Reason, message: string) => ({
       result: finished('webcam', startedAt, { ok: false, reason, message, metrics, warnings }),
     });
     if (black > samples * maxBadFraction)
@@ -143,17 +218,41 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
       );
     if (frozen > samples * maxBadFraction)
       return fail('frozen', 'Your camera picture is frozen. Close other apps that use it, or reconnect it.');
+    const minPx = Math.round(minFaceWidth * frameW);
     if (requireFace && faces.one < samples * faceFraction) {
-      if (faces.many >= faces.none)
+      if (faces.many > 0 && faces.many >= faces.none)
         return fail(
           'multiple_faces',
           'More than one person is visible. Make sure you are alone in front of the camera.',
+        );
+      // no face: say what stands in the way, with the measurement behind it
+      if (cutOff > 0)
+        return fail(
+          'face_cut_off',
+          'Your face is partly out of the picture. Move so that your whole face is in the middle of the picture.',
+        );
+      if (small > 0)
+        return fail('too_far', `You are too far from the camera (your face is under ${minPx} px wide). Move closer.`);
+      if (metrics.borderLuma > 160 && metrics.centerLuma < 0.6 * metrics.borderLuma)
+        return fail(
+          'backlit',
+          `There is strong light behind you (brightness ${Math.round(metrics.borderLuma)} around you, ${Math.round(metrics.centerLuma)} where you sit). Close the blind or turn so the light falls on your face.`,
+        );
+      if (metrics.luma < darkLuma)
+        return fail(
+          'too_dark',
+          `Your picture is too dark to see your face (brightness ${Math.round(metrics.luma)} of 255; ${darkLuma} is needed). Turn on a light in front of you.`,
         );
       return fail(
         'no_face',
         'We cannot see your face. Sit in front of the camera, face it, and make sure your face is well lit.',
       );
     }
+    if (requireFace && faceWidth !== undefined && faceWidth < minPx)
+      return fail(
+        'too_far',
+        `You are too far from the camera (your face is ${Math.round(faceWidth)} px wide; ${minPx} px is needed). Move closer.`,
+      );
     keep = true;
     return {
       result: finished('webcam', startedAt, { ok: true, message: 'Your camera works.', metrics, warnings }),

@@ -104,6 +104,7 @@ const DURATIONAL: ReadonlySet<EvidenceType> = new Set([
   'screen_share_lost',
   'second_camera_lost',
   'talking',
+  'camera_frozen',
 ]);
 
 export type AutoProctorEvidenceDetail = EvidenceRecord & {

@@ -25,5 +25,5 @@ export const ASSET_PATHS = {
   worker: 'face-worker.js',
   vision: 'mediapipe/vision_bundle.mjs',
   wasmDir: 'mediapipe',
-  model: 'models/face_detection_short_range.tflite',
+  model: 'models/face_detection.tflite',
 } as const;

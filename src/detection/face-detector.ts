@@ -8,8 +8,11 @@ import { loadFaceDetector, runFaceDetector } from './mediapipe.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import type { DetectionResult, FaceDetectorHandle, FaceDetectorOptions, FrameSource } from './types.js';
 
-/** BlazeFace scores non-faces up to ~0.42 on our fixtures and real faces ~0.83–0.94. */
-export const DEFAULT_MIN_CONFIDENCE = 0.6;
+/**
+ * One frame's threshold: the score at which monitoring starts following a face (`tuning.minConfidence`),
+ * chosen on the evaluation set (`npm run eval:faces`; README "Face detection").
+ */
+export const DEFAULT_MIN_CONFIDENCE = 0.5;
 const DEFAULT_LOAD_TIMEOUT_MS = 30_000;
 const DEFAULT_DETECT_TIMEOUT_MS = 10_000;
 

@@ -20,7 +20,7 @@ export type FrameSource =
 export interface FaceDetectorOptions {
   /** Where `face-worker.js`, `mediapipe/` and `models/` are served; defaults to the package's own `assets/`. */
   assetBase?: string | URL;
-  /** Faces scoring below this are ignored. Default 0.6. */
+  /** Faces scoring below this are ignored. Default 0.5 (`DEFAULT_MIN_CONFIDENCE`). */
   minConfidence?: number;
   /** Run the model in a module Web Worker (default true); falls back to the main thread where unsupported. */
   worker?: boolean;

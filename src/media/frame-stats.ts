@@ -7,7 +7,15 @@ export interface FrameStats {
   luma: number;
   /** Mean absolute luma difference to the previous sample, 0–255; undefined for the first. */
   change?: number;
+  /** Standard deviation of luma, 0–255: near 0 for a frame of one flat colour. */
+  spread: number;
 }
+
+/**
+ * Luma standard deviation (0–255) under which a frame is one flat colour: a camera starting up
+ * (solid green or black), a covered lens. Sensor noise alone gives ~2–8 on a real picture.
+ */
+export const FLAT_SPREAD = 1.5;
 
 export class FrameSampler {
   private readonly canvas: OffscreenCanvas;
@@ -36,7 +44,29 @@ export class FrameSampler {
     }
     const change = this.previous ? diff / luma.length : undefined;
     this.previous = luma;
-    return { luma: sum / luma.length, change };
+    const mean = sum / luma.length;
+    let squares = 0;
+    for (let i = 0; i < luma.length; i++) squares += (luma[i] - mean) ** 2;
+    return { luma: mean, change, spread: Math.sqrt(squares / luma.length) };
+  }
+
+  /**
+   * Mean luma (0–255) of a region of the last sample, in fractions of the frame (clamped to it);
+   * undefined before the first sample or for an empty region.
+   */
+  regionLuma(x0: number, y0: number, x1: number, y1: number): number | undefined {
+    const luma = this.previous;
+    if (!luma) return undefined;
+    const [c0, c1] = [Math.max(0, Math.floor(x0 * this.width)), Math.min(this.width, Math.ceil(x1 * this.width))];
+    const [r0, r1] = [Math.max(0, Math.floor(y0 * this.height)), Math.min(this.height, Math.ceil(y1 * this.height))];
+    let sum = 0;
+    let n = 0;
+    for (let r = r0; r < r1; r++)
+      for (let c = c0; c < c1; c++) {
+        sum += luma[r * this.width + c];
+        n++;
+      }
+    return n ? sum / n : undefined;
   }
 
   /** Encodes the source as a JPEG no larger than `maxBytes` (lowering quality, then size). */

@@ -43,8 +43,21 @@ export interface MonitorTuning {
   multipleFacesMs: number;
   /** The situation must be back to normal this long before a violation ends. */
   recoverMs: number;
-  /** Faces scoring lower are ignored (0–1). */
+  /**
+   * A face is first seen (its track is born) when it scores at least this (0–1). Chosen on the
+   * evaluation set (`npm run eval:faces`, README "Face detection"): above every score the negatives
+   * reach, below the dim, grey and far faces.
+   */
   minConfidence: number;
+  /** A face already followed stays followed while it scores at least this (0–1, ≤ minConfidence). */
+  keepConfidence: number;
+  /**
+   * A camera that has just started (or been re-acquired) is not judged for this long, unless a face
+   * shows sooner: exposure settles, the first frames are often dark or one flat colour.
+   */
+  settleMs: number;
+  /** The picture unchanged (the webcam check's frozen test) this long is "camera frozen" (5105). */
+  frozenMs: number;
   /** Sound heard before anything is classified (the background's first estimate). */
   audioLearnMs: number;
   /**
@@ -94,7 +107,10 @@ export const DEFAULT_TUNING: MonitorTuning = {
   noFaceMs: 3000,
   multipleFacesMs: 1000,
   recoverMs: 600,
-  minConfidence: 0.6,
+  minConfidence: 0.5,
+  keepConfidence: 0.35,
+  settleMs: 3000,
+  frozenMs: 5000,
   audioLearnMs: 2000,
   audioBackgroundMs: 30_000,
   audioMarginDb: 15,
@@ -161,10 +177,16 @@ export function validateTuning(input: unknown): MonitorTuning {
       throw invalid(
         `tuning.${key} must be a ${negativeOk ? '' : 'non-negative '}number, got ${JSON.stringify(value)}.`,
       );
-    if (key === 'minConfidence' && value > 1) throw invalid(`tuning.minConfidence must be from 0 to 1, got ${value}.`);
+    if ((key === 'minConfidence' || key === 'keepConfidence') && value > 1)
+      throw invalid(`tuning.${key} must be from 0 to 1, got ${value}.`);
     if (key === 'detectionFps' && (value <= 0 || value > 30))
       throw invalid(`tuning.detectionFps must be above 0 and at most 30, got ${value}.`);
     result[key] = value;
   }
+  if (result.keepConfidence > result.minConfidence) result.keepConfidence = result.minConfidence;
   return result as unknown as MonitorTuning;
 }
+
+/** A followed face unseen this long (ms) is gone: three frames at the detection rate, at least 1 s. */
+export const faceLostMs = (tuning: Pick<MonitorTuning, 'detectionFps'>): number =>
+  Math.max(1000, 3000 / tuning.detectionFps);

@@ -218,11 +218,18 @@ export class MonitorSession extends EventTarget {
     this.setStatus('in_setup');
     try {
       this.detector?.close();
-      this.detector = tracking.numHumans
-        ? await createFaceDetector({ assetBase: options.assetBase, minConfidence: tuning.minConfidence })
+      this.detector = undefined;
+      const detector = tracking.numHumans
+        ? await createFaceDetector({ assetBase: options.assetBase, minConfidence: tuning.keepConfidence })
         : undefined;
+      // destroyed while the model loaded: this detector has no one to close it later
+      if ((this.state as MonitorState) === 'destroyed') {
+        detector?.close();
+        throw invalidState('The monitor was destroyed during setup().');
+      }
+      this.detector = detector;
     } catch (error) {
-      this.setState('error');
+      if ((this.state as MonitorState) !== 'destroyed') this.setState('error');
       throw error;
     }
     this.options = options;
@@ -355,6 +362,9 @@ export class MonitorSession extends EventTarget {
     this.attempt = { ...this.attempt!, finished: summary };
     this.trustScore = score.trustScore;
     this.releaseStreams();
+    // a stopped monitor never detects again: its worker and model go now, not at destroy()
+    this.detector?.close();
+    this.detector = undefined;
     this.setStatus('exam_finished');
     this.delivery!.kick();
     const delivery = await this.delivery!.settle(this.tuning!.deliveryTimeoutMs);

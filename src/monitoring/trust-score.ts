@@ -28,6 +28,7 @@ export const DEFAULT_WEIGHTS: TrustWeights = {
   microphone_lost: { perEvent: 2, perMinute: 2, max: 20 },
   screen_share_lost: { perEvent: 3, perMinute: 4, max: 30 },
   second_camera_lost: { perEvent: 2, perMinute: 2, max: 20 },
+  camera_frozen: { perEvent: 3, perMinute: 4, max: 30 },
   copy_paste: { perEvent: 2, perMinute: 0, max: 10 },
   detection_limited: { perEvent: 0, perMinute: 0, max: 0 },
   talking: { perEvent: 3, perMinute: 3, max: 30 },

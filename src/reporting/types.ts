@@ -39,6 +39,8 @@ export type EvidenceType =
   | 'microphone_lost'
   | 'screen_share_lost'
   | 'second_camera_lost'
+  /** The camera's picture stopped changing (frozen) while its track stayed live. */
+  | 'camera_frozen'
   | 'copy_paste'
   /** Not a violation: a detector could not run here (data.capability, data.reason, data.note), so a reviewer knows it was off. */
   | 'detection_limited'
@@ -63,6 +65,7 @@ export const EvidenceCode: Readonly<Record<EvidenceType, number>> = {
   microphone_lost: 5102,
   screen_share_lost: 5103,
   second_camera_lost: 5104,
+  camera_frozen: 5105,
   copy_paste: 5110,
   detection_limited: 5112,
   talking: 5111,

@@ -15,7 +15,7 @@ for (const worker of [true, false]) {
 
     it('runs where it was asked to', () => {
       expect(detector.backend).to.equal(worker ? 'worker' : 'main-thread');
-      expect(detector.minConfidence).to.equal(0.6);
+      expect(detector.minConfidence).to.equal(0.5);
     });
 
     it('finds one face with a sensible box and keypoints on the astronaut', async () => {

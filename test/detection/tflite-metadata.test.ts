@@ -10,9 +10,10 @@ import {
 import { rejectionOf } from '../helpers/media.js';
 
 const bytesOf = async (path: string) => new Uint8Array(await (await fetch(path)).arrayBuffer());
-const ORIGINAL = '/node_modules/@mediapipe/face_detection/face_detection_short_range.tflite';
-const BUILT = '/dist/assets/models/face_detection_short_range.tflite';
-const metadata = () => buildImageMetadata({ name: 'BlazeFace short range', mean: [127.5], std: [127.5] });
+// the model the build ships (scripts/assets.mjs SHIPPED_FACE_MODEL)
+const ORIGINAL = '/node_modules/@mediapipe/face_detection/face_detection_full_range.tflite';
+const BUILT = '/dist/assets/models/face_detection.tflite';
+const metadata = () => buildImageMetadata({ name: 'BlazeFace full range', mean: [127.5], std: [127.5] });
 
 describe('TFLite metadata writer (scripts/lib/tflite-metadata.mjs)', () => {
   let original: Uint8Array;

@@ -1,24 +1,64 @@
 import { ErrorCode, ProctorError } from '../../errors.js';
+import { FacePresence, type PresenceEvent } from '../../detection/tracking.js';
+import type { Face } from '../../detection/types.js';
+import { FrameSampler, FLAT_SPREAD, type FrameStats } from '../../media/frame-stats.js';
+import { faceLostMs } from '../options.js';
 import type { Tracker, TrackerContext } from './types.js';
 import { Violation } from './violation.js';
 
+/** A camera whose picture is darker than this mean luma (0–255, the webcam check's black) is still adjusting. */
+const SETTLED_LUMA = 20;
+
 /**
- * numHumans: runs the face detector on the camera at `detectionFps`. "No face" (5001) begins only
- * after the face has been missing for `noFaceMs`, "more than one person" (5002) after
- * `multipleFacesMs`; each ends once the picture has been normal for `recoverMs`.
+ * A frame changing less than this (mean |Δluma|, 0–255, on a 64×48 copy) from the last is the same
+ * picture. A frozen camera repeats identical frames (0); a still scene's sensor noise, averaged by
+ * the small copy, stays above ~0.1. (The webcam check's 0.25 is on 160×120 and over 3 s, where a
+ * false "frozen" only asks the candidate to try again; here it is evidence.)
+ */
+export const FROZEN_CHANGE = 0.05;
+
+/**
+ * numHumans: follows faces on the camera at `detectionFps` ({@link FacePresence}: tracks born at
+ * `minConfidence`, kept at `keepConfidence`).
+ * "No face" (5001) once no followed face has been seen for `noFaceMs`; "more than one person"
+ * (5002) once a second face has persisted `multipleFacesMs`; each ends after `recoverMs` of one
+ * face. A frame of one flat colour holds no face (the detector is not asked: BlazeFace scores a
+ * solid green frame as two faces). A picture that stops changing for `frozenMs` (the camera froze,
+ * its track still live) is "camera frozen" (5105). A camera that starts, or is re-acquired, is not
+ * judged while its picture is dark or one flat colour, for up to `settleMs`, unless a face shows. Times are when each frame was taken, so a slow
+ * machine that looks at fewer frames judges the same span of time.
  */
 export class FaceTracker implements Tracker {
   private readonly noFace: Violation;
   private readonly many: Violation;
+  private readonly frozen: Violation;
+  private readonly presence: FacePresence;
+  private sampler = new FrameSampler(64, 48);
   private timer?: ReturnType<typeof setTimeout>;
   private stopped = false;
-  private noFaceSince?: number;
-  private manySince?: number;
-  private normalSince?: number;
+  private camera?: string;
+  private cameraSince = 0;
+  private settled = false;
+  private frozenSince?: number;
+  private frozenFrames = 0;
+  /** Frames the video has presented (requestVideoFrameCallback), when the browser tells. */
+  private presented?: number;
+  private presentedAtLastSample?: number;
+  private stalledSince?: number;
 
   constructor(private readonly ctx: TrackerContext) {
     this.noFace = new Violation(ctx, 'no_face');
     this.many = new Violation(ctx, 'multiple_people');
+    this.frozen = new Violation(ctx, 'camera_frozen');
+    const t = ctx.tuning;
+    this.presence = new FacePresence({
+      birthScore: t.minConfidence,
+      keepScore: Math.min(t.keepConfidence, t.minConfidence),
+      lostMs: faceLostMs(t),
+      noFaceMs: t.noFaceMs,
+      multipleFacesMs: t.multipleFacesMs,
+      recoverMs: t.recoverMs,
+    });
   }
 
   start(): void {
@@ -31,28 +71,86 @@ export class FaceTracker implements Tracker {
     clearTimeout(this.timer);
     this.noFace.end();
     this.many.end();
+    this.frozen.end();
   }
 
-  /** Feeds one observation (also used by tests with a scripted clock). */
-  observe(faces: number, now = this.ctx.now()): void {
-    const { noFaceMs, multipleFacesMs, recoverMs } = this.ctx.tuning;
-    if (faces === 0) {
-      this.noFaceSince ??= now;
-      this.manySince = this.normalSince = undefined;
-    } else if (faces > 1) {
-      this.manySince ??= now;
-      this.noFaceSince = this.normalSince = undefined;
-    } else {
-      this.normalSince ??= now;
-      this.noFaceSince = this.manySince = undefined;
+  /**
+   * Feeds one frame's faces taken at `at` (also used by tests with a scripted clock). Before the
+   * camera has settled, frames without a face are not judged.
+   */
+  observe(faces: readonly Face[], at = this.ctx.now()): void {
+    if (!this.settled) {
+      if (
+        faces.some((f) => f.score >= this.presence.options.birthScore) ||
+        at - this.cameraSince >= this.ctx.tuning.settleMs
+      )
+        this.settled = true;
+      else return;
     }
-    if (this.noFaceSince !== undefined && now - this.noFaceSince >= noFaceMs) this.noFace.begin(this.noFaceSince);
-    if (this.manySince !== undefined && now - this.manySince >= multipleFacesMs)
-      this.many.begin(this.manySince, { faces });
-    // a violation ends when the picture was normal long enough, or turned into the other violation
-    const recovered = this.normalSince !== undefined && now - this.normalSince >= recoverMs;
-    if (this.noFace.active && (recovered || this.many.active)) this.noFace.end(this.normalSince ?? now);
-    if (this.many.active && (recovered || this.noFace.active)) this.many.end(this.normalSince ?? now);
+    for (const e of this.presence.observe(faces, at)) this.apply(e);
+  }
+
+  /**
+   * Feeds one frame's picture statistics taken at `at`: a picture that is neither dark nor one flat
+   * colour means the camera has settled; one that does not change is frozen. `newFrame` false: the
+   * video presented no frame since the last sample, which a machine too busy to deliver frames
+   * also causes, so it counts towards "frozen" only after three times `frozenMs`.
+   */
+  observeStats(stats: FrameStats | undefined, at = this.ctx.now(), newFrame = true): void {
+    if (stats && stats.luma >= SETTLED_LUMA && stats.spread >= FLAT_SPREAD) this.settled = true;
+    if (!newFrame) {
+      this.stalledSince ??= at;
+      if (!this.frozen.active && at - this.stalledSince >= 3 * this.ctx.tuning.frozenMs)
+        this.frozen.begin(this.stalledSince, { noFrames: true });
+      return;
+    }
+    this.stalledSince = undefined;
+    const still =
+      stats?.change !== undefined &&
+      stats.change < FROZEN_CHANGE &&
+      stats.spread >= FLAT_SPREAD &&
+      !(typeof document !== 'undefined' && document.hidden);
+    if (!still) {
+      this.frozenSince = undefined;
+      this.frozenFrames = 0;
+      if (this.frozen.active && stats?.change !== undefined) this.frozen.end(at);
+      return;
+    }
+    this.frozenSince ??= at;
+    this.frozenFrames++;
+    if (!this.frozen.active && this.frozenFrames >= 3 && at - this.frozenSince >= this.ctx.tuning.frozenMs)
+      this.frozen.begin(this.frozenSince, { change: Math.round(stats.change! * 1000) / 1000 });
+  }
+
+  private apply(e: PresenceEvent) {
+    const v = e.type === 'no_face' ? this.noFace : this.many;
+    if (e.phase === 'begin') v.begin(e.at, e.data);
+    else v.end(e.at);
+  }
+
+  /** A new camera (started or re-acquired): settle again, forget faces and the last picture. */
+  private newCamera(id: string | undefined, at: number) {
+    this.camera = id;
+    this.cameraSince = at;
+    this.settled = false;
+    this.presence.restart();
+    this.sampler = new FrameSampler(64, 48);
+    this.frozenSince = undefined;
+    this.frozenFrames = 0;
+    this.stalledSince = undefined;
+  }
+
+  /** Counts the frames the video presents (where the browser has requestVideoFrameCallback). */
+  private watching?: HTMLVideoElement;
+  private watchFrames(video: HTMLVideoElement) {
+    if (this.watching === video || typeof video.requestVideoFrameCallback !== 'function') return;
+    this.watching = video;
+    const onFrame: VideoFrameRequestCallback = (_now, meta) => {
+      if (this.stopped || this.watching !== video) return;
+      this.presented = meta.presentedFrames;
+      video.requestVideoFrameCallback(onFrame);
+    };
+    video.requestVideoFrameCallback(onFrame);
   }
 
   private loop() {
@@ -63,13 +161,34 @@ export class FaceTracker implements Tracker {
       const interval = 1000 / this.ctx.tuning.detectionFps;
       this.timer = setTimeout(() => this.loop(), Math.max(0, interval - (performance.now() - started)));
     };
-    const { detector, video } = this.ctx;
+    const { video, detector } = this.ctx;
     if (!detector || !video || video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) return next();
+    const at = this.ctx.now();
+    const id = (video.srcObject as MediaStream | null)?.getVideoTracks?.()[0]?.id;
+    if (id !== this.camera) this.newCamera(id, at);
+    this.watchFrames(video);
+    const newFrame = this.presented === undefined || this.presented !== this.presentedAtLastSample;
+    this.presentedAtLastSample = this.presented;
+    let stats: FrameStats | undefined;
+    try {
+      stats = this.sampler.sample(video);
+    } catch {
+      stats = undefined; // a frame that cannot be read is no observation
+    }
+    this.observeStats(stats, at, newFrame);
+    if (stats && stats.spread < FLAT_SPREAD) {
+      this.observe([], at);
+      return next();
+    }
     detector
       .detect(video)
-      .then(({ faces }) => this.observe(faces.length))
+      .then(({ faces }) => {
+        if (!this.stopped) this.observe(faces, at);
+      })
       .catch((error: unknown) => {
-        // a camera without a frame (re-acquiring) is not a detection result; anything else is logged once
+        // a camera without a frame (re-acquiring) is not a detection result, nor a frame in flight
+        // when monitoring stops; anything else is logged
+        if (this.stopped && error instanceof ProctorError && error.code === ErrorCode.DETECTOR_CLOSED) return;
         if (!(error instanceof ProctorError && error.code === ErrorCode.INVALID_FRAME))
           console.warn('proctor-elements: face detection failed', error);
       })

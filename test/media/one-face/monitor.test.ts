@@ -21,7 +21,8 @@ describe('<ap-monitor> on the one-face camera', function () {
     await badge.updateComplete;
     expect(badge.info?.value).to.equal('exam_finished');
     expect(h.evidence.filter((e) => e.code === 5001 || e.code === 5002)).to.deep.equal([]);
-    expect(trustScore).to.equal(100);
+    const codes = JSON.stringify(h.evidence.map((e) => [e.code, e.durationMs, e.data]));
+    expect(trustScore, `evidence: ${codes}`).to.equal(100);
     expect(h.el.trustScore).to.equal(100);
     const destroyed = oneEvent(h.el, 'ap-instance-destroyed');
     await h.el.destroy();

@@ -74,7 +74,7 @@ describe('privacy: nothing leaves the page but asset requests', function () {
     type Vision = typeof import('@mediapipe/tasks-vision');
     const vision = (await import(/* @vite-ignore */ `${base}/vision_bundle.mjs`)) as Vision;
     const fileset = await vision.FilesetResolver.forVisionTasks(`${base}/wasm`);
-    const response = await fetch(`${DIST_ASSETS}models/face_detection_short_range.tflite`);
+    const response = await fetch(`${DIST_ASSETS}models/face_detection.tflite`);
     const detector = await vision.FaceDetector.createFromOptions(fileset, {
       baseOptions: { modelAssetBuffer: new Uint8Array(await response.arrayBuffer()), delegate: 'CPU' },
       runningMode: 'IMAGE',

@@ -1,0 +1,238 @@
+/**
+ * Faces followed across frames. A detection is matched to a track by box overlap (IoU); a track is
+ * born only by a detection scoring at least `birthScore`, and kept alive by detections scoring at
+ * least the lower `keepScore` (hysteresis: a face that turns or dims for a moment is not lost, and
+ * a flicker on a poster or a pet never becomes a face). A track unseen for `lostMs` (and two
+ * frames) is gone.
+ *
+ * Plain logic over detections and timestamps (ms, any clock); no camera, no detector: the
+ * monitoring tracker and the evaluation (`npm run eval`) drive it.
+ */
+import type { Face } from './types.js';
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface FaceTrack {
+  readonly id: number;
+  box: Box;
+  score: number;
+  /** When it was born (ms). */
+  readonly bornAt: number;
+  /** When a detection last kept it (ms). */
+  seenAt: number;
+  /** Detections that kept it. */
+  hits: number;
+  /** Detections that kept it scoring at least `birthScore` (sure ones). */
+  sureHits: number;
+  /** Frames in a row without it. */
+  misses: number;
+}
+
+export interface TrackingOptions {
+  /** A detection scoring at least this starts a track (0–1). */
+  birthScore: number;
+  /** A detection scoring at least this keeps a matched track alive (0–1, ≤ birthScore). */
+  keepScore: number;
+  /**
+   * A track unseen this long (ms), and in at least two frames in a row, is dropped (both: a slow
+   * machine's frames seconds apart do not end a track on one missed frame).
+   */
+  lostMs: number;
+  /** Least IoU for a detection to continue a track. Default 0.2. */
+  minIou?: number;
+}
+
+/** Intersection over union of two boxes, 0–1. */
+export function iou(a: Box, b: Box): number {
+  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+  if (w <= 0 || h <= 0) return 0;
+  const inter = w * h;
+  return inter / (a.width * a.height + b.width * b.height - inter);
+}
+
+/**
+ * Merges detections of the same face (a crop pass and the full frame both find it): keeps the best
+ * scoring box of each group overlapping more than `threshold` IoU.
+ */
+export function mergeFaces(faces: readonly Face[], threshold = 0.3): Face[] {
+  const sorted = [...faces].sort((a, b) => b.score - a.score);
+  const kept: Face[] = [];
+  const centre = (b: Box) => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 });
+  const inside = (p: { x: number; y: number }, b: Box) =>
+    p.x > b.x && p.x < b.x + b.width && p.y > b.y && p.y < b.y + b.height;
+  // a second box over the same face (overlapping, or centred inside it) is the same face: two
+  // people's faces never sit one inside the other
+  for (const f of sorted)
+    if (
+      !kept.some((k) => iou(k.box, f.box) > threshold || inside(centre(f.box), k.box) || inside(centre(k.box), f.box))
+    )
+      kept.push(f);
+  return kept;
+}
+
+export class FaceTracks {
+  private tracks: FaceTrack[] = [];
+  private nextId = 1;
+
+  constructor(readonly options: TrackingOptions) {}
+
+  /** Live tracks (seen within `lostMs` of the last update). */
+  get live(): readonly FaceTrack[] {
+    return this.tracks;
+  }
+
+  /** Feeds one frame's detections taken at `at` (ms); returns the tracks a detection kept or started. */
+  update(faces: readonly Face[], at: number): FaceTrack[] {
+    const { birthScore, keepScore, lostMs, minIou = 0.2 } = this.options;
+    const candidates = mergeFaces(faces.filter((f) => f.score >= keepScore));
+    // greedy matching, best overlap first
+    const pairs: { t: FaceTrack; f: Face; o: number }[] = [];
+    for (const t of this.tracks)
+      for (const f of candidates) {
+        const o = iou(t.box, f.box);
+        if (o >= minIou) pairs.push({ t, f, o });
+      }
+    pairs.sort((a, b) => b.o - a.o);
+    const usedTracks = new Set<FaceTrack>();
+    const usedFaces = new Set<Face>();
+    const seen: FaceTrack[] = [];
+    for (const { t, f } of pairs) {
+      if (usedTracks.has(t) || usedFaces.has(f)) continue;
+      usedTracks.add(t);
+      usedFaces.add(f);
+      t.box = f.box;
+      t.score = f.score;
+      t.seenAt = at;
+      t.hits++;
+      if (f.score >= birthScore) t.sureHits++;
+      t.misses = 0;
+      seen.push(t);
+    }
+    for (const f of candidates) {
+      if (usedFaces.has(f) || f.score < birthScore) continue;
+      const t: FaceTrack = {
+        id: this.nextId++,
+        box: f.box,
+        score: f.score,
+        bornAt: at,
+        seenAt: at,
+        hits: 1,
+        sureHits: 1,
+        misses: 0,
+      };
+      this.tracks.push(t);
+      seen.push(t);
+    }
+    for (const t of this.tracks) if (t.seenAt !== at) t.misses++;
+    this.tracks = this.tracks.filter((t) => t.misses < 2 || at - t.seenAt <= lostMs);
+    return seen;
+  }
+
+  /** Forgets every track (a camera that restarts). */
+  clear(): void {
+    this.tracks = [];
+  }
+}
+
+export interface PresenceOptions extends TrackingOptions {
+  /** No tracked face seen this long (ms) is "no face". */
+  noFaceMs: number;
+  /** A second track alive this long (ms) is "more than one person". */
+  multipleFacesMs: number;
+  /** The picture back to one face this long (ms) ends a violation. */
+  recoverMs: number;
+  /**
+   * "No face" also needs this many frames in a row without a face, so a slow machine that
+   * looks at few frames does not call a face gone on one missed frame. Default 3.
+   */
+  minMisses?: number;
+}
+
+export type PresenceEvent =
+  | { type: 'no_face' | 'multiple_people'; phase: 'begin'; at: number; data?: Record<string, number> }
+  | { type: 'no_face' | 'multiple_people'; phase: 'end'; at: number };
+
+/**
+ * "No face" and "more than one person" over time, from tracks: no face once no track has been
+ * seen for `noFaceMs` (and `minMisses` frames); more than one person once two tracks have each
+ * lived `multipleFacesMs` and been seen at least 3 times scoring `birthScore` (a second face must
+ * persist and be sure, not flicker, nor live on weak detections of a pattern in the background); either ends after
+ * `recoverMs` of one face. `observe()` returns what began or ended at that frame.
+ */
+export class FacePresence {
+  readonly tracks: FaceTracks;
+  private noFaceOn = false;
+  private manyOn = false;
+  private missSince?: number;
+  private misses = 0;
+  private normalSince?: number;
+
+  constructor(readonly options: PresenceOptions) {
+    this.tracks = new FaceTracks(options);
+  }
+
+  get noFace(): boolean {
+    return this.noFaceOn;
+  }
+
+  get multiple(): boolean {
+    return this.manyOn;
+  }
+
+  /** Feeds one frame's detections, taken at `at` (ms); `[]` for a frame known to hold no face. */
+  observe(faces: readonly Face[], at: number): PresenceEvent[] {
+    const { noFaceMs, multipleFacesMs, recoverMs, minMisses = 3 } = this.options;
+    const seen = this.tracks.update(faces, at);
+    const persistent = this.tracks.live
+      .filter((t) => at - t.bornAt >= multipleFacesMs && t.sureHits >= 3)
+      .sort((a, b) => a.bornAt - b.bornAt);
+    const manyNow = persistent.length >= 2;
+    if (seen.length === 0) {
+      this.misses++;
+      this.missSince ??= at;
+      this.normalSince = undefined;
+    } else {
+      this.misses = 0;
+      this.missSince = undefined;
+      this.normalSince = manyNow ? undefined : (this.normalSince ?? at);
+    }
+    const events: PresenceEvent[] = [];
+    if (!this.noFaceOn && this.missSince !== undefined && this.misses >= minMisses && at - this.missSince >= noFaceMs) {
+      this.noFaceOn = true;
+      events.push({ type: 'no_face', phase: 'begin', at: this.missSince });
+    }
+    if (!this.manyOn && manyNow) {
+      this.manyOn = true;
+      events.push({
+        type: 'multiple_people',
+        phase: 'begin',
+        at: persistent[1].bornAt,
+        data: { faces: persistent.length },
+      });
+    }
+    const recovered = this.normalSince !== undefined && at - this.normalSince >= recoverMs;
+    if (this.noFaceOn && (recovered || this.manyOn)) {
+      this.noFaceOn = false;
+      events.push({ type: 'no_face', phase: 'end', at: this.normalSince ?? at });
+    }
+    if (this.manyOn && (recovered || this.noFaceOn)) {
+      this.manyOn = false;
+      events.push({ type: 'multiple_people', phase: 'end', at: this.normalSince ?? at });
+    }
+    return events;
+  }
+
+  /** A new camera: forget the tracks and the counting (violations in progress stay open). */
+  restart(): void {
+    this.tracks.clear();
+    this.missSince = undefined;
+    this.misses = 0;
+    this.normalSince = undefined;
+  }
+}

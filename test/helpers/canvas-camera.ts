@@ -1,0 +1,47 @@
+/**
+ * A camera made of a canvas (`captureStream`): `draw(g, ms)` paints each frame, then sensor-like
+ * noise is added (so the picture is never "frozen"). For checks and trackers given a `stream`.
+ */
+export function canvasCamera(
+  draw: (g: CanvasRenderingContext2D, ms: number) => void,
+  { width = 640, height = 480, noise = 4, fps = 10 } = {},
+): { stream: MediaStream; stop(): void; freeze(): void } {
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const g = canvas.getContext('2d', { willReadFrequently: true })!;
+  const t0 = performance.now();
+  let seed = 1;
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  const paint = () => {
+    draw(g, performance.now() - t0);
+    if (!noise) return;
+    const image = g.getImageData(0, 0, width, height);
+    const d = image.data;
+    for (let i = 0; i < d.length; i += 4) {
+      const n = (rand() * 2 - 1) * noise;
+      d[i] += n;
+      d[i + 1] += n;
+      d[i + 2] += n;
+    }
+    g.putImageData(image, 0, 0);
+  };
+  paint();
+  let timer: ReturnType<typeof setInterval> | undefined = setInterval(paint, 1000 / fps);
+  const stream = canvas.captureStream(fps);
+  return {
+    stream,
+    /** The picture stops changing; the track stays live. */
+    freeze: () => {
+      clearInterval(timer);
+      timer = undefined;
+    },
+    stop: () => {
+      clearInterval(timer);
+      stream.getTracks().forEach((t) => t.stop());
+    },
+  };
+}
