@@ -116,6 +116,11 @@ export class MonitorSession extends EventTarget {
   sessionStatus?: SessionStatus;
   /** The violations going on now (for the live indicator). */
   readonly active = new Set<EvidenceType>();
+  /**
+   * Set while face detection fails during monitoring (raised once as an `error` event; the monitor
+   * shows it instead of "all clear"); cleared when a detection works again.
+   */
+  detectionError?: ProctorError;
   tracking?: Required<TrackingOptions>;
   tuning?: MonitorTuning;
   cameraStream?: MediaStream;
@@ -265,8 +270,14 @@ export class MonitorSession extends EventTarget {
         await outbox.flushed();
       }
       await this.acquire(tracking, tuning);
-      this.trackers = this.buildTrackers(tracking, tuning);
-      for (const t of this.trackers) await t.start();
+      this.throwIfDestroyed();
+      const trackers = (this.trackers = this.buildTrackers(tracking, tuning));
+      for (const t of trackers) {
+        await t.start();
+        // destroy() while a tracker was starting (audio waits for the AudioContext) stopped the
+        // ones before it: none after it may start
+        this.throwIfDestroyed();
+      }
       addEventListener('pagehide', this.onPageHide);
       this.delivery.kick();
       this.setState('monitoring');
@@ -274,9 +285,21 @@ export class MonitorSession extends EventTarget {
     } catch (error) {
       this.stopTrackers();
       this.releaseStreams();
+      if (this.isDestroyed()) throw invalidState('destroy() was called while start() was running.');
       this.setState('ready');
       throw error;
     }
+  }
+
+  /** destroy() has been called (its state is set when it has finished). */
+  private destroying = false;
+
+  private isDestroyed(): boolean {
+    return this.destroying || this.state === 'destroyed';
+  }
+
+  private throwIfDestroyed() {
+    if (this.isDestroyed()) throw invalidState('destroy() was called while start() was running.');
   }
 
   /** Where delivery to the backend stands (undefined before `start()`). */
@@ -335,6 +358,7 @@ export class MonitorSession extends EventTarget {
   /** Stops everything at any point and releases every camera, microphone and screen track. */
   async destroy(): Promise<void> {
     if (this.state === 'destroyed') return;
+    this.destroying = true;
     const wasMonitoring = this.state === 'monitoring';
     this.stopTrackers();
     await this.settle().catch(() => undefined);
@@ -524,6 +548,12 @@ export class MonitorSession extends EventTarget {
         return streams.microphone();
       },
       detector: this.detector,
+      detectionFailed: (error) => {
+        if (!!error === !!this.detectionError) return;
+        this.detectionError = error;
+        if (error) this.fail(error);
+        this.dispatchEvent(new Event('active'));
+      },
     };
   }
 
@@ -570,6 +600,7 @@ export class MonitorSession extends EventTarget {
   private stopTrackers() {
     for (const t of this.trackers) t.stop();
     this.trackers = [];
+    this.detectionError = undefined;
     this.fullscreen = undefined;
     this.screenWatcher = undefined;
     this.active.clear();

@@ -1,6 +1,9 @@
+import { detectionError } from '../../detection/mediapipe.js';
 import { ErrorCode, ProctorError } from '../../errors.js';
 import type { Tracker, TrackerContext } from './types.js';
 import { Violation } from './violation.js';
+
+const PASSING = new Set<number>([ErrorCode.INVALID_FRAME, ErrorCode.FRAME_DROPPED, ErrorCode.DETECTOR_CLOSED]);
 
 /**
  * numHumans: runs the face detector on the camera at `detectionFps`. "No face" (5001) begins only
@@ -15,6 +18,8 @@ export class FaceTracker implements Tracker {
   private noFaceSince?: number;
   private manySince?: number;
   private normalSince?: number;
+  /** Detections failed in a row. */
+  private failures = 0;
 
   constructor(private readonly ctx: TrackerContext) {
     this.noFace = new Violation(ctx, 'no_face');
@@ -67,11 +72,17 @@ export class FaceTracker implements Tracker {
     if (!detector || !video || video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) return next();
     detector
       .detect(video)
-      .then(({ faces }) => this.observe(faces.length))
+      .then(({ faces }) => {
+        this.failures = 0;
+        this.ctx.detectionFailed?.(undefined);
+        this.observe(faces.length);
+      })
       .catch((error: unknown) => {
-        // a camera without a frame (re-acquiring) is not a detection result; anything else is logged once
-        if (!(error instanceof ProctorError && error.code === ErrorCode.INVALID_FRAME))
-          console.warn('proctor-elements: face detection failed', error);
+        // a camera without a frame (re-acquiring), a replaced frame or a closed detector (stopping)
+        // is not a detection result; anything else means nobody is watched: raised and shown
+        if (error instanceof ProctorError && PASSING.has(error.code)) return;
+        // one slow frame on a loaded machine is not "detection does not work": two in a row are
+        if (++this.failures >= 2) this.ctx.detectionFailed?.(detectionError(error));
       })
       .finally(next);
   }
