@@ -6,6 +6,7 @@
  * on `window`, or `apLibLoadingFailed` (`detail.statusDetails: {errorCode, errorMessage}`) when the
  * browser is too old (4016) or its files cannot be fetched (4018).
  */
+import { MINIMUM_BROWSERS, missingBrowserFeature } from './browser-support.js';
 import * as api from './index.js';
 import { ensureContextRoot } from './context/context-root.js';
 import { ASSET_PATHS, getAssetBase } from './detection/assets.js';
@@ -35,14 +36,11 @@ const failed = (errorCode: number, errorMessage: string) =>
 
 (() => {
   try {
-    if (
-      typeof customElements === 'undefined' ||
-      typeof indexedDB === 'undefined' ||
-      typeof OffscreenCanvas === 'undefined'
-    )
+    const missing = missingBrowserFeature();
+    if (missing)
       return failed(
         ErrorCode.BROWSER_OUTDATED,
-        'This browser is outdated: it lacks custom elements, IndexedDB or OffscreenCanvas.',
+        `This browser is outdated: it lacks ${missing}. Use ${MINIMUM_BROWSERS} or newer.`,
       );
     ensureContextRoot();
     for (const [name, ctor] of TAGS) if (!customElements.get(name)) customElements.define(name, ctor);

@@ -2,6 +2,7 @@
  * One proctored attempt: setup → start → stop → destroy. Framework-free (an EventTarget); the
  * `<ap-monitor>` element and the `AutoProctor` class are thin layers over it.
  */
+import { assertSupportedBrowser } from '../browser-support.js';
 import { createFaceDetector } from '../detection/face-detector.js';
 import type { FaceDetectorHandle } from '../detection/types.js';
 import { ErrorCode, ProctorError, withTimeout } from '../errors.js';
@@ -167,6 +168,12 @@ export class MonitorSession extends EventTarget {
   async setup(options: MonitorSetupOptions = {}): Promise<void> {
     if (this.state === 'destroyed') throw invalidState('setup() after destroy(): create a new monitor.');
     if (!['idle', 'ready', 'error'].includes(this.state)) throw invalidState(`setup() while ${this.state}.`);
+    try {
+      assertSupportedBrowser();
+    } catch (error) {
+      this.setState('error');
+      throw error;
+    }
     if (typeof options !== 'object' || options === null)
       throw new ProctorError(ErrorCode.INVALID_OPTION, 'setup() options must be an object.');
     for (const key of Object.keys(options))
