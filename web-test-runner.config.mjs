@@ -17,6 +17,7 @@ import { engineReporter } from './scripts/lib/engine-reporter.mjs';
 import { makeFixtures } from './scripts/fixtures.mjs';
 import { networkLogPlugin } from './scripts/lib/network-log.mjs';
 import { outageProxy } from './scripts/lib/outage-proxy.mjs';
+import { screenshotPlugin } from './scripts/lib/screenshots.mjs';
 import { tabCommandsPlugin } from './scripts/lib/tab-commands.mjs';
 // TypeScript server modules: this config runs under tsx (see the test:browser script)
 import { buildApp } from './server/src/app.ts';
@@ -450,6 +451,7 @@ export default {
     networkLogPlugin(),
     tabCommandsPlugin(),
     resultsServerPlugin(),
+    screenshotPlugin(engine),
   ],
   browsers: [engine === 'chromium' ? chrome() : launch('default')],
   groups,

@@ -1,3 +1,4 @@
+import { sendMouse } from '@web/test-runner-commands';
 /**
  * The engine a test runs in, and tests that cannot run in some engine: skipped there with the
  * reason in the title, so the run lists them (scripts/lib/engine-reporter.mjs) and none is skipped
@@ -21,7 +22,27 @@ export function itExcept(reasons: Reasons, title: string, fn: Mocha.Func | Mocha
 }
 
 /** `describe`, whose tests are all skipped (with the reason in the suite's title) in the named engines. */
-export function describeExcept(reasons: Reasons, title: string, fn: (this: Mocha.Suite) => void): Mocha.Suite {
+export function describeExcept(reasons: Reasons, title: string, fn: (this: Mocha.Suite) => void): void {
   const reason = reasons[engine];
-  return reason ? describe.skip(`${title} [not in ${engine}: ${reason}]`, fn) : describe(title, fn);
+  if (reason) describe.skip(`${title} [not in ${engine}: ${reason}]`, fn);
+  else describe(title, fn);
+}
+
+/**
+ * Gives the page transient user activation with a real click (the runner's pointer input), as a
+ * candidate's click would: Firefox and WebKit refuse getDisplayMedia without one (Chromium's test
+ * flags pick the screen without it).
+ */
+export async function userActivation(): Promise<void> {
+  const button = document.createElement('button');
+  button.textContent = 'activate';
+  button.style.cssText = 'position:fixed;left:0;top:0;width:60px;height:30px;z-index:2147483647';
+  document.body.append(button);
+  const clicked = new Promise((resolve) => button.addEventListener('click', resolve, { once: true }));
+  try {
+    await sendMouse({ type: 'click', position: [20, 15] });
+    await clicked;
+  } finally {
+    button.remove();
+  }
 }
