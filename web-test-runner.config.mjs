@@ -138,11 +138,11 @@ async function engineLaunchers() {
   } else {
     const webkit = findWebKit();
     if (!webkit) throw new Error('No WebKitGTK found: run `node scripts/ensure-env.mjs` (webkit2gtk-driver).');
-    const port = await startWebKitDriver(webkit.driver, display);
-    const minibrowser = (args) =>
+    let drivers = 0;
+    const minibrowser = async (args) =>
       webdriverLauncher({
         hostname: '127.0.0.1',
-        port,
+        port: await startWebKitDriver(webkit.driver, display, drivers++),
         logLevel: 'error',
         capabilities: {
           browserName: 'MiniBrowser',
@@ -156,7 +156,7 @@ async function engineLaunchers() {
       '--enable-mock-capture-devices=true',
       '--features=-MockCaptureDevicesPrompt',
     ];
-    profiles = { default: minibrowser([]), fake: minibrowser(media) };
+    profiles = { default: await minibrowser([]), fake: await minibrowser(media) };
     NOT_RUN.denied = 'WebKitGTK has no switch to deny capture; its permission prompt cannot be answered over WebDriver';
   }
   NOT_RUN['no-device'] ??= `${engine} always has a fake or mock device once media is on`;

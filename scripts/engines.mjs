@@ -140,9 +140,9 @@ export async function startPulse() {
   return `unix:${socket}`;
 }
 
-/** A free loopback TCP port ($WTR_WEBDRIVER_PORT forces one). */
-export async function freePort() {
-  if (process.env.WTR_WEBDRIVER_PORT) return Number(process.env.WTR_WEBDRIVER_PORT);
+/** A free loopback TCP port ($WTR_WEBDRIVER_PORT forces the first of a range: that plus `offset`). */
+export async function freePort(offset = 0) {
+  if (process.env.WTR_WEBDRIVER_PORT) return Number(process.env.WTR_WEBDRIVER_PORT) + offset;
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -153,9 +153,12 @@ export async function freePort() {
   });
 }
 
-/** WebKitWebDriver on a port of its own, showing its browsers on `display`. */
-export async function startWebKitDriver(driver, display) {
-  const port = await freePort();
+/**
+ * A WebKitWebDriver on a port of its own, showing its browser on `display`. One driver holds one
+ * session at a time: each browser profile gets its own (`offset` picks its port in a forced range).
+ */
+export async function startWebKitDriver(driver, display, offset = 0) {
+  const port = await freePort(offset);
   const proc = start(driver, [`--port=${port}`, '--host=127.0.0.1'], { DISPLAY: display });
   await waitFor(
     'WebKitWebDriver',
