@@ -138,11 +138,13 @@ async function engineLaunchers() {
   } else {
     const webkit = findWebKit();
     if (!webkit) throw new Error('No WebKitGTK found: run `node scripts/ensure-env.mjs` (webkit2gtk-driver).');
+    const pulse = await startPulse();
     let drivers = 0;
     const minibrowser = async (args) =>
       webdriverLauncher({
         hostname: '127.0.0.1',
-        port: await startWebKitDriver(webkit.driver, display, drivers++),
+        // its MiniBrowser inherits PULSE_SERVER: an audio device, or AudioContext never starts
+        port: await startWebKitDriver(webkit.driver, display, drivers++, { PULSE_SERVER: pulse }),
         logLevel: 'error',
         capabilities: {
           browserName: 'MiniBrowser',

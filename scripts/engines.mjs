@@ -157,9 +157,9 @@ export async function freePort(offset = 0) {
  * A WebKitWebDriver on a port of its own, showing its browser on `display`. One driver holds one
  * session at a time: each browser profile gets its own (`offset` picks its port in a forced range).
  */
-export async function startWebKitDriver(driver, display, offset = 0) {
+export async function startWebKitDriver(driver, display, offset = 0, env = {}) {
   const port = await freePort(offset);
-  const proc = start(driver, [`--port=${port}`, '--host=127.0.0.1'], { DISPLAY: display });
+  const proc = start(driver, [`--port=${port}`, '--host=127.0.0.1'], { DISPLAY: display, ...env });
   await waitFor(
     'WebKitWebDriver',
     async () => {

@@ -29,19 +29,21 @@ export function describeExcept(reasons: Reasons, title: string, fn: (this: Mocha
 }
 
 /**
- * Gives the page transient user activation with a real click (the runner's pointer input), as a
- * candidate's click would: Firefox and WebKit refuse getDisplayMedia without one (Chromium's test
- * flags pick the screen without it).
+ * Runs `fn` inside the handler of a real click (the runner's pointer input), as a candidate's click
+ * would: Firefox needs transient activation for getDisplayMedia, WebKit a call from the handler
+ * itself (Chromium's test flags pick the screen without either).
  */
-export async function userActivation(): Promise<void> {
+export async function inUserGesture<T>(fn: () => Promise<T>): Promise<T> {
   const button = document.createElement('button');
-  button.textContent = 'activate';
+  button.textContent = 'share';
   button.style.cssText = 'position:fixed;left:0;top:0;width:60px;height:30px;z-index:2147483647';
   document.body.append(button);
-  const clicked = new Promise((resolve) => button.addEventListener('click', resolve, { once: true }));
+  const result = new Promise<T>((resolve, reject) =>
+    button.addEventListener('click', () => void fn().then(resolve, reject), { once: true }),
+  );
   try {
     await sendMouse({ type: 'click', position: [20, 15] });
-    await clicked;
+    return await result;
   } finally {
     button.remove();
   }

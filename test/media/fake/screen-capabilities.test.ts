@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { runScreenshareCheck } from '../../../src/index.js';
 import type { CheckResult } from '../../../src/checks/types.js';
-import { itExcept, userActivation } from '../../helpers/engine.js';
+import { itExcept, inUserGesture } from '../../helpers/engine.js';
 import { until } from '../../helpers/monitor.js';
 
 /** The real screen share, with `displaySurface` removed from its settings, as Firefox reports them. */
@@ -73,8 +73,7 @@ describe('capabilities the browser lacks are "unknown", not pass or fail', funct
   this.timeout(40000);
 
   it('no displaySurface (Firefox): the screen-share check passes, warning that the surface could not be verified and what to share', async () => {
-    await userActivation();
-    const { result, stream } = await runScreenshareCheck({ mediaDevices: firefoxLikeDevices() });
+    const { result, stream } = await inUserGesture(() => runScreenshareCheck({ mediaDevices: firefoxLikeDevices() }));
     expect(result.status).to.equal('succeeded');
     expect(result.code).to.equal(undefined);
     expect(result.metrics.displaySurface).to.equal('unknown');
@@ -87,8 +86,7 @@ describe('capabilities the browser lacks are "unknown", not pass or fail', funct
   });
 
   it('no screen.isExtended: the check warns that monitors were not counted; metrics say unknown', async () => {
-    await userActivation();
-    const { result, stream } = await runScreenshareCheck({ screen: {} });
+    const { result, stream } = await inUserGesture(() => runScreenshareCheck({ screen: {} }));
     expect(result.status).to.equal('succeeded');
     expect(result.metrics.multipleMonitors).to.equal('unknown');
     expect(result.warnings).to.deep.equal([

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { ErrorCode, runScreenshareCheck } from '../../../src/index.js';
-import { engine, userActivation } from '../../helpers/engine.js';
+import { engine, inUserGesture } from '../../helpers/engine.js';
 
 /** A MediaDevices whose getDisplayMedia returns a canvas stream: headless Chromium cannot share a window. */
 function windowSharingDevices(): MediaDevices {
@@ -17,8 +17,7 @@ function windowSharingDevices(): MediaDevices {
 
 describe('screenshare check', () => {
   it('succeeds when the entire screen is shared, and keeps the stream', async () => {
-    await userActivation();
-    const { result, stream } = await runScreenshareCheck();
+    const { result, stream } = await inUserGesture(() => runScreenshareCheck());
     expect(result.status).to.equal('succeeded');
     // Firefox does not report displaySurface: the check passes, warning that it could not verify it
     expect(result.metrics.displaySurface).to.equal(engine === 'firefox' ? 'unknown' : 'monitor');
@@ -34,8 +33,7 @@ describe('screenshare check', () => {
   });
 
   it('fails with 4015 when screen.isExtended reports more than one monitor (injected screen)', async () => {
-    await userActivation();
-    const { result } = await runScreenshareCheck({ screen: { isExtended: true } });
+    const { result } = await inUserGesture(() => runScreenshareCheck({ screen: { isExtended: true } }));
     expect(result).to.include({ status: 'failed', code: ErrorCode.MULTIPLE_MONITORS });
   });
 });

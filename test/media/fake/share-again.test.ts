@@ -1,15 +1,14 @@
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { ErrorCode } from '../../../src/index.js';
-import { userActivation } from '../../helpers/engine.js';
+import { inUserGesture } from '../../helpers/engine.js';
 import { monitor, until } from '../../helpers/monitor.js';
 
 describe('<ap-monitor>: a lost screen share can be shared again', function () {
   this.timeout(30000);
 
   it('shows "Share your screen again" after sharing stopped; sharing again ends screen_share_lost (5103)', async () => {
-    await userActivation();
-    const screen = await navigator.mediaDevices.getDisplayMedia({ video: true });
+    const screen = await inUserGesture(() => navigator.mediaDevices.getDisplayMedia({ video: true }));
     const h = await monitor({ track: 'tabSwitch', streams: { screen }, tuning: { deviceCheckMs: 200 } });
     screen.getVideoTracks()[0].stop(); // the candidate pressed "Stop sharing"
     await until(() => h.indicator().includes('Screen sharing stopped.'), 5000, 'the indicator');
@@ -31,8 +30,7 @@ describe('<ap-monitor>: a lost screen share can be shared again', function () {
   });
 
   it('sharing a window instead is refused with 4014 and the reason shown; the violation stays open', async () => {
-    await userActivation();
-    const screen = await navigator.mediaDevices.getDisplayMedia({ video: true });
+    const screen = await inUserGesture(() => navigator.mediaDevices.getDisplayMedia({ video: true }));
     const canvas = document.createElement('canvas');
     const windowStream = canvas.captureStream();
     windowStream.getVideoTracks()[0].getSettings = () => ({ displaySurface: 'window', width: 300, height: 150 });
