@@ -7,7 +7,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { remote } from 'webdriverio';
-import { freePort, startWebKitDriver } from './engines.mjs';
+import { startWebKitDriver } from './engines.mjs';
 
 const WPE_DRIVER = '/usr/bin/WPEWebDriver';
 const COG = '/usr/bin/cog';
@@ -31,8 +31,8 @@ const server = createServer((req, res) => {
   res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
   createReadStream(file).pipe(res);
 });
-const port = await freePort();
-await new Promise((r) => server.listen(port, '127.0.0.1', r));
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const { port } = server.address();
 
 const driverPort = await startWebKitDriver(WPE_DRIVER, process.env.DISPLAY ?? '');
 const browser = await remote({
