@@ -102,8 +102,10 @@ export interface StopResult extends TrustScoreResult {
 }
 
 /** Control characters and unpaired surrogates: no results server (nor PostgreSQL text) stores them. */
+// A lone low surrogate is one at the start or after anything but a high one: no lookbehind, which
+// Safari before 16.4 cannot compile (the whole bundle would fail to load there instead of saying 4016).
 // eslint-disable-next-line no-control-regex -- control characters are what is refused
-const UNSTORABLE = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNSTORABLE = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?:^|[^\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Longest clientId, testAttemptId and hashedTestAttemptId (characters), as the results server takes them. */
 export const MAX_ID_LENGTH = 200;
