@@ -235,7 +235,7 @@ describeExcept(
   'the mobile check without WebRTC',
   () => {
     it('fails at once with 4001 (INCOMPATIBLE_BROWSER) and says what is missing', async () => {
-      const { result } = await runMobileCheck();
+      const { result } = await runMobileCheck({ pairingUrl: new URL('/phone.html', location.href).href });
       expect(result).to.include({ status: 'failed', code: ErrorCode.INCOMPATIBLE_BROWSER });
       expect(result.message).to.equal('This browser has no WebRTC (RTCPeerConnection).');
     });
