@@ -1,15 +1,23 @@
 // Browser tests in Debian's Chromium (puppeteer-core via @web/test-runner-chrome), TS via esbuild.
 // Each folder test/media/<group>/ is a test-runner group with its own browser flags (fake devices,
 // a fixture video or audio, denied permissions); everything else runs without media flags.
+// WTR_ENGINE=firefox|webkit runs the same suite in Debian's Firefox ESR or WebKitGTK instead (see
+// scripts/engines.mjs); groups an engine's fake devices cannot serve are listed with their reason.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import { webdriverLauncher } from '@web/test-runner-webdriver';
+import puppeteer from 'puppeteer-core';
 import { existsSync, readdirSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { BASE_FLAGS, findChromium } from './scripts/chromium.mjs';
+import { findFirefox, findWebKit, startPulse, startWebKitDriver, startXvfb } from './scripts/engines.mjs';
+import { engineReporter } from './scripts/lib/engine-reporter.mjs';
 import { makeFixtures } from './scripts/fixtures.mjs';
 import { networkLogPlugin } from './scripts/lib/network-log.mjs';
 import { outageProxy } from './scripts/lib/outage-proxy.mjs';
+import { screenshotPlugin } from './scripts/lib/screenshots.mjs';
 import { tabCommandsPlugin } from './scripts/lib/tab-commands.mjs';
 // TypeScript server modules: this config runs under tsx (see the test:browser script)
 import { buildApp } from './server/src/app.ts';
@@ -17,8 +25,12 @@ import { openPglite } from './server/src/db.ts';
 import { hashAttempt } from './server/src/ids.ts';
 import { seedDemo } from './server/src/seed.ts';
 
-const executablePath = findChromium();
-if (!executablePath) throw new Error('No Chromium found: run `node scripts/ensure-env.mjs` or set CHROME_PATH.');
+const engine = process.env.WTR_ENGINE ?? 'chromium';
+if (!['chromium', 'firefox', 'webkit'].includes(engine))
+  throw new Error(`WTR_ENGINE=${engine}: use chromium, firefox or webkit.`);
+const executablePath = engine === 'chromium' ? findChromium() : undefined;
+if (engine === 'chromium' && !executablePath)
+  throw new Error('No Chromium found: run `node scripts/ensure-env.mjs` or set CHROME_PATH.');
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const fixtures = await makeFixtures();
 
@@ -55,14 +67,114 @@ const MEDIA_GROUPS = {
 const chrome = (...extra) =>
   chromeLauncher({ launchOptions: { executablePath, headless: true, args: [...BASE_FLAGS, ...extra] } });
 
+/** The browser of each group in the engine under test; a string says why the engine cannot run it. */
+const { launch, groupsNotRun } = await engineLaunchers();
+
 const groups = Object.entries(MEDIA_GROUPS)
   .filter(([name]) => existsSync(here(`./test/media/${name}`)) && readdirSync(here(`./test/media/${name}`)).length)
+  .filter(([name]) => launch(name))
   .map(([name, flags]) => ({
     name,
     // test/compat/<group>/: the AutoProctor integration pages that need this group's devices
     files: [`test/media/${name}/**/*.test.ts`, `test/compat/${name}/**/*.test.ts`],
-    browsers: [chrome(...flags)],
+    browsers: [engine === 'chromium' ? chrome(...flags) : launch(name)],
   }));
+
+/**
+ * Firefox and WebKit launchers per media group. Firefox: puppeteer-core over WebDriver BiDi, headed
+ * under a private Xvfb (headless Firefox has no WebGL here) with a private PulseAudio null sink;
+ * fake camera (a green frame) and microphone (a tone) by preference. WebKit: WebKitWebDriver and
+ * MiniBrowser under a private Xvfb, with WebKit's mock capture devices granted without a prompt.
+ * Neither can feed a camera or microphone from a file: groups that need a fixture video or audio
+ * are not run there (listed with the reason by the reporter). Groups sharing a profile share a
+ * browser.
+ */
+async function engineLaunchers() {
+  if (engine === 'chromium') return { launch: () => true, groupsNotRun: [] };
+  const display = await startXvfb();
+  const fixtureReason = (what) =>
+    `needs a ${what} fed from a fixture file (Chromium's --use-file-for-fake-${what === 'camera' ? 'video' : 'audio'}-capture); ${engine} has no such fake device`;
+  const NOT_RUN = {
+    'one-face': fixtureReason('camera'),
+    'no-face': fixtureReason('camera'),
+    'two-faces': fixtureReason('camera'),
+    black: fixtureReason('camera'),
+    'camera-720p': fixtureReason('camera'),
+    privacy: fixtureReason('camera'),
+    silent: fixtureReason('microphone'),
+    quiet: fixtureReason('microphone'),
+    burst: fixtureReason('microphone'),
+    'talk-first': fixtureReason('microphone'),
+    fan: fixtureReason('microphone'),
+    loud: fixtureReason('microphone'),
+  };
+  let profiles;
+  if (engine === 'firefox') {
+    const firefoxPath = findFirefox();
+    if (!firefoxPath) throw new Error('No Firefox found: run `node scripts/ensure-env.mjs` or set FIREFOX_PATH.');
+    const pulse = await startPulse();
+    const firefox = (prefs, env = {}) =>
+      chromeLauncher({
+        puppeteer,
+        launchOptions: {
+          browser: 'firefox',
+          executablePath: firefoxPath,
+          headless: false,
+          env: { ...process.env, DISPLAY: display, PULSE_SERVER: pulse, ...env },
+          extraPrefsFirefox: { 'media.autoplay.default': 0, 'media.autoplay.blocking_policy': 0, ...prefs },
+        },
+      });
+    const fake = { 'media.navigator.streams.fake': true, 'media.navigator.permission.disabled': true };
+    profiles = {
+      default: firefox({}),
+      fake: firefox(fake),
+      // the permission prompt is answered "block" for camera and microphone (screen: see the test)
+      denied: firefox({
+        'media.navigator.streams.fake': true,
+        'permissions.default.camera': 2,
+        'permissions.default.microphone': 2,
+      }),
+    };
+  } else {
+    const webkit = findWebKit();
+    if (!webkit) throw new Error('No WebKitGTK found: run `node scripts/ensure-env.mjs` (webkit2gtk-driver).');
+    const pulse = await startPulse();
+    let drivers = 0;
+    const minibrowser = async (args) =>
+      webdriverLauncher({
+        hostname: '127.0.0.1',
+        // its MiniBrowser inherits PULSE_SERVER: an audio device, or AudioContext never starts
+        port: await startWebKitDriver(webkit.driver, display, drivers++, { PULSE_SERVER: pulse }),
+        logLevel: 'error',
+        capabilities: {
+          browserName: 'MiniBrowser',
+          // webdriverio asks for BiDi otherwise, which WebKitWebDriver refuses
+          'wdio:enforceWebDriverClassic': true,
+          'webkitgtk:browserOptions': { binary: webkit.miniBrowser, args: ['--automation', ...args] },
+        },
+      });
+    const media = [
+      '--enable-media-stream=true',
+      '--enable-mock-capture-devices=true',
+      '--features=-MockCaptureDevicesPrompt',
+    ];
+    profiles = { default: await minibrowser([]), fake: await minibrowser(media) };
+    NOT_RUN.denied = 'WebKitGTK has no switch to deny capture; its permission prompt cannot be answered over WebDriver';
+  }
+  NOT_RUN['no-device'] ??= `${engine} always has a fake or mock device once media is on`;
+  return {
+    launch: (group) => (group === 'default' ? profiles.default : NOT_RUN[group] ? undefined : profiles[group]),
+    groupsNotRun: Object.entries(NOT_RUN)
+      .filter(([name]) => existsSync(here(`./test/media/${name}`)))
+      .map(([name, reason]) => ({
+        name,
+        reason,
+        files: [here(`./test/media/${name}`), here(`./test/compat/${name}`)]
+          .filter(existsSync)
+          .flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.test.ts'))).length,
+      })),
+  };
+}
 
 /**
  * Test-only asset hosts built over dist/assets/: `/__assets/corrupt-model/` serves a model that is not
@@ -341,7 +453,9 @@ export default {
     networkLogPlugin(),
     tabCommandsPlugin(),
     resultsServerPlugin(),
+    screenshotPlugin(engine),
   ],
-  browsers: [chrome()],
+  browsers: [engine === 'chromium' ? chrome() : launch('default')],
   groups,
+  reporters: [defaultReporter(), engineReporter({ engine, groupsNotRun })],
 };

@@ -8,6 +8,7 @@
  * (DOMContentLoaded) so listeners added by later scripts hear them; `window.apLibLoaded` says which
  * happened, for pages that poll.
  */
+import { MINIMUM_BROWSERS, missingBrowserFeature } from './browser-support.js';
 import * as api from './index.js';
 import { ensureContextRoot } from './context/context-root.js';
 import { ASSET_PATHS, getAssetBase } from './detection/assets.js';
@@ -39,14 +40,11 @@ const failed = (errorCode: number, errorMessage: string) =>
 
 (() => {
   try {
-    if (
-      typeof customElements === 'undefined' ||
-      typeof indexedDB === 'undefined' ||
-      typeof OffscreenCanvas === 'undefined'
-    )
+    const missing = missingBrowserFeature();
+    if (missing)
       return failed(
         ErrorCode.BROWSER_OUTDATED,
-        'This browser is outdated: it lacks custom elements, IndexedDB or OffscreenCanvas.',
+        `This browser is outdated: it lacks ${missing}. Use ${MINIMUM_BROWSERS} or newer.`,
       );
     ensureContextRoot();
     for (const [name, ctor] of TAGS) if (!customElements.get(name)) customElements.define(name, ctor);

@@ -6,6 +6,7 @@ export * from './checks/types.js';
 export * from './monitoring/types.js';
 export { ApStatusBadge, type StatusBadgeSource } from './elements/ap-status-badge/ap-status-badge.js';
 export * from './errors.js';
+export { missingBrowserFeature, assertSupportedBrowser, MINIMUM_BROWSERS } from './browser-support.js';
 export * from './detection/types.js';
 export { createFaceDetector, frameSize, DEFAULT_MIN_CONFIDENCE } from './detection/face-detector.js';
 export { getAssetBase, setAssetBase, ASSET_PATHS } from './detection/assets.js';

@@ -59,6 +59,10 @@ export interface Messages {
   monitorIdle: string;
   monitorReady: string;
   monitorActive: string;
+  /** Shown instead of "all clear" while face detection fails (code and developer message in `ap-error`). */
+  monitorDetectionFailed: (code: number) => string;
+  /** Setup or start failed (the code and developer message are in `ap-error`). */
+  monitorFailed: (code: number) => string;
   monitorStopped: string;
   /** After stop(): everything reached the results server. */
   monitorDelivered: string;
@@ -168,6 +172,9 @@ const DEFAULTS: Messages = {
   monitorIdle: 'Proctoring is not set up yet.',
   monitorReady: 'Proctoring is ready to start.',
   monitorActive: 'Proctoring is on. All clear.',
+  monitorFailed: (code) => `Proctoring could not start (error ${code}). Tell your exam provider.`,
+  monitorDetectionFailed: (code) =>
+    `Proctoring is on, but face detection does not work in this browser (error ${code}): who is in front of the camera is not checked. Use an up-to-date Chrome, Edge or Firefox.`,
   monitorStopped: 'Proctoring has ended.',
   monitorDelivered: 'All evidence has been sent.',
   monitorPending: (n) =>

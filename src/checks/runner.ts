@@ -2,6 +2,7 @@
  * Runs the requirements checks one at a time and keeps their results; `<ap-requirements-check>`
  * renders it. Framework-free: an EventTarget firing `change`, `progress` and `complete`.
  */
+import { MINIMUM_BROWSERS, missingBrowserFeature } from '../browser-support.js';
 import { ErrorCode, ProctorError } from '../errors.js';
 import { abortReason, stopStream } from '../media/user-media.js';
 import { runBandwidthCheck, type BandwidthCheckOptions } from './bandwidth.js';
@@ -9,7 +10,7 @@ import { runMicrophoneCheck, type MicrophoneCheckOptions } from './microphone.js
 import { runMobileCheck, type MobileCheckOptions } from './mobile.js';
 import type { PairingTransport } from '../pairing/channel.js';
 import type { SecondCameraReceiver } from '../pairing/peer.js';
-import { finished } from './result.js';
+import { failedFromError, finished } from './result.js';
 import { runScreenshareCheck, type ScreenshareCheckOptions } from './screenshare.js';
 import { SpeakerCheck, type SpeakerCheckOptions } from './speakers.js';
 import { CHECK_NAMES, type CheckName, type CheckOutcome, type CheckProgress, type CheckResult } from './types.js';
@@ -250,6 +251,19 @@ export class RequirementsRunner extends EventTarget {
   ): Promise<CheckOutcome> {
     const { settings = {}, mediaDevices, assetBase } = this.options;
     const common = { signal, onProgress, ...(mediaDevices ? { mediaDevices } : {}) };
+    // an outdated browser fails every check with 4016 and what it lacks, not with a stray TypeError
+    const missing = missingBrowserFeature();
+    if (missing)
+      return {
+        result: failedFromError(
+          name,
+          Date.now(),
+          new ProctorError(
+            ErrorCode.BROWSER_OUTDATED,
+            `This browser is outdated: it lacks ${missing}. Use ${MINIMUM_BROWSERS} or newer.`,
+          ),
+        ),
+      };
     switch (name) {
       case 'microphone':
         return runMicrophoneCheck({ ...settings.microphone, ...common });

@@ -30,7 +30,10 @@ const randomCode = () => {
   return Array.from(values, (v) => String(v % 10)).join('');
 };
 
-/** True where an AudioContext can be routed to a chosen output device. */
+/**
+ * True where an AudioContext can be routed to a chosen output device (`AudioContext.setSinkId`:
+ * Chromium 110+; not Firefox or Safari, which play to the default device).
+ */
 export const canChooseAudioOutput = (): boolean =>
   typeof AudioContext !== 'undefined' && 'setSinkId' in AudioContext.prototype;
 
@@ -153,7 +156,8 @@ export class SpeakerCheck {
       plays: this.plays,
       attempts: this.attempts,
       outputPeakDbfs: Math.round(toDb(this.outputPeak) * 10) / 10,
-      outputDevice: this.options.sinkId ?? 'default',
+      // the device the sound really went to: a chosen one only where it can be routed there
+      outputDevice: (canChooseAudioOutput() && this.options.sinkId) || 'default',
     };
   }
 

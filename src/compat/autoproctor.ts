@@ -10,6 +10,7 @@
  * for callers who await it, but an un-awaited call's failure shows only as `apErrorEvent` (never as
  * an `unhandledrejection`). Calls run one after another (`setup(); start();` waits for setup).
  */
+import { assertSupportedBrowser } from '../browser-support.js';
 import { ApMonitor } from '../elements/ap-monitor/ap-monitor.js';
 import { ApRequirementsCheck } from '../elements/ap-requirements-check/ap-requirements-check.js';
 import { ApReport } from '../elements/ap-report/ap-report.js';
@@ -77,13 +78,6 @@ export interface AutoProctorReport {
 }
 
 /** Which browser features the monitor needs; a browser without them is outdated (4016). */
-function missingFeature(): string | undefined {
-  if (typeof customElements === 'undefined') return 'custom elements';
-  if (typeof indexedDB === 'undefined') return 'IndexedDB';
-  if (typeof OffscreenCanvas === 'undefined') return 'OffscreenCanvas';
-  if (typeof structuredClone === 'undefined') return 'structuredClone';
-  return undefined;
-}
 
 const define = (name: string, ctor: CustomElementConstructor) => {
   if (!customElements.get(name)) customElements.define(name, ctor);
@@ -358,12 +352,7 @@ export class AutoProctor {
     for (const key of settings.ignored) this.warn(key);
     const tracking = settings.tracking;
     this.progress('checking_browser');
-    const missing = missingFeature();
-    if (missing)
-      throw new ProctorError(
-        ErrorCode.BROWSER_OUTDATED,
-        `This browser is outdated: it lacks ${missing}. Update it to run the test.`,
-      );
+    assertSupportedBrowser();
     if (tracking.forceDesktop && isPhoneOrTablet())
       throw new ProctorError(
         ErrorCode.BROWSER_NOT_ALLOWED,

@@ -1,6 +1,8 @@
 /**
  * `createFaceDetector()`: BlazeFace (MediaPipe tasks-vision) in a module Web Worker, or on the main
- * thread where workers or OffscreenCanvas are missing. Nothing is fetched until it is called.
+ * thread where workers or OffscreenCanvas are missing or where the worker cannot detect (no WebGL in
+ * workers: WebKit). Where neither can, it rejects with INCOMPATIBLE_BROWSER (4001). Nothing is
+ * fetched until it is called.
  */
 import { ErrorCode, ProctorError, messageOf, withTimeout } from '../errors.js';
 import { ASSET_PATHS, getAssetBase, normalizeAssetBase } from './assets.js';
@@ -190,7 +192,13 @@ async function startMainThread(
   return {
     kind: 'main-thread',
     prepare: (frame) => Promise.resolve(frame),
-    run: (frame, size) => Promise.resolve(runFaceDetector(detector, frame, size.width, size.height, minConfidence)),
+    run: (frame, size) => {
+      try {
+        return Promise.resolve(runFaceDetector(detector, frame, size.width, size.height, minConfidence));
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    },
     release: () => undefined,
     dispose: () => detector.close(),
   };
@@ -295,10 +303,54 @@ export async function createFaceDetector(options: FaceDetectorOptions = {}): Pro
   const detectTimeoutMs = options.detectTimeoutMs ?? DEFAULT_DETECT_TIMEOUT_MS;
   const canUseWorker =
     typeof Worker !== 'undefined' && typeof OffscreenCanvas !== 'undefined' && typeof createImageBitmap === 'function';
+  let workerError: ProctorError | undefined;
   if ((options.worker ?? true) && canUseWorker) {
     const backend = await startWorker(assetBase, minConfidence, loadTimeoutMs, options.signal);
-    return new DetectorHandle(backend, assetBase, minConfidence, detectTimeoutMs);
+    // MediaPipe loads in a worker without WebGL (WebKit turns it off there) and fails only on the
+    // first frame: one blank frame tells, and the main thread takes over
+    workerError = await probe(backend, detectTimeoutMs);
+    if (!workerError) return new DetectorHandle(backend, assetBase, minConfidence, detectTimeoutMs);
+    backend.dispose();
+    options.signal?.throwIfAborted();
   }
   const backend = await startMainThread(assetBase, minConfidence, loadTimeoutMs, options.signal);
+  const mainError = await probe(backend, detectTimeoutMs);
+  if (mainError) {
+    backend.dispose();
+    throw workerError && mainError.code === ErrorCode.INCOMPATIBLE_BROWSER
+      ? new ProctorError(
+          ErrorCode.INCOMPATIBLE_BROWSER,
+          `Face detection cannot run in this browser: MediaPipe needs WebGL, which it offers neither in workers nor on the page (${mainError.message}).`,
+        )
+      : mainError;
+  }
   return new DetectorHandle(backend, assetBase, minConfidence, detectTimeoutMs);
+}
+
+/**
+ * Detects faces in one small blank frame; resolves to the error when that fails (a timeout counts:
+ * a model that cannot answer one frame in `timeoutMs` cannot proctor), undefined when it works.
+ */
+async function probe<P>(backend: Backend<P>, timeoutMs: number): Promise<ProctorError | undefined> {
+  const size = { width: 64, height: 64 };
+  const canvas =
+    typeof document !== 'undefined' ? document.createElement('canvas') : new OffscreenCanvas(size.width, size.height);
+  Object.assign(canvas, size);
+  const context = canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
+  if (context) {
+    context.fillStyle = '#808080';
+    context.fillRect(0, 0, size.width, size.height);
+  }
+  try {
+    const prepared = await backend.prepare(canvas);
+    await withTimeout(
+      backend.run(prepared, size),
+      timeoutMs,
+      ErrorCode.DETECTOR_TIMEOUT,
+      `The face detector did not answer a first frame within ${timeoutMs} ms.`,
+    );
+    return undefined;
+  } catch (error) {
+    return error instanceof ProctorError ? error : new ProctorError(ErrorCode.MODEL_LOAD_FAILED, messageOf(error));
+  }
 }

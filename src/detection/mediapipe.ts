@@ -54,6 +54,24 @@ export async function loadFaceDetector(assetBase: string, minConfidence: number)
   }
 }
 
+/**
+ * What a failed `detect()` means, as a {@link ProctorError}: MediaPipe converts every frame with WebGL
+ * (also with the CPU delegate), so where its WebGL context is missing (WebKit's workers, a browser
+ * with WebGL off) each detection throws a raw TypeError about `GLctx`: that is INCOMPATIBLE_BROWSER
+ * (4001). Anything else MediaPipe throws is MODEL_LOAD_FAILED (4101).
+ */
+export function detectionError(error: unknown): ProctorError {
+  if (error instanceof ProctorError) return error;
+  const raw = messageOf(error);
+  if (/GLctx|WebGL|webgl/.test(raw))
+    return new ProctorError(
+      ErrorCode.INCOMPATIBLE_BROWSER,
+      `Face detection cannot run here: MediaPipe needs WebGL, which this browser does not offer${typeof document === 'undefined' ? ' in workers' : ''} (${raw}).`,
+      { cause: error },
+    );
+  return new ProctorError(ErrorCode.MODEL_LOAD_FAILED, `Face detection failed in MediaPipe: ${raw}`, { cause: error });
+}
+
 /** Runs the detector on one image and converts MediaPipe's output to pixels of the input. */
 export function runFaceDetector(
   detector: MediapipeFaceDetector,
@@ -63,7 +81,12 @@ export function runFaceDetector(
   minConfidence: number,
 ): DetectionResult {
   const t0 = performance.now();
-  const { detections } = detector.detect(image);
+  let detections: Vision.Detection[];
+  try {
+    ({ detections } = detector.detect(image));
+  } catch (error) {
+    throw detectionError(error);
+  }
   const inferenceMs = performance.now() - t0;
   const faces = detections
     .map((d) => ({

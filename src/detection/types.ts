@@ -22,7 +22,10 @@ export interface FaceDetectorOptions {
   assetBase?: string | URL;
   /** Faces scoring below this are ignored. Default 0.5 (`DEFAULT_MIN_CONFIDENCE`). */
   minConfidence?: number;
-  /** Run the model in a module Web Worker (default true); falls back to the main thread where unsupported. */
+  /**
+   * Run the model in a module Web Worker (default true); falls back to the main thread where workers
+   * are unsupported or cannot detect (no WebGL in workers, as in WebKit).
+   */
   worker?: boolean;
   /** Cancels creation. */
   signal?: AbortSignal;

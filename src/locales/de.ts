@@ -94,6 +94,10 @@ export const de: Messages = {
   monitorIdle: 'Die Aufsicht ist noch nicht eingerichtet.',
   monitorReady: 'Die Aufsicht ist bereit.',
   monitorActive: 'Die Aufsicht läuft. Alles in Ordnung.',
+  monitorFailed: (code) =>
+    `Die Aufsicht konnte nicht starten (Fehler ${code}). Wenden Sie sich an Ihren Prüfungsanbieter.`,
+  monitorDetectionFailed: (code) =>
+    `Die Aufsicht läuft, aber die Gesichtserkennung funktioniert in diesem Browser nicht (Fehler ${code}): Wer vor der Kamera sitzt, wird nicht geprüft. Verwenden Sie ein aktuelles Chrome, Edge oder Firefox.`,
   monitorStopped: 'Die Aufsicht ist beendet.',
   monitorDelivered: 'Alle Nachweise wurden gesendet.',
   monitorPending: (n) =>

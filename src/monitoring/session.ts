@@ -2,6 +2,7 @@
  * One proctored attempt: setup → start → stop → destroy. Framework-free (an EventTarget); the
  * `<ap-monitor>` element and the `AutoProctor` class are thin layers over it.
  */
+import { assertSupportedBrowser } from '../browser-support.js';
 import { createFaceDetector } from '../detection/face-detector.js';
 import type { FaceDetectorHandle } from '../detection/types.js';
 import { ErrorCode, ProctorError, withTimeout } from '../errors.js';
@@ -112,8 +113,10 @@ export interface StopResult extends TrustScoreResult {
 }
 
 /** Control characters and unpaired surrogates: no results server (nor PostgreSQL text) stores them. */
+// A lone low surrogate is one at the start or after anything but a high one: no lookbehind, which
+// Safari before 16.4 cannot compile (the whole bundle would fail to load there instead of saying 4016).
 // eslint-disable-next-line no-control-regex -- control characters are what is refused
-const UNSTORABLE = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNSTORABLE = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?:^|[^\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Most keys in `userDetails`, as the results server takes it. */
 const MAX_USER_DETAILS = 20;
@@ -130,6 +133,11 @@ export class MonitorSession extends EventTarget {
   sessionStatus?: SessionStatus;
   /** The violations going on now (for the live indicator). */
   readonly active = new Set<EvidenceType>();
+  /**
+   * Set while face detection fails during monitoring (raised once as an `error` event; the monitor
+   * shows it instead of "all clear"); cleared when a detection works again.
+   */
+  detectionError?: ProctorError;
   tracking?: Required<TrackingOptions>;
   tuning?: MonitorTuning;
   cameraStream?: MediaStream;
@@ -179,6 +187,12 @@ export class MonitorSession extends EventTarget {
   async setup(options: MonitorSetupOptions = {}): Promise<void> {
     if (this.state === 'destroyed') throw invalidState('setup() after destroy(): create a new monitor.');
     if (!['idle', 'ready', 'error'].includes(this.state)) throw invalidState(`setup() while ${this.state}.`);
+    try {
+      assertSupportedBrowser();
+    } catch (error) {
+      this.setState('error');
+      throw error;
+    }
     if (typeof options !== 'object' || options === null)
       throw new ProctorError(ErrorCode.INVALID_OPTION, 'setup() options must be an object.');
     for (const key of Object.keys(options))
@@ -304,8 +318,14 @@ export class MonitorSession extends EventTarget {
           : 0,
       };
       await this.acquire(tracking, tuning);
-      this.trackers = this.buildTrackers(tracking, tuning);
-      for (const t of this.trackers) await t.start();
+      this.throwIfDestroyed();
+      const trackers = (this.trackers = this.buildTrackers(tracking, tuning));
+      for (const t of trackers) {
+        await t.start();
+        // destroy() while a tracker was starting (audio waits for the AudioContext) stopped the
+        // ones before it: none after it may start
+        this.throwIfDestroyed();
+      }
       addEventListener('pagehide', this.onPageHide);
       this.delivery.kick();
       this.setState('monitoring');
@@ -313,9 +333,21 @@ export class MonitorSession extends EventTarget {
     } catch (error) {
       this.stopTrackers();
       this.releaseStreams();
+      if (this.isDestroyed()) throw invalidState('destroy() was called while start() was running.');
       this.setState('ready');
       throw error;
     }
+  }
+
+  /** destroy() has been called (its state is set when it has finished). */
+  private destroying = false;
+
+  private isDestroyed(): boolean {
+    return this.destroying || this.state === 'destroyed';
+  }
+
+  private throwIfDestroyed() {
+    if (this.isDestroyed()) throw invalidState('destroy() was called while start() was running.');
   }
 
   /** Where delivery to the backend stands (undefined before `start()`). */
@@ -377,6 +409,7 @@ export class MonitorSession extends EventTarget {
   /** Stops everything at any point and releases every camera, microphone and screen track. */
   async destroy(): Promise<void> {
     if (this.state === 'destroyed') return;
+    this.destroying = true;
     const wasMonitoring = this.state === 'monitoring';
     this.stopTrackers();
     await this.settle().catch(() => undefined);
@@ -578,6 +611,12 @@ export class MonitorSession extends EventTarget {
         return streams.microphone();
       },
       detector: this.detector,
+      detectionFailed: (error) => {
+        if (!!error === !!this.detectionError) return;
+        this.detectionError = error;
+        if (error) this.fail(error);
+        this.dispatchEvent(new Event('active'));
+      },
     };
   }
 
@@ -624,6 +663,7 @@ export class MonitorSession extends EventTarget {
   private stopTrackers() {
     for (const t of this.trackers) t.stop();
     this.trackers = [];
+    this.detectionError = undefined;
     this.fullscreen = undefined;
     this.screenWatcher = undefined;
     this.active.clear();

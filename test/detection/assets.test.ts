@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import type * as Api from '../../src/index.js';
 import { loadFixtureImage } from '../helpers/media.js';
+import { itExcept } from '../helpers/engine.js';
 
 // Imported from the build by URL: the default asset base is computed relative to the built module.
 const dist = () => import(/* @vite-ignore */ new URL('/dist/index.js', location.href).href) as Promise<typeof Api>;
@@ -20,18 +21,25 @@ describe('assets', function () {
     expect(fetchedAssets()).to.deep.equal([]);
   });
 
-  it("resolves the default asset base next to the package's modules, so serving dist/ just works", async () => {
-    const api = await dist();
-    expect(api.getAssetBase()).to.equal(new URL('/dist/assets/', location.href).href);
-    const detector = await api.createFaceDetector();
-    try {
-      expect(detector.assetBase).to.equal(new URL('/dist/assets/', location.href).href);
-      expect((await detector.detect(await loadFixtureImage('one-face'))).faces).to.have.length(1);
-      expect(fetchedAssets()).to.include(new URL('/dist/assets/face-worker.js', location.href).href);
-    } finally {
-      detector.close();
-    }
-  });
+  itExcept(
+    {
+      webkit:
+        'WebKitGTK here gives MediaPipe no WebGL: createFaceDetector rejects with 4001 (tested in face-detector.test.ts)',
+    },
+    "resolves the default asset base next to the package's modules, so serving dist/ just works",
+    async () => {
+      const api = await dist();
+      expect(api.getAssetBase()).to.equal(new URL('/dist/assets/', location.href).href);
+      const detector = await api.createFaceDetector();
+      try {
+        expect(detector.assetBase).to.equal(new URL('/dist/assets/', location.href).href);
+        expect((await detector.detect(await loadFixtureImage('one-face'))).faces).to.have.length(1);
+        expect(fetchedAssets()).to.include(new URL('/dist/assets/face-worker.js', location.href).href);
+      } finally {
+        detector.close();
+      }
+    },
+  );
 
   it('lets setAssetBase() move every later detector to another host path', async () => {
     const api = await dist();

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { executeServerCommand, sendKeys, sendMouse } from '@web/test-runner-commands';
 import { monitor, sleep, until, type MonitorHarness } from '../helpers/monitor.js';
+import { itExcept } from '../helpers/engine.js';
 
 const button = (h: MonitorHarness) => h.el.shadowRoot!.querySelector<HTMLButtonElement>('button[part="fullscreen"]');
 const fullscreen = () => !!document.fullscreenElement;
@@ -49,18 +50,25 @@ describe('forceFullScreen', function () {
     expect(h.el.trustScore).to.be.below(100);
   });
 
-  it('an exit caused by the page’s own alert() is not recorded when the candidate is back within the grace window', async () => {
-    await executeServerCommand('answer-dialogs', { afterMs: 1500 });
-    await clickIntoFullscreen();
-    const h = await monitor({ track: 'forceFullScreen', tuning: { fullscreenGraceMs: 4000 } });
-    expect(h.indicator()).to.equal('Proctoring is on. All clear.');
-    alert('Are you sure you want to submit question 3?'); // Chromium leaves full screen for the dialog
-    await until(() => h.indicator().includes('You are not in full screen.'), 5000, 'the indicator');
-    await pressButton(h);
-    await h.el.stop();
-    expect(h.evidence).to.deep.equal([]);
-    expect(h.el.trustScore).to.equal(100);
-  });
+  itExcept(
+    {
+      webkit: 'needs the answer-dialogs command (puppeteer answers alert()), which WebDriver here has not',
+      firefox: 'puppeteer over WebDriver BiDi does not answer the alert() in time here: the indicator never returns',
+    },
+    'an exit caused by the page’s own alert() is not recorded when the candidate is back within the grace window',
+    async () => {
+      await executeServerCommand('answer-dialogs', { afterMs: 1500 });
+      await clickIntoFullscreen();
+      const h = await monitor({ track: 'forceFullScreen', tuning: { fullscreenGraceMs: 4000 } });
+      expect(h.indicator()).to.equal('Proctoring is on. All clear.');
+      alert('Are you sure you want to submit question 3?'); // Chromium leaves full screen for the dialog
+      await until(() => h.indicator().includes('You are not in full screen.'), 5000, 'the indicator');
+      await pressButton(h);
+      await h.el.stop();
+      expect(h.evidence).to.deep.equal([]);
+      expect(h.el.trustScore).to.equal(100);
+    },
+  );
 
   it('an exit that lasts past the grace window is recorded from when it began (5009, reason exited)', async () => {
     await clickIntoFullscreen();

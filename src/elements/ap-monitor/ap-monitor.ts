@@ -86,6 +86,8 @@ export class ApMonitor extends LitElement {
   /** The last "share again" refusal (e.g. a window was shared), shown under the button. */
   @state() private shareMessage = '';
   @state() private sharing = false;
+  /** The error that put the monitor in its `error` state (shown instead of "not set up yet"). */
+  @state() private failure?: ProctorError;
 
   /** The Trust Score after `stop()` (0–100; below 85 means review). */
   get trustScore(): number | undefined {
@@ -208,6 +210,7 @@ export class ApMonitor extends LitElement {
       const typed =
         error instanceof ProctorError ? error : new ProctorError(ErrorCode.HARDWARE_ERROR, messageOf(error));
       this.dispatchEvent(new ApErrorEvent(typed.toJSON()));
+      if (this.monitor?.state === 'error') this.failure = typed;
       throw typed;
     }
   }
@@ -228,12 +231,16 @@ export class ApMonitor extends LitElement {
     const active = [...(monitor?.active ?? [])];
     const line =
       this.state === 'monitoring'
-        ? m.monitorActive
+        ? monitor?.detectionError
+          ? m.monitorDetectionFailed(monitor.detectionError.code)
+          : m.monitorActive
         : this.state === 'stopped'
           ? m.monitorStopped
           : this.state === 'ready'
             ? m.monitorReady
-            : m.monitorIdle;
+            : this.state === 'error' && this.failure
+              ? m.monitorFailed(this.failure.code)
+              : m.monitorIdle;
     // the truth about delivery: what is still on this device, never a claim that it was sent
     const delivery = monitor?.deliveryProgress;
     const deliveryLine = !delivery

@@ -1,6 +1,7 @@
 /** The per-check panels of <ap-requirements-check>: what the running check needs from the candidate. */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { RequirementsRunner } from '../../checks/runner.js';
+import { canChooseAudioOutput } from '../../checks/speakers.js';
 import type { CheckName } from '../../checks/types.js';
 import { messages } from '../../messages.js';
 import { qrCode } from './qr.js';
@@ -22,6 +23,8 @@ export interface PanelState {
 }
 
 function devicePicker(kind: 'microphone' | 'speakers', state: PanelState, h: PanelHandlers) {
+  // a speaker picker only where the sound can be sent to the chosen device (else it lies)
+  if (kind === 'speakers' && !canChooseAudioOutput()) return nothing;
   const list = state.devices.filter((d) => d.kind === (kind === 'microphone' ? 'audioinput' : 'audiooutput'));
   if (list.length < 2) return nothing;
   const label = kind === 'microphone' ? messages().microphoneDevice : messages().speakerDevice;

@@ -1,3 +1,4 @@
+import { detectionError } from '../../detection/mediapipe.js';
 import { ErrorCode, ProctorError } from '../../errors.js';
 import { FacePresence, type PresenceEvent } from '../../detection/tracking.js';
 import type { Face } from '../../detection/types.js';
@@ -8,6 +9,8 @@ import { Violation } from './violation.js';
 
 /** A camera whose picture is darker than this mean luma (0–255, the webcam check's black) is still adjusting. */
 const SETTLED_LUMA = 20;
+/** Detection errors that are no result rather than a failure: no frame yet, a replaced frame, stopping. */
+const PASSING = new Set<number>([ErrorCode.INVALID_FRAME, ErrorCode.FRAME_DROPPED, ErrorCode.DETECTOR_CLOSED]);
 
 /**
  * A frame changing less than this (mean |Δluma|, 0–255, on a 64×48 copy) from the last is the same
@@ -45,6 +48,8 @@ export class FaceTracker implements Tracker {
   private presented?: number;
   private presentedAtLastSample?: number;
   private stalledSince?: number;
+  /** Detections failed in a row. */
+  private failures = 0;
 
   constructor(private readonly ctx: TrackerContext) {
     this.noFace = new Violation(ctx, 'no_face');
@@ -183,14 +188,16 @@ export class FaceTracker implements Tracker {
     detector
       .detect(video)
       .then(({ faces }) => {
+        this.failures = 0;
+        this.ctx.detectionFailed?.(undefined);
         if (!this.stopped) this.observe(faces, at);
       })
       .catch((error: unknown) => {
-        // a camera without a frame (re-acquiring) is not a detection result, nor a frame in flight
-        // when monitoring stops; anything else is logged
-        if (this.stopped && error instanceof ProctorError && error.code === ErrorCode.DETECTOR_CLOSED) return;
-        if (!(error instanceof ProctorError && error.code === ErrorCode.INVALID_FRAME))
-          console.warn('proctor-elements: face detection failed', error);
+        // a camera without a frame (re-acquiring), a replaced frame or a closed detector (stopping)
+        // is not a detection result; anything else means nobody is watched: raised and shown
+        if (error instanceof ProctorError && PASSING.has(error.code)) return;
+        // one slow frame on a loaded machine is not "detection does not work": two in a row are
+        if (++this.failures >= 2) this.ctx.detectionFailed?.(detectionError(error));
       })
       .finally(next);
   }

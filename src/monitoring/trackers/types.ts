@@ -1,4 +1,5 @@
 import type { FaceDetectorHandle } from '../../detection/types.js';
+import type { ProctorError } from '../../errors.js';
 import type { EvidenceRecord, EvidenceType } from '../../reporting/types.js';
 import type { MonitorTuning } from '../options.js';
 
@@ -25,6 +26,11 @@ export interface TrackerContext {
   readonly video?: HTMLVideoElement;
   readonly microphone?: MediaStream;
   readonly detector?: FaceDetectorHandle;
+  /**
+   * Face detection failed (an error) or works again (undefined): the session raises the error once
+   * and the monitor shows it instead of "all clear".
+   */
+  detectionFailed?(error: ProctorError | undefined): void;
 }
 
 export interface Tracker {

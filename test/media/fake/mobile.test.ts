@@ -11,10 +11,16 @@ import {
   type ApRequirementsCheck,
   type EvidenceRecord,
 } from '../../../src/index.js';
+import { describeExcept } from '../../helpers/engine.js';
 import { sleep, until } from '../../helpers/monitor.js';
 import { checkWithPairing, phone } from '../../helpers/pairing.js';
 
-describe('mobile check: a phone paired as a second camera (BroadcastChannel)', function () {
+const NO_WEBRTC = {
+  webkit:
+    "Debian's WebKitGTK is built without WebRTC: the mobile check fails with 4001 (tested in 'the mobile check without WebRTC')",
+};
+
+describeExcept(NO_WEBRTC, 'mobile check: a phone paired as a second camera (BroadcastChannel)', function () {
   this.timeout(60000);
 
   it('shows a QR code and the link, waits, and succeeds once video frames from the phone arrive', async () => {
@@ -201,7 +207,7 @@ describe('mobile check: a phone paired as a second camera (BroadcastChannel)', f
   });
 });
 
-describe('mobile check through the reference server (HTTP signalling)', function () {
+describeExcept(NO_WEBRTC, 'mobile check through the reference server (HTTP signalling)', function () {
   this.timeout(60000);
   it('pairs through the server and succeeds', async () => {
     const { endpoint } = await executeServerCommand<{ endpoint: string }, undefined>('results-server');
@@ -223,3 +229,15 @@ describe('mobile check through the reference server (HTTP signalling)', function
     el.remove();
   });
 });
+
+describeExcept(
+  { chromium: 'it has WebRTC (tested above)', firefox: 'it has WebRTC (tested above)' },
+  'the mobile check without WebRTC',
+  () => {
+    it('fails at once with 4001 (INCOMPATIBLE_BROWSER) and says what is missing', async () => {
+      const { result } = await runMobileCheck({ pairingUrl: new URL('/phone.html', location.href).href });
+      expect(result).to.include({ status: 'failed', code: ErrorCode.INCOMPATIBLE_BROWSER });
+      expect(result.message).to.equal('This browser has no WebRTC (RTCPeerConnection).');
+    });
+  },
+);

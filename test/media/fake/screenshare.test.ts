@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { ErrorCode, runScreenshareCheck } from '../../../src/index.js';
+import { engine, inUserGesture } from '../../helpers/engine.js';
 
 /** A MediaDevices whose getDisplayMedia returns a canvas stream: headless Chromium cannot share a window. */
 function windowSharingDevices(): MediaDevices {
@@ -16,9 +17,11 @@ function windowSharingDevices(): MediaDevices {
 
 describe('screenshare check', () => {
   it('succeeds when the entire screen is shared, and keeps the stream', async () => {
-    const { result, stream } = await runScreenshareCheck();
+    const { result, stream } = await inUserGesture(() => runScreenshareCheck());
     expect(result.status).to.equal('succeeded');
-    expect(result.metrics.displaySurface).to.equal('monitor');
+    // Firefox does not report displaySurface: the check passes, warning that it could not verify it
+    expect(result.metrics.displaySurface).to.equal(engine === 'firefox' ? 'unknown' : 'monitor');
+    if (engine === 'firefox') expect(result.warnings?.[0]).to.contain('does not tell what was shared');
     expect(stream?.getVideoTracks()[0].readyState).to.equal('live');
     stream?.getTracks().forEach((t) => t.stop());
   });
@@ -30,7 +33,7 @@ describe('screenshare check', () => {
   });
 
   it('fails with 4015 when screen.isExtended reports more than one monitor (injected screen)', async () => {
-    const { result } = await runScreenshareCheck({ screen: { isExtended: true } });
+    const { result } = await inUserGesture(() => runScreenshareCheck({ screen: { isExtended: true } }));
     expect(result).to.include({ status: 'failed', code: ErrorCode.MULTIPLE_MONITORS });
   });
 });
