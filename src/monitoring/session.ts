@@ -7,6 +7,7 @@ import type { FaceDetectorHandle } from '../detection/types.js';
 import { ErrorCode, ProctorError, withTimeout } from '../errors.js';
 import { FrameSampler } from '../media/frame-stats.js';
 import { getUserMediaTyped, requireMediaDevices, stopStream } from '../media/user-media.js';
+import { hold, release } from '../media/handover.js';
 import { Delivery, type DeliveryProgress } from '../reporting/delivery.js';
 import { HttpBackend } from '../reporting/http-backend.js';
 import { LocalBackend } from '../reporting/local-backend.js';
@@ -265,6 +266,8 @@ export class MonitorSession extends EventTarget {
         await outbox.flushed();
       }
       await this.acquire(tracking, tuning);
+      // what the checks handed over is this monitor's now: they lock until it is released
+      hold(this, [this.cameraStream, this.microphoneStream, this.screenStream, options.secondCamera]);
       this.trackers = this.buildTrackers(tracking, tuning);
       for (const t of this.trackers) await t.start();
       addEventListener('pagehide', this.onPageHide);
@@ -323,6 +326,7 @@ export class MonitorSession extends EventTarget {
     this.attempt = { ...this.attempt!, finished: summary };
     this.trustScore = score.trustScore;
     this.releaseStreams();
+    this.endSecondCamera();
     this.setStatus('exam_finished');
     this.delivery!.kick();
     const delivery = await this.delivery!.settle(this.tuning!.deliveryTimeoutMs);
@@ -343,6 +347,7 @@ export class MonitorSession extends EventTarget {
     this.detector?.close();
     this.detector = undefined;
     this.releaseStreams();
+    this.endSecondCamera();
     removeEventListener('pagehide', this.onPageHide);
     this.outbox?.close();
     this.outbox = undefined;
@@ -581,7 +586,17 @@ export class MonitorSession extends EventTarget {
     if (this.video) this.video.srcObject = null;
     this.video = undefined;
     this.cameraStream = this.microphoneStream = this.screenStream = undefined;
+    release(this);
     this.dispatchEvent(new Event('streams'));
+  }
+
+  /**
+   * The exam is over: the paired phone is told so (it stops its camera and says the exam ended) and
+   * its connection closed. Also when the phone was handed in but monitoring never started.
+   */
+  private endSecondCamera() {
+    this.options.secondCamera?.close();
+    release(this);
   }
 
   private onPageHide = () => this.delivery?.beacon();
