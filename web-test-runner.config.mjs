@@ -3,7 +3,7 @@
 // a fixture video or audio, denied permissions); everything else runs without media flags.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { BASE_FLAGS, findChromium } from './scripts/chromium.mjs';
@@ -211,12 +211,14 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * page showed: {testAttemptId, checksText, resultText, evidenceShown}.
  */
 /* global document -- the page.evaluate callbacks run in the demo page */
-async function runDemo(session, endpoint, { checks, leaveForMs = 1500 }) {
+async function runDemo(session, endpoint, { checks, leaveForMs = 1500, reloadMidExam = false, shots = '' }) {
   const testPage = session.browser.getPage(session.id);
   const page = await testPage.browser().newPage();
   const log = [];
   let phone;
   page.on('console', (m) => m.type() === 'error' && log.push(m.text()));
+  // screenshots of what the candidate sees, at desktop and phone width (test-results/screenshots/)
+  const shoot = shots ? (name, target = page) => screenshots(target, `${shots}-${name}`) : async () => undefined;
   try {
     await page.goto(`${endpoint}?checks=${checks}`, { waitUntil: 'load' });
     const click = async (selector) => (await page.waitForSelector(selector, { timeout: 30000 })).click();
@@ -232,6 +234,10 @@ async function runDemo(session, endpoint, { checks, leaveForMs = 1500 }) {
           selector,
         )
       ).click();
+    await page.waitForFunction(() => document.getElementById('checks').shadowRoot?.querySelector('[part="start"]'));
+    await shoot('1-before-checks');
+    // the exam cannot start before the checks passed
+    const startDisabledBefore = await page.$eval('#start-exam', (b) => b.disabled);
     await clickInCheck('button[part="start"]');
     if (checks.includes('mobile')) {
       // "simulate a phone in another tab": open the link shown under the QR code
@@ -245,11 +251,36 @@ async function runDemo(session, endpoint, { checks, leaveForMs = 1500 }) {
       await page.bringToFront();
     }
     if (checks.includes('screenshare')) await clickInCheck('button[part="share"]');
-    await page.waitForFunction(() => document.getElementById('checks-result').textContent.trim(), {
-      timeout: 45000,
-    });
+    await page.waitForSelector('#start-exam:not([disabled])', { timeout: 45000 });
+    const checksText = await page.$eval('#start-hint', (p) => p.textContent.trim());
+    await shoot('2-checks-passed');
     await click('#start-exam');
     await page.waitForSelector('#exam:not([hidden])', { timeout: 30000 });
+    const firstAttemptId = await page.$eval('#monitor', (m) => m.testAttemptId);
+    // while the exam runs: the checks are locked (no "Try again"), one camera preview (the exam's)
+    const duringExam = await page.evaluate(() => {
+      const root = document.getElementById('checks').shadowRoot;
+      const visible = (el) => !!el && !el.hidden && el.getBoundingClientRect().width > 0;
+      return {
+        retryButtons: root.querySelectorAll('[part="retry"]').length,
+        locked: root.querySelector('[part="locked"]')?.textContent.trim() ?? '',
+        checkPreviews: [...root.querySelectorAll('video')].filter(visible).length,
+        badge: document.getElementById('session-status').status,
+      };
+    });
+    if (phone) await shoot('phone-during-exam', phone);
+    await shoot('3-exam');
+    let resumed;
+    if (reloadMidExam) {
+      // the candidate reloads mid-exam: the same attempt continues
+      await page.reload({ waitUntil: 'load' });
+      const button = await page.waitForSelector('#start-exam:not([disabled])', { timeout: 30000 });
+      resumed = { buttonText: await button.evaluate((b) => b.textContent.trim()) };
+      await button.click();
+      await page.waitForSelector('#exam:not([hidden])', { timeout: 30000 });
+      resumed.attemptId = await page.$eval('#monitor', (m) => m.testAttemptId);
+      resumed.sameAttempt = resumed.attemptId === firstAttemptId;
+    }
     // the candidate looks at another tab for a moment
     const other = await page.browser().newPage();
     await other.bringToFront();
@@ -264,20 +295,50 @@ async function runDemo(session, endpoint, { checks, leaveForMs = 1500 }) {
     await page.waitForFunction(() => document.getElementById('result').textContent.includes('Exam finished'), {
       timeout: 30000,
     });
-    const phoneStatus = phone
-      ? await phone.$eval('ap-mobile-camera', (el) => el.shadowRoot.querySelector('[part="status"]').textContent.trim())
+    // the phone hears that the exam is over (through the results server's signalling)
+    if (phone)
+      await phone
+        .waitForFunction(
+          () =>
+            document
+              .querySelector('ap-mobile-camera')
+              .shadowRoot.querySelector('[part="status"]')
+              .textContent.includes('no longer uses'),
+          { timeout: 30000, polling: 250 },
+        )
+        .catch(() => undefined);
+    const phoneState = phone
+      ? await phone.$eval('ap-mobile-camera', (el) => ({
+          status: el.shadowRoot.querySelector('[part="status"]').textContent.trim(),
+          videoShown: !el.shadowRoot.querySelector('video').hidden,
+          cameraLive: !!el.cameraStream?.getTracks().some((t) => t.readyState === 'live'),
+        }))
       : undefined;
+    if (phone) await shoot('phone-after-exam', phone);
+    await shoot('4-finished');
     return await page.evaluate(
-      (errors, phoneStatus) => ({
-        phoneStatus,
+      (errors, phoneState, startDisabledBefore, duringExam, checksText, resumed) => ({
+        phoneStatus: phoneState?.status,
+        phoneState,
+        startDisabledBefore,
+        duringExam,
+        resumed,
+        // videos left on the page after the exam (a dead preview is a black box)
+        videosAfter: [document.getElementById('checks').shadowRoot, document.getElementById('monitor').shadowRoot]
+          .flatMap((r) => [...r.querySelectorAll('video')])
+          .filter((v) => !v.hidden && v.getBoundingClientRect().width > 0).length,
         testAttemptId: document.getElementById('monitor').testAttemptId,
-        checksText: document.getElementById('checks-result').textContent.trim(),
+        checksText,
         resultText: document.getElementById('result').textContent.trim(),
         evidenceShown: [...document.querySelectorAll('#evidence li')].map((li) => li.textContent),
         consoleErrors: errors,
       }),
       log,
-      phoneStatus,
+      phoneState,
+      startDisabledBefore,
+      duringExam,
+      checksText,
+      resumed,
     );
   } catch (error) {
     const text = await page
@@ -292,6 +353,23 @@ async function runDemo(session, endpoint, { checks, leaveForMs = 1500 }) {
     await testPage.bringToFront();
   }
 }
+
+const SHOTS = fileURLToPath(new URL('./test-results/screenshots/', import.meta.url));
+/** Full-page screenshots of `page` at 1280 px and 390 px (a phone) into test-results/screenshots/. */
+async function screenshots(page, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  const viewport = page.viewport() ?? { width: 1280, height: 800 };
+  for (const [label, width, height] of [
+    ['desktop', 1280, 800],
+    ['390', 390, 844],
+  ]) {
+    await page.setViewport({ width, height, deviceScaleFactor: 1 });
+    await sleep(300); // a layout pass and the elements' re-render
+    await page.screenshot({ path: `${SHOTS}${name}-${label}.png`, fullPage: true });
+  }
+  await page.setViewport(viewport);
+}
+
 /**
  * The speed-test endpoints the reference server will provide, for the bandwidth check's tests:
  * `/__bandwidth/fast/…` at loopback speed, `/__bandwidth/slow/…` throttled to ~0.65 Mbit/s.

@@ -431,7 +431,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       '.svg': 'image/svg+xml',
       '.mp3': 'audio/mpeg',
     };
-    const mounts: Record<string, string> = { '/dist/': 'dist', '/demo/': 'demo', '/review/': 'review' };
+    const mounts: Record<string, string> = {
+      '/dist/': 'dist',
+      '/demo/': 'demo',
+      '/review/': 'review',
+      // the integration examples (npm run examples): with the demo only, like it
+      '/examples/': 'examples',
+    };
     // without the demo, only the phone page (the mobile check's second camera) is served from demo/
     const PHONE_PAGE = new Set(['/demo/phone.html', '/demo/phone.js']);
     const notFound = (path: string) => new HttpError(404, 'not_found', `No file ${path}.`);
@@ -448,9 +454,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           ? '/demo/index.html'
           : path === '/' || path === '/review' || path === '/review/'
             ? '/review/index.html'
-            : path;
+            : /^\/examples\/(html|react|vue)\/?$/.test(path)
+              ? `${path.replace(/\/$/, '')}/index.html`
+              : path === '/examples' || path === '/examples/'
+                ? '/examples/index.html'
+                : path;
       const mount = Object.keys(mounts).find((m) => url.startsWith(m));
-      if (!mount || (mount === '/demo/' && !demo && !PHONE_PAGE.has(url))) throw notFound(path);
+      if (!mount || (mount === '/demo/' && !demo && !PHONE_PAGE.has(url)) || (mount === '/examples/' && !demo))
+        throw notFound(path);
       // a file inside the mounted folder only: `/demo/..%2fdemo-x` resolves beside it and is refused
       const base = join(root, mounts[mount]) + sep;
       const file = normalize(join(base, url.slice(mount.length)));
@@ -465,7 +476,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       if (ext !== '.html') void reply.removeHeader('content-security-policy');
       // HTML pages get the pages' CSP; the demo exam page may be framed by its own site only
       if (ext === '.html')
-        void reply.header('content-security-policy', pageCsp(mount === '/demo/' ? "'self'" : "'none'"));
+        void reply.header(
+          'content-security-policy',
+          pageCsp(mount === '/demo/' || mount === '/examples/' ? "'self'" : "'none'"),
+        );
       if (ext === '.html' && mount === '/demo/') void reply.header('x-frame-options', 'SAMEORIGIN');
       return reply.type(types[ext] ?? 'application/octet-stream').send(createReadStream(file));
     });

@@ -64,6 +64,7 @@ if (demo) {
   console.log(`proctor-elements reference server: ${origin}/ (data: ${where})`);
   console.log(`  demo exam page   ${origin}/`);
   console.log(`  reviewer         ${origin}/review  (token below)`);
+  console.log(`  examples         ${origin}/examples/  (npm run examples builds them first)`);
   console.log(`  API (OpenAPI)    ${origin}/openapi.json`);
   console.log(
     `${demo.created ? 'seeded' : 'demo'}: install ${demo.installSid}, exam ${demo.examSid}, client ${demo.clientId} (secret ${demo.clientSecret}), API token ${demo.token}`,

@@ -119,12 +119,15 @@ export class RequirementsRunner extends EventTarget {
     return isHeld(this.cameraStream) || isHeld(this.screenStream) || isHeld(this.secondCamera);
   }
 
+  private lockedError(what: string) {
+    return new ProctorError(
+      ErrorCode.INVALID_STATE,
+      `${what}: the checks are locked while the exam is monitored (the monitor uses their camera, screen or phone).`,
+    );
+  }
+
   private assertUnlocked(what: string) {
-    if (this.locked)
-      throw new ProctorError(
-        ErrorCode.INVALID_STATE,
-        `${what}: the checks are locked while the exam is monitored (the monitor uses their camera, screen or phone).`,
-      );
+    if (this.locked) throw this.lockedError(what);
   }
 
   /** What a monitor released was stopped by it: forget it (no dead preview, no dead phone). */
@@ -183,11 +186,7 @@ export class RequirementsRunner extends EventTarget {
       return Promise.reject(
         new ProctorError(ErrorCode.INVALID_OPTION, `run(): "${name}" is not one of this element's checks.`),
       );
-    try {
-      this.assertUnlocked('run()');
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
+    if (this.locked) return Promise.reject(this.lockedError('run()'));
     this.abort();
     this.finished = false;
     const queue = name

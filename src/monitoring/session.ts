@@ -320,8 +320,12 @@ export class MonitorSession extends EventTarget {
     await this.settle();
     const id = this.credentials.testAttemptId;
     const evidence = await this.outbox!.all(id);
-    const score = computeTrustScore(evidence, this.options.weights);
-    const summary = { finishedAt: Date.now(), trustScore: score.trustScore, counts: score.counts };
+    const finishedAt = Date.now();
+    const score = computeTrustScore(evidence, this.options.weights, {
+      startedAt: this.attempt?.startedAt,
+      finishedAt,
+    });
+    const summary = { finishedAt, trustScore: score.trustScore, counts: score.counts };
     await this.outbox!.updateAttempt(id, { finished: summary });
     this.attempt = { ...this.attempt!, finished: summary };
     this.trustScore = score.trustScore;
@@ -373,7 +377,10 @@ export class MonitorSession extends EventTarget {
         finishedAt: attempt?.finished?.finishedAt,
       },
       evidence,
-      score: computeTrustScore(evidence, this.options.weights),
+      score: computeTrustScore(evidence, this.options.weights, {
+        startedAt: attempt?.startedAt,
+        finishedAt: attempt?.finished?.finishedAt,
+      }),
     };
   }
 

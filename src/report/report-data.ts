@@ -93,7 +93,10 @@ export async function fromOutbox(
         finishedAt: attempt?.finished?.finishedAt,
       },
       evidence,
-      score: computeTrustScore(evidence, options.weights),
+      score: computeTrustScore(evidence, options.weights, {
+        startedAt: attempt?.startedAt,
+        finishedAt: attempt?.finished?.finishedAt,
+      }),
     });
   } finally {
     outbox.close();
