@@ -123,7 +123,7 @@ describe('<ap-status-badge>', () => {
 
   it('with no status yet (data still loading) shows no "Unknown status", then the status when it arrives', async () => {
     const el = await fixture<ApStatusBadge>(html`<ap-status-badge></ap-status-badge>`);
-    expect(el.shadowRoot!.textContent!.trim()).to.equal('');
+    expect(el.shadowRoot!.textContent.trim()).to.equal('');
     expect(el.shadowRoot!.querySelector('[role="status"]')).to.exist;
     expect(el.info).to.equal(undefined);
     await expect(el).to.be.accessible();

@@ -201,7 +201,7 @@ describe('mobile check: a phone paired as a second camera (BroadcastChannel)', f
       expect(el.locked).to.equal(true);
       expect(el.shadowRoot!.querySelector<HTMLVideoElement>('[part="phone-preview"]')!.hidden).to.equal(true);
       const phoneStream = cam.cameraStream!;
-      const status = () => cam.shadowRoot!.querySelector('[part="status"]')!.textContent!.trim();
+      const status = () => cam.shadowRoot!.querySelector('[part="status"]')!.textContent.trim();
       expect(status()).to.equal('Connected: the exam sees this camera.');
       if (end === 'stop') await monitor.stop();
       else await monitor.destroy();

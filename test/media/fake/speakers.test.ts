@@ -69,13 +69,13 @@ describe('<ap-requirements-check> speaker code entry', function () {
     // Enter on an empty field: our message, not the browser's validation bubble
     submit.focus();
     submit.click();
-    await waitUntil(() => root.querySelector('[part="feedback"]')!.textContent!.includes('four digits'), 'empty');
+    await waitUntil(() => root.querySelector('[part="feedback"]')!.textContent.includes('four digits'), 'empty');
     expect(root.activeElement).to.equal(input);
     // a wrong code: cleared, and the next digits typed go into the field
     input.value = '1111';
     submit.focus();
     submit.click();
-    await waitUntil(() => root.querySelector('[part="feedback"]')!.textContent!.includes('2 tries left'), 'wrong');
+    await waitUntil(() => root.querySelector('[part="feedback"]')!.textContent.includes('2 tries left'), 'wrong');
     expect(input.value).to.equal('');
     expect(root.activeElement).to.equal(input);
     expect(input.getAttribute('aria-invalid')).to.equal('true');
