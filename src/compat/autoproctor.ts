@@ -29,9 +29,12 @@ import {
   errorDetail,
   evidenceDetail,
   successDetail,
+  type AutoProctorErrorDetail,
   type AutoProctorEvidenceDetail,
+  type AutoProctorSuccessDetail,
   type ProgressAction,
 } from './codes.js';
+import type { MonitoringStoppedDetail } from '../events/ap-monitoring-stopped.js';
 import {
   engineTracking,
   normalizeSetupOptions,
@@ -53,6 +56,27 @@ export const AUTOPROCTOR_EVENTS = {
   'ap-error': 'apErrorEvent',
   'ap-evidence': 'apEvidenceEvent',
 } as const;
+
+/** `apProgressUpdate`'s detail: the step setup or start reached and its share of the whole (0–100). */
+export interface AutoProctorProgressDetail {
+  action: ProgressAction;
+  progress: number;
+}
+
+declare global {
+  /** The AutoProctor drop-in's window events, typed for `addEventListener` (AutoProctor's names). */
+  interface WindowEventMap {
+    apSetupCompleted: CustomEvent<{ testAttemptId: string }>;
+    apSetupComplete: CustomEvent<{ testAttemptId: string }>;
+    apMonitoringStarted: CustomEvent<{ testAttemptId: string; resumed: boolean }>;
+    apMonitoringStopped: CustomEvent<MonitoringStoppedDetail>;
+    apInstanceDestroyed: CustomEvent<{ testAttemptId: string }>;
+    apErrorEvent: CustomEvent<AutoProctorErrorDetail>;
+    apEvidenceEvent: CustomEvent<AutoProctorEvidenceDetail>;
+    apSuccessEvent: CustomEvent<AutoProctorSuccessDetail>;
+    apProgressUpdate: CustomEvent<AutoProctorProgressDetail>;
+  }
+}
 
 /** `getReport()`'s answer: AutoProctor's `attemptDetails` plus the evidence and our report data. */
 export interface AutoProctorReport {
