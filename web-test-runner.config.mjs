@@ -185,6 +185,16 @@ function resultsServerPlugin() {
         demoRuns.set(session.id, run);
         return true;
       }
+      // screenshots (desktop and 390 px) of the reviewer dashboard as a reviewer goes through it
+      if (command === 'review-shots') {
+        const { endpoint, demo } = await start();
+        return shootReview(session, endpoint, demo.token);
+      }
+      // screenshots of an example served by the reference server, after its checks ran
+      if (command === 'example-shots') {
+        const { endpoint } = await start();
+        return shootExample(session, endpoint, payload.name);
+      }
       if (command === 'demo-result') {
         const run = demoRuns.get(session.id);
         if (!run) return { done: true, error: 'no demo run was started' };
@@ -351,6 +361,61 @@ async function runDemo(session, endpoint, { checks, leaveForMs = 1500, reloadMid
     await phone?.close();
     await page.close();
     await testPage.bringToFront();
+  }
+}
+
+/** The dashboard at /review: sign-in, the sessions, one session; answers what a reviewer saw. */
+async function shootReview(session, endpoint, token) {
+  const page = await session.browser.getPage(session.id).browser().newPage();
+  try {
+    await page.goto(`${endpoint}review`, { waitUntil: 'load' });
+    await page.waitForSelector('input[name="token"]');
+    const signInText = await page.$eval('main', (m) => m.innerText);
+    await screenshots(page, 'review-1-sign-in');
+    await page.type('input[name="token"]', token);
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('table');
+    await screenshots(page, 'review-2-sessions');
+    await page.click('td button');
+    await page.waitForFunction(() => document.querySelector('ap-report')?.shadowRoot?.querySelector('li'), {
+      timeout: 15000,
+    });
+    await sleep(1000); // photos
+    const sessionView = await page.evaluate(() => ({
+      live: document.querySelector('.live').textContent,
+      focused: document.activeElement?.tagName,
+      focusOutline: getComputedStyle(document.activeElement).outlineStyle,
+    }));
+    await screenshots(page, 'review-3-session');
+    return { signInText, sessionView };
+  } finally {
+    await page.close();
+  }
+}
+
+/** An example page served by the reference server: runs its check, answers its status text. */
+async function shootExample(session, endpoint, name) {
+  const page = await session.browser.getPage(session.id).browser().newPage();
+  const errors = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await page.goto(`${endpoint}examples/${name}/`, { waitUntil: 'load' });
+    const start = await page.waitForFunction(
+      () => document.querySelector('ap-requirements-check')?.shadowRoot?.querySelector('[part="start"]'),
+      { timeout: 15000, polling: 100 },
+    );
+    await start.click();
+    await page.waitForFunction(
+      () => /Ready\.|Not ready\./.test(document.querySelector('[role="status"]').textContent),
+      {
+        timeout: 30000,
+      },
+    );
+    await screenshots(page, `example-${name}`);
+    return { status: await page.$eval('[role="status"]', (p) => p.textContent), errors };
+  } finally {
+    await page.close();
   }
 }
 

@@ -2,27 +2,27 @@
 // a TypeScript integrator's listeners get typed `detail`s. Compiled by `npm run typecheck`.
 import type {} from '../../src/index.js';
 
-addEventListener('apErrorEvent', (e) => {
+window.addEventListener('apErrorEvent', (e) => {
   const code: number = e.detail.errorCode;
   const message: string = e.detail.errorMessage;
   void [code, message];
 });
-addEventListener('apEvidenceEvent', (e) => {
+window.addEventListener('apEvidenceEvent', (e) => {
   const phase: 'begin' | 'end' | 'moment' = e.detail.phase;
   const evidenceCode: number = e.detail.evidenceCode;
   void [phase, evidenceCode];
 });
-addEventListener('apMonitoringStopped', (e) => {
+window.addEventListener('apMonitoringStopped', (e) => {
   const score: number = e.detail.trustScore;
   void score;
 });
-addEventListener('apMonitoringStarted', (e) => {
+window.addEventListener('apMonitoringStarted', (e) => {
   const resumed: boolean = e.detail.resumed;
   void resumed;
 });
-addEventListener('apSuccessEvent', (e) => void e.detail.successCode.toFixed());
-addEventListener('apProgressUpdate', (e) => void e.detail.progress.toFixed());
-addEventListener('apSetupCompleted', (e) => void e.detail.testAttemptId.toUpperCase());
-addEventListener('apInstanceDestroyed', (e) => void e.detail.testAttemptId.toUpperCase());
+window.addEventListener('apSuccessEvent', (e) => void e.detail.successCode.toFixed());
+window.addEventListener('apProgressUpdate', (e) => void e.detail.progress.toFixed());
+window.addEventListener('apSetupCompleted', (e) => void e.detail.testAttemptId.toUpperCase());
+window.addEventListener('apInstanceDestroyed', (e) => void e.detail.testAttemptId.toUpperCase());
 // @ts-expect-error: no such field (an untyped detail would accept it)
-addEventListener('apErrorEvent', (e) => void e.detail.nonexistent);
+window.addEventListener('apErrorEvent', (e) => void e.detail.nonexistent);
