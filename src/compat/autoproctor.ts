@@ -16,6 +16,7 @@ import { ApReport } from '../elements/ap-report/ap-report.js';
 import { ApStatusBadge } from '../elements/ap-status-badge/ap-status-badge.js';
 import { ErrorCode, ProctorError, messageOf, type ErrorCodeValue } from '../errors.js';
 import { getUserMediaTyped, stopStream } from '../media/user-media.js';
+import { hold, release } from '../media/handover.js';
 import type { MonitorCredentials, MonitorSetupOptions } from '../monitoring/session.js';
 import type { Tracker, TrackerContext } from '../monitoring/trackers/types.js';
 import type { ChecksSummary } from '../checks/runner.js';
@@ -202,9 +203,11 @@ export class AutoProctor {
       this.isApTestStarted = false;
       this.releaseStreams();
       const element = this.element;
-      if (!element) return;
-      await element.destroy();
-      element.remove();
+      if (element) {
+        await element.destroy();
+        element.remove();
+      }
+      release(this);
     });
   }
 
@@ -501,6 +504,8 @@ export class AutoProctor {
           failed?.message ?? 'The phone could not be paired.',
         );
       }
+      // the phone is the monitor's now: removing the pairing UI must not end it
+      hold(this, [receiver]);
       return receiver;
     } finally {
       check.remove();

@@ -208,6 +208,10 @@ export class MonitorSession extends EventTarget {
     this.options = options;
     this.tracking = tracking;
     this.tuning = tuning;
+    // what was handed in is this monitor's from now on: the checks that made it may be removed
+    // (a single-page app moving on) without stopping it, and cannot replace it
+    const { streams = {} } = options;
+    hold(this, [streams.camera, streams.microphone, streams.screen, options.secondCamera]);
     this.setState('ready');
   }
 
