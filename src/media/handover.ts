@@ -20,10 +20,12 @@ export function hold(holder: object, items: readonly (object | undefined)[]): vo
   handovers.dispatchEvent(new Event('change'));
 }
 
-/** `holder` no longer uses what it held (it stopped or released it). */
+/**
+ * `holder` no longer uses what it held (it stopped or released it). Listeners hear of it even when
+ * nothing was held any more: what was released earlier may have been stopped or closed since.
+ */
 export function release(holder: object, notify = true): void {
-  const items = holders.get(holder);
-  if (!items) return;
+  const items = holders.get(holder) ?? [];
   holders.delete(holder);
   for (const item of items) if (heldBy.get(item) === holder) heldBy.delete(item);
   if (notify) handovers.dispatchEvent(new Event('change'));
