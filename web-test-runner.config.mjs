@@ -220,7 +220,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * checks, share the screen, start the exam, leave the tab once, answer, finish. Answers what the
  * page showed: {testAttemptId, checksText, resultText, evidenceShown}.
  */
-/* global document -- the page.evaluate callbacks run in the demo page */
+/* global document, getComputedStyle -- the page.evaluate callbacks run in the demo page */
 async function runDemo(session, endpoint, { checks, leaveForMs = 1500, reloadMidExam = false, shots = '' }) {
   const testPage = session.browser.getPage(session.id);
   const page = await testPage.browser().newPage();

@@ -222,7 +222,7 @@ describe('end to end: the demo exam page, the reporting API and the reviewer das
     q<HTMLInputElement>('input[name="author"]')!.value = 'R. Viewer';
     await until(() => (q<HTMLSelectElement>('select[name="event"]')?.options.length ?? 0) > 1, 5000, 'the events');
     const eventSelect = q<HTMLSelectElement>('select[name="event"]')!;
-    const tabOption = [...eventSelect.options].find((o) => o.textContent!.includes('5005 tab_switch'))!;
+    const tabOption = [...eventSelect.options].find((o) => o.textContent.includes('5005 tab_switch'))!;
     eventSelect.value = tabOption.value;
     q<HTMLTextAreaElement>('textarea[name="text"]')!.form!.requestSubmit();
     await until(() => (q('.annotations')?.children.length ?? 0) === 1, 5000, 'the annotation');
