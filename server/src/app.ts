@@ -478,7 +478,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       if (ext === '.html')
         void reply.header(
           'content-security-policy',
-          pageCsp(mount === '/demo/' || mount === '/examples/' ? "'self'" : "'none'"),
+          pageCsp(mount === '/demo/' || mount === '/examples/' ? "'self'" : "'none'", url.startsWith('/examples/vue/')),
         );
       if (ext === '.html' && mount === '/demo/') void reply.header('x-frame-options', 'SAMEORIGIN');
       return reply.type(types[ext] ?? 'application/octet-stream').send(createReadStream(file));
