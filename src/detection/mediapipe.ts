@@ -21,12 +21,13 @@ const unreachable = (what: string, url: string, detail: string) =>
  * MediaPipe's wasm writes its progress notes to the console on every detector creation (glog lines
  * such as `I0000 00:00:… gl_context.cc] GL version: 3.0 …`, `W0000 … Feedback manager requires a
  * model with a single signature…`, `INFO: Created TensorFlow Lite XNNPACK delegate for CPU.`, and
- * "OpenGL error checking is disabled"), through console.log, info, warn or error. They are notes
+ * "OpenGL error checking is disabled", "Graph finished closing successfully."), through console.log,
+ * info, warn or error. They are notes
  * for MediaPipe's developers, not the integrator's: this drops exactly those lines (once per scope;
  * other console output passes unchanged).
  */
 export const MEDIAPIPE_NOTE =
-  /^(?:INFO: |[IWE]\d{4} |GL version|OpenGL error checking|Feedback manager|Graph successfully)/;
+  /^(?:INFO: |[IWE]\d{4} |GL version|OpenGL error checking|Feedback manager|Graph (?:successfully|finished))/;
 let quieted = false;
 export function quietMediapipeNotes(): void {
   if (quieted) return;
