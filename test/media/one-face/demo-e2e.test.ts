@@ -44,7 +44,8 @@ interface Session {
 }
 
 describe('end to end: the demo exam page, the reporting API and the reviewer dashboard', function () {
-  this.timeout(120000);
+  // a candidate clicking through the demo, with screenshots at two widths, on a loaded machine
+  this.timeout(300000);
   let server: Server;
   let run: DemoRun;
   const api = async <T>(path: string, init: RequestInit = {}) => {
