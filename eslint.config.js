@@ -66,7 +66,7 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node }, sourceType: 'module' },
   },
   {
-    files: ['demo/**/*.js', 'review/**/*.js', 'examples/*/src/**/*.js', 'bench/**/*.browser.js'],
+    files: ['demo/**/*.js', 'review/**/*.js', 'examples/*/src/**/*.js', 'examples/*/*.js', 'bench/**/*.browser.js'],
     languageOptions: { globals: { ...globals.browser } },
   },
 );

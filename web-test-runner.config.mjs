@@ -8,7 +8,7 @@ import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { webdriverLauncher } from '@web/test-runner-webdriver';
 import puppeteer from 'puppeteer-core';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { BASE_FLAGS, findChromium } from './scripts/chromium.mjs';
@@ -297,6 +297,16 @@ function resultsServerPlugin() {
         demoRuns.set(session.id, run);
         return true;
       }
+      // screenshots (desktop and 390 px) of the reviewer dashboard as a reviewer goes through it
+      if (command === 'review-shots') {
+        const { endpoint, demo } = await start();
+        return shootReview(session, endpoint, demo.token);
+      }
+      // screenshots of an example served by the reference server, after its checks ran
+      if (command === 'example-shots') {
+        const { endpoint } = await start();
+        return shootExample(session, endpoint, payload.name);
+      }
       if (command === 'demo-result') {
         const run = demoRuns.get(session.id);
         if (!run) return { done: true, error: 'no demo run was started' };
@@ -322,13 +332,15 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * checks, share the screen, start the exam, leave the tab once, answer, finish. Answers what the
  * page showed: {testAttemptId, checksText, resultText, evidenceShown}.
  */
-/* global document -- the page.evaluate callbacks run in the demo page */
-async function runDemo(session, endpoint, { checks, leaveForMs = 1500 }) {
+/* global document, getComputedStyle -- the page.evaluate callbacks run in the demo page */
+async function runDemo(session, endpoint, { checks, leaveForMs = 1500, reloadMidExam = false, shots = '' }) {
   const testPage = session.browser.getPage(session.id);
   const page = await testPage.browser().newPage();
   const log = [];
   let phone;
   page.on('console', (m) => m.type() === 'error' && log.push(m.text()));
+  // screenshots of what the candidate sees, at desktop and phone width (test-results/screenshots/)
+  const shoot = shots ? (name, target = page) => screenshots(target, `${shots}-${name}`) : async () => undefined;
   try {
     await page.goto(`${endpoint}?checks=${checks}`, { waitUntil: 'load' });
     const click = async (selector) => (await page.waitForSelector(selector, { timeout: 30000 })).click();
@@ -344,6 +356,10 @@ async function runDemo(session, endpoint, { checks, leaveForMs = 1500 }) {
           selector,
         )
       ).click();
+    await page.waitForFunction(() => document.getElementById('checks').shadowRoot?.querySelector('[part="start"]'));
+    await shoot('1-before-checks');
+    // the exam cannot start before the checks passed
+    const startDisabledBefore = await page.$eval('#start-exam', (b) => b.disabled);
     await clickInCheck('button[part="start"]');
     if (checks.includes('mobile')) {
       // "simulate a phone in another tab": open the link shown under the QR code
@@ -357,11 +373,36 @@ async function runDemo(session, endpoint, { checks, leaveForMs = 1500 }) {
       await page.bringToFront();
     }
     if (checks.includes('screenshare')) await clickInCheck('button[part="share"]');
-    await page.waitForFunction(() => document.getElementById('checks-result').textContent.trim(), {
-      timeout: 45000,
-    });
+    await page.waitForSelector('#start-exam:not([disabled])', { timeout: 45000 });
+    const checksText = await page.$eval('#start-hint', (p) => p.textContent.trim());
+    await shoot('2-checks-passed');
     await click('#start-exam');
     await page.waitForSelector('#exam:not([hidden])', { timeout: 30000 });
+    const firstAttemptId = await page.$eval('#monitor', (m) => m.testAttemptId);
+    // while the exam runs: the checks are locked (no "Try again"), one camera preview (the exam's)
+    const duringExam = await page.evaluate(() => {
+      const root = document.getElementById('checks').shadowRoot;
+      const visible = (el) => !!el && !el.hidden && el.getBoundingClientRect().width > 0;
+      return {
+        retryButtons: root.querySelectorAll('[part="retry"]').length,
+        locked: root.querySelector('[part="locked"]')?.textContent.trim() ?? '',
+        checkPreviews: [...root.querySelectorAll('video')].filter(visible).length,
+        badge: document.getElementById('session-status').status,
+      };
+    });
+    if (phone) await shoot('phone-during-exam', phone);
+    await shoot('3-exam');
+    let resumed;
+    if (reloadMidExam) {
+      // the candidate reloads mid-exam: the same attempt continues
+      await page.reload({ waitUntil: 'load' });
+      const button = await page.waitForSelector('#start-exam:not([disabled])', { timeout: 30000 });
+      resumed = { buttonText: await button.evaluate((b) => b.textContent.trim()) };
+      await button.click();
+      await page.waitForSelector('#exam:not([hidden])', { timeout: 30000 });
+      resumed.attemptId = await page.$eval('#monitor', (m) => m.testAttemptId);
+      resumed.sameAttempt = resumed.attemptId === firstAttemptId;
+    }
     // the candidate looks at another tab for a moment
     const other = await page.browser().newPage();
     await other.bringToFront();
@@ -376,20 +417,50 @@ async function runDemo(session, endpoint, { checks, leaveForMs = 1500 }) {
     await page.waitForFunction(() => document.getElementById('result').textContent.includes('Exam finished'), {
       timeout: 30000,
     });
-    const phoneStatus = phone
-      ? await phone.$eval('ap-mobile-camera', (el) => el.shadowRoot.querySelector('[part="status"]').textContent.trim())
+    // the phone hears that the exam is over (through the results server's signalling)
+    if (phone)
+      await phone
+        .waitForFunction(
+          () =>
+            document
+              .querySelector('ap-mobile-camera')
+              .shadowRoot.querySelector('[part="status"]')
+              .textContent.includes('no longer uses'),
+          { timeout: 30000, polling: 250 },
+        )
+        .catch(() => undefined);
+    const phoneState = phone
+      ? await phone.$eval('ap-mobile-camera', (el) => ({
+          status: el.shadowRoot.querySelector('[part="status"]').textContent.trim(),
+          videoShown: !el.shadowRoot.querySelector('video').hidden,
+          cameraLive: !!el.cameraStream?.getTracks().some((t) => t.readyState === 'live'),
+        }))
       : undefined;
+    if (phone) await shoot('phone-after-exam', phone);
+    await shoot('4-finished');
     return await page.evaluate(
-      (errors, phoneStatus) => ({
-        phoneStatus,
+      (errors, phoneState, startDisabledBefore, duringExam, checksText, resumed) => ({
+        phoneStatus: phoneState?.status,
+        phoneState,
+        startDisabledBefore,
+        duringExam,
+        resumed,
+        // videos left on the page after the exam (a dead preview is a black box)
+        videosAfter: [document.getElementById('checks').shadowRoot, document.getElementById('monitor').shadowRoot]
+          .flatMap((r) => [...r.querySelectorAll('video')])
+          .filter((v) => !v.hidden && v.getBoundingClientRect().width > 0).length,
         testAttemptId: document.getElementById('monitor').testAttemptId,
-        checksText: document.getElementById('checks-result').textContent.trim(),
+        checksText,
         resultText: document.getElementById('result').textContent.trim(),
         evidenceShown: [...document.querySelectorAll('#evidence li')].map((li) => li.textContent),
         consoleErrors: errors,
       }),
       log,
-      phoneStatus,
+      phoneState,
+      startDisabledBefore,
+      duringExam,
+      checksText,
+      resumed,
     );
   } catch (error) {
     const text = await page
@@ -404,6 +475,83 @@ async function runDemo(session, endpoint, { checks, leaveForMs = 1500 }) {
     await testPage.bringToFront();
   }
 }
+
+/** The dashboard at /review: sign-in, the sessions, one session; answers what a reviewer saw. */
+async function shootReview(session, endpoint, token) {
+  const page = await session.browser.getPage(session.id).browser().newPage();
+  try {
+    await page.goto(`${endpoint}review`, { waitUntil: 'load' });
+    await page.waitForSelector('input[name="token"]');
+    const signInText = await page.$eval('main', (m) => m.innerText);
+    await screenshots(page, 'review-1-sign-in');
+    await page.type('input[name="token"]', token);
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('table');
+    await screenshots(page, 'review-2-sessions');
+    await page.click('td button');
+    await page.waitForFunction(() => document.querySelector('ap-report')?.shadowRoot?.querySelector('li'), {
+      timeout: 15000,
+    });
+    await sleep(1000); // photos
+    const sessionView = await page.evaluate(() => ({
+      live: document.querySelector('.live').textContent,
+      focused: document.activeElement?.tagName,
+      focusOutline: getComputedStyle(document.activeElement).outlineStyle,
+    }));
+    await screenshots(page, 'review-3-session');
+    return { signInText, sessionView };
+  } finally {
+    await page.close();
+  }
+}
+
+/** An example page served by the reference server: runs its check, answers its status text. */
+async function shootExample(session, endpoint, name) {
+  const page = await session.browser.getPage(session.id).browser().newPage();
+  const errors = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await page.goto(`${endpoint}examples/${name}/`, { waitUntil: 'load' });
+    const start = await page.waitForFunction(
+      () => document.querySelector('ap-requirements-check')?.shadowRoot?.querySelector('[part="start"]'),
+      { timeout: 15000, polling: 100 },
+    );
+    await start.click();
+    await page.waitForFunction(
+      () => /Ready\.|Not ready\./.test(document.querySelector('[role="status"]').textContent),
+      {
+        timeout: 30000,
+      },
+    );
+    await screenshots(page, `example-${name}`);
+    return { status: await page.$eval('[role="status"]', (p) => p.textContent), errors };
+  } finally {
+    await page.close();
+  }
+}
+
+const SHOTS = fileURLToPath(new URL('./test-results/screenshots/', import.meta.url));
+/** Full-page screenshots of `page` at 1280 px and 390 px (a phone) into test-results/screenshots/. */
+async function screenshots(page, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  const viewport = page.viewport() ?? { width: 1280, height: 800 };
+  for (const [label, width, height] of [
+    ['desktop', 1280, 800],
+    ['390', 390, 844],
+  ]) {
+    // best effort: a screenshot that times out on a loaded machine is reported, never fails the run
+    try {
+      await page.setViewport({ width, height, deviceScaleFactor: 1 });
+      await sleep(300); // a layout pass and the elements' re-render
+      await page.screenshot({ path: `${SHOTS}${name}-${label}.png`, fullPage: true, timeout: 20000 });
+    } catch (error) {
+      console.warn(`screenshot ${name}-${label} not taken: ${error.message}`);
+    }
+  }
+  await page.setViewport(viewport).catch(() => undefined);
+}
+
 /**
  * The speed-test endpoints the reference server will provide, for the bandwidth check's tests:
  * `/__bandwidth/fast/…` at loopback speed, `/__bandwidth/slow/…` throttled to ~0.65 Mbit/s.

@@ -71,7 +71,7 @@ export interface paths {
     put?: never;
     /**
      * Finish an attempt: the server computes its Trust Score
-     * @description The server computes the Trust Score and the counts from the evidence it stored, with the package's computeTrustScore and its default weights (a record still open at finish counts until finishedAt); reviewRequired is trustScore < 85. The client's trustScore and counts are advisory: kept as clientTrustScore / clientCounts, never used for the verdict. Sets the session to exam_finished and its review status from uncertain to unreviewed. Idempotent: a repeat answers the stored result and changes nothing. After finish, new evidence is refused (409 attempt_finished); ends of records stored before finish, and their pending photos, are accepted.
+     * @description The server computes the Trust Score and the counts from the evidence it stored, with the package's computeTrustScore and its default weights (a record still open at finish counts until finishedAt); reviewRequired is trustScore < 85. A face missing (no_face and camera_lost time) for half of the exam or more caps the score at 84, whatever the exam's length. The client's trustScore and counts are advisory: kept as clientTrustScore / clientCounts, never used for the verdict. Sets the session to exam_finished and its review status from uncertain to unreviewed. Idempotent: a repeat answers the stored result and changes nothing. After finish, new evidence is refused (409 attempt_finished); ends of records stored before finish, and their pending photos, are accepted.
      */
     post: operations['finishAttempt'];
     delete?: never;

@@ -32,15 +32,28 @@ const REVIEW_OPTIONS = [
   ['is_reviewed_red', '010'],
   ['unreviewable', '011'],
 ];
+// the badge's own labels (the package's review vocabulary), so the select and the badge agree;
+// a browser test compares them with <ap-status-badge>'s
 const REVIEW_LABELS = {
-  unreviewed: 'Not reviewed',
+  unreviewed: 'Unreviewed',
   in_review: 'In review',
   uncertain: 'Uncertain',
-  is_reviewed_green: 'Reviewed: no issues (green)',
-  is_reviewed_yellow: 'Reviewed: minor issues (yellow)',
-  is_reviewed_red: 'Reviewed: violation (red)',
-  unreviewable: 'Cannot be reviewed',
+  is_reviewed_green: 'Reviewed: green',
+  is_reviewed_yellow: 'Reviewed: yellow',
+  is_reviewed_red: 'Reviewed: red',
+  unreviewable: 'Unreviewable',
 };
+/** What each review status means, after the label in the select. */
+const REVIEW_HINTS = {
+  unreviewed: 'waits for a reviewer',
+  in_review: 'a reviewer is on it',
+  uncertain: 'not judged yet',
+  is_reviewed_green: 'no irregularities',
+  is_reviewed_yellow: 'minor irregularities',
+  is_reviewed_red: 'serious irregularities',
+  unreviewable: 'recordings missing',
+};
+const AUTHOR_KEY = 'proctor-elements.review-author';
 const TOKEN_KEY = 'proctor-elements.review-token';
 
 /** Creates an element: h('p', {class: 'x', onclick}, 'text', child). Strings become text nodes. */
@@ -96,7 +109,10 @@ export function mountReviewDashboard(root, { apiBase, storage = sessionStorage }
   function show(...children) {
     for (const url of state.photoUrls) URL.revokeObjectURL(url);
     state.photoUrls = [];
-    view.replaceChildren(...children);
+    // absent parts (`cond ? x : null`) are left out, never rendered as the text "null"
+    view.replaceChildren(...children.filter((c) => c !== null && c !== undefined && c !== false));
+    // a new view: the last view's announcement ("8 sessions.") no longer applies
+    announce('');
     view.querySelector('h2')?.focus();
   }
   const heading = (text) => h('h2', { tabindex: '-1' }, text);
@@ -114,9 +130,9 @@ export function mountReviewDashboard(root, { apiBase, storage = sessionStorage }
         },
       },
       h('label', {}, 'API token', input),
-      ' ',
-      h('button', { type: 'submit' }, 'Sign in'),
+      h('button', { type: 'submit', class: 'primary' }, 'Sign in'),
     );
+    form.className = 'inline-form';
     show(
       heading('Sign in'),
       h('p', {}, 'Enter an API token of your install (npm start prints the demo token).'),
@@ -242,22 +258,26 @@ export function mountReviewDashboard(root, { apiBase, storage = sessionStorage }
       'div',
       {},
       h(
-        'table',
-        {},
-        h('caption', {}, 'Sessions, newest first'),
+        'div',
+        { class: 'table-wrap' },
         h(
-          'thead',
+          'table',
           {},
+          h('caption', {}, 'Sessions, newest first'),
           h(
-            'tr',
+            'thead',
             {},
-            ['Candidate', 'Session status', 'Review', 'Trust Score', 'Events', 'Created'].map((t) =>
-              h('th', { scope: 'col' }, t),
+            h(
+              'tr',
+              {},
+              ['Candidate', 'Session status', 'Review', 'Trust Score', 'Events', 'Created'].map((t) =>
+                h('th', { scope: 'col' }, t),
+              ),
+              h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')),
             ),
-            h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')),
           ),
+          h('tbody', {}, rows),
         ),
-        h('tbody', {}, rows),
       ),
       pager,
     );
@@ -280,7 +300,11 @@ export function mountReviewDashboard(root, { apiBase, storage = sessionStorage }
       'select',
       { name: 'review' },
       REVIEW_OPTIONS.map(([value, code]) =>
-        h('option', { value, selected: value === d.reviewStatus }, `${REVIEW_LABELS[value]} — ${code}`),
+        h(
+          'option',
+          { value, selected: value === d.reviewStatus },
+          `${REVIEW_LABELS[value]} (${code}): ${REVIEW_HINTS[value]}`,
+        ),
       ),
     );
     const reviewForm = h(
@@ -299,21 +323,29 @@ export function mountReviewDashboard(root, { apiBase, storage = sessionStorage }
         },
       },
       h('label', {}, 'Review status', select),
-      ' ',
-      h('button', { type: 'submit' }, 'Save review'),
+      h('button', { type: 'submit', class: 'primary' }, 'Save review'),
     );
+    reviewForm.className = 'inline-form';
     const notes = h('ul', { class: 'annotations' });
+    const startedMs = Date.parse(d.inProgressDate ?? d.recordingStartDate ?? '');
+    /** @type {Map<string, EventReport>} */
+    const eventsBySid = new Map();
+    const eventText = (e) => `${e.code} ${e.type} at ${new Date(e.startedDate).toLocaleTimeString()}`;
     /** @param {Annotation} a */
-    const addNote = (a) =>
+    const addNote = (a) => {
+      const linked = a.eventReportSid ? eventsBySid.get(a.eventReportSid) : undefined;
       notes.append(
         h(
           'li',
           {},
           h('strong', {}, a.type === 'note' ? 'Note' : a.type === 'incident' ? 'Incident' : 'Dismissal'),
-          ` ${time(a.createdDate)}${a.author ? ` — ${a.author}` : ''}: `,
+          ` ${time(a.createdDate)}${a.author ? ` — ${a.author}` : ''}`,
+          a.eventReportSid ? ` (on event ${linked ? eventText(linked) : a.eventReportSid})` : '',
+          ': ',
           a.text,
         ),
       );
+    };
     const text = h('textarea', { name: 'text', rows: 3, required: true, maxlength: 4000 });
     const type = h(
       'select',
@@ -322,17 +354,35 @@ export function mountReviewDashboard(root, { apiBase, storage = sessionStorage }
       h('option', { value: 'incident' }, 'Incident'),
       h('option', { value: 'dismissal' }, 'Dismissal (false alarm)'),
     );
+    // who wrote it (kept for the next annotation in this tab) and the event it is about, if any
+    const author = h('input', {
+      name: 'author',
+      autocomplete: 'name',
+      maxlength: 200,
+      value: storage.getItem(AUTHOR_KEY) ?? '',
+    });
+    const eventSelect = h('select', { name: 'event' }, h('option', { value: '' }, 'The whole session'));
     const noteForm = h(
       'form',
       {
+        class: 'note-form',
         onsubmit: async (event) => {
           event.preventDefault();
+          const linked = eventSelect.value ? eventsBySid.get(eventSelect.value) : undefined;
+          const offsetMs = linked ? Date.parse(linked.startedDate) - startedMs : NaN;
           try {
             /** @type {Annotation} */
             const a = await api(`${base}/annotations`, {
               method: 'POST',
-              body: { text: text.value, type: type.value },
+              body: {
+                text: text.value,
+                type: type.value,
+                ...(author.value.trim() ? { author: author.value.trim() } : {}),
+                ...(linked ? { eventReportSid: linked.sid } : {}),
+                ...(offsetMs >= 0 ? { offsetMs: Math.round(offsetMs) } : {}),
+              },
             });
+            if (author.value.trim()) storage.setItem(AUTHOR_KEY, author.value.trim());
             addNote(a);
             text.value = '';
             announce('Annotation added.');
@@ -341,9 +391,11 @@ export function mountReviewDashboard(root, { apiBase, storage = sessionStorage }
           }
         },
       },
-      h('label', {}, 'Annotation', text),
+      h('label', { class: 'wide' }, 'Annotation', text),
       h('label', {}, 'Kind', type),
-      h('button', { type: 'submit' }, 'Add annotation'),
+      h('label', {}, 'About', eventSelect),
+      h('label', {}, 'Your name', author),
+      h('button', { type: 'submit', class: 'primary' }, 'Add annotation'),
     );
     show(
       h('p', {}, h('button', { type: 'button', onclick: () => void sessions() }, 'Back to sessions')),
@@ -366,6 +418,13 @@ export function mountReviewDashboard(root, { apiBase, storage = sessionStorage }
       notes,
       noteForm,
     );
+    /** @type {EventList} */
+    const events = await api(`${base}/events?limit=500`);
+    for (const e of events.results) {
+      eventsBySid.set(e.sid, e);
+      eventSelect.append(h('option', { value: e.sid }, eventText(e)));
+    }
+    /** @type {AnnotationList} */
     const annotations = await api(`${base}/annotations?limit=500`);
     annotations.results.forEach(addNote);
   }

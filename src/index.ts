@@ -59,6 +59,7 @@ export { runMobileCheck, pairingLink, type MobileCheckOptions, type MobileCheckO
 export {
   AutoProctor,
   AUTOPROCTOR_EVENTS,
+  type AutoProctorProgressDetail,
   type AutoProctorReport,
   type AutoProctorSetupOptions,
   type AutoProctorTrackingOptions,

@@ -54,6 +54,10 @@ export interface Messages {
   phoneStop: string;
   phoneStopped: string;
   allPassed: string;
+  /** Under the checks while a running exam uses their camera, screen or phone. */
+  checksLocked: string;
+  /** The phone page after the exam page ended the pairing (the exam is over, or paired again). */
+  phoneEnded: string;
   someFailed: string;
   /** The monitor's live indicator. */
   monitorIdle: string;
@@ -168,6 +172,8 @@ const DEFAULTS: Messages = {
   phoneStop: 'Stop sharing',
   phoneStopped: 'Camera sharing stopped. You can close this page.',
   allPassed: 'All required checks passed.',
+  checksLocked: 'The exam is running: the checks are locked until it ends.',
+  phoneEnded: 'The exam no longer uses this camera (the exam is over). The camera is off; you can close this page.',
   someFailed: 'Some required checks did not pass. Fix them and try again.',
   monitorIdle: 'Proctoring is not set up yet.',
   monitorReady: 'Proctoring is ready to start.',

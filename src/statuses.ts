@@ -195,11 +195,13 @@ export function kindsOf(value: string): StatusKind[] {
 
 /**
  * Looks a status up. With `kind`, only that vocabulary is searched; without it, the first vocabulary
- * (in {@link STATUS_KINDS} order) that holds the value wins. Returns `undefined` for unknown values.
+ * (in {@link STATUS_KINDS} order) that holds the value wins. Returns `undefined` for unknown values
+ * and for an unknown `kind`; never throws.
  */
 export function describeStatus(value: string, kind?: StatusKind): StatusInfo | undefined {
-  const k = kind ?? kindsOf(value)[0];
-  if (!k || !VALUES[k].includes(value)) return undefined;
+  const k = kind || kindsOf(value)[0];
+  // an unknown kind (e.g. `kind="bogus"` from markup) knows no value: undefined, never a TypeError
+  if (!k || !Object.hasOwn(VALUES, k) || !VALUES[k].includes(value)) return undefined;
   const row = TABLES[k][value as AnyStatus];
   return {
     kind: k,

@@ -43,6 +43,9 @@ describe('statuses', () => {
     expect(describeStatus('failed', 'check')?.tone).to.equal('danger');
     expect(describeStatus('failed', 'session')).to.equal(undefined);
     expect(describeStatus('nope')).to.equal(undefined);
+    // kinds come from markup too: an unknown one is no vocabulary, not a TypeError
+    expect(describeStatus('failed', 'bogus' as never)).to.equal(undefined);
+    expect(describeStatus('failed', 'toString' as never)).to.equal(undefined);
   });
 
   it('has type guards for each vocabulary', () => {

@@ -42,13 +42,19 @@ export async function closeAbandoned(db: Database, afterMs: number): Promise<num
 
 async function closeOne(tx: Queryable, sid: string, testAttemptId: string, afterMs: number): Promise<boolean> {
   // locked like a finish; checked again, since the page (or another instance) may have acted since
-  const [row] = await tx.query<{ last: Date }>(
-    `select ${LAST_ACTIVITY} as last from sessions s where s.sid = $1 and s.closed_at is null
+  const [row] = await tx.query<{ last: Date; started_at: Date | null }>(
+    `select ${LAST_ACTIVITY} as last, s.started_at from sessions s where s.sid = $1 and s.closed_at is null
        and ${LAST_ACTIVITY} <= now() - make_interval(secs => $2::float8 / 1000) for update`,
     [sid, afterMs],
   );
   if (!row) return false;
-  const { verdict } = await scoreSession(tx, sid, testAttemptId, new Date(row.last).getTime());
+  const { verdict } = await scoreSession(
+    tx,
+    sid,
+    testAttemptId,
+    new Date(row.last).getTime(),
+    row.started_at ? new Date(row.started_at).getTime() : undefined,
+  );
   await tx.query(
     `update sessions set closed_at = $4, close_reason = 'abandoned', trust_score = $2, counts = $3, updated_at = now(),
        review_status = case when review_status = 'uncertain' then 'unreviewed' else review_status end

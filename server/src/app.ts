@@ -40,7 +40,7 @@ export interface AppOptions {
    * The folders served under /dist/ (the built proctor-elements package), /demo/ and /review/,
    * each on its own (main.ts: the installed package's dist and the server's own copy of the pages).
    */
-  staticFolders?: { dist: string; demo: string; review: string };
+  staticFolders?: { dist: string; demo: string; review: string; examples?: string };
   /** Serve the demo (/demo/*, /demo/credentials, `/` → the demo exam page). Default true; off in production. */
   demo?: boolean;
   /** Largest JSON body, e.g. an evidence batch (bytes). Default 2 MiB. */
@@ -455,6 +455,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           dist: join(options.staticRoot, 'dist'),
           demo: join(options.staticRoot, 'demo'),
           review: join(options.staticRoot, 'review'),
+          examples: join(options.staticRoot, 'examples'),
         }
       : undefined);
   if (folders) {
@@ -475,6 +476,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       '/dist/': folders.dist,
       '/demo/': folders.demo,
       '/review/': folders.review,
+      // the integration examples (npm run examples): from a development checkout, with the demo only, like it
+      ...(folders.examples ? { '/examples/': folders.examples } : {}),
     };
     // without the demo, only the phone page (the mobile check's second camera) is served from demo/
     const PHONE_PAGE = new Set(['/demo/phone.html', '/demo/phone.js']);
@@ -492,9 +495,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           ? '/demo/index.html'
           : path === '/' || path === '/review' || path === '/review/'
             ? '/review/index.html'
-            : path;
+            : /^\/examples\/(html|react|vue)\/?$/.test(path)
+              ? `${path.replace(/\/$/, '')}/index.html`
+              : path === '/examples' || path === '/examples/'
+                ? '/examples/index.html'
+                : path;
       const mount = Object.keys(mounts).find((m) => url.startsWith(m));
-      if (!mount || (mount === '/demo/' && !demo && !PHONE_PAGE.has(url))) throw notFound(path);
+      if (!mount || (mount === '/demo/' && !demo && !PHONE_PAGE.has(url)) || (mount === '/examples/' && !demo))
+        throw notFound(path);
       // a file inside the mounted folder only: `/demo/..%2fdemo-x` resolves beside it and is refused
       const base = join(mounts[mount], sep);
       const file = normalize(join(base, url.slice(mount.length)));
@@ -509,7 +517,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       if (ext !== '.html') void reply.removeHeader('content-security-policy');
       // HTML pages get the pages' CSP; the demo exam page may be framed by its own site only
       if (ext === '.html')
-        void reply.header('content-security-policy', pageCsp(mount === '/demo/' ? "'self'" : "'none'"));
+        void reply.header(
+          'content-security-policy',
+          pageCsp(mount === '/demo/' || mount === '/examples/' ? "'self'" : "'none'", url.startsWith('/examples/vue/')),
+        );
       if (ext === '.html' && mount === '/demo/') void reply.header('x-frame-options', 'SAMEORIGIN');
       return reply.type(types[ext] ?? 'application/octet-stream').send(createReadStream(file));
     });

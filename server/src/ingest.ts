@@ -561,7 +561,7 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
         tags: ['ingest'],
         summary: 'Finish an attempt: the server computes its Trust Score',
         description: [
-          "The server computes the Trust Score and the counts from the evidence it stored, with the package's computeTrustScore and its default weights (a record still open at finish counts until finishedAt); reviewRequired is trustScore < 85.",
+          "The server computes the Trust Score and the counts from the evidence it stored, with the package's computeTrustScore and its default weights (a record still open at finish counts until finishedAt); reviewRequired is trustScore < 85. A face missing (no_face and camera_lost time) for half of the exam or more caps the score at 84, whatever the exam's length.",
           "The client's trustScore and counts are advisory: kept as clientTrustScore / clientCounts, never used for the verdict.",
           'Sets the session to exam_finished and its review status from uncertain to unreviewed.',
           'Idempotent: a repeat answers the stored result and changes nothing. After finish, new evidence is refused (409 attempt_finished); ends of records stored before finish, and their pending photos, are accepted.',
@@ -612,8 +612,9 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
           trust_score: number;
           counts: Record<string, number>;
           client_trust_score: number | null;
+          started_at: Date | null;
         }>(
-          'select closed_at, close_reason, finished_at, trust_score, counts, client_trust_score from sessions where sid = $1 for update',
+          'select closed_at, close_reason, finished_at, trust_score, counts, client_trust_score, started_at from sessions where sid = $1 for update',
           [session.sid],
         );
         // Closed is terminal: a repeated finish, or a late one after the session was closed as
@@ -639,6 +640,8 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
           session.sid,
           request.params.testAttemptId,
           finishedAt,
+          // the face rule needs the exam's span: a face missing for half of it or more means review
+          current.started_at ? new Date(current.started_at).getTime() : undefined,
         );
         await tx.query(
           `update sessions set closed_at = now(), close_reason = 'finished', finished_at = $2, trust_score = $3, counts = $4,

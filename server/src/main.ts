@@ -63,13 +63,25 @@ if (production && adminToken && adminToken.length < 24)
 function staticFolders() {
   if (env.STATIC_ROOT) {
     const root = resolve(env.STATIC_ROOT);
-    return { dist: join(root, 'dist'), demo: join(root, 'demo'), review: join(root, 'review') };
+    return {
+      dist: join(root, 'dist'),
+      demo: join(root, 'demo'),
+      review: join(root, 'review'),
+      examples: join(root, 'examples'),
+    };
   }
   const library = dirname(realpathSync(createRequire(import.meta.url).resolve('proctor-elements/package.json')));
   const here = dirname(fileURLToPath(import.meta.url));
   const pages = [join(here, 'public'), join(here, '..', '..')].find((p) => existsSync(join(p, 'review', 'index.html')));
   if (!pages) throw new Error(`The reviewer dashboard's files are missing beside ${here}: build the server package.`);
-  return { dist: join(library, 'dist'), demo: join(pages, 'demo'), review: join(pages, 'review') };
+  // the integration examples exist in a development checkout only (npm run examples)
+  const examples = join(pages, 'examples');
+  return {
+    dist: join(library, 'dist'),
+    demo: join(pages, 'demo'),
+    review: join(pages, 'review'),
+    ...(existsSync(join(examples, 'index.html')) ? { examples } : {}),
+  };
 }
 
 /** TLS_CERT_FILE + TLS_KEY_FILE (PEM): both or neither; unreadable files are a startup error naming them. */
@@ -131,6 +143,7 @@ if (demo) {
   console.log(`proctor-elements reference server: ${shown}/ (data: ${where})`);
   console.log(`  demo exam page   ${shown}/`);
   console.log(`  reviewer         ${shown}/review  (token below)`);
+  console.log(`  examples         ${shown}/examples/  (npm run examples builds them first)`);
   console.log(`  API (OpenAPI)    ${shown}/openapi.json`);
   console.log(
     `${demo.created ? 'seeded' : 'demo'}: install ${demo.installSid}, exam ${demo.examSid}, client ${demo.clientId} (secret ${demo.clientSecret}), API token ${demo.token}`,

@@ -98,10 +98,11 @@ const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
  * this origin only; camera and screen streams as blob:/mediastream:; photos as blob:/data:.
  * `frameAncestors`: 'self' for the demo (an exam page may sit in a frame of its own site), 'none' elsewhere.
  */
-export const pageCsp = (frameAncestors: "'self'" | "'none'") =>
+export const pageCsp = (frameAncestors: "'self'" | "'none'", evalForTemplates = false) =>
   [
     "default-src 'self'",
-    "script-src 'self' 'wasm-unsafe-eval'",
+    // evalForTemplates: the Vue example compiles its in-DOM template at run time (new Function)
+    `script-src 'self' 'wasm-unsafe-eval'${evalForTemplates ? " 'unsafe-eval'" : ''}`,
     "worker-src 'self' blob:",
     "connect-src 'self'",
     "img-src 'self' data: blob:",

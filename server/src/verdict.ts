@@ -25,7 +25,7 @@ export function packageRecord(r: StoredEvidenceRow, attemptId: string, endAt: nu
 
 /**
  * Scores session `sid` from its stored evidence with the package's `computeTrustScore` and default
- * weights; records still open count until `endAt` (epoch ms). Run it inside the transaction that
+ * weights over the exam's span `startedAt`–`endAt` (epoch ms); records still open count until `endAt`. Run it inside the transaction that
  * holds the session row.
  */
 export async function scoreSession(
@@ -33,6 +33,7 @@ export async function scoreSession(
   sid: string,
   attemptId: string,
   endAt: number,
+  startedAt?: number,
 ): Promise<{ verdict: TrustScoreResult; evidenceCount: number }> {
   const rows = await tx.query<StoredEvidenceRow>(
     'select id::text as id, seq, code, type, started_at, ended_at, duration_ms from evidence where session_sid = $1',

@@ -292,6 +292,25 @@ describe(`ingest integrity (${backend})`, () => {
     assert.equal(d.status, 'Closed');
   });
 
+  it('a face missing for most of a short exam puts it in review, whatever the other figures', async () => {
+    const a = newAttempt(s.demo.clientId, s.demo.clientSecret);
+    const res = await call<{ sessionSid: string }>(s.origin, 'POST', '/api/v1/attempts', {
+      body: { ...a, startedAt: T0 },
+    });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    // a 2-minute exam: never seen on camera after the first 10 s, and one tab switch
+    const records = [
+      record(a, { code: 5001, type: 'no_face', startedAt: T0 + 10_000, endedAt: T0 + 120_000, durationMs: 110_000 }),
+      record(a),
+    ];
+    assert.equal((await ingest(a, 'POST', '/evidence', { records })).status, 200);
+    const finish = await ingest<Finish>(a, 'POST', '/finish', { finishedAt: T0 + 120_000, trustScore: 90, counts: {} });
+    assert.equal(finish.status, 200);
+    // by weights alone: 100 − (3 + 4 × 1.83) − (4 + 4 × 0.03) ≈ 85, "no review needed"; the face rule caps it
+    assert.equal(finish.body.trustScore, 84);
+    assert.equal(finish.body.reviewRequired, true);
+  });
+
   it('refuses new evidence after finish (409 attempt_finished) but completes records begun before it', async () => {
     const a = newAttempt(s.demo.clientId, s.demo.clientSecret);
     const sessionSid = await create(a);

@@ -67,6 +67,7 @@ describe(`npm start's entry (${backend})`, () => {
       assert.equal((await fetch(`${origin}/demo/credentials`)).status, 404);
       assert.equal((await fetch(`${origin}/demo/index.html`)).status, 404);
       assert.equal((await fetch(`${origin}/demo/phone.html`)).status, 200); // the mobile check's phone page
+      assert.equal((await fetch(`${origin}/examples/html/`)).status, 404); // the examples go with the demo
       const install = await call<{ sid: string; token: string }>(origin, 'POST', '/v1/installs', {
         token: adminToken,
         body: { name: 'University' },
@@ -113,6 +114,18 @@ describe(`npm start's entry (${backend})`, () => {
       const credentials = await fetch(`${origin}/demo/credentials`);
       assert.equal(credentials.status, 200);
       assert.equal(((await credentials.json()) as { clientId: string }).clientId, 'demo-client');
+      // npm run examples: the examples, their scripts (no inline script: the pages' CSP) and the speed test
+      assert.match(output(), /examples {2,}http:\/\/[^ ]+\/examples\//);
+      for (const page of ['/examples/', '/examples/html/', '/examples/react/', '/examples/vue/']) {
+        const res = await fetch(`${origin}${page}`);
+        assert.equal(res.status, 200, page);
+        assert.match(res.headers.get('content-type') ?? '', /text\/html/);
+        assert.match(res.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+        assert.doesNotMatch(await res.text(), /<script type="module">/, `${page} has an inline script`);
+      }
+      assert.equal((await fetch(`${origin}/examples/html/app.js`)).status, 200);
+      assert.equal((await fetch(`${origin}/examples/build.mjs/../../package.json`)).status, 404);
+      assert.equal((await fetch(`${origin}/api/bandwidth/download?bytes=10`)).status, 200);
     });
   });
 

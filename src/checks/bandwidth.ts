@@ -17,7 +17,10 @@ export interface BandwidthCheckOptions extends Omit<CheckRunOptions, 'mediaDevic
   latencySamples?: number;
 }
 
-class Unreachable extends Error {}
+class Unreachable extends Error {
+  /** The HTTP status when the server answered, but not with the speed test. */
+  status?: number;
+}
 
 const mbps = (bytes: number, ms: number) => (bytes * 8) / (ms / 1000) / 1e6;
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -59,7 +62,11 @@ export async function runBandwidthCheck(options: BandwidthCheckOptions): Promise
         cache: 'no-store',
         signal: AbortSignal.any([timeout, ...(signal ? [signal] : [])]),
       });
-      if (!response.ok) throw new Unreachable(`${url} answered HTTP ${response.status}`);
+      if (!response.ok) {
+        const error = new Unreachable(`${url} answered HTTP ${response.status}`);
+        error.status = response.status;
+        throw error;
+      }
       return response;
     } catch (error) {
       if (signal?.aborted) throw error;
@@ -152,6 +159,16 @@ export async function runBandwidthCheck(options: BandwidthCheckOptions): Promise
     };
   } catch (error) {
     if (signal?.aborted) throw error;
+    // the server answered, but serves no speed test there (404, 405): the page's setup, not the network
+    if (error instanceof Unreachable && (error.status === 404 || error.status === 405))
+      return {
+        result: finished('bandwidth', startedAt, {
+          ok: false,
+          reason: 'unreachable',
+          code: ErrorCode.BANDWIDTH_UNREACHABLE,
+          message: `No speed test is served at ${base.href} (HTTP ${error.status}): this exam page's bandwidth-url is wrong or its server has no speed-test endpoint. This is not a problem of your connection; tell the exam's organiser.`,
+        }),
+      };
     if (error instanceof Unreachable)
       return {
         result: finished('bandwidth', startedAt, {

@@ -5,6 +5,7 @@
 import { MINIMUM_BROWSERS, missingBrowserFeature } from '../browser-support.js';
 import { ErrorCode, ProctorError } from '../errors.js';
 import { abortReason, stopStream } from '../media/user-media.js';
+import { handovers, isHeld } from '../media/handover.js';
 import { runBandwidthCheck, type BandwidthCheckOptions } from './bandwidth.js';
 import { runMicrophoneCheck, type MicrophoneCheckOptions } from './microphone.js';
 import { runMobileCheck, type MobileCheckOptions } from './mobile.js';
@@ -53,12 +54,17 @@ const NEEDS_GESTURE: readonly CheckName[] = ['screenshare'];
 
 const initial = (name: CheckName): CheckResult => ({ name, status: 'not_started', message: '', metrics: {} });
 
-/** Parses `"microphone, webcam"` into known check names; unknown names throw INVALID_OPTION. */
+/**
+ * Parses `"microphone, webcam"` into known check names; unknown names throw INVALID_OPTION, and so
+ * does an empty list of `checks` (nothing to run is a configuration error, not "all passed").
+ */
 export function parseCheckNames(value: string, what = 'checks'): CheckName[] {
   const names = value
     .split(/[\s,]+/)
     .map((s) => s.trim())
     .filter(Boolean);
+  if (!names.length && what === 'checks')
+    throw new ProctorError(ErrorCode.INVALID_OPTION, `checks: no check given; known: ${CHECK_NAMES.join(', ')}.`);
   const unknown = names.filter((n) => !(CHECK_NAMES as readonly string[]).includes(n));
   if (unknown.length)
     throw new ProctorError(
@@ -87,6 +93,10 @@ export class RequirementsRunner extends EventTarget {
   pairing?: { code: string; url: string };
   /** After the mobile check: the live connection to the phone (kept for monitoring). */
   secondCamera?: SecondCameraReceiver;
+  /** A `run()` is under way (also between two checks, and while a check waits for the candidate). */
+  busy = false;
+  /** The last `run()` or `skip()` completed every check (`complete` fired): the summary may be shown. */
+  finished = false;
   private results = new Map<CheckName, CheckResult>();
   private skipped = new Set<CheckName>();
   private controller?: AbortController;
@@ -96,8 +106,51 @@ export class RequirementsRunner extends EventTarget {
     super();
     this.checks = options.checks ?? DEFAULT_CHECKS;
     this.optional = new Set(options.optional ?? DEFAULT_OPTIONAL);
+    if (!this.checks.length)
+      throw new ProctorError(ErrorCode.INVALID_OPTION, `checks: no check given; known: ${CHECK_NAMES.join(', ')}.`);
     for (const name of this.checks) this.results.set(name, initial(name));
+    handovers.addEventListener('change', this.onHandover);
   }
+
+  /**
+   * A running monitor uses the camera, screen or phone these checks handed over: running, skipping
+   * or resetting a check now would stop or replace them mid-exam, so those throw INVALID_STATE.
+   */
+  get locked(): boolean {
+    return isHeld(this.cameraStream) || isHeld(this.screenStream) || isHeld(this.secondCamera);
+  }
+
+  private lockedError(what: string) {
+    return new ProctorError(
+      ErrorCode.INVALID_STATE,
+      `${what}: the checks are locked while the exam is monitored (the monitor uses their camera, screen or phone).`,
+    );
+  }
+
+  private assertUnlocked(what: string) {
+    if (this.locked) throw this.lockedError(what);
+  }
+
+  /** What a monitor released was stopped by it: forget it (no dead preview, no dead phone). */
+  private onHandover = () => {
+    const dead = (s?: MediaStream) => !!s && !isHeld(s) && !s.getTracks().some((t) => t.readyState === 'live');
+    let changed = false;
+    if (dead(this.cameraStream)) {
+      this.cameraStream = undefined;
+      if (this.preview) this.preview.srcObject = null;
+      changed = true;
+    }
+    if (dead(this.screenStream)) {
+      this.screenStream = undefined;
+      changed = true;
+    }
+    if (this.secondCamera && !isHeld(this.secondCamera) && this.secondCamera.state === 'closed') {
+      this.secondCamera = undefined;
+      if (this.mobilePreview) this.mobilePreview.srcObject = null;
+      changed = true;
+    }
+    this.dispatchEvent(new CustomEvent('streams', { detail: { changed } }));
+  };
 
   /** Every check's result, in order. */
   get allResults(): CheckResult[] {
@@ -134,22 +187,33 @@ export class RequirementsRunner extends EventTarget {
       return Promise.reject(
         new ProctorError(ErrorCode.INVALID_OPTION, `run(): "${name}" is not one of this element's checks.`),
       );
+    if (this.locked) return Promise.reject(this.lockedError('run()'));
     this.abort();
+    this.finished = false;
     const queue = name
       ? [name]
       : this.checks.filter((n) => !this.skipped.has(n) && this.results.get(n)!.status !== 'succeeded');
     const controller = (this.controller = new AbortController());
+    this.busy = true;
     const running = (async () => {
       for (const check of queue) {
         if (controller.signal.aborted) return;
         this.skipped.delete(check);
         await this.runOne(check, controller.signal);
       }
-      if (!controller.signal.aborted && this.complete)
+      if (controller.signal.aborted) return;
+      this.busy = false;
+      if (this.complete) {
+        this.finished = true;
         this.dispatchEvent(new CustomEvent<ChecksSummary>('complete', { detail: this.summary }));
-    })().catch((error: unknown) => {
-      if (!controller.signal.aborted) throw error;
-    });
+      }
+    })()
+      .catch((error: unknown) => {
+        if (!controller.signal.aborted) throw error;
+      })
+      .finally(() => {
+        if (this.controller === controller && !controller.signal.aborted) this.busy = false;
+      });
     return running;
   }
 
@@ -157,11 +221,14 @@ export class RequirementsRunner extends EventTarget {
   skip(name: CheckName): void {
     if (!this.optional.has(name))
       throw new ProctorError(ErrorCode.INVALID_OPTION, `skip(): "${name}" is not optional and cannot be skipped.`);
+    this.assertUnlocked('skip()');
     if (this.current === name) this.abort();
     this.skipped.add(name);
     this.set(initial(name));
-    if (this.complete && !this.current)
+    if (this.complete && !this.current) {
+      this.finished = true;
       this.dispatchEvent(new CustomEvent<ChecksSummary>('complete', { detail: this.summary }));
+    }
   }
 
   /** The candidate clicked: start the check waiting for a user gesture. */
@@ -169,8 +236,28 @@ export class RequirementsRunner extends EventTarget {
     this.gesture?.();
   }
 
-  /** Stops what runs, releases streams, and returns every check to `not_started`. */
+  /**
+   * Stops what runs, releases streams, and returns every check to `not_started`. INVALID_STATE while
+   * {@link locked} (the exam uses the streams).
+   */
   reset(): void {
+    this.assertUnlocked('reset()');
+    this.clear();
+  }
+
+  /**
+   * Releases everything (the element was removed). What a running monitor holds is only let go of,
+   * never stopped: the exam page may remove the checks once the exam runs.
+   */
+  dispose(): void {
+    handovers.removeEventListener('change', this.onHandover);
+    if (isHeld(this.cameraStream)) this.cameraStream = undefined;
+    if (isHeld(this.screenStream)) this.screenStream = undefined;
+    if (isHeld(this.secondCamera)) this.secondCamera = undefined;
+    this.clear();
+  }
+
+  private clear() {
     this.abort();
     stopStream(this.cameraStream);
     stopStream(this.screenStream);
@@ -178,17 +265,14 @@ export class RequirementsRunner extends EventTarget {
     this.secondCamera?.close();
     this.secondCamera = undefined;
     this.skipped.clear();
+    this.finished = false;
     for (const name of this.checks) this.set(initial(name));
-  }
-
-  /** Releases everything (the element was removed). */
-  dispose(): void {
-    this.reset();
   }
 
   private abort() {
     this.controller?.abort();
     this.controller = undefined;
+    this.busy = false;
     this.speaker?.close();
     this.speaker = undefined;
     this.awaitingGesture = undefined;

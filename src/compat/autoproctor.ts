@@ -17,6 +17,7 @@ import { ApReport } from '../elements/ap-report/ap-report.js';
 import { ApStatusBadge } from '../elements/ap-status-badge/ap-status-badge.js';
 import { ErrorCode, ProctorError, messageOf, type ErrorCodeValue } from '../errors.js';
 import { getUserMediaTyped, stopStream } from '../media/user-media.js';
+import { hold, release } from '../media/handover.js';
 import type { MonitorCredentials, MonitorSetupOptions } from '../monitoring/session.js';
 import type { Tracker, TrackerContext } from '../monitoring/trackers/types.js';
 import type { ChecksSummary } from '../checks/runner.js';
@@ -30,9 +31,12 @@ import {
   errorDetail,
   evidenceDetail,
   successDetail,
+  type AutoProctorErrorDetail,
   type AutoProctorEvidenceDetail,
+  type AutoProctorSuccessDetail,
   type ProgressAction,
 } from './codes.js';
+import type { MonitoringStoppedDetail } from '../events/ap-monitoring-stopped.js';
 import {
   engineTracking,
   normalizeSetupOptions,
@@ -54,6 +58,27 @@ export const AUTOPROCTOR_EVENTS = {
   'ap-error': 'apErrorEvent',
   'ap-evidence': 'apEvidenceEvent',
 } as const;
+
+/** `apProgressUpdate`'s detail: the step setup or start reached and its share of the whole (0–100). */
+export interface AutoProctorProgressDetail {
+  action: ProgressAction;
+  progress: number;
+}
+
+declare global {
+  /** The AutoProctor drop-in's window events, typed for `addEventListener` (AutoProctor's names). */
+  interface WindowEventMap {
+    apSetupCompleted: CustomEvent<{ testAttemptId: string }>;
+    apSetupComplete: CustomEvent<{ testAttemptId: string }>;
+    apMonitoringStarted: CustomEvent<{ testAttemptId: string; resumed: boolean }>;
+    apMonitoringStopped: CustomEvent<MonitoringStoppedDetail>;
+    apInstanceDestroyed: CustomEvent<{ testAttemptId: string }>;
+    apErrorEvent: CustomEvent<AutoProctorErrorDetail>;
+    apEvidenceEvent: CustomEvent<AutoProctorEvidenceDetail>;
+    apSuccessEvent: CustomEvent<AutoProctorSuccessDetail>;
+    apProgressUpdate: CustomEvent<AutoProctorProgressDetail>;
+  }
+}
 
 /** `getReport()`'s answer: AutoProctor's `attemptDetails` plus the evidence and our report data. */
 export interface AutoProctorReport {
@@ -184,9 +209,11 @@ export class AutoProctor {
       this.isApTestStarted = false;
       this.releaseStreams();
       const element = this.element;
-      if (!element) return;
-      await element.destroy();
-      element.remove();
+      if (element) {
+        await element.destroy();
+        element.remove();
+      }
+      release(this);
     });
   }
 
@@ -492,6 +519,8 @@ export class AutoProctor {
           failed?.message ?? 'The phone could not be paired.',
         );
       }
+      // the phone is the monitor's now: removing the pairing UI must not end it
+      hold(this, [receiver]);
       return receiver;
     } finally {
       check.remove();

@@ -33,6 +33,8 @@ export class RequirementsController implements ReactiveController {
         this.host.requestUpdate();
       });
       runner.addEventListener('progress', () => this.host.requestUpdate());
+      // a monitor took or released the streams: the lock and the previews change
+      runner.addEventListener('streams', () => this.host.requestUpdate());
       runner.addEventListener('complete', (e) => {
         this.callbacks.onComplete((e as CustomEvent<ChecksSummary>).detail);
         this.host.requestUpdate();

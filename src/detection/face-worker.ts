@@ -10,13 +10,9 @@ import type { FromWorker, ToWorker } from './protocol.js';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-// MediaPipe's wasm writes progress notes ("INFO: Created TensorFlow Lite XNNPACK delegate …") to
-// console.error; drop those here so the integrator's console shows only real errors.
-const consoleError = console.error.bind(console);
-console.error = (...args: unknown[]) => {
-  if (typeof args[0] === 'string' && /^(INFO:|[IW]\d{4} )/.test(args[0])) return;
-  consoleError(...args);
-};
+// MediaPipe's wasm writes progress notes ("INFO: Created TensorFlow Lite XNNPACK delegate …", "GL
+// version …") to the console: loadFaceDetector() drops those (quietMediapipeNotes), so the
+// integrator's console shows only real messages.
 
 let detector: MediapipeFaceDetector | undefined;
 let minConfidence = 0.6;

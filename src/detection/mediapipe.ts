@@ -17,8 +17,33 @@ async function reachable(url: string): Promise<boolean> {
 const unreachable = (what: string, url: string, detail: string) =>
   new ProctorError(ErrorCode.ASSET_UNREACHABLE, `${what} could not be fetched from ${url} (${detail}).`);
 
+/**
+ * MediaPipe's wasm writes its progress notes to the console on every detector creation (glog lines
+ * such as `I0000 00:00:… gl_context.cc] GL version: 3.0 …`, `W0000 … Feedback manager requires a
+ * model with a single signature…`, `INFO: Created TensorFlow Lite XNNPACK delegate for CPU.`, and
+ * "OpenGL error checking is disabled", "Graph finished closing successfully."), through console.log,
+ * info, warn or error. They are notes
+ * for MediaPipe's developers, not the integrator's: this drops exactly those lines (once per scope;
+ * other console output passes unchanged).
+ */
+export const MEDIAPIPE_NOTE =
+  /^(?:INFO: |[IWE]\d{4} |GL version|OpenGL error checking|Feedback manager|Graph (?:successfully|finished))/;
+let quieted = false;
+export function quietMediapipeNotes(): void {
+  if (quieted) return;
+  quieted = true;
+  for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    const original = console[level].bind(console);
+    console[level] = (...args: unknown[]) => {
+      if (typeof args[0] === 'string' && MEDIAPIPE_NOTE.test(args[0])) return;
+      original(...args);
+    };
+  }
+}
+
 /** Creates a FaceDetector, telling an unreachable asset (4100) from a model that fails (4101). */
 export async function loadFaceDetector(assetBase: string, minConfidence: number): Promise<MediapipeFaceDetector> {
+  quietMediapipeNotes();
   const visionUrl = new URL(ASSET_PATHS.vision, assetBase).href;
   let vision: typeof Vision;
   try {

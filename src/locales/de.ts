@@ -88,6 +88,9 @@ export const de: Messages = {
     'Die Kamera ließ sich nicht öffnen. Erlauben Sie den Kamerazugriff für diese Seite und laden Sie sie neu.',
   phoneStop: 'Freigabe beenden',
   phoneStopped: 'Die Kamerafreigabe ist beendet. Sie können diese Seite schließen.',
+  checksLocked: 'Die Prüfung läuft: die Checks sind bis zu ihrem Ende gesperrt.',
+  phoneEnded:
+    'Die Prüfung nutzt diese Kamera nicht mehr (die Prüfung ist beendet). Die Kamera ist aus; Sie können diese Seite schließen.',
   allPassed: 'Alle erforderlichen Prüfungen bestanden.',
   someFailed:
     'Einige erforderliche Prüfungen sind fehlgeschlagen. Beheben Sie die Ursache und versuchen Sie es erneut.',

@@ -8,6 +8,7 @@ import type { FaceDetectorHandle } from '../detection/types.js';
 import { ErrorCode, ProctorError, withTimeout } from '../errors.js';
 import { FrameSampler } from '../media/frame-stats.js';
 import { getUserMediaTyped, requireMediaDevices, stopStream } from '../media/user-media.js';
+import { hold, release } from '../media/handover.js';
 import { Delivery, type DeliveryProgress } from '../reporting/delivery.js';
 import { HttpBackend } from '../reporting/http-backend.js';
 import { LocalBackend } from '../reporting/local-backend.js';
@@ -249,6 +250,10 @@ export class MonitorSession extends EventTarget {
     this.options = options;
     this.tracking = tracking;
     this.tuning = tuning;
+    // what was handed in is this monitor's from now on: the checks that made it may be removed
+    // (a single-page app moving on) without stopping it, and cannot replace it
+    const { streams = {} } = options;
+    hold(this, [streams.camera, streams.microphone, streams.screen, options.secondCamera]);
     this.setState('ready');
   }
 
@@ -319,6 +324,8 @@ export class MonitorSession extends EventTarget {
       };
       await this.acquire(tracking, tuning);
       this.throwIfDestroyed();
+      // what the checks handed over is this monitor's now: they lock until it is released
+      hold(this, [this.cameraStream, this.microphoneStream, this.screenStream, options.secondCamera]);
       const trackers = (this.trackers = this.buildTrackers(tracking, tuning));
       for (const t of trackers) {
         await t.start();
@@ -388,8 +395,12 @@ export class MonitorSession extends EventTarget {
     await this.settle();
     const id = this.credentials.testAttemptId;
     const evidence = await this.outbox!.all(id);
-    const score = computeTrustScore(evidence, this.options.weights);
-    const summary = { finishedAt: Date.now(), trustScore: score.trustScore, counts: score.counts };
+    const finishedAt = Date.now();
+    const score = computeTrustScore(evidence, this.options.weights, {
+      startedAt: this.attempt?.startedAt,
+      finishedAt,
+    });
+    const summary = { finishedAt, trustScore: score.trustScore, counts: score.counts };
     await this.outbox!.updateAttempt(id, { finished: summary });
     this.attempt = { ...this.attempt!, finished: summary };
     this.trustScore = score.trustScore;
@@ -397,6 +408,7 @@ export class MonitorSession extends EventTarget {
     // a stopped monitor never detects again: its worker and model go now, not at destroy()
     this.detector?.close();
     this.detector = undefined;
+    this.endSecondCamera();
     this.setStatus('exam_finished');
     this.delivery!.kick();
     const delivery = await this.delivery!.settle(this.tuning!.deliveryTimeoutMs);
@@ -418,6 +430,7 @@ export class MonitorSession extends EventTarget {
     this.detector?.close();
     this.detector = undefined;
     this.releaseStreams();
+    this.endSecondCamera();
     removeEventListener('pagehide', this.onPageHide);
     this.outbox?.close();
     this.outbox = undefined;
@@ -443,7 +456,10 @@ export class MonitorSession extends EventTarget {
         finishedAt: attempt?.finished?.finishedAt,
       },
       evidence,
-      score: computeTrustScore(evidence, this.options.weights),
+      score: computeTrustScore(evidence, this.options.weights, {
+        startedAt: attempt?.startedAt,
+        finishedAt: attempt?.finished?.finishedAt,
+      }),
     };
   }
 
@@ -675,7 +691,17 @@ export class MonitorSession extends EventTarget {
     if (this.video) this.video.srcObject = null;
     this.video = undefined;
     this.cameraStream = this.microphoneStream = this.screenStream = undefined;
+    release(this);
     this.dispatchEvent(new Event('streams'));
+  }
+
+  /**
+   * The exam is over: the paired phone is told so (it stops its camera and says the exam ended) and
+   * its connection closed. Also when the phone was handed in but monitoring never started.
+   */
+  private endSecondCamera() {
+    this.options.secondCamera?.close();
+    release(this);
   }
 
   private onPageHide = () => this.delivery?.beacon();

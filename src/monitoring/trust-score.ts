@@ -2,6 +2,12 @@
  * The Trust Score (0–100): 100 minus a penalty per evidence type. A type's penalty is
  * `perEvent × events + perMinute × minutes of violation`, capped at `max`; the score is
  * `max(0, round(100 − Σ penalties))`. Below {@link REVIEW_THRESHOLD} the attempt needs review.
+ *
+ * The face rule: when the exam's span is known and the candidate's face was missing (`no_face`
+ * plus `camera_lost` time) for at least `faceMissingShare` of it (default
+ * {@link FACE_MISSING_SHARE}, half), the score is at most `REVIEW_THRESHOLD − 1`: the attempt goes
+ * to review whatever its length. Per-minute weights alone cannot do that: a candidate never seen in
+ * a 2-minute exam loses only a few points.
  */
 import type { EvidenceRecord, EvidenceType } from '../reporting/types.js';
 
@@ -13,6 +19,16 @@ export interface PenaltyWeight {
 export type TrustWeights = Record<EvidenceType, PenaltyWeight>;
 
 export const REVIEW_THRESHOLD = 85;
+/** The share of the exam (0–1) without a face from which an attempt always needs review. */
+export const FACE_MISSING_SHARE = 0.5;
+
+/** The exam's span, for the face rule (epoch ms); without both ends the rule does not apply. */
+export interface ExamSpan {
+  startedAt?: number;
+  finishedAt?: number;
+  /** Override of {@link FACE_MISSING_SHARE} (0–1; 1 or more turns the rule off). */
+  faceMissingShare?: number;
+}
 
 export const DEFAULT_WEIGHTS: TrustWeights = {
   no_face: { perEvent: 3, perMinute: 4, max: 40 },
@@ -39,11 +55,14 @@ export interface TrustScoreResult {
   needsReview: boolean;
   counts: Partial<Record<EvidenceType, number>>;
   penalties: Partial<Record<EvidenceType, number>>;
+  /** The share of the exam (0–1) the face was missing, when the exam's span was given. */
+  faceMissing?: number;
 }
 
 export function computeTrustScore(
   records: readonly EvidenceRecord[],
   weights: Partial<TrustWeights> = {},
+  exam: ExamSpan = {},
 ): TrustScoreResult {
   const w = { ...DEFAULT_WEIGHTS, ...weights };
   const counts: Partial<Record<EvidenceType, number>> = {};
@@ -60,6 +79,20 @@ export function computeTrustScore(
     penalties[type] = Math.round(p * 10) / 10;
     total += p;
   }
-  const trustScore = Math.max(0, Math.round(100 - total));
-  return { trustScore, needsReview: trustScore < REVIEW_THRESHOLD, counts, penalties };
+  let trustScore = Math.max(0, Math.round(100 - total));
+  const span = (exam.finishedAt ?? NaN) - (exam.startedAt ?? NaN);
+  let faceMissing: number | undefined;
+  if (span > 0) {
+    const missingMs = (minutes.no_face ?? 0) * 60_000 + (minutes.camera_lost ?? 0) * 60_000;
+    faceMissing = Math.round(Math.min(1, missingMs / span) * 1000) / 1000;
+    if (faceMissing >= (exam.faceMissingShare ?? FACE_MISSING_SHARE))
+      trustScore = Math.min(trustScore, REVIEW_THRESHOLD - 1);
+  }
+  return {
+    trustScore,
+    needsReview: trustScore < REVIEW_THRESHOLD,
+    counts,
+    penalties,
+    ...(faceMissing !== undefined ? { faceMissing } : {}),
+  };
 }

@@ -52,6 +52,13 @@ export function checkCode(code: unknown): string {
   return code;
 }
 
+/** The reference server closed the code: one side said bye (HTTP 410 `pairing_closed`). */
+class PairingClosed extends ProctorError {
+  constructor(message: string) {
+    super(ErrorCode.PAIRING_FAILED, message);
+  }
+}
+
 /** Same origin, same browser: a `BroadcastChannel` per code. */
 export class BroadcastPairingTransport implements PairingTransport {
   create(): Promise<string> {
@@ -128,8 +135,14 @@ export class HttpPairingTransport implements PairingTransport {
             after = Math.max(after, m.seq);
             for (const l of listeners) l(m.message);
           }
-        } catch {
+        } catch (error) {
           if (controller.signal.aborted) return;
+          // the other side said bye (the server closes the code on a bye: 410 pairing_closed):
+          // deliver it as the bye it was, and stop polling
+          if (error instanceof PairingClosed) {
+            for (const l of listeners) l({ type: 'bye' });
+            return;
+          }
           // a network blip: back off and keep polling (the code expires server-side)
           await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** failures++)));
         }
@@ -166,6 +179,8 @@ export class HttpPairingTransport implements PairingTransport {
       throw new ProctorError(ErrorCode.PAIRING_FAILED, `The pairing server could not be reached: ${String(error)}`);
     }
     const data = (await response.json().catch(() => undefined)) as { code?: string; message?: string } | undefined;
+    if (response.status === 410 && data?.code === 'pairing_closed')
+      throw new PairingClosed(`The pairing was closed: the other side left (${method} ${path}).`);
     if (!response.ok)
       throw new ProctorError(
         ErrorCode.PAIRING_FAILED,

@@ -155,7 +155,10 @@ export interface SenderOptions {
   resendMs?: number;
 }
 
-/** The phone's end. Events: `state` (detail: PeerState). */
+/**
+ * The phone's end. Events: `state` (detail: PeerState), `bye` (the exam page ended the pairing;
+ * the sender has closed, the caller stops the camera).
+ */
 export class SecondCameraSender extends PeerEnd {
   private restartTimer?: ReturnType<typeof setTimeout>;
   private resend?: ReturnType<typeof setInterval>;
@@ -208,7 +211,14 @@ export class SecondCameraSender extends PeerEnd {
   }
 
   protected async onMessage(m: SignalMessage) {
-    if (this.state === 'closed' || !this.pc) return;
+    if (this.state === 'closed') return;
+    if (m.type === 'bye') {
+      // the exam page ended the pairing (the exam is over, or it paired again): stop sending
+      this.dispatchEvent(new Event('bye'));
+      this.close();
+      return;
+    }
+    if (!this.pc) return;
     if (m.type === 'answer' && m.session === this.session && this.pc.signalingState === 'have-local-offer') {
       await this.pc.setRemoteDescription({ type: 'answer', sdp: m.sdp });
       this.queue!.flush();

@@ -94,7 +94,10 @@ export async function fromOutbox(
           finishedAt: attempt?.finished?.finishedAt,
         },
         evidence,
-        score: computeTrustScore(evidence, options.weights),
+        score: computeTrustScore(evidence, options.weights, {
+          startedAt: attempt?.startedAt,
+          finishedAt: attempt?.finished?.finishedAt,
+        }),
       }),
       ...(attempt?.userDetails ? { userDetails: attempt.userDetails } : {}),
       ...(attempt?.showHowToVideo !== undefined ? { showHowToVideo: attempt.showHowToVideo } : {}),

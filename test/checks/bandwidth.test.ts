@@ -38,12 +38,16 @@ describe('bandwidth check', function () {
     expect(result.reason).to.equal('unreachable');
     expect(result.code).to.equal(ErrorCode.BANDWIDTH_UNREACHABLE);
     expect(result.message).to.contain('http://127.0.0.1:9/speed/download');
+    expect(result.message).to.contain('Check your internet connection');
   });
 
   it('fails as unreachable when the endpoint answers an HTTP error', async () => {
     const { result } = await runBandwidthCheck({ url: '/no-such-speed-test/', ...small });
     expect(result.code).to.equal(ErrorCode.BANDWIDTH_UNREACHABLE);
     expect(result.message).to.contain('HTTP 404');
+    // a page served without the speed test (a plain static server): not "check your internet connection"
+    expect(result.message).to.contain('No speed test is served at');
+    expect(result.message).to.not.contain('internet connection');
   });
 
   it('uses configurable thresholds', async () => {

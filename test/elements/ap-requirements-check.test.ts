@@ -85,3 +85,84 @@ describe('<ap-requirements-check> (no devices needed)', () => {
     expect(el.shadowRoot!.querySelector('[part="check"]')!.textContent).to.contain('Verbinding');
   });
 });
+
+describe('<ap-requirements-check> as integrators configure it', () => {
+  const statuses = (el: ApRequirementsCheck) => {
+    const seen: string[] = [];
+    el.addEventListener('ap-check-change', (e) => seen.push(e.detail.status));
+    return seen;
+  };
+  // the throttled speed test (~0.65 Mbit/s): a check that runs long enough to be re-rendered over
+  const slow = { bandwidth: { downloadBytes: 120_000, uploadBytes: 40_000, minDownloadMbps: 0.1, minUploadMbps: 0.1 } };
+
+  it('an equal new settings object on every render (React inline settings={{…}}) restarts nothing', async () => {
+    const el = await fixture<ApRequirementsCheck>(
+      html`<ap-requirements-check checks="bandwidth" bandwidth-url="/__bandwidth/slow/"></ap-requirements-check>`,
+    );
+    el.settings = structuredClone(slow);
+    await el.updateComplete;
+    const seen = statuses(el);
+    const complete = oneEvent<ApChecksCompleteEvent>(el, 'ap-checks-complete');
+    void el.run();
+    // a parent re-rendering five times while the check runs, each time with a new equal object
+    for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      el.settings = structuredClone(slow);
+      await el.updateComplete;
+    }
+    const { detail } = await complete;
+    expect(seen).to.deep.equal(['not_completed', detail.results[0].status]);
+    expect(['succeeded', 'failed']).to.include(detail.results[0].status);
+  });
+
+  it('a real settings change while a check runs runs it again with the new settings: it completes', async () => {
+    const el = await fixture<ApRequirementsCheck>(
+      html`<ap-requirements-check
+        checks="bandwidth"
+        bandwidth-url="/__bandwidth/slow/"
+        .settings=${structuredClone(slow)}
+      ></ap-requirements-check>`,
+    );
+    const seen = statuses(el);
+    const complete = oneEvent<ApChecksCompleteEvent>(el, 'ap-checks-complete');
+    void el.run();
+    await new Promise((r) => setTimeout(r, 200));
+    el.settings = { bandwidth: { ...slow.bandwidth, downloadBytes: 60_000 } };
+    const { detail } = await complete;
+    // the old run was reset (not_started), the new one ran to the end: never left stuck
+    expect(seen.slice(-3)).to.deep.equal(['not_started', 'not_completed', detail.results[0].status]);
+    expect(detail.results[0].status).to.be.oneOf(['succeeded', 'failed']);
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part="summary"]')).to.exist;
+  });
+
+  it('an invalid checks attribute found while connecting stays readable as .error after listeners could exist', async () => {
+    const host = document.createElement('div');
+    host.innerHTML = '<ap-requirements-check checks="microphone,teleport"></ap-requirements-check>';
+    document.body.append(host);
+    const el = host.firstElementChild as ApRequirementsCheck;
+    await el.updateComplete;
+    // a page script that adds its listener only now has missed the event, but not the error
+    expect(el.error?.code).to.equal(ErrorCode.INVALID_OPTION);
+    expect(el.error?.message).to.contain('"teleport"');
+    el.checks = 'microphone';
+    await el.updateComplete;
+    expect(el.error).to.equal(undefined);
+    host.remove();
+  });
+
+  it('checks="" is a configuration error, never "All required checks passed"', async () => {
+    const el = await fixture<ApRequirementsCheck>(html`<ap-requirements-check checks=""></ap-requirements-check>`);
+    expect(el.error?.code).to.equal(ErrorCode.INVALID_OPTION);
+    expect(el.shadowRoot!.textContent).to.not.contain('All required checks passed');
+    expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.contain('no check given');
+    await expect(el).to.be.accessible();
+  });
+
+  it('shows no summary before a run completed', async () => {
+    const el = await fixture<ApRequirementsCheck>(
+      html`<ap-requirements-check checks="bandwidth" bandwidth-url="/__bandwidth/fast/"></ap-requirements-check>`,
+    );
+    expect(el.shadowRoot!.querySelector('[part="summary"]')).to.equal(null);
+  });
+});

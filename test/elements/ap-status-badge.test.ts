@@ -105,6 +105,33 @@ describe('<ap-status-badge>', () => {
     }
   });
 
+  it('an unknown kind from markup renders "Unknown status", never throws, and .info is undefined', async () => {
+    const original = console.warn;
+    console.warn = () => undefined;
+    try {
+      const el = await fixture<ApStatusBadge>(html`<ap-status-badge kind="bogus" status="failed"></ap-status-badge>`);
+      expect(el.info).to.equal(undefined);
+      expect(text(el)).to.equal('Unknown status: failed');
+      el.setAttribute('kind', 'check');
+      await el.updateComplete;
+      expect(text(el)).to.equal('Failed');
+      await expect(el).to.be.accessible();
+    } finally {
+      console.warn = original;
+    }
+  });
+
+  it('with no status yet (data still loading) shows no "Unknown status", then the status when it arrives', async () => {
+    const el = await fixture<ApStatusBadge>(html`<ap-status-badge></ap-status-badge>`);
+    expect(el.shadowRoot!.textContent.trim()).to.equal('');
+    expect(el.shadowRoot!.querySelector('[role="status"]')).to.exist;
+    expect(el.info).to.equal(undefined);
+    await expect(el).to.be.accessible();
+    el.status = 'exam_started';
+    await el.updateComplete;
+    expect(text(el)).to.equal('Exam started');
+  });
+
   it('uses integrator-supplied strings from the messages module', async () => {
     setMessages({ statusLabels: { 'check:succeeded': 'Geslaagd' }, unknownStatus: 'Onbekend' });
     const ok = await fixture<ApStatusBadge>(html`<ap-status-badge status="succeeded"></ap-status-badge>`);

@@ -20,4 +20,18 @@ describe('examples/react (esbuild bundle of the React 19 app with proctor-elemen
     expect(root.querySelector('ap-requirements-check')).to.equal(null);
     root.remove();
   });
+
+  it('without a settings prop (a new default {} on every render) the check still completes', async () => {
+    const root = document.createElement('div');
+    document.body.append(root);
+    const { mount } = (await import(new URL('/examples/react/dist/app.js', location.href).href)) as {
+      mount: (root: HTMLElement, props: object) => () => void;
+    };
+    // each ap-check-change re-renders the app, passing a new {} as settings
+    const unmount = mount(root, {});
+    const { checks } = await runExampleSetup(root);
+    expect((checks as HTMLElement & { results: { status: string }[] }).results[0].status).to.equal('succeeded');
+    unmount();
+    root.remove();
+  });
 });

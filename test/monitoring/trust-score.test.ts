@@ -38,4 +38,24 @@ describe('Trust Score', () => {
     const r = computeTrustScore([ev('tab_switch')], { tab_switch: { perEvent: 150, perMinute: 0, max: 150 } });
     expect(r.trustScore).to.equal(0);
   });
+
+  it('puts an attempt in review when the face was missing for half of it or more, whatever its length', () => {
+    const T = Date.parse('2026-11-20T10:00:00Z');
+    // never seen on camera in a 2-minute exam (plus a tab switch): 90 by weights alone
+    const records = [ev('no_face', 110_000), ev('tab_switch')];
+    expect(computeTrustScore(records).trustScore).to.be.at.least(REVIEW_THRESHOLD);
+    const short = computeTrustScore(records, {}, { startedAt: T, finishedAt: T + 120_000 });
+    expect(short).to.include({ trustScore: REVIEW_THRESHOLD - 1, needsReview: true });
+    expect(short.faceMissing).to.be.closeTo(0.917, 0.001);
+    // a lost camera counts as a missing face
+    const lost = computeTrustScore([ev('camera_lost', 40_000)], {}, { startedAt: T, finishedAt: T + 60_000 });
+    expect(lost.needsReview).to.equal(true);
+    // the same 110 s in a 2-hour exam is a short absence: no review from this rule
+    const long = computeTrustScore(records, {}, { startedAt: T, finishedAt: T + 2 * 3_600_000 });
+    expect(long.needsReview).to.equal(false);
+    // the share is configurable (1 turns the rule off)
+    expect(
+      computeTrustScore(records, {}, { startedAt: T, finishedAt: T + 120_000, faceMissingShare: 1 }).needsReview,
+    ).to.equal(false);
+  });
 });

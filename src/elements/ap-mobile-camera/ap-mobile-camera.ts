@@ -12,7 +12,8 @@ import { openPhoneSender, pairingTransport } from '../../pairing/phone.js';
 /**
  * The phone page's element: opens the rear camera (any camera when there is none), streams it over
  * WebRTC to the exam page that showed the QR code, shows what it sends and the connection state,
- * reconnects after a network blip, and stops cleanly.
+ * reconnects after a network blip, and stops cleanly. When the exam page ends the pairing (its
+ * monitor stopped or was destroyed), the camera stops and the page says the exam no longer uses it.
  *
  * @fires ap-pairing-change - The connection state changed; `detail` is `{state}`.
  * @fires ap-error - The camera could not be opened (4114) or the pairing code is invalid (4107).
@@ -69,12 +70,20 @@ export class ApMobileCamera extends LitElement {
 
   /** The connection state. */
   @state() state: PeerState = 'waiting';
-  @state() private error = '';
+  @state() private errorMessage = '';
+  private lastError?: { code: number; message: string };
   @state() private stopped = false;
+  /** The exam page ended the pairing (the exam is over). */
+  @state() private ended = false;
 
   @query('video') private preview?: HTMLVideoElement;
   private stream?: MediaStream;
   private sender?: SecondCameraSender;
+
+  /** The error shown (`{code, message}`), also for a page that listens for `ap-error` too late. */
+  get error(): { code: number; message: string } | undefined {
+    return this.lastError;
+  }
 
   /** What the camera sends (after it opened). */
   get cameraStream(): MediaStream | undefined {
@@ -94,6 +103,7 @@ export class ApMobileCamera extends LitElement {
     super.disconnectedCallback();
     this.stop();
     this.stopped = false; // a re-connected element starts again
+    this.ended = false;
   }
 
   /** Opens the camera and connects to the exam page. Called when the element is connected. */
@@ -122,6 +132,10 @@ export class ApMobileCamera extends LitElement {
       this.preview.srcObject = stream;
       void this.preview.play().catch(() => undefined);
     }
+    sender.addEventListener('bye', () => {
+      this.stop();
+      this.ended = true;
+    });
     sender.addEventListener('state', (e) => {
       this.state = (e as CustomEvent<PeerState>).detail;
       this.dispatchEvent(new ApPairingChangeEvent({ state: this.state }));
@@ -143,8 +157,9 @@ export class ApMobileCamera extends LitElement {
   }
 
   private fail(error: ProctorError, shown = error.message) {
-    this.error = shown;
-    this.dispatchEvent(new ApErrorEvent(error.toJSON()));
+    this.errorMessage = shown;
+    this.lastError = error.toJSON();
+    this.dispatchEvent(new ApErrorEvent(this.lastError));
   }
 
   protected override render() {
@@ -156,14 +171,14 @@ export class ApMobileCamera extends LitElement {
         aria-label=${m.cameraPreview}
         muted
         playsinline
-        ?hidden=${this.stopped || !!this.error}
+        ?hidden=${this.stopped || !!this.errorMessage}
       ></video>
-      ${this.error ? html`<p role="alert">${this.error}</p>` : nothing}
+      ${this.errorMessage ? html`<p role="alert">${this.errorMessage}</p>` : nothing}
       <p part="status" role="status" aria-live="polite">
-        ${this.error ? '' : this.stopped ? m.phoneStopped : m.phoneStates[this.state]}
+        ${this.errorMessage ? '' : this.ended ? m.phoneEnded : this.stopped ? m.phoneStopped : m.phoneStates[this.state]}
       </p>
       ${
-        !this.stopped && !this.error
+        !this.stopped && !this.errorMessage
           ? html`<button part="stop" type="button" @click=${() => this.stop()}>${m.phoneStop}</button>`
           : nothing
       }

@@ -50,11 +50,20 @@ export class ApReport extends LitElement {
   /** Reviewer mode: a reporting API token (a property only: never put it in markup). */
   @property({ attribute: false }) token = '';
 
-  @state() private error?: string;
+  @state() private errorMessage?: string;
+  private lastError?: { code: number; message: string };
   @state() private loading = false;
   @state() private photos: Record<string, string> = {};
   private objectUrls: string[] = [];
   private generation = 0;
+
+  /**
+   * Why the last load failed (`{code, message}`), `undefined` after a successful one. The same as the
+   * last `ap-error`, for a page that adds its listener after the element already loaded.
+   */
+  get error(): { code: number; message: string } | undefined {
+    return this.lastError;
+  }
 
   /** Reads the report again from its source (outbox or server). */
   async reload(): Promise<void> {
@@ -62,7 +71,8 @@ export class ApReport extends LitElement {
     const serverMode = !!this.endpoint;
     if (!serverMode && !this.testAttemptId) return;
     this.loading = true;
-    this.error = undefined;
+    this.errorMessage = undefined;
+    this.lastError = undefined;
     try {
       const data = serverMode
         ? await fromServer({
@@ -76,8 +86,9 @@ export class ApReport extends LitElement {
       if (generation === this.generation) this.data = data;
     } catch (error) {
       if (generation !== this.generation) return;
-      this.error = messageOf(error);
+      this.errorMessage = messageOf(error);
       const typed = error instanceof ProctorError ? error.toJSON() : { code: 4111, message: messageOf(error) };
+      this.lastError = typed;
       this.dispatchEvent(new ApErrorEvent(typed));
     } finally {
       if (generation === this.generation) this.loading = false;
@@ -129,7 +140,7 @@ export class ApReport extends LitElement {
     if (!data)
       return html`<section part="base" class="base" aria-busy=${this.loading ? 'true' : 'false'}>
         <h2>${m.heading}</h2>
-        <p role=${this.error ? 'alert' : 'status'}>${this.error ?? (this.loading ? m.loading : '')}</p>
+        <p role=${this.errorMessage ? 'alert' : 'status'}>${this.errorMessage ?? (this.loading ? m.loading : '')}</p>
       </section>`;
     const label = (type: string) => m.evidenceLabels[type as EvidenceType] ?? type;
     const clock = (ms: number) => new Date(ms).toLocaleTimeString(undefined, { hour12: false });
@@ -172,7 +183,7 @@ export class ApReport extends LitElement {
         </div>
         <p class="source">${data.source === 'server' ? m.sourceServer : m.sourceDevice}</p>
       </header>
-      ${this.error ? html`<p role="alert">${this.error}</p>` : nothing}
+      ${this.errorMessage ? html`<p role="alert">${this.errorMessage}</p>` : nothing}
       <div part="score" class="score ${data.needsReview ? 'review' : 'clear'}" role="group" aria-label=${m.trustScore}>
         <span class="label">${m.trustScore}</span>
         ${

@@ -10,6 +10,8 @@ export const requirementsCheckStyles = css`
     --ap-requirements-check-radius: var(--ap-radius, 0.5rem);
     --ap-requirements-check-gap: 0.75rem;
     display: block;
+    /* the rows follow the element's own width (a phone, a narrow column), not the window's */
+    container-type: inline-size;
     font-family: var(--ap-requirements-check-font);
     color: var(--ap-requirements-check-color);
   }
@@ -46,6 +48,32 @@ export const requirementsCheckStyles = css`
     gap: 0.5rem 0.75rem;
     padding: 0.5rem 0.25rem;
     border-bottom: 1px solid var(--ap-requirements-check-border);
+  }
+  /* narrow (a 390 px phone): name and badge on one line, the message and buttons full width below */
+  @container (max-width: 34rem) {
+    li {
+      grid-template-columns: 1fr max-content;
+    }
+    li > .message,
+    li > .row {
+      grid-column: 1 / -1;
+    }
+  }
+  figure {
+    margin: 0;
+    display: grid;
+    gap: 0.25rem;
+    justify-items: start;
+  }
+  figure[hidden] {
+    display: none;
+  }
+  figcaption {
+    font-size: 0.85rem;
+  }
+  .locked {
+    margin: 0;
+    font-size: 0.9rem;
   }
   li[aria-current='step'] .name {
     font-weight: 600;

@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { provide } from '@lit/context';
 import { sessionContext, type SessionContextValue } from '../../context/session-context.js';
@@ -16,6 +16,7 @@ import type { PairingTransport } from '../../pairing/channel.js';
 import { pairingTransport } from '../../pairing/phone.js';
 import type { SecondCameraReceiver } from '../../pairing/peer.js';
 import { requirementsCheckStyles } from './ap-requirements-check.styles.js';
+import { sameValue } from '../../checks/same-value.js';
 
 /**
  * Runs the candidate's system checks one at a time: microphone, speakers, connection speed, camera
@@ -114,9 +115,30 @@ export class ApRequirementsCheck extends LitElement {
   @state() private played = false;
   @state() private copyFeedback = '';
   private selected: { microphone?: string; speakers?: string } = {};
+  /** What the runner was built from, to tell a real change from an equal new value. */
+  private configuredFrom?: Record<string, unknown>;
+  /** A real change arrived while checks ran: the new runner runs them again (after the render). */
+  private rerun = false;
 
   @query('video[part="preview"]') private preview?: HTMLVideoElement;
   @query('video[part="phone-preview"]') private phonePreview?: HTMLVideoElement;
+
+  /**
+   * The configuration error (`{code, message}`, e.g. 4107 for an unknown check), or undefined. An
+   * invalid attribute is found while the element connects, before a page script could listen for
+   * `ap-error`: read it here.
+   */
+  get error(): { code: number; message: string } | undefined {
+    return this.controller.error?.toJSON();
+  }
+
+  /**
+   * True while a running `<ap-monitor>` uses the camera, screen or phone these checks handed over:
+   * the checks cannot be run again, skipped or reset until the monitor stops.
+   */
+  get locked(): boolean {
+    return this.controller.runner?.locked ?? false;
+  }
 
   /** Every check's current result, in order. */
   get results(): CheckResult[] {
@@ -158,52 +180,77 @@ export class ApRequirementsCheck extends LitElement {
     this.controller.runner?.skip(name);
   }
 
-  /** Stops everything, releases camera and screen, and returns every check to `not_started`. */
+  /**
+   * Stops everything, releases camera and screen, and returns every check to `not_started`.
+   * INVALID_STATE while {@link locked}.
+   */
   reset(): void {
     this.controller.runner?.reset();
     this.session = { checks: {} };
     this.played = false;
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    const keys = [
-      'checks',
-      'optional',
-      'bandwidthUrl',
-      'pairingUrl',
-      'signallingUrl',
-      'pairing',
-      'assetBase',
-      'settings',
-      'mediaDevices',
-    ] as const;
-    if (!this.hasUpdated || keys.some((k) => changed.has(k))) {
-      this.controller.configure(() => ({
-        checks: parseCheckNames(this.checks),
-        optional: parseCheckNames(this.optional, 'optional'),
-        bandwidthUrl: this.bandwidthUrl || undefined,
-        pairingUrl: this.pairingUrl || undefined,
-        pairing: this.pairing ?? (this.signallingUrl ? pairingTransport(this.signallingUrl) : undefined),
-        assetBase: this.assetBase || undefined,
-        mediaDevices: this.mediaDevices,
-        settings: {
-          ...this.settings,
-          microphone: {
-            ...this.settings.microphone,
-            deviceId: this.selected.microphone ?? this.settings.microphone?.deviceId,
-          },
-          speakers: { ...this.settings.speakers, sinkId: this.selected.speakers ?? this.settings.speakers?.sinkId },
+  /**
+   * Settings are compared by value: a framework that passes a new but equal object on every render
+   * (React's `settings={{…}}`) changes nothing. A real change while checks run builds a new runner
+   * and runs them again with it (never a check left silently not started).
+   */
+  protected override willUpdate(): void {
+    const from: Record<string, unknown> = {
+      checks: this.checks,
+      optional: this.optional,
+      bandwidthUrl: this.bandwidthUrl,
+      pairingUrl: this.pairingUrl,
+      signallingUrl: this.signallingUrl,
+      pairing: this.pairing,
+      assetBase: this.assetBase,
+      mediaDevices: this.mediaDevices,
+      settings: {
+        ...this.settings,
+        microphone: {
+          ...this.settings.microphone,
+          deviceId: this.selected.microphone ?? this.settings.microphone?.deviceId,
         },
-      }));
-      this.session = { checks: {} };
-      if (this.checks.includes('mobile')) void loadQrCode().then(() => this.requestUpdate());
+        speakers: { ...this.settings.speakers, sinkId: this.selected.speakers ?? this.settings.speakers?.sinkId },
+      },
+    };
+    if (this.configuredFrom && sameValue(from, this.configuredFrom)) return;
+    const previous = this.controller.runner;
+    if (previous?.locked) {
+      // the exam uses this runner's streams: a new configuration waits until it is released
+      this.dispatchEvent(
+        new ApErrorEvent({
+          code: ErrorCode.INVALID_STATE,
+          message: 'The checks are locked while the exam is monitored: the new configuration was not applied.',
+        }),
+      );
+      return;
     }
+    this.rerun = !!previous?.busy;
+    this.configuredFrom = from;
+    this.controller.configure(() => ({
+      checks: parseCheckNames(this.checks),
+      optional: parseCheckNames(this.optional, 'optional'),
+      bandwidthUrl: this.bandwidthUrl || undefined,
+      pairingUrl: this.pairingUrl || undefined,
+      pairing: this.pairing ?? (this.signallingUrl ? pairingTransport(this.signallingUrl) : undefined),
+      assetBase: this.assetBase || undefined,
+      mediaDevices: this.mediaDevices,
+      settings: from.settings as CheckSettings,
+    }));
+    this.session = { checks: {} };
+    if (!this.controller.runner) this.rerun = false;
+    if (this.checks.includes('mobile')) void loadQrCode().then(() => this.requestUpdate());
   }
 
   // Lit calls firstUpdated() before updated(): the runner gets the preview here, before autostart.
   protected override updated(): void {
     if (this.controller.runner && this.preview) this.controller.runner.preview = this.preview;
     if (this.controller.runner && this.phonePreview) this.controller.runner.mobilePreview = this.phonePreview;
+    if (this.rerun && this.hasUpdated) {
+      this.rerun = false;
+      void this.run().catch(() => undefined);
+    }
   }
 
   protected override firstUpdated(): void {
@@ -231,6 +278,8 @@ export class ApRequirementsCheck extends LitElement {
     const m = messages();
     this.codeFeedback = result.invalid ? m.invalidCode : result.correct ? '' : m.wrongCode(result.attemptsLeft);
     input.value = '';
+    // the candidate types the next try straight away (focus would otherwise stay on the button)
+    if (!result.correct) input.focus();
   };
 
   private handleCopyLink = (url: string) => {
@@ -268,26 +317,35 @@ export class ApRequirementsCheck extends LitElement {
             </ul>`
           : nothing
       }
-      <span class="row">
-        ${
-          done && !runner.current
-            ? html`<button
-                part="retry"
-                aria-label="${m.retry}: ${m.checkNames[name]}"
-                @click=${() => void this.run(name)}
-              >
-                ${m.retry}
-              </button>`
-            : nothing
-        }
-        ${
-          optional && status !== 'succeeded' && !skipped
-            ? html`<button part="skip" aria-label="${m.skip}: ${m.checkNames[name]}" @click=${() => this.skip(name)}>
-                ${m.skip}
-              </button>`
-            : nothing
-        }
-      </span>
+      ${
+        (done && !runner.current && !runner.locked) ||
+        (optional && status !== 'succeeded' && !skipped && !runner.locked)
+          ? html`<span class="row">
+              ${
+                done && !runner.current && !runner.locked
+                  ? html`<button
+                      part="retry"
+                      aria-label="${m.retry}: ${m.checkNames[name]}"
+                      @click=${() => void this.run(name)}
+                    >
+                      ${m.retry}
+                    </button>`
+                  : nothing
+              }
+              ${
+                optional && status !== 'succeeded' && !skipped && !runner.locked
+                  ? html`<button
+                      part="skip"
+                      aria-label="${m.skip}: ${m.checkNames[name]}"
+                      @click=${() => this.skip(name)}
+                    >
+                      ${m.skip}
+                    </button>`
+                  : nothing
+              }
+            </span>`
+          : nothing
+      }
     </li>`;
   }
 
@@ -301,7 +359,11 @@ export class ApRequirementsCheck extends LitElement {
       (r) => runner.isSkipped(r.name) || r.status === 'succeeded' || r.status === 'failed',
     ).length;
     const started = results.some((r) => r.status !== 'not_started') || !!runner.current;
-    const showPreview = runner.current === 'webcam' || !!runner.cameraStream;
+    const locked = runner.locked;
+    // while the exam runs, the exam shows the camera: no second preview of it here
+    const showPreview = !locked && (runner.current === 'webcam' || !!runner.cameraStream);
+    const showPhone =
+      !locked && ((runner.current === 'mobile' && runner.progress?.message === 'receiving') || !!runner.secondCamera);
     return html`<section part="base" class="base" aria-labelledby="heading">
       <h2 id="heading" part="heading">${m.requirementsHeading}</h2>
       <progress part="progress" max=${results.length} value=${done} aria-label=${m.overallProgress}></progress>
@@ -327,20 +389,25 @@ export class ApRequirementsCheck extends LitElement {
           },
         )}
       </div>
-      <video part="preview" aria-label=${m.cameraPreview} muted playsinline ?hidden=${!showPreview}></video>
-      <video
-        part="phone-preview"
-        aria-label=${m.phonePreview}
-        muted
-        playsinline
-        ?hidden=${!(runner.current === 'mobile' && runner.progress?.message === 'receiving') && !runner.secondCamera}
-      ></video>
-      ${!started ? html`<button class="primary" part="start" @click=${() => void this.run()}>${m.startChecks}</button>` : nothing}
+      <figure ?hidden=${!showPreview}>
+        <video part="preview" aria-label=${m.cameraPreview} muted playsinline ?hidden=${!showPreview}></video>
+        <figcaption aria-hidden="true">${m.cameraPreview}</figcaption>
+      </figure>
+      <figure ?hidden=${!showPhone}>
+        <video part="phone-preview" aria-label=${m.phonePreview} muted playsinline ?hidden=${!showPhone}></video>
+        <figcaption aria-hidden="true">${m.phonePreview}</figcaption>
+      </figure>
       ${
-        runner.complete && !runner.current
+        !started && !locked
+          ? html`<button class="primary" part="start" @click=${() => void this.run()}>${m.startChecks}</button>`
+          : nothing
+      }
+      ${
+        runner.finished && runner.complete && !runner.current
           ? html`<p part="summary" role="status">${runner.summary.passed ? m.allPassed : m.someFailed}</p>`
           : nothing
       }
+      ${locked ? html`<p part="locked" class="locked">${m.checksLocked}</p>` : nothing}
       <slot></slot>
     </section>`;
   }

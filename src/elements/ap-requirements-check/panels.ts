@@ -66,7 +66,8 @@ export function renderPanel(
         <div class="row">
           <button class="primary" part="play" @click=${h.onPlay}>${state.played ? m.replayCode : m.playCode}</button>
         </div>
-        <form class="row" part="code-form" @submit=${h.onSubmitCode}>
+        <!-- novalidate: our message (below, role=alert) says what is wrong; the browser's bubble would hide it -->
+        <form class="row" part="code-form" novalidate @submit=${h.onSubmitCode}>
           <label
             >${m.codeLabel}
             <input
@@ -77,10 +78,12 @@ export function renderPanel(
               maxlength="4"
               pattern="[0-9]{4}"
               required
+              aria-invalid=${state.codeFeedback ? 'true' : 'false'}
+              aria-describedby="code-feedback"
           /></label>
           <button type="submit">${m.submitCode}</button>
         </form>
-        <p class="feedback" part="feedback" role="alert">${state.codeFeedback}</p>`;
+        <p class="feedback" id="code-feedback" part="feedback" role="alert">${state.codeFeedback}</p>`;
     case 'bandwidth':
       return html`${instruction}
         <progress

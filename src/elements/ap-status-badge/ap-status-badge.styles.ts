@@ -52,6 +52,11 @@ export const statusBadgeStyles = css`
     line-height: 1.4;
     white-space: nowrap;
   }
+  .base.empty {
+    padding: 0;
+    border: 0;
+    background: none;
+  }
   .icon {
     display: inline-flex;
     width: 1em;

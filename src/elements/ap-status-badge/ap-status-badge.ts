@@ -93,11 +93,10 @@ export class ApStatusBadge extends LitElement {
     const info = this.info;
     const m = messages();
     const key = info ? (`${info.kind}:${info.value}` as const) : undefined;
-    const label = info
-      ? (m.statusLabels[key!] ?? info.label)
-      : value
-        ? `${m.unknownStatus}: ${value}`
-        : m.unknownStatus;
+    // no status yet (data still loading, a context not provided yet): an empty live region, so
+    // the status is announced when it arrives and nothing claims it is unknown meanwhile
+    if (!value) return html`<span part="base" class="base empty" role="status"></span>`;
+    const label = info ? (m.statusLabels[key!] ?? info.label) : `${m.unknownStatus}: ${value}`;
     const description = info ? (m.statusDescriptions[key!] ?? info.description) : '';
     return html`<span part="base" class="base" role="status" aria-describedby=${description ? 'description' : nothing}
       ><span part="icon" class="icon" aria-hidden="true"

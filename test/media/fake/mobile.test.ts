@@ -193,6 +193,37 @@ describeExcept(NO_WEBRTC, 'mobile check: a phone paired as a second camera (Broa
     el.remove();
   });
 
+  for (const end of ['stop', 'destroy'] as const)
+    it(`${end}() ends the phone: its camera stops, it says the exam no longer uses it, and no preview stays`, async () => {
+      const { el, code } = await checkWithPairing();
+      const cam = phone(code);
+      await oneEvent(el, 'ap-checks-complete');
+      const monitor = document.createElement('ap-monitor');
+      Object.assign(monitor, { clientId: 'c', testAttemptId: `end-${end}-${Date.now()}`, hashedTestAttemptId: 'h' });
+      document.body.append(monitor);
+      await monitor.setup({ track: 'auxiliaryDevice', secondCamera: el.secondCamera, outboxName: `end-${Date.now()}` });
+      await monitor.start();
+      await el.updateComplete;
+      expect(el.locked).to.equal(true);
+      expect(el.shadowRoot!.querySelector<HTMLVideoElement>('[part="phone-preview"]')!.hidden).to.equal(true);
+      const phoneStream = cam.cameraStream!;
+      const status = () => cam.shadowRoot!.querySelector('[part="status"]')!.textContent.trim();
+      expect(status()).to.equal('Connected: the exam sees this camera.');
+      if (end === 'stop') await monitor.stop();
+      else await monitor.destroy();
+      await until(() => status().startsWith('The exam no longer uses this camera'), 10000, 'the phone to hear it');
+      expect(phoneStream.getVideoTracks()[0].readyState).to.equal('ended');
+      expect(cam.shadowRoot!.querySelector<HTMLVideoElement>('[part="preview"]')!.hidden).to.equal(true);
+      expect(cam.shadowRoot!.querySelector('[part="stop"]')).to.equal(null);
+      await expect(cam).to.be.accessible();
+      await el.updateComplete;
+      expect(el.secondCamera).to.equal(undefined);
+      expect(el.shadowRoot!.querySelector<HTMLVideoElement>('[part="phone-preview"]')!.hidden).to.equal(true);
+      monitor.remove();
+      cam.remove();
+      el.remove();
+    });
+
   it('setup refuses auxiliaryDevice without a paired phone (4107)', async () => {
     const monitor = document.createElement('ap-monitor');
     Object.assign(monitor, { clientId: 'c', testAttemptId: 'no-phone', hashedTestAttemptId: 'h' });

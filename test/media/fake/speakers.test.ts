@@ -1,5 +1,6 @@
-import { expect } from '@open-wc/testing';
-import { ErrorCode, SpeakerCheck, canChooseAudioOutput } from '../../../src/index.js';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import '../../../src/define.js';
+import { ErrorCode, SpeakerCheck, canChooseAudioOutput, type ApRequirementsCheck } from '../../../src/index.js';
 import { DIST_ASSETS, rejectionOf } from '../../helpers/media.js';
 import { describeExcept, itExcept } from '../../helpers/engine.js';
 
@@ -67,6 +68,47 @@ describeExcept(
 
     it('rejects a code generator that does not give 4 digits', () => {
       expect(() => new SpeakerCheck({ generateCode: () => '12' })).to.throw(/exactly 4 digits/);
+    });
+  },
+);
+
+describeExcept(
+  {
+    webkit:
+      "WebKitGTK's MiniBrowser here never starts an AudioContext for playback (resume() stays pending, also with a PulseAudio sink)",
+  },
+  '<ap-requirements-check> speaker code entry',
+  function () {
+    this.timeout(30000);
+    it('after a wrong or empty code the field has focus and our message shows (no browser bubble)', async () => {
+      const el = await fixture<ApRequirementsCheck>(
+        html`<ap-requirements-check
+          checks="speakers"
+          asset-base=${DIST_ASSETS}
+          .settings=${{ speakers: { generateCode: () => '4721', gapMs: 50 } }}
+        ></ap-requirements-check>`,
+      );
+      void el.run();
+      const root = el.shadowRoot!;
+      await waitUntil(() => root.querySelector('[part="code-form"]'), 'the code form', { timeout: 10000 });
+      const form = root.querySelector<HTMLFormElement>('[part="code-form"]')!;
+      const input = root.querySelector<HTMLInputElement>('[part="code-input"]')!;
+      const submit = form.querySelector<HTMLButtonElement>('button[type="submit"]')!;
+      // Enter on an empty field: our message, not the browser's validation bubble
+      submit.focus();
+      submit.click();
+      await waitUntil(() => root.querySelector('[part="feedback"]')!.textContent.includes('four digits'), 'empty');
+      expect(root.activeElement).to.equal(input);
+      // a wrong code: cleared, and the next digits typed go into the field
+      input.value = '1111';
+      submit.focus();
+      submit.click();
+      await waitUntil(() => root.querySelector('[part="feedback"]')!.textContent.includes('2 tries left'), 'wrong');
+      expect(input.value).to.equal('');
+      expect(root.activeElement).to.equal(input);
+      expect(input.getAttribute('aria-invalid')).to.equal('true');
+      await expect(el).to.be.accessible();
+      el.remove();
     });
   },
 );

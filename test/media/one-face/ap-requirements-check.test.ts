@@ -103,3 +103,79 @@ describe('<ap-requirements-check> with fake devices and the one-face camera', fu
     expect(second.getVideoTracks()[0].readyState).to.equal('ended');
   });
 });
+
+describe('<ap-requirements-check> while the exam runs', function () {
+  this.timeout(60000);
+
+  it('is locked while a monitor uses its camera (no retry, run() refused), and drops the preview when the exam ends', async () => {
+    const el = await fixture<ApRequirementsCheck>(
+      html`<ap-requirements-check autostart checks="webcam" asset-base=${DIST_ASSETS}></ap-requirements-check>`,
+    );
+    await oneEvent(el, 'ap-checks-complete');
+    await el.updateComplete;
+    expect(part(el, 'retry')).to.exist;
+    const camera = el.cameraStream!;
+    const monitor = document.createElement('ap-monitor');
+    Object.assign(monitor, { clientId: 'c', testAttemptId: `locked-${Date.now()}`, hashedTestAttemptId: 'h' });
+    document.body.append(monitor);
+    const evidence: string[] = [];
+    monitor.addEventListener('ap-evidence', (e) => evidence.push(e.detail.type));
+    const changes: string[] = [];
+    el.addEventListener('ap-check-change', (e) => changes.push(e.detail.status));
+    await monitor.setup({
+      track: 'numHumans',
+      streams: { camera },
+      assetBase: DIST_ASSETS,
+      outboxName: `locked-${Date.now()}`,
+    });
+    await monitor.start();
+    await el.updateComplete;
+    expect(el.locked).to.equal(true);
+    expect(part(el, 'retry')).to.equal(null);
+    expect(part(el, 'locked')!.textContent).to.contain('checks are locked');
+    // one camera preview on the page: the exam's
+    expect(part(el, 'preview')!.hidden).to.equal(true);
+    const refused = await el.run('webcam').then(
+      () => undefined,
+      (e: Error & { code?: number }) => e.code,
+    );
+    expect(refused).to.equal(4110);
+    expect(() => el.reset()).to.throw(/locked/);
+    expect(camera.getVideoTracks()[0].readyState).to.equal('live');
+    expect(changes).to.deep.equal([]);
+    await expect(el).to.be.accessible();
+
+    await monitor.stop();
+    await el.updateComplete;
+    expect(evidence).to.not.include('camera_lost');
+    expect(el.locked).to.equal(false);
+    expect(el.cameraStream).to.equal(undefined);
+    expect(part(el, 'preview')!.hidden).to.equal(true);
+    expect(part(el, 'locked')).to.equal(null);
+    expect(part(el, 'retry')).to.exist;
+    monitor.remove();
+  });
+
+  it('removing the checks mid-exam leaves the exam its camera', async () => {
+    const el = await fixture<ApRequirementsCheck>(
+      html`<ap-requirements-check autostart checks="webcam" asset-base=${DIST_ASSETS}></ap-requirements-check>`,
+    );
+    await oneEvent(el, 'ap-checks-complete');
+    const camera = el.cameraStream!;
+    const monitor = document.createElement('ap-monitor');
+    Object.assign(monitor, { clientId: 'c', testAttemptId: `moved-${Date.now()}`, hashedTestAttemptId: 'h' });
+    document.body.append(monitor);
+    await monitor.setup({
+      track: 'numHumans',
+      streams: { camera },
+      assetBase: DIST_ASSETS,
+      outboxName: `moved-${Date.now()}`,
+    });
+    await monitor.start();
+    el.remove(); // a single-page app moves on to the exam view
+    expect(camera.getVideoTracks()[0].readyState).to.equal('live');
+    await monitor.stop();
+    expect(camera.getVideoTracks()[0].readyState).to.equal('ended');
+    monitor.remove();
+  });
+});

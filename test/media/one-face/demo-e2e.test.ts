@@ -18,6 +18,11 @@ interface DemoRun {
   evidenceShown: string[];
   consoleErrors: string[];
   phoneStatus?: string;
+  phoneState?: { status: string; videoShown: boolean; cameraLive: boolean };
+  startDisabledBefore: boolean;
+  duringExam: { retryButtons: number; locked: string; checkPreviews: number; badge: string };
+  resumed?: { buttonText: string; attemptId: string; sameAttempt: boolean };
+  videosAfter: number;
 }
 interface List<T> {
   total: number;
@@ -39,7 +44,8 @@ interface Session {
 }
 
 describe('end to end: the demo exam page, the reporting API and the reviewer dashboard', function () {
-  this.timeout(120000);
+  // a candidate clicking through the demo, with screenshots at two widths, on a loaded machine
+  this.timeout(300000);
   let server: Server;
   let run: DemoRun;
   const api = async <T>(path: string, init: RequestInit = {}) => {
@@ -63,31 +69,55 @@ describe('end to end: the demo exam page, the reporting API and the reviewer das
     throw new Error(`no session for ${run.testAttemptId}`);
   };
 
-  before(async () => {
-    server = await executeServerCommand<Server, undefined>('results-server');
-    await executeServerCommand<boolean, { checks: string }>('demo-run', {
-      checks: 'microphone,bandwidth,webcam,mobile,screenshare',
-    });
+  const demoRun = async (payload: { checks: string; reloadMidExam?: boolean; shots?: string }) => {
+    await executeServerCommand<boolean, typeof payload>('demo-run', payload);
     for (;;) {
       const r = await executeServerCommand<{ done: boolean; value?: DemoRun; error?: string }, undefined>(
         'demo-result',
       );
       if (r.error) throw new Error(r.error);
-      if (r.done) {
-        run = r.value!;
-        break;
-      }
+      if (r.done) return r.value!;
     }
+  };
+
+  before(async () => {
+    server = await executeServerCommand<Server, undefined>('results-server');
+    run = await demoRun({ checks: 'microphone,bandwidth,webcam,mobile,screenshare', shots: 'demo' });
   });
 
   it('a candidate passes the checks, takes the monitored exam and finishes with a Trust Score', () => {
     expect(run.consoleErrors).to.deep.equal([]);
+    // the exam could not start before the checks passed
+    expect(run.startDisabledBefore).to.equal(true);
     expect(run.checksText).to.equal('Your setup is ready for the exam.');
-    // the phone simulated in another tab stayed paired through the exam
-    expect(run.phoneStatus).to.equal('Connected: the exam sees this camera.');
+    // during the exam: the checks are locked, the only camera preview is the exam's, the badge says so
+    expect(run.duringExam).to.deep.include({ retryButtons: 0, checkPreviews: 0, badge: 'exam_started' });
+    expect(run.duringExam.locked).to.contain('checks are locked');
     expect(run.resultText).to.match(/^Exam finished\. Trust Score \d+\/100/);
     expect(run.evidenceShown.some((t) => t.includes('5005 tab_switch'))).to.equal(true);
     expect(run.evidenceShown.some((t) => t.includes('5006 returned_to_test'))).to.equal(true);
+    // each routine photo says which camera took it
+    for (const line of run.evidenceShown.filter((t) => t.includes('random_photo')))
+      expect(line).to.match(/\((laptop|phone) camera\)/);
+  });
+
+  it('finishing ends the paired phone and leaves no camera preview on the page', () => {
+    expect(run.phoneState!.status).to.match(/^The exam no longer uses this camera/);
+    expect(run.phoneState!.videoShown).to.equal(false);
+    expect(run.phoneState!.cameraLive).to.equal(false);
+    expect(run.videosAfter).to.equal(0);
+  });
+
+  it('a candidate who reloads mid-exam continues the same attempt, which then finishes', async () => {
+    const again = await demoRun({ checks: 'webcam', reloadMidExam: true });
+    expect(again.consoleErrors).to.deep.equal([]);
+    expect(again.resumed).to.deep.include({ buttonText: 'Continue the exam', sameAttempt: true });
+    expect(again.resultText).to.match(/^Exam finished/);
+    const { session } = await executeServerCommand<{ session: { status: string } }, { testAttemptId: string }>(
+      'results-session',
+      { testAttemptId: again.testAttemptId },
+    );
+    expect(session.status).to.equal('exam_finished');
   });
 
   it('the session, its events and its score read back through the reporting API', async () => {
@@ -137,6 +167,8 @@ describe('end to end: the demo exam page, the reporting API and the reviewer das
     (mountReviewDashboard as (root: HTMLElement, o: object) => void)(root, { apiBase: server.endpoint, storage });
     const q = <T extends Element>(sel: string) => root.querySelector<T>(sel);
     await until(() => !!q('input[name="token"]'), 5000, 'the sign-in form');
+    // nothing absent is rendered as text (a literal "null" stood above the token field)
+    expect(root.textContent).to.not.contain('null');
     await expect(root).to.be.accessible();
 
     // a wrong token: a clear error, still on the sign-in form
@@ -162,12 +194,20 @@ describe('end to end: the demo exam page, the reporting API and the reviewer das
     await until(() => (report()?.querySelectorAll('li').length ?? 0) > 0, 10000, 'the evidence timeline');
     expect(q('h2')!.textContent).to.equal(`Session of ${run.testAttemptId}`);
     expect(document.activeElement).to.equal(q('h2'));
+    // the list's announcement ("8 sessions.") does not stand above the session page
+    expect(q('[role="status"]')!.textContent).to.not.match(/sessions?\./);
     expect(report()!.querySelector('ol')!.textContent).to.include('Left the exam page');
     expect(report()!.querySelector('[part="score"]')!.textContent.replace(/\s+/g, ' ')).to.include(
       `${found.trustScore}/100`,
     );
     await expect(root).to.be.accessible();
 
+    // the select says what the badges say
+    const reviewBadge = report()!.querySelector<HTMLElement & { info?: { label: string } }>(
+      'ap-status-badge[kind="review"]',
+    )!;
+    const selected = q<HTMLSelectElement>('select[name="review"]')!.selectedOptions[0];
+    expect(selected.textContent).to.match(new RegExp(`^${reviewBadge.info!.label} \\(`));
     q<HTMLSelectElement>('select[name="review"]')!.value = 'is_reviewed_green';
     q<HTMLSelectElement>('select[name="review"]')!.form!.requestSubmit();
     await until(() => /Review status saved/.test(q('[role="status"]')!.textContent ?? ''), 5000, 'the saved review');
@@ -179,8 +219,16 @@ describe('end to end: the demo exam page, the reporting API and the reviewer das
     );
 
     q<HTMLTextAreaElement>('textarea[name="text"]')!.value = 'Looked away once; answers are consistent.';
+    // the reviewer names themself and links the note to the tab switch
+    q<HTMLInputElement>('input[name="author"]')!.value = 'R. Viewer';
+    await until(() => (q<HTMLSelectElement>('select[name="event"]')?.options.length ?? 0) > 1, 5000, 'the events');
+    const eventSelect = q<HTMLSelectElement>('select[name="event"]')!;
+    const tabOption = [...eventSelect.options].find((o) => o.textContent.includes('5005 tab_switch'))!;
+    eventSelect.value = tabOption.value;
     q<HTMLTextAreaElement>('textarea[name="text"]')!.form!.requestSubmit();
     await until(() => (q('.annotations')?.children.length ?? 0) === 1, 5000, 'the annotation');
+    expect(q('.annotations')!.textContent).to.contain('R. Viewer').and.contain('on event 5005 tab_switch');
+    await expect(root).to.be.accessible();
 
     const after = await api<Session & { annotationCount: number; reviewed: boolean }>(
       `${exam()}/sessions/${found.sid}`,
@@ -191,8 +239,28 @@ describe('end to end: the demo exam page, the reporting API and the reviewer das
       reviewed: true,
       annotationCount: 1,
     });
-    const notes = await api<List<{ text: string }>>(`${exam()}/sessions/${found.sid}/annotations`);
+    const notes = await api<List<{ text: string; author: string; eventReportSid: string; offsetMs: number }>>(
+      `${exam()}/sessions/${found.sid}/annotations`,
+    );
     expect(notes.results.map((n) => n.text)).to.deep.equal(['Looked away once; answers are consistent.']);
+    expect(notes.results[0]).to.include({ author: 'R. Viewer', eventReportSid: tabOption.value });
+    expect(notes.results[0].offsetMs).to.be.at.least(0);
     root.remove();
+  });
+
+  it('the dashboard at /review and the examples look finished (screenshots at 1280 and 390 px)', async () => {
+    const review = await executeServerCommand<
+      { signInText: string; sessionView: { live: string; focused: string; focusOutline: string } },
+      undefined
+    >('review-shots');
+    expect(review.signInText).to.not.contain('null');
+    expect(review.sessionView).to.deep.equal({ live: '', focused: 'H2', focusOutline: 'none' });
+    for (const name of ['html', 'react', 'vue']) {
+      const example = await executeServerCommand<{ status: string; errors: string[] }, { name: string }>(
+        'example-shots',
+        { name },
+      );
+      expect(example, name).to.deep.equal({ status: 'Ready.', errors: [] });
+    }
   });
 });
