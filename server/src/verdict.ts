@@ -25,8 +25,8 @@ export function packageRecord(r: StoredEvidenceRow, attemptId: string, endAt: nu
 
 /**
  * Scores session `sid` from its stored evidence with the package's `computeTrustScore` and default
- * weights over the exam's span `startedAt`–`endAt` (epoch ms); records still open count until `endAt`. Run it inside the transaction that
- * holds the session row.
+ * weights over the exam's span `startedAt`–`endAt` (epoch ms); records still open count until
+ * `endAt`. Run it inside the transaction that holds the session row.
  */
 export async function scoreSession(
   tx: Queryable,
@@ -39,8 +39,11 @@ export async function scoreSession(
     'select id::text as id, seq, code, type, started_at, ended_at, duration_ms from evidence where session_sid = $1',
     [sid],
   );
-  return {
-    verdict: computeTrustScore(rows.map((r) => packageRecord(r, attemptId, endAt))),
-    evidenceCount: rows.length,
-  };
+  // the exam's span: the face rule (a face missing for half of it or more means review) needs it
+  const verdict = computeTrustScore(
+    rows.map((r) => packageRecord(r, attemptId, endAt)),
+    {},
+    { startedAt, finishedAt: endAt },
+  );
+  return { verdict, evidenceCount: rows.length };
 }
