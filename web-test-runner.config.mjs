@@ -534,6 +534,8 @@ async function shootExample(session, endpoint, name) {
 const SHOTS = fileURLToPath(new URL('./test-results/screenshots/', import.meta.url));
 /** Full-page screenshots of `page` at 1280 px and 390 px (a phone) into test-results/screenshots/. */
 async function screenshots(page, name) {
+  // WTR_SCREENSHOTS=1 takes them (full-page captures at two widths take minutes on a loaded machine)
+  if (!process.env.WTR_SCREENSHOTS) return;
   mkdirSync(SHOTS, { recursive: true });
   const viewport = page.viewport() ?? { width: 1280, height: 800 };
   for (const [label, width, height] of [

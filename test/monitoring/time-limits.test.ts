@@ -17,13 +17,20 @@ function microphoneDevices(): MediaDevices {
 describe('time limits on the browser', function () {
   this.timeout(30000);
 
-  it('the browser really does not start audio here (the condition under test)', async () => {
-    const ctx = new AudioContext();
-    expect(ctx.state).to.equal('suspended');
-    const resumed = await Promise.race([ctx.resume().then(() => true), sleep(1000).then(() => false)]);
-    expect(resumed).to.equal(false);
-    void ctx.close();
-  });
+  itExcept(
+    {
+      firefox:
+        'Firefox here has an audio device (the PulseAudio sink) and the runner allows autoplay: audio starts, the limit is never reached',
+    },
+    'the browser really does not start audio here (the condition under test)',
+    async () => {
+      const ctx = new AudioContext();
+      expect(ctx.state).to.equal('suspended');
+      const resumed = await Promise.race([ctx.resume().then(() => true), sleep(1000).then(() => false)]);
+      expect(resumed).to.equal(false);
+      void ctx.close();
+    },
+  );
 
   itExcept(
     {
