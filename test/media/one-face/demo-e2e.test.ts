@@ -43,6 +43,12 @@ interface Session {
   checks: Record<string, string | boolean> | null;
 }
 
+/**
+ * The browser logs every HTTP error answer as a console error. A 410 is the pairing server saying the
+ * phone's pairing was closed (the exam ended it): expected, not a fault of the page.
+ */
+const unexpected = (line: string) => !/status of 410 \(Gone\)/.test(line);
+
 describe('end to end: the demo exam page, the reporting API and the reviewer dashboard', function () {
   // a candidate clicking through the demo, with screenshots at two widths, on a loaded machine
   this.timeout(300000);
@@ -86,7 +92,7 @@ describe('end to end: the demo exam page, the reporting API and the reviewer das
   });
 
   it('a candidate passes the checks, takes the monitored exam and finishes with a Trust Score', () => {
-    expect(run.consoleErrors).to.deep.equal([]);
+    expect(run.consoleErrors.filter(unexpected)).to.deep.equal([]);
     // the exam could not start before the checks passed
     expect(run.startDisabledBefore).to.equal(true);
     expect(run.checksText).to.equal('Your setup is ready for the exam.');
@@ -110,7 +116,7 @@ describe('end to end: the demo exam page, the reporting API and the reviewer das
 
   it('a candidate who reloads mid-exam continues the same attempt, which then finishes', async () => {
     const again = await demoRun({ checks: 'webcam', reloadMidExam: true });
-    expect(again.consoleErrors).to.deep.equal([]);
+    expect(again.consoleErrors.filter(unexpected)).to.deep.equal([]);
     expect(again.resumed).to.deep.include({ buttonText: 'Continue the exam', sameAttempt: true });
     expect(again.resultText).to.match(/^Exam finished/);
     const { session } = await executeServerCommand<{ session: { status: string } }, { testAttemptId: string }>(
