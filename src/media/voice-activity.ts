@@ -14,8 +14,10 @@
  * Frames `marginDb` above the background (and above `floorDb`) are "active". Active frames separated
  * by less than `hangoverMs` form one segment (speech pauses do not split it). A segment is:
  * - `voice` once it lasts `sustainMs`, at least `voicedShare` of its active frames are voiced, at
- *   least `voiceDenseShare` of its frames are active (not a short beep repeated) and its level moves
- *   (standard deviation ≥ `modulationDb`: syllables), unlike a steady hum;
+ *   least `voiceDenseShare` of its frames are active, at least `voiceRunShare` of its active frames
+ *   lie `minRunMs` or more into an unbroken run of active frames (syllables last 100–400 ms; a short
+ *   beep repeated — Chromium's fake microphone plays 20 ms of 400 Hz every 500 ms — never does) and
+ *   its level moves (standard deviation ≥ `modulationDb`: syllables), unlike a steady hum;
  * - `noise` once it lasts `sustainMs`, is dense (≥ `denseShare` of its frames active: not the clicks
  *   of typing) and moves (music, banging) but is not voiced;
  * - nothing otherwise (short sounds: coughs, a door; steady noise until it becomes the background).
@@ -35,6 +37,21 @@ export interface VoiceActivityOptions {
   voicedShare: number;
   /** Share of a voice segment's frames that must be sound: speech fills most of its time; a beep every 500 ms does not. */
   voiceDenseShare: number;
+  /**
+   * A run is unbroken while consecutive frames stay above half the margin over the background and
+   * are at most `maxRunGapMs` apart (a late timer does not join two beeps).
+   */
+  minRunMs: number;
+  maxRunGapMs: number;
+  /** Share of a voice segment's active frames that are at least `minRunMs` into their run (0–1). */
+  voiceRunShare: number;
+  /**
+   * Level change (dB) between consecutive active frames that counts as flutter, and the share of
+   * such pairs a voice needs: speech changes from frame to frame (phonemes); a tone switched on and
+   * off (an alarm, a reversing beeper) is flat while it sounds.
+   */
+  flutterDb: number;
+  voiceFlutterShare: number;
   modulationDb: number;
   denseShare: number;
 }
@@ -50,6 +67,11 @@ export const DEFAULT_VAD: VoiceActivityOptions = {
   hangoverMs: 700,
   voicedShare: 0.35,
   voiceDenseShare: 0.2,
+  minRunMs: 80,
+  maxRunGapMs: 120,
+  voiceRunShare: 0.1,
+  flutterDb: 1,
+  voiceFlutterShare: 0.3,
   modulationDb: 4,
   denseShare: 0.8,
 };
@@ -58,6 +80,7 @@ export type SoundKind = 'voice' | 'noise';
 
 /** What {@link VoiceActivity.push} reports when a classified segment begins or ends. */
 export type SoundEvent =
+  /** `levelDb`: the mean level (dBFS) of the segment's active frames, its pauses left out. */
   | { type: 'begin'; kind: SoundKind; at: number; backgroundDb: number; levelDb: number }
   | { type: 'end'; kind: SoundKind; at: number };
 
@@ -107,8 +130,19 @@ interface Segment {
   frames: number;
   active: number;
   voiced: number;
+  /** Active frames at least `minRunMs` into their unbroken run. */
+  sustained: number;
+  /** Start of the current run of active frames, if the last frame was active. */
+  runStart?: number;
+  lastAt: number;
   sum: number;
   sumSq: number;
+  /** Pairs of consecutive frames in a run (too few to judge: fewer than 5), and those whose level differs by `flutterDb` or more. */
+  pairs: number;
+  flutters: number;
+  lastDb?: number;
+  /** Sum of the active frames' levels (dBFS), for the level reported: the sound's, not its pauses'. */
+  activeSum: number;
   kind?: SoundKind;
 }
 
@@ -156,22 +190,52 @@ export class VoiceActivity {
       seg = this.segment = undefined;
     }
     if (!seg && !active) return events;
-    seg ??= this.segment = { start: at, lastActive: at, frames: 0, active: 0, voiced: 0, sum: 0, sumSq: 0 };
+    seg ??= this.segment = {
+      start: at,
+      lastActive: at,
+      lastAt: at,
+      frames: 0,
+      active: 0,
+      voiced: 0,
+      sustained: 0,
+      pairs: 0,
+      flutters: 0,
+      sum: 0,
+      sumSq: 0,
+      activeSum: 0,
+    };
     seg.frames++;
     // the level's spread over the whole segment, dips between syllables included
     seg.sum += db;
     seg.sumSq += db * db;
+    // a run holds while the level stays within half the margin of the line (the dips between
+    // syllables of quiet speech), and breaks where it falls back to the background (between beeps)
+    const warm = db > Math.max(this.background + o.marginDb / 2, o.floorDb - o.marginDb / 2);
+    if (!warm) seg.runStart = undefined;
+    else if (seg.runStart === undefined || at - seg.lastAt > o.maxRunGapMs) seg.runStart = at;
     if (active) {
+      if (seg.runStart !== undefined && at - seg.runStart >= o.minRunMs) seg.sustained++;
       seg.lastActive = at;
       seg.active++;
+      seg.activeSum += db;
       if (voicing(frame, sampleRate) >= 0.5) seg.voiced++;
     }
+    if (warm && seg.lastDb !== undefined && at - seg.lastAt <= o.maxRunGapMs) {
+      seg.pairs++;
+      if (Math.abs(db - seg.lastDb) >= o.flutterDb) seg.flutters++;
+    }
+    seg.lastDb = warm ? db : undefined;
+    seg.lastAt = at;
     if (seg.kind !== 'voice' && seg.lastActive - seg.start >= o.sustainMs) {
       const mean = seg.sum / seg.frames;
       const modulation = Math.sqrt(Math.max(0, seg.sumSq / seg.frames - mean * mean));
       const moving = modulation >= o.modulationDb;
       const kind: SoundKind | undefined =
-        moving && seg.voiced >= o.voicedShare * seg.active && seg.active >= o.voiceDenseShare * seg.frames
+        moving &&
+        seg.voiced >= o.voicedShare * seg.active &&
+        seg.active >= o.voiceDenseShare * seg.frames &&
+        seg.sustained >= o.voiceRunShare * seg.active &&
+        (seg.pairs < 5 || seg.flutters >= o.voiceFlutterShare * seg.pairs)
           ? 'voice'
           : moving && seg.active >= o.denseShare * seg.frames
             ? 'noise'
@@ -181,7 +245,13 @@ export class VoiceActivity {
         const from = seg.kind ? at : seg.start;
         if (seg.kind) events.push({ type: 'end', kind: seg.kind, at });
         seg.kind = kind;
-        events.push({ type: 'begin', kind, at: from, backgroundDb: this.background, levelDb: mean });
+        events.push({
+          type: 'begin',
+          kind,
+          at: from,
+          backgroundDb: this.background,
+          levelDb: seg.activeSum / seg.active,
+        });
       }
     }
     return events;

@@ -1,0 +1,77 @@
+import { expect } from '@open-wc/testing';
+import { VoiceActivity, type SoundEvent } from '../../src/media/voice-activity.js';
+
+const RATE = 48000;
+const FRAME = 2048; // the audio tracker's AnalyserNode window
+
+/** Deterministic PRNG (Park–Miller), so a failure replays. */
+function prng(seed: number) {
+  return () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+}
+
+/**
+ * Runs `signal` through the classifier the way the tracker reads it on a busy machine: a frame
+ * every 45–65 ms, one read in twenty late by 100–300 ms.
+ */
+function classify(signal: Float32Array): SoundEvent[] {
+  const vad = new VoiceActivity();
+  const r = prng(7);
+  const events: SoundEvent[] = [];
+  for (let end = FRAME; end <= signal.length;) {
+    events.push(...vad.push(signal.subarray(end - FRAME, end), RATE, (end / RATE) * 1000));
+    end += Math.round(((r() < 0.05 ? 100 + r() * 200 : 45 + r() * 20) / 1000) * RATE);
+  }
+  return [...events, ...vad.flush((signal.length / RATE) * 1000)];
+}
+
+/** `seconds` of a tone switched on for `onMs` every `periodMs`, at `amplitude`, over `roomDb` of noise. */
+function beeping(
+  seconds: number,
+  o: { freq: number; onMs: number; periodMs: number; square?: boolean; amplitude: number; roomDb?: number },
+) {
+  const x = new Float32Array(seconds * RATE);
+  const r = prng(3);
+  const room = o.roomDb === undefined ? 0 : 10 ** (o.roomDb / 20) * Math.sqrt(3);
+  for (let i = 0; i < x.length; i++) {
+    const ms = ((i / RATE) * 1000) % o.periodMs;
+    const v = Math.sin((2 * Math.PI * o.freq * i) / RATE);
+    x[i] = (ms < o.onMs ? o.amplitude * (o.square ? Math.sign(v) : v) : 0) + room * (r() * 2 - 1);
+  }
+  return x;
+}
+
+async function wav(url: string): Promise<Float32Array> {
+  const bytes = new DataView(await (await fetch(url)).arrayBuffer());
+  const x = new Float32Array((bytes.byteLength - 44) / 2);
+  for (let i = 0; i < x.length; i++) x[i] = bytes.getInt16(44 + i * 2, true) / 32768;
+  return x;
+}
+
+describe('voice activity: voice told apart from tones', function () {
+  this.timeout(60000);
+
+  it("does not call Chromium's fake microphone (20 ms of 400 Hz every 500 ms) talking, over silence or a room", () => {
+    // media/audio/fake_audio_input_stream.cc: kBeepDurationMilliseconds 20, kBeepFrequency 400, every 500 ms
+    for (const roomDb of [undefined, -70]) {
+      const found = classify(
+        beeping(120, { freq: 400, onMs: 20, periodMs: 500, square: true, amplitude: 0.3, roomDb }),
+      );
+      expect(found, `room ${roomDb ?? 'digital silence'}`).to.deep.equal([]);
+    }
+  });
+
+  it('does not call a reversing beeper (1 kHz, half a second on and off) talking', () => {
+    const found = classify(beeping(60, { freq: 1000, onMs: 500, periodMs: 1000, amplitude: 0.05, roomDb: -70 }));
+    expect(found.filter((e) => e.kind === 'voice')).to.deep.equal([]);
+  });
+
+  it('still calls a voice talking, and reports its level without the pauses', async () => {
+    // the media groups' voice fixture: a quiet room for 4 s, then 4 s of syllables at about -25 dBFS
+    const clip = await wav('/test/fixtures/generated/burst-voice.wav');
+    const signal = new Float32Array(clip.length * 3);
+    for (let k = 0; k < 3; k++) signal.set(clip, k * clip.length);
+    const begins = classify(signal).filter((e) => e.type === 'begin');
+    expect(begins.map((e) => e.kind)).to.deep.equal(['voice', 'voice', 'voice']);
+    for (const b of begins) if (b.type === 'begin') expect(b.levelDb).to.be.within(-40, -15);
+  });
+});
