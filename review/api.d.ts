@@ -159,7 +159,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List the exams of an install */
+    /**
+     * List the exams of an install
+     * @description Paged like every list: offset, limit, sortKeys (createdDate), sortOrder; oldest first unless sortOrder=DESC. Unknown parameters are ignored.
+     */
     get: operations['listExams'];
     put?: never;
     /** Create an exam (draft until it has instructions) */
@@ -1538,7 +1541,16 @@ export interface operations {
   };
   listExams: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description items to skip; empty or absent: 0 */
+        offset?: number;
+        /** @description items per page; 0, empty or absent: 50; above 500: 500 */
+        limit?: number;
+        /** @description default ASC */
+        sortOrder?: 'ASC' | 'DESC' | 'asc' | 'desc';
+        /** @description sort keys, repeated (sortKeys=a&sortKeys=b) or as a comma list: createdDate; default createdDate */
+        sortKeys?: string[];
+      };
       header?: never;
       path: {
         installSid: string;
@@ -1554,6 +1566,15 @@ export interface operations {
         };
         content: {
           'application/json': {
+            total: number;
+            count: number;
+            offset: number;
+            limit: number;
+            first: string | null;
+            /** @description null on the last page */
+            next: string | null;
+            prev: string | null;
+            last: string | null;
             results: {
               sid: string;
               installSid: string;

@@ -3,7 +3,7 @@
  * annotations, review status, install reports; plus the session and exam lists the reviewer
  * dashboard needs. Lists answer `{total, count, offset, limit, first, next, prev, last, results}`.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, preValidationHookHandler } from 'fastify';
 import type { Database } from './db.js';
 import { HttpError, errorSchema } from './errors.js';
 import { SID_PATTERN, sid } from './ids.js';
@@ -15,11 +15,10 @@ import {
   examSchema,
   installEventSchema,
   listOf,
-  obj,
   sessionSchema,
   volumeSchema,
 } from './schemas.js';
-import { EXAM_STATUS_SQL, getExam, listExams } from './admin.js';
+import { EXAM_STATUS_SQL, getExam } from './admin.js';
 import { authorizeInstall, tokenInstall } from './auth.js';
 import { ONGOING_SQL } from './event-changes.js';
 import {
@@ -292,14 +291,52 @@ const EVENT_SORT: Record<string, string> = {
   changeSeq: 'e.change_seq',
   changedDate: 'e.change_seq',
 };
+const EXAM_SORT: Record<string, string> = { createdDate: 'x.created_at' };
 const SESSION_SORT: Record<string, string> = {
   createdDate: 'v.created_at',
   status: 'v.status',
   trustScore: 'v.trust_score',
 };
 
+/**
+ * A preValidation hook: the integer query parameters `names` take plain decimal digits only. The
+ * query validator coerces text to numbers, which would also read "0x10", "1e3", " 5" or "+5"; those
+ * are a 400 naming the parameter here, before the validator sees them.
+ */
+function plainIntegers(names: string[]): preValidationHookHandler {
+  return (request, _reply, done) => {
+    const q = (request.query ?? {}) as Record<string, unknown>;
+    for (const name of names) {
+      const given = q[name];
+      for (const v of Array.isArray(given) ? given : given === undefined ? [] : [given])
+        if (typeof v === 'string' && !/^[0-9]+$/.test(v))
+          return done(
+            new HttpError(
+              400,
+              'invalid_request',
+              `querystring/${name} must be a whole number in decimal digits (0-9 only), not ${JSON.stringify(v.slice(0, 20))}.`,
+            ),
+          );
+    }
+    done();
+  };
+}
+
 export function reportingRoutes(app: FastifyInstance, options: ReportingOptions) {
   const { db, version, reviewThreshold = 85 } = options;
+  // every route registered below: its integer query parameters take decimal digits only
+  let registering = true;
+  app.addHook('onRoute', (route) => {
+    if (!registering) return;
+    const props = (route.schema?.querystring as { properties?: Record<string, { type?: unknown }> } | undefined)
+      ?.properties;
+    const names = Object.entries(props ?? {})
+      .filter(([, p]) => p.type === 'integer')
+      .map(([name]) => name);
+    if (!names.length) return;
+    const hooks = route.preValidation;
+    route.preValidation = [...(Array.isArray(hooks) ? hooks : hooks ? [hooks] : []), plainIntegers(names)];
+  });
 
   const sessionView = (s: SessionRow) => {
     // started: the client's exam_started, else the first evidence, else (finished) the attempt's start
@@ -515,20 +552,35 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
     },
   );
 
-  app.get<{ Params: { installSid: string } }>(
+  app.get<{ Params: { installSid: string }; Querystring: Paging & { sortKeys?: string[] } }>(
     '/v1/installs/:installSid/exams',
     {
       schema: {
         tags: ['reporting'],
         summary: 'List the exams of an install',
+        description:
+          'Paged like every list: offset, limit, sortKeys (createdDate), sortOrder; oldest first unless sortOrder=DESC. Unknown parameters are ignored.',
         security,
         params: { type: 'object', required: ['installSid'], properties: { installSid: sidParam('AI') } },
-        response: { 200: obj({ results: { type: 'array', items: examSchema } }), ...errors },
+        querystring: { type: 'object', properties: { ...paging, sortKeys: sortKeys(Object.keys(EXAM_SORT)) } },
+        response: { 200: listOf(examSchema), ...errors },
       },
     },
     async (request) => {
-      await authorize(request, request.params.installSid);
-      return { results: await listExams(db, request.params.installSid) };
+      const { installSid } = request.params;
+      await authorize(request, installSid);
+      const q = request.query;
+      const { offset, limit } = limits(q);
+      const order = orderBy(q, EXAM_SORT, 'x.sid');
+      const [{ total }] = await db.query<{ total: number }>(
+        'select count(*)::int as total from exams x where x.install_sid = $1',
+        [installSid],
+      );
+      const rows = await db.query<{ sid: string }>(
+        `select x.sid from exams x where x.install_sid = $1 ${order} offset ${offset} limit ${limit}`,
+        [installSid],
+      );
+      return page(request, total, q, await Promise.all(rows.map((r) => getExam(db, installSid, r.sid))));
     },
   );
 
@@ -1336,6 +1388,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       },
       examsByWeek,
     );
+  registering = false;
 }
 
 /** `2026-W48` for the Monday `monday` (UTC). */
