@@ -2871,9 +2871,9 @@ export interface operations {
         limit?: number;
         /** @description default ASC */
         sortOrder?: 'ASC' | 'DESC' | 'asc' | 'desc';
-        /** @description only items at or after this ISO date-time */
+        /** @description what happened then: only events that end at or after this ISO date-time (one without an end: its start; a violation still ongoing: now) */
         from?: string;
-        /** @description only items before this ISO date-time */
+        /** @description only events that started before this ISO date-time */
         to?: string;
         /** @description SmarterProctoring's, the sync window: only events stored or last changed (changedDate) at or after this ISO date-time */
         eventTimeRangeStart?: string;
@@ -3629,9 +3629,9 @@ export interface operations {
         limit?: number;
         /** @description default ASC */
         sortOrder?: 'ASC' | 'DESC' | 'asc' | 'desc';
-        /** @description only items at or after this ISO date-time */
+        /** @description what happened then: only events that end at or after this ISO date-time (one without an end: its start; a violation still ongoing: now) */
         from?: string;
-        /** @description only items before this ISO date-time */
+        /** @description only events that started before this ISO date-time */
         to?: string;
         /** @description SmarterProctoring's, the sync window: only events stored or last changed (changedDate) at or after this ISO date-time */
         eventTimeRangeStart?: string;

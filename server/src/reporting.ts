@@ -769,7 +769,13 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
 
   const eventsQuery = {
     ...paging,
-    ...dateRange,
+    from: {
+      type: 'string',
+      format: 'date-time',
+      description:
+        'what happened then: only events that end at or after this ISO date-time (one without an end: its start; a violation still ongoing: now)',
+    },
+    to: { type: 'string', format: 'date-time', description: 'only events that started before this ISO date-time' },
     eventTimeRangeStart: {
       type: 'string',
       format: 'date-time',
