@@ -159,7 +159,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List the exams of an install */
+    /**
+     * List the exams of an install
+     * @description Paged like every list: offset, limit, sortKeys (createdDate), sortOrder; oldest first unless sortOrder=DESC. Unknown parameters are ignored.
+     */
     get: operations['listExams'];
     put?: never;
     /** Create an exam (draft until it has instructions) */
@@ -261,7 +264,7 @@ export interface paths {
     };
     /**
      * List Event Reports of a session
-     * @description Default order: createdDate (when the server stored each record: insertion order), so paging ASC while records are still arriving — late ones included — never skips or repeats one. SmarterProctoring's parameters: offset, limit, sortKeys, sortOrder, eventTimeRangeStart / eventTimeRangeEnd (on the event's start); ours: types, from / to (the same as the range). Repeatable parameters may also be comma lists; unknown parameters are ignored.
+     * @description Default order: createdDate (when the server stored each record: insertion order), so paging ASC while records are still arriving — late ones included — never skips or repeats one. An event is written in place when its end arrives, when its photo lands and when its session closes while it is ongoing: each change gives it a new changeSeq / changedDate. To sync changes too, page with the cursor: changedAfter=0, then changedAfter=<the answer's cursor> until a page is empty (or follow next until null), and keep each event by its sid (the latest copy wins). SmarterProctoring's parameters: offset, limit, sortKeys, sortOrder, eventTimeRangeStart / eventTimeRangeEnd (the sync window, on changedDate); ours: changedAfter, types, from / to (what happened then: the event's span overlaps the window). Repeatable parameters may also be comma lists; unknown parameters are ignored.
      */
     get: operations['listEventReports'];
     put?: never;
@@ -353,7 +356,7 @@ export interface paths {
     };
     /**
      * Session Events Report: every event report of the install
-     * @description Default order: createdDate (when the server stored each record: insertion order), so paging ASC while records are still arriving — late ones included — never skips or repeats one. SmarterProctoring's parameters: offset, limit, sortKeys, sortOrder, eventTimeRangeStart / eventTimeRangeEnd (on the event's start); ours: types, from / to (the same as the range). Repeatable parameters may also be comma lists; unknown parameters are ignored.
+     * @description Default order: createdDate (when the server stored each record: insertion order), so paging ASC while records are still arriving — late ones included — never skips or repeats one. An event is written in place when its end arrives, when its photo lands and when its session closes while it is ongoing: each change gives it a new changeSeq / changedDate. To sync changes too, page with the cursor: changedAfter=0, then changedAfter=<the answer's cursor> until a page is empty (or follow next until null), and keep each event by its sid (the latest copy wins). SmarterProctoring's parameters: offset, limit, sortKeys, sortOrder, eventTimeRangeStart / eventTimeRangeEnd (the sync window, on changedDate); ours: changedAfter, types, from / to (what happened then: the event's span overlaps the window). Repeatable parameters may also be comma lists; unknown parameters are ignored.
      */
     get: operations['sessionEventsReport'];
     put?: never;
@@ -1538,7 +1541,16 @@ export interface operations {
   };
   listExams: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description items to skip; empty or absent: 0 */
+        offset?: number;
+        /** @description items per page; 0, empty or absent: 50; above 500: 500 */
+        limit?: number;
+        /** @description default ASC */
+        sortOrder?: 'ASC' | 'DESC' | 'asc' | 'desc';
+        /** @description sort keys, repeated (sortKeys=a&sortKeys=b) or as a comma list: createdDate; default createdDate */
+        sortKeys?: string[];
+      };
       header?: never;
       path: {
         installSid: string;
@@ -1554,6 +1566,15 @@ export interface operations {
         };
         content: {
           'application/json': {
+            total: number;
+            count: number;
+            offset: number;
+            limit: number;
+            first: string | null;
+            /** @description null on the last page */
+            next: string | null;
+            prev: string | null;
+            last: string | null;
             results: {
               sid: string;
               installSid: string;
@@ -2850,17 +2871,19 @@ export interface operations {
         limit?: number;
         /** @description default ASC */
         sortOrder?: 'ASC' | 'DESC' | 'asc' | 'desc';
-        /** @description only items at or after this ISO date-time */
+        /** @description what happened then: only events that end at or after this ISO date-time (one without an end: its start; a violation still ongoing: now) */
         from?: string;
-        /** @description only items before this ISO date-time */
+        /** @description only events that started before this ISO date-time */
         to?: string;
-        /** @description SmarterProctoring's: only events that started at or after this ISO date-time */
+        /** @description SmarterProctoring's, the sync window: only events stored or last changed (changedDate) at or after this ISO date-time */
         eventTimeRangeStart?: string;
-        /** @description SmarterProctoring's: only events that started before this ISO date-time */
+        /** @description SmarterProctoring's, the sync window: only events stored or last changed (changedDate) before this ISO date-time; end it 10 s or more before now (a change is visible a moment after its changedDate) */
         eventTimeRangeEnd?: string;
+        /** @description the sync cursor: only events whose changeSeq is greater, in changeSeq order (sortKeys and sortOrder are then ignored); start with 0, then pass the answer's cursor. An event that changes later (its end, its photo, its session closing) comes again after the cursor, with its new state */
+        changedAfter?: number;
         /** @description evidence types, repeated or as a comma list, e.g. no_face,tab_switch */
         types?: string[];
-        /** @description sort keys, repeated (sortKeys=a&sortKeys=b) or as a comma list: createdDate, startedDate, seq, durationMs, type, receivedDate; default createdDate */
+        /** @description sort keys, repeated (sortKeys=a&sortKeys=b) or as a comma list: createdDate, startedDate, seq, durationMs, type, receivedDate, changeSeq, changedDate; default createdDate */
         sortKeys?: string[];
       };
       header?: never;
@@ -2918,7 +2941,18 @@ export interface operations {
                * @description when the server stored it (the default order)
                */
               createdDate: string;
+              /** @description a violation begun and not ended yet, in a session still open: its end will change this report (false once it ends or its session closes) */
+              ongoing: boolean;
+              /** @description grows with every change of any event report (stored, ended, photo landed, session closed over it): the sync cursor (changedAfter) */
+              changeSeq: number;
+              /**
+               * Format: date-time
+               * @description when this report last changed (or was stored)
+               */
+              changedDate: string;
             }[];
+            /** @description with changedAfter: the changeSeq to pass as changedAfter next time (the last result's, else the one given); null without changedAfter */
+            cursor: number | null;
           };
         };
       };
@@ -3045,6 +3079,15 @@ export interface operations {
              * @description when the server stored it (the default order)
              */
             createdDate: string;
+            /** @description a violation begun and not ended yet, in a session still open: its end will change this report (false once it ends or its session closes) */
+            ongoing: boolean;
+            /** @description grows with every change of any event report (stored, ended, photo landed, session closed over it): the sync cursor (changedAfter) */
+            changeSeq: number;
+            /**
+             * Format: date-time
+             * @description when this report last changed (or was stored)
+             */
+            changedDate: string;
           };
         };
       };
@@ -3586,17 +3629,19 @@ export interface operations {
         limit?: number;
         /** @description default ASC */
         sortOrder?: 'ASC' | 'DESC' | 'asc' | 'desc';
-        /** @description only items at or after this ISO date-time */
+        /** @description what happened then: only events that end at or after this ISO date-time (one without an end: its start; a violation still ongoing: now) */
         from?: string;
-        /** @description only items before this ISO date-time */
+        /** @description only events that started before this ISO date-time */
         to?: string;
-        /** @description SmarterProctoring's: only events that started at or after this ISO date-time */
+        /** @description SmarterProctoring's, the sync window: only events stored or last changed (changedDate) at or after this ISO date-time */
         eventTimeRangeStart?: string;
-        /** @description SmarterProctoring's: only events that started before this ISO date-time */
+        /** @description SmarterProctoring's, the sync window: only events stored or last changed (changedDate) before this ISO date-time; end it 10 s or more before now (a change is visible a moment after its changedDate) */
         eventTimeRangeEnd?: string;
+        /** @description the sync cursor: only events whose changeSeq is greater, in changeSeq order (sortKeys and sortOrder are then ignored); start with 0, then pass the answer's cursor. An event that changes later (its end, its photo, its session closing) comes again after the cursor, with its new state */
+        changedAfter?: number;
         /** @description evidence types, repeated or as a comma list, e.g. no_face,tab_switch */
         types?: string[];
-        /** @description sort keys, repeated (sortKeys=a&sortKeys=b) or as a comma list: createdDate, startedDate, seq, durationMs, type, receivedDate; default createdDate */
+        /** @description sort keys, repeated (sortKeys=a&sortKeys=b) or as a comma list: createdDate, startedDate, seq, durationMs, type, receivedDate, changeSeq, changedDate; default createdDate */
         sortKeys?: string[];
         examSid?: string;
       };
@@ -3653,8 +3698,19 @@ export interface operations {
                * @description when the server stored it (the default order)
                */
               createdDate: string;
+              /** @description a violation begun and not ended yet, in a session still open: its end will change this report (false once it ends or its session closes) */
+              ongoing: boolean;
+              /** @description grows with every change of any event report (stored, ended, photo landed, session closed over it): the sync cursor (changedAfter) */
+              changeSeq: number;
+              /**
+               * Format: date-time
+               * @description when this report last changed (or was stored)
+               */
+              changedDate: string;
               testAttemptId: string;
             }[];
+            /** @description with changedAfter: the changeSeq to pass as changedAfter next time (the last result's, else the one given); null without changedAfter */
+            cursor: number | null;
           };
         };
       };

@@ -159,8 +159,15 @@ export function mountReviewDashboard(root, { apiBase, storage = sessionStorage }
 
   // --- sessions of an exam ---------------------------------------------------------------------
   async function sessions(url) {
-    /** @type {ExamList} */
-    const { results: exams } = await api(`/v1/installs/${state.installSid}/exams`);
+    // every exam, page by page (the list is paged like the others)
+    /** @type {ExamList['results']} */
+    const exams = [];
+    for (let next = `/v1/installs/${state.installSid}/exams?limit=500`; next;) {
+      /** @type {ExamList} */
+      const list = await api(next);
+      exams.push(...list.results);
+      next = list.next ?? '';
+    }
     state.examSid ||= exams[0]?.sid ?? '';
     const examSelect = h(
       'select',

@@ -17,6 +17,7 @@
  */
 import type { Database, Queryable } from './db.js';
 import { scoreSession } from './verdict.js';
+import { closeOngoingEvents } from './event-changes.js';
 
 /** Default: a day without a word from the exam page (`ABANDON_AFTER_HOURS`). */
 export const DEFAULT_ABANDON_AFTER_MS = 24 * 3_600_000;
@@ -55,6 +56,7 @@ async function closeOne(tx: Queryable, sid: string, testAttemptId: string, after
     new Date(row.last).getTime(),
     row.started_at ? new Date(row.started_at).getTime() : undefined,
   );
+  await closeOngoingEvents(tx, sid);
   await tx.query(
     `update sessions set closed_at = $4, close_reason = 'abandoned', trust_score = $2, counts = $3, updated_at = now(),
        review_status = case when review_status = 'uncertain' then 'unreviewed' else review_status end

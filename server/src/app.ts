@@ -17,6 +17,7 @@ import { hashAttempt } from './ids.js';
 import { DEFAULT_ABANDON_AFTER_MS, sweepAbandoned } from './abandon.js';
 import { ingestRoutes } from './ingest.js';
 import { reportingRoutes } from './reporting.js';
+import { overflowInRequestLine } from './request-line.js';
 import { adminRoutes } from './admin-routes.js';
 import { pairingRoutes, type PairingOptions } from './pairing.js';
 import { LoggingMailer, type Mailer } from './mailer.js';
@@ -201,7 +202,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return socket.destroy();
       const [status, code, message] =
         error.code === 'HPE_HEADER_OVERFLOW'
-          ? [431, 'headers_too_large', 'The request headers are larger than 16 KiB.']
+          ? overflowInRequestLine(error)
+            ? [414, 'uri_too_long', 'The URL is longer than 16 KiB; send long filters in fewer, shorter parameters.']
+            : [431, 'headers_too_large', 'The request headers are larger than 16 KiB.']
           : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
             ? [408, 'request_timeout', 'The request took too long to arrive.']
             : [400, 'invalid_request', 'The request is not valid HTTP.'];

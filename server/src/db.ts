@@ -186,6 +186,20 @@ const MIGRATIONS: string[] = [
    alter table sessions add column show_how_to_video boolean;
    alter table sessions add column close_reason text;
    update sessions set close_reason = 'finished' where closed_at is not null;`,
+  // issue 19: every change of a stored event (its end, its photo, its session closing over it) takes
+  // the next change_seq and changed_at under the evidence writer lock, so a sync job paging by it
+  // (changedAfter, eventTimeRangeStart/End) sees the changed event again after its cursor
+  `create sequence evidence_change_seq;
+   alter table evidence add column change_seq bigint;
+   alter table evidence add column changed_at timestamptz;
+   update evidence set change_seq = created_seq, changed_at = received_at;
+   select setval('evidence_change_seq', coalesce((select max(change_seq) from evidence), 0) + 1, false);
+   alter table evidence alter column change_seq set default nextval('evidence_change_seq');
+   alter table evidence alter column change_seq set not null;
+   alter table evidence alter column changed_at set default clock_timestamp();
+   alter table evidence alter column changed_at set not null;
+   create unique index evidence_by_change on evidence (change_seq);
+   create index evidence_by_session_change on evidence (session_sid, change_seq);`,
 ];
 
 /** Applies the migrations not applied yet, in order; `upTo` stops after that version (tests). */

@@ -9,6 +9,7 @@ import { HttpError, errorSchema } from './errors.js';
 import { ATTEMPT_HASH_SCHEME, eventReportSid, sid, verifyAttemptHash } from './ids.js';
 import { EXAM_STATUS_SQL } from './admin.js';
 import { MemoryBuckets, PostgresBuckets, type AttemptRateLimiter } from './rate-limit.js';
+import { NEXT_CHANGE, closeOngoingEvents, lockEvidenceWriters } from './event-changes.js';
 import {
   CHECK_NAMES,
   CHECK_STATUSES,
@@ -422,10 +423,11 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
             `Attempt "${testAttemptId}" is finished: ${fresh.length} new record(s) refused (only the ends of records stored before finish, and photos, are still accepted).`,
           );
         let count = 0;
+        // one writer of evidence changes at a time, until commit: created_seq (createdDate) and
+        // change_seq (changeSeq) then grow in commit order, so a reader paging by either never sees a
+        // smaller one appear behind its cursor
+        if (fresh.length || completions.length) await lockEvidenceWriters(tx);
         if (fresh.length) {
-          // one writer of new evidence at a time, until commit: created_seq (createdDate) then grows in
-          // commit order, so a reader paging by it never sees a smaller one appear behind its offset
-          await tx.query('select pg_advisory_xact_lock(715518)');
           const values: unknown[] = [];
           const rows = fresh.map((r, i) => {
             values.push(r.id, session.sid, eventReportSid(session.sid, r.id), r.seq, r.code, r.type);
@@ -446,7 +448,7 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
         for (const r of completions) {
           const done = await tx.query(
             `update evidence set ended_at = $3, duration_ms = $4, data = coalesce($5::jsonb, data),
-               photo = coalesce(photo, $6), photo_pending = photo_pending or $7
+               photo = coalesce(photo, $6), photo_pending = photo_pending or $7, ${NEXT_CHANGE}
              where session_sid = $1 and id = $2 and ended_at is null returning id`,
             [
               session.sid,
@@ -541,12 +543,21 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
           `Attempt "${request.params.testAttemptId}" is finished and record ${evidenceId} announced no pending photo.`,
         );
       if (record.inline) return reply.status(200).send({ stored: false, bytes: body.length });
-      const inserted = await db.query(
-        `insert into photos (evidence_id, session_sid, content_type, bytes) values ($1, $2, $3, $4)
-         on conflict (session_sid, evidence_id) do nothing returning evidence_id`,
-        [evidenceId, session.sid, type, body],
-      );
-      const stored = inserted.length === 1;
+      const stored = await db.transaction(async (tx) => {
+        const inserted = await tx.query(
+          `insert into photos (evidence_id, session_sid, content_type, bytes) values ($1, $2, $3, $4)
+           on conflict (session_sid, evidence_id) do nothing returning evidence_id`,
+          [evidenceId, session.sid, type, body],
+        );
+        if (!inserted.length) return false;
+        // the event report changed (its photo landed): a sync job paging by changeSeq sees it again
+        await lockEvidenceWriters(tx);
+        await tx.query(`update evidence set ${NEXT_CHANGE} where session_sid = $1 and id = $2`, [
+          session.sid,
+          evidenceId,
+        ]);
+        return true;
+      });
       return reply.status(stored ? 201 : 200).send({ stored, bytes: body.length });
     },
   );
@@ -643,6 +654,7 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
           // the face rule needs the exam's span: a face missing for half of it or more means review
           current.started_at ? new Date(current.started_at).getTime() : undefined,
         );
+        await closeOngoingEvents(tx, session.sid);
         await tx.query(
           `update sessions set closed_at = now(), close_reason = 'finished', finished_at = $2, trust_score = $3, counts = $4,
              client_trust_score = $5, client_counts = $6, status = 'exam_finished', updated_at = now(),

@@ -3,23 +3,24 @@
  * annotations, review status, install reports; plus the session and exam lists the reviewer
  * dashboard needs. Lists answer `{total, count, offset, limit, first, next, prev, last, results}`.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, preValidationHookHandler } from 'fastify';
 import type { Database } from './db.js';
 import { HttpError, errorSchema } from './errors.js';
 import { SID_PATTERN, sid } from './ids.js';
 import {
   annotationSchema,
   byWeekSchema,
+  eventListOf,
   eventSchema,
   examSchema,
   installEventSchema,
   listOf,
-  obj,
   sessionSchema,
   volumeSchema,
 } from './schemas.js';
-import { EXAM_STATUS_SQL, getExam, listExams } from './admin.js';
+import { EXAM_STATUS_SQL, getExam } from './admin.js';
 import { authorizeInstall, tokenInstall } from './auth.js';
+import { ONGOING_SQL } from './event-changes.js';
 import {
   EvidenceCode,
   REVIEW_CODES,
@@ -259,11 +260,14 @@ interface EvidenceRow {
   has_photo: boolean;
   photo_pending: boolean;
   received_at: Date;
+  change_seq: number;
+  changed_at: Date;
+  ongoing: boolean;
   test_attempt_id?: string;
 }
 const EVIDENCE_SELECT = `select e.id::text as id, e.report_sid, e.session_sid, s.exam_sid, s.install_sid, s.test_attempt_id,
   e.seq, e.code, e.type, e.started_at, e.ended_at, e.duration_ms, e.data, e.received_at,
-  ${HAS_PHOTO} as has_photo, (e.photo_pending and not ${HAS_PHOTO}) as photo_pending
+  e.change_seq::float8 as change_seq, e.changed_at, ${ONGOING_SQL} as ongoing, ${HAS_PHOTO} as has_photo, (e.photo_pending and not ${HAS_PHOTO}) as photo_pending
   from evidence e join sessions s on s.sid = e.session_sid`;
 
 const STATUS_REASONS: Record<SmarterStatus, string | null> = {
@@ -284,15 +288,55 @@ const EVENT_SORT: Record<string, string> = {
   durationMs: 'e.duration_ms',
   type: 'e.type',
   receivedDate: 'e.received_at',
+  changeSeq: 'e.change_seq',
+  changedDate: 'e.change_seq',
 };
+const EXAM_SORT: Record<string, string> = { createdDate: 'x.created_at' };
 const SESSION_SORT: Record<string, string> = {
   createdDate: 'v.created_at',
   status: 'v.status',
   trustScore: 'v.trust_score',
 };
 
+/**
+ * A preValidation hook: the integer query parameters `names` take plain decimal digits only. The
+ * query validator coerces text to numbers, which would also read "0x10", "1e3", " 5" or "+5"; those
+ * are a 400 naming the parameter here, before the validator sees them.
+ */
+function plainIntegers(names: string[]): preValidationHookHandler {
+  return (request, _reply, done) => {
+    const q = (request.query ?? {}) as Record<string, unknown>;
+    for (const name of names) {
+      const given = q[name];
+      for (const v of Array.isArray(given) ? given : given === undefined ? [] : [given])
+        if (typeof v === 'string' && !/^[0-9]+$/.test(v))
+          return done(
+            new HttpError(
+              400,
+              'invalid_request',
+              `querystring/${name} must be a whole number in decimal digits (0-9 only), not ${JSON.stringify(v.slice(0, 20))}.`,
+            ),
+          );
+    }
+    done();
+  };
+}
+
 export function reportingRoutes(app: FastifyInstance, options: ReportingOptions) {
   const { db, version, reviewThreshold = 85 } = options;
+  // every route registered below: its integer query parameters take decimal digits only
+  let registering = true;
+  app.addHook('onRoute', (route) => {
+    if (!registering) return;
+    const props = (route.schema?.querystring as { properties?: Record<string, { type?: unknown }> } | undefined)
+      ?.properties;
+    const names = Object.entries(props ?? {})
+      .filter(([, p]) => p.type === 'integer')
+      .map(([name]) => name);
+    if (!names.length) return;
+    const hooks = route.preValidation;
+    route.preValidation = [...(Array.isArray(hooks) ? hooks : hooks ? [hooks] : []), plainIntegers(names)];
+  });
 
   const sessionView = (s: SessionRow) => {
     // started: the client's exam_started, else the first evidence, else (finished) the attempt's start
@@ -420,6 +464,11 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       receivedDate: iso(e.received_at),
       /** When the server stored the record (SmarterProctoring's createdDate; the default order). */
       createdDate: iso(e.received_at),
+      /** A violation begun and not ended yet, in a session still open: its end will change this report. */
+      ongoing: e.ongoing,
+      /** This report's last change (stored, ended, photo landed, session closed over it): the sync cursor. */
+      changeSeq: e.change_seq,
+      changedDate: iso(e.changed_at),
     };
   };
   const sessionBase = (p: { installSid: string; examSid: string; sessionSid: string }) =>
@@ -451,9 +500,20 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
         throw new HttpError(400, 'invalid_request', `querystring/types: unknown evidence type "${unknown}".`);
       where.push(`e.type = any($${params.push(types)})`);
     }
-    for (const start of [q.from, q.eventTimeRangeStart])
-      if (start) where.push(`e.started_at >= $${params.push(start)}`);
-    for (const end of [q.to, q.eventTimeRangeEnd]) if (end) where.push(`e.started_at < $${params.push(end)}`);
+    // from / to: what happened then (the event's own span overlaps the window; a violation still
+    // going on reaches to now); eventTimeRangeStart / End: the sync window (stored or last changed in it)
+    if (q.from)
+      where.push(
+        `coalesce(e.ended_at, case when ${ONGOING_SQL} then 'infinity'::timestamptz end, e.started_at) >= $${params.push(q.from)}`,
+      );
+    if (q.to) where.push(`e.started_at < $${params.push(q.to)}`);
+    if (q.eventTimeRangeStart) where.push(`e.changed_at >= $${params.push(q.eventTimeRangeStart)}`);
+    if (q.eventTimeRangeEnd) where.push(`e.changed_at < $${params.push(q.eventTimeRangeEnd)}`);
+    if (q.changedAfter !== undefined) {
+      if (!Number.isSafeInteger(q.changedAfter) || q.changedAfter < 0)
+        throw new HttpError(400, 'invalid_request', 'querystring/changedAfter must be a whole number from 0.');
+      where.push(`e.change_seq > $${params.push(q.changedAfter)}`);
+    }
     return where;
   }
   const orderBy = (q: Paging & { sortKeys?: string[] }, columns: Record<string, string>, tiebreak: string) => {
@@ -492,20 +552,35 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
     },
   );
 
-  app.get<{ Params: { installSid: string } }>(
+  app.get<{ Params: { installSid: string }; Querystring: Paging & { sortKeys?: string[] } }>(
     '/v1/installs/:installSid/exams',
     {
       schema: {
         tags: ['reporting'],
         summary: 'List the exams of an install',
+        description:
+          'Paged like every list: offset, limit, sortKeys (createdDate), sortOrder; oldest first unless sortOrder=DESC. Unknown parameters are ignored.',
         security,
         params: { type: 'object', required: ['installSid'], properties: { installSid: sidParam('AI') } },
-        response: { 200: obj({ results: { type: 'array', items: examSchema } }), ...errors },
+        querystring: { type: 'object', properties: { ...paging, sortKeys: sortKeys(Object.keys(EXAM_SORT)) } },
+        response: { 200: listOf(examSchema), ...errors },
       },
     },
     async (request) => {
-      await authorize(request, request.params.installSid);
-      return { results: await listExams(db, request.params.installSid) };
+      const { installSid } = request.params;
+      await authorize(request, installSid);
+      const q = request.query;
+      const { offset, limit } = limits(q);
+      const order = orderBy(q, EXAM_SORT, 'x.sid');
+      const [{ total }] = await db.query<{ total: number }>(
+        'select count(*)::int as total from exams x where x.install_sid = $1',
+        [installSid],
+      );
+      const rows = await db.query<{ sid: string }>(
+        `select x.sid from exams x where x.install_sid = $1 ${order} offset ${offset} limit ${limit}`,
+        [installSid],
+      );
+      return page(request, total, q, await Promise.all(rows.map((r) => getExam(db, installSid, r.sid))));
     },
   );
 
@@ -694,16 +769,31 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
 
   const eventsQuery = {
     ...paging,
-    ...dateRange,
+    from: {
+      type: 'string',
+      format: 'date-time',
+      description:
+        'what happened then: only events that end at or after this ISO date-time (one without an end: its start; a violation still ongoing: now)',
+    },
+    to: { type: 'string', format: 'date-time', description: 'only events that started before this ISO date-time' },
     eventTimeRangeStart: {
       type: 'string',
       format: 'date-time',
-      description: "SmarterProctoring's: only events that started at or after this ISO date-time",
+      description:
+        "SmarterProctoring's, the sync window: only events stored or last changed (changedDate) at or after this ISO date-time",
     },
     eventTimeRangeEnd: {
       type: 'string',
       format: 'date-time',
-      description: "SmarterProctoring's: only events that started before this ISO date-time",
+      description:
+        "SmarterProctoring's, the sync window: only events stored or last changed (changedDate) before this ISO date-time; end it 10 s or more before now (a change is visible a moment after its changedDate)",
+    },
+    changedAfter: {
+      type: 'integer',
+      minimum: 0,
+      maximum: Number.MAX_SAFE_INTEGER,
+      description:
+        "the sync cursor: only events whose changeSeq is greater, in changeSeq order (sortKeys and sortOrder are then ignored); start with 0, then pass the answer's cursor. An event that changes later (its end, its photo, its session closing) comes again after the cursor, with its new state",
     },
     types: {
       type: 'array',
@@ -713,6 +803,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
     sortKeys: sortKeys(Object.keys(EVENT_SORT)),
   } as const;
   type EventsQuery = Paging & {
+    changedAfter?: number;
     types?: string[];
     from?: string;
     to?: string;
@@ -721,7 +812,51 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
     sortKeys?: string[];
   };
   const EVENTS_DESCRIPTION =
-    "Default order: createdDate (when the server stored each record: insertion order), so paging ASC while records are still arriving — late ones included — never skips or repeats one. SmarterProctoring's parameters: offset, limit, sortKeys, sortOrder, eventTimeRangeStart / eventTimeRangeEnd (on the event's start); ours: types, from / to (the same as the range). Repeatable parameters may also be comma lists; unknown parameters are ignored.";
+    "Default order: createdDate (when the server stored each record: insertion order), so paging ASC while records are still arriving — late ones included — never skips or repeats one. An event is written in place when its end arrives, when its photo lands and when its session closes while it is ongoing: each change gives it a new changeSeq / changedDate. To sync changes too, page with the cursor: changedAfter=0, then changedAfter=<the answer's cursor> until a page is empty (or follow next until null), and keep each event by its sid (the latest copy wins). SmarterProctoring's parameters: offset, limit, sortKeys, sortOrder, eventTimeRangeStart / eventTimeRangeEnd (the sync window, on changedDate); ours: changedAfter, types, from / to (what happened then: the event's span overlaps the window). Repeatable parameters may also be comma lists; unknown parameters are ignored.";
+
+  /**
+   * An event list, by offset (SmarterProctoring's paging, any order) or, with changedAfter, by the
+   * change cursor: changeSeq order, `next` carries the cursor (null once a page is not full).
+   */
+  async function eventList(
+    request: FastifyRequest<{ Querystring: EventsQuery }>,
+    from: string,
+    where: string,
+    params: unknown[],
+    view: (r: EvidenceRow) => unknown,
+  ) {
+    const q = request.query;
+    const { offset, limit } = limits(q);
+    const keyset = q.changedAfter !== undefined;
+    const order = keyset ? 'order by e.change_seq asc' : orderBy(q, EVENT_SORT, 'e.created_seq');
+    const [{ total }] = await db.query<{ total: number }>(
+      `select count(*)::int as total ${from} where ${where}`,
+      params,
+    );
+    const rows = await db.query<EvidenceRow>(
+      `${EVIDENCE_SELECT} where ${where} ${order} offset ${offset} limit ${limit}`,
+      params,
+    );
+    const envelope = page(request, total, q, rows.map(view));
+    if (!keyset) return { ...envelope, cursor: null };
+    const cursor = rows.length ? rows[rows.length - 1].change_seq : q.changedAfter!;
+    const url = (after: number) => {
+      const [path, query = ''] = request.url.split('?');
+      const p = new URLSearchParams(query);
+      p.delete('offset');
+      p.set('changedAfter', String(after));
+      p.set('limit', String(limit));
+      return `${path}?${p.toString()}`;
+    };
+    return {
+      ...envelope,
+      first: url(q.changedAfter!),
+      next: offset + rows.length < total ? url(cursor) : null,
+      prev: null,
+      last: null,
+      cursor,
+    };
+  }
 
   app.get<{ Params: { installSid: string; examSid: string; sessionSid: string }; Querystring: EventsQuery }>(
     '/v1/installs/:installSid/exams/:examSid/sessions/:sessionSid/events',
@@ -733,31 +868,17 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
         security,
         params: sessionParams,
         querystring: { type: 'object', properties: eventsQuery },
-        response: { 200: listOf(eventSchema), ...errors },
+        response: { 200: eventListOf(eventSchema), ...errors },
       },
     },
     async (request) => {
       await authorize(request, request.params.installSid);
       const session = await sessionRow(request.params);
-      const q = request.query;
-      const { offset, limit } = limits(q);
       const params: unknown[] = [session.sid];
-      const where = ['e.session_sid = $1', ...evidenceFilters(q, params)].join(' and ');
-      const order = orderBy(q, EVENT_SORT, 'e.created_seq');
-      const [{ total }] = await db.query<{ total: number }>(
-        `select count(*)::int as total from evidence e where ${where}`,
-        params,
-      );
-      const rows = await db.query<EvidenceRow>(
-        `${EVIDENCE_SELECT} where ${where} ${order} offset ${offset} limit ${limit}`,
-        params,
-      );
+      const where = ['e.session_sid = $1', ...evidenceFilters(request.query, params)].join(' and ');
       const base = sessionBase(request.params);
-      return page(
-        request,
-        total,
-        q,
-        rows.map((r) => eventView({ ...r, test_attempt_id: undefined }, base)),
+      return eventList(request, 'from evidence e join sessions s on s.sid = e.session_sid', where, params, (r) =>
+        eventView({ ...r, test_attempt_id: undefined }, base),
       );
     },
   );
@@ -1003,32 +1124,23 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
           type: 'object',
           properties: { ...eventsQuery, examSid: sidParam('EX') },
         },
-        response: { 200: listOf(installEventSchema), ...errors },
+        response: { 200: eventListOf(installEventSchema), ...errors },
       },
     },
     async (request) => {
       const { installSid } = request.params;
       await authorize(request, installSid);
       const q = request.query;
-      const { offset, limit } = limits(q);
       const params: unknown[] = [installSid];
       const where = ['s.install_sid = $1'];
       if (q.examSid) where.push(`s.exam_sid = $${params.push(q.examSid)}`);
       where.push(...evidenceFilters(q, params));
-      const order = orderBy(q, EVENT_SORT, 'e.created_seq');
-      const [{ total }] = await db.query<{ total: number }>(
-        `select count(*)::int as total from evidence e join sessions s on s.sid = e.session_sid where ${where.join(' and ')}`,
-        params,
-      );
-      const rows = await db.query<EvidenceRow>(
-        `${EVIDENCE_SELECT} where ${where.join(' and ')} ${order} offset ${offset} limit ${limit}`,
-        params,
-      );
-      return page(
+      return eventList(
         request,
-        total,
-        q,
-        rows.map((r) => eventView(r, sessionBase({ installSid, examSid: r.exam_sid, sessionSid: r.session_sid }))),
+        'from evidence e join sessions s on s.sid = e.session_sid',
+        where.join(' and '),
+        params,
+        (r) => eventView(r, sessionBase({ installSid, examSid: r.exam_sid, sessionSid: r.session_sid })),
       );
     },
   );
@@ -1282,6 +1394,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       },
       examsByWeek,
     );
+  registering = false;
 }
 
 /** `2026-W48` for the Monday `monday` (UTC). */

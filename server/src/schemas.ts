@@ -160,6 +160,15 @@ const eventProperties = {
   photoUrl: orNull('string'),
   receivedDate: date(),
   createdDate: { type: 'string', format: 'date-time', description: 'when the server stored it (the default order)' },
+  ongoing: t(
+    'boolean',
+    'a violation begun and not ended yet, in a session still open: its end will change this report (false once it ends or its session closes)',
+  ),
+  changeSeq: t(
+    'integer',
+    'grows with every change of any event report (stored, ended, photo landed, session closed over it): the sync cursor (changedAfter)',
+  ),
+  changedDate: { type: 'string', format: 'date-time', description: 'when this report last changed (or was stored)' },
 };
 export const eventSchema = obj(eventProperties);
 /** In the install-wide report, events also name their attempt. */
@@ -234,6 +243,18 @@ export const byWeekSchema = obj({
     }),
   },
 });
+
+/** The event lists' envelope: SmarterProctoring's, plus the change cursor. */
+export const eventListOf = (item: object) => {
+  const list = listOf(item);
+  return obj({
+    ...list.properties,
+    cursor: orNull(
+      'integer',
+      "with changedAfter: the changeSeq to pass as changedAfter next time (the last result's, else the one given); null without changedAfter",
+    ),
+  });
+};
 
 /** SmarterProctoring's list envelope around `item`. */
 export const listOf = (item: object) =>

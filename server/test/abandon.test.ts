@@ -92,9 +92,30 @@ describe(`sessions the exam page never finished (${backend})`, () => {
     const t = Date.now() - 60_000;
     const open = noFace(a, 1, t);
     assert.equal((await ingest(a, 'POST', '/evidence', { records: [open] })).status, 200);
+    // a change-cursor sync job (README) sees the violation ongoing, then again once the sweep closed over it
+    type Change = { evidenceId: string; ongoing: boolean; durationMs: number | null; changeSeq: number };
+    const changes = async (after: number) =>
+      (
+        await call<{ results: Change[]; cursor: number }>(
+          s.origin,
+          'GET',
+          `${path}/events?changedAfter=${after}&limit=500`,
+          { token: s.demo.token },
+        )
+      ).body;
+    const before = await changes(0);
+    assert.deepEqual(
+      before.results.map((e) => e.ongoing),
+      [true],
+    );
     assert.equal(await closeAbandoned(s.db, 0), 1);
     const closed = await details(path);
     assert.equal(closed.closeReason, 'abandoned');
+    const swept = await changes(before.cursor);
+    assert.deepEqual(
+      swept.results.map((e) => [e.evidenceId, e.ongoing, e.durationMs]),
+      [[open.id, false, null]],
+    );
     // the open record's end and a new record arrive: nothing refused, both listed
     const late = await ingest(a, 'POST', '/evidence', {
       records: [
@@ -103,6 +124,11 @@ describe(`sessions the exam page never finished (${backend})`, () => {
       ],
     });
     assert.equal(late.status, 200, JSON.stringify(late.body));
+    // the late end reaches the job too
+    assert.deepEqual((await changes(swept.cursor)).results.map((e) => [e.ongoing, e.durationMs]).sort(), [
+      [false, 1000],
+      [false, 2000],
+    ]);
     const events = await call<{ results: { code: number; durationMs: number | null }[] }>(
       s.origin,
       'GET',

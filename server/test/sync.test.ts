@@ -105,6 +105,8 @@ describe(`SmarterProctoring-style sync (${backend})`, () => {
       token,
       body: { text: 'second' },
     });
+    for (const name of ['Second', 'Third', 'Fourth', 'Fifth'])
+      assert.equal((await call(s.origin, 'POST', `${install}/exams`, { token, body: { name } })).status, 201);
     const paramSets = [
       '',
       'limit=0',
@@ -116,12 +118,12 @@ describe(`SmarterProctoring-style sync (${backend})`, () => {
       'limit=3&sortOrder=desc',
       'limit=3&includeActive=true&somethingWeDoNotKnow=1',
     ];
-    const eventRanges = [
-      '',
-      `eventTimeRangeStart=${new Date(T0).toISOString()}`,
-      `eventTimeRangeStart=${new Date(T0).toISOString()}&eventTimeRangeEnd=${new Date(T0 + 10_000_000).toISOString()}`,
-    ];
+    // the sync window is on changedDate (stored or last changed): these hold every event stored above
+    const since = new Date(Date.now() - 600_000).toISOString();
+    const until = new Date(Date.now() + 600_000).toISOString();
+    const eventRanges = ['', `eventTimeRangeStart=${since}`, `eventTimeRangeStart=${since}&eventTimeRangeEnd=${until}`];
     const endpoints: { path: string; ranges: string[]; key: (x: Record<string, unknown>) => unknown }[] = [
+      { path: `${install}/exams`, ranges: [''], key: (x) => x.sid },
       { path: `${exam}/sessions`, ranges: [''], key: (x) => x.sid },
       { path: `${exam}/sessions/${one.sessionSid}/events`, ranges: eventRanges, key: (x) => x.sid },
       { path: `${install}/reports/examSessionEvents`, ranges: eventRanges, key: (x) => x.sid },
@@ -135,6 +137,7 @@ describe(`SmarterProctoring-style sync (${backend})`, () => {
         assert.equal(all.status, 200);
         const expected = all.body.results.map(key).sort();
         assert.equal(expected.length, all.body.total);
+        assert.ok(expected.length > 1, `${path}?${range}: something to page through`);
         for (const params of paramSets) {
           const items = await guideLoop<Record<string, unknown>>(path, `${params}&${range}`);
           const keys = items.map(key);
@@ -181,6 +184,18 @@ describe(`SmarterProctoring-style sync (${backend})`, () => {
       [`${exam}/sessions`, 'includeActive=maybe', 'querystring/includeActive'],
       [`${exam}/sessions`, 'sortOrder=sideways', 'querystring/sortOrder'],
       [`${install}/reports/examSessionEvents`, 'limit=1.5', 'querystring/limit'],
+      // plain decimal digits only: no hex, exponent, sign or blank that a number parser would take
+      [`${exam}/sessions/${sessionSid}/events`, 'limit=0x10', 'querystring/limit'],
+      [`${exam}/sessions/${sessionSid}/events`, 'limit=1e3', 'querystring/limit'],
+      [`${exam}/sessions/${sessionSid}/events`, 'limit=%205', 'querystring/limit'],
+      [`${exam}/sessions/${sessionSid}/events`, 'limit=5%20', 'querystring/limit'],
+      [`${exam}/sessions/${sessionSid}/events`, 'offset=%2B5', 'querystring/offset'],
+      [`${exam}/sessions/${sessionSid}/events`, 'changedAfter=0x1', 'querystring/changedAfter'],
+      [`${exam}/sessions`, 'offset=1e1', 'querystring/offset'],
+      [`${install}/exams`, 'limit=0b11', 'querystring/limit'],
+      [`${install}/examVolume`, 'limit=Infinity', 'querystring/limit'],
+      [`${exam}/sessions/${sessionSid}/annotations`, 'offset=1.0', 'querystring/offset'],
+      [`${install}/reports/examSessionEvents`, 'limit=5&limit=0x5', 'querystring/limit'],
     ]) {
       const res = await call<{ code: string; message: string }>(s.origin, 'GET', `${path}?${query}`, { token });
       assert.equal(res.status, 400, query);

@@ -4,7 +4,7 @@
  */
 import { ErrorCode } from '../errors.js';
 import { messages } from '../messages.js';
-import type { EvidenceRecord, EvidenceType } from '../reporting/types.js';
+import { DURATIONAL_TYPES, type EvidenceRecord } from '../reporting/types.js';
 
 /** `apSuccessEvent` codes (AutoProctor's). */
 export const SuccessCode = {
@@ -92,21 +92,6 @@ export const successDetail = (successCode: number): AutoProctorSuccessDetail => 
   successMessage: SUCCESS_MESSAGES[successCode] ?? '',
 });
 
-/** Types that are violations with a beginning and an end (others are single moments). */
-const DURATIONAL: ReadonlySet<EvidenceType> = new Set([
-  'no_face',
-  'multiple_people',
-  'audio_above_background',
-  'tab_switch',
-  'fullscreen_exit',
-  'camera_lost',
-  'microphone_lost',
-  'screen_share_lost',
-  'second_camera_lost',
-  'talking',
-  'camera_frozen',
-]);
-
 export type AutoProctorEvidenceDetail = EvidenceRecord & {
   /** AutoProctor's name for `code` (the codes are the same: 5001–5009, ours from 5100). */
   evidenceCode: number;
@@ -123,7 +108,7 @@ export type AutoProctorEvidenceDetail = EvidenceRecord & {
 };
 
 export function evidenceDetail(record: EvidenceRecord): AutoProctorEvidenceDetail {
-  const phase = !DURATIONAL.has(record.type) ? 'moment' : record.endedAt === undefined ? 'begin' : 'end';
+  const phase = !DURATIONAL_TYPES.has(record.type) ? 'moment' : record.endedAt === undefined ? 'begin' : 'end';
   return {
     ...record,
     evidenceCode: record.code,

@@ -48,6 +48,25 @@ export type EvidenceType =
   | 'talking';
 
 /**
+ * Types that last (a violation with a beginning and an end): their first record has no `endedAt`
+ * and the same `id` is sent again with it. Every other type is a single moment. The results server
+ * reports such a record as `ongoing` until its end arrives or its session closes.
+ */
+export const DURATIONAL_TYPES: ReadonlySet<EvidenceType> = new Set<EvidenceType>([
+  'no_face',
+  'multiple_people',
+  'audio_above_background',
+  'tab_switch',
+  'fullscreen_exit',
+  'camera_lost',
+  'microphone_lost',
+  'screen_share_lost',
+  'second_camera_lost',
+  'talking',
+  'camera_frozen',
+]);
+
+/**
  * Evidence codes: AutoProctor's (5001–5009: 5008 "multiple monitors suspected" is not a violation,
  * 5009 is AutoProctor's full-screen exit) and ours (5100+) where AutoProctor has none.
  */
