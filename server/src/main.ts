@@ -115,7 +115,10 @@ function publicOrigin(raw: string | undefined) {
 const https = tls();
 const origin = publicOrigin(env.PUBLIC_ORIGIN);
 const release = env.DATABASE_URL ? () => undefined : holdDataDir(dataDir);
-const db = await openDatabase(env, dataDir);
+const db = await openDatabase(env, dataDir, {
+  connectTimeoutMs: integer('DATABASE_CONNECT_TIMEOUT_MS'),
+  queryTimeoutMs: integer('DATABASE_QUERY_TIMEOUT_MS'),
+});
 const demo = production ? undefined : await seedDemo(db);
 const app = await buildApp({
   db,
