@@ -80,6 +80,11 @@ export interface AppOptions {
    * (see abandon.ts). Default 24 h (`ABANDON_AFTER_HOURS`); 0 turns it off.
    */
   abandonAfterMs?: number;
+  /**
+   * How long `GET /healthz` waits for the database's answer before it answers 503
+   * `database_unavailable` itself (ms). Default 3 000.
+   */
+  healthTimeoutMs?: number;
 }
 
 const PACKAGE_VERSION = (
@@ -242,7 +247,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     if (error instanceof HttpError) {
-      if (error.code === 'unauthenticated' || error.code === 'forbidden') await authFailures.failed(request.ip);
+      if (error.code === 'unauthenticated' || error.code === 'forbidden') {
+        // an address that keeps failing authentication gets 429 for the rest of its minute, but only
+        // for requests that fail it too: valid credentials from that address (a class behind one
+        // campus NAT address) are never refused
+        const wait = await Promise.resolve(authFailures.blockedFor(request.ip)).catch(() => 0);
+        if (wait)
+          return reply
+            .status(429)
+            .header('retry-after', String(Math.ceil(wait / 1000)))
+            .send({ code: 'rate_limited', message: 'Too many failed authentications from this address; retry later.' });
+        await authFailures.failed(request.ip);
+      }
       if (error.retryAfterSeconds) void reply.header('retry-after', String(error.retryAfterSeconds));
       return reply.status(error.statusCode).send({ code: error.code, message: error.message });
     }
@@ -311,16 +327,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       : new FailureLimiter(limits.authFailuresPerMinute));
   app.addHook('onRequest', async (request, reply) => {
     baseHeaders(request, reply);
-    if (!request.url.startsWith('/api/') && !request.url.startsWith('/v1/')) return;
-    // an address that keeps failing authentication is refused for the rest of its minute
-    const wait = await authFailures.blockedFor(request.ip);
-    if (wait)
-      throw new HttpError(
-        429,
-        'rate_limited',
-        'Too many failed authentications from this address; retry later.',
-        Math.ceil(wait / 1000),
-      );
   });
   app.addHook('preValidation', refuseUnstorableText);
   app.addHook('onRoute', tightenSchema);
@@ -331,8 +337,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.options('/api/*', { schema: { hide: true } }, async (_request, reply) => reply.status(204).send());
   app.options('/v1/*', { schema: { hide: true } }, async (_request, reply) => reply.status(204).send());
 
+  // a deadline of its own: a silent database link (packets dropped, nothing refused) must not hang
+  // the load balancer's probe until the query timeout
+  const healthTimeoutMs = options.healthTimeoutMs ?? 3000;
   app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
-    await db.query('select 1');
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new DatabaseUnavailableError(new Error(`no answer within ${healthTimeoutMs} ms`))),
+        healthTimeoutMs,
+      );
+    });
+    try {
+      await Promise.race([db.query('select 1'), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
     return reply.header('cache-control', 'no-store').send({ status: 'ok', database: db.kind });
   });
 
