@@ -11,7 +11,7 @@ import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
-import { DatabaseUnavailableError, isConnectionError, setQuotas, type Database } from './db.js';
+import { DatabaseUnavailableError, isConnectionError, seedQuotas, type Database } from './db.js';
 import { HttpError, errorSchema } from './errors.js';
 import { hashAttempt } from './ids.js';
 import { DEFAULT_ABANDON_AFTER_MS, sweepAbandoned } from './abandon.js';
@@ -23,6 +23,7 @@ import { LoggingMailer, type Mailer } from './mailer.js';
 import { SharedFailureLimiter } from './pairing-store.js';
 import {
   FailureLimiter,
+  LIMIT_ENV,
   baseHeaders,
   pageCsp,
   refuseUnstorableText,
@@ -238,11 +239,25 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
     done();
   });
-  await setQuotas(db, {
-    photos_per_attempt: limits.photosPerAttempt,
-    photo_bytes_per_attempt: limits.photoBytesPerAttempt,
-    attempts_per_client: limits.attemptsPerClient,
-  });
+  // the quotas' table is shared and authoritative: this instance seeds what it lacks, and a value
+  // set for this instance that differs from the table's is reported, not written (see seedQuotas)
+  const quotas = {
+    photosPerAttempt: 'photos_per_attempt',
+    photoBytesPerAttempt: 'photo_bytes_per_attempt',
+    attemptsPerClient: 'attempts_per_client',
+  } as const;
+  const stored = await seedQuotas(
+    db,
+    Object.fromEntries(Object.entries(quotas).map(([key, name]) => [name, limits[key as keyof typeof quotas]])),
+  );
+  for (const [key, name] of Object.entries(quotas) as [keyof typeof quotas, string][]) {
+    const given = options.limits?.[key];
+    if (given !== undefined && stored[name] !== undefined && stored[name] !== given)
+      app.log.warn(
+        { variable: LIMIT_ENV[key], instance: given, database: stored[name] },
+        `the database's quota applies to every instance, not this instance's setting: change it with proctor-elements-admin quota set`,
+      );
+  }
   db.onBackgroundError = (error) => app.log.error({ err: error }, 'database connection error (the pool replaces it)');
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {

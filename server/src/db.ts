@@ -206,13 +206,28 @@ export async function migrate(db: Database, upTo = MIGRATIONS.length) {
   }
 }
 
-/** Writes the quotas the database's triggers enforce (see the quota migration). */
-export async function setQuotas(db: Queryable, quotas: Record<string, number>) {
+/**
+ * Quotas (the database's triggers enforce them; see the quota migration) live in `quota_settings`,
+ * one table every instance shares, and that table is authoritative: an instance writes its values
+ * only for quotas the table lacks (the first start seeds it), so instances started with different
+ * environments never overwrite each other. Answers the table's values (name → value).
+ */
+export async function seedQuotas(db: Queryable, quotas: Record<string, number>): Promise<Record<string, number>> {
   for (const [name, value] of Object.entries(quotas))
-    await db.query(
-      'insert into quota_settings (name, value) values ($1, $2) on conflict (name) do update set value = excluded.value',
-      [name, value],
-    );
+    await db.query('insert into quota_settings (name, value) values ($1, $2) on conflict (name) do nothing', [
+      name,
+      value,
+    ]);
+  const rows = await db.query<{ name: string; value: string }>('select name, value::text as value from quota_settings');
+  return Object.fromEntries(rows.map((r) => [r.name, Number(r.value)]));
+}
+
+/** Changes one quota for every instance at once (the admin CLI's `quota set`). */
+export async function setQuota(db: Queryable, name: string, value: number) {
+  await db.query(
+    'insert into quota_settings (name, value) values ($1, $2) on conflict (name) do update set value = excluded.value',
+    [name, value],
+  );
 }
 
 /** Opens PGlite in `dataDir` (created on first use), or in memory without one, and migrates it. */
