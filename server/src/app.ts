@@ -160,10 +160,27 @@ const FRAMEWORK_CODES: Record<string, [number, string]> = {
   FST_ERR_ASYNC_CONSTRAINT: [400, 'invalid_request'],
 };
 
+/** What a log line says of a database connection fault: its code and message, never the error's other fields. */
+function databaseFault(error: unknown): { code?: string; message: string } {
+  const e = error as { code?: unknown; message?: unknown };
+  return {
+    ...(typeof e.code === 'string' ? { code: e.code } : {}),
+    message: typeof e.message === 'string' && e.message ? e.message.slice(0, 300) : 'connection failed',
+  };
+}
+
+/** A client's `x-request-id`, for the log only: at most 100 characters, anything but [A-Za-z0-9_.:/+=@-] as `_`. */
+export function clientRequestIdOf(given: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(given) ? given[0] : given;
+  return value ? value.slice(0, 100).replace(/[^\w.:/+=@-]/g, '_') : undefined;
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { db, bodyLimit = 2 * 1024 * 1024, photoLimit = 512 * 1024, ratePerSecond = 20 } = options;
   const demo = options.demo ?? true;
   const limits = resolveLimits(options.limits);
+  // browsers keep to HTTPS for this host once they have reached it over HTTPS
+  const hsts = Boolean(options.https) || Boolean(options.publicOrigin?.startsWith('https:'));
   // the instance's type is an HTTP server's; with `https` it is an HTTPS server, which routes alike
   const app = Fastify({
     ...(options.https ? { https: options.https } : {}),
@@ -183,10 +200,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         }),
       },
     },
-    // a proxy's request id is kept when it looks like one; else a fresh UUID (answered as x-request-id)
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
+    // our own id for every request (answered as x-request-id): a client's or proxy's id is not
+    // unique and not ours to trust; it goes into the request's log lines as `clientRequestId`
+    genReqId: () => randomUUID(),
+    childLoggerFactory: (logger, bindings, childOptions, rawReq) => {
+      const clientRequestId = clientRequestIdOf(rawReq.headers['x-request-id']);
+      return logger.child(clientRequestId ? { ...bindings, clientRequestId } : bindings, childOptions);
     },
     // a hop count is valid at run time (proxy-addr), though the type omits it
     trustProxy: (options.trustProxy ?? false) as boolean | string,
@@ -199,7 +218,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
             ? `url: a path parameter is longer than ${MAX_PARAM_LENGTH} characters (percent-encoded).`
             : error.message;
-      baseHeaders(request, reply);
+      baseHeaders(request, reply, hsts);
       void (reply as FastifyReply).status(status).send({ code, message });
     },
     // errors of the HTTP parser (headers over 16 KiB, a malformed request line): no request object yet
@@ -217,6 +236,42 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           `Access-Control-Allow-Origin: *\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
       );
     },
+  });
+  // JSON bodies: a parse error says where, and a `__proto__` key (or `constructor.prototype`), which
+  // Fastify refuses as prototype poisoning, is named as such instead of "not valid JSON"
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = body as string;
+    if (!text.trim())
+      return done(new HttpError(400, 'invalid_request', 'body: empty, but content-type is application/json.'));
+    let poisoned: string | undefined;
+    try {
+      const value: unknown = JSON.parse(
+        text,
+        // only bodies that mention the names pay for the reviver
+        /__proto__|constructor/.test(text)
+          ? (key, item: unknown) => {
+              if (
+                key === '__proto__' ||
+                (key === 'constructor' && typeof item === 'object' && item !== null && 'prototype' in item)
+              )
+                poisoned ??= key === '__proto__' ? '__proto__' : 'constructor.prototype';
+              return item;
+            }
+          : undefined,
+      );
+      if (poisoned)
+        return done(
+          new HttpError(
+            400,
+            'invalid_request',
+            `body: a key named ${poisoned} is not accepted anywhere in a body (it could alter objects' prototypes).`,
+          ),
+        );
+      done(null, value);
+    } catch (error) {
+      done(new HttpError(400, 'invalid_request', `body is not valid JSON: ${(error as Error).message.slice(0, 200)}`));
+    }
   });
   // strict bodies and path parameters: unknown properties are rejected (not dropped), types are not
   // coerced. Query strings are text by nature: their integers and booleans are coerced, and a
@@ -258,7 +313,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         `the database's quota applies to every instance, not this instance's setting: change it with proctor-elements-admin quota set`,
       );
   }
-  db.onBackgroundError = (error) => app.log.error({ err: error }, 'database connection error (the pool replaces it)');
+  // a short typed line: pg's error carries its client (pg-pool sets `error.client`), whose fields
+  // include the backend's cancel key, so the error object itself never goes into the log
+  db.onBackgroundError = (error) =>
+    app.log.error({ database: databaseFault(error) }, 'database connection lost (the pool replaces it)');
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     if (error instanceof HttpError) {
@@ -284,7 +342,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return reply.status(400).send({ code: 'invalid_request', message });
     }
     if (error instanceof DatabaseUnavailableError || isConnectionError(error)) {
-      request.log.warn({ err: (error as { cause?: unknown }).cause ?? error }, 'database unavailable');
+      request.log.warn(
+        { database: databaseFault((error as { cause?: unknown }).cause ?? error) },
+        'database unavailable',
+      );
       return reply
         .status(503)
         .header('retry-after', '2')
@@ -341,7 +402,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         )
       : new FailureLimiter(limits.authFailuresPerMinute));
   app.addHook('onRequest', async (request, reply) => {
-    baseHeaders(request, reply);
+    baseHeaders(request, reply, hsts);
   });
   app.addHook('preValidation', refuseUnstorableText);
   app.addHook('onRoute', tightenSchema);

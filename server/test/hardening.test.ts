@@ -224,18 +224,34 @@ describe(`hardening (${backend})`, () => {
     assert.ok(parsed.some((l) => l.reqId === id && l.msg === 'request completed'));
   });
 
-  it("keeps a proxy's request id (x-request-id) in the answer and the log", async () => {
+  it("answers its own request id, and logs a client's x-request-id apart, sanitized and cut to 100 characters", async () => {
     const before = log.length;
-    // a proxy's request id is kept
-    const res = await fetch(`${s.origin}/v1/me`, { headers: { token: s.demo.token, 'x-request-id': 'proxy-42' } });
-    assert.equal(res.headers.get('x-request-id'), 'proxy-42');
+    const given = ['proxy-42', 'proxy-42', `evil"\u2028id ${'x'.repeat(300)}`];
+    const answers = await Promise.all(
+      given.map((id) =>
+        fetch(`${s.origin}/v1/me`, { headers: { token: s.demo.token, 'x-request-id': encodeURI(id) } }),
+      ),
+    );
+    const ids = answers.map((r) => r.headers.get('x-request-id'));
+    // ours, unique, never the client's
+    assert.equal(new Set(ids).size, 3);
+    for (const id of ids) assert.match(id ?? '', /^[0-9a-f-]{36}$/);
     const lines = log
       .slice(before)
       .join('')
       .split('\n')
       .filter(Boolean)
-      .map((l) => JSON.parse(l) as { reqId?: string });
-    assert.ok(lines.some((l) => l.reqId === 'proxy-42'));
+      .map((l) => JSON.parse(l) as { reqId?: string; clientRequestId?: string });
+    for (const [i, id] of ids.entries()) {
+      const mine = lines.filter((l) => l.reqId === id);
+      assert.ok(mine.length > 0, `log lines of ${id}`);
+      const client = mine[0].clientRequestId ?? '';
+      if (i < 2) assert.equal(client, 'proxy-42');
+      else {
+        assert.equal(client.length, 100);
+        assert.match(client, /^[\w.:/+=@-]+$/);
+      }
+    }
   });
 
   it("keeps the beacon's attempt HMAC (?hash=) out of the log", async () => {

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { openPostgres, type Database } from '../src/db.js';
 import { seedDemo } from '../src/seed.js';
@@ -167,6 +168,48 @@ describe(
       assert.equal((await evidence(2)).status, 200);
       const stored = await db.query<{ n: number }>('select count(*)::int as n from evidence');
       assert.equal(stored[0].n, 2);
+    });
+  },
+);
+
+describe(
+  onPostgres
+    ? "PostgreSQL: a dropped idle connection's log line (postgres)"
+    : "PostgreSQL: a dropped idle connection's log line (not applicable on PGlite: no connections)",
+  { skip: !onPostgres && 'PGlite has no connections to drop' },
+  () => {
+    it('logs a short typed line without the pg client (no backend cancel key)', async () => {
+      const applicationName = `drop-${randomBytes(4).toString('hex')}`;
+      const db = await openPostgres(process.env.DATABASE_URL!, {
+        schema: `test_${randomBytes(6).toString('hex')}`,
+        dropSchemaOnClose: true,
+        max: 2,
+        applicationName,
+      });
+      const log: string[] = [];
+      const app = await buildApp({ db, logLevel: 'warn', logStream: { write: (line: string) => void log.push(line) } });
+      const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await admin.connect();
+      try {
+        await db.query('select 1'); // an idle pooled connection
+        const killed = await admin.query<{ ok: boolean }>(
+          'select pg_terminate_backend(pid) as ok from pg_stat_activity where application_name = $1',
+          [applicationName],
+        );
+        assert.ok(killed.rows.some((r) => r.ok));
+        for (let i = 0; i < 100 && !log.some((l) => l.includes('database connection lost')); i++)
+          await new Promise((r) => setTimeout(r, 100));
+        const line = log.find((l) => l.includes('database connection lost'));
+        assert.ok(line, `no line: ${log.join('')}`);
+        const parsed = JSON.parse(line) as { database?: { code?: string; message?: string } };
+        assert.equal(parsed.database?.code, '57P01');
+        assert.ok(line.length < 600, `a long line: ${line.length} characters`);
+        assert.doesNotMatch(line, /secretKey|processID|"client"|connectionParameters|password/);
+      } finally {
+        await admin.end();
+        await app.close();
+        await db.close();
+      }
     });
   },
 );
