@@ -21,7 +21,11 @@ interface Run {
   output: string;
 }
 /** Starts main.ts with only `env` (and PATH); `whileUp` runs once /healthz answers 200, then SIGTERM. */
-async function run(env: Record<string, string>, whileUp?: (origin: string) => Promise<void>): Promise<Run> {
+async function run(
+  env: Record<string, string>,
+  whileUp?: (origin: string) => Promise<void>,
+  onOutput?: (text: string) => void,
+): Promise<Run> {
   const port = String(nextPort++);
   const child = spawn(
     process.execPath,
@@ -38,8 +42,12 @@ async function run(env: Record<string, string>, whileUp?: (origin: string) => Pr
     },
   );
   let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const take = (d: Buffer) => {
+    output += d.toString();
+    onOutput?.(output);
+  };
+  child.stdout.on('data', take);
+  child.stderr.on('data', take);
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   if (whileUp) {
     const origin = `http://127.0.0.1:${env.PORT ?? port}`;
@@ -169,7 +177,8 @@ describe(
     });
 
     it('uses a database that comes up while it retries, and logs its shutdown on SIGTERM', async () => {
-      // PostgreSQL "starts" 2 s after the server: a TCP forwarder to it begins listening then
+      // PostgreSQL "starts" once the server has found it unreachable: a TCP forwarder to it begins
+      // listening when the server logs its first retry
       const port = nextPort++;
       const sockets: Socket[] = [];
       const forwarder = createServer((down) => {
@@ -179,7 +188,12 @@ describe(
         down.on('error', () => up.destroy());
         up.on('error', () => down.destroy());
       });
-      const late = setTimeout(() => forwarder.listen(port, '127.0.0.1'), 2000);
+      let up = false;
+      const comeUp = (output: string) => {
+        if (up || !output.includes('retrying')) return;
+        up = true;
+        forwarder.listen(port, '127.0.0.1');
+      };
       const schema = `test_${randomBytes(6).toString('hex')}`;
       const via = new URL(target);
       via.hostname = '127.0.0.1';
@@ -200,6 +214,7 @@ describe(
             // PUBLIC_ORIGIN is https: browsers are told to keep to HTTPS
             assert.equal(res.headers.get('strict-transport-security'), 'max-age=31536000');
           },
+          comeUp,
         );
         assert.ok(served, r.output);
         assert.equal(r.code, 0, r.output);
@@ -217,7 +232,6 @@ describe(
           r.output,
         );
       } finally {
-        clearTimeout(late);
         for (const s of sockets) s.destroy();
         forwarder.close();
         await own.close();
