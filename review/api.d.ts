@@ -1051,7 +1051,7 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
-          /** @description epoch ms (default: now) */
+          /** @description epoch ms (default: now); from 2000 on, not before the attempt started (10 minutes of clock skew allowed) and at most a day ahead of the server */
           finishedAt?: number;
           /** @description advisory: the client's own figure */
           trustScore?: number;

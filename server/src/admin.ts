@@ -132,18 +132,25 @@ export async function closeExam(db: Queryable, installSid: string, examSid: stri
 }
 
 /** A client (id + HMAC secret) for exam pages; bound to one exam when `examSid` is given. */
+/**
+ * A client (id + HMAC secret) for `examSid`; without one, the client gets an open exam of its own,
+ * "Attempts of client cl_…", so that its sessions are reachable through the reporting API (whose
+ * routes all go through an exam). Answers the exam either way.
+ */
 export async function createClient(db: Queryable, installSid: string, examSid?: string) {
   await requireInstall(db, installSid);
   if (examSid) await getExam(db, installSid, examSid);
   const clientId = `cl_${randomBytes(8).toString('hex')}`;
   const secret = newSecret();
+  const exam =
+    examSid ?? (await createExam(db, installSid, { name: `Attempts of client ${clientId}`, instructions: '' })).sid;
   await db.query('insert into clients (client_id, install_sid, exam_sid, secret) values ($1, $2, $3, $4)', [
     clientId,
     installSid,
-    examSid ?? null,
+    exam,
     secret,
   ]);
-  return { clientId, clientSecret: secret, installSid, examSid: examSid ?? null };
+  return { clientId, clientSecret: secret, installSid, examSid: exam };
 }
 
 /** A reporting/admin API token for one install. Only its SHA-256 is stored: show it once. */

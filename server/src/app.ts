@@ -11,7 +11,7 @@ import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
-import { DatabaseUnavailableError, isConnectionError, setQuotas, type Database } from './db.js';
+import { DatabaseUnavailableError, isConnectionError, seedQuotas, type Database } from './db.js';
 import { HttpError, errorSchema } from './errors.js';
 import { hashAttempt } from './ids.js';
 import { DEFAULT_ABANDON_AFTER_MS, sweepAbandoned } from './abandon.js';
@@ -24,6 +24,7 @@ import { LoggingMailer, type Mailer } from './mailer.js';
 import { SharedFailureLimiter } from './pairing-store.js';
 import {
   FailureLimiter,
+  LIMIT_ENV,
   baseHeaders,
   pageCsp,
   refuseUnstorableText,
@@ -81,6 +82,11 @@ export interface AppOptions {
    * (see abandon.ts). Default 24 h (`ABANDON_AFTER_HOURS`); 0 turns it off.
    */
   abandonAfterMs?: number;
+  /**
+   * How long `GET /healthz` waits for the database's answer before it answers 503
+   * `database_unavailable` itself (ms). Default 3 000.
+   */
+  healthTimeoutMs?: number;
 }
 
 const PACKAGE_VERSION = (
@@ -155,10 +161,27 @@ const FRAMEWORK_CODES: Record<string, [number, string]> = {
   FST_ERR_ASYNC_CONSTRAINT: [400, 'invalid_request'],
 };
 
+/** What a log line says of a database connection fault: its code and message, never the error's other fields. */
+function databaseFault(error: unknown): { code?: string; message: string } {
+  const e = error as { code?: unknown; message?: unknown };
+  return {
+    ...(typeof e.code === 'string' ? { code: e.code } : {}),
+    message: typeof e.message === 'string' && e.message ? e.message.slice(0, 300) : 'connection failed',
+  };
+}
+
+/** A client's `x-request-id`, for the log only: at most 100 characters, anything but [A-Za-z0-9_.:/+=@-] as `_`. */
+export function clientRequestIdOf(given: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(given) ? given[0] : given;
+  return value ? value.slice(0, 100).replace(/[^\w.:/+=@-]/g, '_') : undefined;
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { db, bodyLimit = 2 * 1024 * 1024, photoLimit = 512 * 1024, ratePerSecond = 20 } = options;
   const demo = options.demo ?? true;
   const limits = resolveLimits(options.limits);
+  // browsers keep to HTTPS for this host once they have reached it over HTTPS
+  const hsts = Boolean(options.https) || Boolean(options.publicOrigin?.startsWith('https:'));
   // the instance's type is an HTTP server's; with `https` it is an HTTPS server, which routes alike
   const app = Fastify({
     ...(options.https ? { https: options.https } : {}),
@@ -178,10 +201,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         }),
       },
     },
-    // a proxy's request id is kept when it looks like one; else a fresh UUID (answered as x-request-id)
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
+    // our own id for every request (answered as x-request-id): a client's or proxy's id is not
+    // unique and not ours to trust; it goes into the request's log lines as `clientRequestId`
+    genReqId: () => randomUUID(),
+    childLoggerFactory: (logger, bindings, childOptions, rawReq) => {
+      const clientRequestId = clientRequestIdOf(rawReq.headers['x-request-id']);
+      return logger.child(clientRequestId ? { ...bindings, clientRequestId } : bindings, childOptions);
     },
     // a hop count is valid at run time (proxy-addr), though the type omits it
     trustProxy: (options.trustProxy ?? false) as boolean | string,
@@ -194,7 +219,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
             ? `url: a path parameter is longer than ${MAX_PARAM_LENGTH} characters (percent-encoded).`
             : error.message;
-      baseHeaders(request, reply);
+      baseHeaders(request, reply, hsts);
       void (reply as FastifyReply).status(status).send({ code, message });
     },
     // errors of the HTTP parser (headers over 16 KiB, a malformed request line): no request object yet
@@ -214,6 +239,42 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           `Access-Control-Allow-Origin: *\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
       );
     },
+  });
+  // JSON bodies: a parse error says where, and a `__proto__` key (or `constructor.prototype`), which
+  // Fastify refuses as prototype poisoning, is named as such instead of "not valid JSON"
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = body as string;
+    if (!text.trim())
+      return done(new HttpError(400, 'invalid_request', 'body: empty, but content-type is application/json.'));
+    let poisoned: string | undefined;
+    try {
+      const value: unknown = JSON.parse(
+        text,
+        // only bodies that mention the names pay for the reviver
+        /__proto__|constructor/.test(text)
+          ? (key, item: unknown) => {
+              if (
+                key === '__proto__' ||
+                (key === 'constructor' && typeof item === 'object' && item !== null && 'prototype' in item)
+              )
+                poisoned ??= key === '__proto__' ? '__proto__' : 'constructor.prototype';
+              return item;
+            }
+          : undefined,
+      );
+      if (poisoned)
+        return done(
+          new HttpError(
+            400,
+            'invalid_request',
+            `body: a key named ${poisoned} is not accepted anywhere in a body (it could alter objects' prototypes).`,
+          ),
+        );
+      done(null, value);
+    } catch (error) {
+      done(new HttpError(400, 'invalid_request', `body is not valid JSON: ${(error as Error).message.slice(0, 200)}`));
+    }
   });
   // strict bodies and path parameters: unknown properties are rejected (not dropped), types are not
   // coerced. Query strings are text by nature: their integers and booleans are coerced, and a
@@ -236,16 +297,44 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
     done();
   });
-  await setQuotas(db, {
-    photos_per_attempt: limits.photosPerAttempt,
-    photo_bytes_per_attempt: limits.photoBytesPerAttempt,
-    attempts_per_client: limits.attemptsPerClient,
-  });
-  db.onBackgroundError = (error) => app.log.error({ err: error }, 'database connection error (the pool replaces it)');
+  // the quotas' table is shared and authoritative: this instance seeds what it lacks, and a value
+  // set for this instance that differs from the table's is reported, not written (see seedQuotas)
+  const quotas = {
+    photosPerAttempt: 'photos_per_attempt',
+    photoBytesPerAttempt: 'photo_bytes_per_attempt',
+    attemptsPerClient: 'attempts_per_client',
+  } as const;
+  const stored = await seedQuotas(
+    db,
+    Object.fromEntries(Object.entries(quotas).map(([key, name]) => [name, limits[key as keyof typeof quotas]])),
+  );
+  for (const [key, name] of Object.entries(quotas) as [keyof typeof quotas, string][]) {
+    const given = options.limits?.[key];
+    if (given !== undefined && stored[name] !== undefined && stored[name] !== given)
+      app.log.warn(
+        { variable: LIMIT_ENV[key], instance: given, database: stored[name] },
+        `the database's quota applies to every instance, not this instance's setting: change it with proctor-elements-admin quota set`,
+      );
+  }
+  // a short typed line: pg's error carries its client (pg-pool sets `error.client`), whose fields
+  // include the backend's cancel key, so the error object itself never goes into the log
+  db.onBackgroundError = (error) =>
+    app.log.error({ database: databaseFault(error) }, 'database connection lost (the pool replaces it)');
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     if (error instanceof HttpError) {
-      if (error.code === 'unauthenticated' || error.code === 'forbidden') await authFailures.failed(request.ip);
+      if (error.code === 'unauthenticated' || error.code === 'forbidden') {
+        // an address that keeps failing authentication gets 429 for the rest of its minute, but only
+        // for requests that fail it too: valid credentials from that address (a class behind one
+        // campus NAT address) are never refused
+        const wait = await Promise.resolve(authFailures.blockedFor(request.ip)).catch(() => 0);
+        if (wait)
+          return reply
+            .status(429)
+            .header('retry-after', String(Math.ceil(wait / 1000)))
+            .send({ code: 'rate_limited', message: 'Too many failed authentications from this address; retry later.' });
+        await authFailures.failed(request.ip);
+      }
       if (error.retryAfterSeconds) void reply.header('retry-after', String(error.retryAfterSeconds));
       return reply.status(error.statusCode).send({ code: error.code, message: error.message });
     }
@@ -256,7 +345,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return reply.status(400).send({ code: 'invalid_request', message });
     }
     if (error instanceof DatabaseUnavailableError || isConnectionError(error)) {
-      request.log.warn({ err: (error as { cause?: unknown }).cause ?? error }, 'database unavailable');
+      request.log.warn(
+        { database: databaseFault((error as { cause?: unknown }).cause ?? error) },
+        'database unavailable',
+      );
       return reply
         .status(503)
         .header('retry-after', '2')
@@ -313,17 +405,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         )
       : new FailureLimiter(limits.authFailuresPerMinute));
   app.addHook('onRequest', async (request, reply) => {
-    baseHeaders(request, reply);
-    if (!request.url.startsWith('/api/') && !request.url.startsWith('/v1/')) return;
-    // an address that keeps failing authentication is refused for the rest of its minute
-    const wait = await authFailures.blockedFor(request.ip);
-    if (wait)
-      throw new HttpError(
-        429,
-        'rate_limited',
-        'Too many failed authentications from this address; retry later.',
-        Math.ceil(wait / 1000),
-      );
+    baseHeaders(request, reply, hsts);
   });
   app.addHook('preValidation', refuseUnstorableText);
   app.addHook('onRoute', tightenSchema);
@@ -334,8 +416,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.options('/api/*', { schema: { hide: true } }, async (_request, reply) => reply.status(204).send());
   app.options('/v1/*', { schema: { hide: true } }, async (_request, reply) => reply.status(204).send());
 
+  // a deadline of its own: a silent database link (packets dropped, nothing refused) must not hang
+  // the load balancer's probe until the query timeout
+  const healthTimeoutMs = options.healthTimeoutMs ?? 3000;
   app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
-    await db.query('select 1');
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new DatabaseUnavailableError(new Error(`no answer within ${healthTimeoutMs} ms`))),
+        healthTimeoutMs,
+      );
+    });
+    try {
+      await Promise.race([db.query('select 1'), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
     return reply.header('cache-control', 'no-store').send({ status: 'ok', database: db.kind });
   });
 

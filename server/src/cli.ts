@@ -1,17 +1,28 @@
 #!/usr/bin/env node
 /**
- * `npm run admin -- <command> [--option value …]`: the admin API's operations, straight on the
- * database (DATABASE_URL, else PGlite in DATA_DIR; stop a PGlite server first). Prints JSON.
+ * `proctor-elements-admin <command> [--option value …]` (this package's bin; in a development
+ * checkout `npm run admin -- …`): the admin API's operations, straight on the database
+ * (DATABASE_URL, else PGlite in DATA_DIR; stop a PGlite server first). Prints JSON.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase } from './db.js';
+import { openDatabase, seedQuotas, setQuota } from './db.js';
+import { LIMIT_ENV } from './security.js';
 import { holdDataDir } from './lock.js';
 import { HttpError } from './errors.js';
 import { LoggingMailer } from './mailer.js';
 import * as admin from './admin.js';
 
-const USAGE = `usage: npm run admin -- <command> [options]
+// the quotas kept in the database (quota_settings), by their environment variable
+const QUOTAS: Record<string, string> = {
+  [LIMIT_ENV.photosPerAttempt]: 'photos_per_attempt',
+  [LIMIT_ENV.photoBytesPerAttempt]: 'photo_bytes_per_attempt',
+  [LIMIT_ENV.attemptsPerClient]: 'attempts_per_client',
+};
+const QUOTA_NAMES = Object.keys(QUOTAS);
+
+const USAGE = `usage: proctor-elements-admin <command> [options]
+       (in a development checkout: npm run admin -- <command> [options])
 
   install create   --name N
   exam create      --install AI… --name N [--instructions T] [--last-start ISO]
@@ -22,6 +33,8 @@ const USAGE = `usage: npm run admin -- <command> [options]
   token create     --install AI… [--label L]
   candidate register --install AI… --exam EX… --attempt ID --email E [--name N]
   exam send-emails --install AI… --exam EX…   (logging mailer: emails suppressed, statuses set)
+  quota list
+  quota set        --name ${QUOTA_NAMES.join('|')} --value N   (every instance, at once)
 
 Environment: DATABASE_URL (PostgreSQL) or DATA_DIR (PGlite folder, default .data/pglite).`;
 
@@ -36,6 +49,7 @@ const { positionals, values } = parseArgs({
     label: { type: 'string' },
     attempt: { type: 'string' },
     email: { type: 'string' },
+    value: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -99,6 +113,22 @@ async function main() {
           new LoggingMailer((fields, msg) => console.error(JSON.stringify({ msg, ...fields }))),
         );
         break;
+      case 'quota list': {
+        const stored = await seedQuotas(db, {});
+        result = Object.fromEntries(QUOTA_NAMES.map((env) => [env, stored[QUOTAS[env]] ?? null]));
+        break;
+      }
+      case 'quota set': {
+        const name = need('name');
+        const value = need('value');
+        if (!QUOTAS[name])
+          throw new HttpError(400, 'invalid_option', `--name must be one of ${QUOTA_NAMES.join(', ')}, not "${name}".`);
+        if (!/^[1-9][0-9]{0,14}$/.test(value))
+          throw new HttpError(400, 'invalid_option', `--value must be a positive integer, not "${value}".`);
+        await setQuota(db, QUOTAS[name], Number(value));
+        result = { [name]: Number(value) };
+        break;
+      }
       default:
         throw new HttpError(400, 'unknown_command', `Unknown command "${command}".\n\n${USAGE}`);
     }

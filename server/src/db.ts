@@ -47,15 +47,16 @@ const SOCKET_CODES = new Set([
   'ENOTFOUND',
   'EAI_AGAIN',
 ]);
-const SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+// 57014: a statement cancelled by statement_timeout (DATABASE_QUERY_TIMEOUT_MS): retryable like an outage
+const SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '57014']);
 /** True when `error` says the connection to PostgreSQL failed, not the statement. */
 export function isConnectionError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (error instanceof DatabaseUnavailableError) return true;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && (SOCKET_CODES.has(code) || SQLSTATES.has(code) || code.startsWith('08'))) return true;
-  // pg's own wording when the socket closes or a connect times out
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Client was closed/i.test(
+  // pg's own wording when the socket closes, a connect times out, or no answer came within query_timeout
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Client was closed|Query read timeout/i.test(
     error.message,
   );
 }
@@ -200,7 +201,18 @@ const MIGRATIONS: string[] = [
    alter table evidence alter column changed_at set not null;
    create unique index evidence_by_change on evidence (change_seq);
    create index evidence_by_session_change on evidence (session_sid, change_seq);`,
+  // issue 18: every client has an exam, so its sessions are reachable through the reporting API
+  // (whose routes go through an exam): a client stored without one gets an open exam of its own,
+  // named after it (admin.ts creates one for new clients alike), and its sessions move into it
+  `insert into exams (sid, install_sid, name, instructions, opened_at, created_at)
+     select 'EX' || md5('client-exam/' || c.client_id), c.install_sid, 'Attempts of client ' || c.client_id, '', c.created_at, c.created_at
+     from clients c where c.exam_sid is null;
+   update clients set exam_sid = 'EX' || md5('client-exam/' || client_id) where exam_sid is null;
+   update sessions s set exam_sid = c.exam_sid from clients c where s.client_id = c.client_id and s.exam_sid is null;`,
 ];
+
+/** How many migrations there are (the schema's version once migrated). */
+export const MIGRATION_COUNT = MIGRATIONS.length;
 
 /** Applies the migrations not applied yet, in order; `upTo` stops after that version (tests). */
 export async function migrate(db: Database, upTo = MIGRATIONS.length) {
@@ -219,13 +231,28 @@ export async function migrate(db: Database, upTo = MIGRATIONS.length) {
   }
 }
 
-/** Writes the quotas the database's triggers enforce (see the quota migration). */
-export async function setQuotas(db: Queryable, quotas: Record<string, number>) {
+/**
+ * Quotas (the database's triggers enforce them; see the quota migration) live in `quota_settings`,
+ * one table every instance shares, and that table is authoritative: an instance writes its values
+ * only for quotas the table lacks (the first start seeds it), so instances started with different
+ * environments never overwrite each other. Answers the table's values (name → value).
+ */
+export async function seedQuotas(db: Queryable, quotas: Record<string, number>): Promise<Record<string, number>> {
   for (const [name, value] of Object.entries(quotas))
-    await db.query(
-      'insert into quota_settings (name, value) values ($1, $2) on conflict (name) do update set value = excluded.value',
-      [name, value],
-    );
+    await db.query('insert into quota_settings (name, value) values ($1, $2) on conflict (name) do nothing', [
+      name,
+      value,
+    ]);
+  const rows = await db.query<{ name: string; value: string }>('select name, value::text as value from quota_settings');
+  return Object.fromEntries(rows.map((r) => [r.name, Number(r.value)]));
+}
+
+/** Changes one quota for every instance at once (the admin CLI's `quota set`). */
+export async function setQuota(db: Queryable, name: string, value: number) {
+  await db.query(
+    'insert into quota_settings (name, value) values ($1, $2) on conflict (name) do update set value = excluded.value',
+    [name, value],
+  );
 }
 
 /** Opens PGlite in `dataDir` (created on first use), or in memory without one, and migrates it. */
@@ -252,30 +279,31 @@ export async function openPglite(dataDir?: string, options: { migrateUpTo?: numb
  * `schema` (created if missing) isolates one database per test run on a shared server;
  * `dropSchemaOnClose` removes it again (tests only).
  */
-export async function openPostgres(
-  url: string,
-  options: {
-    schema?: string;
-    max?: number;
-    dropSchemaOnClose?: boolean;
-    /** Apply the migrations only up to this version (tests of a migration). */
-    migrateUpTo?: number;
-    /** How long a request waits for a connection before it is answered 503 (ms). Default 5 000. */
-    connectTimeoutMs?: number;
-    /** PostgreSQL's application_name of the pool's connections (pg_stat_activity). */
-    applicationName?: string;
-  } = {},
-): Promise<Database> {
-  const { schema } = options;
-  if (schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`Invalid schema name "${schema}".`);
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: Math.max(2, options.max ?? 10), // migrations hold one connection for the lock and use another
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
-    keepAlive: true,
-    application_name: options.applicationName ?? 'proctor-elements-server',
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
-  });
+export interface PostgresOptions {
+  schema?: string;
+  max?: number;
+  dropSchemaOnClose?: boolean;
+  /** Apply the migrations only up to this version (tests of a migration). */
+  migrateUpTo?: number;
+  /**
+   * How long a request waits for a connection (a new one's handshake, or a free one of the pool)
+   * before it is answered 503 (ms). Default 5 000 (`DATABASE_CONNECT_TIMEOUT_MS`).
+   */
+  connectTimeoutMs?: number;
+  /**
+   * The longest a statement may take (ms; `DATABASE_QUERY_TIMEOUT_MS`, default 10 000): PostgreSQL
+   * cancels it then (`statement_timeout`), and an answer that has not arrived 2 s later (a silent
+   * network link: packets dropped, nothing refused) is given up and its connection destroyed
+   * (node-postgres' `query_timeout`). Either way the request gets 503 `database_unavailable`.
+   * Migrations have no limit.
+   */
+  queryTimeoutMs?: number;
+  /** PostgreSQL's application_name of the pool's connections (pg_stat_activity). */
+  applicationName?: string;
+}
+
+/** The `Database` over one pg pool (see `openPostgres`). */
+function poolDatabase(pool: pg.Pool, onClose: () => Promise<void>): Database {
   // Without a listener, an idle pooled connection dropped by the server (restart, failover,
   // pg_terminate_backend, idle timeout) is an uncaught 'error' event that ends the process.
   // pg-pool has already discarded that connection; the next query opens a new one.
@@ -331,26 +359,66 @@ export async function openPostgres(
       }
     },
     close: async () => {
-      if (schema && options.dropSchemaOnClose)
-        await pool.query(`drop schema if exists ${schema} cascade`).catch(() => undefined);
+      await onClose();
       await pool.end();
     },
   };
-  if (schema) await db.query(`create schema if not exists ${schema}`);
-  // concurrent first starts: one migrates, the others wait on the advisory lock
-  const lock = await connect();
-  lock.on('error', () => undefined); // a failure shows in the next statement
-  try {
-    await lock.query('select pg_advisory_lock(715517)');
-    await migrate(db, options.migrateUpTo);
-  } finally {
-    await lock.query('select pg_advisory_unlock(715517)').catch(() => undefined);
-    lock.release();
-  }
   return db;
 }
 
+/**
+ * Connects to PostgreSQL (`url` like postgres://user:pass@localhost:5432/db) and migrates it.
+ * `schema` (created if missing) isolates one database per test run on a shared server;
+ * `dropSchemaOnClose` removes it again (tests only).
+ */
+export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<Database> {
+  const { schema } = options;
+  if (schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`Invalid schema name "${schema}".`);
+  const queryTimeoutMs = options.queryTimeoutMs ?? 10_000;
+  const common = {
+    connectionString: url,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    // TCP keepalive: a peer that vanished (a failover, a dropped NAT entry) is noticed on idle connections too
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    application_name: options.applicationName ?? 'proctor-elements-server',
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  };
+  // migrations (which may rewrite a large table) run on connections of their own, without time limits
+  const setup = poolDatabase(new pg.Pool({ ...common, max: 2 }), () => Promise.resolve());
+  setup.onBackgroundError = () => undefined; // a failure shows in the next statement
+  try {
+    if (schema) await setup.query(`create schema if not exists ${schema}`);
+    // concurrent first starts: one migrates, the others wait on the advisory lock
+    const lock = await setup.connect!();
+    lock.on('error', () => undefined);
+    try {
+      await lock.query('select pg_advisory_lock(715517)');
+      await migrate(setup, options.migrateUpTo);
+    } finally {
+      await lock.query('select pg_advisory_unlock(715517)').catch(() => undefined);
+      lock.release();
+    }
+  } finally {
+    await setup.close();
+  }
+  const pool = new pg.Pool({
+    ...common,
+    max: Math.max(2, options.max ?? 10),
+    statement_timeout: queryTimeoutMs,
+    query_timeout: queryTimeoutMs + 2000,
+  });
+  return poolDatabase(pool, async () => {
+    if (schema && options.dropSchemaOnClose)
+      await pool.query(`drop schema if exists ${schema} cascade`).catch(() => undefined);
+  });
+}
+
 /** `DATABASE_URL` when set (PostgreSQL), else PGlite in `dataDir`. */
-export function openDatabase(env: { DATABASE_URL?: string }, dataDir: string): Promise<Database> {
-  return env.DATABASE_URL ? openPostgres(env.DATABASE_URL) : openPglite(dataDir);
+export function openDatabase(
+  env: { DATABASE_URL?: string },
+  dataDir: string,
+  options: Pick<PostgresOptions, 'connectTimeoutMs' | 'queryTimeoutMs'> = {},
+): Promise<Database> {
+  return env.DATABASE_URL ? openPostgres(env.DATABASE_URL, options) : openPglite(dataDir);
 }

@@ -33,6 +33,12 @@ const SESSION_STATUSES = [...SESSION_STATUS_VALUES];
 const attemptId = { type: 'string', minLength: 1, maxLength: 200 } as const;
 /** Latest instant accepted (ms): the end of year 9999, as PostgreSQL's timestamptz and ISO strings hold it. */
 const MAX_TIME = 253_402_300_799_999;
+/** The longest string value in a record's `data` (characters). */
+const MAX_DATA_STRING = 2000;
+/** The earliest `finishedAt` taken (2000-01-01, epoch ms): `1` or `0` is a client bug, not a time. */
+const EARLIEST_FINISH = 946_684_800_000;
+/** How far a finish may precede the attempt's recorded start (clock adjustments of the page's device). */
+const FINISH_SKEW_MS = 10 * 60_000;
 const recordSchema = {
   type: 'object',
   additionalProperties: false,
@@ -46,7 +52,12 @@ const recordSchema = {
     startedAt: { type: 'number', minimum: 0, maximum: MAX_TIME },
     endedAt: { type: 'number', minimum: 0, maximum: MAX_TIME },
     durationMs: { type: 'number', minimum: 0, maximum: 2_147_483_647 }, // an integer column (ms): 24 days
-    data: { type: 'object', maxProperties: 20, additionalProperties: { type: ['string', 'number', 'boolean'] } },
+    // a record's details (a tab's title, a key name): 20 entries, strings ≤ 2 000 characters
+    data: {
+      type: 'object',
+      maxProperties: 20,
+      additionalProperties: { type: ['string', 'number', 'boolean'], maxLength: MAX_DATA_STRING },
+    },
     photo: {
       type: 'string',
       maxLength: 200_000,
@@ -583,7 +594,13 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
           type: 'object',
           additionalProperties: false,
           properties: {
-            finishedAt: { type: 'number', minimum: 0, description: 'epoch ms (default: now)' },
+            finishedAt: {
+              type: 'number',
+              minimum: EARLIEST_FINISH,
+              maximum: MAX_TIME,
+              description:
+                'epoch ms (default: now); from 2000 on, not before the attempt started (10 minutes of clock skew allowed) and at most a day ahead of the server',
+            },
             trustScore: { type: 'integer', minimum: 0, maximum: 100, description: "advisory: the client's own figure" },
             counts: {
               type: 'object',
@@ -628,6 +645,29 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
           'select closed_at, close_reason, finished_at, trust_score, counts, client_trust_score, started_at from sessions where sid = $1 for update',
           [session.sid],
         );
+        // a finish before the attempt's start (the earlier of its recorded start and its first record:
+        // the page's clock, both) or far in the future is no finish
+        const given = request.body?.finishedAt !== undefined; // the server's own now is not checked against the page's clock
+        let startedMs = current.started_at ? new Date(current.started_at).getTime() : undefined;
+        if (given && startedMs !== undefined && finishedAt < startedMs - FINISH_SKEW_MS) {
+          const [first] = await tx.query<{ at: Date | null }>(
+            'select min(started_at) as at from evidence where session_sid = $1',
+            [session.sid],
+          );
+          if (first?.at) startedMs = Math.min(startedMs, new Date(first.at).getTime());
+          if (finishedAt < startedMs - FINISH_SKEW_MS)
+            throw new HttpError(
+              400,
+              'invalid_request',
+              `body/finishedAt (${iso(finishedAt)}) is before the attempt started (${iso(startedMs)}).`,
+            );
+        }
+        if (given && finishedAt > Date.now() + 86_400_000)
+          throw new HttpError(
+            400,
+            'invalid_request',
+            `body/finishedAt (${iso(finishedAt)}) is more than a day after the server's time.`,
+          );
         // Closed is terminal: a repeated finish, or a late one after the session was closed as
         // abandoned (abandon.ts), answers the verdict already given
         if (current.closed_at) {

@@ -6,6 +6,7 @@
  */
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { HttpError } from './errors.js';
+import { SettingError, shown } from './settings.js';
 
 export interface Limits {
   /** Failed authentications (401/403) one address may make per minute before it gets 429. Default 60. */
@@ -43,7 +44,8 @@ export function limitsFromEnv(env: Record<string, string | undefined>): Partial<
   for (const [key, name] of Object.entries(LIMIT_ENV) as [keyof Limits, string][]) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
-    if (!/^[1-9][0-9]{0,14}$/.test(raw)) throw new Error(`${name} must be a positive integer, not "${raw}".`);
+    if (!/^[1-9][0-9]{0,14}$/.test(raw))
+      throw new SettingError(name, `${name} must be a positive whole number, not ${shown(raw)}.`);
     out[key] = Number(raw);
   }
   return out;
@@ -116,9 +118,11 @@ export const pageCsp = (frameAncestors: "'self'" | "'none'", evalForTemplates = 
 
 const API_PREFIXES = ['/api/', '/v1/'];
 
-/** Headers of every response: request id, nosniff, referrer policy, CSP; CORS on the APIs. */
-export function baseHeaders(request: FastifyRequest, reply: FastifyReply) {
+/** Headers of every response: request id, nosniff, referrer policy, CSP, HSTS (when `hsts`); CORS on the APIs. */
+export function baseHeaders(request: FastifyRequest, reply: FastifyReply, hsts = false) {
   void reply.header('x-request-id', request.id);
+  // with TLS on or an https PUBLIC_ORIGIN: one year, this host only (no includeSubDomains, no preload)
+  if (hsts) void reply.header('strict-transport-security', 'max-age=31536000');
   void reply.header('x-content-type-options', 'nosniff');
   void reply.header('referrer-policy', 'no-referrer');
   void reply.header('content-security-policy', API_CSP);

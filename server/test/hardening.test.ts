@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
-import { backend, call, startServer, type Harness } from './harness.js';
+import { randomUUID } from 'node:crypto';
+import { attemptHeaders, backend, call, newAttempt, startServer, type Harness } from './harness.js';
 
 /** A raw HTTP request (fetch refuses some of what clients send). */
 function raw(origin: string, path: string, headers: Record<string, string> = {}) {
@@ -134,16 +135,63 @@ describe(`hardening (${backend})`, () => {
       statuses.push((await call(s.origin, 'GET', '/v1/me', { token: `guess-${i}`, headers: attacker })).status);
     assert.deepEqual(statuses.slice(0, 5), [401, 401, 401, 401, 401]);
     assert.deepEqual(statuses.slice(5), [429, 429, 429]);
-    const limited = await fetch(`${s.origin}/v1/me`, { headers: { token: s.demo.token, ...attacker } });
+    const limited = await fetch(`${s.origin}/v1/me`, { headers: { token: 'guess-again', ...attacker } });
     assert.equal(limited.status, 429);
     assert.ok(Number(limited.headers.get('retry-after')) > 0);
     assert.equal(((await limited.json()) as { code: string }).code, 'rate_limited');
+    // a valid token from the same address is never refused (a class behind one NAT address)
+    const valid = await call(s.origin, 'GET', '/v1/me', { token: s.demo.token, headers: attacker });
+    assert.equal(valid.status, 200);
     // another candidate behind another address still gets in
     const other = await call(s.origin, 'GET', '/v1/me', {
       token: s.demo.token,
       headers: { 'x-forwarded-for': '198.51.100.2' },
     });
     assert.equal(other.status, 200);
+  });
+
+  it('never refuses valid credentials from an address that failed authentication 60+ times (campus NAT)', async () => {
+    // default limits (60 a minute); the class and the guesser share one public address
+    const nat = await startServer({ trustProxy: true });
+    try {
+      const campus = { 'x-forwarded-for': '192.0.2.44' };
+      const bad: number[] = [];
+      for (let i = 0; i < 65; i++)
+        bad.push((await call(nat.origin, 'GET', '/v1/me', { token: `wrong-${i}`, headers: campus })).status);
+      assert.deepEqual(bad.slice(0, 60), Array<number>(60).fill(401));
+      assert.deepEqual(bad.slice(60), Array<number>(5).fill(429));
+      // a forged ingest signature from there is refused too
+      const record = (attemptId: string) => ({
+        id: randomUUID(),
+        attemptId,
+        seq: 1,
+        code: 5005,
+        type: 'tab_switch',
+        startedAt: Date.now(),
+      });
+      const forged = newAttempt('demo-client', 'not-the-secret');
+      const refused = await call(nat.origin, 'POST', `/api/v1/attempts/${forged.testAttemptId}/evidence`, {
+        headers: { ...attemptHeaders(forged), ...campus },
+        body: { records: [record(forged.testAttemptId)] },
+      });
+      assert.equal(refused.status, 429);
+      // a valid token and a correctly signed attempt with its evidence from the same address go through
+      assert.equal((await call(nat.origin, 'GET', '/v1/me', { token: nat.demo.token, headers: campus })).status, 200);
+      const attempt = newAttempt('demo-client', nat.demo.clientSecret);
+      assert.equal(
+        (await call(nat.origin, 'POST', '/api/v1/attempts', { body: attempt, headers: campus })).status,
+        201,
+      );
+      const sent = await call(nat.origin, 'POST', `/api/v1/attempts/${attempt.testAttemptId}/evidence`, {
+        headers: { ...attemptHeaders(attempt), ...campus },
+        body: { records: [record(attempt.testAttemptId)] },
+      });
+      assert.equal(sent.status, 200, JSON.stringify(sent.body));
+      // and the bad ones keep getting 429
+      assert.equal((await call(nat.origin, 'GET', '/v1/me', { token: 'wrong-again', headers: campus })).status, 429);
+    } finally {
+      await nat.close();
+    }
   });
 
   it('logs structured JSON with the request id, and a value holding a newline cannot forge a line', async () => {
@@ -176,18 +224,34 @@ describe(`hardening (${backend})`, () => {
     assert.ok(parsed.some((l) => l.reqId === id && l.msg === 'request completed'));
   });
 
-  it("keeps a proxy's request id (x-request-id) in the answer and the log", async () => {
+  it("answers its own request id, and logs a client's x-request-id apart, sanitized and cut to 100 characters", async () => {
     const before = log.length;
-    // a proxy's request id is kept
-    const res = await fetch(`${s.origin}/v1/me`, { headers: { token: s.demo.token, 'x-request-id': 'proxy-42' } });
-    assert.equal(res.headers.get('x-request-id'), 'proxy-42');
+    const given = ['proxy-42', 'proxy-42', `evil"\u2028id ${'x'.repeat(300)}`];
+    const answers = await Promise.all(
+      given.map((id) =>
+        fetch(`${s.origin}/v1/me`, { headers: { token: s.demo.token, 'x-request-id': encodeURI(id) } }),
+      ),
+    );
+    const ids = answers.map((r) => r.headers.get('x-request-id'));
+    // ours, unique, never the client's
+    assert.equal(new Set(ids).size, 3);
+    for (const id of ids) assert.match(id ?? '', /^[0-9a-f-]{36}$/);
     const lines = log
       .slice(before)
       .join('')
       .split('\n')
       .filter(Boolean)
-      .map((l) => JSON.parse(l) as { reqId?: string });
-    assert.ok(lines.some((l) => l.reqId === 'proxy-42'));
+      .map((l) => JSON.parse(l) as { reqId?: string; clientRequestId?: string });
+    for (const [i, id] of ids.entries()) {
+      const mine = lines.filter((l) => l.reqId === id);
+      assert.ok(mine.length > 0, `log lines of ${id}`);
+      const client = mine[0].clientRequestId ?? '';
+      if (i < 2) assert.equal(client, 'proxy-42');
+      else {
+        assert.equal(client.length, 100);
+        assert.match(client, /^[\w.:/+=@-]+$/);
+      }
+    }
   });
 
   it("keeps the beacon's attempt HMAC (?hash=) out of the log", async () => {

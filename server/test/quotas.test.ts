@@ -3,7 +3,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { attemptHeaders, backend, call, newAttempt, startServer, type Harness } from './harness.js';
+import type { AddressInfo } from 'node:net';
+import { buildApp } from '../src/app.js';
+import { setQuota } from '../src/db.js';
+import { seedDemo } from '../src/seed.js';
+import { attemptHeaders, backend, call, newAttempt, openTestDb, startServer, type Harness } from './harness.js';
 
 let s: Harness;
 before(async () => {
@@ -64,5 +68,76 @@ describe(`quotas (${backend})`, () => {
     }
     assert.deepEqual(statuses, [201, 201, 201, 403]);
     assert.equal((await call(s.origin, 'POST', '/api/v1/attempts', { body: first })).status, 201);
+  });
+});
+
+// Two instances on one database whose environments disagree (a config change rolled out to one
+// first): the shared table is authoritative, seeded by the first start, never overwritten by a later
+// one (which warns, naming the variable); `proctor-elements-admin quota set` changes it for both.
+describe(`quota settings shared by two instances (${backend})`, () => {
+  it('keeps the first-seeded PHOTOS_PER_ATTEMPT when a second instance starts with another, warns, and applies a quota set to both', async () => {
+    const db = await openTestDb();
+    const demo = await seedDemo(db);
+    const log: string[] = [];
+    const start = async (photosPerAttempt: number) => {
+      const app = await buildApp({
+        db,
+        limits: { photosPerAttempt },
+        logLevel: 'warn',
+        logStream: { write: (line: string) => void log.push(line) },
+      });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      return { app, origin: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
+    };
+    const a = await start(2);
+    const b = await start(5);
+    try {
+      const attempt = newAttempt(demo.clientId, demo.clientSecret);
+      assert.equal((await call(a.origin, 'POST', '/api/v1/attempts', { body: attempt })).status, 201);
+      let seq = 0;
+      const photo = async (origin: string) => {
+        const id = randomUUID();
+        const record = {
+          id,
+          attemptId: attempt.testAttemptId,
+          seq: ++seq,
+          code: 5003,
+          type: 'random_photo',
+          startedAt: Date.now(),
+          photoPending: true,
+        };
+        await call(origin, 'POST', `/api/v1/attempts/${attempt.testAttemptId}/evidence`, {
+          headers: attemptHeaders(attempt),
+          body: { records: [record] },
+        });
+        const res = await fetch(`${origin}/api/v1/attempts/${attempt.testAttemptId}/photos/${id}`, {
+          method: 'PUT',
+          headers: { ...attemptHeaders(attempt), 'content-type': 'image/jpeg' },
+          body: jpeg(100),
+        });
+        return res.status;
+      };
+      // the quota is 2 through either instance: the second start did not raise it to 5
+      assert.deepEqual([await photo(b.origin), await photo(a.origin), await photo(b.origin)], [201, 201, 403]);
+      const warning = log
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { variable?: string; instance?: number; database?: number })
+        .find((l) => l.variable === 'PHOTOS_PER_ATTEMPT');
+      assert.deepEqual(
+        { instance: warning?.instance, database: warning?.database },
+        { instance: 5, database: 2 },
+        'the second instance warns',
+      );
+      // the admin CLI's change applies to both at once
+      await setQuota(db, 'photos_per_attempt', 3);
+      assert.equal(await photo(a.origin), 201);
+      assert.equal(await photo(b.origin), 403);
+    } finally {
+      await a.app.close();
+      await b.app.close();
+      await db.close();
+    }
   });
 });

@@ -1,0 +1,241 @@
+// The server's start as an operator meets it: every setting it cannot run with stops it with exit
+// status 1 and ONE JSON log line naming the variable and what it allows (no stack trace); an
+// unreachable PostgreSQL is retried with backoff for DATABASE_START_TIMEOUT_SECONDS, and a
+// database that comes up meanwhile is used; SIGTERM logs the shutdown. Real processes (main.ts).
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { openPostgres } from '../src/db.js';
+import { backend } from './harness.js';
+
+let nextPort = 4110;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Run {
+  code: number | null;
+  output: string;
+}
+/** Starts main.ts with only `env` (and PATH); `whileUp` runs once /healthz answers 200, then SIGTERM. */
+async function run(
+  env: Record<string, string>,
+  whileUp?: (origin: string) => Promise<void>,
+  onOutput?: (text: string) => void,
+): Promise<Run> {
+  const port = String(nextPort++);
+  const child = spawn(
+    process.execPath,
+    ['--conditions=proctor-elements-source', '--import', 'tsx', 'server/src/main.ts'],
+    {
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        PORT: port,
+        DATA_DIR: join(tmpdir(), `ap-start-${randomBytes(4).toString('hex')}`),
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  const take = (d: Buffer) => {
+    output += d.toString();
+    onOutput?.(output);
+  };
+  child.stdout.on('data', take);
+  child.stderr.on('data', take);
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  if (whileUp) {
+    const origin = `http://127.0.0.1:${env.PORT ?? port}`;
+    for (let i = 0; ; i++) {
+      if (child.exitCode !== null) break;
+      if ((await fetch(`${origin}/healthz`).catch(() => undefined))?.status === 200) {
+        try {
+          await whileUp(origin);
+        } finally {
+          child.kill('SIGTERM');
+        }
+        break;
+      }
+      if (i > 400) {
+        child.kill('SIGKILL');
+        throw new Error(`the server did not start: ${output}`);
+      }
+      await sleep(100);
+    }
+  }
+  return { code: await exited, output };
+}
+
+/** The output's lines, each of which must be JSON. */
+function jsonLines(output: string) {
+  return output
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => {
+      try {
+        return JSON.parse(l) as { level: number; msg: string; variable?: string; signal?: string };
+      } catch {
+        throw new Error(`not a JSON line: ${l}`);
+      }
+    });
+}
+
+/** Exit status 1, one fatal JSON line naming `variable` and matching `allowed`, no stack trace. */
+function assertStartupError(r: Run, variable: string, allowed: RegExp) {
+  assert.equal(r.code, 1, r.output);
+  assert.doesNotMatch(r.output, /\n\s+at /, 'a stack trace');
+  const fatal = jsonLines(r.output).filter((l) => l.level >= 50);
+  assert.equal(fatal.length, 1, r.output);
+  assert.equal(fatal[0].variable, variable, r.output);
+  assert.match(fatal[0].msg, new RegExp(variable));
+  assert.match(fatal[0].msg, allowed);
+}
+
+describe('startup errors (main.ts)', () => {
+  it('names the variable and what it allows, in one JSON line, for each bad setting', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ap-tls-'));
+    try {
+      const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
+      execFileSync(
+        'openssl',
+        ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2'].concat([
+          '-subj',
+          '/CN=127.0.0.1',
+          '-keyout',
+          key,
+          '-out',
+          cert,
+        ]),
+        { stdio: 'ignore' },
+      );
+      const cases: [Record<string, string>, string, RegExp][] = [
+        [{ PHOTO_LIMIT_BYTES: '0' }, 'PHOTO_LIMIT_BYTES', /whole number from 1/],
+        [{ BODY_LIMIT_BYTES: '2MB' }, 'BODY_LIMIT_BYTES', /whole number from 1/],
+        [{ TRUST_PROXY: 'banana' }, 'TRUST_PROXY', /true, false, a hop count/],
+        [{ TRUST_PROXY: '10.0.0.0/99' }, 'TRUST_PROXY', /subnets/],
+        [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /one of fatal, error, warn, info, debug, trace, silent/],
+        [{ PORT: '99999' }, 'PORT', /from 1 to 65535/],
+        [{ PHOTOS_PER_ATTEMPT: '-3' }, 'PHOTOS_PER_ATTEMPT', /positive whole number/],
+        [{ TLS_CERT_FILE: key, TLS_KEY_FILE: cert }, 'TLS_CERT_FILE', /PEM certificate.*swapped/],
+        [{ TLS_CERT_FILE: cert }, 'TLS_KEY_FILE', /set together/],
+        [{ DATABASE_URL: 'banana' }, 'DATABASE_URL', /postgres:\/\/user:password@host:5432\/database/],
+        [{ DATABASE_URL: 'mysql://u:hunter2@db/x' }, 'DATABASE_URL', /PostgreSQL URL/],
+        [{ ABANDON_AFTER_HOURS: 'soon' }, 'ABANDON_AFTER_HOURS', /number of hours/],
+      ];
+      const results = await Promise.all(cases.map(([env]) => run(env)));
+      for (const [i, [env, variable, allowed]] of cases.entries()) {
+        assertStartupError(results[i], variable, allowed);
+        // a password in DATABASE_URL is never echoed
+        if (env.DATABASE_URL) assert.doesNotMatch(results[i].output, /hunter2/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a port in use is named (PORT), in one JSON line', async () => {
+    const blocker = createServer();
+    const port = nextPort++;
+    await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', () => r()));
+    try {
+      assertStartupError(await run({ PORT: String(port) }), 'PORT', /already in use/);
+    } finally {
+      blocker.close();
+    }
+  });
+});
+
+const onPostgres = backend === 'postgres';
+describe(
+  onPostgres
+    ? 'startup on PostgreSQL: retries, refusals, shutdown (postgres)'
+    : 'startup on PostgreSQL: retries, refusals, shutdown (needs TEST_BACKEND=postgres)',
+  { skip: !onPostgres && 'needs a PostgreSQL server' },
+  () => {
+    const target = new URL(process.env.DATABASE_URL ?? 'postgres://localhost/x');
+
+    it('stops at once, naming DATABASE_URL without its password, when PostgreSQL refuses the credentials', async () => {
+      const wrong = new URL(target);
+      wrong.password = 'not-the-password-x7';
+      const r = await run({ DATABASE_URL: wrong.toString(), DATABASE_START_TIMEOUT_SECONDS: '60' });
+      assertStartupError(r, 'DATABASE_URL', /password authentication failed|SQLSTATE 28P01/);
+      assert.doesNotMatch(r.output, /not-the-password-x7/);
+    });
+
+    it('retries an unreachable database with backoff for DATABASE_START_TIMEOUT_SECONDS, then stops with one line', async () => {
+      const gone = new URL(target);
+      gone.port = String(nextPort++); // nothing listens there
+      const r = await run({ DATABASE_URL: gone.toString(), DATABASE_START_TIMEOUT_SECONDS: '2' });
+      assertStartupError(r, 'DATABASE_URL', /could not be reached within DATABASE_START_TIMEOUT_SECONDS \(2 s/);
+      const retries = jsonLines(r.output).filter((l) => l.msg.includes('retrying'));
+      assert.ok(retries.length >= 2, r.output);
+    });
+
+    it('uses a database that comes up while it retries, and logs its shutdown on SIGTERM', async () => {
+      // PostgreSQL "starts" once the server has found it unreachable: a TCP forwarder to it begins
+      // listening when the server logs its first retry
+      const port = nextPort++;
+      const sockets: Socket[] = [];
+      const forwarder = createServer((down) => {
+        const up = connect(Number(target.port || 5432), target.hostname);
+        sockets.push(down, up);
+        down.pipe(up).pipe(down);
+        down.on('error', () => up.destroy());
+        up.on('error', () => down.destroy());
+      });
+      let up = false;
+      const comeUp = (output: string) => {
+        if (up || !output.includes('retrying')) return;
+        up = true;
+        forwarder.listen(port, '127.0.0.1');
+      };
+      const schema = `test_${randomBytes(6).toString('hex')}`;
+      const via = new URL(target);
+      via.hostname = '127.0.0.1';
+      via.port = String(port);
+      via.searchParams.set('options', `-c search_path=${schema}`);
+      const own = await openPostgres(target.toString(), { schema, dropSchemaOnClose: true, max: 2 });
+      try {
+        let served = false;
+        const r = await run(
+          {
+            DATABASE_URL: via.toString(),
+            DATABASE_START_TIMEOUT_SECONDS: '60',
+            PUBLIC_ORIGIN: 'https://proctor.example.org',
+          },
+          async (origin) => {
+            const res = await fetch(`${origin}/healthz`);
+            served = res.status === 200;
+            // PUBLIC_ORIGIN is https: browsers are told to keep to HTTPS
+            assert.equal(res.headers.get('strict-transport-security'), 'max-age=31536000');
+          },
+          comeUp,
+        );
+        assert.ok(served, r.output);
+        assert.equal(r.code, 0, r.output);
+        const lines = jsonLines(r.output);
+        assert.ok(
+          lines.some((l) => l.msg.includes('retrying')),
+          'it waited for the database',
+        );
+        assert.ok(
+          lines.some((l) => l.signal === 'SIGTERM' && /shutting down/.test(l.msg)),
+          r.output,
+        );
+        assert.ok(
+          lines.some((l) => l.signal === 'SIGTERM' && /stopped/.test(l.msg)),
+          r.output,
+        );
+      } finally {
+        for (const s of sockets) s.destroy();
+        forwarder.close();
+        await own.close();
+      }
+    });
+  },
+);
