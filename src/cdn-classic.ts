@@ -4,9 +4,9 @@
  * sets `window.AutoProctor` and the whole API as `window.ProctorElements`, takes its assets from the
  * `assets/` folder next to its own folder (`document.currentScript`), then dispatches `apLibReady`
  * on `window`, or `apLibLoadingFailed` (`detail.statusDetails: {errorCode, errorMessage}`) when the
- * browser is too old (4016) or its files cannot be fetched (4018). Both wait for the page's parse
- * (DOMContentLoaded) so listeners added by later scripts hear them; `window.apLibLoaded` says which
- * happened, for pages that poll.
+ * browser is too old (4016) or its files cannot be fetched (4018). Both wait for the page's `load`
+ * and its load handlers, so listeners added by later scripts or in a `load` handler hear them;
+ * `window.apLibLoaded` says which happened, for pages that poll.
  */
 import { MINIMUM_BROWSERS, missingBrowserFeature } from './browser-support.js';
 import * as api from './index.js';
@@ -60,13 +60,14 @@ const failed = (errorCode: number, errorMessage: string) =>
       response.ok ? undefined : `Necessary files failed to load: ${worker} answered HTTP ${response.status}.`,
     (error: unknown) => `Necessary files failed to load: ${worker} (${messageOf(error)}).`,
   );
-  // The outcome is announced once the page's own scripts have run: a listener added by a script
-  // after ours (another tag in between, a slow one) still hears it. In the page's parse that is
-  // DOMContentLoaded; loaded later (a script tag added at run time) at once.
-  const parsed =
-    document.readyState === 'loading'
-      ? new Promise<void>((resolve) => document.addEventListener('DOMContentLoaded', () => resolve(), { once: true }))
-      : Promise.resolve();
+  // The outcome is announced once the page has loaded and its own `load` handlers have run (the
+  // next task): a listener added by a later script, in DOMContentLoaded or in a `load` handler
+  // (WordPress-style plugins) still hears it. Loaded after that (a tag added at run time): at once.
+  const parsed = new Promise<void>((resolve) => {
+    const later = () => setTimeout(resolve);
+    if (document.readyState === 'complete') later();
+    else addEventListener('load', later, { once: true });
+  });
   void Promise.all([checked, parsed]).then(([problem]) => {
     window.apLibLoaded = !problem;
     if (problem) failed(ErrorCode.FILES_FAILED_TO_LOAD, problem);

@@ -29,6 +29,7 @@ import {
   PROGRESS,
   SuccessCode,
   errorDetail,
+  withAutoProctorFields,
   evidenceDetail,
   successDetail,
   type AutoProctorErrorDetail,
@@ -77,6 +78,14 @@ declare global {
     apEvidenceEvent: CustomEvent<AutoProctorEvidenceDetail>;
     apSuccessEvent: CustomEvent<AutoProctorSuccessDetail>;
     apProgressUpdate: CustomEvent<AutoProctorProgressDetail>;
+    /** The classic script (`dist/cdn/autoproctor.js`) is ready: `window.AutoProctor` exists. */
+    apLibReady: CustomEvent<{ assetBase: string }>;
+    /** The classic script cannot run here: 4016 outdated browser, 4018 files failed to load. */
+    apLibLoadingFailed: CustomEvent<{
+      statusDetails: { errorCode: number; errorMessage: string };
+      errorCode: number;
+      errorMessage: string;
+    }>;
   }
 }
 
@@ -310,7 +319,7 @@ export class AutoProctor {
             (e as CustomEvent<{ code: number; message: string }>).detail.message === typed.message,
         );
         if (!already) this.emit('apErrorEvent', errorDetail(typed));
-        throw typed;
+        throw withAutoProctorFields(typed);
       } finally {
         this.stepping--;
         setTimeout(() => this.flush(), 0);
@@ -327,7 +336,7 @@ export class AutoProctor {
       const typed =
         error instanceof ProctorError ? error : new ProctorError(ErrorCode.HARDWARE_ERROR, messageOf(error));
       setTimeout(() => this.emit('apErrorEvent', errorDetail(typed)), 0);
-      throw typed;
+      throw withAutoProctorFields(typed);
     });
     return this.quietly(result);
   }

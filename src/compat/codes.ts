@@ -82,6 +82,16 @@ export const errorDetail = (e: { code: number; message: string }): AutoProctorEr
   errorMessage: e.message,
 });
 
+/**
+ * The error a rejected AutoProctor call throws: our `ProctorError` (`code`, `message`) with the same
+ * `errorCode` / `errorMessage` as the `apErrorEvent` it also fires, so `catch (e) { if (e.errorCode
+ * === 4018) … }`, written for AutoProctor's SDK, matches.
+ */
+export const withAutoProctorFields = <E extends { code: number; message: string }>(
+  e: E,
+): E & { errorCode: number; errorMessage: string } =>
+  Object.assign(e, { errorCode: autoProctorErrorCode(e.code), errorMessage: e.message });
+
 export interface AutoProctorSuccessDetail {
   successCode: number;
   successMessage: string;

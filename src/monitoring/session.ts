@@ -2,6 +2,7 @@
  * One proctored attempt: setup → start → stop → destroy. Framework-free (an EventTarget); the
  * `<ap-monitor>` element and the `AutoProctor` class are thin layers over it.
  */
+import { endpointUrl } from '../url.js';
 import { assertSupportedBrowser } from '../browser-support.js';
 import { createFaceDetector } from '../detection/face-detector.js';
 import type { FaceDetectorHandle } from '../detection/types.js';
@@ -212,6 +213,13 @@ export class MonitorSession extends EventTarget {
     const tuning = validateTuning(options.tuning);
     if (options.endpoint !== undefined && (typeof options.endpoint !== 'string' || !options.endpoint))
       throw new ProctorError(ErrorCode.INVALID_OPTION, 'endpoint must be the results server URL (a non-empty string).');
+    if (options.endpoint !== undefined) {
+      try {
+        endpointUrl(options.endpoint);
+      } catch (error) {
+        throw new ProctorError(ErrorCode.INVALID_OPTION, (error as Error).message);
+      }
+    }
     this.checks = checksOf(options.checks); // sent with the attempt in start()
     this.userDetails = userDetailsOf(options.userDetails);
     if (options.showHowToVideo !== undefined && typeof options.showHowToVideo !== 'boolean')

@@ -9,7 +9,7 @@
  * unload-time transport, and only with bodies under {@link BEACON_BYTES}.
  */
 import { ErrorCode, ProctorError, messageOf } from '../errors.js';
-import { baseUrl } from '../url.js';
+import { endpointUrl } from '../url.js';
 import type { SessionStatus } from '../statuses.js';
 import type { AttemptInfo, AttemptSummary, EvidenceRecord, ResultsBackend } from './types.js';
 
@@ -66,9 +66,14 @@ export class HttpBackend implements ResultsBackend {
     private readonly fetcher: typeof fetch = (...args) => fetch(...args),
   ) {
     try {
-      this.base = baseUrl(endpoint);
-    } catch {
-      throw new ProctorError(ErrorCode.INVALID_OPTION, `endpoint is not a valid URL: ${String(endpoint)}.`);
+      this.base = endpointUrl(endpoint);
+    } catch (error) {
+      throw new ProctorError(
+        ErrorCode.INVALID_OPTION,
+        error instanceof TypeError && error.message.startsWith('endpoint')
+          ? error.message
+          : `endpoint is not a valid URL: ${String(endpoint)}.`,
+      );
     }
   }
 

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { openPage } from './helpers.js';
 import { itExcept } from '../helpers/engine.js';
+import { ASSET_PATHS } from '../../src/detection/assets.js';
 
 // dist/cdn/autoproctor.js: a classic script, one file, every tag, window.AutoProctor, apLibReady.
 describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
@@ -43,6 +44,24 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
       const root = (await import('../../src/index.js')) as Record<string, unknown>;
       expect(Object.keys(w.ProctorElements).sort()).to.deep.equal(Object.keys(root).sort());
       expect(w.AutoProctor).to.equal((w.ProctorElements as Record<string, unknown>).AutoProctor);
+    } finally {
+      frame.remove();
+    }
+  });
+
+  it('fires apLibReady for a listener added in a `load` handler while a slow image held the load back', async () => {
+    // the WordPress-plugin style: the script in <head>, the listener added once the page has loaded
+    const frame = document.createElement('iframe');
+    frame.srcdoc = `<!doctype html><script src="${url}"></script>
+      <script>addEventListener('load', () => addEventListener('apLibReady', () => (window.heard = true)));</script>
+      <img alt="" src="${location.origin}/__assets/slow-model/${ASSET_PATHS.model}">`;
+    document.body.append(frame);
+    try {
+      const win = () => frame.contentWindow as (Window & Record<string, unknown>) | null;
+      const end = performance.now() + 15000;
+      while (!win()?.heard && performance.now() < end) await new Promise((r) => setTimeout(r, 50));
+      expect(win()!.heard, "the load handler's listener heard apLibReady").to.equal(true);
+      expect(win()!.apLibLoaded).to.equal(true);
     } finally {
       frame.remove();
     }

@@ -204,6 +204,8 @@ describe('forceDesktop', () => {
       const ap = new AutoProctor(credentials('phone'));
       const error = await rejectionOf(ap.setup({ trackingOptions: { forceDesktop: true } }));
       expect(error.code).to.equal(ErrorCode.BROWSER_NOT_ALLOWED);
+      // the rejection carries the event's AutoProctor fields too: `catch (e) { if (e.errorCode === …) }`
+      expect(error).to.include({ errorCode: 4017, errorMessage: error.message });
       await new Promise((r) => setTimeout(r, 0));
       expect(errors).to.deep.equal([4017]);
       expect(ap.monitor).to.equal(undefined); // refused before anything was created

@@ -129,9 +129,35 @@ describe('<ap-requirements-check> as integrators configure it', () => {
     await new Promise((r) => setTimeout(r, 200));
     el.settings = { bandwidth: { ...slow.bandwidth, downloadBytes: 60_000 } };
     const { detail } = await complete;
-    // the old run was reset (not_started), the new one ran to the end: never left stuck
-    expect(seen.slice(-3)).to.deep.equal(['not_started', 'not_completed', detail.results[0].status]);
+    // the old run was reset (one not_started), the new one ran to the end: never left stuck
+    expect(seen).to.deep.equal(['not_completed', 'not_started', 'not_completed', detail.results[0].status]);
     expect(detail.results[0].status).to.be.oneOf(['succeeded', 'failed']);
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part="summary"]')).to.exist;
+  });
+
+  it('a real settings change after the checks completed runs them again (React re-render with autostart)', async () => {
+    const fast = {
+      bandwidth: { downloadBytes: 20_000, uploadBytes: 10_000, minDownloadMbps: 0.1, minUploadMbps: 0.1 },
+    };
+    const el = await fixture<ApRequirementsCheck>(
+      html`<ap-requirements-check
+        checks="bandwidth"
+        optional="mobile"
+        bandwidth-url="/__bandwidth/fast/"
+        autostart
+        .settings=${structuredClone(fast)}
+      ></ap-requirements-check>`,
+    );
+    const first = await oneEvent<ApChecksCompleteEvent>(el, 'ap-checks-complete');
+    expect(first.detail.passed).to.equal(true);
+    const seen = statuses(el);
+    const again = oneEvent<ApChecksCompleteEvent>(el, 'ap-checks-complete');
+    // the integrator raises the bar beyond any connection (100 Gbit/s): the check runs again and fails
+    el.settings = { bandwidth: { ...fast.bandwidth, minDownloadMbps: 100_000 } };
+    const { detail } = await again;
+    expect(detail.passed).to.equal(false);
+    expect(seen).to.deep.equal(['not_started', 'not_completed', 'failed']);
     await el.updateComplete;
     expect(el.shadowRoot!.querySelector('[part="summary"]')).to.exist;
   });

@@ -53,6 +53,29 @@ describe('monitor options', () => {
     }
   });
 
+  it('refuses an endpoint that is no URL of a results server, at setup(), naming the accepted forms', async () => {
+    // as integrators mistype it: no scheme (it would resolve against the exam page and send
+    // evidence to the LMS's own host), a host:port, words, another scheme
+    for (const endpoint of [
+      '127.0.0.1:4600',
+      'localhost:4600',
+      'results.example.org',
+      'not a url',
+      'ftp://results.example.org/',
+    ]) {
+      const session = new MonitorSession({ ...credentials, testAttemptId: 't-endpoint' });
+      const error = await rejectionOf(session.setup({ endpoint, track: [] }));
+      expect(error.code, endpoint).to.equal(ErrorCode.INVALID_OPTION);
+      expect(error.message, endpoint).to.match(/endpoint must be/);
+      session.destroy();
+    }
+    for (const endpoint of ['https://results.example.org/', 'http://127.0.0.1:4600', '/proctor/', './results/']) {
+      const session = new MonitorSession({ ...credentials, testAttemptId: 't-endpoint' });
+      await session.setup({ endpoint, track: [] });
+      session.destroy();
+    }
+  });
+
   it('requires credentials', () => {
     expect(() => new MonitorSession({ ...credentials, clientId: '' })).to.throw('clientId is required');
   });

@@ -64,6 +64,10 @@ export class ApRequirementsCheck extends LitElement {
     onChange: (result) => {
       this.session = { ...this.session, checks: { ...this.session.checks, [result.name]: result } };
       if (result.status === 'not_completed') this.codeFeedback = '';
+      // a restart resets each check once: listeners hear one `not_started`, not one per step of it
+      const repeated = result.status === 'not_started' && this.dispatched.get(result.name) === 'not_started';
+      this.dispatched.set(result.name, result.status);
+      if (repeated) return;
       this.dispatchEvent(new ApCheckChangeEvent(result));
       void this.refreshDevices();
     },
@@ -73,6 +77,9 @@ export class ApRequirementsCheck extends LitElement {
     },
     onError: (error) => this.dispatchEvent(new ApErrorEvent(error.toJSON())),
   });
+
+  /** The status last dispatched in `ap-check-change`, per check. */
+  private readonly dispatched = new Map<string, string>();
 
   @provide({ context: sessionContext })
   private session: SessionContextValue = { checks: {} };
@@ -192,8 +199,8 @@ export class ApRequirementsCheck extends LitElement {
 
   /**
    * Settings are compared by value: a framework that passes a new but equal object on every render
-   * (React's `settings={{…}}`) changes nothing. A real change while checks run builds a new runner
-   * and runs them again with it (never a check left silently not started).
+   * (React's `settings={{…}}`) changes nothing. A real change while checks run, or after they ran,
+   * builds a new runner and runs them again with it (never a check left silently not started).
    */
   protected override willUpdate(): void {
     const from: Record<string, unknown> = {
@@ -226,7 +233,9 @@ export class ApRequirementsCheck extends LitElement {
       );
       return;
     }
-    this.rerun = !!previous?.busy;
+    // a check that ran (or runs) with the old configuration runs again with the new one: a result
+    // is never silently wiped back to "not started" (autostart or not)
+    this.rerun = !!previous && (previous.busy || previous.allResults.some((r) => r.status !== 'not_started'));
     this.configuredFrom = from;
     this.controller.configure(() => ({
       checks: parseCheckNames(this.checks),
