@@ -62,7 +62,8 @@ describe('speakers check (played from a click, as the "Play the code" button doe
 
   it('fails with 4120 AUDIO_NOT_STARTED, not a hang, when the browser never starts audio (no click, no device)', async () => {
     // what WebKit and Chromium do without a user activation: resume() stays pending
-    const resume = Object.getOwnPropertyDescriptor(AudioContext.prototype, 'resume')!;
+    // an own property of AudioContext.prototype, or of BaseAudioContext.prototype (Firefox)
+    const own = Object.getOwnPropertyDescriptor(AudioContext.prototype, 'resume');
     Object.defineProperty(AudioContext.prototype, 'resume', { configurable: true, value: () => new Promise(() => {}) });
     try {
       const check = new SpeakerCheck({ assetBase: DIST_ASSETS, generateCode: code, startTimeoutMs: 1000 });
@@ -72,7 +73,8 @@ describe('speakers check (played from a click, as the "Play the code" button doe
       const result = await check.result;
       expect(result).to.include({ status: 'failed', code: ErrorCode.AUDIO_NOT_STARTED });
     } finally {
-      Object.defineProperty(AudioContext.prototype, 'resume', resume);
+      if (own) Object.defineProperty(AudioContext.prototype, 'resume', own);
+      else delete (AudioContext.prototype as Partial<AudioContext>).resume;
     }
   });
 
