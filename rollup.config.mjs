@@ -27,9 +27,9 @@ const minifyStyles = () => ({
 
 /**
  * The classic script keeps the QR encoder a lazy native import() of its copy in the asset base
- * (`vendor/qrcode.mjs`), with an absolute URL made from `getAssetBase()` (the script's own URL, or
- * the base the page set): a relative specifier would depend on how the engine resolves a classic
- * script's import() — WebKit resolves it against the page, not the script, and the encoder 404s.
+ * (`vendor/qrcode.mjs`), with an absolute URL made from `getAssetBase()`: the script's own
+ * `../assets/`, or the base the page set with `setAssetBase()` (a relative specifier ignored that
+ * base, and left the URL to how each engine resolves a classic script's import()).
  */
 const lazyQrEncoder = () => ({
   name: 'lazy-qr-encoder',
