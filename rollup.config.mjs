@@ -25,6 +25,28 @@ const minifyStyles = () => ({
   },
 });
 
+/**
+ * The classic script keeps the QR encoder a lazy native import() of its copy in the asset base
+ * (`vendor/qrcode.mjs`), with an absolute URL made from `getAssetBase()`: the script's own
+ * `../assets/`, or the base the page set with `setAssetBase()` (a relative specifier ignored that
+ * base, and left the URL to how each engine resolves a classic script's import()).
+ */
+const lazyQrEncoder = () => ({
+  name: 'lazy-qr-encoder',
+  transform(code, id) {
+    if (!id.replaceAll('\\', '/').endsWith('/ap-requirements-check/qr.ts')) return null;
+    // the import() expression, not the `typeof import(…)` type
+    const lazy = /(?<!typeof )import\('qrcode-generator'\)/g;
+    if (!lazy.test(code)) throw new Error(`lazy-qr-encoder: no import('qrcode-generator') in ${id}`);
+    return {
+      code:
+        "import { getAssetBase as __assetBase } from '../../detection/assets.js';\n" +
+        code.replace(lazy, "import(new URL('vendor/qrcode.mjs', __assetBase()).href)"),
+      map: null,
+    };
+  },
+});
+
 const external = [/^lit($|\/)/, /^@lit\//, /^@lit-labs\//, /^@mediapipe\//, /^qrcode-generator$/, /^react($|\/)/];
 // Older than the supported browsers (README, "Browser support": Chrome/Edge 116, Firefox 128, Safari
 // 17.4) on purpose: an outdated browser down to these still parses the build and gets 4016 with what
@@ -60,13 +82,7 @@ export default [
     input: 'src/cdn-classic.ts',
     output: { file: 'dist/cdn/autoproctor.js', format: 'iife', sourcemap: true, inlineDynamicImports: true },
     plugins: [
-      // the QR encoder stays a lazy native import() of the copy in assets/: a classic script's
-      // dynamic import resolves against the script's own URL (dist/cdn/ → dist/assets/vendor/)
-      {
-        name: 'lazy-qr-encoder',
-        resolveDynamicImport: (specifier) =>
-          specifier === 'qrcode-generator' ? { id: '../assets/vendor/qrcode.mjs', external: true } : null,
-      },
+      lazyQrEncoder(),
       nodeResolve({ exportConditions: ['production'] }),
       ...es(),
       // more compress passes: the budget (60 KB gzip) is tight since the older build target

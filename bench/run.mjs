@@ -2,12 +2,11 @@
 /* global window -- page.evaluate callbacks run in the bench page */
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
-import http from 'node:http';
-import { createReadStream, readFileSync, statSync } from 'node:fs';
-import { extname, join, normalize, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { BASE_FLAGS, findChromium } from '../scripts/chromium.mjs';
 import { makeFixtures } from '../scripts/fixtures.mjs';
+import { serveStatic } from '../scripts/lib/static-server.mjs';
 import { deliveryBench, percentile } from './delivery.mjs';
 import { ingestBench, ingestRamp } from './ingest.mjs';
 
@@ -66,37 +65,23 @@ async function sizes() {
   figure('assets.detection-lazy (worker path: vision bundle + wasm + model, gz)', kb(lazyGz), 'KB');
 }
 
-/** A static server over the repository (bench pages, dist/) on loopback. */
-async function serve() {
-  const root = resolve('.');
-  const types = {
-    '.html': 'text/html',
-    '.js': 'text/javascript',
-    '.mjs': 'text/javascript',
-    '.wasm': 'application/wasm',
-  };
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    if (url.pathname === '/api/bandwidth/download') {
-      const bytes = Number(url.searchParams.get('bytes')) || 0;
-      return void res.writeHead(200, { 'content-length': bytes, 'cache-control': 'no-store' }).end(Buffer.alloc(bytes));
-    }
-    if (url.pathname === '/api/bandwidth/upload') {
-      req.resume();
-      return void req.on('end', () => res.writeHead(200).end('{}'));
-    }
-    const file = normalize(join(root, decodeURIComponent(url.pathname)));
-    if (!file.startsWith(root)) return void res.writeHead(404).end();
-    try {
-      if (!statSync(file).isFile()) throw new Error();
-      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
-      createReadStream(file).pipe(res);
-    } catch {
-      res.writeHead(404).end();
-    }
+/** A static server over the repository (bench pages, dist/) on loopback, with the speed-test endpoints. */
+function serve() {
+  return serveStatic({
+    route(url, req, res) {
+      if (url.pathname === '/api/bandwidth/download') {
+        const bytes = Number(url.searchParams.get('bytes')) || 0;
+        res.writeHead(200, { 'content-length': bytes, 'cache-control': 'no-store' }).end(Buffer.alloc(bytes));
+        return true;
+      }
+      if (url.pathname === '/api/bandwidth/upload') {
+        req.resume();
+        req.on('end', () => res.writeHead(200).end('{}'));
+        return true;
+      }
+      return false;
+    },
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { server, base: `http://127.0.0.1:${server.address().port}` };
 }
 
 async function detection(base) {

@@ -8,10 +8,9 @@
 /* global window -- page.evaluate callbacks run in the eval page */
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
-import http from 'node:http';
-import { cpSync, createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { extname, join, normalize, resolve } from 'node:path';
+import { cpSync, createReadStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { BASE_FLAGS, findChromium } from './chromium.mjs';
+import { serveStatic } from './lib/static-server.mjs';
 import { DEFAULT_TUNING } from '../src/monitoring/options.ts';
 import { FACE_MODELS, SHIPPED_FACE_MODEL, faceModel } from './assets.mjs';
 
@@ -151,38 +150,24 @@ function cases(astro) {
   return list;
 }
 
+/** The repository over loopback on PORT, with the evaluation page, its bundle and the source images. */
 async function serve(bundle) {
-  const root = resolve('.');
-  const types = {
-    '.html': 'text/html',
-    '.js': 'text/javascript',
-    '.mjs': 'text/javascript',
-    '.wasm': 'application/wasm',
-  };
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    if (url.pathname === '/')
-      return void res
-        .writeHead(200, { 'content-type': 'text/html' })
-        .end('<!doctype html><script type="module" src="/__eval.js"></script>');
-    if (url.pathname === '/__eval.js')
-      return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
-    if (url.pathname.startsWith('/__src/')) {
-      const file = SOURCES[decodeURIComponent(url.pathname.slice(7))];
-      if (!file) return void res.writeHead(404).end();
-      return void createReadStream(file).pipe(res.writeHead(200));
-    }
-    const file = normalize(join(root, decodeURIComponent(url.pathname)));
-    if (!file.startsWith(root)) return void res.writeHead(404).end();
-    try {
-      if (!statSync(file).isFile()) throw new Error();
-      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
-      createReadStream(file).pipe(res);
-    } catch {
-      res.writeHead(404).end();
-    }
+  const { server } = await serveStatic({
+    port: PORT,
+    route(url, req, res) {
+      if (url.pathname === '/')
+        res
+          .writeHead(200, { 'content-type': 'text/html' })
+          .end('<!doctype html><script type="module" src="/__eval.js"></script>');
+      else if (url.pathname === '/__eval.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
+      else if (url.pathname.startsWith('/__src/')) {
+        const file = SOURCES[decodeURIComponent(url.pathname.slice(7))];
+        if (!file) res.writeHead(404).end();
+        else createReadStream(file).pipe(res.writeHead(200));
+      } else return false;
+      return true;
+    },
   });
-  await new Promise((r) => server.listen(PORT, '127.0.0.1', r));
   return server;
 }
 

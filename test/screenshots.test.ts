@@ -1,9 +1,10 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../src/define.js';
-import type { ApMonitor, ApRequirementsCheck, ReportData } from '../src/index.js';
+import type { ApMonitor, ApRequirementsCheck } from '../src/index.js';
 import { engine } from './helpers/engine.js';
 import { DIST_ASSETS } from './helpers/media.js';
+import { finishedReport } from './helpers/report-data.js';
 
 /**
  * One screenshot of each element per engine, in test-output/screenshots/<engine>/ (compared by eye
@@ -21,30 +22,6 @@ const shot = async (name: string, el: Element) => {
 
 const frame = (inner: unknown) =>
   html`<div style="width: 560px; padding: 12px; background: #fff; font-family: sans-serif">${inner}</div>`;
-
-const REPORT: ReportData = {
-  testAttemptId: 'attempt-42',
-  trustScore: 71,
-  needsReview: true,
-  sessionStatus: 'exam_finished',
-  reviewStatus: 'unreviewed',
-  startedAt: Date.UTC(2026, 0, 5, 9, 0, 0),
-  finishedAt: Date.UTC(2026, 0, 5, 9, 30, 0),
-  counts: { multiple_people: 1, tab_switch: 1 },
-  evidence: [
-    {
-      id: 'b',
-      code: 5002,
-      type: 'multiple_people',
-      startedAt: Date.UTC(2026, 0, 5, 9, 5, 0),
-      endedAt: Date.UTC(2026, 0, 5, 9, 5, 4),
-      durationMs: 4200,
-    },
-    { id: 'c', code: 5005, type: 'tab_switch', startedAt: Date.UTC(2026, 0, 5, 9, 7, 0) },
-  ],
-  source: 'device',
-  userDetails: { name: 'Ada Lovelace', email: 'ada@example.org' },
-};
 
 describe(`screenshots of each element (${engine})`, function () {
   this.timeout(30000);
@@ -106,7 +83,7 @@ describe(`screenshots of each element (${engine})`, function () {
   });
 
   it('<ap-report> of a finished attempt', async () => {
-    const host = await fixture(frame(html`<ap-report .data=${REPORT}></ap-report>`));
+    const host = await fixture(frame(html`<ap-report .data=${finishedReport()}></ap-report>`));
     const el = host.querySelector('ap-report')!;
     await (el as unknown as { updateComplete: Promise<unknown> }).updateComplete;
     expect(el.shadowRoot!.textContent).to.contain('71');

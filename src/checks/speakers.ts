@@ -1,4 +1,4 @@
-import { ErrorCode, ProctorError } from '../errors.js';
+import { ErrorCode, ProctorError, withTimeout } from '../errors.js';
 import { getAssetBase, normalizeAssetBase } from '../detection/assets.js';
 import { toDb } from '../media/audio-level.js';
 import { failedFromError, finished } from './result.js';
@@ -16,6 +16,11 @@ export interface SpeakerCheckOptions extends Omit<CheckRunOptions, 'mediaDevices
   generateCode?: () => string;
   /** Silence between digits (ms). Default 300. */
   gapMs?: number;
+  /**
+   * How long the browser may take to start audio, and to play it once started (ms), before `play()`
+   * fails with 4120 `AUDIO_NOT_STARTED`. Default 10 000.
+   */
+  startTimeoutMs?: number;
 }
 
 export interface SpeakerEntryResult {
@@ -76,14 +81,23 @@ export class SpeakerCheck {
     return this.maxAttempts - this.attempts;
   }
 
-  /** Plays the code. Resolves when the last digit has played. */
+  /**
+   * Plays the code (call from a click: browsers start audio only after one). Resolves when the last
+   * digit has played. Rejects with 4120 `AUDIO_NOT_STARTED` when the browser does not start audio,
+   * or its clock does not advance, within `startTimeoutMs` (no click yet, no audio device), and with
+   * 4100 `ASSET_UNREACHABLE` when the clips cannot be fetched; the check then fails with that code.
+   */
   async play(): Promise<void> {
     if (this.done) return;
+    const limitMs = this.options.startTimeoutMs ?? 10_000;
+    const notStarted = (what: string) =>
+      `The browser did not ${what} within ${Math.round(limitMs / 1000)} s. Check that your speakers or headphones are connected, then try again.`;
     try {
       const context = (this.context ??= new AudioContext());
       if (this.options.sinkId && canChooseAudioOutput())
         await (context as AudioContext & { setSinkId(id: string): Promise<void> }).setSinkId(this.options.sinkId);
-      await context.resume();
+      // without a click (autoplay policy) or an audio device, resume() can stay pending for ever
+      await withTimeout(context.resume(), limitMs, ErrorCode.AUDIO_NOT_STARTED, notStarted('start audio'));
       const clips = await this.loadClips(context);
       const gain = context.createGain();
       const analyser = context.createAnalyser();
@@ -102,7 +116,11 @@ export class SpeakerCheck {
       this.plays++;
       this.options.onProgress?.({ fraction: 0, message: 'playing' });
       const buffer = new Float32Array(analyser.fftSize);
+      // a running context whose clock stands still (no output device) would never reach `at`
+      const deadline = performance.now() + (at - context.currentTime) * 1000 + limitMs;
       while (context.currentTime < at && !this.done) {
+        if (performance.now() > deadline)
+          throw new ProctorError(ErrorCode.AUDIO_NOT_STARTED, notStarted('play the sound'));
         await new Promise((r) => setTimeout(r, 40));
         analyser.getFloatTimeDomainData(buffer);
         for (const x of buffer) this.outputPeak = Math.max(this.outputPeak, Math.abs(x));

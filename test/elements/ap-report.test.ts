@@ -1,7 +1,8 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import '../../src/define.js';
-import { HttpBackend, Outbox, type ApReport, type EvidenceRecord, type ReportData } from '../../src/index.js';
+import { HttpBackend, Outbox, type ApReport, type EvidenceRecord } from '../../src/index.js';
+import { finishedReport } from '../helpers/report-data.js';
 
 const jpeg = () => {
   const canvas = document.createElement('canvas');
@@ -21,30 +22,7 @@ const until = async (test: () => unknown, what: string, ms = 10000) => {
   }
 };
 
-const DATA: ReportData = {
-  testAttemptId: 'attempt-42',
-  trustScore: 71,
-  needsReview: true,
-  sessionStatus: 'exam_finished',
-  reviewStatus: 'unreviewed',
-  startedAt: Date.UTC(2026, 0, 5, 9, 0, 0),
-  finishedAt: Date.UTC(2026, 0, 5, 9, 30, 0),
-  counts: { multiple_people: 2, tab_switch: 1, random_photo: 1 },
-  evidence: [
-    { id: 'a', code: 5003, type: 'random_photo', startedAt: Date.UTC(2026, 0, 5, 9, 1, 0), photo: jpeg() },
-    {
-      id: 'b',
-      code: 5002,
-      type: 'multiple_people',
-      startedAt: Date.UTC(2026, 0, 5, 9, 5, 0),
-      endedAt: Date.UTC(2026, 0, 5, 9, 5, 4),
-      durationMs: 4200,
-    },
-    { id: 'c', code: 5005, type: 'tab_switch', startedAt: Date.UTC(2026, 0, 5, 9, 7, 0) },
-  ],
-  source: 'device',
-  userDetails: { name: 'Ada Lovelace', email: 'ada@example.org' },
-};
+const DATA = finishedReport(jpeg());
 
 describe('<ap-report>', () => {
   it('shows the Trust Score, the statuses, counts by type and the timeline; accessible', async () => {

@@ -1,4 +1,5 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { sendMouse } from '@web/test-runner-commands';
 import '../../src/define.js';
 import {
   ErrorCode,
@@ -191,4 +192,86 @@ describe('<ap-requirements-check> as integrators configure it', () => {
     );
     expect(el.shadowRoot!.querySelector('[part="summary"]')).to.equal(null);
   });
+});
+
+describe('<ap-requirements-check> fits its card (every action visible and clickable)', function () {
+  this.timeout(30000);
+
+  /** The element as wide as a column of `width` px, as an exam page or a phone lays it out. */
+  const inColumn = (width: number, template: unknown) =>
+    fixture<HTMLDivElement>(html`<div style=${`width: ${width}px`}>${template}</div>`);
+
+  /**
+   * Every button and progress bar lies inside the card (part="base"), and each button is what a
+   * click on its middle hits (not clipped away, not covered): what the candidate can reach.
+   */
+  const expectAllInCard = (el: ApRequirementsCheck) => {
+    const root = el.shadowRoot!;
+    const card = root.querySelector('[part="base"]')!.getBoundingClientRect();
+    const inside = (r: DOMRect) =>
+      r.left >= card.left - 0.5 &&
+      r.right <= card.right + 0.5 &&
+      r.top >= card.top - 0.5 &&
+      r.bottom <= card.bottom + 0.5;
+    const items = [...root.querySelectorAll<HTMLElement>('button, progress, [part="message"]')];
+    expect(items.length).to.be.above(1);
+    for (const item of items) {
+      const r = item.getBoundingClientRect();
+      const name = item.getAttribute('part') ?? item.localName;
+      expect(
+        inside(r),
+        `${name} [${Math.round(r.left)}, ${Math.round(r.right)}] inside the card [${card.left}, ${card.right}]`,
+      ).to.equal(true);
+      if (item.localName !== 'button') continue;
+      const hit = root.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      expect(hit && item.contains(hit), `${name} is what a click on its middle hits`).to.equal(true);
+    }
+  };
+
+  const failedBandwidth = async (width: number) => {
+    const host = await inColumn(
+      width,
+      html`<ap-requirements-check
+        checks="microphone webcam bandwidth"
+        bandwidth-url="http://127.0.0.1:9/a-long-speed-test-path/without/any/break/"
+      ></ap-requirements-check>`,
+    );
+    const el = host.querySelector<ApRequirementsCheck>('ap-requirements-check')!;
+    await el.run('bandwidth');
+    await el.updateComplete;
+    return el;
+  };
+
+  for (const width of [560, 390]) {
+    it(`before the run, at ${width} px: the start and skip buttons`, async () => {
+      const host = await inColumn(
+        width,
+        html`<ap-requirements-check checks="microphone speakers webcam bandwidth"></ap-requirements-check>`,
+      );
+      const el = host.querySelector<ApRequirementsCheck>('ap-requirements-check')!;
+      await el.updateComplete;
+      expect(el.shadowRoot!.querySelector('[part="skip"]')).to.exist;
+      expectAllInCard(el);
+    });
+
+    it(`a failed optional check with a long message, at ${width} px: "Try again" and "Skip" are reachable`, async () => {
+      const el = await failedBandwidth(width);
+      const root = el.shadowRoot!;
+      expect(root.querySelector('[data-check="bandwidth"] ap-status-badge')!.getAttribute('status')).to.equal('failed');
+      expect(root.querySelector('[part="retry"]')).to.exist;
+      expectAllInCard(el);
+      // a real click on "Skip" (the runner's pointer) skips the check
+      const skip = root.querySelector<HTMLButtonElement>('[part="skip"]')!;
+      skip.scrollIntoView({ block: 'center' });
+      const r = skip.getBoundingClientRect();
+      await sendMouse({
+        type: 'click',
+        position: [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)],
+      });
+      await waitUntil(
+        () => root.querySelector('[data-check="bandwidth"] [part="message"]')!.textContent === 'Skipped',
+        'the check skipped by the click',
+      );
+    });
+  }
 });

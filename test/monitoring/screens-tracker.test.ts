@@ -8,14 +8,20 @@ class FakeScreen extends EventTarget {
   isExtended = false;
 }
 
+/** A tracker context that keeps what the tracker records (at a fixed clock). */
+function recordingContext() {
+  const records: EvidenceDraft[] = [];
+  const ctx = {
+    tuning: DEFAULT_TUNING,
+    now: () => 1000,
+    record: (r: EvidenceDraft) => String(records.push(r)),
+  } as unknown as TrackerContext;
+  return { records, ctx };
+}
+
 describe('ScreensTracker (multiple monitors)', () => {
   it('records 5007 at start when extended, and again when a monitor is added later', () => {
-    const records: EvidenceDraft[] = [];
-    const ctx = {
-      tuning: DEFAULT_TUNING,
-      now: () => 1000,
-      record: (r: EvidenceDraft) => records.push(r),
-    } as unknown as TrackerContext;
+    const { records, ctx } = recordingContext();
     const screen = new FakeScreen();
     screen.isExtended = true;
     const tracker = new ScreensTracker(ctx, screen as unknown as Screen);
@@ -38,12 +44,7 @@ describe('ScreensTracker (multiple monitors)', () => {
 
 describe('ScreensTracker without screen.isExtended (Firefox, Safari)', () => {
   it('records one "detection limited" note (5112) so a reviewer knows monitors were not counted', () => {
-    const records: EvidenceDraft[] = [];
-    const ctx = {
-      tuning: DEFAULT_TUNING,
-      now: () => 1000,
-      record: (r: EvidenceDraft) => String(records.push(r)),
-    } as unknown as TrackerContext;
+    const { records, ctx } = recordingContext();
     const screen = new EventTarget();
     const tracker = new ScreensTracker(ctx, screen as unknown as Screen);
     tracker.start();
@@ -62,12 +63,7 @@ describe('ScreensTracker without screen.isExtended (Firefox, Safari)', () => {
 describe('ScreensTracker: "multiple monitors suspected" (5008) from the window position', () => {
   /** Stand-ins: a browser without `isExtended` (Firefox, Safari), its screen and its window. */
   const placement = (screen: Record<string, number>, win: Record<string, number>) => {
-    const records: EvidenceDraft[] = [];
-    const ctx = {
-      tuning: DEFAULT_TUNING,
-      now: () => 1000,
-      record: (r: EvidenceDraft) => String(records.push(r)),
-    } as unknown as TrackerContext;
+    const { records, ctx } = recordingContext();
     const s = Object.assign(new EventTarget(), { width: 1920, height: 1080, ...screen });
     const w = Object.assign(new EventTarget(), { screenX: 0, screenY: 0, outerWidth: 1280, outerHeight: 800, ...win });
     const tracker = new ScreensTracker(ctx, s as unknown as Screen, document, w);
@@ -124,12 +120,7 @@ describe('ScreensTracker: "multiple monitors suspected" (5008) from the window p
   });
 
   it('this browser (Chromium, one screen, isExtended known): never 5008', () => {
-    const records: EvidenceDraft[] = [];
-    const ctx = {
-      tuning: DEFAULT_TUNING,
-      now: () => 1000,
-      record: (r: EvidenceDraft) => String(records.push(r)),
-    } as unknown as TrackerContext;
+    const { records, ctx } = recordingContext();
     const tracker = new ScreensTracker(ctx);
     tracker.start();
     tracker.stop();

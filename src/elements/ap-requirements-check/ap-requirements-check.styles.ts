@@ -10,7 +10,7 @@ export const requirementsCheckStyles = css`
     --ap-requirements-check-radius: var(--ap-radius, 0.5rem);
     --ap-requirements-check-gap: 0.75rem;
     display: block;
-    /* the rows follow the element's own width (a phone, a narrow column), not the window's */
+    /* its width is the column's, never its content's (a long message wraps inside) */
     container-type: inline-size;
     font-family: var(--ap-requirements-check-font);
     color: var(--ap-requirements-check-color);
@@ -20,6 +20,8 @@ export const requirementsCheckStyles = css`
   }
   .base {
     display: grid;
+    /* no wider than the card, whatever its content */
+    grid-template-columns: minmax(0, 1fr);
     gap: var(--ap-requirements-check-gap);
     padding: 1rem;
     border: 1px solid var(--ap-requirements-check-border);
@@ -41,23 +43,23 @@ export const requirementsCheckStyles = css`
     display: grid;
     gap: 0.5rem;
   }
+  /* a row wraps rather than overflow (long names, messages and translations): name, badge, message
+     (the room left), buttons after it or on a line of their own; on a phone (390 px) the message
+     and the buttons go below the name and badge */
   li {
-    display: grid;
-    grid-template-columns: minmax(8rem, max-content) max-content 1fr max-content;
+    display: flex;
+    flex-wrap: wrap;
     align-items: center;
     gap: 0.5rem 0.75rem;
     padding: 0.5rem 0.25rem;
     border-bottom: 1px solid var(--ap-requirements-check-border);
   }
-  /* narrow (a 390 px phone): name and badge on one line, the message and buttons full width below */
-  @container (max-width: 34rem) {
-    li {
-      grid-template-columns: 1fr max-content;
-    }
-    li > .message,
-    li > .row {
-      grid-column: 1 / -1;
-    }
+  .name {
+    min-width: 8rem;
+  }
+  .message {
+    flex: 1 1 10rem;
+    overflow-wrap: anywhere;
   }
   figure {
     margin: 0;
@@ -82,7 +84,7 @@ export const requirementsCheckStyles = css`
     font-size: 0.9rem;
   }
   .warnings {
-    grid-column: 1 / -1;
+    flex-basis: 100%;
     margin: 0;
     padding: 0 0 0 1.2rem;
     font-size: 0.85rem;
