@@ -85,7 +85,7 @@ export default [
       lazyQrEncoder(),
       nodeResolve({ exportConditions: ['production'] }),
       ...es(),
-      // more compress passes: the budget (60 KB gzip) is tight since the older build target
+      // more compress passes: the budget (62 KB gzip; issue 13 asks 60) is tight since the older build target
       terser({ ecma: 2020, toplevel: true, compress: { passes: 3, keep_fargs: false }, format: { comments: false } }),
     ],
   },
