@@ -8,6 +8,11 @@
  * {@link FACE_MISSING_SHARE}, half), the score is at most `REVIEW_THRESHOLD − 1`: the attempt goes
  * to review whatever its length. Per-minute weights alone cannot do that: a candidate never seen in
  * a 2-minute exam loses only a few points.
+ *
+ * The same for a second person: `multiple_people` time for at least `multiplePeopleShare` of the
+ * exam (default {@link MULTIPLE_PEOPLE_SHARE}, a quarter) caps the score below review. A second
+ * person is confirmed only after a persistent second face track, so this is rarely a false alarm,
+ * and someone beside the candidate for a quarter of a short exam must not read "no review needed".
  */
 import type { EvidenceRecord, EvidenceType } from '../reporting/types.js';
 
@@ -22,12 +27,17 @@ export const REVIEW_THRESHOLD = 85;
 /** The share of the exam (0–1) without a face from which an attempt always needs review. */
 export const FACE_MISSING_SHARE = 0.5;
 
+/** The share of the exam (0–1) with more than one person from which an attempt always needs review. */
+export const MULTIPLE_PEOPLE_SHARE = 0.25;
+
 /** The exam's span, for the face rule (epoch ms); without both ends the rule does not apply. */
 export interface ExamSpan {
   startedAt?: number;
   finishedAt?: number;
   /** Override of {@link FACE_MISSING_SHARE} (0–1; 1 or more turns the rule off). */
   faceMissingShare?: number;
+  /** Override of {@link MULTIPLE_PEOPLE_SHARE} (0–1; 1 or more turns the rule off). */
+  multiplePeopleShare?: number;
 }
 
 export const DEFAULT_WEIGHTS: TrustWeights = {
@@ -57,6 +67,8 @@ export interface TrustScoreResult {
   penalties: Partial<Record<EvidenceType, number>>;
   /** The share of the exam (0–1) the face was missing, when the exam's span was given. */
   faceMissing?: number;
+  /** The share of the exam (0–1) with more than one person, when the exam's span was given. */
+  multiplePeople?: number;
 }
 
 export function computeTrustScore(
@@ -81,18 +93,18 @@ export function computeTrustScore(
   }
   let trustScore = Math.max(0, Math.round(100 - total));
   const span = (exam.finishedAt ?? NaN) - (exam.startedAt ?? NaN);
-  let faceMissing: number | undefined;
+  let shares: { faceMissing: number; multiplePeople: number } | undefined;
   if (span > 0) {
-    const missingMs = (minutes.no_face ?? 0) * 60_000 + (minutes.camera_lost ?? 0) * 60_000;
-    faceMissing = Math.round(Math.min(1, missingMs / span) * 1000) / 1000;
-    if (faceMissing >= (exam.faceMissingShare ?? FACE_MISSING_SHARE))
+    const share = (ms: number) => Math.round(Math.min(1, ms / span) * 1000) / 1000;
+    shares = {
+      faceMissing: share(((minutes.no_face ?? 0) + (minutes.camera_lost ?? 0)) * 60_000),
+      multiplePeople: share((minutes.multiple_people ?? 0) * 60_000),
+    };
+    if (
+      shares.faceMissing >= (exam.faceMissingShare ?? FACE_MISSING_SHARE) ||
+      shares.multiplePeople >= (exam.multiplePeopleShare ?? MULTIPLE_PEOPLE_SHARE)
+    )
       trustScore = Math.min(trustScore, REVIEW_THRESHOLD - 1);
   }
-  return {
-    trustScore,
-    needsReview: trustScore < REVIEW_THRESHOLD,
-    counts,
-    penalties,
-    ...(faceMissing !== undefined ? { faceMissing } : {}),
-  };
+  return { trustScore, needsReview: trustScore < REVIEW_THRESHOLD, counts, penalties, ...shares };
 }

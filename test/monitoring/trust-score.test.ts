@@ -39,6 +39,23 @@ describe('Trust Score', () => {
     expect(r.trustScore).to.equal(0);
   });
 
+  it('puts an attempt in review when a second person was there for a quarter of it or more', () => {
+    const T = Date.parse('2026-11-20T10:00:00Z');
+    // two people in front of the camera for the whole of a 14 s exam: 90 by weights alone
+    const whole = [ev('multiple_people', 13_000)];
+    expect(computeTrustScore(whole).trustScore).to.be.at.least(REVIEW_THRESHOLD);
+    const short = computeTrustScore(whole, {}, { startedAt: T, finishedAt: T + 14_000 });
+    expect(short).to.include({ trustScore: REVIEW_THRESHOLD - 1, needsReview: true });
+    expect(short.multiplePeople).to.be.closeTo(0.929, 0.001);
+    // a second face for 10 s of a 10-minute exam is not this rule's business
+    const brief = computeTrustScore([ev('multiple_people', 10_000)], {}, { startedAt: T, finishedAt: T + 600_000 });
+    expect(brief.needsReview).to.equal(false);
+    // configurable (1 turns it off)
+    expect(
+      computeTrustScore(whole, {}, { startedAt: T, finishedAt: T + 14_000, multiplePeopleShare: 1 }).needsReview,
+    ).to.equal(false);
+  });
+
   it('puts an attempt in review when the face was missing for half of it or more, whatever its length', () => {
     const T = Date.parse('2026-11-20T10:00:00Z');
     // never seen on camera in a 2-minute exam (plus a tab switch): 90 by weights alone
