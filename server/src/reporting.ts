@@ -812,11 +812,12 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
     sortKeys?: string[];
   };
   const EVENTS_DESCRIPTION =
-    "Default order: createdDate (when the server stored each record: insertion order), so paging ASC while records are still arriving — late ones included — never skips or repeats one. An event is written in place when its end arrives, when its photo lands and when its session closes while it is ongoing: each change gives it a new changeSeq / changedDate. To sync changes too, page with the cursor: changedAfter=0, then changedAfter=<the answer's cursor> until a page is empty (or follow next until null), and keep each event by its sid (the latest copy wins). SmarterProctoring's parameters: offset, limit, sortKeys, sortOrder, eventTimeRangeStart / eventTimeRangeEnd (the sync window, on changedDate); ours: changedAfter, types, from / to (what happened then: the event's span overlaps the window). Repeatable parameters may also be comma lists; unknown parameters are ignored.";
+    "Default order: createdDate (when the server stored each record: insertion order), so paging ASC while records are still arriving — late ones included — never skips or repeats one. An event is written in place when its end arrives, when its photo lands and when its session closes while it is ongoing: each change gives it a new changeSeq / changedDate. To sync changes too, page with the cursor: changedAfter=0, then changedAfter=<the answer's cursor> until a page is empty (or follow next until null), and keep each event by its sid (the latest copy wins). SmarterProctoring's parameters: offset, limit, sortKeys, sortOrder, eventTimeRangeStart / eventTimeRangeEnd (the sync window, on changedDate, in changeSeq order: follow next, which carries a changedAfter cursor, as offsets would skip an event when another leaves the window while you page); ours: changedAfter, types, from / to (what happened then: the event's span overlaps the window). Repeatable parameters may also be comma lists; unknown parameters are ignored.";
 
   /**
-   * An event list, by offset (SmarterProctoring's paging, any order) or, with changedAfter, by the
-   * change cursor: changeSeq order, `next` carries the cursor (null once a page is not full).
+   * An event list, by offset (SmarterProctoring's paging, any order) or, with changedAfter or a sync
+   * window (eventTimeRangeStart / End), by the change cursor: changeSeq order, `next` carries the
+   * cursor (null once the rest fitted in the page).
    */
   async function eventList(
     request: FastifyRequest<{ Querystring: EventsQuery }>,
@@ -827,7 +828,12 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
   ) {
     const q = request.query;
     const { offset, limit } = limits(q);
-    const keyset = q.changedAfter !== undefined;
+    // a sync window (eventTimeRangeStart / End, on changedDate) is paged by the change cursor too:
+    // an event that changes while the job pages leaves the window, and offsets would then skip the
+    // next one for good; `next` carries changedAfter, which stays put whatever leaves
+    const keyset =
+      q.changedAfter !== undefined || q.eventTimeRangeStart !== undefined || q.eventTimeRangeEnd !== undefined;
+    const after = q.changedAfter ?? 0;
     const order = keyset ? 'order by e.change_seq asc' : orderBy(q, EVENT_SORT, 'e.created_seq');
     const [{ total }] = await db.query<{ total: number }>(
       `select count(*)::int as total ${from} where ${where}`,
@@ -839,7 +845,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
     );
     const envelope = page(request, total, q, rows.map(view));
     if (!keyset) return { ...envelope, cursor: null };
-    const cursor = rows.length ? rows[rows.length - 1].change_seq : q.changedAfter!;
+    const cursor = rows.length ? rows[rows.length - 1].change_seq : after;
     const url = (after: number) => {
       const [path, query = ''] = request.url.split('?');
       const p = new URLSearchParams(query);
@@ -850,7 +856,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
     };
     return {
       ...envelope,
-      first: url(q.changedAfter!),
+      first: url(after),
       next: offset + rows.length < total ? url(cursor) : null,
       prev: null,
       last: null,
