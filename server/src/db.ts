@@ -209,7 +209,17 @@ const MIGRATIONS: string[] = [
      from clients c where c.exam_sid is null;
    update clients set exam_sid = 'EX' || md5('client-exam/' || client_id) where exam_sid is null;
    update sessions s set exam_sid = c.exam_sid from clients c where s.client_id = c.client_id and s.exam_sid is null;`,
+  // issue 18: inline photos (older clients send them inside the record) count against the same
+  // per-attempt quotas as PUT photos. Over the quota the record is kept and only its photo dropped
+  // (rejecting the batch would refuse the records beside it); the photo route's 403 is unchanged.
+  `create or replace function enforce_photo_quota() returns trigger language plpgsql as $$ declare n bigint; total bigint; max_n bigint; max_bytes bigint; begin select value into max_n from quota_settings where name = 'photos_per_attempt'; select value into max_bytes from quota_settings where name = 'photo_bytes_per_attempt'; select count(*), coalesce(sum(octet_length(bytes)), 0) into n, total from photos where session_sid = new.session_sid; select n + count(*), total + coalesce(sum(octet_length(photo) * 3 / 4), 0) into n, total from evidence where session_sid = new.session_sid and photo is not null; if max_n is not null and n >= max_n then raise exception 'This attempt already stored % photos, its quota (PHOTOS_PER_ATTEMPT).', n using errcode = 'AP403'; end if; if max_bytes is not null and total + octet_length(new.bytes) > max_bytes then raise exception 'This attempt''s photos would exceed % bytes, its quota (PHOTO_BYTES_PER_ATTEMPT).', max_bytes using errcode = 'AP403'; end if; return new; end $$;
+   create function drop_inline_photo_over_quota() returns trigger language plpgsql as $$ declare n bigint; total bigint; max_n bigint; max_bytes bigint; begin select value into max_n from quota_settings where name = 'photos_per_attempt'; select value into max_bytes from quota_settings where name = 'photo_bytes_per_attempt'; select count(*), coalesce(sum(octet_length(bytes)), 0) into n, total from photos where session_sid = new.session_sid; select n + count(*), total + coalesce(sum(octet_length(photo) * 3 / 4), 0) into n, total from evidence where session_sid = new.session_sid and photo is not null and id <> new.id; if (max_n is not null and n >= max_n) or (max_bytes is not null and total + octet_length(new.photo) * 3 / 4 > max_bytes) then new.photo := null; end if; return new; end $$;
+   create trigger evidence_inline_photo_quota_insert before insert on evidence for each row when (new.photo is not null) execute function drop_inline_photo_over_quota();
+   create trigger evidence_inline_photo_quota_update before update of photo on evidence for each row when (old.photo is null and new.photo is not null) execute function drop_inline_photo_over_quota();`,
 ];
+
+/** The schema version that gave every client an exam of its own (its migration test starts just before it). */
+export const CLIENT_EXAMS_VERSION = MIGRATIONS.findIndex((sql) => sql.includes("'client-exam/'")) + 1;
 
 /** How many migrations there are (the schema's version once migrated). */
 export const MIGRATION_COUNT = MIGRATIONS.length;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../src/app.js';
-import { MIGRATION_COUNT, migrate } from '../src/db.js';
+import { CLIENT_EXAMS_VERSION, migrate } from '../src/db.js';
 import { attemptHeaders, backend, call, newAttempt, openTestDb, startServer, type Harness } from './harness.js';
 
 type Page = { total: number; results: { sid: string; testAttemptId?: string }[] };
@@ -74,7 +74,7 @@ describe(`a client without an exam (${backend})`, () => {
 
 describe(`clients and sessions stored without an exam before the migration (${backend})`, () => {
   it('are given an exam of their own by the migration, and become reachable', async () => {
-    const db = await openTestDb(MIGRATION_COUNT - 1);
+    const db = await openTestDb(CLIENT_EXAMS_VERSION - 1);
     try {
       await db.query("insert into installs (sid, name) values ('AI00000000000000000000000000000001', 'Old')");
       await db.query(

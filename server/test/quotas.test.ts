@@ -11,7 +11,7 @@ import { attemptHeaders, backend, call, newAttempt, openTestDb, startServer, typ
 
 let s: Harness;
 before(async () => {
-  s = await startServer({ limits: { photosPerAttempt: 3, photoBytesPerAttempt: 10_000, attemptsPerClient: 4 } });
+  s = await startServer({ limits: { photosPerAttempt: 3, photoBytesPerAttempt: 10_000, attemptsPerClient: 5 } });
 });
 after(() => s.close());
 
@@ -57,8 +57,53 @@ describe(`quotas (${backend})`, () => {
     assert.match(((await fourth.json()) as { message: string }).message, /PHOTOS_PER_ATTEMPT/);
   });
 
+  it('counts inline photos (older clients) against the same quota: over it the record is kept, its photo dropped', async () => {
+    // found by a new user: 40 inline photos (7.5 MB) stored past PHOTOS_PER_ATTEMPT=3
+    const a = newAttempt(s.demo.clientId, s.demo.clientSecret);
+    assert.equal((await call(s.origin, 'POST', '/api/v1/attempts', { body: a })).status, 201);
+    const jfif = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1]);
+    const inline = `data:image/jpeg;base64,${Buffer.concat([jfif, Buffer.alloc(1500, 7), Buffer.from([0xff, 0xd9])]).toString('base64')}`;
+    const records = Array.from({ length: 6 }, (_, i) => ({
+      id: randomUUID(),
+      attemptId: a.testAttemptId,
+      seq: i + 1,
+      code: 5003,
+      type: 'random_photo',
+      startedAt: Date.now(),
+      photo: inline,
+    }));
+    const first = await call(s.origin, 'POST', `/api/v1/attempts/${a.testAttemptId}/evidence`, {
+      headers: attemptHeaders(a),
+      body: { records: records.slice(0, 4) },
+    });
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    const second = await call(s.origin, 'POST', `/api/v1/attempts/${a.testAttemptId}/evidence`, {
+      headers: attemptHeaders(a),
+      body: { records: records.slice(4) },
+    });
+    assert.equal(second.status, 200, JSON.stringify(second.body));
+    const [stored] = await s.db.query<{ records: number; photos: number }>(
+      `select count(*)::int as records, count(*) filter (where photo is not null)::int as photos
+         from evidence e join sessions x on x.sid = e.session_sid where x.test_attempt_id = $1`,
+      [a.testAttemptId],
+    );
+    assert.deepEqual(stored, { records: 6, photos: 3 });
+    // and a PUT photo after them is refused like any photo over the quota
+    const id = randomUUID();
+    await call(s.origin, 'POST', `/api/v1/attempts/${a.testAttemptId}/evidence`, {
+      headers: attemptHeaders(a),
+      body: { records: [{ ...records[0], id, seq: 7, photo: undefined, photoPending: true }] },
+    });
+    const put = await fetch(`${s.origin}/api/v1/attempts/${a.testAttemptId}/photos/${id}`, {
+      method: 'PUT',
+      headers: { ...attemptHeaders(a), 'content-type': 'image/jpeg' },
+      body: jpeg(100),
+    });
+    assert.equal(put.status, 403);
+  });
+
   it('refuses attempts over the per-client quota; repeats of an existing attempt still answer', async () => {
-    // the demo client has one attempt from the test above
+    // the demo client has two attempts from the tests above
     const statuses: number[] = [];
     let first: ReturnType<typeof newAttempt> | undefined;
     for (let i = 0; i < 4; i++) {
