@@ -31,6 +31,14 @@ import { holdDataDir } from './lock.js';
 import { limitsFromEnv } from './security.js';
 import { SettingError, shown } from './settings.js';
 
+/** An error's message, whatever was thrown (PGlite throws plain objects). */
+const messageOf = (error: unknown): string =>
+  error instanceof Error
+    ? error.message
+    : typeof error === 'object' && error && 'message' in error
+      ? String(error.message)
+      : (JSON.stringify(error) ?? String(error));
+
 const env = process.env;
 const production = env.NODE_ENV === 'production';
 
@@ -123,6 +131,11 @@ function databaseUrl(raw: string | undefined) {
 function staticFolders() {
   if (env.STATIC_ROOT) {
     const root = resolve(env.STATIC_ROOT);
+    if (!existsSync(join(root, 'review', 'index.html')))
+      throw new SettingError(
+        'STATIC_ROOT',
+        `STATIC_ROOT must be a folder holding dist/, demo/ and review/ (a checkout of proctor-elements); ${join(root, 'review', 'index.html')} is missing.`,
+      );
     return {
       dist: join(root, 'dist'),
       demo: join(root, 'demo'),
@@ -233,7 +246,11 @@ async function open(dataDir: string, url: string | undefined): Promise<Database>
     try {
       return await openDatabase({ DATABASE_URL: url }, dataDir, options);
     } catch (error) {
-      if (!url) throw error;
+      if (!url)
+        throw new SettingError(
+          'DATA_DIR',
+          `DATA_DIR must be a folder PGlite can create or open (${dataDir}): ${messageOf(error)}. Set DATA_DIR to a writable folder, or DATABASE_URL to use PostgreSQL.`,
+        );
       const where = redacted(url);
       if (!isConnectionError(error)) {
         const code = (error as { code?: string }).code;
@@ -289,7 +306,14 @@ async function start() {
   integer('DATABASE_START_TIMEOUT_SECONDS', 60, 0, 86_400);
   const folders = staticFolders();
 
-  const release = url ? () => undefined : holdDataDir(dataDir);
+  let release: () => void = () => undefined;
+  if (!url) {
+    try {
+      release = holdDataDir(dataDir);
+    } catch (error) {
+      throw new SettingError('DATA_DIR', `DATA_DIR (${dataDir}): ${messageOf(error)}`);
+    }
+  }
   const db = await open(dataDir, url);
   const demo = production ? undefined : await seedDemo(db);
   const app = await buildApp({

@@ -126,6 +126,11 @@ describe('startup errors (main.ts)', () => {
         [{ DATABASE_URL: 'banana' }, 'DATABASE_URL', /postgres:\/\/user:password@host:5432\/database/],
         [{ DATABASE_URL: 'mysql://u:hunter2@db/x' }, 'DATABASE_URL', /PostgreSQL URL/],
         [{ ABANDON_AFTER_HOURS: 'soon' }, 'ABANDON_AFTER_HOURS', /number of hours/],
+        // found by a new user: a file as DATA_DIR gave "[object Object]"; a STATIC_ROOT that does not
+        // exist started a server answering 404 for every page
+        [{ DATA_DIR: cert }, 'DATA_DIR', /a folder PGlite can create or open|DATA_DIR \(/],
+        [{ DATA_DIR: '/proc/nope' }, 'DATA_DIR', /DATA_DIR/],
+        [{ STATIC_ROOT: join(dir, 'nonexistent') }, 'STATIC_ROOT', /dist\/, demo\/ and review\//],
       ];
       const results = await Promise.all(cases.map(([env]) => run(env)));
       for (const [i, [env, variable, allowed]] of cases.entries()) {
