@@ -268,6 +268,15 @@ for (const [level, room] of [
       ),
     },
     {
+      // found by a new user: four 100 ms beeps, 100 ms apart, then 500 ms quiet
+      name: `alarm clock 2 kHz, 4 beeps every 1.3 s (${level})`,
+      audio: mix(
+        S(N),
+        [nbase(10)],
+        [beeps(N, room + 30, { freq: 2000, onMs: 100, periodMs: 200, group: 4, restMs: 500 })],
+      ),
+    },
+    {
       name: `fan, typing and coughs (${level})`,
       audio: mix(
         S(N),
@@ -326,6 +335,39 @@ noiseScenes.push(
     ),
   },
 );
+// found by a new user: someone answering in short phrases ("Number four is B.") with ~1 s pauses;
+// each stretch of answers is one segment of speech
+const ANSWERS = ['Number four is B.', 'Five is C.', 'Six, A.', 'Seven is D.', 'Eight: true.', 'Nine is B.', 'Ten, C.'];
+const shortClips = ANSWERS.map((t, i) => speech(t, 'en-us', 100 + i));
+function answers(seconds, db, seed) {
+  const r = prng(seed);
+  const track = new Float32Array(Math.round(seconds * RATE));
+  const segments = [];
+  for (let t = 3; t < seconds - 25;) {
+    const start = t;
+    const count = 6 + Math.floor(r() * 4);
+    for (let k = 0; k < count; k++) {
+      const clip = atLevel(shortClips[Math.floor(r() * shortClips.length)], db);
+      const at = Math.round(t * RATE);
+      for (let i = 0; i < clip.length && at + i < track.length; i++) track[at + i] += clip[i];
+      t += clip.length / RATE + 0.9 + r() * 0.3;
+    }
+    segments.push([start * 1000, (t - 0.9) * 1000]);
+    t += 10 + r() * 10;
+  }
+  return { track, segments };
+}
+for (const [level, room] of [
+  ['quiet room', -70],
+  ['louder room', -55],
+]) {
+  const a = answers(180, room + 21, 30);
+  speechScenes.push({
+    name: `short answers, ~1 s pauses, 21 dB above the room (${level})`,
+    audio: mix(S(180), [roomTone(180, room, 31)], [a.track]),
+    segments: a.segments,
+  });
+}
 const musicScene = {
   name: 'music (plucked chords) 25 dB above a quiet room',
   audio: mix(S(120), [roomTone(120, -70, 20)], [music(120, -45)]),

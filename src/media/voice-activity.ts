@@ -34,6 +34,8 @@ export interface VoiceActivityOptions {
   floorDb: number;
   sustainMs: number;
   hangoverMs: number;
+  /** The hangover after a voiced frame (ms): pauses between short spoken answers run to ~1 s. */
+  voicedHangoverMs: number;
   voicedShare: number;
   /** Share of a voice segment's frames that must be sound: speech fills most of its time; a beep every 500 ms does not. */
   voiceDenseShare: number;
@@ -52,6 +54,10 @@ export interface VoiceActivityOptions {
    */
   flutterDb: number;
   voiceFlutterShare: number;
+  /** A voiced frame whose autocorrelation falls to −`toneTrough` or below is a tone (see {@link periodicity}). */
+  toneTrough: number;
+  /** A segment with this share of tone frames among its voiced ones is no voice (an alarm clock). */
+  voiceToneShare: number;
   modulationDb: number;
   denseShare: number;
 }
@@ -65,6 +71,7 @@ export const DEFAULT_VAD: VoiceActivityOptions = {
   floorDb: -65,
   sustainMs: 1500,
   hangoverMs: 700,
+  voicedHangoverMs: 1200,
   voicedShare: 0.35,
   voiceDenseShare: 0.2,
   minRunMs: 80,
@@ -72,6 +79,8 @@ export const DEFAULT_VAD: VoiceActivityOptions = {
   voiceRunShare: 0.1,
   flutterDb: 1,
   voiceFlutterShare: 0.3,
+  toneTrough: 0.9,
+  voiceToneShare: 0.5,
   modulationDb: 4,
   denseShare: 0.8,
 };
@@ -86,6 +95,16 @@ export type SoundEvent =
 
 /** Normalised autocorrelation peak for 80–400 Hz periods (0–1) of a frame. */
 export function voicing(frame: Float32Array, sampleRate: number): number {
+  return periodicity(frame, sampleRate).voicing;
+}
+
+/**
+ * A frame's normalised autocorrelation over 80–400 Hz periods: `voicing`, its peak (0–1); `tone`, its
+ * deepest trough negated (0–1). A tone of one frequency, or of odd harmonics only (a beeper's sine or
+ * square wave), swings to −1 half a period on, so `tone` ≈ 1; a voice's glottal pulses carry every
+ * harmonic and never swing that far.
+ */
+export function periodicity(frame: Float32Array, sampleRate: number): { voicing: number; tone: number } {
   const step = Math.max(1, Math.round(sampleRate / 12000));
   const rate = sampleRate / step;
   const n = Math.floor(frame.length / step);
@@ -102,6 +121,7 @@ export function voicing(frame: Float32Array, sampleRate: number): number {
   const minLag = Math.floor(rate / 400);
   const maxLag = Math.min(Math.ceil(rate / 80), Math.floor(n / 2));
   let best = 0;
+  let trough = 0;
   for (let lag = minLag; lag <= maxLag; lag++) {
     let xy = 0;
     let xx = 0;
@@ -113,9 +133,13 @@ export function voicing(frame: Float32Array, sampleRate: number): number {
       xx += a * a;
       yy += b * b;
     }
-    if (xx > 0 && yy > 0) best = Math.max(best, xy / Math.sqrt(xx * yy));
+    if (xx > 0 && yy > 0) {
+      const r = xy / Math.sqrt(xx * yy);
+      best = Math.max(best, r);
+      trough = Math.min(trough, r);
+    }
   }
-  return best;
+  return { voicing: best, tone: -trough };
 }
 
 export const rmsDb = (frame: Float32Array): number => {
@@ -130,6 +154,10 @@ interface Segment {
   frames: number;
   active: number;
   voiced: number;
+  /** When the last voiced active frame was (ms), for {@link VoiceActivityOptions.voicedHangoverMs}. */
+  lastVoiced: number;
+  /** Voiced frames that are a tone (`tone` ≥ `toneTrough`): a beeper, not a voice. */
+  tonal: number;
   /** Active frames at least `minRunMs` into their unbroken run. */
   sustained: number;
   /** Start of the current run of active frames, if the last frame was active. */
@@ -185,7 +213,9 @@ export class VoiceActivity {
     const active = db > line;
     const events: SoundEvent[] = [];
     let seg = this.segment;
-    if (seg && !active && at - seg.lastActive > o.hangoverMs) {
+    // a pause after voiced sound (between a speaker's short answers) is given longer than the gap
+    // after a click or a knock
+    if (seg && !active && at - seg.lastActive > o.hangoverMs && at - seg.lastVoiced > o.voicedHangoverMs) {
       if (seg.kind) events.push({ type: 'end', kind: seg.kind, at: seg.lastActive });
       seg = this.segment = undefined;
     }
@@ -197,6 +227,8 @@ export class VoiceActivity {
       frames: 0,
       active: 0,
       voiced: 0,
+      lastVoiced: -Infinity,
+      tonal: 0,
       sustained: 0,
       pairs: 0,
       flutters: 0,
@@ -218,7 +250,12 @@ export class VoiceActivity {
       seg.lastActive = at;
       seg.active++;
       seg.activeSum += db;
-      if (voicing(frame, sampleRate) >= 0.5) seg.voiced++;
+      const p = periodicity(frame, sampleRate);
+      if (p.voicing >= 0.5) {
+        seg.voiced++;
+        seg.lastVoiced = at;
+        if (p.tone >= o.toneTrough) seg.tonal++;
+      }
     }
     if (warm && seg.lastDb !== undefined && at - seg.lastAt <= o.maxRunGapMs) {
       seg.pairs++;
@@ -233,6 +270,7 @@ export class VoiceActivity {
       const kind: SoundKind | undefined =
         moving &&
         seg.voiced >= o.voicedShare * seg.active &&
+        seg.tonal < o.voiceToneShare * seg.voiced &&
         seg.active >= o.voiceDenseShare * seg.frames &&
         seg.sustained >= o.voiceRunShare * seg.active &&
         (seg.pairs < 5 || seg.flutters >= o.voiceFlutterShare * seg.pairs)

@@ -47,6 +47,25 @@ describe('TabSwitchTracker: the focus leaving the browser window', () => {
     },
   );
 
+  it('notes 5112 window_focus in a cross-origin frame even when the frame has the focus at start', () => {
+    // found by a new user: the candidate clicked "Begin" inside the exam's frame, so the frame had
+    // the focus when monitoring started, and the note was never written
+    const records: EvidenceDraft[] = [];
+    const lms = {
+      get document(): Document {
+        throw new DOMException('Blocked a frame from accessing a cross-origin frame.', 'SecurityError');
+      },
+    };
+    const win = new FakeWindow();
+    Object.defineProperty(win, 'parent', { get: () => lms });
+    win.focused = true;
+    const tracker = new TabSwitchTracker(context(records), win as unknown as Window);
+    expect(tracker.blurScope).to.equal('hidden-only');
+    tracker.start();
+    tracker.stop();
+    expect(records.map((r) => [r.code, r.data?.capability])).to.deep.equal([[5112, 'window_focus']]);
+  });
+
   it('records 5005 (how: blur) once another app has had the focus past the grace, then 5006', async () => {
     const records: EvidenceDraft[] = [];
     const win = new FakeWindow();

@@ -65,6 +65,19 @@ describe('voice activity: voice told apart from tones', function () {
     expect(found.filter((e) => e.kind === 'voice')).to.deep.equal([]);
   });
 
+  it('does not call an alarm clock (2 kHz, four 100 ms beeps, then 500 ms quiet) talking', () => {
+    // found by a new user: this pattern was talking for 20 s; its beeps are dense and flutter like
+    // syllables, but a tone's autocorrelation swings to -1 and a voice's does not
+    const x = new Float32Array(60 * RATE);
+    const room = prng(5);
+    for (let i = 0; i < x.length; i++) {
+      const ms = ((i / RATE) * 1000) % 1300;
+      const on = ms < 800 && ms % 200 < 100;
+      x[i] = (on ? 0.05 * Math.sin((2 * Math.PI * 2000 * i) / RATE) : 0) + 5e-4 * (room() * 2 - 1);
+    }
+    expect(classify(x).filter((e) => e.kind === 'voice')).to.deep.equal([]);
+  });
+
   it('still calls a voice talking, and reports its level without the pauses', async () => {
     // the media groups' voice fixture: a quiet room for 4 s, then 4 s of syllables at about -25 dBFS
     const clip = await wav('/test/fixtures/generated/burst-voice.wav');

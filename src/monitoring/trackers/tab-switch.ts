@@ -13,18 +13,22 @@ import { Violation } from './violation.js';
  */
 export type FocusPlace = 'tab' | 'elsewhere' | 'unknown';
 
-export function focusPlace(win: Window = window): FocusPlace {
+/** The topmost window this page may read, and whether that is the tab's top (no cross-origin embedder). */
+function readableTop(win: Window): { top: Window; readable: boolean } {
   let top = win;
-  let readable = true;
   while (top.parent !== top) {
     try {
       void top.parent.document.hasFocus; // throws SecurityError for a cross-origin parent
       top = top.parent;
     } catch {
-      readable = false;
-      break;
+      return { top, readable: false };
     }
   }
+  return { top, readable: true };
+}
+
+export function focusPlace(win: Window = window): FocusPlace {
+  const { top, readable } = readableTop(win);
   if (top.document.hasFocus()) return 'tab';
   return readable ? 'elsewhere' : 'unknown';
 }
@@ -63,7 +67,9 @@ export class TabSwitchTracker implements Tracker {
 
   /** `'window'`: leaving the browser window is detected; `'hidden-only'`: only a hidden page (cross-origin embedder). */
   get blurScope(): 'window' | 'hidden-only' {
-    return focusPlace(this.win) === 'unknown' ? 'hidden-only' : 'window';
+    // by where the page sits, not where the focus happens to be: right after the candidate clicked
+    // into the exam's frame, the frame has the focus, and the embedder is still cross-origin
+    return readableTop(this.win).readable ? 'window' : 'hidden-only';
   }
 
   start(): void {
