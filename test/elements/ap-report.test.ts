@@ -40,6 +40,20 @@ describe('<ap-report>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('shows talking and a frozen camera without an end as still going on (the shared list of lasting types)', async () => {
+    const data = {
+      ...DATA,
+      evidence: [
+        ...DATA.evidence,
+        { id: 't', code: 5111, type: 'talking' as const, startedAt: DATA.finishedAt! - 5000 },
+        { id: 'f', code: 5105, type: 'camera_frozen' as const, startedAt: DATA.finishedAt! - 4000 },
+      ],
+    };
+    const el = await fixture<ApReport>(html`<ap-report .data=${data}></ap-report>`);
+    const items = [...el.shadowRoot!.querySelectorAll('li')].map((li) => li.textContent.replace(/\s+/g, ' ').trim());
+    expect(items.filter((t) => t.includes('still going on'))).to.have.length(3);
+  });
+
   it('opens a photo from the keyboard', async () => {
     const el = await fixture<ApReport>(html`<ap-report .data=${DATA}></ap-report>`);
     const details = el.shadowRoot!.querySelector('details')!;

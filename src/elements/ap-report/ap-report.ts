@@ -4,7 +4,7 @@ import { ProctorError, messageOf } from '../../errors.js';
 import { ApErrorEvent } from '../../events/ap-error.js';
 import { messages } from '../../messages.js';
 import { fromOutbox, fromServer, type ReportData, type ReportEvidence } from '../../report/report-data.js';
-import type { EvidenceType } from '../../reporting/types.js';
+import { DURATIONAL_TYPES, type EvidenceType } from '../../reporting/types.js';
 import { reportStyles } from './ap-report.styles.js';
 
 /**
@@ -235,7 +235,7 @@ export class ApReport extends LitElement {
     const duration =
       e.durationMs !== undefined
         ? m.seconds(Math.round(e.durationMs / 100) / 10)
-        : e.endedAt === undefined && e.data?.ongoing !== false && ONGOING.has(e.type)
+        : e.endedAt === undefined && e.data?.ongoing !== false && DURATIONAL_TYPES.has(e.type as EvidenceType)
           ? m.ongoing
           : '';
     const src = e.photo ?? this.photos[e.id];
@@ -264,16 +264,3 @@ export class ApReport extends LitElement {
     </li>`;
   }
 }
-
-/** Types that last; without `endedAt` they are still going on. */
-const ONGOING = new Set([
-  'no_face',
-  'multiple_people',
-  'audio_above_background',
-  'tab_switch',
-  'fullscreen_exit',
-  'camera_lost',
-  'microphone_lost',
-  'screen_share_lost',
-  'second_camera_lost',
-]);
