@@ -204,7 +204,8 @@ const testAssetHosts = async (ctx, next) => {
  * → {endpoint, clientId, testAttemptId, hashedTestAttemptId} (what an integrator's backend hands
  * the exam page); `results-session` {testAttemptId} → the stored session, its evidence and its
  * photos (bytes per evidence id); `results-outage` {down} takes the server off the network and
- * back; `exam-tab` {url, quota?} opens a page in a tab of its own (with `quota`, its origin's
+ * back; `results-link` {key, state} gives a test a link of its own ({endpoint}) that is `up`,
+ * `down` (connections reset) or `stalled` (a black hole: nothing answers); `exam-tab` {url, quota?} opens a page in a tab of its own (with `quota`, its origin's
  * storage capped to that many bytes first: Chromium's CDP `Storage.overrideQuotaForOrigin`),
  * `exam-tab-eval` {name} reads a global of it, and `exam-tab-close` closes it as a candidate would
  * (pagehide runs).
@@ -213,6 +214,7 @@ function resultsServerPlugin() {
   let started;
   const demoRuns = new Map();
   const examTabs = new Map();
+  const links = new Map();
   const start = () =>
     (started ??= (async () => {
       const db = await openPglite();
@@ -257,6 +259,19 @@ function resultsServerPlugin() {
             )
           : [];
         return { session, evidence, photos };
+      }
+      if (command === 'results-link') {
+        // a link of the test's own to the results server ({key}), to stall or cut without
+        // touching the shared one: {key, state: 'up' | 'down' | 'stalled'}
+        const { app } = await start();
+        let link = links.get(payload.key);
+        if (!link) {
+          link = await outageProxy(app.server.address().port);
+          links.set(payload.key, link);
+        }
+        link.setDown(payload.state === 'down');
+        link.setStalled(payload.state === 'stalled');
+        return { endpoint: `http://127.0.0.1:${link.port}/` };
       }
       if (command === 'results-outage') {
         (await start()).proxy.setDown(!!payload?.down);

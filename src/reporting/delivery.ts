@@ -28,6 +28,8 @@ export interface DeliveryOptions {
   backoffMs?: number;
   /** Default 30 000. */
   maxBackoffMs?: number;
+  /** Longest wait between retries while {@link Delivery.settle} waits (ms). Default 2 000. */
+  settleRetryMs?: number;
   /** A failure (typed: {@link ErrorCode.RESULTS_UNREACHABLE}, `RESULTS_REJECTED`, `RESULTS_FORBIDDEN`). */
   onError?: (error: ProctorError) => void;
   /** Progress changed (something was acknowledged, set aside, or failed). */
@@ -54,7 +56,13 @@ const DEFAULT_BATCH_BYTES = 256 * 1024;
 export class Delivery {
   private timer?: ReturnType<typeof setTimeout>;
   private running?: Promise<boolean>;
+  /** Asked for while a pass ran: run another once it ends. */
+  private again = false;
   private failures = 0;
+  /** Calls of {@link settle} waiting now: retries are not spaced beyond `settleRetryMs` meanwhile. */
+  private settling = 0;
+  /** Until when the server asked us to wait (`Retry-After`, epoch ms). */
+  private notBefore = 0;
   private stopped = false;
   private created = false;
   private error?: ProctorError;
@@ -81,29 +89,58 @@ export class Delivery {
     }, 0);
   }
 
-  /** One delivery pass now; resolves true when everything is acknowledged or set aside. */
+  /**
+   * One delivery pass now; resolves true when everything is acknowledged or set aside. Asked while
+   * a pass runs, it returns that pass, which then runs once more: what was added or asked for while
+   * it ran (a record during a photo upload, the finish) is never left waiting for a later kick.
+   */
   flush(): Promise<boolean> {
-    this.running ??= this.deliver().finally(() => (this.running = undefined));
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      let done: boolean;
+      do {
+        this.again = false;
+        done = await this.deliver();
+        // a failed pass is retried by its back-off, not here
+      } while (this.again && !done && !this.error && !this.stopped);
+      return done;
+    })().finally(() => (this.running = undefined));
     return this.running;
   }
 
   /**
-   * Delivers until done or until `timeoutMs` has passed (retries keep their back-off), then
-   * resolves with the progress. Never rejects. Delivery goes on afterwards until {@link stop}.
+   * Delivers until done or until `timeoutMs` has passed, then resolves with the progress. Never
+   * rejects. This is the last moment the candidate is surely on the page (`stop()`), so it does not
+   * wait out a back-off grown during an earlier outage: it tries at once, and while it waits it
+   * retries at least every `settleRetryMs` (a server's `Retry-After` is still honoured). Delivery
+   * goes on afterwards, with its ordinary back-off, until {@link stop}.
    */
   async settle(timeoutMs: number): Promise<DeliveryProgress> {
     const deadline = Date.now() + timeoutMs;
-    await this.flush();
-    while (!this.progress().done && !this.stopped && Date.now() < deadline) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          this.listeners.delete(done);
-          resolve();
-        };
-        const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
-        this.listeners.add(done);
-      });
+    this.settling++;
+    try {
+      // a back-off is skipped; a server's Retry-After is not
+      if (Date.now() >= this.notBefore) {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        await this.flush();
+      }
+      while (!this.progress().done && !this.stopped && Date.now() < deadline) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            this.listeners.delete(done);
+            resolve();
+          };
+          const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
+          this.listeners.add(done);
+        });
+      }
+    } finally {
+      this.settling--;
     }
     return this.progress();
   }
@@ -333,15 +370,18 @@ export class Delivery {
     const backoff = Math.min(
       (this.options.backoffMs ?? 1000) * 2 ** Math.min(this.failures - 1, 20),
       this.options.maxBackoffMs ?? 30_000,
+      this.settling && !forbidden ? (this.options.settleRetryMs ?? 2000) : Infinity,
     );
     const retryAfter = error instanceof DeliveryError ? error.retryAfterMs : undefined;
+    const serverWait = Math.min(retryAfter ?? 0, 60_000);
+    this.notBefore = Date.now() + serverWait;
     clearTimeout(this.timer);
     this.timer = setTimeout(
       () => {
         this.timer = undefined;
         void this.flush();
       },
-      Math.max(backoff, Math.min(retryAfter ?? 0, 60_000)),
+      Math.max(backoff, serverWait),
     );
   }
 

@@ -57,14 +57,31 @@ export class DeliveryError extends ProctorError {
   }
 }
 
+/** Options of {@link HttpBackend}. */
+export interface HttpBackendOptions {
+  /**
+   * How long a request may go unanswered (ms) before it counts as unreachable and is retried,
+   * plus one second per 8 KiB of body (a 64 kbit/s uplink still gets a photo through). A server
+   * or link that accepts a connection and then says nothing would otherwise hold delivery up for
+   * good. Default 30 000.
+   */
+  requestTimeoutMs?: number;
+}
+
+/** Default of {@link HttpBackendOptions.requestTimeoutMs}. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 export class HttpBackend implements ResultsBackend {
   private readonly base: string;
+  private readonly requestTimeoutMs: number;
 
   constructor(
     endpoint: string | URL,
     private readonly credentials: HttpBackendCredentials,
     private readonly fetcher: typeof fetch = (...args) => fetch(...args),
+    options: HttpBackendOptions = {},
   ) {
+    this.requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
     try {
       this.base = endpointUrl(endpoint);
     } catch (error) {
@@ -138,25 +155,48 @@ export class HttpBackend implements ResultsBackend {
   private async send(method: string, path: string, body: unknown): Promise<unknown> {
     const url = new URL(path, this.base).href;
     const raw = body instanceof Blob;
-    let response: Response;
-    try {
-      response = await this.fetcher(url, {
-        method,
-        headers: {
-          'content-type': raw ? body.type || 'image/jpeg' : 'application/json',
-          'x-ap-client-id': this.credentials.clientId,
-          'x-ap-attempt-hash': this.credentials.hashedTestAttemptId,
-        },
-        body: raw ? body : JSON.stringify(body),
-      });
-    } catch (error) {
-      throw new DeliveryError(
+    const payload = raw ? body : JSON.stringify(body);
+    const size = raw ? body.size : byteLength(payload as string);
+    const timeoutMs = this.requestTimeoutMs + Math.ceil(size / 8192) * 1000;
+    // the deadline covers the answer's body too: a server can stall after its headers
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    const unreachable = (error: unknown) =>
+      new DeliveryError(
         'unreachable',
-        `The results server at ${this.base} could not be reached (${messageOf(error)}); evidence is kept and retried.`,
+        abort.signal.aborted
+          ? `The results server at ${this.base} did not answer within ${Math.round(timeoutMs / 1000)} s; evidence is kept and retried.`
+          : `The results server at ${this.base} could not be reached (${messageOf(error)}); evidence is kept and retried.`,
       );
+    let response: Response;
+    let answer: { code?: string; message?: string; [key: string]: unknown } | undefined;
+    try {
+      try {
+        response = await this.fetcher(url, {
+          method,
+          headers: {
+            'content-type': raw ? body.type || 'image/jpeg' : 'application/json',
+            'x-ap-client-id': this.credentials.clientId,
+            'x-ap-attempt-hash': this.credentials.hashedTestAttemptId,
+          },
+          body: payload,
+          signal: abort.signal,
+        });
+      } catch (error) {
+        throw unreachable(error);
+      }
+      const text = await response.text().catch((error: unknown) => {
+        if (abort.signal.aborted) throw unreachable(error);
+        return '';
+      });
+      try {
+        answer = text ? (JSON.parse(text) as typeof answer) : undefined;
+      } catch {
+        answer = undefined;
+      }
+    } finally {
+      clearTimeout(timer);
     }
-    const answer = (await response.json().catch(() => undefined)) as
-      { code?: string; message?: string; [key: string]: unknown } | undefined;
     if (response.ok) return answer;
     const { status } = response;
     const said = [answer?.code, answer?.message].filter(Boolean).join(': ');

@@ -1,5 +1,14 @@
 import { expect } from '@open-wc/testing';
-import { Delivery, LocalBackend, Outbox, type EvidenceRecord, type ResultsBackend } from '../../src/index.js';
+import { executeServerCommand } from '@web/test-runner-commands';
+import {
+  Delivery,
+  DeliveryError,
+  HttpBackend,
+  LocalBackend,
+  Outbox,
+  type EvidenceRecord,
+  type ResultsBackend,
+} from '../../src/index.js';
 
 const record = (attemptId: string, seq: number): EvidenceRecord => ({
   id: crypto.randomUUID(),
@@ -14,11 +23,27 @@ const record = (attemptId: string, seq: number): EvidenceRecord => ({
 class FlakyBackend extends LocalBackend implements ResultsBackend {
   online = false;
   calls = 0;
+  /** What an unavailable server answers (default: the network fails, as offline). */
+  failure: Error = new TypeError('Failed to fetch');
   override appendEvidence(attemptId: string, records: EvidenceRecord[]): Promise<void> {
     this.calls++;
-    if (!this.online) return Promise.reject(new TypeError('Failed to fetch'));
+    if (!this.online) return Promise.reject(this.failure);
     return super.appendEvidence(attemptId, records);
   }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** An attempt with `n` tab-switch records in a fresh outbox, and a delivery over `backend`. */
+async function attemptWith(n: number, backend: ResultsBackend, options: ConstructorParameters<typeof Delivery>[3]) {
+  const id = `settle-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  const outbox = await Outbox.open(`outbox-${id}`);
+  await outbox.add(
+    { attemptId: id, clientId: 'c', startedAt: Date.now(), seq: n },
+    Array.from({ length: n }, (_, i) => record(id, i + 1)),
+  );
+  const delivery = new Delivery(outbox, backend, id, options);
+  return { id, outbox, delivery };
 }
 
 describe('evidence delivery', () => {
@@ -55,5 +80,120 @@ describe('evidence delivery', () => {
     await backend.appendEvidence(id, batch);
     await backend.appendEvidence(id, batch);
     expect(await backend.records(id)).to.have.length(2);
+  });
+
+  // Found by CI on a loaded machine: an outage had grown the back-off past stop()'s wait, so the
+  // exam ended with the server back and four records and the finish still on the device.
+  it('stop() after a long outage does not wait out the back-off: the server is back, everything goes', async () => {
+    const backend = new FlakyBackend(`local-settle-${Date.now()}`);
+    const { id, outbox, delivery } = await attemptWith(5, backend, { backoffMs: 60_000 });
+    expect(await delivery.flush()).to.equal(false); // the next retry is a minute away
+    backend.online = true;
+    const progress = await delivery.settle(20_000);
+    expect(progress.done, JSON.stringify(progress)).to.equal(true);
+    expect((await backend.records(id)).map((r) => r.seq)).to.deep.equal([1, 2, 3, 4, 5]);
+    delivery.stop();
+    outbox.close();
+  });
+
+  it('the server comes back while stop() waits: delivered before the wait ends', async () => {
+    const backend = new FlakyBackend(`local-settle-${Date.now()}`);
+    const { id, delivery, outbox } = await attemptWith(3, backend, { backoffMs: 60_000 });
+    expect(await delivery.flush()).to.equal(false);
+    const settled = delivery.settle(30_000);
+    await sleep(1000);
+    backend.online = true;
+    const progress = await settled;
+    expect(progress.done, JSON.stringify(progress)).to.equal(true);
+    expect(await backend.records(id)).to.have.length(3);
+    delivery.stop();
+    outbox.close();
+  });
+
+  it("stop() still honours a server's Retry-After: no request before the time it asked for", async () => {
+    const backend = new FlakyBackend(`local-settle-${Date.now()}`);
+    backend.failure = new DeliveryError('unavailable', 'HTTP 503 busy', 503, 'busy', 60_000);
+    const { delivery, outbox } = await attemptWith(2, backend, { backoffMs: 100 });
+    expect(await delivery.flush()).to.equal(false);
+    const progress = await delivery.settle(2500);
+    expect(progress.done).to.equal(false);
+    expect(progress.pending).to.equal(2);
+    expect(backend.calls).to.equal(1);
+    delivery.stop();
+    outbox.close();
+  });
+
+  it('a results server that accepts the connection and never answers: typed 4111, then delivered once it answers', async () => {
+    const creds = await executeServerCommand<{ clientId: string; testAttemptId: string; hashedTestAttemptId: string }>(
+      'results-server',
+    );
+    const key = creds.testAttemptId;
+    const link = (state: 'up' | 'stalled') =>
+      executeServerCommand<{ endpoint: string }>('results-link', { key, state });
+    const { endpoint } = await link('stalled');
+    const backend = new HttpBackend(endpoint, creds, undefined, { requestTimeoutMs: 1000 });
+    const errors: DeliveryError[] = [];
+    const outbox = await Outbox.open(`outbox-${key}`);
+    const startedAt = Date.now();
+    await outbox.add({ attemptId: key, clientId: creds.clientId, startedAt, seq: 2 }, [record(key, 1), record(key, 2)]);
+    const delivery = new Delivery(outbox, backend, key, {
+      attempt: { ...creds, startedAt, trackingOptions: { tabSwitch: true } },
+      onError: (e) => errors.push(e as DeliveryError),
+    });
+    expect(await delivery.flush()).to.equal(false); // ends: the silent request was given up
+    expect(errors.map((e) => e.code)).to.deep.equal([4111]);
+    expect(errors[0].message).to.match(/did not answer within \d+ s/);
+    await link('up');
+    const progress = await delivery.settle(30_000);
+    expect(progress.done, JSON.stringify(progress)).to.equal(true);
+    const stored = await executeServerCommand<{ evidence: { seq: number }[] }>('results-session', {
+      testAttemptId: key,
+    });
+    expect(stored.evidence.map((e) => e.seq)).to.deep.equal([1, 2]);
+    delivery.stop();
+    outbox.close();
+  });
+
+  // Found by CI on a loaded machine: the last photo pair and the finish came while an earlier pass
+  // was still uploading photos; that pass ended without them and nothing started another, so stop()
+  // waited its 15 s with the server up and four items on the device.
+  it('what arrives while a photo is uploading (a record, the finish) goes in the same delivery, not at the next kick', async () => {
+    let release = () => undefined as void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let uploading = () => undefined as void;
+    const upload = new Promise<void>((resolve) => (uploading = resolve));
+    class SlowPhotos extends LocalBackend {
+      photos = 0;
+      async putPhoto() {
+        uploading();
+        await gate;
+        this.photos++;
+      }
+    }
+    const backend = new SlowPhotos(`local-slow-${Date.now()}`);
+    const id = `slow-${Date.now()}`;
+    const outbox = await Outbox.open(`outbox-${id}`);
+    const attempt = { attemptId: id, clientId: 'c', startedAt: Date.now(), seq: 1 };
+    const first = record(id, 1);
+    await outbox.add(
+      attempt,
+      [first],
+      [{ id: first.id, attemptId: id, dataUrl: 'data:image/jpeg;base64,/9j/2Q==', delivered: false }],
+    );
+    const delivery = new Delivery(outbox, backend, id);
+    delivery.kick();
+    await upload; // the photo is on its way
+    await outbox.add({ ...attempt, seq: 2 }, [record(id, 2)]);
+    delivery.kick();
+    await outbox.updateAttempt(id, { finished: { finishedAt: Date.now(), trustScore: 100, counts: {} } });
+    const settled = delivery.settle(10_000);
+    release();
+    const progress = await settled;
+    expect(progress.done, JSON.stringify(progress)).to.equal(true);
+    expect(progress.finishDelivered).to.equal(true);
+    expect((await backend.records(id)).map((r) => r.seq)).to.deep.equal([1, 2]);
+    expect(backend.photos).to.equal(1);
+    delivery.stop();
+    outbox.close();
   });
 });

@@ -132,7 +132,7 @@ describe('evidence delivery from a real-size camera', function () {
     await until(() => laptopPhotos().length === 5, 30000, 'five routine photos');
     const result = await el.stop();
 
-    expect(result.delivery.done, JSON.stringify(result.delivery)).to.equal(true);
+    expect(result.delivery.done, JSON.stringify({ delivery: result.delivery, errors })).to.equal(true);
     expect(text()).to.contain('All evidence has been sent.');
     const server = await stored(creds.testAttemptId);
     // exactly the records the page emitted, each once
@@ -209,7 +209,7 @@ describe('evidence delivery from a real-size camera', function () {
     const session = () =>
       (frame.contentWindow as Window & { session: import('../../../src/index.js').MonitorSession }).session;
     const result = await session().stop();
-    expect(result.delivery.done, JSON.stringify(result.delivery)).to.equal(true);
+    expect(result.delivery.done, JSON.stringify({ delivery: result.delivery, errors })).to.equal(true);
     const server = await stored(creds.testAttemptId);
     expect(server.evidence.length).to.equal(emitted.size);
     expect(sorted(server.evidence.map((e) => e.id))).to.deep.equal(sorted(emitted.keys()));
