@@ -105,7 +105,8 @@ window.benchChecks = {
 
 /** 60 s (or `ms`) of <ap-monitor> with its default trackers; long tasks observed meanwhile. */
 window.benchMonitor = {
-  async start() {
+  /** `trackingOptions`: a breakdown run switches trackers off one at a time. */
+  async start(trackingOptions) {
     const el = document.createElement('ap-monitor');
     el.clientId = 'bench';
     el.testAttemptId = `bench-${Date.now()}`;
@@ -117,7 +118,7 @@ window.benchMonitor = {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) window.benchMonitor.longTasks.push(Math.round(e.duration));
     }).observe({ type: 'longtask' });
-    await el.setup({ outboxName: 'proctor-elements-bench' });
+    await el.setup({ outboxName: 'proctor-elements-bench', ...(trackingOptions ? { trackingOptions } : {}) });
     await el.start();
     return el.state;
   },

@@ -160,6 +160,34 @@ async function detection(base) {
       `tasks${monitored.longTasks.length ? ` (${monitored.longTasks.join(', ')} ms)` : ''}`,
     );
     figure('monitor.trust-score (one-face fixture)', monitored.trustScore, '/100');
+    // Where the main-thread time goes: the page idle, then monitoring with one tracker off at a
+    // time; each tracker's cost is the default run's busy time minus the run without it.
+    const part = Number(process.env.BENCH_BREAKDOWN_SECONDS ?? 20);
+    const busyPerSecond = async (trackingOptions) => {
+      if (trackingOptions) {
+        await page.evaluate((o) => window.benchMonitor.start(o), trackingOptions);
+        await page.waitForTimeout(2000);
+      }
+      const t = await metric('TaskDuration');
+      await page.waitForTimeout(part * 1000);
+      const busy = ((await metric('TaskDuration')) - t) * 1000;
+      if (trackingOptions) await page.evaluate(() => window.benchMonitor.stop());
+      return busy / part;
+    };
+    if (part > 0) {
+      const idle = await busyPerSecond();
+      const all = await busyPerSecond({});
+      figure(`monitor.breakdown idle page (${part} s each)`, idle.toFixed(2), 'ms/s');
+      figure('monitor.breakdown all default trackers', all.toFixed(2), 'ms/s');
+      for (const [name, off] of [
+        ['face detection (numHumans)', { numHumans: false }],
+        ['audio', { audio: false }],
+        ['camera preview', { showCamPreview: false }],
+        ['tab switch', { tabSwitch: false }],
+        ['multiple screens', { detectMultipleScreens: false }],
+      ])
+        figure(`monitor.breakdown cost of ${name}`, (all - (await busyPerSecond(off))).toFixed(2), 'ms/s');
+    }
   } finally {
     await browser.close();
   }

@@ -37,7 +37,12 @@ export { ApRequirementsCheck } from './elements/ap-requirements-check/ap-require
 export * from './reporting/types.js';
 export { Outbox, DEFAULT_OUTBOX_NAME, type StoredAttempt } from './reporting/outbox.js';
 export { LocalBackend } from './reporting/local-backend.js';
-export { HttpBackend, REQUEST_TIMEOUT_MS, type HttpBackendCredentials, type HttpBackendOptions } from './reporting/http-backend.js';
+export {
+  HttpBackend,
+  REQUEST_TIMEOUT_MS,
+  type HttpBackendCredentials,
+  type HttpBackendOptions,
+} from './reporting/http-backend.js';
 export { Delivery, dataUrlToBlob, type DeliveryOptions, type DeliveryProgress } from './reporting/delivery.js';
 export { BEACON_BYTES, DeliveryError, type DeliveryFailure } from './reporting/http-backend.js';
 export type { OutboxRecord, OutboxPhoto, OutboxCounts } from './reporting/outbox.js';
