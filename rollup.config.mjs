@@ -40,9 +40,9 @@ const minifyStyles = () => ({
  *   errors, the report data) the part takes from the classic script that loaded it, so the page has
  *   one Lit and one locale table: the script hands over exactly the bindings the part imports, under
  *   `Symbol.for('proctor-elements <version> <asset>')` (a part from another version finds nothing
- *   there and fails with a message that says so). Static imports of the entry (the package root's
- *   `ApReport`) get `undefined` in the script; the build fails if any other module of the folder
- *   ends up in it.
+ *   there and fails with a message that says so). The static imports of the entry listed in
+ *   `stubbedIn` (the package root's `ApReport`) get `undefined` in the script; the build fails on any
+ *   other, and if any module of the folder ends up in the script.
  */
 const LAZY_PARTS = [
   { importer: 'src/elements/ap-requirements-check/qr.ts', specifier: 'qrcode-generator', asset: 'vendor/qrcode.mjs' },
@@ -51,6 +51,7 @@ const LAZY_PARTS = [
     specifier: '../elements/ap-report/ap-report.js',
     asset: 'report/ap-report.mjs',
     entry: 'src/elements/ap-report/ap-report.ts',
+    stubbedIn: ['src/index.ts'],
   },
 ];
 const VERSION = JSON.parse(readFileSync('package.json', 'utf8')).version;
@@ -149,7 +150,10 @@ const lazyFromAssetBase = (parts) => {
       if (!entries.length) return null;
       const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
       const part = resolved && entries.find((p) => slash(resolved.id) === slash(resolve(p.entry)));
-      return part ? `\0lazy-stub:${part.asset}` : null;
+      if (!part) return null;
+      if (!part.stubbedIn.some((file) => slash(importer) === slash(resolve(file))))
+        this.error(`${importer} imports ${source}, the lazy ${part.asset}: use import() there (or import type)`);
+      return `\0lazy-stub:${part.asset}`;
     },
     load(id) {
       if (id.startsWith('\0lazy-stub:'))
