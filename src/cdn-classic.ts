@@ -7,17 +7,24 @@
  * browser is too old (4016) or its files cannot be fetched (4018). Both wait for the page's `load`
  * and its load handlers, so listeners added by later scripts or in a `load` handler hear them;
  * `window.apLibLoaded` says which happened, for pages that poll.
+ *
+ * `<ap-report>` (needed only after the exam) is not in this file: `loadReportElement()` fetches it
+ * from the asset base (`report/ap-report.mjs`) when `showReport()` first needs it, or at once when
+ * the page's markup has an `<ap-report>` once the page has loaded. Until then
+ * `ProctorElements.ApReport` is undefined.
  */
 import { MINIMUM_BROWSERS, missingBrowserFeature } from './browser-support.js';
 import * as api from './index.js';
 import { ensureContextRoot } from './context/context-root.js';
 import { ASSET_PATHS, getAssetBase } from './detection/assets.js';
 import { ErrorCode, messageOf } from './errors.js';
+import { ApErrorEvent } from './events/ap-error.js';
 
 declare global {
   interface Window {
     AutoProctor: typeof api.AutoProctor;
-    ProctorElements: typeof api;
+    /** The package root's API; `ApReport` is the element's class once it has loaded (see above). */
+    ProctorElements: Omit<typeof api, 'ApReport'> & { readonly ApReport: typeof api.ApReport | undefined };
     /** Set when `apLibReady` (true) or `apLibLoadingFailed` (false) has been dispatched: for pages that poll. */
     apLibLoaded?: boolean;
   }
@@ -28,7 +35,6 @@ const TAGS: [string, CustomElementConstructor][] = [
   ['ap-requirements-check', api.ApRequirementsCheck],
   ['ap-monitor', api.ApMonitor],
   ['ap-mobile-camera', api.ApMobileCamera],
-  ['ap-report', api.ApReport],
 ];
 
 const failed = (errorCode: number, errorMessage: string) =>
@@ -48,7 +54,12 @@ const failed = (errorCode: number, errorMessage: string) =>
       );
     ensureContextRoot();
     for (const [name, ctor] of TAGS) if (!customElements.get(name)) customElements.define(name, ctor);
-    window.ProctorElements = api;
+    window.ProctorElements = {
+      ...api,
+      get ApReport() {
+        return customElements.get('ap-report') as typeof api.ApReport | undefined;
+      },
+    };
     window.AutoProctor = api.AutoProctor;
   } catch (error) {
     return failed(ErrorCode.FILES_FAILED_TO_LOAD, `proctor-elements could not start: ${messageOf(error)}`);
@@ -67,6 +78,14 @@ const failed = (errorCode: number, errorMessage: string) =>
     const later = () => setTimeout(resolve);
     if (document.readyState === 'complete') later();
     else addEventListener('load', later, { once: true });
+  });
+  // `<ap-report>` written in the page: loaded now; a failure is its `ap-error`, as for its own loads
+  void parsed.then(() => {
+    const waiting = [...document.querySelectorAll('ap-report:not(:defined)')];
+    if (waiting.length)
+      api.loadReportElement().catch((error: api.ProctorError) => {
+        for (const element of waiting) element.dispatchEvent(new ApErrorEvent(error.toJSON()));
+      });
   });
   void Promise.all([checked, parsed]).then(([problem]) => {
     window.apLibLoaded = !problem;

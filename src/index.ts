@@ -79,5 +79,6 @@ export {
   type ProgressAction,
 } from './compat/codes.js';
 export { ApReport } from './elements/ap-report/ap-report.js';
+export { loadReportElement } from './report/load-element.js';
 export * from './report/report-data.js';
 export type { Tracker, TrackerContext, EvidenceDraft } from './monitoring/trackers/types.js';

@@ -13,7 +13,7 @@
 import { assertSupportedBrowser } from '../browser-support.js';
 import { ApMonitor } from '../elements/ap-monitor/ap-monitor.js';
 import { ApRequirementsCheck } from '../elements/ap-requirements-check/ap-requirements-check.js';
-import { ApReport } from '../elements/ap-report/ap-report.js';
+import type { ApReport } from '../elements/ap-report/ap-report.js';
 import { ApStatusBadge } from '../elements/ap-status-badge/ap-status-badge.js';
 import { ErrorCode, ProctorError, messageOf, type ErrorCodeValue } from '../errors.js';
 import { getUserMediaTyped, stopStream } from '../media/user-media.js';
@@ -25,6 +25,7 @@ import { HttpBackend } from '../reporting/http-backend.js';
 import { LocalBackend } from '../reporting/local-backend.js';
 import type { EvidenceRecord } from '../reporting/types.js';
 import { fromMonitorReport, fromOutbox, type ReportData } from '../report/report-data.js';
+import { loadReportElement } from '../report/load-element.js';
 import {
   PROGRESS,
   SuccessCode,
@@ -271,7 +272,9 @@ export class AutoProctor {
    * AutoProctor's `proctoringSummaryDOMId`, or `containerId` / `testContainerId` (an element id), or
    * `container` (an element); default: the test container, else the body. `userDetails` is shown
    * with the report. Other keys (`sessionRecordingDOMId`: no recordings are made;
-   * `groupReportsIntoTabs`) are accepted with a console warning.
+   * `groupReportsIntoTabs`) are accepted with a console warning. The element comes from
+   * `loadReportElement()` (the classic script fetches it from the asset base: 4100, AutoProctor's
+   * `errorCode` 4018, when it cannot).
    */
   showReport(reportOptions: Record<string, unknown> = {}): Promise<ApReport> {
     return this.quiet(async () => {
@@ -289,8 +292,7 @@ export class AutoProctor {
         (id ? document.getElementById(id) : (this.host ?? document.body));
       if (!(host instanceof HTMLElement))
         throw new ProctorError(ErrorCode.INVALID_OPTION, `showReport: no element with id "${String(id)}".`);
-      define('ap-status-badge', ApStatusBadge);
-      define('ap-report', ApReport);
+      await loadReportElement();
       const { report } = await this.getReport();
       const shownDetails = reportOptions.userDetails;
       if (shownDetails && typeof shownDetails === 'object' && !Array.isArray(shownDetails))

@@ -12,7 +12,7 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
       webkit:
         "the budget is measured in Chromium and Firefox: WebKit's CompressionStream compresses the same file a little less tightly",
     },
-    'is one classic script of at most 62 KB gzip, with no module syntax',
+    'is one classic script of at most 60 KB gzip, with no module syntax',
     async () => {
       const source = await (await fetch(url)).text();
       expect(source).not.to.match(/\bimport\.meta\b/);
@@ -22,14 +22,13 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
       const gzipped = await new Response(
         new Blob([source]).stream().pipeThrough(new CompressionStream('gzip')),
       ).arrayBuffer();
-      // issue 13 set 60 KB; this session's fixes (endpoint validation, the tone rule of the talking
-      // detector, typed rejections, re-runs on a settings change, the cut-off face rule, the speakers
-      // time limit) took it to ~61.9 KB. 62 KB until `<ap-report>` loads lazily (open, issue 13)
-      expect(gzipped.byteLength, `gzip size ${gzipped.byteLength}`).to.be.at.most(62 * 1024);
+      // issue 13's budget; `<ap-report>` and the QR encoder are lazy parts in the asset base
+      expect(gzipped.byteLength, `gzip size ${gzipped.byteLength}`).to.be.at.most(60 * 1024);
+      expect(source).not.to.contain('--ap-report-photo-width'); // the report's styles are in its part
     },
   );
 
-  it('defines every tag, sets window.AutoProctor and the whole API, then fires apLibReady', async () => {
+  it('defines every tag (<ap-report> when first needed), sets window.AutoProctor and the whole API, then fires apLibReady', async () => {
     const frame = document.createElement('iframe');
     frame.srcdoc = `<!doctype html><script>
         addEventListener('apLibReady', (e) => { window.readyDetail = e.detail; window.typeAtReady = typeof window.AutoProctor; });
@@ -42,11 +41,19 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
       const w = win()!;
       expect(w.typeAtReady).to.equal('function');
       expect((w.readyDetail as { assetBase: string }).assetBase).to.equal(new URL('/dist/assets/', location.href).href);
-      for (const tag of ['ap-status-badge', 'ap-requirements-check', 'ap-monitor', 'ap-mobile-camera', 'ap-report'])
+      for (const tag of ['ap-status-badge', 'ap-requirements-check', 'ap-monitor', 'ap-mobile-camera'])
         expect(w.customElements.get(tag), tag).to.be.a('function');
       const root = (await import('../../src/index.js')) as Record<string, unknown>;
-      expect(Object.keys(w.ProctorElements).sort()).to.deep.equal(Object.keys(root).sort());
-      expect(w.AutoProctor).to.equal((w.ProctorElements as Record<string, unknown>).AutoProctor);
+      const api = w.ProctorElements as typeof root;
+      expect(Object.keys(api).sort()).to.deep.equal(Object.keys(root).sort());
+      expect(w.AutoProctor).to.equal(api.AutoProctor);
+      // <ap-report> is fetched when first needed: nothing of it yet
+      expect(w.customElements.get('ap-report')).to.equal(undefined);
+      expect(api.ApReport).to.equal(undefined);
+      const loaded = await (api.loadReportElement as () => Promise<CustomElementConstructor>)();
+      expect(loaded).to.be.a('function');
+      expect(w.customElements.get('ap-report')).to.equal(loaded);
+      expect(api.ApReport).to.equal(loaded);
     } finally {
       frame.remove();
     }
@@ -113,6 +120,162 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
     // a test host that serves dist/assets/ under another path (web-test-runner.config.mjs)
     const base = new URL('/__assets/slow-model/', location.href).href;
     expect(await qrInPage(base)).to.deep.equal([`${base}vendor/qrcode.mjs`]);
+  });
+
+  /**
+   * A plain page with the classic script (and, with `module`, the module CDN build first), where the
+   * page sets `assetBase` and a German report heading, then `show()` calls `ap.showReport()` un-awaited
+   * into #report-here and keeps its outcome, the last `apErrorEvent` and any unhandled rejection.
+   */
+  const reportPage = async (options: { assetBase?: string; module?: boolean } = {}) => {
+    const frame = document.createElement('iframe');
+    frame.srcdoc = `<!doctype html><base href="${location.origin}/test/compat/pages/"><script>
+        window.__rejections = [];
+        addEventListener('unhandledrejection', (e) => __rejections.push(String(e.reason)));
+        addEventListener('error', (e) => __rejections.push('error: ' + e.message));
+        addEventListener('apErrorEvent', (e) => (window.apError = e.detail));
+      </script>
+      ${options.module ? `<script type="module">import * as m from '${location.origin}/dist/cdn/proctor-elements.js'; window.moduleBuild = m;</script>` : ''}
+      <script src="${url}"></script>
+      <script>
+        ${options.assetBase ? `ProctorElements.setAssetBase(${JSON.stringify(options.assetBase)});` : ''}
+        ProctorElements.setMessages({ report: { heading: 'Prüfungsbericht' } });
+        window.ap = new AutoProctor({ clientId: 'acme', testAttemptId: 'lazy-report-1', hashedTestAttemptId: 'aGFzaA==' });
+        window.show = () => {
+          window.shown = window.failed = window.apError = undefined;
+          ap.showReport({ containerId: 'report-here' }).then(
+            (element) => (window.shown = element),
+            (e) => (window.failed = { code: e.code, errorCode: e.errorCode, errorMessage: e.errorMessage }),
+          );
+          // un-awaited, as AutoProctor's docs call it
+          ap.showReport({ containerId: 'report-here' });
+        };
+      </script>
+      <div id="report-here"></div>`;
+    const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+    document.body.append(frame);
+    await loaded;
+    type Win = Window &
+      typeof globalThis & {
+        __rejections: string[];
+        show(): void;
+        shown?: HTMLElement;
+        failed?: { code: number; errorCode: number; errorMessage: string };
+        apError?: { code: number; errorCode: number; errorMessage: string };
+        moduleBuild?: Record<string, unknown>;
+        ProctorElements: Record<string, unknown> & { setAssetBase(base: string): void };
+      };
+    const win = frame.contentWindow as Win;
+    const until = async (test: () => unknown, what: string) => {
+      const end = performance.now() + 15000;
+      while (!test()) {
+        if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    if (options.module) await until(() => win.moduleBuild, 'the module build');
+    return {
+      win,
+      until,
+      /** Every request for the report's part, in order. */
+      fetched: () =>
+        win.performance
+          .getEntriesByType('resource')
+          .map((e) => e.name)
+          .filter((n) => n.includes('ap-report')),
+      text: () =>
+        win.document.querySelector('#report-here ap-report')?.shadowRoot?.textContent?.replace(/\s+/g, ' ') ?? '',
+      close: () => frame.remove(),
+    };
+  };
+
+  it('showReport() loads <ap-report> from the asset base the page set, once, and renders the report', async () => {
+    const base = new URL('/__assets/slow-model/', location.href).href;
+    const page = await reportPage({ assetBase: base });
+    try {
+      expect(page.fetched()).to.deep.equal([]);
+      page.win.show();
+      await page.until(() => page.win.shown && page.text().includes('Trust Score'), 'the report');
+      const text = page.text();
+      // the page's messages reach the lazily loaded element: one locale table on the page
+      expect(text).to.contain('Prüfungsbericht');
+      expect(text).to.contain('lazy-report-1');
+      expect(text).to.contain('Not scored yet');
+      expect(page.win.document.querySelectorAll('#report-here ap-report')).to.have.length(1);
+      // fetched from the asset base only, once for both calls
+      expect(page.fetched()).to.deep.equal([`${base}report/ap-report.mjs`]);
+      // one class: the tag's, the API's, the element's
+      const ApReport = page.win.customElements.get('ap-report')!;
+      expect(page.win.shown).to.be.instanceOf(ApReport);
+      expect(page.win.ProctorElements.ApReport).to.equal(ApReport);
+      expect(await (page.win.ProctorElements.loadReportElement as () => Promise<unknown>)()).to.equal(ApReport);
+      expect(page.win.failed).to.equal(undefined);
+      expect(page.win.apError).to.equal(undefined);
+      expect(page.win.__rejections).to.deep.equal([]);
+    } finally {
+      page.close();
+    }
+  });
+
+  it('showReport() with an asset base that lacks the report: 4100 (errorCode 4018) naming the base, no blank report, and a retry works', async () => {
+    const wrong = `${location.origin}/__no-such-assets/`;
+    const page = await reportPage({ assetBase: wrong });
+    try {
+      page.win.show();
+      await page.until(() => page.win.failed && page.win.apError, 'the failure');
+      for (const error of [page.win.failed!, page.win.apError!]) {
+        expect(error.code).to.equal(4100);
+        expect(error.errorCode).to.equal(4018);
+        expect(error.errorMessage).to.contain(`could not be loaded from the asset base ${wrong}`);
+      }
+      expect(page.win.document.querySelector('ap-report')).to.equal(null);
+      expect(page.win.customElements.get('ap-report')).to.equal(undefined);
+      // the un-awaited call: apErrorEvent, no unhandled rejection
+      await new Promise((r) => setTimeout(r, 300));
+      expect(page.win.__rejections).to.deep.equal([]);
+      expect(page.fetched().every((u) => u.startsWith(wrong))).to.equal(true);
+      // the base corrected: the next call loads it
+      const base = new URL('/dist/assets/', location.href).href;
+      page.win.ProctorElements.setAssetBase(base);
+      page.win.show();
+      await page.until(() => page.win.shown && page.text().includes('Trust Score'), 'the report after the retry');
+      expect(page.fetched().at(-1)).to.equal(`${base}report/ap-report.mjs`);
+      expect(page.win.__rejections).to.deep.equal([]);
+    } finally {
+      page.close();
+    }
+  });
+
+  it("with the module build on the page too: one <ap-report> class (the module build's), nothing fetched, no double definition", async () => {
+    const page = await reportPage({ module: true });
+    try {
+      const ApReport = page.win.moduleBuild!.ApReport;
+      expect(page.win.customElements.get('ap-report')).to.equal(ApReport);
+      expect(page.win.ProctorElements.ApReport).to.equal(ApReport);
+      page.win.show();
+      await page.until(() => page.win.shown && page.text().includes('Trust Score'), 'the report');
+      expect(page.win.shown).to.be.instanceOf(ApReport);
+      expect(page.fetched()).to.deep.equal([]);
+      expect(page.win.__rejections).to.deep.equal([]);
+    } finally {
+      page.close();
+    }
+  });
+
+  it("upgrades an <ap-report> written in the page's markup (loaded once the page has loaded)", async () => {
+    const frame = document.createElement('iframe');
+    frame.srcdoc = `<!doctype html><script src="${url}"></script>
+      <ap-report test-attempt-id="lazy-markup-1"></ap-report>`;
+    document.body.append(frame);
+    try {
+      const text = () => frame.contentDocument?.querySelector('ap-report')?.shadowRoot?.textContent ?? '';
+      const end = performance.now() + 15000;
+      while (!text().includes('lazy-markup-1') && performance.now() < end) await new Promise((r) => setTimeout(r, 50));
+      expect(text()).to.contain('Proctoring report');
+      expect(text()).to.contain('lazy-markup-1');
+    } finally {
+      frame.remove();
+    }
   });
 
   it('fires apLibLoadingFailed with statusDetails.errorCode 4018 when its assets are not next to it', async () => {
