@@ -124,12 +124,13 @@ describe('evidence delivery', () => {
   });
 
   it('a results server that accepts the connection and never answers: typed 4111, then delivered once it answers', async () => {
-    const creds = await executeServerCommand<{ clientId: string; testAttemptId: string; hashedTestAttemptId: string }>(
-      'results-server',
-    );
+    const creds = await executeServerCommand<
+      { clientId: string; testAttemptId: string; hashedTestAttemptId: string },
+      undefined
+    >('results-server');
     const key = creds.testAttemptId;
     const link = (state: 'up' | 'stalled') =>
-      executeServerCommand<{ endpoint: string }>('results-link', { key, state });
+      executeServerCommand<{ endpoint: string }, { key: string; state: string }>('results-link', { key, state });
     const { endpoint } = await link('stalled');
     const backend = new HttpBackend(endpoint, creds, undefined, { requestTimeoutMs: 1000 });
     const errors: DeliveryError[] = [];
@@ -146,9 +147,12 @@ describe('evidence delivery', () => {
     await link('up');
     const progress = await delivery.settle(30_000);
     expect(progress.done, JSON.stringify(progress)).to.equal(true);
-    const stored = await executeServerCommand<{ evidence: { seq: number }[] }>('results-session', {
-      testAttemptId: key,
-    });
+    const stored = await executeServerCommand<{ evidence: { seq: number }[] }, { testAttemptId: string }>(
+      'results-session',
+      {
+        testAttemptId: key,
+      },
+    );
     expect(stored.evidence.map((e) => e.seq)).to.deep.equal([1, 2]);
     delivery.stop();
     outbox.close();
