@@ -597,6 +597,7 @@ export interface operations {
           clientId: string;
           testAttemptId: string;
           hashedTestAttemptId: string;
+          /** @description epoch ms (default: now) */
           startedAt?: number;
           trackingOptions?: {
             [key: string]: boolean | number;
@@ -604,6 +605,7 @@ export interface operations {
           /** @description The requirements check's outcome: each check's status and when the checks ended */
           checks?: {
             passed: boolean;
+            /** @description epoch ms */
             completedAt: number;
             statuses: {
               /** @enum {string} */

@@ -25,7 +25,9 @@ import { SharedFailureLimiter } from './pairing-store.js';
 import {
   FailureLimiter,
   LIMIT_ENV,
+  CORS_HEADERS,
   baseHeaders,
+  securityHeaders,
   pageCsp,
   refuseUnstorableText,
   resolveLimits,
@@ -161,6 +163,23 @@ const FRAMEWORK_CODES: Record<string, [number, string]> = {
   FST_ERR_ASYNC_CONSTRAINT: [400, 'invalid_request'],
 };
 
+const PARAM_TOO_LONG = `url: a path parameter is longer than ${MAX_PARAM_LENGTH} characters (percent-encoded).`;
+
+/**
+ * The 414 a path segment over MAX_PARAM_LENGTH gets wherever the router did not refuse it itself
+ * (a path no route has, or a GET that falls through to the static files): the same answer as a
+ * route's over-long parameter, never a 404 quoting kilobytes of path.
+ */
+function segmentTooLong(url: string): HttpError | undefined {
+  const path = url.split('?')[0];
+  return path.split('/').some((segment) => segment.length > MAX_PARAM_LENGTH)
+    ? new HttpError(414, 'uri_too_long', PARAM_TOO_LONG)
+    : undefined;
+}
+
+/** A path as a 404 quotes it: at most its first 200 characters. */
+const quotedPath = (path: string) => (path.length > 200 ? `${path.slice(0, 200)}…` : path);
+
 /** What a log line says of a database connection fault: its code and message, never the error's other fields. */
 function databaseFault(error: unknown): { code?: string; message: string } {
   const e = error as { code?: unknown; message?: unknown };
@@ -184,7 +203,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const hsts = Boolean(options.https) || Boolean(options.publicOrigin?.startsWith('https:'));
   // the instance's type is an HTTP server's; with `https` it is an HTTPS server, which routes alike
   const app = Fastify({
-    ...(options.https ? { https: options.https } : {}),
+    // requireHostHeader: our onRequest hook answers a missing Host with the usual headers
+    ...(options.https
+      ? { https: { ...options.https, requireHostHeader: false } }
+      : { http: { requireHostHeader: false } }),
     bodyLimit,
     // a path parameter may be a testAttemptId of 200 characters (checked by the route schemas),
     // percent-encoded: up to 4 UTF-8 bytes × 3 characters each = 2400 (Fastify's default is 100)
@@ -217,9 +239,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         error.code === 'FST_ERR_BAD_URL'
           ? 'url: the path is not valid percent-encoded UTF-8.'
           : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-            ? `url: a path parameter is longer than ${MAX_PARAM_LENGTH} characters (percent-encoded).`
+            ? PARAM_TOO_LONG
             : error.message;
       baseHeaders(request, reply, hsts);
+      void reply.headers(CORS_HEADERS);
       void (reply as FastifyReply).status(status).send({ code, message });
     },
     // errors of the HTTP parser (headers over 16 KiB, a malformed request line): no request object yet
@@ -234,9 +257,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
             ? [408, 'request_timeout', 'The request took too long to arrive.']
             : [400, 'invalid_request', 'The request is not valid HTTP.'];
       const body = JSON.stringify({ code, message });
+      // the headers every answer carries (security.ts), though no request object exists
+      const headers = {
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(body)),
+        'x-request-id': randomUUID(),
+        ...securityHeaders(hsts),
+        ...CORS_HEADERS,
+        connection: 'close',
+      };
       socket.end(
-        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-          `Access-Control-Allow-Origin: *\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+          Object.entries(headers)
+            .map(([name, value]) => `${name}: ${value}\r\n`)
+            .join('') +
+          `\r\n${body}`,
       );
     },
   });
@@ -322,6 +357,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     app.log.error({ database: databaseFault(error) }, 'database connection lost (the pool replaces it)');
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    // an error of any path, a mistyped one included, is readable by a page on another origin
+    void reply.headers(CORS_HEADERS);
     if (error instanceof HttpError) {
       if (error.code === 'unauthenticated' || error.code === 'forbidden') {
         // an address that keeps failing authentication gets 429 for the rest of its minute, but only
@@ -392,9 +429,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       schema.security = [];
     }
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.` }),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    void reply.headers(CORS_HEADERS);
+    const tooLong = segmentTooLong(request.url);
+    if (tooLong) return reply.status(tooLong.statusCode).send({ code: tooLong.code, message: tooLong.message });
+    return reply
+      .status(404)
+      .send({ code: 'not_found', message: `No route ${request.method} ${quotedPath(request.url.split('?')[0])}.` });
+  });
 
   // on PostgreSQL the counter is shared by every instance
   const authFailures: FailureCounter =
@@ -406,6 +448,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       : new FailureLimiter(limits.authFailuresPerMinute));
   app.addHook('onRequest', async (request, reply) => {
     baseHeaders(request, reply, hsts);
+    // HTTP/1.1 requires Host (RFC 9112 §3.2); Node's own check (requireHostHeader, off above) would
+    // answer a bare 400 without these headers
+    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined)
+      throw new HttpError(400, 'invalid_request', 'headers: Host is required in HTTP/1.1.');
   });
   app.addHook('preValidation', refuseUnstorableText);
   app.addHook('onRoute', tightenSchema);
@@ -413,8 +459,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     authFailures.stop();
     done();
   });
-  app.options('/api/*', { schema: { hide: true } }, async (_request, reply) => reply.status(204).send());
-  app.options('/v1/*', { schema: { hide: true } }, async (_request, reply) => reply.status(204).send());
+  // CORS preflights of any path succeed (an unknown path then answers its 404 with CORS)
+  app.options('/*', { schema: { hide: true } }, async (_request, reply) => reply.status(204).send());
 
   // a deadline of its own: a silent database link (packets dropped, nothing refused) must not hang
   // the load balancer's probe until the query timeout
@@ -580,8 +626,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     };
     // without the demo, only the phone page (the mobile check's second camera) is served from demo/
     const PHONE_PAGE = new Set(['/demo/phone.html', '/demo/phone.js']);
-    const notFound = (path: string) => new HttpError(404, 'not_found', `No file ${path}.`);
+    const notFound = (path: string) => new HttpError(404, 'not_found', `No file ${quotedPath(path)}.`);
     app.get('/*', { schema: { hide: true } }, async (request, reply) => {
+      const tooLong = segmentTooLong(request.url);
+      if (tooLong) throw tooLong;
       const raw = request.url.split('?')[0];
       let path: string;
       try {

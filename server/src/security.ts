@@ -118,23 +118,45 @@ export const pageCsp = (frameAncestors: "'self'" | "'none'", evalForTemplates = 
 
 const API_PREFIXES = ['/api/', '/v1/'];
 
-/** Headers of every response: request id, nosniff, referrer policy, CSP, HSTS (when `hsts`); CORS on the APIs. */
+/**
+ * The security headers of every answer, by name (lower case): nosniff, referrer policy, the APIs'
+ * CSP, no framing, and HSTS when `hsts`. Pages replace the CSP with `pageCsp`. Also written by
+ * app.ts's clientErrorHandler, on answers the HTTP parser fails before any request exists.
+ */
+export function securityHeaders(hsts = false): Record<string, string> {
+  return {
+    // with TLS on or an https PUBLIC_ORIGIN: one year, this host only (no includeSubDomains, no preload)
+    ...(hsts ? { 'strict-transport-security': 'max-age=31536000' } : {}),
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'content-security-policy': API_CSP,
+    'x-frame-options': 'DENY',
+  };
+}
+
+/**
+ * CORS of the APIs (lower-case names). The ingest API is called from exam pages on other origins;
+ * the reporting API may be called from a reviewer page on another origin (a header token, no
+ * cookies: CORS adds no risk). Errors and preflights of any path carry them too, so a browser
+ * integrator who mistypes a path sees the 404 rather than a CORS failure.
+ */
+export const CORS_HEADERS: Readonly<Record<string, string>> = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-headers': 'content-type, token, x-ap-client-id, x-ap-attempt-hash',
+  'access-control-allow-methods': 'GET, POST, PUT, PATCH, OPTIONS',
+  'access-control-expose-headers': 'retry-after, x-request-id',
+  'access-control-max-age': '600',
+};
+
+/**
+ * Headers of every response: request id and `securityHeaders`; CORS on the APIs and on every
+ * preflight (OPTIONS). Error answers add CORS themselves (app.ts), whatever the path.
+ */
 export function baseHeaders(request: FastifyRequest, reply: FastifyReply, hsts = false) {
   void reply.header('x-request-id', request.id);
-  // with TLS on or an https PUBLIC_ORIGIN: one year, this host only (no includeSubDomains, no preload)
-  if (hsts) void reply.header('strict-transport-security', 'max-age=31536000');
-  void reply.header('x-content-type-options', 'nosniff');
-  void reply.header('referrer-policy', 'no-referrer');
-  void reply.header('content-security-policy', API_CSP);
-  void reply.header('x-frame-options', 'DENY');
-  // The ingest API is called from exam pages on other origins; the reporting API may be called
-  // from a reviewer page on another origin (a header token, no cookies: CORS adds no risk).
-  if (!API_PREFIXES.some((p) => request.url.startsWith(p))) return;
-  void reply.header('access-control-allow-origin', '*');
-  void reply.header('access-control-allow-headers', 'content-type, token, x-ap-client-id, x-ap-attempt-hash');
-  void reply.header('access-control-allow-methods', 'GET, POST, PUT, PATCH, OPTIONS');
-  void reply.header('access-control-expose-headers', 'retry-after, x-request-id');
-  void reply.header('access-control-max-age', '600');
+  void reply.headers(securityHeaders(hsts));
+  if (request.method === 'OPTIONS' || API_PREFIXES.some((p) => request.url.startsWith(p)))
+    void reply.headers(CORS_HEADERS);
 }
 
 // --- input no column can hold ------------------------------------------------------------------------

@@ -5,15 +5,17 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { openPostgres } from '../src/db.js';
 import { backend } from './harness.js';
 
 let nextPort = 4110;
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Run {
@@ -25,12 +27,14 @@ async function run(
   env: Record<string, string>,
   whileUp?: (origin: string) => Promise<void>,
   onOutput?: (text: string) => void,
+  cwd?: string,
 ): Promise<Run> {
   const port = String(nextPort++);
   const child = spawn(
     process.execPath,
-    ['--conditions=proctor-elements-source', '--import', 'tsx', 'server/src/main.ts'],
+    ['--conditions=proctor-elements-source', '--import', import.meta.resolve('tsx'), MAIN],
     {
+      cwd,
       env: {
         PATH: process.env.PATH,
         NODE_ENV: 'production',
@@ -140,6 +144,24 @@ describe('startup errors (main.ts)', () => {
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes a variable set but empty as unset (its default), DATA_DIR included', async () => {
+    // found by a new user: `DATA_DIR=` put the database in the current folder, not .data/pglite
+    const cwd = mkdtempSync(join(tmpdir(), 'ap-cwd-'));
+    try {
+      const r = await run(
+        { DATA_DIR: '', HOST: '', LOG_LEVEL: '', TRUST_PROXY: '', PUBLIC_ORIGIN: '', ABANDON_AFTER_HOURS: '' },
+        async (origin) => assert.equal((await fetch(`${origin}/healthz`)).status, 200),
+        undefined,
+        cwd,
+      );
+      assert.equal(r.code, 0, r.output);
+      assert.ok(existsSync(join(cwd, '.data', 'pglite', 'PG_VERSION')), 'the database is in .data/pglite');
+      assert.ok(!existsSync(join(cwd, 'PG_VERSION')), 'the database is not in the current folder');
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
     }
   });
 
