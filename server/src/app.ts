@@ -138,6 +138,7 @@ const OPERATION_IDS: Record<string, string> = {
   'POST /v1/exams/:examSid/send_emails': 'sendEmails',
   'GET /api/bandwidth/download': 'bandwidthDownload',
   'POST /api/bandwidth/upload': 'bandwidthUpload',
+  'GET /healthz': 'getHealth',
 };
 /**
  * Documented routes that take no credentials (security: []): attempt creation carries its HMAC in
@@ -151,7 +152,40 @@ const PUBLIC_ROUTES = new Set([
   'GET /api/v1/pairings/:code/messages',
   'GET /api/bandwidth/download',
   'POST /api/bandwidth/upload',
+  'GET /healthz',
 ]);
+
+/** Documented routes that never query the database (no 503 `database_unavailable`). */
+const WITHOUT_DATABASE = new Set(['GET /api/bandwidth/download', 'POST /api/bandwidth/upload']);
+
+/**
+ * The answers a route can give whatever its handler does, derived from the route itself, so the
+ * OpenAPI document cannot omit them (server/test/openapi.test.ts provokes each): 400 (a bad path,
+ * query or body; text no column holds; no `Host`), 414 and 431 (a URL or headers over the parser's
+ * limit; a path parameter over MAX_PARAM_LENGTH), 413 and 415 with a body (too large, another
+ * media type), 401, 403 and 429 with credentials (missing, refused, too many failures), 404 with
+ * path parameters (nothing by that id), 503 with the database (unreachable; Retry-After).
+ */
+function generalAnswers(method: string, url: string, secured: boolean): Record<number, string> {
+  const answers: Record<number, string> = {
+    400: 'invalid_request: a malformed parameter or body, named in the message',
+    414: 'uri_too_long: the URL is over 16 KiB, or a path parameter over 4 KiB',
+    431: 'headers_too_large: the headers are over 16 KiB',
+  };
+  if (['POST', 'PUT', 'PATCH'].includes(method)) {
+    answers[413] = "payload_too_large: the body is over the route's limit";
+    answers[415] = 'unsupported_media_type: a body of a type the route does not take';
+  }
+  if (secured) {
+    answers[401] = 'unauthenticated: no credentials';
+    answers[403] = 'forbidden: the credentials are refused (or quota_exceeded)';
+    answers[429] = 'rate_limited: too many requests or failed authentications (Retry-After)';
+  }
+  if (url.includes('/:')) answers[404] = 'not_found (or unknown_…): nothing by that id';
+  if (!WITHOUT_DATABASE.has(`${method} ${url}`))
+    answers[503] = 'database_unavailable: the database is unreachable; retry after Retry-After seconds';
+  return answers;
+}
 
 /** Longest path parameter, as sent (percent-encoded); longer ones answer 414 `uri_too_long`. */
 export const MAX_PARAM_LENGTH = 4096;
@@ -428,6 +462,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       if (!PUBLIC_ROUTES.has(key)) throw new Error(`${key} declares no security and is not a public route.`);
       schema.security = [];
     }
+    const responses = ((schema as { response?: Record<string, unknown> }).response ??= {});
+    for (const [status, description] of Object.entries(generalAnswers(method, route.url, schema.security.length > 0)))
+      responses[status] ??= { ...errorSchema, description };
   });
   app.setNotFoundHandler((request, reply) => {
     void reply.headers(CORS_HEADERS);
@@ -462,25 +499,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // CORS preflights of any path succeed (an unknown path then answers its 404 with CORS)
   app.options('/*', { schema: { hide: true } }, async (_request, reply) => reply.status(204).send());
 
-  // a deadline of its own: a silent database link (packets dropped, nothing refused) must not hang
-  // the load balancer's probe until the query timeout
-  const healthTimeoutMs = options.healthTimeoutMs ?? 3000;
-  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(
-        () => reject(new DatabaseUnavailableError(new Error(`no answer within ${healthTimeoutMs} ms`))),
-        healthTimeoutMs,
-      );
-    });
-    try {
-      await Promise.race([db.query('select 1'), deadline]);
-    } finally {
-      clearTimeout(timer);
-    }
-    return reply.header('cache-control', 'no-store').send({ status: 'ok', database: db.kind });
-  });
-
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -503,6 +521,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'admin', description: 'Installs, exams, clients, tokens, candidates' },
         { name: 'speed test', description: "The requirements check's bandwidth endpoints" },
         { name: 'pairing', description: 'Mobile check: WebRTC signalling under a short-lived code' },
+        { name: 'health', description: "The load balancer's probe" },
       ],
       components: {
         securitySchemes: {
@@ -514,6 +533,46 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+
+  // a deadline of its own: a silent database link (packets dropped, nothing refused) must not hang
+  // the load balancer's probe until the query timeout
+  const healthTimeoutMs = options.healthTimeoutMs ?? 3000;
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        tags: ['health'],
+        summary: "The load balancer's probe: 200 when the database answers within the deadline",
+        description: `503 \`database_unavailable\` (with Retry-After) when the database does not answer within ${healthTimeoutMs} ms. No credentials; never cached.`,
+        response: {
+          200: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['status', 'database'],
+            properties: {
+              status: { type: 'string', enum: ['ok'] },
+              database: { type: 'string', enum: ['pglite', 'postgres'] },
+            },
+          },
+        },
+      },
+    },
+    async (_request, reply) => {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(
+          () => reject(new DatabaseUnavailableError(new Error(`no answer within ${healthTimeoutMs} ms`))),
+          healthTimeoutMs,
+        );
+      });
+      try {
+        await Promise.race([db.query('select 1'), deadline]);
+      } finally {
+        clearTimeout(timer);
+      }
+      return reply.header('cache-control', 'no-store').send({ status: 'ok', database: db.kind });
+    },
+  );
 
   ingestRoutes(app, { db, ratePerSecond, photoLimit });
   let stopSweep = () => Promise.resolve();

@@ -165,6 +165,16 @@ export function baseHeaders(request: FastifyRequest, reply: FastifyReply, hsts =
 const NUL = /\u0000/;
 /** An ISO date in year 0000 or with an expanded (±YYYYYY) year: valid ISO 8601, out of PostgreSQL's and our range. */
 const OUT_OF_RANGE_DATE = /^(?:[+-]\d{6}|0000)-\d\d-\d\d(?:T|$)/;
+/** A date-time with a UTC offset, e.g. `9999-12-31T23:59:59-05:00` (10000-01-01 in UTC, as it is stored and answered). */
+const OFFSET_DATE_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)$/i;
+/** Whether `text` is a date-time whose instant in UTC falls outside the years 0001–9999. */
+function outsideYearsInUtc(text: string) {
+  if (!OFFSET_DATE_TIME.test(text)) return false;
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) return false;
+  const year = new Date(ms).getUTCFullYear();
+  return year < 1 || year > 9999;
+}
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** The path of the first string (value or key) in `value` that PostgreSQL's text cannot hold, and why. */
@@ -174,6 +184,8 @@ function badText(value: unknown, path: string, depth = 0): string | undefined {
     if (LONE_SURROGATE.test(value)) return `${path} contains an unpaired UTF-16 surrogate, which is not a character.`;
     if (OUT_OF_RANGE_DATE.test(value))
       return `${path} is a date outside the years 0001–9999, which the database cannot hold.`;
+    if (outsideYearsInUtc(value))
+      return `${path} is a date outside the years 0001–9999 once shifted to UTC (as it is stored and answered).`;
     return undefined;
   }
   if (typeof value !== 'object' || value === null || Buffer.isBuffer(value) || depth > 20) return undefined;
