@@ -2725,6 +2725,8 @@ export interface operations {
         sortKeys?: string[];
         /** @description SmarterProctoring's; accepted and ignored */
         includeActive?: boolean;
+        /** @description the cursor `next` carries in the createdDate order (the default): the page after that session. Paging by it, a session whose status changes between pages is neither repeated nor skipped; `offset` is then ignored. */
+        after?: string;
       };
       header?: never;
       path: {
