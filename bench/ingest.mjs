@@ -5,7 +5,7 @@
 // single-record requests at rising rates, to find where p99 passes 100 ms.
 import { spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -193,6 +193,52 @@ export async function ingestRamp({ databaseUrl, instances = 1, stepSeconds = 3, 
       under = { rate, p99 };
     }
     return { under, over: undefined };
+  } finally {
+    await stop();
+  }
+}
+
+/**
+ * Changes of stored evidence, which wait for the evidence writer lock (the change cursor): `clients`
+ * candidates each open a violation announcing its photo (photoPending), send its end (the same
+ * record with endedAt: an end update) and PUT its photo (a 2.6 KB JPEG), in a loop for `seconds`.
+ * Answers end updates and photo PUTs per second and each one's p50/p99 (ms).
+ */
+export async function changeBench({ seconds = 10, clients = 8, databaseUrl, instances = 1 } = {}) {
+  const photo = readFileSync(new URL('../server/test/fixtures/face.jpg', import.meta.url));
+  const { bases, secret, stop } = await startServers({ databaseUrl, instances });
+  try {
+    const ends = [];
+    const photos = [];
+    const until = performance.now() + seconds * 1000;
+    const send = async (url, init, latencies, what) => {
+      const t0 = performance.now();
+      const res = await fetch(url, init);
+      await res.arrayBuffer();
+      if (!res.ok) throw new Error(`${what} failed: HTTP ${res.status}`);
+      latencies?.push(performance.now() - t0);
+    };
+    await Promise.all(
+      Array.from({ length: clients }, async (_, c) => {
+        const base = bases[c % bases.length];
+        const { testAttemptId, headers } = await newAttempt(base, secret);
+        const evidence = `${base}/api/v1/attempts/${testAttemptId}/evidence`;
+        for (let seq = 1; performance.now() < until; seq++) {
+          const record = { ...recordsOf(testAttemptId, seq, 1)[0], durationMs: undefined, photoPending: true };
+          await send(evidence, { method: 'POST', headers, body: JSON.stringify({ records: [record] }) }, null, 'open');
+          const end = { ...record, endedAt: record.startedAt + 1200, durationMs: 1200 };
+          await send(evidence, { method: 'POST', headers, body: JSON.stringify({ records: [end] }) }, ends, 'end');
+          await send(
+            `${base}/api/v1/attempts/${testAttemptId}/photos/${record.id}`,
+            { method: 'PUT', headers: { ...headers, 'content-type': 'image/jpeg' }, body: photo },
+            photos,
+            'photo',
+          );
+        }
+      }),
+    );
+    const figures = (xs) => ({ perSecond: xs.length / seconds, p50: percentile(xs, 50), p99: percentile(xs, 99) });
+    return { ends: figures(ends), photos: figures(photos) };
   } finally {
     await stop();
   }

@@ -8,7 +8,7 @@ import { BASE_FLAGS, findChromium } from '../scripts/chromium.mjs';
 import { makeFixtures } from '../scripts/fixtures.mjs';
 import { serveStatic } from '../scripts/lib/static-server.mjs';
 import { deliveryBench, percentile } from './delivery.mjs';
-import { ingestBench, ingestRamp } from './ingest.mjs';
+import { changeBench, ingestBench, ingestRamp } from './ingest.mjs';
 
 const kb = (bytes) => (bytes / 1024).toFixed(1);
 const ms = (x) => x.toFixed(2);
@@ -213,6 +213,20 @@ for (const [label, databaseUrl, instances] of [
   );
   figure(`ingest.latency.p50 (${label}, one batch request)`, ingest.p50.toFixed(1), 'ms');
   figure(`ingest.latency.p99 (${label}, one batch request)`, ingest.p99.toFixed(1), 'ms');
+  // an end update and a photo PUT change stored evidence under the evidence writer lock
+  const changes = await changeBench({ databaseUrl, instances });
+  for (const [name, f] of [
+    ['end-update', changes.ends],
+    ['photo-put', changes.photos],
+  ]) {
+    figure(
+      `ingest.${name}s-per-second (${label}, 8 clients: open, end, photo in a loop, 10 s)`,
+      Math.round(f.perSecond),
+      `${name}s/s`,
+    );
+    figure(`ingest.${name}.latency.p50 (${label})`, f.p50.toFixed(1), 'ms');
+    figure(`ingest.${name}.latency.p99 (${label})`, f.p99.toFixed(1), 'ms');
+  }
   const ramp = await ingestRamp({ databaseUrl, instances });
   figure(
     `ingest.p99-over-100ms-at (${label}, open-loop single-record requests, rate doubling from 25/s)`,

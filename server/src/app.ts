@@ -25,7 +25,9 @@ import { SharedFailureLimiter } from './pairing-store.js';
 import {
   FailureLimiter,
   LIMIT_ENV,
+  CORS_HEADERS,
   baseHeaders,
+  securityHeaders,
   pageCsp,
   refuseUnstorableText,
   resolveLimits,
@@ -136,6 +138,7 @@ const OPERATION_IDS: Record<string, string> = {
   'POST /v1/exams/:examSid/send_emails': 'sendEmails',
   'GET /api/bandwidth/download': 'bandwidthDownload',
   'POST /api/bandwidth/upload': 'bandwidthUpload',
+  'GET /healthz': 'getHealth',
 };
 /**
  * Documented routes that take no credentials (security: []): attempt creation carries its HMAC in
@@ -149,7 +152,40 @@ const PUBLIC_ROUTES = new Set([
   'GET /api/v1/pairings/:code/messages',
   'GET /api/bandwidth/download',
   'POST /api/bandwidth/upload',
+  'GET /healthz',
 ]);
+
+/** Documented routes that never query the database (no 503 `database_unavailable`). */
+const WITHOUT_DATABASE = new Set(['GET /api/bandwidth/download', 'POST /api/bandwidth/upload']);
+
+/**
+ * The answers a route can give whatever its handler does, derived from the route itself, so the
+ * OpenAPI document cannot omit them (server/test/openapi.test.ts provokes each): 400 (a bad path,
+ * query or body; text no column holds; no `Host`), 414 and 431 (a URL or headers over the parser's
+ * limit; a path parameter over MAX_PARAM_LENGTH), 413 and 415 with a body (too large, another
+ * media type), 401, 403 and 429 with credentials (missing, refused, too many failures), 404 with
+ * path parameters (nothing by that id), 503 with the database (unreachable; Retry-After).
+ */
+function generalAnswers(method: string, url: string, secured: boolean): Record<number, string> {
+  const answers: Record<number, string> = {
+    400: 'invalid_request: a malformed parameter or body, named in the message',
+    414: 'uri_too_long: the URL is over 16 KiB, or a path parameter over 4 KiB',
+    431: 'headers_too_large: the headers are over 16 KiB',
+  };
+  if (['POST', 'PUT', 'PATCH'].includes(method)) {
+    answers[413] = "payload_too_large: the body is over the route's limit";
+    answers[415] = 'unsupported_media_type: a body of a type the route does not take';
+  }
+  if (secured) {
+    answers[401] = 'unauthenticated: no credentials';
+    answers[403] = 'forbidden: the credentials are refused (or quota_exceeded)';
+    answers[429] = 'rate_limited: too many requests or failed authentications (Retry-After)';
+  }
+  if (url.includes('/:')) answers[404] = 'not_found (or unknown_…): nothing by that id';
+  if (!WITHOUT_DATABASE.has(`${method} ${url}`))
+    answers[503] = 'database_unavailable: the database is unreachable; retry after Retry-After seconds';
+  return answers;
+}
 
 /** Longest path parameter, as sent (percent-encoded); longer ones answer 414 `uri_too_long`. */
 export const MAX_PARAM_LENGTH = 4096;
@@ -160,6 +196,23 @@ const FRAMEWORK_CODES: Record<string, [number, string]> = {
   FST_ERR_BAD_URL: [400, 'invalid_request'],
   FST_ERR_ASYNC_CONSTRAINT: [400, 'invalid_request'],
 };
+
+const PARAM_TOO_LONG = `url: a path parameter is longer than ${MAX_PARAM_LENGTH} characters (percent-encoded).`;
+
+/**
+ * The 414 a path segment over MAX_PARAM_LENGTH gets wherever the router did not refuse it itself
+ * (a path no route has, or a GET that falls through to the static files): the same answer as a
+ * route's over-long parameter, never a 404 quoting kilobytes of path.
+ */
+function segmentTooLong(url: string): HttpError | undefined {
+  const path = url.split('?')[0];
+  return path.split('/').some((segment) => segment.length > MAX_PARAM_LENGTH)
+    ? new HttpError(414, 'uri_too_long', PARAM_TOO_LONG)
+    : undefined;
+}
+
+/** A path as a 404 quotes it: at most its first 200 characters. */
+const quotedPath = (path: string) => (path.length > 200 ? `${path.slice(0, 200)}…` : path);
 
 /** What a log line says of a database connection fault: its code and message, never the error's other fields. */
 function databaseFault(error: unknown): { code?: string; message: string } {
@@ -184,7 +237,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const hsts = Boolean(options.https) || Boolean(options.publicOrigin?.startsWith('https:'));
   // the instance's type is an HTTP server's; with `https` it is an HTTPS server, which routes alike
   const app = Fastify({
-    ...(options.https ? { https: options.https } : {}),
+    // requireHostHeader: our onRequest hook answers a missing Host with the usual headers
+    ...(options.https
+      ? { https: { ...options.https, requireHostHeader: false } }
+      : { http: { requireHostHeader: false } }),
     bodyLimit,
     // a path parameter may be a testAttemptId of 200 characters (checked by the route schemas),
     // percent-encoded: up to 4 UTF-8 bytes × 3 characters each = 2400 (Fastify's default is 100)
@@ -217,9 +273,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         error.code === 'FST_ERR_BAD_URL'
           ? 'url: the path is not valid percent-encoded UTF-8.'
           : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-            ? `url: a path parameter is longer than ${MAX_PARAM_LENGTH} characters (percent-encoded).`
+            ? PARAM_TOO_LONG
             : error.message;
       baseHeaders(request, reply, hsts);
+      void reply.headers(CORS_HEADERS);
       void (reply as FastifyReply).status(status).send({ code, message });
     },
     // errors of the HTTP parser (headers over 16 KiB, a malformed request line): no request object yet
@@ -234,9 +291,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
             ? [408, 'request_timeout', 'The request took too long to arrive.']
             : [400, 'invalid_request', 'The request is not valid HTTP.'];
       const body = JSON.stringify({ code, message });
+      // the headers every answer carries (security.ts), though no request object exists
+      const headers = {
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(body)),
+        'x-request-id': randomUUID(),
+        ...securityHeaders(hsts),
+        ...CORS_HEADERS,
+        connection: 'close',
+      };
       socket.end(
-        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-          `Access-Control-Allow-Origin: *\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+          Object.entries(headers)
+            .map(([name, value]) => `${name}: ${value}\r\n`)
+            .join('') +
+          `\r\n${body}`,
       );
     },
   });
@@ -322,6 +391,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     app.log.error({ database: databaseFault(error) }, 'database connection lost (the pool replaces it)');
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    // an error of any path, a mistyped one included, is readable by a page on another origin
+    void reply.headers(CORS_HEADERS);
     if (error instanceof HttpError) {
       if (error.code === 'unauthenticated' || error.code === 'forbidden') {
         // an address that keeps failing authentication gets 429 for the rest of its minute, but only
@@ -391,10 +462,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       if (!PUBLIC_ROUTES.has(key)) throw new Error(`${key} declares no security and is not a public route.`);
       schema.security = [];
     }
+    const responses = ((schema as { response?: Record<string, unknown> }).response ??= {});
+    for (const [status, description] of Object.entries(generalAnswers(method, route.url, schema.security.length > 0)))
+      responses[status] ??= { ...errorSchema, description };
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.` }),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    void reply.headers(CORS_HEADERS);
+    const tooLong = segmentTooLong(request.url);
+    if (tooLong) return reply.status(tooLong.statusCode).send({ code: tooLong.code, message: tooLong.message });
+    return reply
+      .status(404)
+      .send({ code: 'not_found', message: `No route ${request.method} ${quotedPath(request.url.split('?')[0])}.` });
+  });
 
   // on PostgreSQL the counter is shared by every instance
   const authFailures: FailureCounter =
@@ -406,6 +485,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       : new FailureLimiter(limits.authFailuresPerMinute));
   app.addHook('onRequest', async (request, reply) => {
     baseHeaders(request, reply, hsts);
+    // HTTP/1.1 requires Host (RFC 9112 §3.2); Node's own check (requireHostHeader, off above) would
+    // answer a bare 400 without these headers
+    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined)
+      throw new HttpError(400, 'invalid_request', 'headers: Host is required in HTTP/1.1.');
   });
   app.addHook('preValidation', refuseUnstorableText);
   app.addHook('onRoute', tightenSchema);
@@ -413,27 +496,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     authFailures.stop();
     done();
   });
-  app.options('/api/*', { schema: { hide: true } }, async (_request, reply) => reply.status(204).send());
-  app.options('/v1/*', { schema: { hide: true } }, async (_request, reply) => reply.status(204).send());
-
-  // a deadline of its own: a silent database link (packets dropped, nothing refused) must not hang
-  // the load balancer's probe until the query timeout
-  const healthTimeoutMs = options.healthTimeoutMs ?? 3000;
-  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(
-        () => reject(new DatabaseUnavailableError(new Error(`no answer within ${healthTimeoutMs} ms`))),
-        healthTimeoutMs,
-      );
-    });
-    try {
-      await Promise.race([db.query('select 1'), deadline]);
-    } finally {
-      clearTimeout(timer);
-    }
-    return reply.header('cache-control', 'no-store').send({ status: 'ok', database: db.kind });
-  });
+  // CORS preflights of any path succeed (an unknown path then answers its 404 with CORS)
+  app.options('/*', { schema: { hide: true } }, async (_request, reply) => reply.status(204).send());
 
   await app.register(swagger, {
     openapi: {
@@ -457,6 +521,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'admin', description: 'Installs, exams, clients, tokens, candidates' },
         { name: 'speed test', description: "The requirements check's bandwidth endpoints" },
         { name: 'pairing', description: 'Mobile check: WebRTC signalling under a short-lived code' },
+        { name: 'health', description: "The load balancer's probe" },
       ],
       components: {
         securitySchemes: {
@@ -468,6 +533,46 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+
+  // a deadline of its own: a silent database link (packets dropped, nothing refused) must not hang
+  // the load balancer's probe until the query timeout
+  const healthTimeoutMs = options.healthTimeoutMs ?? 3000;
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        tags: ['health'],
+        summary: "The load balancer's probe: 200 when the database answers within the deadline",
+        description: `503 \`database_unavailable\` (with Retry-After) when the database does not answer within ${healthTimeoutMs} ms. No credentials; never cached.`,
+        response: {
+          200: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['status', 'database'],
+            properties: {
+              status: { type: 'string', enum: ['ok'] },
+              database: { type: 'string', enum: ['pglite', 'postgres'] },
+            },
+          },
+        },
+      },
+    },
+    async (_request, reply) => {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(
+          () => reject(new DatabaseUnavailableError(new Error(`no answer within ${healthTimeoutMs} ms`))),
+          healthTimeoutMs,
+        );
+      });
+      try {
+        await Promise.race([db.query('select 1'), deadline]);
+      } finally {
+        clearTimeout(timer);
+      }
+      return reply.header('cache-control', 'no-store').send({ status: 'ok', database: db.kind });
+    },
+  );
 
   ingestRoutes(app, { db, ratePerSecond, photoLimit });
   let stopSweep = () => Promise.resolve();
@@ -580,8 +685,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     };
     // without the demo, only the phone page (the mobile check's second camera) is served from demo/
     const PHONE_PAGE = new Set(['/demo/phone.html', '/demo/phone.js']);
-    const notFound = (path: string) => new HttpError(404, 'not_found', `No file ${path}.`);
+    const notFound = (path: string) => new HttpError(404, 'not_found', `No file ${quotedPath(path)}.`);
     app.get('/*', { schema: { hide: true } }, async (request, reply) => {
+      const tooLong = segmentTooLong(request.url);
+      if (tooLong) throw tooLong;
       const raw = request.url.split('?')[0];
       let path: string;
       try {

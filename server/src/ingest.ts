@@ -203,7 +203,7 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
             clientId: { type: 'string', minLength: 1, maxLength: 200 },
             testAttemptId: attemptId,
             hashedTestAttemptId: { type: 'string', minLength: 1, maxLength: 200 },
-            startedAt: { type: 'number', minimum: 0 },
+            startedAt: { type: 'number', minimum: 0, maximum: MAX_TIME, description: 'epoch ms (default: now)' },
             trackingOptions: {
               type: 'object',
               maxProperties: 30,
@@ -216,7 +216,7 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
               required: ['passed', 'statuses', 'completedAt'],
               properties: {
                 passed: { type: 'boolean' },
-                completedAt: { type: 'number', minimum: 0 },
+                completedAt: { type: 'number', minimum: 0, maximum: MAX_TIME, description: 'epoch ms' },
                 statuses: {
                   type: 'object',
                   additionalProperties: false,

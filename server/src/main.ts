@@ -280,7 +280,8 @@ async function start() {
   // every setting is checked before anything starts
   const port = integer('PORT', 8080, 1, 65_535)!;
   const host = env.HOST || '127.0.0.1';
-  const dataDir = resolve(env.DATA_DIR ?? '.data/pglite');
+  // a variable set but empty is unset, as for every setting (compose passes `${VAR:-}` through)
+  const dataDir = resolve(env.DATA_DIR || '.data/pglite');
   const adminToken = env.ADMIN_TOKEN || undefined;
   if (production && adminToken && adminToken.length < 24)
     throw new SettingError(

@@ -129,13 +129,27 @@ const limits = (q: Paging) => {
 };
 const direction = (q: Paging) => (q.sortOrder?.toUpperCase() === 'DESC' ? 'desc' : 'asc');
 
-/** The list envelope, with page URLs that keep the request's other query parameters. */
-function page<T>(request: FastifyRequest, total: number, q: Paging, results: T[]) {
-  const { offset, limit } = limits(q);
-  const url = (o: number) => {
+/**
+ * The list envelope, with page URLs that keep the request's other query parameters. `keyset`: a
+ * list paged by cursor (the sessions list): `offset` is the page's position, `next` the URL with
+ * `after` (null on the last page), and the other page URLs are by offset, without `after`.
+ */
+function page<T>(
+  request: FastifyRequest,
+  total: number,
+  q: Paging,
+  results: T[],
+  keyset?: { offset: number; after: string | null },
+) {
+  const limit = limits(q).limit;
+  const offset = keyset ? keyset.offset : limits(q).offset;
+  const url = (o: number | { after: string }) => {
     const [path, query = ''] = request.url.split('?');
     const params = new URLSearchParams(query);
-    params.set('offset', String(o));
+    params.delete('after');
+    params.delete('offset');
+    if (typeof o === 'number') params.set('offset', String(o));
+    else params.set('after', o.after);
     params.set('limit', String(limit));
     return `${path}?${params.toString()}`;
   };
@@ -146,13 +160,50 @@ function page<T>(request: FastifyRequest, total: number, q: Paging, results: T[]
     offset,
     limit,
     first: url(0),
-    next: offset + limit < total ? url(offset + limit) : null,
+    next: keyset
+      ? keyset.after
+        ? url({ after: keyset.after })
+        : null
+      : offset + limit < total
+        ? url(offset + limit)
+        : null,
     prev: offset > 0 ? url(Math.max(0, offset - limit)) : null,
     last: url(lastOffset),
     results,
   };
 }
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+/**
+ * The sessions list's cursor (`after`, in `next`): the last row's createdDate as the database
+ * holds it (microseconds; its text form) and its sid, as base64url JSON. Keyset paging by
+ * (createdDate, sid) cannot be moved by a change of status, review status or Trust Score.
+ */
+const sessionCursor = (createdText: string, sid: string) =>
+  Buffer.from(JSON.stringify([createdText, sid])).toString('base64url');
+function readSessionCursor(raw: string): [string, string] {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    value = undefined;
+  }
+  if (
+    !Array.isArray(value) ||
+    value.length !== 2 ||
+    typeof value[0] !== 'string' ||
+    typeof value[1] !== 'string' ||
+    !/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d(:\d\d)?$/.test(value[0]) ||
+    Number.isNaN(Date.parse(value[0].replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'))) ||
+    !/^[A-Za-z0-9]{1,100}$/.test(value[1])
+  )
+    throw new HttpError(
+      400,
+      'invalid_request',
+      'querystring/after: not a cursor this server gave; follow `next` as it is.',
+    );
+  return value as [string, string];
+}
 
 interface SessionRow {
   sid: string;
@@ -614,6 +665,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       reviewStatus?: string[];
       sortKeys?: string[];
       includeActive?: boolean;
+      after?: string;
     };
   }>(
     '/v1/installs/:installSid/exams/:examSid/sessions',
@@ -650,6 +702,12 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
             },
             sortKeys: sortKeys(Object.keys(SESSION_SORT)),
             includeActive: { type: 'boolean', description: "SmarterProctoring's; accepted and ignored" },
+            after: {
+              type: 'string',
+              maxLength: 400,
+              description:
+                'the cursor `next` carries in the createdDate order (the default): the page after that session. Paging by it, a session whose status changes between pages is neither repeated nor skipped; `offset` is then ignored.',
+            },
           },
         },
         response: { 200: listOf(sessionSchema), ...errors },
@@ -688,11 +746,48 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
         `select count(*)::int as total from (${SESSIONS} where ${where.join(' and ')}) c`,
         params,
       );
-      const rows = await db.query<SessionRow>(
-        `${SESSIONS} where ${where.join(' and ')} ${order} offset ${offset} limit ${limit}`,
+      // in the createdDate order (the default), `next` is a keyset cursor: a session whose status
+      // changes between pages (leaving or entering a status filter) cannot shift the pages after it
+      const keyset = values(q.sortKeys).every((k) => k === 'createdDate');
+      if (q.after !== undefined && !keyset)
+        throw new HttpError(
+          400,
+          'invalid_request',
+          'querystring/after pages in the createdDate order only (no other sortKeys).',
+        );
+      if (!keyset) {
+        const rows = await db.query<SessionRow>(
+          `${SESSIONS} where ${where.join(' and ')} ${order} offset ${offset} limit ${limit}`,
+          params,
+        );
+        return page(request, total, q, rows.map(sessionView));
+      }
+      const before = direction(q) === 'asc' ? '<=' : '>=';
+      let position = offset;
+      if (q.after !== undefined) {
+        const [createdText, sid] = readSessionCursor(q.after);
+        const at = params.push(createdText);
+        params.push(sid);
+        const [{ n }] = await db.query<{ n: number }>(
+          `select count(*)::int as n from (${SESSIONS} where ${where.join(' and ')}
+             and (v.created_at, v.sid) ${before} ($${at}::timestamptz, $${at + 1})) c`,
+          params,
+        );
+        position = n;
+        where.push(`(v.created_at, v.sid) ${before === '<=' ? '>' : '<'} ($${at}::timestamptz, $${at + 1})`);
+      }
+      // one row more than the page: whether there is a next page
+      const rows = await db.query<SessionRow & { cursor_at: string }>(
+        `${SESSIONS.replace(/^select \* from/, 'select v.*, v.created_at::text as cursor_at from')}
+           where ${where.join(' and ')} ${order} offset ${q.after === undefined ? offset : 0} limit ${limit + 1}`,
         params,
       );
-      return page(request, total, q, rows.map(sessionView));
+      const shown = rows.slice(0, limit);
+      const last = shown.at(-1);
+      return page(request, total, q, shown.map(sessionView), {
+        offset: position,
+        after: rows.length > limit && last ? sessionCursor(last.cursor_at, last.sid) : null,
+      });
     },
   );
 

@@ -118,23 +118,45 @@ export const pageCsp = (frameAncestors: "'self'" | "'none'", evalForTemplates = 
 
 const API_PREFIXES = ['/api/', '/v1/'];
 
-/** Headers of every response: request id, nosniff, referrer policy, CSP, HSTS (when `hsts`); CORS on the APIs. */
+/**
+ * The security headers of every answer, by name (lower case): nosniff, referrer policy, the APIs'
+ * CSP, no framing, and HSTS when `hsts`. Pages replace the CSP with `pageCsp`. Also written by
+ * app.ts's clientErrorHandler, on answers the HTTP parser fails before any request exists.
+ */
+export function securityHeaders(hsts = false): Record<string, string> {
+  return {
+    // with TLS on or an https PUBLIC_ORIGIN: one year, this host only (no includeSubDomains, no preload)
+    ...(hsts ? { 'strict-transport-security': 'max-age=31536000' } : {}),
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'content-security-policy': API_CSP,
+    'x-frame-options': 'DENY',
+  };
+}
+
+/**
+ * CORS of the APIs (lower-case names). The ingest API is called from exam pages on other origins;
+ * the reporting API may be called from a reviewer page on another origin (a header token, no
+ * cookies: CORS adds no risk). Errors and preflights of any path carry them too, so a browser
+ * integrator who mistypes a path sees the 404 rather than a CORS failure.
+ */
+export const CORS_HEADERS: Readonly<Record<string, string>> = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-headers': 'content-type, token, x-ap-client-id, x-ap-attempt-hash',
+  'access-control-allow-methods': 'GET, POST, PUT, PATCH, OPTIONS',
+  'access-control-expose-headers': 'retry-after, x-request-id',
+  'access-control-max-age': '600',
+};
+
+/**
+ * Headers of every response: request id and `securityHeaders`; CORS on the APIs and on every
+ * preflight (OPTIONS). Error answers add CORS themselves (app.ts), whatever the path.
+ */
 export function baseHeaders(request: FastifyRequest, reply: FastifyReply, hsts = false) {
   void reply.header('x-request-id', request.id);
-  // with TLS on or an https PUBLIC_ORIGIN: one year, this host only (no includeSubDomains, no preload)
-  if (hsts) void reply.header('strict-transport-security', 'max-age=31536000');
-  void reply.header('x-content-type-options', 'nosniff');
-  void reply.header('referrer-policy', 'no-referrer');
-  void reply.header('content-security-policy', API_CSP);
-  void reply.header('x-frame-options', 'DENY');
-  // The ingest API is called from exam pages on other origins; the reporting API may be called
-  // from a reviewer page on another origin (a header token, no cookies: CORS adds no risk).
-  if (!API_PREFIXES.some((p) => request.url.startsWith(p))) return;
-  void reply.header('access-control-allow-origin', '*');
-  void reply.header('access-control-allow-headers', 'content-type, token, x-ap-client-id, x-ap-attempt-hash');
-  void reply.header('access-control-allow-methods', 'GET, POST, PUT, PATCH, OPTIONS');
-  void reply.header('access-control-expose-headers', 'retry-after, x-request-id');
-  void reply.header('access-control-max-age', '600');
+  void reply.headers(securityHeaders(hsts));
+  if (request.method === 'OPTIONS' || API_PREFIXES.some((p) => request.url.startsWith(p)))
+    void reply.headers(CORS_HEADERS);
 }
 
 // --- input no column can hold ------------------------------------------------------------------------
@@ -143,6 +165,16 @@ export function baseHeaders(request: FastifyRequest, reply: FastifyReply, hsts =
 const NUL = /\u0000/;
 /** An ISO date in year 0000 or with an expanded (±YYYYYY) year: valid ISO 8601, out of PostgreSQL's and our range. */
 const OUT_OF_RANGE_DATE = /^(?:[+-]\d{6}|0000)-\d\d-\d\d(?:T|$)/;
+/** A date-time with a UTC offset, e.g. `9999-12-31T23:59:59-05:00` (10000-01-01 in UTC, as it is stored and answered). */
+const OFFSET_DATE_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)$/i;
+/** Whether `text` is a date-time whose instant in UTC falls outside the years 0001–9999. */
+function outsideYearsInUtc(text: string) {
+  if (!OFFSET_DATE_TIME.test(text)) return false;
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) return false;
+  const year = new Date(ms).getUTCFullYear();
+  return year < 1 || year > 9999;
+}
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** The path of the first string (value or key) in `value` that PostgreSQL's text cannot hold, and why. */
@@ -152,6 +184,8 @@ function badText(value: unknown, path: string, depth = 0): string | undefined {
     if (LONE_SURROGATE.test(value)) return `${path} contains an unpaired UTF-16 surrogate, which is not a character.`;
     if (OUT_OF_RANGE_DATE.test(value))
       return `${path} is a date outside the years 0001–9999, which the database cannot hold.`;
+    if (outsideYearsInUtc(value))
+      return `${path} is a date outside the years 0001–9999 once shifted to UTC (as it is stored and answered).`;
     return undefined;
   }
   if (typeof value !== 'object' || value === null || Buffer.isBuffer(value) || depth > 20) return undefined;

@@ -4,7 +4,7 @@
  * suite both ways when DATABASE_URL is set).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { buildApp, type AppOptions } from '../src/app.js';
 import { openPglite, openPostgres, type Database } from '../src/db.js';
 import { hashAttempt } from '../src/ids.js';
@@ -85,4 +85,38 @@ export async function call<T = Record<string, unknown>>(
   });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+/**
+ * Sends `parts` over a raw socket to `origin` (a 50 ms pause between them, so they arrive as separate
+ * reads) and parses the answer: for what fetch and http.request refuse to send (malformed request
+ * lines, no Host header, URLs over 16 KiB).
+ */
+export function rawRequest(origin: string, parts: string[]) {
+  const { hostname, port } = new URL(origin);
+  return new Promise<{ status: number; head: string; headers: Record<string, string>; body: string }>(
+    (resolve, reject) => {
+      const socket = connect(Number(port), hostname);
+      let answer = '';
+      socket.on('data', (d: Buffer) => (answer += d.toString('latin1')));
+      socket.on('error', reject);
+      socket.on('close', () => {
+        const [head, body = ''] = answer.split('\r\n\r\n');
+        const headers: Record<string, string> = {};
+        for (const line of head.split('\r\n').slice(1)) {
+          const at = line.indexOf(':');
+          if (at > 0) headers[line.slice(0, at).trim().toLowerCase()] = line.slice(at + 1).trim();
+        }
+        resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), head, headers, body });
+      });
+      const send = async () => {
+        for (const [i, part] of parts.entries()) {
+          if (i) await new Promise((r) => setTimeout(r, 50));
+          if (!socket.writable) return;
+          socket.write(part);
+        }
+      };
+      socket.on('connect', () => void send());
+    },
+  );
 }

@@ -8,12 +8,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { attemptHeaders, backend, call, newAttempt, startServer, type Harness } from './harness.js';
+import { attemptHeaders, backend, call, newAttempt, rawRequest, startServer, type Harness } from './harness.js';
 import { TYPES_FILE, generateApiTypes } from '../src/openapi-types.js';
 
 let s: Harness;
 interface Schema {
   type?: string | string[];
+  format?: string;
   properties?: Record<string, Schema>;
   items?: Schema;
   required?: string[];
@@ -37,6 +38,9 @@ const schemaOf = (path: string, method = 'get', status = '200') =>
 
 /** The keys of `value` are exactly the schema's properties, recursively through objects and arrays. */
 function assertShape(value: unknown, schema: Schema, where: string) {
+  // a date-time is RFC 3339's (four-digit year): `+010000-01-01T…` is not one
+  if (typeof value === 'string' && schema.format === 'date-time')
+    assert.match(value, RFC3339, `${where} is documented as a date-time: ${value}`);
   if (value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
     if (schema.items) value.forEach((v, i) => assertShape(v, schema.items!, `${where}[${i}]`));
@@ -50,6 +54,8 @@ function assertShape(value: unknown, schema: Schema, where: string) {
   for (const key of sent)
     assertShape((value as Record<string, unknown>)[key], schema.properties[key], `${where}.${key}`);
 }
+
+const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
 
 describe(`the OpenAPI contract (${backend})`, () => {
   it("passes Redocly's linter with no error", () => {
@@ -94,6 +100,8 @@ describe(`the OpenAPI contract (${backend})`, () => {
       }
     assert.equal(new Set(ids).size, ids.length, 'operationIds are unique');
     assert.ok(ids.includes('listEventReports') && ids.includes('getExamSession'));
+    // the load balancer's probe is part of the contract too
+    assert.equal(doc.paths['/healthz']?.get?.operationId, 'getHealth');
   });
 
   it('sends exactly the documented fields', async () => {
@@ -149,6 +157,88 @@ describe(`the OpenAPI contract (${backend})`, () => {
       assert.equal(res.status, 200, url);
       assertShape(res.body, schemaOf(path), url);
     }
+  });
+
+  it('documents every status a route answers, provoked on every operation of the document', async () => {
+    // general answers (bad input, a long URL or header, a body too large or of another type, no
+    // credentials, an unknown id), sent to each operation the document lists; the fuzz test adds
+    // the statuses of its 1,200 malformed requests
+    const long = 'a'.repeat(5000);
+    let provoked = 0;
+    for (const [path, ops] of Object.entries(doc.paths))
+      for (const [method, op] of Object.entries(ops)) {
+        const documented = Object.keys(op.responses);
+        const fill = (value: (name: string) => string) => path.replace(/\{(\w+)\}/g, (_, name: string) => value(name));
+        const real = fill((name) => ({ installSid: s.demo.installSid, examSid: s.demo.examSid })[name] ?? 'X0');
+        const withBody = ['post', 'put', 'patch'].includes(method);
+        const requests: { what: string; url: string; init?: RequestInit; raw?: string }[] = [
+          { what: 'a NUL in the query', url: `${real}?zz=%00` },
+          { what: 'no credentials', url: real },
+          { what: 'an unknown id', url: real, init: { headers: { token: s.demo.token } } },
+          { what: 'headers over 16 KiB', url: real, raw: `X-Big: ${'y'.repeat(20_000)}` },
+          { what: 'a URL over 16 KiB', url: `${real}?zz=${'q'.repeat(20_000)}` },
+        ];
+        if (path.includes('{')) requests.push({ what: 'a path parameter over 4 KiB', url: fill(() => long) });
+        if (withBody)
+          requests.push(
+            {
+              what: 'a body of another type',
+              url: real,
+              init: { body: '<x/>', headers: { 'content-type': 'text/xml' } },
+            },
+            {
+              what: 'a body too large',
+              url: real,
+              init: {
+                body: JSON.stringify({ x: 'z'.repeat(25 * 1024 * 1024) }),
+                headers: { 'content-type': 'application/json' },
+              },
+            },
+          );
+        for (const r of requests) {
+          let status: number;
+          if (r.raw || r.url.length > 16_000) {
+            const head = `${method.toUpperCase()} ${r.url} HTTP/1.1\r\nHost: localhost\r\n${r.raw ? `${r.raw}\r\n` : ''}Connection: close\r\n\r\n`;
+            status = (await rawRequest(s.origin, [head])).status;
+          } else {
+            const res = await fetch(s.origin + r.url, { method: method.toUpperCase(), ...r.init });
+            await res.arrayBuffer();
+            status = res.status;
+          }
+          provoked++;
+          assert.ok(
+            documented.includes(String(status)),
+            `${method.toUpperCase()} ${path} answers ${status} to ${r.what}; documented: ${documented.join(', ')}`,
+          );
+        }
+      }
+    assert.ok(provoked > 150, String(provoked));
+  });
+
+  it('refuses a date that lands past year 9999 in UTC, naming it, so every date-time answered is RFC 3339', async () => {
+    const exams = `/v1/installs/${s.demo.installSid}/exams`;
+    for (const lastStartDate of ['9999-12-31T23:59:59-05:00', '0001-01-01T00:30:00+01:00']) {
+      const created = await call<{ message: string }>(s.origin, 'POST', exams, {
+        token: s.demo.token,
+        body: { name: 'edge', lastStartDate },
+      });
+      assert.equal(created.status, 400, JSON.stringify(created.body));
+      assert.match(created.body.message, /body\/lastStartDate/);
+      const patched = await call<{ message: string }>(s.origin, 'PATCH', `${exams}/${s.demo.examSid}`, {
+        token: s.demo.token,
+        body: { lastStartDate },
+      });
+      assert.equal(patched.status, 400, JSON.stringify(patched.body));
+      assert.match(patched.body.message, /body\/lastStartDate/);
+    }
+    // the latest date that stays in year 9999 in UTC is kept, and answered as a date-time
+    const ok = await call<Record<string, unknown>>(s.origin, 'POST', exams, {
+      token: s.demo.token,
+      body: { name: 'edge', lastStartDate: '9999-12-31T18:59:59-05:00' },
+    });
+    assert.equal(ok.status, 201, JSON.stringify(ok.body));
+    assertShape(ok.body, schemaOf('/v1/installs/{installSid}/exams', 'post', '201'), 'created exam');
+    assert.equal(ok.body.lastStartDate, '9999-12-31T23:59:59.000Z');
   });
 
   it("keeps the dashboard's generated API types in step with the document", async () => {

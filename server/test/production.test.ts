@@ -4,7 +4,7 @@
 // folder (or on PostgreSQL in a throw-away schema).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -12,9 +12,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { openPostgres } from '../src/db.js';
 import { backend, call } from './harness.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-let nextPort = 7260;
+import { schemaUrl, spawnServer, waitFor } from './helpers/server-process.js';
 
 async function run(env: Record<string, string>, check: (origin: string, output: () => string) => Promise<void>) {
   const dir = mkdtempSync(join(tmpdir(), 'ap-prod-'));
@@ -22,42 +20,28 @@ async function run(env: Record<string, string>, check: (origin: string, output: 
   const url = process.env.DATABASE_URL;
   const db =
     backend === 'postgres' && url ? await openPostgres(url, { schema, dropSchemaOnClose: true, max: 2 }) : undefined;
-  const port = nextPort++;
-  const child = spawn(
-    process.execPath,
-    ['--conditions=proctor-elements-source', '--import', 'tsx', 'server/src/main.ts'],
-    {
-      env: {
-        PATH: process.env.PATH,
-        PORT: String(port),
-        DATA_DIR: join(dir, 'pglite'),
-        ...(db ? { DATABASE_URL: `${url}?options=${encodeURIComponent(`-c search_path=${schema}`)}` } : {}),
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const origin = `http://127.0.0.1:${port}`;
   try {
-    for (let i = 0; ; i++) {
-      if (child.exitCode !== null) throw new Error(`the server exited: ${output}`);
-      if ((await fetch(`${origin}/healthz`).catch(() => undefined))?.status === 200) break;
-      if (i > 240) throw new Error(`the server did not start: ${output}`);
-      await sleep(250);
+    const server = await spawnServer({
+      env: { DATA_DIR: join(dir, 'pglite'), ...(db ? { DATABASE_URL: schemaUrl(url!, schema) } : {}), ...env },
+    });
+    try {
+      await check(server.origin, server.output);
+    } finally {
+      await server.stop();
     }
-    await check(origin, () => output);
   } finally {
-    if (child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
     await db?.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A start that must fail: its exit code and output. */
+async function failedStart(env: Record<string, string>) {
+  const server = await spawnServer({
+    env: { NODE_ENV: 'production', DATA_DIR: join(tmpdir(), `ap-${randomBytes(4).toString('hex')}`), ...env },
+    ready: false,
+  });
+  return { code: await server.exited, output: server.output() };
 }
 
 describe(`npm start's entry (${backend})`, () => {
@@ -87,25 +71,9 @@ describe(`npm start's entry (${backend})`, () => {
   });
 
   it('refuses a short ADMIN_TOKEN in production, naming it', async () => {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=proctor-elements-source', '--import', 'tsx', 'server/src/main.ts'],
-      {
-        env: {
-          PATH: process.env.PATH,
-          NODE_ENV: 'production',
-          ADMIN_TOKEN: 'short',
-          PORT: String(nextPort++),
-          DATA_DIR: join(tmpdir(), `ap-${randomBytes(4).toString('hex')}`),
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const code = await new Promise((r) => child.once('exit', r));
+    const { code, output } = await failedStart({ ADMIN_TOKEN: 'short' });
     assert.notEqual(code, 0);
-    assert.match(err, /ADMIN_TOKEN must be at least 24 characters/);
+    assert.match(output, /ADMIN_TOKEN must be at least 24 characters/);
   });
 
   it('without NODE_ENV=production: the quick start seeds and prints the demo', async () => {
@@ -145,25 +113,9 @@ describe(`npm start's entry (${backend})`, () => {
         /TLS_CERT_FILE: cannot read \/nonexistent\/cert.pem/,
       ],
     ] as const) {
-      const child = spawn(
-        process.execPath,
-        ['--conditions=proctor-elements-source', '--import', 'tsx', 'server/src/main.ts'],
-        {
-          env: {
-            PATH: process.env.PATH,
-            NODE_ENV: 'production',
-            PORT: String(nextPort++),
-            DATA_DIR: join(tmpdir(), `ap-${randomBytes(4).toString('hex')}`),
-            ...env,
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      let err = '';
-      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      const code = await new Promise((r) => child.once('exit', r));
+      const { code, output } = await failedStart(env);
       assert.notEqual(code, 0);
-      assert.match(err, message);
+      assert.match(output, message);
     }
   });
 
@@ -196,25 +148,12 @@ describe(`npm start's entry (${backend})`, () => {
         { stdio: 'ignore' },
       );
       const ca = readFileSync(cert);
-      const port = nextPort++;
-      const child = spawn(
-        process.execPath,
-        ['--conditions=proctor-elements-source', '--import', 'tsx', 'server/src/main.ts'],
-        {
-          env: {
-            PATH: process.env.PATH,
-            NODE_ENV: 'production',
-            PORT: String(port),
-            DATA_DIR: join(dir, 'pglite'),
-            TLS_CERT_FILE: cert,
-            TLS_KEY_FILE: key,
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      let output = '';
-      child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+      // ready: false, since the harness probes /healthz over plain HTTP
+      const server = await spawnServer({
+        env: { NODE_ENV: 'production', DATA_DIR: join(dir, 'pglite'), TLS_CERT_FILE: cert, TLS_KEY_FILE: key },
+        ready: false,
+      });
+      const { port } = server;
       const get = (path: string) =>
         new Promise<{ status: number; body: string; csp?: string }>((resolve, reject) => {
           const req = httpsGet(`https://127.0.0.1:${port}${path}`, { ca }, (res) => {
@@ -227,13 +166,14 @@ describe(`npm start's entry (${backend})`, () => {
           req.on('error', reject);
         });
       try {
-        let health: { status: number; body: string } | undefined;
-        for (let i = 0; i < 240 && health?.status !== 200; i++) {
-          if (child.exitCode !== null) throw new Error(`the server exited: ${output}`);
-          health = await get('/healthz').catch(() => undefined);
-          if (health?.status !== 200) await sleep(250);
-        }
-        assert.equal(health?.status, 200, output);
+        await waitFor(
+          async () => {
+            if (server.exitCode() !== null) throw new Error(`the server exited: ${server.output()}`);
+            return (await get('/healthz').catch(() => undefined))?.status === 200;
+          },
+          'the HTTPS server did not answer /healthz',
+          { detail: server.output },
+        );
         const phone = await get('/demo/phone.html');
         assert.equal(phone.status, 200);
         assert.match(phone.body, /<ap-mobile-camera/);
@@ -247,9 +187,7 @@ describe(`npm start's entry (${backend})`, () => {
           'refused',
         );
       } finally {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
+        await server.stop();
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

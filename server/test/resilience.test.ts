@@ -5,27 +5,20 @@
 // can drop, so these tests do not apply to it (reported as skipped with that reason).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { openPostgres, type Database } from '../src/db.js';
 import { attemptHeaders, backend, type Attempt } from './harness.js';
+import { schemaUrl, sleep, spawnServer, waitFor, type ServerProcess } from './helpers/server-process.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface Server {
+interface Server extends ServerProcess {
   /** The server's schema, read directly (not through the server). */
   db: Database;
-  origin: string;
-  /** Everything the server printed (for failure messages). */
-  output: () => string;
-  /** The exit code, or null while it runs. */
-  exitCode: () => number | null;
   close(): Promise<void>;
 }
 
-let nextPort = 7240;
 /**
  * The server as production runs it: its own process (`npm start`'s entry), on PostgreSQL in a
  * throw-away schema (search_path and application_name through the URL), so a crash is a crash.
@@ -34,44 +27,20 @@ async function start(url: string, applicationName: string): Promise<Server> {
   const schema = `test_${randomBytes(6).toString('hex')}`;
   const db = await openPostgres(url, { schema, dropSchemaOnClose: true, max: 2 });
   db.onBackgroundError = () => undefined; // the reader's own idle connections drop too
-  const port = nextPort++;
-  const serverUrl = `${url}?application_name=${applicationName}&options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  const child = spawn(
-    process.execPath,
-    ['--conditions=proctor-elements-source', '--import', 'tsx', 'server/src/main.ts'],
-    {
-      env: {
-        ...process.env,
-        DATABASE_URL: serverUrl,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-        INGEST_RATE_PER_SECOND: '10000',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const server = await spawnServer({
+    inherit: true,
+    env: {
+      DATABASE_URL: schemaUrl(url, schema, applicationName),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      INGEST_RATE_PER_SECOND: '10000',
     },
-  );
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const origin = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if (child.exitCode !== null) throw new Error(`the server exited: ${output}`);
-    if ((await fetch(`${origin}/healthz`).catch(() => undefined))?.status === 200) break;
-    if (i > 240) throw new Error(`the server did not start: ${output}`);
-    await sleep(250);
-  }
+  });
   return {
+    ...server,
     db,
-    origin,
-    output: () => output,
-    exitCode: () => child.exitCode,
     close: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await server.stop();
       await db.close();
     },
   };
@@ -294,7 +263,11 @@ describe(
       pgctl('start');
       // recovery: acknowledgements resume without restarting the server
       const before200 = traffic.statuses.get(200) ?? 0;
-      for (let i = 0; i < 60 && (traffic.statuses.get(200) ?? 0) <= before200 + 10; i++) await sleep(500);
+      await waitFor(() => (traffic.statuses.get(200) ?? 0) > before200 + 10, 'acknowledgements did not resume', {
+        timeoutMs: 30_000,
+        intervalMs: 500,
+        detail: () => summary(traffic),
+      });
       await traffic.stop();
       alive(s);
       t.diagnostic(

@@ -4,12 +4,11 @@
 // PGlite is one process's database: not applicable.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { openPostgres, type Database } from '../src/db.js';
 import { attemptHeaders, backend, call, newAttempt } from './harness.js';
+import { schemaUrl, sleep, spawnServer, type ServerProcess } from './helpers/server-process.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const onPostgres = backend === 'postgres';
 
 /** `promise`, or a failure after a minute (a poll of 10 minutes that was not woken). */
@@ -23,41 +22,9 @@ async function within<T>(promise: Promise<T>, failure: string): Promise<T> {
   }
 }
 
-interface Instance {
-  origin: string;
-  child: ChildProcess;
-  output: () => string;
-}
-
-async function instance(url: string, port: number, env: Record<string, string>): Promise<Instance> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=proctor-elements-source', '--import', 'tsx', 'server/src/main.ts'],
-    {
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'production',
-        DATABASE_URL: url,
-        PORT: String(port),
-        LOG_LEVEL: 'warn',
-        TRUST_PROXY: 'true',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const origin = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if (child.exitCode !== null) throw new Error(`the server exited: ${output}`);
-    if ((await fetch(`${origin}/healthz`).catch(() => undefined))?.status === 200) break;
-    if (i > 240) throw new Error(`the server did not start: ${output}`);
-    await sleep(250);
-  }
-  return { origin, child, output: () => output };
-}
+/** One instance as production runs it (NODE_ENV=production, behind a proxy: TRUST_PROXY). */
+const instance = (url: string, env: Record<string, string>) =>
+  spawnServer({ env: { NODE_ENV: 'production', DATABASE_URL: url, LOG_LEVEL: 'warn', TRUST_PROXY: 'true', ...env } });
 
 describe(
   onPostgres
@@ -66,14 +33,14 @@ describe(
   { skip: !onPostgres && 'PGlite is one process’s database' },
   () => {
     let db: Database;
-    let a: Instance;
-    let b: Instance;
+    let a: ServerProcess;
+    let b: ServerProcess;
     const adminToken = randomBytes(24).toString('hex');
     before(async () => {
       const url = process.env.DATABASE_URL!;
       const schema = `test_${randomBytes(6).toString('hex')}`;
       db = await openPostgres(url, { schema, dropSchemaOnClose: true, max: 2 });
-      const shared = `${url}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+      const shared = schemaUrl(url, schema);
       // a poll waits 10 minutes: only a NOTIFY from the other instance ends it within the test's time
       const env = {
         ADMIN_TOKEN: adminToken,
@@ -82,16 +49,11 @@ describe(
         // a bucket of 3 requests per attempt, refilled at 1 a second
         INGEST_RATE_PER_SECOND: '1',
       };
-      a = await instance(shared, 7280, env);
-      b = await instance(shared, 7281, env);
+      a = await instance(shared, env);
+      b = await instance(shared, env);
     });
     after(async () => {
-      for (const i of [a, b])
-        if (i?.child.exitCode === null) {
-          const exited = new Promise((r) => i.child.once('exit', r));
-          i.child.kill('SIGTERM');
-          await exited;
-        }
+      await Promise.all([a?.stop(), b?.stop()]);
       await db?.close();
     });
 

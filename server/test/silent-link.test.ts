@@ -13,6 +13,7 @@ import { buildApp } from '../src/app.js';
 import { openPostgres, type Database } from '../src/db.js';
 import { seedDemo } from '../src/seed.js';
 import { attemptHeaders, backend, call, newAttempt } from './harness.js';
+import { waitFor } from './helpers/server-process.js';
 
 /** A TCP proxy to `target` whose forwarding can be frozen (sockets paused, never closed) and thawed. */
 function freezableProxy(target: URL) {
@@ -159,12 +160,11 @@ describe(
 
       proxy.thaw();
       // recovery without a restart: the outbox's resend of the same batch is acknowledged
-      let status = 0;
-      for (let i = 0; i < 40 && status !== 200; i++) {
-        status = (await timed(origin, 'GET', '/healthz')).status;
-        if (status !== 200) await new Promise((r) => setTimeout(r, 250));
-      }
-      assert.equal(status, 200, 'healthz after the link flows again');
+      await waitFor(
+        async () => (await timed(origin, 'GET', '/healthz')).status === 200,
+        'healthz after the link flows again',
+        { timeoutMs: 30_000 },
+      );
       assert.equal((await evidence(2)).status, 200);
       const stored = await db.query<{ n: number }>('select count(*)::int as n from evidence');
       assert.equal(stored[0].n, 2);
@@ -197,10 +197,11 @@ describe(
           [applicationName],
         );
         assert.ok(killed.rows.some((r) => r.ok));
-        for (let i = 0; i < 100 && !log.some((l) => l.includes('database connection lost')); i++)
-          await new Promise((r) => setTimeout(r, 100));
-        const line = log.find((l) => l.includes('database connection lost'));
-        assert.ok(line, `no line: ${log.join('')}`);
+        const line = await waitFor(
+          () => log.find((l) => l.includes('database connection lost')),
+          'no line "database connection lost"',
+          { timeoutMs: 30_000, intervalMs: 100, detail: () => log.join('') },
+        );
         const parsed = JSON.parse(line) as { database?: { code?: string; message?: string } };
         assert.equal(parsed.database?.code, '57P01');
         assert.ok(line.length < 600, `a long line: ${line.length} characters`);

@@ -4,17 +4,15 @@
 // database that comes up meanwhile is used; SIGTERM logs the shutdown. Real processes (main.ts).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { openPostgres } from '../src/db.js';
 import { backend } from './harness.js';
-
-let nextPort = 4110;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { freePort, spawnServer, waitFor } from './helpers/server-process.js';
 
 interface Run {
   code: number | null;
@@ -25,50 +23,34 @@ async function run(
   env: Record<string, string>,
   whileUp?: (origin: string) => Promise<void>,
   onOutput?: (text: string) => void,
+  cwd?: string,
 ): Promise<Run> {
-  const port = String(nextPort++);
-  const child = spawn(
-    process.execPath,
-    ['--conditions=proctor-elements-source', '--import', 'tsx', 'server/src/main.ts'],
-    {
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'production',
-        PORT: port,
-        DATA_DIR: join(tmpdir(), `ap-start-${randomBytes(4).toString('hex')}`),
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  const take = (d: Buffer) => {
-    output += d.toString();
-    onOutput?.(output);
-  };
-  child.stdout.on('data', take);
-  child.stderr.on('data', take);
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const server = await spawnServer({
+    env: { NODE_ENV: 'production', DATA_DIR: join(tmpdir(), `ap-start-${randomBytes(4).toString('hex')}`), ...env },
+    cwd,
+    onOutput,
+    ready: false,
+  });
   if (whileUp) {
-    const origin = `http://127.0.0.1:${env.PORT ?? port}`;
-    for (let i = 0; ; i++) {
-      if (child.exitCode !== null) break;
-      if ((await fetch(`${origin}/healthz`).catch(() => undefined))?.status === 200) {
-        try {
-          await whileUp(origin);
-        } finally {
-          child.kill('SIGTERM');
-        }
-        break;
+    const state = await waitFor(
+      async () =>
+        server.exitCode() !== null
+          ? 'exited'
+          : (await fetch(`${server.origin}/healthz`).catch(() => undefined))?.status === 200 && 'up',
+      'the server did not start',
+      { timeoutMs: 100_000, detail: server.output },
+    ).catch((error: Error) => {
+      server.child.kill('SIGKILL');
+      throw error;
+    });
+    if (state === 'up')
+      try {
+        await whileUp(server.origin);
+      } finally {
+        await server.stop();
       }
-      if (i > 400) {
-        child.kill('SIGKILL');
-        throw new Error(`the server did not start: ${output}`);
-      }
-      await sleep(100);
-    }
   }
-  return { code: await exited, output };
+  return { code: await server.exited, output: server.output() };
 }
 
 /** The output's lines, each of which must be JSON. */
@@ -143,9 +125,27 @@ describe('startup errors (main.ts)', () => {
     }
   });
 
+  it('takes a variable set but empty as unset (its default), DATA_DIR included', async () => {
+    // found by a new user: `DATA_DIR=` put the database in the current folder, not .data/pglite
+    const cwd = mkdtempSync(join(tmpdir(), 'ap-cwd-'));
+    try {
+      const r = await run(
+        { DATA_DIR: '', HOST: '', LOG_LEVEL: '', TRUST_PROXY: '', PUBLIC_ORIGIN: '', ABANDON_AFTER_HOURS: '' },
+        async (origin) => assert.equal((await fetch(`${origin}/healthz`)).status, 200),
+        undefined,
+        cwd,
+      );
+      assert.equal(r.code, 0, r.output);
+      assert.ok(existsSync(join(cwd, '.data', 'pglite', 'PG_VERSION')), 'the database is in .data/pglite');
+      assert.ok(!existsSync(join(cwd, 'PG_VERSION')), 'the database is not in the current folder');
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
   it('a port in use is named (PORT), in one JSON line', async () => {
     const blocker = createServer();
-    const port = nextPort++;
+    const port = await freePort();
     await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', () => r()));
     try {
       assertStartupError(await run({ PORT: String(port) }), 'PORT', /already in use/);
@@ -174,7 +174,7 @@ describe(
 
     it('retries an unreachable database with backoff for DATABASE_START_TIMEOUT_SECONDS, then stops with one line', async () => {
       const gone = new URL(target);
-      gone.port = String(nextPort++); // nothing listens there
+      gone.port = String(await freePort()); // nothing listens there
       const r = await run({ DATABASE_URL: gone.toString(), DATABASE_START_TIMEOUT_SECONDS: '2' });
       assertStartupError(r, 'DATABASE_URL', /could not be reached within DATABASE_START_TIMEOUT_SECONDS \(2 s/);
       const retries = jsonLines(r.output).filter((l) => l.msg.includes('retrying'));
@@ -184,7 +184,7 @@ describe(
     it('uses a database that comes up while it retries, and logs its shutdown on SIGTERM', async () => {
       // PostgreSQL "starts" once the server has found it unreachable: a TCP forwarder to it begins
       // listening when the server logs its first retry
-      const port = nextPort++;
+      const port = await freePort();
       const sockets: Socket[] = [];
       const forwarder = createServer((down) => {
         const up = connect(Number(target.port || 5432), target.hostname);
