@@ -68,8 +68,13 @@ export class FullscreenTracker implements Tracker {
   }
 
   private onChange = () => {
-    if (this.isFullscreen) this.back();
-    else this.out('exited');
+    if (this.isFullscreen) return this.back();
+    // A change that finds the page out of full screen while it was already out: it was in full
+    // screen in between and left again before the page could see it (both changes are dispatched
+    // at the next rendering update, so a quick entry and exit on a busy laptop arrive as two events
+    // after the fact). The gap before ends, and the exit is a gap of its own.
+    if (this.outSince !== undefined) this.back();
+    this.out('exited');
   };
 
   private out(reason: FullscreenGap) {
