@@ -35,11 +35,11 @@ describeExcept(
         until(() => messages.filter((m) => m.type === 'started').length >= n, 15000, 'start');
       await started(1);
       await sendMouse({ type: 'click', position: [400 - 60, 20] }); // the exam's own "Full screen" button
-      await until(() => !!frame.contentDocument!.fullscreenElement, 5000, 'full screen');
+      await until(() => !!frame.contentDocument!.fullscreenElement, 15000, 'full screen');
       frame.contentWindow!.postMessage('exit-fullscreen', '*');
       // (a slow click may first record the time before full screen was entered: reason not_entered)
       const exit = () => messages.find((m) => m.code === 5009 && m.data?.reason === 'exited');
-      await until(() => !!exit(), 5000, 'the exit announced (after its grace)');
+      await until(() => !!exit(), 15000, 'the exit announced (after its grace)');
       const exitId = exit()!.id;
       const before = new Set(messages.map((m) => m.id));
       await sleep(500);
@@ -48,7 +48,7 @@ describeExcept(
       expect(messages.filter((m) => m.type === 'started').map((m) => m.resumed)).to.deep.equal([false, true]);
       // after the reload the page is not in full screen (a reload leaves it): recorded after the grace
       const afterReload = () => messages.filter((m) => m.code === 5009 && !before.has(m.id));
-      await until(() => afterReload().length > 0, 5000, 'the new gap announced');
+      await until(() => afterReload().length > 0, 15000, 'the new gap announced');
       const closed = messages.filter((m) => m.id === exitId).at(-1)!;
       expect(closed.data).to.include({ reason: 'exited', closedOnResume: true });
       const after = afterReload().at(-1)!;
