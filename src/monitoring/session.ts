@@ -452,7 +452,11 @@ export class MonitorSession extends EventTarget {
   async report(): Promise<MonitorReport> {
     const outbox = this.outbox ?? (await Outbox.open(this.options.outboxName ?? DEFAULT_OUTBOX_NAME));
     const attempt = this.attempt ?? (await outbox.getAttempt(this.credentials.testAttemptId));
-    const evidence = await outbox.all(this.credentials.testAttemptId);
+    // the photos are kept beside their records: the report shows them with their records
+    const evidence = (await outbox.all(this.credentials.testAttemptId)).map((r) => {
+      const photo = outbox.photo(r.attemptId, r.id)?.dataUrl;
+      return photo ? { ...r, photo } : r;
+    });
     if (!this.outbox) outbox.close();
     const delivery = this.delivery?.progress();
     return {
