@@ -1413,51 +1413,51 @@ export interface operations {
         };
         content: {
           'application/json': {
-            testAttemptId?: string;
-            clientId?: string;
-            sessionSid?: string;
+            testAttemptId: string;
+            clientId: string;
+            sessionSid: string;
             /** @description ProctorExam's session status, as the page reported it */
-            sessionStatus?: string;
-            reviewStatus?: string;
+            sessionStatus: string;
+            reviewStatus: string;
             /**
              * @description AutoProctor's: completed once the server has scored it
              * @enum {string}
              */
-            testAttemptStatus?: 'not_started' | 'started' | 'completed';
+            testAttemptStatus: 'not_started' | 'started' | 'completed';
             /** @description 0–100, the server's; null until scored */
-            trustScore?: number | null;
+            trustScore: number | null;
             /** @description trustScore < 85 */
-            reviewRequired?: boolean | null;
-            counts?: {
+            reviewRequired: boolean | null;
+            counts: {
               [key: string]: number;
             };
             /** Format: date-time */
-            startedDate?: string | null;
+            startedDate: string | null;
             /** Format: date-time */
-            finishedDate?: string | null;
+            finishedDate: string | null;
             /** @description finished, or abandoned (see the sessions API) */
-            closeReason?: string | null;
-            userDetails?: {
+            closeReason: string | null;
+            userDetails: {
               [key: string]: string | number | boolean;
             } | null;
-            showHowToVideo?: boolean | null;
-            evidence?: {
+            showHowToVideo: boolean | null;
+            evidence: {
               /** Format: uuid */
-              evidenceId?: string;
-              seq?: number;
+              evidenceId: string;
+              seq: number;
               /** @description AutoProctor evidence code (5001–5009), or ours (5100+) */
-              code?: number;
-              type?: string;
+              code: number;
+              type: string;
               /** Format: date-time */
-              startedDate?: string;
+              startedDate: string;
               /** Format: date-time */
-              endedDate?: string | null;
-              durationMs?: number | null;
-              data?: {
+              endedDate: string | null;
+              durationMs: number | null;
+              data: {
                 [key: string]: unknown;
               } | null;
               /** @description GET it with the same x-ap-client-id / x-ap-attempt-hash headers (a path from the server root); null without a stored photo */
-              photoUrl?: string | null;
+              photoUrl: string | null;
               /** @description With photos=inline only: the photo as a data URL (data:image/jpeg;base64,…) */
               photo?: string;
               /** @description The record announced a photo that has not reached the server yet */

@@ -53,6 +53,7 @@ interface EvidenceRow {
 
 const evidenceSchema = {
   type: 'object',
+  required: ['evidenceId', 'seq', 'code', 'type', 'startedDate', 'endedDate', 'durationMs', 'data', 'photoUrl'],
   properties: {
     evidenceId: { type: 'string', format: 'uuid' },
     seq: { type: 'integer' },
@@ -122,6 +123,23 @@ export function attemptReportRoutes(app: FastifyInstance, options: AttemptReport
         response: {
           200: {
             type: 'object',
+            required: [
+              'testAttemptId',
+              'clientId',
+              'sessionSid',
+              'sessionStatus',
+              'reviewStatus',
+              'testAttemptStatus',
+              'trustScore',
+              'reviewRequired',
+              'counts',
+              'startedDate',
+              'finishedDate',
+              'closeReason',
+              'userDetails',
+              'showHowToVideo',
+              'evidence',
+            ],
             properties: {
               testAttemptId: { type: 'string' },
               clientId: { type: 'string' },
