@@ -129,7 +129,7 @@ describe("getReport() / showReport() on another device (a teacher's page with an
     expect(seen.attemptDetails.trustScore).to.equal(mine.attemptDetails.trustScore);
     expect(seen.counts).to.deep.equal(mine.counts);
     // the same records (ids) with the same codes, and a photo wherever the candidate's had one
-    const summary = (list: { id: string; evidenceCode: number; photo: unknown }[]) =>
+    const summary = (list: { id: string; evidenceCode: number; photo?: unknown }[]) =>
       list.map((e) => `${e.id} ${e.evidenceCode} ${e.photo ? 'photo' : ''}`).sort();
     expect(summary(seen.evidence)).to.deep.equal(summary(mine.evidence));
     // rendered where AutoProctor's option says, with the score and every photo showing
