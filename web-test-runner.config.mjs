@@ -208,13 +208,16 @@ const testAssetHosts = async (ctx, next) => {
  * `down` (connections reset) or `stalled` (a black hole: nothing answers); `exam-tab` {url, quota?} opens a page in a tab of its own (with `quota`, its origin's
  * storage capped to that many bytes first: Chromium's CDP `Storage.overrideQuotaForOrigin`),
  * `exam-tab-eval` {name} reads a global of it, and `exam-tab-close` closes it as a candidate would
- * (pagehide runs).
+ * (pagehide runs). `other-device-page` {url} opens a page in a new browser context (its own empty
+ * storage: another device's browser, e.g. a teacher's) and waits for its `window.__result`;
+ * `other-device-result` polls for it (a command may not take longer than 20 s).
  */
 function resultsServerPlugin() {
   let started;
   const demoRuns = new Map();
   const examTabs = new Map();
   const links = new Map();
+  const otherDeviceRuns = new Map();
   const start = () =>
     (started ??= (async () => {
       const db = await openPglite();
@@ -301,6 +304,31 @@ function resultsServerPlugin() {
         await examTabs.get(session.id)?.close({ runBeforeUnload: true });
         examTabs.delete(session.id);
         return true;
+      }
+      if (command === 'other-device-page') {
+        // another device's browser: a fresh context shares no storage (IndexedDB, cookies) with the test page
+        const testPage = session.browser.getPage(session.id);
+        const run = (async () => {
+          const context = await testPage.browser().createBrowserContext();
+          try {
+            const page = await context.newPage();
+            await page.goto(new URL(payload.url, new URL(testPage.url()).origin).href, { waitUntil: 'load' });
+            await page.waitForFunction(() => globalThis.__result, { timeout: 60000, polling: 250 });
+            return await page.evaluate(() => globalThis.__result);
+          } finally {
+            await context.close();
+          }
+        })().then(
+          (value) => ({ done: true, value }),
+          (error) => ({ done: true, error: error.message }),
+        );
+        otherDeviceRuns.set(session.id, run);
+        return true;
+      }
+      if (command === 'other-device-result') {
+        const run = otherDeviceRuns.get(session.id);
+        if (!run) return { done: true, error: 'no other-device page was opened' };
+        return Promise.race([run, sleep(15000).then(() => ({ done: false }))]);
       }
       // a demo run takes longer than one command may (20 s): start it, then poll for its result
       if (command === 'demo-run') {

@@ -67,7 +67,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /**
+     * The photo of one of an attempt's evidence records (image/jpeg or image/png)
+     * @description Authorised like ingest (x-ap-client-id / x-ap-attempt-hash): the photoUrl of GET …/report. 404 unknown_evidence for a record not of this attempt, photo_pending for a photo announced that has not arrived, no_photo for a record without one.
+     */
+    get: operations['getAttemptPhoto'];
     /**
      * Store the photo of one evidence record
      * @description Body: the image itself (content-type image/jpeg or image/png), at most 524288 bytes. Only for a record of this attempt, already stored (send the record first): anything else is 404 unknown_evidence. Idempotent: the first photo is kept; a repeat (or a photo for a record that has one inline) answers 200 with stored: false. After finish, accepted for records stored with photoPending: true (409 attempt_finished for the others).
@@ -113,6 +117,26 @@ export interface paths {
      * @description ProctorExam session statuses. A finished session keeps exam_finished (409 for any other status).
      */
     put: operations['setSessionStatus'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/attempts/{testAttemptId}/report': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * An attempt's report (Trust Score, counts, evidence), for the exam platform's pages
+     * @description What AutoProctor.getReport() / showReport() read on a device whose outbox does not hold the attempt (a teacher's page): authorised like ingest, by the client id and the hashed attempt id (AutoProctor's model: whoever holds the hash of an attempt may read its report; no reporting token). trustScore, reviewRequired and finishedDate are null until the attempt is finished (or closed as abandoned) and scored by the server: poll until trustScore is a number. counts: the verdict's once scored, until then records per type so far. Evidence in the order the page recorded it (seq). photos=url (default): photoUrl per record, fetched with the same headers; photos=inline: each stored photo as a data URL in `photo` (one request, larger).
+     */
+    get: operations['getAttemptReport'];
+    put?: never;
     post?: never;
     delete?: never;
     options?: never;
@@ -1070,6 +1094,90 @@ export interface operations {
       };
     };
   };
+  getAttemptPhoto: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        testAttemptId: string;
+        evidenceId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The photo itself */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'image/jpeg': string;
+          'image/png': string;
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            code: string;
+            message: string;
+          };
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            code: string;
+            message: string;
+          };
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            code: string;
+            message: string;
+          };
+        };
+      };
+      /** @description Default Response */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            code: string;
+            message: string;
+          };
+        };
+      };
+      /** @description Default Response */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            code: string;
+            message: string;
+          };
+        };
+      };
+    };
+  };
   putEvidencePhoto: {
     parameters: {
       query?: never;
@@ -1559,6 +1667,142 @@ export interface operations {
       };
       /** @description headers_too_large: the headers are over 16 KiB */
       431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            code: string;
+            message: string;
+          };
+        };
+      };
+      /** @description Default Response */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            code: string;
+            message: string;
+          };
+        };
+      };
+    };
+  };
+  getAttemptReport: {
+    parameters: {
+      query?: {
+        /** @description url (default) or inline */
+        photos?: 'url' | 'inline';
+      };
+      header?: never;
+      path: {
+        testAttemptId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            testAttemptId: string;
+            clientId: string;
+            sessionSid: string;
+            /** @description ProctorExam's session status, as the page reported it */
+            sessionStatus: string;
+            reviewStatus: string;
+            /**
+             * @description AutoProctor's: completed once the server has scored it
+             * @enum {string}
+             */
+            testAttemptStatus: 'not_started' | 'started' | 'completed';
+            /** @description 0–100, the server's; null until scored */
+            trustScore: number | null;
+            /** @description trustScore < 85 */
+            reviewRequired: boolean | null;
+            counts: {
+              [key: string]: number;
+            };
+            /** Format: date-time */
+            startedDate: string | null;
+            /** Format: date-time */
+            finishedDate: string | null;
+            /** @description finished, or abandoned (see the sessions API) */
+            closeReason: string | null;
+            userDetails: {
+              [key: string]: string | number | boolean;
+            } | null;
+            showHowToVideo: boolean | null;
+            evidence: {
+              /** Format: uuid */
+              evidenceId: string;
+              seq: number;
+              /** @description AutoProctor evidence code (5001–5009), or ours (5100+) */
+              code: number;
+              type: string;
+              /** Format: date-time */
+              startedDate: string;
+              /** Format: date-time */
+              endedDate: string | null;
+              durationMs: number | null;
+              data: {
+                [key: string]: unknown;
+              } | null;
+              /** @description GET it with the same x-ap-client-id / x-ap-attempt-hash headers (a path from the server root); null without a stored photo */
+              photoUrl: string | null;
+              /** @description With photos=inline only: the photo as a data URL (data:image/jpeg;base64,…) */
+              photo?: string;
+              /** @description The record announced a photo that has not reached the server yet */
+              photoPending?: boolean;
+            }[];
+          };
+        };
+      };
+      /** @description Default Response */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            code: string;
+            message: string;
+          };
+        };
+      };
+      /** @description Default Response */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            code: string;
+            message: string;
+          };
+        };
+      };
+      /** @description Default Response */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            code: string;
+            message: string;
+          };
+        };
+      };
+      /** @description Default Response */
+      404: {
         headers: {
           [name: string]: unknown;
         };

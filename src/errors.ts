@@ -69,6 +69,11 @@ export const ErrorCode = {
    */
   STORAGE_UNAVAILABLE: 4117,
   /**
+   * No report for the attempt: this device's outbox does not hold it, and the results server (the
+   * `endpoint`) has no such attempt, or no endpoint was given (`AutoProctor.getReport()` / `showReport()`).
+   */
+  REPORT_NOT_FOUND: 4118,
+  /**
    * The browser did not start audio processing in time: no user activation yet (autoplay policy:
    * call start() from a click), or no audio device for the AudioContext.
    */

@@ -16,6 +16,7 @@ import { HttpError, errorSchema } from './errors.js';
 import { hashAttempt } from './ids.js';
 import { DEFAULT_ABANDON_AFTER_MS, sweepAbandoned } from './abandon.js';
 import { ingestRoutes } from './ingest.js';
+import { attemptReportRoutes } from './attempt-report.js';
 import { reportingRoutes } from './reporting.js';
 import { overflowInRequestLine } from './request-line.js';
 import { adminRoutes } from './admin-routes.js';
@@ -107,6 +108,8 @@ const OPERATION_IDS: Record<string, string> = {
   'PUT /api/v1/attempts/:testAttemptId/photos/:evidenceId': 'putEvidencePhoto',
   'POST /api/v1/attempts/:testAttemptId/finish': 'finishAttempt',
   'PUT /api/v1/attempts/:testAttemptId/status': 'setSessionStatus',
+  'GET /api/v1/attempts/:testAttemptId/report': 'getAttemptReport',
+  'GET /api/v1/attempts/:testAttemptId/photos/:evidenceId': 'getAttemptPhoto',
   'POST /api/v1/pairings': 'createPairing',
   'POST /api/v1/pairings/:code/messages': 'sendPairingMessage',
   'GET /api/v1/pairings/:code/messages': 'readPairingMessages',
@@ -575,6 +578,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
 
   ingestRoutes(app, { db, ratePerSecond, photoLimit });
+  attemptReportRoutes(app, { db });
   let stopSweep = () => Promise.resolve();
   app.addHook('onReady', (done) => {
     stopSweep = sweepAbandoned(db, options.abandonAfterMs ?? DEFAULT_ABANDON_AFTER_MS, (error) =>

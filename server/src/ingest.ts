@@ -129,6 +129,45 @@ const STATUS_STAMP: Record<string, string | undefined> = {
   exam_finished: 'finished_at',
 };
 
+/**
+ * Authenticates a request for one attempt as AutoProctor does: the client id and the hashed attempt
+ * id (HMAC-SHA256 of the testAttemptId under the client's secret, see ids.ts) are the credential,
+ * from the `x-ap-client-id` / `x-ap-attempt-hash` headers, the `clientId` / `hash` query (the
+ * pagehide beacon), or the arguments. 401 `unauthenticated` without them; 403 `forbidden` for an
+ * unknown client, a hash of another attempt or another client, or a malformed hash (the same answer:
+ * nothing to probe).
+ */
+export async function authenticateAttempt(
+  db: Database,
+  request: FastifyRequest,
+  testAttemptId: string,
+  clientId?: string,
+  hash?: string,
+) {
+  const headers = request.headers;
+  const query = request.query as Record<string, string | undefined>;
+  clientId ??= (headers['x-ap-client-id'] as string | undefined) ?? query.clientId;
+  hash ??= (headers['x-ap-attempt-hash'] as string | undefined) ?? query.hash;
+  if (!clientId || !hash)
+    throw new HttpError(401, 'unauthenticated', 'The client id and the hashed attempt id are required.');
+  const [client] = await db.query<{ secret: string; install_sid: string; exam_sid: string | null }>(
+    'select secret, install_sid, exam_sid from clients where client_id = $1',
+    [clientId],
+  );
+  // the same answer for an unknown client and a wrong hash: nothing to probe
+  // the encoding is checked before the client is looked up: the answer tells nothing about it
+  const verdict = verifyAttemptHash(client?.secret ?? '', testAttemptId, hash);
+  if (verdict === 'malformed')
+    throw new HttpError(403, 'forbidden', `The hashed attempt id must be ${ATTEMPT_HASH_SCHEME}.`);
+  if (!client || verdict !== true)
+    throw new HttpError(
+      403,
+      'forbidden',
+      `The hashed attempt id does not match this client and attempt (expected ${ATTEMPT_HASH_SCHEME}).`,
+    );
+  return { clientId, client };
+}
+
 export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
   const { db, ratePerSecond, photoLimit } = options;
 
@@ -137,30 +176,8 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
     db.kind === 'postgres' ? new PostgresBuckets(db, ratePerSecond) : new MemoryBuckets(ratePerSecond);
 
   // --- authentication of an attempt: client id + AutoProctor's HMAC ---------------------------
-  async function authenticate(request: FastifyRequest, testAttemptId: string, clientId?: string, hash?: string) {
-    const headers = request.headers;
-    const query = request.query as Record<string, string | undefined>;
-    clientId ??= (headers['x-ap-client-id'] as string | undefined) ?? query.clientId;
-    hash ??= (headers['x-ap-attempt-hash'] as string | undefined) ?? query.hash;
-    if (!clientId || !hash)
-      throw new HttpError(401, 'unauthenticated', 'The client id and the hashed attempt id are required.');
-    const [client] = await db.query<{ secret: string; install_sid: string; exam_sid: string | null }>(
-      'select secret, install_sid, exam_sid from clients where client_id = $1',
-      [clientId],
-    );
-    // the same answer for an unknown client and a wrong hash: nothing to probe
-    // the encoding is checked before the client is looked up: the answer tells nothing about it
-    const verdict = verifyAttemptHash(client?.secret ?? '', testAttemptId, hash);
-    if (verdict === 'malformed')
-      throw new HttpError(403, 'forbidden', `The hashed attempt id must be ${ATTEMPT_HASH_SCHEME}.`);
-    if (!client || verdict !== true)
-      throw new HttpError(
-        403,
-        'forbidden',
-        `The hashed attempt id does not match this client and attempt (expected ${ATTEMPT_HASH_SCHEME}).`,
-      );
-    return { clientId, client };
-  }
+  const authenticate = (request: FastifyRequest, testAttemptId: string, clientId?: string, hash?: string) =>
+    authenticateAttempt(db, request, testAttemptId, clientId, hash);
 
   async function sessionOf(request: FastifyRequest, testAttemptId: string) {
     const { clientId } = await authenticate(request, testAttemptId);

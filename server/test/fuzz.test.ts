@@ -388,7 +388,8 @@ describe(`malformed requests on every OpenAPI route (${backend})`, () => {
           path,
           parameters: (op.parameters ?? []).filter((p) => p.in === 'path' || p.in === 'query'),
           body: op.requestBody?.content['application/json']?.schema,
-          raw: path.includes('/photos/') || path.endsWith('/upload'),
+          // raw image bodies: the photo uploads (PUT; the GET of a photo takes no body) and the speed test
+          raw: (path.includes('/photos/') && method !== 'get') || path.endsWith('/upload'),
           documented: Object.keys(op.responses),
         });
     assert.ok(operations.length >= 30, `only ${operations.length} operations documented`);

@@ -24,8 +24,9 @@ import type { ChecksSummary } from '../checks/runner.js';
 import { HttpBackend } from '../reporting/http-backend.js';
 import { LocalBackend } from '../reporting/local-backend.js';
 import type { EvidenceRecord } from '../reporting/types.js';
-import { fromMonitorReport, fromOutbox, type ReportData } from '../report/report-data.js';
+import { fromAttemptServer, fromMonitorReport, fromOutbox, type ReportData } from '../report/report-data.js';
 import { loadReportElement } from '../report/load-element.js';
+import { endpointUrl } from '../url.js';
 import {
   PROGRESS,
   SuccessCode,
@@ -112,7 +113,15 @@ export interface AutoProctorReport {
   report: ReportData;
 }
 
-/** Which browser features the monitor needs; a browser without them is outdated (4016). */
+/**
+ * The constructor's argument: AutoProctor's credentials, plus (ours) `endpoint`, the results server,
+ * which `setup()` then delivers to unless its own options name another, and from which
+ * `getReport()` / `showReport()` read an attempt this device's outbox does not hold (a teacher's
+ * page). An absolute http(s) URL, or a path starting with `/`, `./` or `../` (4107 otherwise).
+ */
+export interface AutoProctorCredentials extends MonitorCredentials {
+  endpoint?: string;
+}
 
 const define = (name: string, ctor: CustomElementConstructor) => {
   if (!customElements.get(name)) customElements.define(name, ctor);
@@ -139,13 +148,26 @@ export class AutoProctor {
   private buffered: Event[] = [];
   private warned = new Set<string>();
 
-  constructor(readonly credentials: MonitorCredentials) {
+  /** The results server given to the constructor (ours; AutoProctor's SDK always uses its own). */
+  readonly endpoint?: string;
+
+  constructor(readonly credentials: AutoProctorCredentials) {
     for (const key of ['clientId', 'testAttemptId', 'hashedTestAttemptId'] as const)
       if (typeof credentials?.[key] !== 'string' || !credentials[key])
         throw new ProctorError(ErrorCode.INVALID_OPTION, `AutoProctor: ${key} is required (a non-empty string).`);
     this.clientId = credentials.clientId;
     this.testAttemptId = credentials.testAttemptId;
     this.hashedTestAttemptId = credentials.hashedTestAttemptId;
+    if (credentials.endpoint !== undefined) {
+      if (typeof credentials.endpoint !== 'string')
+        throw new ProctorError(ErrorCode.INVALID_OPTION, 'AutoProctor: endpoint must be a string (a URL).');
+      try {
+        endpointUrl(credentials.endpoint);
+      } catch (error) {
+        throw new ProctorError(ErrorCode.INVALID_OPTION, `AutoProctor: ${messageOf(error)}`);
+      }
+      this.endpoint = credentials.endpoint;
+    }
   }
 
   /** The `<ap-monitor>` this instance created (after `setup()`). */
@@ -228,14 +250,20 @@ export class AutoProctor {
   }
 
   /**
-   * The attempt's report from this device's outbox: `attemptDetails.trustScore` is null until
-   * `stop()` has scored it (poll until it is a number). Works on a new page too (no `setup()` needed).
+   * The attempt's report: `attemptDetails.trustScore` is null until the attempt is stopped and scored
+   * (poll until it is a number). A call made while `setup()`, `start()` or `stop()` is under way
+   * answers once that call has settled. Works on a new page too (no `setup()` needed). From the running
+   * monitor, else this device's outbox; when the outbox holds no finished attempt (another device:
+   * a teacher's page, Moodle's `loadreport.php`) and an `endpoint` is known (constructor or
+   * `setup()`), from the results server with the attempt's credentials (the server's Trust Score and
+   * evidence, photos included). Rejects with 4118 `REPORT_NOT_FOUND` when neither has the attempt;
+   * with 4111 / 4116 when only the server could have it and it cannot be read.
    */
   getReport(): Promise<AutoProctorReport> {
     return this.quiet(async () => {
-      const data = this.element?.isConnected
-        ? fromMonitorReport(await this.element.report())
-        : await fromOutbox(this.testAttemptId, { outboxName: this.settings?.monitor.outboxName });
+      // `stop(); showReport()` in one click handler: the report of the stopped attempt, scored
+      await this.chain;
+      const data = await this.readReport();
       const report: ReportData = {
         ...data,
         ...(this.settings?.userDetails ? { userDetails: this.settings.userDetails } : {}),
@@ -303,6 +331,36 @@ export class AutoProctor {
       await element.updateComplete;
       return element;
     });
+  }
+
+  /** The report's source, in the order `getReport()` documents. */
+  private async readReport(): Promise<ReportData> {
+    if (this.element?.isConnected) return fromMonitorReport(await this.element.report());
+    const local = await fromOutbox(this.testAttemptId, { outboxName: this.settings?.monitor.outboxName });
+    if (local.finishedAt !== undefined) return local;
+    const held = local.startedAt !== undefined || local.evidence.length > 0;
+    const endpoint = this.settings?.monitor.endpoint ?? this.endpoint;
+    if (endpoint) {
+      try {
+        const remote = await fromAttemptServer({
+          endpoint,
+          clientId: this.clientId,
+          testAttemptId: this.testAttemptId,
+          hashedTestAttemptId: this.hashedTestAttemptId,
+        });
+        if (remote && (remote.finishedAt !== undefined || !held)) return remote;
+      } catch (error) {
+        // this device's copy is still a report; the server's failure is only fatal when it is all there is
+        if (!held) throw error;
+      }
+    }
+    if (held) return local;
+    throw new ProctorError(
+      ErrorCode.REPORT_NOT_FOUND,
+      endpoint
+        ? `No report for testAttemptId "${this.testAttemptId}": this device's outbox does not hold it, and the results server (${endpoint}) has no such attempt for client "${this.clientId}".`
+        : `No report for testAttemptId "${this.testAttemptId}" on this device, and no endpoint to ask: pass the results server as endpoint to new AutoProctor({…, endpoint}) to read attempts taken on another device.`,
+    );
   }
 
   /** Runs a lifecycle call after the previous ones; its events are dispatched after it settles. */
@@ -387,6 +445,8 @@ export class AutoProctor {
       throw new ProctorError(ErrorCode.INVALID_STATE, 'setup() after destroy(): create a new AutoProctor.');
     this.progress('setup_started');
     const settings = normalizeSetupOptions(options);
+    if (settings.monitor.endpoint === undefined && !settings.monitor.backend && this.endpoint)
+      settings.monitor.endpoint = this.endpoint;
     for (const key of settings.ignored) this.warn(key);
     const tracking = settings.tracking;
     this.progress('checking_browser');
@@ -496,13 +556,19 @@ export class AutoProctor {
 
   /**
    * `auxiliaryDevice` without a paired phone: runs the mobile check in the pairing container (the
-   * QR code and link to `auxDevicePath`) and keeps the phone as the second camera.
+   * QR code and link to `auxDevicePath`) and keeps the phone as the second camera. Without
+   * `auxDevicePath` the phone page is the results server's own (`demo/phone.html` under `endpoint`,
+   * served in production too), as AutoProctor's SDK defaults to its hosted page; only with neither
+   * (no server to host the page or carry the pairing) is it 4107.
    */
   private async pairPhone(settings: NormalizedSetup) {
-    if (!settings.auxDevicePath)
+    const endpoint = settings.monitor.endpoint;
+    const phonePage =
+      settings.auxDevicePath ?? (endpoint ? new URL('demo/phone.html', endpointUrl(endpoint)).href : undefined);
+    if (!phonePage)
       throw new ProctorError(
         ErrorCode.INVALID_OPTION,
-        'auxiliaryDevice needs the phone page: pass auxDevicePath (a page with <ap-mobile-camera>), or secondCamera from <ap-requirements-check>.',
+        'auxiliaryDevice needs a phone page: pass endpoint (the results server hosts one at demo/phone.html and carries the pairing), or auxDevicePath (a page with <ap-mobile-camera>), or secondCamera from <ap-requirements-check>.',
       );
     const host =
       (settings.auxDeviceTestContainerId && document.getElementById(settings.auxDeviceTestContainerId)) ||
@@ -513,7 +579,7 @@ export class AutoProctor {
     const check = document.createElement('ap-requirements-check');
     check.checks = 'mobile';
     check.optional = '';
-    check.pairingUrl = settings.auxDevicePath;
+    check.pairingUrl = phonePage;
     if (settings.monitor.endpoint) check.signallingUrl = settings.monitor.endpoint;
     const done = new Promise<ChecksSummary>((resolve) =>
       check.addEventListener('ap-checks-complete', (e) => resolve(e.detail), { once: true }),

@@ -48,7 +48,11 @@ export interface AutoProctorSetupOptions extends Omit<MonitorSetupOptions, 'trac
   testDuration?: number;
   /** Seconds between evidence deliveries to the results server (default: as soon as recorded). */
   evidencePushInterval?: number;
-  /** The phone page for `auxiliaryDevice` (the QR code links to it; `{code}` is replaced). */
+  /**
+   * The phone page for `auxiliaryDevice` (the QR code links to it; `{code}` is replaced). Default:
+   * the results server's own, `demo/phone.html` under `endpoint` (AutoProctor's SDK defaults to its
+   * hosted page); with neither, `auxiliaryDevice` is 4107.
+   */
   auxDevicePath?: string;
   /** Id of the element to show the phone pairing in (default: the test container). */
   auxDeviceTestContainerId?: string;

@@ -15,6 +15,7 @@ import { HttpBackend } from '../reporting/http-backend.js';
 import { LocalBackend } from '../reporting/local-backend.js';
 import { DEFAULT_OUTBOX_NAME, Outbox, type StoredAttempt } from '../reporting/outbox.js';
 import type { AttemptChecks, EvidenceRecord, EvidenceType, ResultsBackend, UserDetails } from '../reporting/types.js';
+import { EvidenceCode } from '../reporting/types.js';
 import { isCheckStatus, type SessionStatus } from '../statuses.js';
 import type { ChecksSummary } from '../checks/runner.js';
 import { CHECK_NAMES, type CheckResult } from '../checks/types.js';
@@ -373,11 +374,13 @@ export class MonitorSession extends EventTarget {
   /**
    * Violations still open when the page went away (reload, close) are closed now: the time away
    * counts as part of them (`data.closedOnResume`). A violation still going on is begun again by
-   * its tracker.
+   * its tracker. A tab switch open then gets its return (5006, `data.closedOnResume`): the candidate
+   * is back on the exam page, which is what "returned to the test" records (if this page starts
+   * hidden, the tab-switch tracker begins a new switch at once).
    */
   private closeOngoing() {
     const now = Date.now();
-    for (const r of this.outbox!.ongoing(this.credentials.testAttemptId))
+    for (const r of this.outbox!.ongoing(this.credentials.testAttemptId)) {
       this.record(
         {
           code: r.code,
@@ -389,6 +392,14 @@ export class MonitorSession extends EventTarget {
         },
         { id: r.id },
       );
+      if (r.type === 'tab_switch')
+        this.record({
+          code: EvidenceCode.returned_to_test,
+          type: 'returned_to_test',
+          startedAt: now,
+          data: { closedOnResume: true },
+        });
+    }
   }
 
   /**
@@ -452,7 +463,11 @@ export class MonitorSession extends EventTarget {
   async report(): Promise<MonitorReport> {
     const outbox = this.outbox ?? (await Outbox.open(this.options.outboxName ?? DEFAULT_OUTBOX_NAME));
     const attempt = this.attempt ?? (await outbox.getAttempt(this.credentials.testAttemptId));
-    const evidence = await outbox.all(this.credentials.testAttemptId);
+    // the photos are kept beside their records: the report shows them with their records
+    const evidence = (await outbox.all(this.credentials.testAttemptId)).map((r) => {
+      const photo = outbox.photo(r.attemptId, r.id)?.dataUrl;
+      return photo ? { ...r, photo } : r;
+    });
     if (!this.outbox) outbox.close();
     const delivery = this.delivery?.progress();
     return {

@@ -8,7 +8,7 @@ import { computeTrustScore, REVIEW_THRESHOLD, type TrustWeights } from '../monit
 import type { MonitorReport } from '../monitoring/session.js';
 import { DEFAULT_OUTBOX_NAME, Outbox } from '../reporting/outbox.js';
 import type { ReviewStatus, SessionStatus } from '../statuses.js';
-import { baseUrl } from '../url.js';
+import { baseUrl, endpointUrl } from '../url.js';
 
 export interface ReportEvidence {
   id: string;
@@ -84,7 +84,11 @@ export async function fromOutbox(
   const outbox = await Outbox.open(options.outboxName ?? DEFAULT_OUTBOX_NAME);
   try {
     const attempt = await outbox.getAttempt(testAttemptId);
-    const evidence = await outbox.all(testAttemptId);
+    // the photos are kept beside their records: the report shows them with their records
+    const evidence = (await outbox.all(testAttemptId)).map((r) => {
+      const photo = outbox.photo(testAttemptId, r.id)?.dataUrl;
+      return photo ? { ...r, photo } : r;
+    });
     return {
       ...fromMonitorReport({
         attempt: {
@@ -210,6 +214,111 @@ export async function fromServer(source: ServerReportSource, fetcher: typeof fet
       data: e.data,
       photoUrl: e.photoUrl ? new URL(e.photoUrl.replace(/^\//, ''), base).href : undefined,
       ...(e.photoPending && !e.photoUrl ? { photoPending: true } : {}),
+    })),
+    source: 'server',
+  };
+}
+
+/** The attempt's own credentials and its results server: what `fromAttemptServer` reads with. */
+export interface AttemptReportSource {
+  /** The results server (`endpoint`): an absolute http(s) URL or a path starting with `/`, `./`, `../`. */
+  endpoint: string;
+  clientId: string;
+  testAttemptId: string;
+  /** Base64 (or hex) HMAC-SHA256 of the testAttemptId under the client's secret (AutoProctor's). */
+  hashedTestAttemptId: string;
+}
+
+/** What `fromAttemptServer` reads of `GET /api/v1/attempts/{id}/report` (checked against review/api.d.ts in test/types/report-contract.ts). */
+export interface ServerAttemptReport {
+  testAttemptId: string;
+  clientId: string;
+  sessionStatus: string;
+  reviewStatus: string;
+  trustScore: number | null;
+  reviewRequired: boolean | null;
+  counts: Record<string, number>;
+  startedDate: string | null;
+  finishedDate: string | null;
+  userDetails: Record<string, string | number | boolean> | null;
+  showHowToVideo: boolean | null;
+  evidence: {
+    evidenceId: string;
+    code: number;
+    type: string;
+    startedDate: string;
+    endedDate: string | null;
+    durationMs: number | null;
+    data: Record<string, unknown> | null;
+    photoUrl: string | null;
+    photo?: string;
+    photoPending?: boolean;
+  }[];
+}
+
+/**
+ * Reads an attempt from the results server with the attempt's own credentials, AutoProctor's model
+ * (`x-ap-client-id` + `x-ap-attempt-hash`, no reporting token): `GET
+ * /api/v1/attempts/{id}/report?photos=inline`, photos as data URLs. For a page whose outbox does not
+ * hold the attempt (a teacher's page on another device). Resolves `undefined` when the server has no
+ * such attempt (404 `unknown_attempt`). Errors: 4107 for an invalid endpoint, 4116 when the server
+ * refuses the credentials (401/403), 4111 unreachable or any other failure (the server's code and
+ * message in the message).
+ */
+export async function fromAttemptServer(
+  source: AttemptReportSource,
+  fetcher: typeof fetch = (...args) => fetch(...args),
+): Promise<ReportData | undefined> {
+  let base: string;
+  try {
+    base = endpointUrl(source.endpoint);
+  } catch (error) {
+    throw new ProctorError(ErrorCode.INVALID_OPTION, messageOf(error));
+  }
+  const url = new URL(`api/v1/attempts/${encodeURIComponent(source.testAttemptId)}/report?photos=inline`, base);
+  let response: Response;
+  try {
+    response = await fetcher(url, {
+      headers: { 'x-ap-client-id': source.clientId, 'x-ap-attempt-hash': source.hashedTestAttemptId },
+      cache: 'no-store',
+    });
+  } catch (error) {
+    throw new ProctorError(
+      ErrorCode.RESULTS_UNREACHABLE,
+      `The results server could not be reached: ${messageOf(error)}`,
+    );
+  }
+  if (!response.ok) {
+    const body = (await response.json().catch(() => undefined)) as { code?: string; message?: string } | undefined;
+    if (response.status === 404 && body?.code === 'unknown_attempt') return undefined;
+    throw new ProctorError(
+      response.status === 401 || response.status === 403 ? ErrorCode.RESULTS_FORBIDDEN : ErrorCode.RESULTS_UNREACHABLE,
+      `GET ${url.pathname}: HTTP ${response.status} ${body?.code ?? ''} ${body?.message ?? ''}`.trim(),
+    );
+  }
+  const report = (await response.json()) as ServerAttemptReport;
+  return {
+    testAttemptId: report.testAttemptId,
+    clientId: report.clientId,
+    trustScore: report.trustScore,
+    needsReview: report.reviewRequired,
+    sessionStatus: report.sessionStatus as SessionStatus,
+    reviewStatus: report.reviewStatus as ReviewStatus,
+    startedAt: time(report.startedDate),
+    finishedAt: time(report.finishedDate),
+    counts: report.counts,
+    ...(report.userDetails ? { userDetails: report.userDetails } : {}),
+    ...(typeof report.showHowToVideo === 'boolean' ? { showHowToVideo: report.showHowToVideo } : {}),
+    evidence: report.evidence.map((e) => ({
+      id: e.evidenceId,
+      code: e.code,
+      type: e.type,
+      startedAt: time(e.startedDate) ?? 0,
+      endedAt: time(e.endedDate),
+      durationMs: e.durationMs ?? undefined,
+      data: e.data,
+      ...(e.photo ? { photo: e.photo } : {}),
+      ...(e.photoPending && !e.photo ? { photoPending: true } : {}),
     })),
     source: 'server',
   };

@@ -1,4 +1,5 @@
 import { expect } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
 import '../../../src/define.js';
 import { AutoProctor, type ApMobileCamera } from '../../../src/index.js';
 import { DIST_ASSETS } from '../../helpers/media.js';
@@ -71,7 +72,53 @@ describe('AutoProctor auxiliaryDevice without a phone object', function () {
     },
   );
 
-  it('without auxDevicePath: 4107 naming it', async () => {
+  itExcept(
+    { webkit: "the phone pairs over WebRTC, which Debian's WebKitGTK is built without" },
+    "without auxDevicePath: the results server's own phone page (as AutoProctor's SDK defaults to its hosted page), paired through it",
+    async () => {
+      const creds = await executeServerCommand<
+        { endpoint: string; clientId: string; testAttemptId: string; hashedTestAttemptId: string },
+        undefined
+      >('results-server');
+      const seen: string[] = [];
+      const listener = (e: Event) => seen.push(e.type);
+      const names = ['apSetupCompleted', 'apErrorEvent'];
+      names.forEach((n) => addEventListener(n, listener));
+      try {
+        const ap = new AutoProctor(creds); // endpoint in the constructor
+        const setup = ap.setup({
+          trackingOptions: {
+            auxiliaryDevice: true,
+            numHumans: false,
+            audio: false,
+            photosAtRandom: false,
+            captureSwitchedTab: false,
+            showCamPreview: false,
+          },
+          assetBase: DIST_ASSETS,
+        });
+        const check = () => document.body.querySelector('ap-requirements-check');
+        await until(
+          () => check()?.shadowRoot?.querySelector('a[part="pairing-link"]'),
+          'the pairing link in the test container',
+        );
+        const link = new URL(check()!.shadowRoot!.querySelector<HTMLAnchorElement>('a[part="pairing-link"]')!.href);
+        expect(`${link.origin}${link.pathname}`).to.equal(new URL('demo/phone.html', creds.endpoint).href);
+        // the candidate opens the link on the phone: the server's own phone page (here in a tab of its own)
+        await executeServerCommand('exam-tab', { url: link.href });
+        await setup;
+        await new Promise((r) => setTimeout(r, 0)); // the events follow the promise
+        expect(seen).to.deep.equal(['apSetupCompleted']);
+        expect(document.body.querySelector('ap-requirements-check')).to.equal(null); // the pairing UI is gone
+        await ap.destroy();
+      } finally {
+        await executeServerCommand('exam-tab-close');
+        names.forEach((n) => removeEventListener(n, listener));
+      }
+    },
+  );
+
+  it('without auxDevicePath and without endpoint (no server to host the phone page or carry the pairing): 4107 naming both', async () => {
     const ap = new AutoProctor(credentials('aux-missing'));
     const error = await ap.setup({ trackingOptions: { auxiliaryDevice: true } }).then(
       () => undefined,
@@ -79,5 +126,6 @@ describe('AutoProctor auxiliaryDevice without a phone object', function () {
     );
     expect(error?.code).to.equal(4107);
     expect(error?.message).to.contain('auxDevicePath');
+    expect(error?.message).to.contain('endpoint');
   });
 });

@@ -17,6 +17,10 @@ describe('AutoProctor showReport() right after stop() (classic script)', functio
       await page.until(() => shown().includes('Trust Score'), 'the report');
       await page.until(() => page.text('#status').startsWith('Submitted'), 'stop() to finish');
       expect(page.text('#status')).to.match(/^Submitted, Trust Score \d+$/);
+      // the report waited for stop(): the stopped attempt's score, not "Not scored yet"
+      const score = /^Submitted, Trust Score (\d+)$/.exec(page.text('#status'))![1];
+      expect(shown()).to.match(new RegExp(`Trust Score\\s*${score}\\s*/100`));
+      expect(shown()).not.to.contain('Not scored yet');
       expect(shown()).to.contain(creds.testAttemptId);
       expect(shown()).to.contain('Grace Hopper');
       const assets = new URL('/dist/assets/', location.href).href;

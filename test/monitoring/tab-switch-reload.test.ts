@@ -1,0 +1,61 @@
+import { expect } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
+import { sleep, until } from '../helpers/monitor.js';
+import { describeExcept } from '../helpers/engine.js';
+
+interface FrameMessage {
+  frame: string;
+  type: string;
+  id?: string;
+  code?: number;
+  data?: Record<string, unknown> | null;
+  resumed?: boolean;
+}
+
+describeExcept(
+  { webkit: 'needs the open-other-tab command (a second tab through puppeteer), which WebDriver here has not' },
+  'a tab switch open across a reload',
+  function () {
+    this.timeout(60000);
+    it('the candidate left, the exam page went away while they were gone, they came back: 5005 ends and 5006 is recorded', async () => {
+      const id = `switch-reload-${Date.now()}`;
+      const messages: FrameMessage[] = [];
+      const onMessage = (e: MessageEvent<FrameMessage>) => e.data?.frame === id && messages.push(e.data);
+      addEventListener('message', onMessage);
+      const frame = document.createElement('iframe');
+      const src = `/test/fixtures/pages/focus-exam.html?id=${id}&track=tabSwitch`;
+      frame.src = src;
+      document.body.append(frame);
+      try {
+        const started = (n: number) =>
+          until(() => messages.filter((m) => m.type === 'started').length >= n, 20000, 'the exam started');
+        await started(1);
+        // the candidate switches to another tab: 5005, open
+        await executeServerCommand('open-other-tab');
+        await until(() => messages.some((m) => m.code === 5005), 10000, 'the switch recorded');
+        const away = messages.find((m) => m.code === 5005)!.id;
+        await sleep(300); // its record reaches the outbox
+        // while they are away the exam page goes (a reload, a crash, the tab closed and reopened) …
+        frame.src = 'about:blank';
+        await until(() => frame.contentWindow?.location.href === 'about:blank', 10000, 'the exam page gone');
+        // … and they come back to it
+        await executeServerCommand('close-other-tab');
+        await until(() => document.visibilityState === 'visible', 10000, 'the test page visible');
+        frame.src = src;
+        await started(2);
+        expect(messages.filter((m) => m.type === 'started').map((m) => m.resumed)).to.deep.equal([false, true]);
+        await until(() => messages.some((m) => m.code === 5006), 10000, 'the return recorded (5006)');
+        const closed = messages.filter((m) => m.id === away).at(-1)!;
+        expect(closed.data).to.include({ how: 'hidden', closedOnResume: true });
+        const back = messages.filter((m) => m.code === 5006);
+        expect(back).to.have.length(1);
+        expect(back[0].data).to.include({ closedOnResume: true });
+        // one switch, one return: no second switch was begun
+        expect(new Set(messages.filter((m) => m.code === 5005).map((m) => m.id)).size).to.equal(1);
+      } finally {
+        removeEventListener('message', onMessage);
+        frame.remove();
+      }
+    });
+  },
+);
