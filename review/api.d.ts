@@ -1164,6 +1164,42 @@ export interface operations {
           };
         };
       };
+      /** @description uri_too_long: the URL is over 16 KiB, or a path parameter over 4 KiB */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            code: string;
+            message: string;
+          };
+        };
+      };
+      /** @description rate_limited: too many requests or failed authentications (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            code: string;
+            message: string;
+          };
+        };
+      };
+      /** @description headers_too_large: the headers are over 16 KiB */
+      431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            code: string;
+            message: string;
+          };
+        };
+      };
       /** @description Default Response */
       503: {
         headers: {
@@ -1803,6 +1839,42 @@ export interface operations {
       };
       /** @description Default Response */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            code: string;
+            message: string;
+          };
+        };
+      };
+      /** @description uri_too_long: the URL is over 16 KiB, or a path parameter over 4 KiB */
+      414: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            code: string;
+            message: string;
+          };
+        };
+      };
+      /** @description rate_limited: too many requests or failed authentications (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            code: string;
+            message: string;
+          };
+        };
+      };
+      /** @description headers_too_large: the headers are over 16 KiB */
+      431: {
         headers: {
           [name: string]: unknown;
         };

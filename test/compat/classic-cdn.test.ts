@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import { openPage } from './helpers.js';
 import { itExcept } from '../helpers/engine.js';
 import { ASSET_PATHS } from '../../src/detection/assets.js';
+import { Outbox } from '../../src/index.js';
 
 // dist/cdn/autoproctor.js: a classic script, one file, every tag, window.AutoProctor, apLibReady.
 describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
@@ -128,6 +129,11 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
    * into #report-here and keeps its outcome, the last `apErrorEvent` and any unhandled rejection.
    */
   const reportPage = async (options: { assetBase?: string; module?: boolean } = {}) => {
+    // an attempt this device started (its outbox holds it, unscored): a page with nothing at all for
+    // the attempt and no results server gets 4118 instead (cross-device-report.test.ts)
+    const outbox = await Outbox.open();
+    await outbox.add({ attemptId: 'lazy-report-1', clientId: 'acme', startedAt: Date.now(), seq: 0 }, []);
+    outbox.close();
     const frame = document.createElement('iframe');
     frame.srcdoc = `<!doctype html><base href="${location.origin}/test/compat/pages/"><script>
         window.__rejections = [];
