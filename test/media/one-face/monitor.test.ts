@@ -1,6 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { AutoProctor, ErrorCode, type ApMonitor } from '../../../src/index.js';
+import { inUserGesture } from '../../helpers/engine.js';
 import { DIST_ASSETS, rejectionOf } from '../../helpers/media.js';
 import { monitor, sleep, until } from '../../helpers/monitor.js';
 
@@ -184,7 +185,9 @@ describe('AutoProctor class', function () {
         outboxName: `outbox-${id}`,
       });
       expect(container.querySelector('ap-monitor')).to.equal(ap.monitor);
-      await ap.start();
+      // captureSwitchedTab (on by default) shares the screen at start: from the candidate's click, as
+      // Firefox requires (Chromium's test flags pick the screen without one)
+      await inUserGesture(() => ap.start());
       const { trustScore } = await ap.stop();
       expect(trustScore).to.equal(100);
       const error = await rejectionOf(ap.start());
