@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { AutoProctor, ErrorCode, type ApMonitor } from '../../../src/index.js';
-import { inUserGesture } from '../../helpers/engine.js';
+import { engine, inUserGesture } from '../../helpers/engine.js';
 import { DIST_ASSETS, rejectionOf } from '../../helpers/media.js';
 import { monitor, sleep, until } from '../../helpers/monitor.js';
 
@@ -173,7 +173,14 @@ describe('AutoProctor class', function () {
       'apErrorEvent',
       'apEvidenceEvent',
     ];
-    const listener = (e: Event) => seen.push(e.type);
+    // an evidence event as its code: where the browser cannot tell a second monitor (Firefox: no
+    // screen.isExtended) one 5112 note is expected (README, Browser support)
+    const listener = (e: Event) =>
+      seen.push(
+        e.type === 'apEvidenceEvent'
+          ? `${e.type}:${(e as CustomEvent<{ evidenceCode: number }>).detail.evidenceCode}`
+          : e.type,
+      );
     names.forEach((n) => addEventListener(n, listener));
     try {
       const id = `ap-compat-${Date.now()}`;
@@ -195,7 +202,8 @@ describe('AutoProctor class', function () {
       await ap.destroy();
       expect(container.querySelector('ap-monitor')).to.equal(null);
       await sleep(0); // AutoProctor's events come in a task after the call settles
-      expect(seen).to.deep.equal([
+      expect(seen.filter((t) => t === 'apEvidenceEvent:5112')).to.have.length(engine === 'chromium' ? 0 : 1);
+      expect(seen.filter((t) => t !== 'apEvidenceEvent:5112')).to.deep.equal([
         'apSetupCompleted',
         'apMonitoringStarted',
         'apMonitoringStopped',
