@@ -15,6 +15,7 @@ import { BASE_FLAGS, findChromium } from './scripts/chromium.mjs';
 import { findFirefox, findWebKit, startPulse, startWebKitDriver, startXvfb } from './scripts/engines.mjs';
 import { engineReporter } from './scripts/lib/engine-reporter.mjs';
 import { makeFixtures } from './scripts/fixtures.mjs';
+import { FIXTURE_CAMERAS, withFixtureCamera } from './scripts/lib/fixture-camera.mjs';
 import { networkLogPlugin } from './scripts/lib/network-log.mjs';
 import { outageProxy } from './scripts/lib/outage-proxy.mjs';
 import { screenshotPlugin } from './scripts/lib/screenshots.mjs';
@@ -85,8 +86,12 @@ const groups = Object.entries(MEDIA_GROUPS)
  * under a private Xvfb (headless Firefox has no WebGL here) with a private PulseAudio null sink;
  * fake camera (a green frame) and microphone (a tone) by preference. WebKit: WebKitWebDriver and
  * MiniBrowser under a private Xvfb, with WebKit's mock capture devices granted without a prompt.
- * Neither can feed a camera or microphone from a file: groups that need a fixture video or audio
- * are not run there (listed with the reason by the reporter). Groups sharing a profile share a
+ * Neither can feed a camera or microphone from a file: groups that need a fixture audio are not
+ * run there (listed with the reason by the reporter). In Firefox the groups that need a real face
+ * (FIXTURE_CAMERAS) get a browser of their own whose camera is NOT the engine's capture pipeline but
+ * a `canvas.captureStream()` of the group's fixture still, with motion and sensor noise, answered by
+ * getUserMedia in every page before its scripts run (scripts/lib/fixture-camera.mjs); tests that
+ * still cannot run there are skipped per test with the reason. Groups sharing a profile share a
  * browser.
  */
 async function engineLaunchers() {
@@ -113,9 +118,9 @@ async function engineLaunchers() {
     const firefoxPath = findFirefox();
     if (!firefoxPath) throw new Error('No Firefox found: run `node scripts/ensure-env.mjs` or set FIREFOX_PATH.');
     const pulse = await startPulse();
-    const firefox = (prefs, env = {}) =>
+    const firefox = (prefs, env = {}, driver = puppeteer) =>
       chromeLauncher({
-        puppeteer,
+        puppeteer: driver,
         launchOptions: {
           browser: 'firefox',
           executablePath: firefoxPath,
@@ -135,6 +140,11 @@ async function engineLaunchers() {
         'permissions.default.microphone': 2,
       }),
     };
+    // the face groups: the engine's fake devices, the camera a canvas capture of the group's fixture
+    for (const group of Object.keys(FIXTURE_CAMERAS)) {
+      profiles[group] = firefox(fake, {}, withFixtureCamera(puppeteer, group));
+      delete NOT_RUN[group];
+    }
   } else {
     const webkit = findWebKit();
     if (!webkit) throw new Error('No WebKitGTK found: run `node scripts/ensure-env.mjs` (webkit2gtk-driver).');

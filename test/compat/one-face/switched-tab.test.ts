@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { AutoProctor, type AutoProctorEvidenceDetail } from '../../../src/index.js';
+import { inUserGesture } from '../../helpers/engine.js';
 import { DIST_ASSETS } from '../../helpers/media.js';
 import { credentials } from '../helpers.js';
 
@@ -23,7 +24,8 @@ describe('AutoProctor captureSwitchedTab and a tab switch', function () {
         },
         assetBase: DIST_ASSETS,
       });
-      await ap.start();
+      // the screen is shared at start: from the candidate's click, as Firefox requires
+      await inUserGesture(() => ap.start());
       await executeServerCommand('open-other-tab');
       const end = performance.now() + 10000;
       while (!evidence.some((e) => e.data?.kind === 'switched_tab') && performance.now() < end)

@@ -1,6 +1,7 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../../src/define.js';
 import type { ApRequirementsCheck, ApStatusBadge, CheckSettings, ChecksSummary } from '../../../src/index.js';
+import { inUserGesture } from '../../helpers/engine.js';
 import { DIST_ASSETS } from '../../helpers/media.js';
 
 const settings: CheckSettings = {
@@ -51,7 +52,8 @@ describe('<ap-requirements-check> with fake devices and the one-face camera', fu
     expect(part(el, 'preview')!.hidden).to.equal(false);
     await waitUntil(() => part(el, 'share'), 'share button', { timeout: 15000 });
     const complete = oneEvent(el, 'ap-checks-complete');
-    part(el, 'share')!.click();
+    // within a real click (Firefox shares the screen only on a user activation)
+    await inUserGesture(() => Promise.resolve(part(el, 'share')!.click()));
     const { detail } = (await complete) as CustomEvent<ChecksSummary>;
 
     expect(detail.passed).to.equal(true);

@@ -1,6 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { AutoProctor, ErrorCode, type ApMonitor } from '../../../src/index.js';
+import { engine, inUserGesture } from '../../helpers/engine.js';
 import { DIST_ASSETS, rejectionOf } from '../../helpers/media.js';
 import { monitor, sleep, until } from '../../helpers/monitor.js';
 
@@ -172,7 +173,14 @@ describe('AutoProctor class', function () {
       'apErrorEvent',
       'apEvidenceEvent',
     ];
-    const listener = (e: Event) => seen.push(e.type);
+    // an evidence event as its code: where the browser cannot tell a second monitor (Firefox: no
+    // screen.isExtended) one 5112 note is expected (README, Browser support)
+    const listener = (e: Event) =>
+      seen.push(
+        e.type === 'apEvidenceEvent'
+          ? `${e.type}:${(e as CustomEvent<{ evidenceCode: number }>).detail.evidenceCode}`
+          : e.type,
+      );
     names.forEach((n) => addEventListener(n, listener));
     try {
       const id = `ap-compat-${Date.now()}`;
@@ -184,7 +192,9 @@ describe('AutoProctor class', function () {
         outboxName: `outbox-${id}`,
       });
       expect(container.querySelector('ap-monitor')).to.equal(ap.monitor);
-      await ap.start();
+      // captureSwitchedTab (on by default) shares the screen at start: from the candidate's click, as
+      // Firefox requires (Chromium's test flags pick the screen without one)
+      await inUserGesture(() => ap.start());
       const { trustScore } = await ap.stop();
       expect(trustScore).to.equal(100);
       const error = await rejectionOf(ap.start());
@@ -192,7 +202,8 @@ describe('AutoProctor class', function () {
       await ap.destroy();
       expect(container.querySelector('ap-monitor')).to.equal(null);
       await sleep(0); // AutoProctor's events come in a task after the call settles
-      expect(seen).to.deep.equal([
+      expect(seen.filter((t) => t === 'apEvidenceEvent:5112')).to.have.length(engine === 'chromium' ? 0 : 1);
+      expect(seen.filter((t) => t !== 'apEvidenceEvent:5112')).to.deep.equal([
         'apSetupCompleted',
         'apMonitoringStarted',
         'apMonitoringStopped',
