@@ -418,6 +418,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const message = typeof unknown === 'string' ? `${error.message}: "${unknown.slice(0, 100)}"` : error.message;
       return reply.status(400).send({ code: 'invalid_request', message });
     }
+    // the client went away mid-body (Node's IncomingMessage: ECONNRESET "aborted"): no database fault,
+    // and nobody to answer
+    if (error.code === 'ECONNRESET' && error.message === 'aborted' && request.raw.destroyed) {
+      request.log.info('the client closed the request before its body arrived');
+      return reply
+        .status(400)
+        .send({ code: 'request_aborted', message: 'The request was closed before its body arrived.' });
+    }
     if (error instanceof DatabaseUnavailableError || isConnectionError(error)) {
       request.log.warn(
         { database: databaseFault((error as { cause?: unknown }).cause ?? error) },

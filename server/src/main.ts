@@ -278,6 +278,12 @@ async function open(dataDir: string, url: string | undefined): Promise<Database>
 
 async function start() {
   // every setting is checked before anything starts
+  // a misspelt production (`prod`, `Production`) would seed the demo and print its secret
+  if (env.NODE_ENV && !['production', 'development', 'test'].includes(env.NODE_ENV))
+    throw new SettingError(
+      'NODE_ENV',
+      `NODE_ENV must be production (no demo), development or test, or unset (the quick start with its demo), not ${shown(env.NODE_ENV)}.`,
+    );
   const port = integer('PORT', 8080, 1, 65_535)!;
   const host = env.HOST || '127.0.0.1';
   // a variable set but empty is unset, as for every setting (compose passes `${VAR:-}` through)

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
 import { attemptHeaders, backend, call, newAttempt, startServer, type Harness } from './harness.js';
 
 /** A raw HTTP request (fetch refuses some of what clients send). */
@@ -56,6 +57,33 @@ describe(`hardening (${backend})`, () => {
   after(async () => {
     await s.close();
     rmSync(root, { recursive: true, force: true });
+  });
+
+  // found by a new user: a phone dropping mid-upload was logged as "database unavailable" (a false
+  // outage signal for whoever alerts on it), on PGlite too
+  it('a client that closes the connection mid-body is no database fault', async () => {
+    const before = log.length;
+    const { port } = new URL(s.origin);
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write(
+          'POST /api/v1/attempts HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"clientId":',
+        );
+        setTimeout(() => socket.destroy(), 200);
+      });
+      socket.on('close', () => resolve());
+      socket.on('error', reject);
+    });
+    const line = () => log.slice(before).find((l) => l.includes('closed the request'));
+    for (let i = 0; i < 100 && !line(); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(line(), 'the abort is logged as the client closing the request');
+    assert.equal(
+      log.slice(before).filter((l) => l.includes('database unavailable')).length,
+      0,
+      log.slice(before).join(''),
+    );
+    // the server and its database are fine
+    assert.equal((await fetch(`${s.origin}/healthz`)).status, 200);
   });
 
   it('answers router-level errors (404, 414, 431, 413, bad encoding) as {code, message} with CORS', async () => {

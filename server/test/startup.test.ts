@@ -102,6 +102,9 @@ describe('startup errors (main.ts)', () => {
         [{ TRUST_PROXY: '10.0.0.0/99' }, 'TRUST_PROXY', /subnets/],
         [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /one of fatal, error, warn, info, debug, trace, silent/],
         [{ PORT: '99999' }, 'PORT', /from 1 to 65535/],
+        // found by a new user: a misspelt production seeded the demo and printed its secret
+        [{ NODE_ENV: 'prod' }, 'NODE_ENV', /production \(no demo\), development or test/],
+        [{ NODE_ENV: 'Production' }, 'NODE_ENV', /not "?Production/],
         [{ PHOTOS_PER_ATTEMPT: '-3' }, 'PHOTOS_PER_ATTEMPT', /positive whole number/],
         [{ TLS_CERT_FILE: key, TLS_KEY_FILE: cert }, 'TLS_CERT_FILE', /PEM certificate.*swapped/],
         [{ TLS_CERT_FILE: cert }, 'TLS_KEY_FILE', /set together/],
