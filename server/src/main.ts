@@ -40,6 +40,8 @@ const messageOf = (error: unknown): string =>
       : (JSON.stringify(error) ?? String(error));
 
 const env = process.env;
+/** How long SIGTERM / SIGINT lets requests in flight finish before their connections are cut (ms). */
+const SHUTDOWN_GRACE_MS = 10_000;
 const production = env.NODE_ENV === 'production';
 
 /** One JSON log line in pino's shape, for the start before the server's logger exists (errors on stderr). */
@@ -395,7 +397,14 @@ async function start() {
     if (stopping) return;
     stopping = true;
     app.log.info({ signal }, 'shutting down: finishing the requests in flight');
+    // a connection a client keeps alive would hold the close open for as long as the client lives:
+    // each is closed as soon as its request is answered, and whatever is left after
+    // SHUTDOWN_GRACE_MS is cut (what was not acknowledged, a client sends again)
+    const idle = setInterval(() => app.server.closeIdleConnections(), 100);
+    const cut = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     await app.close();
+    clearInterval(idle);
+    clearTimeout(cut);
     await db.close();
     release();
     app.log.info({ signal }, 'proctor-elements server stopped');

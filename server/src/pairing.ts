@@ -60,6 +60,13 @@ export async function pairingRoutes(app: FastifyInstance, options: PairingOption
   const store: PairingStore =
     db?.kind === 'postgres' ? await PostgresPairingStore.open(db, storeOptions) : new MemoryPairingStore(storeOptions);
   app.addHook('onClose', async () => store.close());
+  // at shutdown the long polls answer at once (no message yet: the phone polls again, reaching
+  // another instance), so SIGTERM does not wait out PAIRING_POLL_MS
+  const closing = new AbortController();
+  app.addHook('preClose', (done) => {
+    closing.abort();
+    done();
+  });
 
   app.post(
     '/api/v1/pairings',
@@ -152,7 +159,7 @@ export async function pairingRoutes(app: FastifyInstance, options: PairingOption
       if (!messages.length) {
         const gone = new AbortController();
         request.raw.on('close', () => gone.abort());
-        await store.wait(c, pollMs, gone.signal);
+        if (!closing.signal.aborted) await store.wait(c, pollMs, AbortSignal.any([gone.signal, closing.signal]));
         messages = await store.read(c, reader, request.ip, after);
       }
       return { messages };

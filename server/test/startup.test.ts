@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { openPostgres } from '../src/db.js';
 import { backend } from './harness.js';
-import { freePort, spawnServer, waitFor } from './helpers/server-process.js';
+import { Agent, request as httpRequest } from 'node:http';
+import { freePort, sleep, spawnServer, waitFor } from './helpers/server-process.js';
 
 interface Run {
   code: number | null;
@@ -143,6 +144,48 @@ describe('startup errors (main.ts)', () => {
       assert.ok(!existsSync(join(cwd, 'PG_VERSION')), 'the database is not in the current folder');
     } finally {
       rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
+  // found by a new user: SIGTERM waited for as long as a client kept its connection alive (45 s
+  // with a pairing long poll open), so `docker stop` would end in SIGKILL
+  it('SIGTERM stops the server while a client keeps its connection alive, a long poll open', async () => {
+    const dataDir = join(tmpdir(), `ap-stop-${randomBytes(4).toString('hex')}`);
+    const server = await spawnServer({ env: { NODE_ENV: 'production', DATA_DIR: dataDir, PAIRING_POLL_MS: '60000' } });
+    const agent = new Agent({ keepAlive: true, keepAliveMsecs: 1000 });
+    try {
+      const ask = (method: string, path: string) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const req = httpRequest(`${server.origin}${path}`, { method, agent }, (res) => {
+            let body = '';
+            res.on('data', (d: Buffer) => (body += d.toString()));
+            res.on('end', () => resolve({ status: res.statusCode!, body }));
+          });
+          req.on('error', reject);
+          req.end();
+        });
+      const created = await ask('POST', '/api/v1/pairings');
+      assert.equal(created.status, 201, created.body);
+      const { code } = JSON.parse(created.body) as { code: string };
+      // the exam page's long poll, on a kept-alive connection
+      const poll = ask('GET', `/api/v1/pairings/${code}/messages?for=exam`);
+      await sleep(500);
+      server.child.kill('SIGTERM');
+      // the poll is answered (no message yet), not cut
+      const answered = await poll;
+      assert.equal(answered.status, 200, answered.body);
+      assert.deepEqual(JSON.parse(answered.body), { messages: [] });
+      // the process ends while this client is still alive with its connection pooled
+      const code_ = await waitFor(() => server.exitCode() !== null && server.exitCode(), 'the server to exit', {
+        timeoutMs: 40_000,
+        detail: server.output,
+      }).catch(() => 'still running');
+      assert.equal(code_, 0, server.output());
+      assert.match(server.output(), /proctor-elements server stopped/);
+    } finally {
+      agent.destroy();
+      server.child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 
