@@ -546,7 +546,8 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
       const session = await sessionOf(request, request.params.testAttemptId);
       const evidenceId = request.params.evidenceId.toLowerCase();
       const body = request.body;
-      const type = request.headers['content-type']?.split(';')[0];
+      // media types are case-insensitive (RFC 9110 8.3.1)
+      const type = request.headers['content-type']?.split(';')[0].trim().toLowerCase();
       if (!Buffer.isBuffer(body) || (type !== 'image/jpeg' && type !== 'image/png'))
         throw new HttpError(415, 'unsupported_media_type', 'A photo must be sent as image/jpeg or image/png.');
       const magicOk =

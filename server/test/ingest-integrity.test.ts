@@ -60,10 +60,10 @@ interface Finish {
 const path = (a: Attempt, rest = '') => `/api/v1/attempts/${encodeURIComponent(a.testAttemptId)}${rest}`;
 const ingest = <T = Record<string, unknown>>(a: Attempt, method: string, rest: string, body?: unknown) =>
   call<T>(s.origin, method, path(a, rest), { body, headers: attemptHeaders(a) });
-const putPhoto = async (a: Attempt, evidenceId: string, body: Buffer = jpeg) => {
+const putPhoto = async (a: Attempt, evidenceId: string, body: Buffer = jpeg, contentType = 'image/jpeg') => {
   const res = await fetch(s.origin + path(a, `/photos/${evidenceId}`), {
     method: 'PUT',
-    headers: { ...attemptHeaders(a), 'content-type': 'image/jpeg' },
+    headers: { ...attemptHeaders(a), 'content-type': contentType },
     body,
   });
   return { status: res.status, body: (await res.json()) as { stored?: boolean; bytes?: number } & Partial<ErrorBody> };
@@ -197,8 +197,13 @@ describe(`ingest integrity (${backend})`, () => {
     assert.equal(early.body.code, 'photo_pending');
     assert.equal((await details(sessionSid)).photoCount, 0);
 
-    const first = await putPhoto(a, r.id);
-    assert.deepEqual([first.status, first.body.stored, first.body.bytes], [201, true, jpeg.length]);
+    // found by a new user: IMAGE/JPEG was 415 (media types are case-insensitive, RFC 9110 8.3.1)
+    const first = await putPhoto(a, r.id, jpeg, 'IMAGE/JPEG; charset=binary');
+    assert.deepEqual(
+      [first.status, first.body.stored, first.body.bytes],
+      [201, true, jpeg.length],
+      JSON.stringify(first.body),
+    );
     const repeat = await putPhoto(a, r.id, Buffer.concat([jpeg, Buffer.from('other bytes')]));
     assert.deepEqual([repeat.status, repeat.body.stored], [200, false]);
 
