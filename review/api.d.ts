@@ -3041,7 +3041,7 @@ export interface operations {
         sortKeys?: string[];
         /** @description SmarterProctoring's; accepted and ignored */
         includeActive?: boolean;
-        /** @description the cursor `next` carries in the createdDate order (the default): the page after that session. Paging by it, a session whose status changes between pages is neither repeated nor skipped; `offset` is then ignored. */
+        /** @description the cursor `next` carries in the createdDate order (the default): the page after that session. Paging by it, a session whose status changes between pages is neither repeated nor skipped; `offset` is then ignored. A cursor pages the sortOrder it was given in (another: 400). */
         after?: string;
       };
       header?: never;

@@ -179,9 +179,10 @@ const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOStrin
  * holds it (microseconds; its text form) and its sid, as base64url JSON. Keyset paging by
  * (createdDate, sid) cannot be moved by a change of status, review status or Trust Score.
  */
-const sessionCursor = (createdText: string, sid: string) =>
-  Buffer.from(JSON.stringify([createdText, sid])).toString('base64url');
-function readSessionCursor(raw: string): [string, string] {
+const sessionCursor = (createdText: string, sid: string, order: 'asc' | 'desc') =>
+  Buffer.from(JSON.stringify([createdText, sid, order])).toString('base64url');
+/** The cursor's position; a cursor of the other direction is refused (it would give a wrong page). */
+function readSessionCursor(raw: string, order: 'asc' | 'desc'): [string, string] {
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
@@ -190,7 +191,7 @@ function readSessionCursor(raw: string): [string, string] {
   }
   if (
     !Array.isArray(value) ||
-    value.length !== 2 ||
+    value.length !== 3 ||
     typeof value[0] !== 'string' ||
     typeof value[1] !== 'string' ||
     !/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d(:\d\d)?$/.test(value[0]) ||
@@ -202,7 +203,13 @@ function readSessionCursor(raw: string): [string, string] {
       'invalid_request',
       'querystring/after: not a cursor this server gave; follow `next` as it is.',
     );
-  return value as [string, string];
+  if (value[2] !== order)
+    throw new HttpError(
+      400,
+      'invalid_request',
+      `querystring/after: this cursor pages the ${String(value[2]).slice(0, 10)} order, not sortOrder ${order.toUpperCase()}; follow \`next\` as it is.`,
+    );
+  return [value[0], value[1]];
 }
 
 interface SessionRow {
@@ -706,7 +713,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
               type: 'string',
               maxLength: 400,
               description:
-                'the cursor `next` carries in the createdDate order (the default): the page after that session. Paging by it, a session whose status changes between pages is neither repeated nor skipped; `offset` is then ignored.',
+                'the cursor `next` carries in the createdDate order (the default): the page after that session. Paging by it, a session whose status changes between pages is neither repeated nor skipped; `offset` is then ignored. A cursor pages the sortOrder it was given in (another: 400).',
             },
           },
         },
@@ -765,7 +772,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       const before = direction(q) === 'asc' ? '<=' : '>=';
       let position = offset;
       if (q.after !== undefined) {
-        const [createdText, sid] = readSessionCursor(q.after);
+        const [createdText, sid] = readSessionCursor(q.after, direction(q));
         const at = params.push(createdText);
         params.push(sid);
         const [{ n }] = await db.query<{ n: number }>(
@@ -786,7 +793,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       const last = shown.at(-1);
       return page(request, total, q, shown.map(sessionView), {
         offset: position,
-        after: rows.length > limit && last ? sessionCursor(last.cursor_at, last.sid) : null,
+        after: rows.length > limit && last ? sessionCursor(last.cursor_at, last.sid, direction(q)) : null,
       });
     },
   );

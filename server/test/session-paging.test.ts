@@ -93,5 +93,21 @@ describe(`paging sessions while their statuses change (${backend})`, () => {
     );
     assert.equal(withStatus.status, 400);
     assert.match(withStatus.body.message, /after/);
+    // found by a new user: an ascending page's cursor reused with sortOrder=DESC gave a silently
+    // wrong page; it is refused, naming `after` and the order
+    for (const sortOrder of ['DESC', 'desc']) {
+      const reversed = await call<{ code: string; message: string }>(
+        s.origin,
+        'GET',
+        `${exam()}/sessions?after=${next.searchParams.get('after')}&sortOrder=${sortOrder}`,
+        { token: s.demo.token },
+      );
+      assert.equal(reversed.status, 400, JSON.stringify(reversed.body));
+      assert.equal(reversed.body.code, 'invalid_request');
+      assert.match(reversed.body.message, /querystring\/after: this cursor pages the asc order, not sortOrder DESC/);
+    }
+    // its own direction still pages
+    const same = await call<Page>(s.origin, 'GET', `${next.pathname}${next.search}`, { token: s.demo.token });
+    assert.equal(same.status, 200);
   });
 });
