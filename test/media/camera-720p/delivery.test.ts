@@ -40,7 +40,20 @@ interface Emitted {
 
 const stored = (testAttemptId: string) =>
   executeServerCommand<Stored, { testAttemptId: string }>('results-session', { testAttemptId });
-const outage = (down: boolean) => executeServerCommand('results-outage', { down });
+/**
+ * Each test reaches the results server over a link of its own (`results-link`), so its outage
+ * never reaches the tests of other groups running beside it against the same server.
+ */
+const outage = (creds: Credentials, down: boolean) =>
+  executeServerCommand('results-link', { key: creds.testAttemptId, state: down ? 'down' : 'up' });
+async function privateServer(): Promise<Credentials> {
+  const creds = await executeServerCommand<Credentials, undefined>('results-server');
+  const { endpoint } = await executeServerCommand<{ endpoint: string }, { key: string; state: string }>(
+    'results-link',
+    { key: creds.testAttemptId, state: 'up' },
+  );
+  return { ...creds, endpoint };
+}
 
 /** Polls the server until `check` holds (generous: this must pass on a loaded machine). */
 async function serverUntil(testAttemptId: string, check: (s: Stored) => boolean, what: string, ms = 60000) {
@@ -88,9 +101,6 @@ const examQuery = (creds: Credentials, extra: Record<string, string>) =>
 
 describe('evidence delivery from a real-size camera', function () {
   this.timeout(180000);
-  afterEach(async () => {
-    await outage(false);
-  });
 
   itExcept(
     {
@@ -99,7 +109,7 @@ describe('evidence delivery from a real-size camera', function () {
     },
     'a noisy 720p camera, random photos and a paired phone, through an outage: every record and photo at the server once',
     async () => {
-      const creds = await executeServerCommand<Credentials, undefined>('results-server');
+      const creds = await privateServer();
       const { el: checks, code } = await checkWithPairing();
       const cam = phone(code);
       await oneEvent(checks, 'ap-checks-complete');
@@ -122,7 +132,7 @@ describe('evidence delivery from a real-size camera', function () {
       });
       await el.start();
       await sleep(1500);
-      await outage(true);
+      await outage(creds, true);
       // the candidate leaves the tab while the server is unreachable; photos keep being taken
       await executeServerCommand('open-other-tab');
       await sleep(800);
@@ -134,7 +144,7 @@ describe('evidence delivery from a real-size camera', function () {
         'the candidate told evidence waits on the device',
       );
       await sleep(4000);
-      await outage(false);
+      await outage(creds, false);
       const laptopPhotos = () => [...emitted.values()].filter((r) => r.type === 'random_photo' && !r.data?.camera);
       await until(() => laptopPhotos().length === 5, 30000, 'five routine photos');
       const result = await el.stop();
@@ -168,8 +178,8 @@ describe('evidence delivery from a real-size camera', function () {
   );
 
   it('a 30 s outage with a reload in the middle: proctoring runs from the start, nothing is lost', async () => {
-    const creds = await executeServerCommand<Credentials, undefined>('results-server');
-    await outage(true);
+    const creds = await privateServer();
+    await outage(creds, true);
     const emitted = new Map<string, Emitted>();
     const errors: number[] = [];
     let started: (resumed: boolean) => void = () => undefined;
@@ -212,7 +222,7 @@ describe('evidence delivery from a real-size camera', function () {
     // nothing has reached the server so far
     expect((await stored(creds.testAttemptId)).session).to.equal(undefined);
     await sleep(Math.max(0, 30000 - (performance.now() - t0)));
-    await outage(false);
+    await outage(creds, false);
     await until(() => [...emitted.values()].filter((r) => r.photo).length >= 3, 30000, 'the routine photos');
     const session = () =>
       (frame.contentWindow as Window & { session: import('../../../src/index.js').MonitorSession }).session;
@@ -236,7 +246,7 @@ describe('evidence delivery from a real-size camera', function () {
     },
     'storage full: evidence kept in memory, the candidate told once (4117), stop() still reaches the server',
     async () => {
-      const creds = await executeServerCommand<Credentials, undefined>('results-server');
+      const creds = await privateServer();
       const q = examQuery(creds, {
         photos: '3',
         duration: '3000',
@@ -272,7 +282,7 @@ describe('evidence delivery from a real-size camera', function () {
     },
     'a page closed with photos pending: its records arrive at close, its photos on the next visit, each once',
     async () => {
-      const creds = await executeServerCommand<Credentials, undefined>('results-server');
+      const creds = await privateServer();
       const q = examQuery(creds, {
         photos: '3',
         duration: '3000',
@@ -284,7 +294,7 @@ describe('evidence delivery from a real-size camera', function () {
       await executeServerCommand('exam-tab', { url });
       await until(async () => (await tabSays<boolean>('started')) === true, 20000, 'the exam tab started');
       await serverUntil(creds.testAttemptId, (s) => !!s.session, 'the attempt at the server');
-      await outage(true);
+      await outage(creds, true);
       let taken: Emitted[] = [];
       const deadline = performance.now() + 20000;
       while (taken.filter((r) => r.photo).length < 3 && performance.now() < deadline) {
@@ -292,7 +302,7 @@ describe('evidence delivery from a real-size camera', function () {
         taken = (await tabSays<Emitted[]>('emitted')) ?? [];
       }
       expect(taken.filter((r) => r.photo)).to.have.length(3);
-      await outage(false);
+      await outage(creds, false);
       // the candidate closes the tab at once: pagehide hands the records to the beacon
       await executeServerCommand('exam-tab-close');
       let server = await serverUntil(creds.testAttemptId, (s) => s.evidence.length === 3, 'the three records');
