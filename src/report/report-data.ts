@@ -242,18 +242,8 @@ export interface ServerAttemptReport {
   finishedDate: string | null;
   userDetails: Record<string, string | number | boolean> | null;
   showHowToVideo: boolean | null;
-  evidence: {
-    evidenceId: string;
-    code: number;
-    type: string;
-    startedDate: string;
-    endedDate: string | null;
-    durationMs: number | null;
-    data: Record<string, unknown> | null;
-    photoUrl: string | null;
-    photo?: string;
-    photoPending?: boolean;
-  }[];
+  /** The event report's fields, with the photo inline as a data URL when asked for (`photos=inline`). */
+  evidence: (ServerEvent & { photo?: string })[];
 }
 
 /**
