@@ -102,7 +102,15 @@ const attemptParams = {
   required: ['testAttemptId'],
   properties: { testAttemptId: attemptId },
 } as const;
-const security = [{ clientId: [], attemptHash: [] }];
+/**
+ * OpenAPI `security` of every attempt route: the credentials in headers, or (the pagehide beacon,
+ * which cannot set headers) in the query as `clientId` and `hash`; see {@link authenticateAttempt}.
+ */
+export const attemptSecurity: Record<string, string[]>[] = [
+  { clientId: [], attemptHash: [] },
+  { clientIdQuery: [], attemptHashQuery: [] },
+];
+const security = attemptSecurity;
 // 429: rate limits; 503: the database is unreachable (Retry-After)
 const errors = {
   400: errorSchema,
@@ -361,7 +369,9 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
           'A record may carry photoPending: true instead of an inline photo; the photo then comes through PUT …/photos/{evidenceId}.',
           'After finish, a batch holding a new record id is refused whole with 409 attempt_finished; completions of records stored before finish, and replays, are still accepted (they do not change the verdict).',
           'A rejected batch stores nothing.',
+          'The beacon form (navigator.sendBeacon on pagehide, which can set no headers and, to stay a CORS simple request, no JSON content type): the same JSON body as text/plain, with the credentials in the query (clientId, hash).',
         ].join(' '),
+        consumes: ['application/json', 'text/plain'],
         security,
         params: attemptParams,
         body: {
@@ -572,21 +582,35 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
           `Attempt "${request.params.testAttemptId}" is finished and record ${evidenceId} announced no pending photo.`,
         );
       if (record.inline) return reply.status(200).send({ stored: false, bytes: body.length });
-      const stored = await db.transaction(async (tx) => {
-        const inserted = await tx.query(
-          `insert into photos (evidence_id, session_sid, content_type, bytes) values ($1, $2, $3, $4)
+      const stored = await db
+        .transaction(async (tx) => {
+          const inserted = await tx.query(
+            `insert into photos (evidence_id, session_sid, content_type, bytes) values ($1, $2, $3, $4)
            on conflict (session_sid, evidence_id) do nothing returning evidence_id`,
-          [evidenceId, session.sid, type, body],
-        );
-        if (!inserted.length) return false;
-        // the event report changed (its photo landed): a sync job paging by changeSeq sees it again
-        await lockEvidenceWriters(tx);
-        await tx.query(`update evidence set ${NEXT_CHANGE} where session_sid = $1 and id = $2`, [
-          session.sid,
-          evidenceId,
-        ]);
-        return true;
-      });
+            [evidenceId, session.sid, type, body],
+          );
+          if (!inserted.length) return false;
+          // the event report changed (its photo landed): a sync job paging by changeSeq sees it again
+          await lockEvidenceWriters(tx);
+          await tx.query(`update evidence set ${NEXT_CHANGE} where session_sid = $1 and id = $2`, [
+            session.sid,
+            evidenceId,
+          ]);
+          return true;
+        })
+        .catch(async (error: unknown) => {
+          // over a photo quota (the database's trigger, AP403) the photo will never be stored: the
+          // record stops announcing it, so reviewers and sync jobs do not wait for it for ever
+          if ((error as { code?: unknown }).code === 'AP403')
+            await db.transaction(async (tx) => {
+              await lockEvidenceWriters(tx);
+              await tx.query(
+                `update evidence set photo_pending = false, ${NEXT_CHANGE} where session_sid = $1 and id = $2 and photo_pending`,
+                [session.sid, evidenceId],
+              );
+            });
+          throw error;
+        });
       return reply.status(stored ? 201 : 200).send({ stored, bytes: body.length });
     },
   );

@@ -55,6 +55,19 @@ describe(`quotas (${backend})`, () => {
     const fourth = await put(100);
     assert.equal(fourth.status, 403);
     assert.match(((await fourth.json()) as { message: string }).message, /PHOTOS_PER_ATTEMPT/);
+    // a refused photo is not announced for ever: its record no longer says photoPending (found by a
+    // new user: the report showed "photo pending" for good)
+    const report = await call(s.origin, 'GET', `/api/v1/attempts/${a.testAttemptId}/report`, {
+      headers: attemptHeaders(a),
+    });
+    assert.equal(report.status, 200);
+    const evidence = (report.body as { evidence: { photoPending?: boolean; photoUrl?: string }[] }).evidence;
+    assert.equal(evidence.length, 5);
+    assert.equal(evidence.filter((e) => e.photoUrl).length, 3);
+    assert.deepEqual(
+      evidence.filter((e) => e.photoPending),
+      [],
+    );
   });
 
   it('counts inline photos (older clients) against the same quota: over it the record is kept, its photo dropped', async () => {
