@@ -51,7 +51,7 @@ export interface paths {
     put?: never;
     /**
      * Append a batch of evidence records
-     * @description Idempotent by record id within the attempt (ids are scoped to the session: the same id in another attempt or install is another record). A replayed record is counted in `duplicates` and stored once. A record may be sent when it begins (no endedAt) and again with the same id once it ends: the end (endedAt, durationMs, data) completes the stored record if it has none yet and counts as `accepted`; otherwise the replay is a duplicate. A record may carry photoPending: true instead of an inline photo; the photo then comes through PUT …/photos/{evidenceId}. After finish, a batch holding a new record id is refused whole with 409 attempt_finished; completions of records stored before finish, and replays, are still accepted (they do not change the verdict). A rejected batch stores nothing.
+     * @description Idempotent by record id within the attempt (ids are scoped to the session: the same id in another attempt or install is another record). A replayed record is counted in `duplicates` and stored once. A record may be sent when it begins (no endedAt) and again with the same id once it ends: the end (endedAt, durationMs, data) completes the stored record if it has none yet and counts as `accepted`; otherwise the replay is a duplicate. A record may carry photoPending: true instead of an inline photo; the photo then comes through PUT …/photos/{evidenceId}. After finish, a batch holding a new record id is refused whole with 409 attempt_finished; completions of records stored before finish, and replays, are still accepted (they do not change the verdict). A rejected batch stores nothing. The beacon form (navigator.sendBeacon on pagehide, which can set no headers and, to stay a CORS simple request, no JSON content type): the same JSON body as text/plain, with the credentials in the query (clientId, hash).
      */
     post: operations['appendEvidence'];
     delete?: never;
@@ -906,6 +906,44 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
+          records: {
+            /** Format: uuid */
+            id: string;
+            attemptId: string;
+            seq: number;
+            code: number;
+            /** @enum {string} */
+            type:
+              | 'no_face'
+              | 'multiple_people'
+              | 'random_photo'
+              | 'audio_above_background'
+              | 'tab_switch'
+              | 'returned_to_test'
+              | 'multiple_monitors'
+              | 'multiple_monitors_suspected'
+              | 'fullscreen_exit'
+              | 'camera_lost'
+              | 'microphone_lost'
+              | 'screen_share_lost'
+              | 'second_camera_lost'
+              | 'camera_frozen'
+              | 'copy_paste'
+              | 'detection_limited'
+              | 'talking';
+            startedAt: number;
+            endedAt?: number;
+            durationMs?: number;
+            data?: {
+              [key: string]: string | number | boolean;
+            };
+            /** @description The photo inline (older clients); newer clients send photoPending and PUT the photo apart */
+            photo?: string;
+            /** @description true: the photo follows through PUT …/photos/{id}; the event report says so until it lands */
+            photoPending?: boolean;
+          }[];
+        };
+        'text/plain': {
           records: {
             /** Format: uuid */
             id: string;

@@ -539,6 +539,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           token: { type: 'apiKey', in: 'header', name: 'token' },
           clientId: { type: 'apiKey', in: 'header', name: 'x-ap-client-id' },
           attemptHash: { type: 'apiKey', in: 'header', name: 'x-ap-attempt-hash' },
+          clientIdQuery: {
+            type: 'apiKey',
+            in: 'query',
+            name: 'clientId',
+            description: 'x-ap-client-id in the query: for navigator.sendBeacon, which can set no headers',
+          },
+          attemptHashQuery: {
+            type: 'apiKey',
+            in: 'query',
+            name: 'hash',
+            description: 'x-ap-attempt-hash in the query: for navigator.sendBeacon, which can set no headers',
+          },
         },
       },
     },

@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Database } from './db.js';
 import { HttpError, errorSchema } from './errors.js';
-import { authenticateAttempt } from './ingest.js';
+import { attemptSecurity, authenticateAttempt } from './ingest.js';
 import { REVIEW_THRESHOLD } from 'proctor-elements/vocabulary';
 
 export interface AttemptReportOptions {
@@ -15,7 +15,7 @@ export interface AttemptReportOptions {
 }
 
 const attemptId = { type: 'string', minLength: 1, maxLength: 200 } as const;
-const security = [{ clientId: [], attemptHash: [] }];
+const security = attemptSecurity;
 const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 503: errorSchema };
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 const photoPath = (testAttemptId: string, evidenceId: string) =>
