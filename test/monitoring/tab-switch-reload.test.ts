@@ -59,3 +59,43 @@ describeExcept(
     });
   },
 );
+
+describe('a reload with the candidate at the exam', function () {
+  this.timeout(60000);
+  it('is no tab switch: the page going away (pagehide, then hidden) records no 5005 and no 5006', async () => {
+    // found in CI (Firefox, the 720p delivery test): the unloading page's "hidden" was recorded as a
+    // switch, and the resumed page then closed it with a 5006
+    const id = `reload-${Date.now()}`;
+    const messages: FrameMessage[] = [];
+    const onMessage = (e: MessageEvent<FrameMessage & { codes?: number[] }>) =>
+      e.data?.frame === id && messages.push(e.data);
+    addEventListener('message', onMessage);
+    const frame = document.createElement('iframe');
+    frame.src = `/test/fixtures/pages/focus-exam.html?id=${id}&track=tabSwitch`;
+    document.body.append(frame);
+    try {
+      const started = (n: number) =>
+        until(() => messages.filter((m) => m.type === 'started').length >= n, 20000, 'the exam started');
+      await started(1);
+      for (const n of [2, 3]) {
+        frame.contentWindow!.location.reload();
+        await started(n);
+      }
+      expect(messages.filter((m) => m.type === 'started').map((m) => m.resumed)).to.deep.equal([false, true, true]);
+      frame.contentWindow!.postMessage('report', '*');
+      await until(() => messages.some((m) => m.type === 'report'), 10000, 'the report');
+      const { codes } = messages.find((m) => m.type === 'report') as FrameMessage & { codes: number[] };
+      expect(
+        codes.filter((c) => c === 5005 || c === 5006),
+        'records in the outbox',
+      ).to.deep.equal([]);
+      expect(
+        messages.filter((m) => m.type === 'evidence').map((m) => m.code),
+        'records emitted',
+      ).to.deep.equal([]);
+    } finally {
+      removeEventListener('message', onMessage);
+      frame.remove();
+    }
+  });
+});

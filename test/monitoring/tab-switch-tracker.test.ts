@@ -66,6 +66,47 @@ describe('TabSwitchTracker: the focus leaving the browser window', () => {
     expect(records.map((r) => [r.code, r.data?.capability])).to.deep.equal([[5112, 'window_focus']]);
   });
 
+  it('a page unloading (pagehide, then hidden: a reload, the tab closed) is no tab switch', async () => {
+    // found in CI: the unloading page's hidden was begun as a 5005, at times written to the outbox
+    // before the page was gone, then closed on resume: a reload counted as leaving the exam
+    const records: EvidenceDraft[] = [];
+    const win = new FakeWindow();
+    const tracker = new TabSwitchTracker(context(records), win as unknown as Window);
+    tracker.start();
+    win.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false }));
+    win.focused = false;
+    win.dispatchEvent(new Event('blur'));
+    win.document.visibilityState = 'hidden';
+    win.document.dispatchEvent(new Event('visibilitychange'));
+    await sleep(50); // a record is written in a microtask (after its photo)
+    tracker.stop();
+    await sleep(50);
+    expect(records).to.deep.equal([]);
+  });
+
+  it('a page put in the back/forward cache (pagehide persisted) is a switch until it is shown again', async () => {
+    const records: EvidenceDraft[] = [];
+    const win = new FakeWindow();
+    const tracker = new TabSwitchTracker(context(records), win as unknown as Window);
+    tracker.start();
+    win.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
+    win.document.visibilityState = 'hidden';
+    win.document.dispatchEvent(new Event('visibilitychange'));
+    await until(() => records.length === 1, 3000, 'the switch');
+    expect(records.map((r) => [r.code, r.data?.how])).to.deep.equal([[5005, 'hidden']]);
+    win.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+    win.document.visibilityState = 'visible';
+    win.document.dispatchEvent(new Event('visibilitychange'));
+    await until(() => records.length === 2, 3000, 'the return');
+    // and the next hidden is a switch again
+    win.document.visibilityState = 'hidden';
+    win.document.dispatchEvent(new Event('visibilitychange'));
+    await until(() => records.length === 3, 3000, 'the second switch');
+    tracker.stop();
+    await until(() => records.length === 4, 3000, 'the second return');
+    expect(records.map((r) => r.code)).to.deep.equal([5005, 5006, 5005, 5006]);
+  });
+
   it('records 5005 (how: blur) once another app has had the focus past the grace, then 5006', async () => {
     const records: EvidenceDraft[] = [];
     const win = new FakeWindow();

@@ -56,6 +56,12 @@ export class TabSwitchTracker implements Tracker {
   private running = false;
   private how?: 'hidden' | 'blur';
   private readonly away: Violation;
+  /**
+   * The page is going away (`pagehide` not kept in the back/forward cache: a reload, a navigation,
+   * the tab closed). The "hidden" that follows it (HTML's unload steps: pagehide, then
+   * visibilitychange) is the page unloading, not the candidate leaving: a reload is no tab switch.
+   */
+  private unloading = false;
 
   constructor(
     private readonly ctx: TrackerContext,
@@ -77,6 +83,8 @@ export class TabSwitchTracker implements Tracker {
     this.win.document.addEventListener('visibilitychange', this.onVisibility);
     this.win.addEventListener('blur', this.onBlur);
     this.win.addEventListener('focus', this.onFocus);
+    this.win.addEventListener('pagehide', this.onPageHide);
+    this.win.addEventListener('pageshow', this.onPageShow);
     if (this.win.document.visibilityState === 'hidden') this.leave('hidden', this.ctx.now());
     if (this.blurScope === 'hidden-only')
       this.ctx.record({
@@ -96,12 +104,25 @@ export class TabSwitchTracker implements Tracker {
     this.win.document.removeEventListener('visibilitychange', this.onVisibility);
     this.win.removeEventListener('blur', this.onBlur);
     this.win.removeEventListener('focus', this.onFocus);
+    this.win.removeEventListener('pagehide', this.onPageHide);
+    this.win.removeEventListener('pageshow', this.onPageShow);
     clearTimeout(this.blurTimer);
     this.back();
   }
 
+  private onPageHide = (event: PageTransitionEvent) => {
+    // a page kept in the back/forward cache may come back (pageshow): leaving it is leaving the exam
+    if (!event.persisted) this.unloading = true;
+  };
+
+  private onPageShow = () => {
+    this.unloading = false;
+  };
+
   private onVisibility = () => {
-    if (this.win.document.visibilityState === 'hidden') this.leave('hidden', this.ctx.now());
+    if (this.win.document.visibilityState === 'hidden') {
+      if (!this.unloading) this.leave('hidden', this.ctx.now());
+    }
     // visible again ends a hidden page's switch (visibility first); a switch to another app ends with the focus
     else if (this.how === 'hidden' || focusPlace(this.win) !== 'elsewhere') this.back();
   };
@@ -110,7 +131,7 @@ export class TabSwitchTracker implements Tracker {
     const at = this.ctx.now();
     clearTimeout(this.blurTimer);
     this.blurTimer = setTimeout(() => {
-      if (this.running && focusPlace(this.win) === 'elsewhere') this.leave('blur', at);
+      if (this.running && !this.unloading && focusPlace(this.win) === 'elsewhere') this.leave('blur', at);
     }, this.ctx.tuning.tabSwitchGraceMs);
   };
 
