@@ -215,9 +215,9 @@ const testAssetHosts = async (ctx, next) => {
  * the exam page); `results-session` {testAttemptId} → the stored session, its evidence and its
  * photos (bytes per evidence id); `results-outage` {down} takes the server off the network and
  * back; `results-link` {key, state} gives a test a link of its own ({endpoint}) that is `up`,
- * `down` (connections reset) or `stalled` (a black hole: nothing answers); `exam-tab` {url, quota?} opens a page in a tab of its own (with `quota`, its origin's
+ * `down` (connections reset) or `stalled` (a black hole: nothing answers); `exam-tab` {url, quota?, front?} opens a page in a tab of its own (behind this one unless `front`; with `quota`, its origin's
  * storage capped to that many bytes first: Chromium's CDP `Storage.overrideQuotaForOrigin`),
- * `exam-tab-eval` {name} reads a global of it, and `exam-tab-close` closes it as a candidate would
+ * `exam-tab-eval` {name} reads a global of it (a promise is awaited), `exam-tab-reload` reloads it, and `exam-tab-close` closes it as a candidate would
  * (pagehide runs). `other-device-page` {url} opens a page in a new browser context (its own empty
  * storage: another device's browser, e.g. a teacher's) and waits for its `window.__result`;
  * `other-device-result` polls for it (a command may not take longer than 20 s).
@@ -301,7 +301,13 @@ function resultsServerPlugin() {
         }
         await tab.goto(url.href, { waitUntil: 'load' });
         examTabs.set(session.id, tab);
-        await testPage.bringToFront();
+        // front: the exam tab stays the visible one (as a candidate sees it) until it is closed
+        if (!payload.front) await testPage.bringToFront();
+        return true;
+      }
+      if (command === 'exam-tab-reload') {
+        // the candidate reloads the exam tab (F5)
+        await examTabs.get(session.id)?.reload({ waitUntil: 'load' });
         return true;
       }
       if (command === 'exam-tab-eval') {
@@ -313,6 +319,7 @@ function resultsServerPlugin() {
         // as a candidate closes it: pagehide and unload handlers run
         await examTabs.get(session.id)?.close({ runBeforeUnload: true });
         examTabs.delete(session.id);
+        await session.browser.getPage(session.id).bringToFront();
         return true;
       }
       if (command === 'other-device-page') {

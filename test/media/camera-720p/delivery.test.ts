@@ -229,7 +229,8 @@ describe('evidence delivery from a real-size camera', function () {
     const result = await session().stop();
     expect(result.delivery.done, JSON.stringify({ delivery: result.delivery, errors })).to.equal(true);
     const server = await stored(creds.testAttemptId);
-    expect(server.evidence.length).to.equal(emitted.size);
+    const unseen = server.evidence.filter((e) => !emitted.has(e.id));
+    expect(server.evidence.length, `at the server, never emitted: ${JSON.stringify(unseen)}`).to.equal(emitted.size);
     expect(sorted(server.evidence.map((e) => e.id))).to.deep.equal(sorted(emitted.keys()));
     const photoIds = [...emitted.values()].filter((r) => r.photo).map((r) => r.id);
     expect(sorted(server.photos.map((p) => p.id))).to.deep.equal(sorted(photoIds));
@@ -237,6 +238,33 @@ describe('evidence delivery from a real-size camera', function () {
     expect(errors).to.include(4111);
     removeEventListener('message', onMessage);
     frame.remove();
+  });
+
+  it('a reload of the exam tab is no tab switch: nothing is recorded for it, on the device or at the server', async () => {
+    // the page going away fires pagehide, then visibilitychange to hidden (HTML's unload steps):
+    // that hidden is not the candidate leaving
+    const creds = await privateServer();
+    const q = examQuery(creds, { photos: '1', duration: '1000' });
+    const tabSays = async <T>(name: string) =>
+      (await executeServerCommand<{ value?: T }, { name: string }>('exam-tab-eval', { name })).value;
+    const started = () =>
+      until(async () => (await tabSays<boolean>('started')) === true, 20000, 'the exam tab started');
+    await executeServerCommand('exam-tab', { url: `/test/fixtures/pages/delivery-exam.html?${q}`, front: true });
+    try {
+      await started();
+      await until(async () => (await tabSays<Emitted[]>('emitted'))!.some((r) => r.photo), 20000, 'the photo');
+      await executeServerCommand('exam-tab-reload');
+      await started();
+      const types = (await tabSays<string[]>('outboxTypes'))!;
+      expect(types, 'the outbox').to.deep.equal(['random_photo']);
+      await serverUntil(creds.testAttemptId, (s) => s.photos.length === 1, 'the photo at the server');
+      expect(
+        (await stored(creds.testAttemptId)).evidence.map((e) => e.type),
+        'at the server',
+      ).to.deep.equal(['random_photo']);
+    } finally {
+      await executeServerCommand('exam-tab-close');
+    }
   });
 
   itExcept(
