@@ -1214,7 +1214,7 @@ export interface operations {
           };
         };
       };
-      /** @description rate_limited: too many requests or failed authentications (Retry-After) */
+      /** @description Default Response */
       429: {
         headers: {
           [name: string]: unknown;
@@ -1829,7 +1829,7 @@ export interface operations {
               data: {
                 [key: string]: unknown;
               } | null;
-              /** @description GET it with the same x-ap-client-id / x-ap-attempt-hash headers (a path from the server root); null without a stored photo */
+              /** @description GET it with the same x-ap-client-id / x-ap-attempt-hash headers; null without a stored photo. A path from the server root (/api/v1/…): behind a proxy that mounts the server under a prefix, resolve it without its leading slash against your endpoint (as the package does) */
               photoUrl: string | null;
               /** @description With photos=inline only: the photo as a data URL (data:image/jpeg;base64,…) */
               photo?: string;
@@ -1899,7 +1899,7 @@ export interface operations {
           };
         };
       };
-      /** @description rate_limited: too many requests or failed authentications (Retry-After) */
+      /** @description Default Response */
       429: {
         headers: {
           [name: string]: unknown;

@@ -17,6 +17,7 @@ import { hashAttempt } from './ids.js';
 import { DEFAULT_ABANDON_AFTER_MS, sweepAbandoned } from './abandon.js';
 import { ingestRoutes } from './ingest.js';
 import { attemptReportRoutes } from './attempt-report.js';
+import { attemptRateLimiter } from './rate-limit.js';
 import { reportingRoutes } from './reporting.js';
 import { overflowInRequestLine } from './request-line.js';
 import { adminRoutes } from './admin-routes.js';
@@ -597,8 +598,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   );
 
-  ingestRoutes(app, { db, ratePerSecond, photoLimit });
-  attemptReportRoutes(app, { db });
+  const limiter = attemptRateLimiter(db, ratePerSecond);
+  ingestRoutes(app, { db, ratePerSecond, photoLimit, limiter });
+  attemptReportRoutes(app, { db, limiter });
   let stopSweep = () => Promise.resolve();
   app.addHook('onReady', (done) => {
     stopSweep = sweepAbandoned(db, options.abandonAfterMs ?? DEFAULT_ABANDON_AFTER_MS, (error) =>

@@ -6,17 +6,30 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Database } from './db.js';
+import type { AttemptRateLimiter } from './rate-limit.js';
 import { HttpError, errorSchema } from './errors.js';
 import { attemptSecurity, authenticateAttempt } from './ingest.js';
 import { REVIEW_THRESHOLD } from 'proctor-elements/vocabulary';
 
 export interface AttemptReportOptions {
   db: Database;
+  /**
+   * The per-attempt rate limit (429 `rate_limited` with Retry-After): the report and its photos take
+   * from a bucket of their own (`…/report`), so a teacher's page never slows the candidate's delivery.
+   */
+  limiter?: AttemptRateLimiter;
 }
 
 const attemptId = { type: 'string', minLength: 1, maxLength: 200 } as const;
 const security = attemptSecurity;
-const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 503: errorSchema };
+const errors = {
+  400: errorSchema,
+  401: errorSchema,
+  403: errorSchema,
+  404: errorSchema,
+  429: errorSchema,
+  503: errorSchema,
+};
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 const photoPath = (testAttemptId: string, evidenceId: string) =>
   `/api/v1/attempts/${encodeURIComponent(testAttemptId)}/photos/${evidenceId}`;
@@ -66,7 +79,7 @@ const evidenceSchema = {
     photoUrl: {
       type: ['string', 'null'],
       description:
-        'GET it with the same x-ap-client-id / x-ap-attempt-hash headers (a path from the server root); null without a stored photo',
+        'GET it with the same x-ap-client-id / x-ap-attempt-hash headers; null without a stored photo. A path from the server root (/api/v1/…): behind a proxy that mounts the server under a prefix, resolve it without its leading slash against your endpoint (as the package does)',
     },
     photo: {
       type: 'string',
@@ -87,6 +100,7 @@ export function attemptReportRoutes(app: FastifyInstance, options: AttemptReport
     testAttemptId: string,
   ): Promise<SessionRow & { client_id: string }> {
     const { clientId } = await authenticateAttempt(db, request, testAttemptId);
+    await options.limiter?.take(`${clientId}/${testAttemptId}/report`);
     const [session] = await db.query<SessionRow>(
       `select sid, status, review_status, trust_score, counts, started_at, finished_at, closed_at, close_reason,
          user_details, show_how_to_video from sessions where client_id = $1 and test_attempt_id = $2`,

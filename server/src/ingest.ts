@@ -8,7 +8,7 @@ import { scoreSession } from './verdict.js';
 import { HttpError, errorSchema } from './errors.js';
 import { ATTEMPT_HASH_SCHEME, eventReportSid, sid, verifyAttemptHash } from './ids.js';
 import { EXAM_STATUS_SQL } from './admin.js';
-import { MemoryBuckets, PostgresBuckets, type AttemptRateLimiter } from './rate-limit.js';
+import { attemptRateLimiter, type AttemptRateLimiter } from './rate-limit.js';
 import { NEXT_CHANGE, closeOngoingEvents, lockEvidenceWriters } from './event-changes.js';
 import {
   CHECK_NAMES,
@@ -24,6 +24,8 @@ export interface IngestOptions {
   ratePerSecond: number;
   /** Largest photo (bytes). */
   photoLimit: number;
+  /** The server's per-attempt limiter (default: one of this route set's own, at `ratePerSecond`). */
+  limiter?: AttemptRateLimiter;
 }
 
 // the package's own vocabularies: one source of truth for client and server
@@ -180,8 +182,7 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
   const { db, ratePerSecond, photoLimit } = options;
 
   // --- per-attempt rate limit (token bucket; in PostgreSQL, shared by every instance) ------------
-  const limiter: AttemptRateLimiter =
-    db.kind === 'postgres' ? new PostgresBuckets(db, ratePerSecond) : new MemoryBuckets(ratePerSecond);
+  const limiter = options.limiter ?? attemptRateLimiter(db, ratePerSecond);
 
   // --- authentication of an attempt: client id + AutoProctor's HMAC ---------------------------
   const authenticate = (request: FastifyRequest, testAttemptId: string, clientId?: string, hash?: string) =>

@@ -59,3 +59,12 @@ export class PostgresBuckets implements AttemptRateLimiter {
     if (!row.granted) throw refused(key, row.tokens, this.ratePerSecond);
   }
 }
+
+/**
+ * The limiter for `db`: {@link PostgresBuckets} on PostgreSQL (shared by every instance),
+ * {@link MemoryBuckets} on PGlite. One per server: ingest and the attempt report take from it under
+ * keys of their own.
+ */
+export function attemptRateLimiter(db: Queryable & { kind: string }, ratePerSecond: number): AttemptRateLimiter {
+  return db.kind === 'postgres' ? new PostgresBuckets(db, ratePerSecond) : new MemoryBuckets(ratePerSecond);
+}

@@ -196,3 +196,41 @@ describe(`an attempt's report for the exam platform (${backend})`, () => {
     assert.deepEqual([badQuery.status, badQuery.body.code], [400, 'invalid_request']);
   });
 });
+
+describe(`the attempt report's rate limit (${backend})`, () => {
+  let r: Harness;
+  before(async () => {
+    r = await startServer({ ratePerSecond: 2 });
+  });
+  after(() => r.close());
+
+  it("is per attempt (429 rate_limited with Retry-After) and apart from ingest's: a teacher's page never slows the candidate's delivery", async () => {
+    const a = newAttempt(r.demo.clientId, r.demo.clientSecret);
+    assert.equal((await call(r.origin, 'POST', '/api/v1/attempts', { body: a })).status, 201);
+    const read = () =>
+      fetch(`${r.origin}/api/v1/attempts/${encodeURIComponent(a.testAttemptId)}/report`, {
+        headers: attemptHeaders(a),
+      });
+    const answers = await Promise.all(Array.from({ length: 20 }, read));
+    const statuses = answers.map((x) => x.status);
+    assert.ok(statuses.includes(200), statuses.join());
+    const refused = answers.filter((x) => x.status === 429);
+    assert.ok(refused.length >= 10, statuses.join());
+    assert.ok(Number(refused[0].headers.get('retry-after')) >= 1);
+    assert.equal(((await refused[0].json()) as { code: string }).code, 'rate_limited');
+    // the candidate's delivery for the same attempt is not held up by the reads
+    const record = {
+      id: randomUUID(),
+      attemptId: a.testAttemptId,
+      seq: 1,
+      code: 5005,
+      type: 'tab_switch',
+      startedAt: Date.now(),
+    };
+    const posted = await call(r.origin, 'POST', `/api/v1/attempts/${a.testAttemptId}/evidence`, {
+      headers: attemptHeaders(a),
+      body: { records: [record] },
+    });
+    assert.equal(posted.status, 200);
+  });
+});
