@@ -246,6 +246,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       ? { https: { ...options.https, requireHostHeader: false } }
       : { http: { requireHostHeader: false } }),
     bodyLimit,
+    // our onRequest hook answers requests that arrive while closing (503 shutting_down, with
+    // Retry-After and the headers every answer carries); Fastify's own 503 has neither
+    return503OnClosing: false,
     // a path parameter may be a testAttemptId of 200 characters (checked by the route schemas),
     // percent-encoded: up to 4 UTF-8 bytes × 3 characters each = 2400 (Fastify's default is 100)
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
@@ -495,8 +498,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           app.log.warn({ err: error }, 'could not count a failed authentication'),
         )
       : new FailureLimiter(limits.authFailuresPerMinute));
+  // set once app.close() begins (SIGTERM): requests that still arrive on open connections are sent
+  // elsewhere (another instance, or this one once restarted)
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
   app.addHook('onRequest', async (request, reply) => {
     baseHeaders(request, reply, hsts);
+    if (closing) {
+      void reply.header('connection', 'close');
+      throw new HttpError(
+        503,
+        'shutting_down',
+        'This server is shutting down; retry shortly (another instance, or this one once restarted, will answer).',
+        2,
+      );
+    }
     // HTTP/1.1 requires Host (RFC 9112 §3.2); Node's own check (requireHostHeader, off above) would
     // answer a bare 400 without these headers
     if (request.raw.httpVersion === '1.1' && request.headers.host === undefined)

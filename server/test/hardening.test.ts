@@ -313,3 +313,51 @@ describe(`without the demo (production, ${backend})`, () => {
     assert.match(await home.text(), /review/);
   });
 });
+
+describe(`shutting down (${backend})`, () => {
+  it('a request arriving while the server closes gets 503 shutting_down with Retry-After, CORS and the security headers', async () => {
+    // found by a new user: Fastify's own 503 during close had neither, so a client could not tell
+    // when to come back, and the answer escaped the headers every other answer carries
+    const s = await startServer();
+    const port = new URL(s.origin).port;
+    const open = () =>
+      new Promise<import('node:net').Socket>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => resolve(socket));
+        socket.on('error', reject);
+      });
+    // a request still arriving holds the close open (an upload in flight) …
+    const upload = await open();
+    upload.write(
+      'POST /api/v1/attempts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{',
+    );
+    // … and another client has begun its request when the close starts
+    const late = await open();
+    let answer = '';
+    late.on('data', (d: Buffer) => (answer += d.toString()));
+    const ended = new Promise((resolve) => late.on('close', resolve));
+    late.write('GET /healthz HTTP/1.1\r\nHost: x\r\nOrigin: https://lms.example\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const closed = s.close();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    late.write('\r\n');
+    await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    upload.destroy();
+    await closed;
+    const [head, body] = answer.split('\r\n\r\n');
+    assert.match(head, /^HTTP\/1\.1 503 /, answer);
+    const headers = Object.fromEntries(
+      head
+        .split('\r\n')
+        .slice(1)
+        .map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+    );
+    assert.ok(Number(headers['retry-after']) >= 1, head);
+    assert.equal(headers['x-content-type-options'], 'nosniff', head);
+    assert.ok(headers['content-security-policy'], head);
+    assert.equal(headers['access-control-allow-origin'], '*', head);
+    assert.equal(headers.connection, 'close', head);
+    const parsed = JSON.parse(body) as { code: string; message: string };
+    assert.equal(parsed.code, 'shutting_down');
+    assert.match(parsed.message, /shutting down/);
+  });
+});
