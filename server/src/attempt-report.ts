@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Database } from './db.js';
 import type { AttemptRateLimiter } from './rate-limit.js';
+import { PHOTO_RESPONSE, sendPhoto } from './photo-response.js';
 import { HttpError, errorSchema } from './errors.js';
 import { attemptSecurity, authenticateAttempt } from './ingest.js';
 import { REVIEW_THRESHOLD } from 'proctor-elements/vocabulary';
@@ -260,13 +261,7 @@ export function attemptReportRoutes(app: FastifyInstance, options: AttemptReport
           properties: { testAttemptId: attemptId, evidenceId: { type: 'string', format: 'uuid' } },
         },
         response: {
-          200: {
-            description: 'The photo itself',
-            content: {
-              'image/jpeg': { schema: { type: 'string', format: 'binary' } },
-              'image/png': { schema: { type: 'string', format: 'binary' } },
-            },
-          },
+          200: PHOTO_RESPONSE,
           ...errors,
         },
       },
@@ -292,10 +287,8 @@ export function attemptReportRoutes(app: FastifyInstance, options: AttemptReport
           'unknown_evidence',
           `Attempt "${testAttemptId}" has no evidence record ${evidenceId}.`,
         );
-      void reply.header('cache-control', 'private, max-age=3600');
-      if (row.bytes && row.content_type) return reply.type(row.content_type).send(Buffer.from(row.bytes));
-      const match = row.photo && /^data:(image\/jpeg);base64,(.*)$/s.exec(row.photo);
-      if (match) return reply.type(match[1]).send(Buffer.from(match[2], 'base64'));
+      const sent = sendPhoto(reply, row, row.photo);
+      if (sent) return sent;
       throw new HttpError(
         404,
         row.photo_pending ? 'photo_pending' : 'no_photo',

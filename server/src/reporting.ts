@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyRequest, preValidationHookHandler } from 'fastify';
 import type { Database } from './db.js';
 import { HttpError, errorSchema } from './errors.js';
+import { PHOTO_RESPONSE, sendPhoto } from './photo-response.js';
 import { SID_PATTERN, sid } from './ids.js';
 import {
   annotationSchema,
@@ -1033,13 +1034,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
         security,
         params: eventParams,
         response: {
-          200: {
-            description: 'The photo itself',
-            content: {
-              'image/jpeg': { schema: { type: 'string', format: 'binary' } },
-              'image/png': { schema: { type: 'string', format: 'binary' } },
-            },
-          },
+          200: PHOTO_RESPONSE,
           ...errors,
         },
       },
@@ -1051,22 +1046,21 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
         'select content_type, bytes from photos where session_sid = $1 and evidence_id = $2',
         [row.session_sid, row.id],
       );
-      reply.header('cache-control', 'private, max-age=3600');
-      if (stored) return reply.type(stored.content_type).send(Buffer.from(stored.bytes));
-      const [inline] = await db.query<{ photo: string | null }>(
-        'select photo from evidence where session_sid = $1 and id = $2',
-        [row.session_sid, row.id],
+      const [inline] = stored
+        ? []
+        : await db.query<{ photo: string | null }>('select photo from evidence where session_sid = $1 and id = $2', [
+            row.session_sid,
+            row.id,
+          ]);
+      const sent = sendPhoto(reply, stored, inline?.photo);
+      if (sent) return sent;
+      throw new HttpError(
+        404,
+        row.photo_pending ? 'photo_pending' : 'no_photo',
+        row.photo_pending
+          ? `The photo of event report ${request.params.eventReportSid} has not reached the server yet.`
+          : `Event report ${request.params.eventReportSid} has no photo.`,
       );
-      const match = inline?.photo && /^data:(image\/jpeg);base64,(.*)$/s.exec(inline.photo);
-      if (!match)
-        throw new HttpError(
-          404,
-          row.photo_pending ? 'photo_pending' : 'no_photo',
-          row.photo_pending
-            ? `The photo of event report ${request.params.eventReportSid} has not reached the server yet.`
-            : `Event report ${request.params.eventReportSid} has no photo.`,
-        );
-      return reply.type(match[1]).send(Buffer.from(match[2], 'base64'));
     },
   );
 
