@@ -102,80 +102,73 @@ const examQuery = (creds: Credentials, extra: Record<string, string>) =>
 describe('evidence delivery from a real-size camera', function () {
   this.timeout(180000);
 
-  itExcept(
-    {
-      firefox:
-        'not passing in Firefox yet: its mobile check ended without a second camera (setup then refuses auxiliaryDevice); not investigated',
-    },
-    'a noisy 720p camera, random photos and a paired phone, through an outage: every record and photo at the server once',
-    async () => {
-      const creds = await privateServer();
-      const { el: checks, code } = await checkWithPairing();
-      const cam = phone(code);
-      await oneEvent(checks, 'ap-checks-complete');
-      const { el, emitted, errors, text } = monitorFor(creds);
-      await el.setup({
-        endpoint: creds.endpoint,
-        outboxName: `outbox-${creds.testAttemptId}`,
-        trackingOptions: {
-          photosAtRandom: true,
-          numPhotosAtRandom: 5,
-          auxiliaryDevice: true,
-          tabSwitch: true,
-          numHumans: false,
-          audio: false,
-          detectMultipleScreens: false,
-          showCamPreview: true,
-        },
-        secondCamera: checks.secondCamera,
-        tuning: { examDurationMs: 10000, tabSwitchGraceMs: 300 },
-      });
-      await el.start();
-      await sleep(1500);
-      await outage(creds, true);
-      // the candidate leaves the tab while the server is unreachable; photos keep being taken
-      await executeServerCommand('open-other-tab');
-      await sleep(800);
-      await executeServerCommand('close-other-tab');
-      await until(() => errors.some((e) => e.code === 4111), 15000, 'the outage reported (4111)');
-      await until(
-        () => text().includes('saved on this device'),
-        15000,
-        'the candidate told evidence waits on the device',
-      );
-      await sleep(4000);
-      await outage(creds, false);
-      const laptopPhotos = () => [...emitted.values()].filter((r) => r.type === 'random_photo' && !r.data?.camera);
-      await until(() => laptopPhotos().length === 5, 30000, 'five routine photos');
-      const result = await el.stop();
+  it('a noisy 720p camera, random photos and a paired phone, through an outage: every record and photo at the server once', async () => {
+    const creds = await privateServer();
+    const { el: checks, code } = await checkWithPairing();
+    const cam = phone(code);
+    await oneEvent(checks, 'ap-checks-complete');
+    const { el, emitted, errors, text } = monitorFor(creds);
+    await el.setup({
+      endpoint: creds.endpoint,
+      outboxName: `outbox-${creds.testAttemptId}`,
+      trackingOptions: {
+        photosAtRandom: true,
+        numPhotosAtRandom: 5,
+        auxiliaryDevice: true,
+        tabSwitch: true,
+        numHumans: false,
+        audio: false,
+        detectMultipleScreens: false,
+        showCamPreview: true,
+      },
+      secondCamera: checks.secondCamera,
+      tuning: { examDurationMs: 10000, tabSwitchGraceMs: 300 },
+    });
+    await el.start();
+    await sleep(1500);
+    await outage(creds, true);
+    // the candidate leaves the tab while the server is unreachable; photos keep being taken
+    await executeServerCommand('open-other-tab');
+    await sleep(800);
+    await executeServerCommand('close-other-tab');
+    await until(() => errors.some((e) => e.code === 4111), 15000, 'the outage reported (4111)');
+    await until(
+      () => text().includes('saved on this device'),
+      15000,
+      'the candidate told evidence waits on the device',
+    );
+    await sleep(4000);
+    await outage(creds, false);
+    const laptopPhotos = () => [...emitted.values()].filter((r) => r.type === 'random_photo' && !r.data?.camera);
+    await until(() => laptopPhotos().length === 5, 30000, 'five routine photos');
+    const result = await el.stop();
 
-      expect(result.delivery.done, JSON.stringify({ delivery: result.delivery, errors })).to.equal(true);
-      expect(text()).to.contain('All evidence has been sent.');
-      const server = await stored(creds.testAttemptId);
-      // exactly the records the page emitted, each once
-      expect(server.evidence.length).to.equal(emitted.size);
-      expect(sorted(server.evidence.map((e) => e.id))).to.deep.equal(sorted(emitted.keys()));
-      expect(server.evidence.filter((e) => e.type === 'tab_switch')).to.have.length(1);
-      // every photo the page took, once, with its real size
-      const withPhoto = [...emitted.values()].filter((r) => r.photo);
-      expect(withPhoto.length).to.be.at.least(6); // five from the laptop, at least one from the phone
-      expect(withPhoto.some((r) => r.data?.camera === 'second')).to.equal(true);
-      expect(sorted(server.photos.map((p) => p.id))).to.deep.equal(sorted(withPhoto.map((r) => r.id)));
-      const laptopIds = new Set(laptopPhotos().map((r) => r.id));
-      const laptopBytes = server.photos.filter((p) => laptopIds.has(p.id)).map((p) => p.bytes);
-      // the server holds the very bytes the page took: a frame with sensor noise, over the 64 KiB
-      // a keepalive request may carry
-      for (const r of laptopPhotos())
-        expect(server.photos.find((p) => p.id === r.id)!.bytes).to.equal(atob(r.photo!.split(',')[1]).length);
-      expect(Math.min(...laptopBytes)).to.be.above(65536);
-      expect(server.photos.every((p) => p.content_type === 'image/jpeg')).to.equal(true);
-      expect(server.session!.status).to.equal('exam_finished');
-      expect(errors.filter((e) => e.code !== 4111)).to.deep.equal([]);
-      el.remove();
-      cam.remove();
-      checks.remove();
-    },
-  );
+    expect(result.delivery.done, JSON.stringify({ delivery: result.delivery, errors })).to.equal(true);
+    expect(text()).to.contain('All evidence has been sent.');
+    const server = await stored(creds.testAttemptId);
+    // exactly the records the page emitted, each once
+    expect(server.evidence.length).to.equal(emitted.size);
+    expect(sorted(server.evidence.map((e) => e.id))).to.deep.equal(sorted(emitted.keys()));
+    expect(server.evidence.filter((e) => e.type === 'tab_switch')).to.have.length(1);
+    // every photo the page took, once, with its real size
+    const withPhoto = [...emitted.values()].filter((r) => r.photo);
+    expect(withPhoto.length).to.be.at.least(6); // five from the laptop, at least one from the phone
+    expect(withPhoto.some((r) => r.data?.camera === 'second')).to.equal(true);
+    expect(sorted(server.photos.map((p) => p.id))).to.deep.equal(sorted(withPhoto.map((r) => r.id)));
+    const laptopIds = new Set(laptopPhotos().map((r) => r.id));
+    const laptopBytes = server.photos.filter((p) => laptopIds.has(p.id)).map((p) => p.bytes);
+    // the server holds the very bytes the page took: a frame with sensor noise, over the 64 KiB
+    // a keepalive request may carry
+    for (const r of laptopPhotos())
+      expect(server.photos.find((p) => p.id === r.id)!.bytes).to.equal(atob(r.photo!.split(',')[1]).length);
+    expect(Math.min(...laptopBytes)).to.be.above(65536);
+    expect(server.photos.every((p) => p.content_type === 'image/jpeg')).to.equal(true);
+    expect(server.session!.status).to.equal('exam_finished');
+    expect(errors.filter((e) => e.code !== 4111)).to.deep.equal([]);
+    el.remove();
+    cam.remove();
+    checks.remove();
+  });
 
   it('a 30 s outage with a reload in the middle: proctoring runs from the start, nothing is lost', async () => {
     const creds = await privateServer();
