@@ -308,7 +308,7 @@ export interface paths {
     };
     /**
      * List Event Reports of a session
-     * @description Default order: createdDate (when the server stored each record: insertion order), so paging ASC while records are still arriving — late ones included — never skips or repeats one. An event is written in place when its end arrives, when its photo lands and when its session closes while it is ongoing: each change gives it a new changeSeq / changedDate. To sync changes too, page with the cursor: changedAfter=0, then changedAfter=<the answer's cursor> until a page is empty (or follow next until null), and keep each event by its sid (the latest copy wins). SmarterProctoring's parameters: offset, limit, sortKeys, sortOrder, eventTimeRangeStart / eventTimeRangeEnd (the sync window, on changedDate, in changeSeq order: follow next, which carries a changedAfter cursor, as offsets would skip an event when another leaves the window while you page); ours: changedAfter, types, from / to (what happened then: the event's span overlaps the window). Repeatable parameters may also be comma lists; unknown parameters are ignored.
+     * @description Default order: createdDate (when the server stored each record: insertion order), so paging ASC while records are still arriving — late ones included — never skips or repeats one. An event is written in place when its end arrives, when its photo lands and when its session closes while it is ongoing: each change gives it a new changeSeq / changedDate. To sync changes too, page with the cursor: changedAfter=0, then changedAfter=<the answer's cursor> until a page is empty (or follow next until null), and keep each event by its sid (the latest copy wins). SmarterProctoring's parameters: offset, limit, sortKeys, sortOrder, eventTimeRangeStart / eventTimeRangeEnd (the sync window, on createdDate, which never changes: offsets or next over a window read each event once, as first stored; its later changes come with changedAfter); ours: changedAfter, types, from / to (what happened then: the event's span overlaps the window). Repeatable parameters may also be comma lists; unknown parameters are ignored.
      */
     get: operations['listEventReports'];
     put?: never;
@@ -400,7 +400,7 @@ export interface paths {
     };
     /**
      * Session Events Report: every event report of the install
-     * @description Default order: createdDate (when the server stored each record: insertion order), so paging ASC while records are still arriving — late ones included — never skips or repeats one. An event is written in place when its end arrives, when its photo lands and when its session closes while it is ongoing: each change gives it a new changeSeq / changedDate. To sync changes too, page with the cursor: changedAfter=0, then changedAfter=<the answer's cursor> until a page is empty (or follow next until null), and keep each event by its sid (the latest copy wins). SmarterProctoring's parameters: offset, limit, sortKeys, sortOrder, eventTimeRangeStart / eventTimeRangeEnd (the sync window, on changedDate, in changeSeq order: follow next, which carries a changedAfter cursor, as offsets would skip an event when another leaves the window while you page); ours: changedAfter, types, from / to (what happened then: the event's span overlaps the window). Repeatable parameters may also be comma lists; unknown parameters are ignored.
+     * @description Default order: createdDate (when the server stored each record: insertion order), so paging ASC while records are still arriving — late ones included — never skips or repeats one. An event is written in place when its end arrives, when its photo lands and when its session closes while it is ongoing: each change gives it a new changeSeq / changedDate. To sync changes too, page with the cursor: changedAfter=0, then changedAfter=<the answer's cursor> until a page is empty (or follow next until null), and keep each event by its sid (the latest copy wins). SmarterProctoring's parameters: offset, limit, sortKeys, sortOrder, eventTimeRangeStart / eventTimeRangeEnd (the sync window, on createdDate, which never changes: offsets or next over a window read each event once, as first stored; its later changes come with changedAfter); ours: changedAfter, types, from / to (what happened then: the event's span overlaps the window). Repeatable parameters may also be comma lists; unknown parameters are ignored.
      */
     get: operations['sessionEventsReport'];
     put?: never;
@@ -4058,9 +4058,9 @@ export interface operations {
         from?: string;
         /** @description only events that started before this ISO date-time */
         to?: string;
-        /** @description SmarterProctoring's, the sync window: only events stored or last changed (changedDate) at or after this ISO date-time */
+        /** @description SmarterProctoring's, the sync window: only events the server stored (createdDate) at or after this ISO date-time */
         eventTimeRangeStart?: string;
-        /** @description SmarterProctoring's, the sync window: only events stored or last changed (changedDate) before this ISO date-time; end it 10 s or more before now (a change is visible a moment after its changedDate) */
+        /** @description SmarterProctoring's, the sync window: only events the server stored (createdDate) before this ISO date-time; end it 10 s or more before now (a record is visible a moment after its createdDate) */
         eventTimeRangeEnd?: string;
         /** @description the sync cursor: only events whose changeSeq is greater, in changeSeq order (sortKeys and sortOrder are then ignored); start with 0, then pass the answer's cursor. An event that changes later (its end, its photo, its session closing) comes again after the cursor, with its new state */
         changedAfter?: number;
@@ -4984,9 +4984,9 @@ export interface operations {
         from?: string;
         /** @description only events that started before this ISO date-time */
         to?: string;
-        /** @description SmarterProctoring's, the sync window: only events stored or last changed (changedDate) at or after this ISO date-time */
+        /** @description SmarterProctoring's, the sync window: only events the server stored (createdDate) at or after this ISO date-time */
         eventTimeRangeStart?: string;
-        /** @description SmarterProctoring's, the sync window: only events stored or last changed (changedDate) before this ISO date-time; end it 10 s or more before now (a change is visible a moment after its changedDate) */
+        /** @description SmarterProctoring's, the sync window: only events the server stored (createdDate) before this ISO date-time; end it 10 s or more before now (a record is visible a moment after its createdDate) */
         eventTimeRangeEnd?: string;
         /** @description the sync cursor: only events whose changeSeq is greater, in changeSeq order (sortKeys and sortOrder are then ignored); start with 0, then pass the answer's cursor. An event that changes later (its end, its photo, its session closing) comes again after the cursor, with its new state */
         changedAfter?: number;

@@ -560,14 +560,15 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       where.push(`e.type = any($${params.push(types)})`);
     }
     // from / to: what happened then (the event's own span overlaps the window; a violation still
-    // going on reaches to now); eventTimeRangeStart / End: the sync window (stored or last changed in it)
+    // going on reaches to now); eventTimeRangeStart / End: the sync window, on createdDate (when the
+    // server stored the record), which never changes: offsets over a window never skip or repeat
     if (q.from)
       where.push(
         `coalesce(e.ended_at, case when ${ONGOING_SQL} then 'infinity'::timestamptz end, e.started_at) >= $${params.push(q.from)}`,
       );
     if (q.to) where.push(`e.started_at < $${params.push(q.to)}`);
-    if (q.eventTimeRangeStart) where.push(`e.changed_at >= $${params.push(q.eventTimeRangeStart)}`);
-    if (q.eventTimeRangeEnd) where.push(`e.changed_at < $${params.push(q.eventTimeRangeEnd)}`);
+    if (q.eventTimeRangeStart) where.push(`e.received_at >= $${params.push(q.eventTimeRangeStart)}`);
+    if (q.eventTimeRangeEnd) where.push(`e.received_at < $${params.push(q.eventTimeRangeEnd)}`);
     if (q.changedAfter !== undefined) {
       if (!Number.isSafeInteger(q.changedAfter) || q.changedAfter < 0)
         throw new HttpError(400, 'invalid_request', 'querystring/changedAfter must be a whole number from 0.');
@@ -883,13 +884,13 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       type: 'string',
       format: 'date-time',
       description:
-        "SmarterProctoring's, the sync window: only events stored or last changed (changedDate) at or after this ISO date-time",
+        "SmarterProctoring's, the sync window: only events the server stored (createdDate) at or after this ISO date-time",
     },
     eventTimeRangeEnd: {
       type: 'string',
       format: 'date-time',
       description:
-        "SmarterProctoring's, the sync window: only events stored or last changed (changedDate) before this ISO date-time; end it 10 s or more before now (a change is visible a moment after its changedDate)",
+        "SmarterProctoring's, the sync window: only events the server stored (createdDate) before this ISO date-time; end it 10 s or more before now (a record is visible a moment after its createdDate)",
     },
     changedAfter: {
       type: 'integer',
@@ -915,12 +916,12 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
     sortKeys?: string[];
   };
   const EVENTS_DESCRIPTION =
-    "Default order: createdDate (when the server stored each record: insertion order), so paging ASC while records are still arriving — late ones included — never skips or repeats one. An event is written in place when its end arrives, when its photo lands and when its session closes while it is ongoing: each change gives it a new changeSeq / changedDate. To sync changes too, page with the cursor: changedAfter=0, then changedAfter=<the answer's cursor> until a page is empty (or follow next until null), and keep each event by its sid (the latest copy wins). SmarterProctoring's parameters: offset, limit, sortKeys, sortOrder, eventTimeRangeStart / eventTimeRangeEnd (the sync window, on changedDate, in changeSeq order: follow next, which carries a changedAfter cursor, as offsets would skip an event when another leaves the window while you page); ours: changedAfter, types, from / to (what happened then: the event's span overlaps the window). Repeatable parameters may also be comma lists; unknown parameters are ignored.";
+    "Default order: createdDate (when the server stored each record: insertion order), so paging ASC while records are still arriving — late ones included — never skips or repeats one. An event is written in place when its end arrives, when its photo lands and when its session closes while it is ongoing: each change gives it a new changeSeq / changedDate. To sync changes too, page with the cursor: changedAfter=0, then changedAfter=<the answer's cursor> until a page is empty (or follow next until null), and keep each event by its sid (the latest copy wins). SmarterProctoring's parameters: offset, limit, sortKeys, sortOrder, eventTimeRangeStart / eventTimeRangeEnd (the sync window, on createdDate, which never changes: offsets or next over a window read each event once, as first stored; its later changes come with changedAfter); ours: changedAfter, types, from / to (what happened then: the event's span overlaps the window). Repeatable parameters may also be comma lists; unknown parameters are ignored.";
 
   /**
-   * An event list, by offset (SmarterProctoring's paging, any order) or, with changedAfter or a sync
-   * window (eventTimeRangeStart / End), by the change cursor: changeSeq order, `next` carries the
-   * cursor (null once the rest fitted in the page).
+   * An event list, by offset (SmarterProctoring's paging, any order; a sync window too, as its
+   * members never change) or, with changedAfter, by the change cursor: changeSeq order, `next`
+   * carries the cursor (null once the rest fitted in the page).
    */
   async function eventList(
     request: FastifyRequest<{ Querystring: EventsQuery }>,
@@ -931,11 +932,8 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
   ) {
     const q = request.query;
     const { offset, limit } = limits(q);
-    // a sync window (eventTimeRangeStart / End, on changedDate) is paged by the change cursor too:
-    // an event that changes while the job pages leaves the window, and offsets would then skip the
-    // next one for good; `next` carries changedAfter, which stays put whatever leaves
-    const keyset =
-      q.changedAfter !== undefined || q.eventTimeRangeStart !== undefined || q.eventTimeRangeEnd !== undefined;
+    // the change cursor: an event that changes while the job pages moves after it (and comes again)
+    const keyset = q.changedAfter !== undefined;
     const after = q.changedAfter ?? 0;
     const order = keyset ? 'order by e.change_seq asc' : orderBy(q, EVENT_SORT, 'e.created_seq');
     const [{ total }] = await db.query<{ total: number }>(

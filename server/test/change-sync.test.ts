@@ -1,7 +1,8 @@
 // Issue 19: event reports change in place (a violation's end, a photo that lands later, the session
 // closing over a violation still open). A sync job that pages forward and remembers where it stopped
-// must see each event with its final state: with the change cursor (changedAfter) or with a
-// changedDate window (eventTimeRangeStart / eventTimeRangeEnd). Real server, real HTTP.
+// must see each event with its final state: with the change cursor (changedAfter). A createdDate
+// window (eventTimeRangeStart / eventTimeRangeEnd) gives each event once, as first stored, whatever
+// changes while the job pages. Real server, real HTTP.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -263,25 +264,32 @@ describe(`sync of changed event reports (${backend})`, () => {
     }
   });
 
-  it('a window sync on eventTimeRangeStart / End (changedDate) misses no late end or photo', async () => {
+  it('a window sync on eventTimeRangeStart / End (createdDate) reads each event once; changedAfter then brings its end and photo', async () => {
     // the job's windows end MARGIN before now (the README says 10 s or more while exams deliver;
     // here each round runs after the writes it must see have committed)
     const MARGIN = 1000;
     const path = `${install}/reports/examSessionEvents`;
-    const events = new Map<string, Event>();
-    // the job starts now: the events of earlier tests changed before its first window
+    const reads = new Map<string, number>();
+    // the job starts now: the events of earlier tests were stored before its first window
     await sleep(20);
     let windowStart = new Date().toISOString();
     const round = async () => {
       await sleep(MARGIN + 100);
       const windowEnd = new Date(Date.now() - MARGIN).toISOString();
-      let url: string | null =
-        `${path}?eventTimeRangeStart=${encodeURIComponent(windowStart)}&eventTimeRangeEnd=${encodeURIComponent(windowEnd)}&limit=2`;
-      while (url) {
-        const res: { status: number; body: Page } = await call<Page>(s.origin, 'GET', url, { token });
+      const window = `eventTimeRangeStart=${encodeURIComponent(windowStart)}&eventTimeRangeEnd=${encodeURIComponent(windowEnd)}`;
+      // SmarterProctoring's loop: offset += limit until a page comes back empty
+      for (let offset = 0; ; offset += 2) {
+        const res = await call<Page>(
+          s.origin,
+          'GET',
+          `${path}?${window}&sortKeys=createdDate&offset=${offset}&limit=2`,
+          {
+            token,
+          },
+        );
         assert.equal(res.status, 200);
-        for (const e of res.body.results) events.set(e.sid, e);
-        url = res.body.next;
+        if (!res.body.results.length) break;
+        for (const e of res.body.results) reads.set(e.sid, (reads.get(e.sid) ?? 0) + 1);
       }
       windowStart = windowEnd;
     };
@@ -290,7 +298,7 @@ describe(`sync of changed event reports (${backend})`, () => {
     await p.photo(v);
     const m = await p.moment();
     await round();
-    assert.equal(events.size, 2);
+    assert.equal(reads.size, 2);
     await p.end(v);
     await round();
     await p.photo(m);
@@ -298,15 +306,25 @@ describe(`sync of changed event reports (${backend})`, () => {
     await p.finish();
     await p.photo(w);
     await round();
+    // each event once, in the window it was stored in: its end and photo did not move it
+    assert.deepEqual([...reads.values()], [1, 1, 1]);
     const state = new Map([...(await serverState(path))].filter(([, e]) => e.sessionSid === p.sessionSid));
-    assert.equal(events.size, 3);
-    assert.deepEqual(events, state);
-    assert.ok([...state.values()].every((e) => e.hasPhoto && !e.ongoing));
+    assert.deepEqual([...reads.keys()].sort(), [...state.keys()].sort());
+    // the change cursor brings every event's final state (ends, photos)
+    const latest = new Map<string, Event>();
+    for (let url: string | null = `${path}?changedAfter=0&limit=50`; url;) {
+      const res: { status: number; body: Page } = await call<Page>(s.origin, 'GET', url, { token });
+      assert.equal(res.status, 200);
+      for (const e of res.body.results) if (e.sessionSid === p.sessionSid) latest.set(e.sid, e);
+      url = res.body.next;
+    }
+    assert.deepEqual(latest, state);
+    assert.ok([...latest.values()].every((e) => e.hasPhoto && !e.ongoing));
   });
 
-  it('a window sync that follows next skips nothing when an event changes (and leaves the window) mid-paging', async () => {
-    // found by a new user: offsets over the window skipped the 4th of 9 events for good once the
-    // 1st changed between two pages
+  it("a window read by offsets (SmarterProctoring's loop) or by next skips nothing when an event changes mid-paging", async () => {
+    // found by two new users: over a window on changedDate an event that ended between two pages
+    // left the window, and the offsets then skipped the one after it for good
     const path = `${install}/reports/examSessionEvents`;
     await sleep(20);
     const windowStart = new Date().toISOString();
@@ -315,19 +333,29 @@ describe(`sync of changed event reports (${backend})`, () => {
     for (let i = 0; i < 9; i++) ids.push(await p.begin());
     await sleep(1200);
     const windowEnd = new Date(Date.now() - 1000).toISOString();
-    const seen: string[] = [];
-    let url: string | null =
-      `${path}?eventTimeRangeStart=${encodeURIComponent(windowStart)}&eventTimeRangeEnd=${encodeURIComponent(windowEnd)}&limit=3`;
+    const window = `eventTimeRangeStart=${encodeURIComponent(windowStart)}&eventTimeRangeEnd=${encodeURIComponent(windowEnd)}`;
+    // by offsets: the first violation ends after the first page, the second after the second
+    const byOffset: string[] = [];
+    for (let offset = 0, pages = 0; ; offset += 3, pages++) {
+      const res = await call<Page>(s.origin, 'GET', `${path}?${window}&offset=${offset}&limit=3`, { token });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      if (!res.body.results.length) break;
+      byOffset.push(...res.body.results.map((e) => e.evidenceId));
+      if (pages < 2) await p.end(ids[pages]);
+    }
+    assert.deepEqual(byOffset, ids);
+    // by next: the third ends while the job pages
+    const byNext: string[] = [];
+    let url: string | null = `${path}?${window}&limit=3`;
     for (let pages = 0; url; pages++) {
       assert.ok(pages < 20, 'the window ends');
       const res: { status: number; body: Page } = await call<Page>(s.origin, 'GET', url, { token });
       assert.equal(res.status, 200, JSON.stringify(res.body));
-      seen.push(...res.body.results.map((e) => e.evidenceId));
-      // the first violation ends while the job pages: it moves to a later window
-      if (pages === 0) await p.end(ids[0]);
+      byNext.push(...res.body.results.map((e) => e.evidenceId));
+      if (pages === 0) await p.end(ids[2]);
       url = res.body.next;
     }
-    assert.deepEqual([...new Set(seen)].sort(), [...ids].sort());
+    assert.deepEqual(byNext, ids);
   });
 
   it('from / to select what happened then: a violation overlapping the window, still open or not', async () => {
