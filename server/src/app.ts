@@ -233,6 +233,23 @@ export function clientRequestIdOf(given: string | string[] | undefined): string 
   return value ? value.slice(0, 100).replace(/[^\w.:/+=@-]/g, '_') : undefined;
 }
 
+/**
+ * The query string, as WHATWG URLSearchParams reads it (`+` is a space), with a repeated name as an
+ * array, and the bracket forms that axios, qs and PHP clients send for arrays (`status[]=Closed`,
+ * `status[0]=Closed`) read as the plain name: a filter sent that way is applied, never silently
+ * dropped as an unknown parameter.
+ */
+export function parseQuery(query: string): Record<string, string | string[]> {
+  // a Map, then own properties: a name like __proto__ stays a plain key
+  const parsed = new Map<string, string | string[]>();
+  for (const [key, value] of new URLSearchParams(query)) {
+    const name = /^(.+?)\[\d*\]$/.exec(key)?.[1] ?? key;
+    const had = parsed.get(name);
+    parsed.set(name, had === undefined ? value : Array.isArray(had) ? [...had, value] : [had, value]);
+  }
+  return Object.fromEntries(parsed);
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { db, bodyLimit = 2 * 1024 * 1024, photoLimit = 512 * 1024, ratePerSecond = 20 } = options;
   const demo = options.demo ?? true;
@@ -251,7 +268,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return503OnClosing: false,
     // a path parameter may be a testAttemptId of 200 characters (checked by the route schemas),
     // percent-encoded: up to 4 UTF-8 bytes × 3 characters each = 2400 (Fastify's default is 100)
-    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH, querystringParser: parseQuery },
     logger: {
       level: options.logLevel ?? 'warn',
       ...(options.logStream ? { stream: options.logStream } : {}),

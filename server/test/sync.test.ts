@@ -303,6 +303,24 @@ describe(`SmarterProctoring-style sync (${backend})`, () => {
     assert.ok(closed.every((x) => x.status === 'Closed'));
     const open = await guideLoop<Session>(`${exam}/sessions`, 'status=Scheduled,In%20Progress&limit=100');
     assert.ok(!open.some((x) => x.sid === sessionSid));
+    // arrays as axios / qs / PHP send them (found by a new user: status[]=Closed was dropped as an
+    // unknown parameter and every session came back), each applied like the plain name
+    for (const query of ['status[]=Closed', 'status%5B%5D=Closed', 'status[0]=Closed&status[1]=Cancelled']) {
+      const list = await guideLoop<Session>(`${exam}/sessions`, `${query}&limit=100`);
+      assert.ok(
+        list.some((x) => x.sid === sessionSid),
+        query,
+      );
+      assert.ok(
+        list.every((x) => x.status === 'Closed' || x.status === 'Cancelled'),
+        `${query}: ${list.map((x) => x.status).join()}`,
+      );
+    }
+    const badArray = await call<{ code: string; message: string }>(s.origin, 'GET', `${exam}/sessions?status[]=soon`, {
+      token,
+    });
+    assert.equal(badArray.status, 400);
+    assert.match(badArray.body.message, /querystring\/status/);
   });
 
   it('cancels a registered candidate’s session when the exam closes before it started', async () => {
