@@ -746,6 +746,42 @@ export interface operations {
           /** @description AutoProctor's showHowToVideo, as the page was set up */
           showHowToVideo?: boolean;
         };
+        'text/plain': {
+          clientId: string;
+          testAttemptId: string;
+          hashedTestAttemptId: string;
+          /** @description epoch ms (default: now) */
+          startedAt?: number;
+          trackingOptions?: {
+            [key: string]: boolean | number;
+          };
+          /** @description The requirements check's outcome: each check's status and when the checks ended */
+          checks?: {
+            passed: boolean;
+            /** @description epoch ms */
+            completedAt: number;
+            statuses: {
+              /** @enum {string} */
+              microphone?: 'not_started' | 'not_completed' | 'failed' | 'succeeded';
+              /** @enum {string} */
+              speakers?: 'not_started' | 'not_completed' | 'failed' | 'succeeded';
+              /** @enum {string} */
+              bandwidth?: 'not_started' | 'not_completed' | 'failed' | 'succeeded';
+              /** @enum {string} */
+              webcam?: 'not_started' | 'not_completed' | 'failed' | 'succeeded';
+              /** @enum {string} */
+              mobile?: 'not_started' | 'not_completed' | 'failed' | 'succeeded';
+              /** @enum {string} */
+              screenshare?: 'not_started' | 'not_completed' | 'failed' | 'succeeded';
+            };
+          };
+          /** @description Who the candidate is, as the exam platform knows them (AutoProctor's userDetails, e.g. {name, email}): at most 20 keys of 1–64 characters; values strings (≤ 500 characters), numbers or booleans. Kept when a later call omits it. */
+          userDetails?: {
+            [key: string]: string | number | boolean;
+          };
+          /** @description AutoProctor's showHowToVideo, as the page was set up */
+          showHowToVideo?: boolean;
+        };
       };
     };
     responses: {
@@ -1445,6 +1481,16 @@ export interface operations {
             [key: string]: number;
           };
         };
+        'text/plain': {
+          /** @description epoch ms (default: now); from 2000 on, not before the attempt started (10 minutes of clock skew allowed) and at most a day ahead of the server */
+          finishedAt?: number;
+          /** @description advisory: the client's own figure */
+          trustScore?: number;
+          /** @description advisory: the client's own counts */
+          counts?: {
+            [key: string]: number;
+          };
+        };
       };
     };
     responses: {
@@ -1606,6 +1652,17 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
+          /** @enum {string} */
+          status:
+            | 'registered'
+            | 'email_sent'
+            | 'after_check_req'
+            | 'in_setup'
+            | 'exam_not_started'
+            | 'exam_started'
+            | 'exam_finished';
+        };
+        'text/plain': {
           /** @enum {string} */
           status:
             | 'registered'
@@ -2463,10 +2520,13 @@ export interface operations {
             count: number;
             offset: number;
             limit: number;
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin) */
             first: string | null;
-            /** @description null on the last page */
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin); null on the last page */
             next: string | null;
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin) */
             prev: string | null;
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin) */
             last: string | null;
             results: {
               sid: string;
@@ -3102,10 +3162,13 @@ export interface operations {
             count: number;
             offset: number;
             limit: number;
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin) */
             first: string | null;
-            /** @description null on the last page */
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin); null on the last page */
             next: string | null;
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin) */
             prev: string | null;
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin) */
             last: string | null;
             results: {
               sid: string;
@@ -4090,10 +4153,13 @@ export interface operations {
             count: number;
             offset: number;
             limit: number;
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin) */
             first: string | null;
-            /** @description null on the last page */
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin); null on the last page */
             next: string | null;
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin) */
             prev: string | null;
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin) */
             last: string | null;
             results: {
               sid: string;
@@ -4549,10 +4615,13 @@ export interface operations {
             count: number;
             offset: number;
             limit: number;
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin) */
             first: string | null;
-            /** @description null on the last page */
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin); null on the last page */
             next: string | null;
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin) */
             prev: string | null;
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin) */
             last: string | null;
             results: {
               sid: string;
@@ -5015,10 +5084,13 @@ export interface operations {
             count: number;
             offset: number;
             limit: number;
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin) */
             first: string | null;
-            /** @description null on the last page */
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin); null on the last page */
             next: string | null;
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin) */
             prev: string | null;
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin) */
             last: string | null;
             results: {
               sid: string;
@@ -5208,10 +5280,13 @@ export interface operations {
             count: number;
             offset: number;
             limit: number;
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin) */
             first: string | null;
-            /** @description null on the last page */
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin); null on the last page */
             next: string | null;
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin) */
             prev: string | null;
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin) */
             last: string | null;
             results: {
               /** @description groupBy=exam */
@@ -5396,10 +5471,13 @@ export interface operations {
             count: number;
             offset: number;
             limit: number;
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin) */
             first: string | null;
-            /** @description null on the last page */
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin); null on the last page */
             next: string | null;
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin) */
             prev: string | null;
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin) */
             last: string | null;
             results: {
               /** @description groupBy=exam */
@@ -5584,10 +5662,13 @@ export interface operations {
             count: number;
             offset: number;
             limit: number;
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin) */
             first: string | null;
-            /** @description null on the last page */
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin); null on the last page */
             next: string | null;
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin) */
             prev: string | null;
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin) */
             last: string | null;
             results: {
               /** @description 2026-W48 (or the day / month when grouped so) */
@@ -5753,10 +5834,13 @@ export interface operations {
             count: number;
             offset: number;
             limit: number;
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin) */
             first: string | null;
-            /** @description null on the last page */
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin); null on the last page */
             next: string | null;
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin) */
             prev: string | null;
+            /** @description the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin) */
             last: string | null;
             results: {
               /** @description 2026-W48 (or the day / month when grouped so) */

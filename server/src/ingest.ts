@@ -113,6 +113,11 @@ export const attemptSecurity: Record<string, string[]>[] = [
   { clientIdQuery: [], attemptHashQuery: [] },
 ];
 const security = attemptSecurity;
+/**
+ * Request bodies of the attempt routes: JSON, or the same JSON as text/plain (what
+ * navigator.sendBeacon sends: a CORS simple request, with the credentials in the query).
+ */
+const BEACON_CONSUMES = ['application/json', 'text/plain'];
 // 429: rate limits; 503: the database is unreachable (Retry-After)
 const errors = {
   400: errorSchema,
@@ -221,6 +226,7 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
         summary: 'Create (or resume) an attempt',
         description:
           "Verifies hashedTestAttemptId = HMAC-SHA256(client secret, testAttemptId) as Base64 (standard or base64url) or hex, in constant time; anything else: 403 naming the scheme. testAttemptId: 1–200 characters, and every later route accepts exactly the ids accepted here. Claims the candidate's registered session when the exam has one; repeats return the same session.",
+        consumes: BEACON_CONSUMES,
         body: {
           type: 'object',
           additionalProperties: false,
@@ -372,7 +378,7 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
           'A rejected batch stores nothing.',
           'The beacon form (navigator.sendBeacon on pagehide, which can set no headers and, to stay a CORS simple request, no JSON content type): the same JSON body as text/plain, with the credentials in the query (clientId, hash).',
         ].join(' '),
-        consumes: ['application/json', 'text/plain'],
+        consumes: BEACON_CONSUMES,
         security,
         params: attemptParams,
         body: {
@@ -632,6 +638,7 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
           'Idempotent: a repeat answers the stored result and changes nothing. After finish, new evidence is refused (409 attempt_finished); ends of records stored before finish, and their pending photos, are accepted.',
         ].join(' '),
         security,
+        consumes: BEACON_CONSUMES,
         params: attemptParams,
         body: {
           type: 'object',
@@ -774,6 +781,7 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
         summary: "Set the candidate's session status",
         description: 'ProctorExam session statuses. A finished session keeps exam_finished (409 for any other status).',
         security,
+        consumes: BEACON_CONSUMES,
         params: attemptParams,
         body: {
           type: 'object',

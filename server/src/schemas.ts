@@ -256,6 +256,8 @@ export const eventListOf = (item: object) => {
   });
 };
 
+const PAGE_LINK =
+  "the page's path and query from the server root (/v1/…): resolve it against the server's origin, e.g. new URL(next, origin)";
 /** SmarterProctoring's list envelope around `item`. */
 export const listOf = (item: object) =>
   obj({
@@ -263,9 +265,9 @@ export const listOf = (item: object) =>
     count: t('integer'),
     offset: t('integer'),
     limit: t('integer'),
-    first: orNull('string'),
-    next: orNull('string', 'null on the last page'),
-    prev: orNull('string'),
-    last: orNull('string'),
+    first: orNull('string', PAGE_LINK),
+    next: orNull('string', `${PAGE_LINK}; null on the last page`),
+    prev: orNull('string', PAGE_LINK),
+    last: orNull('string', PAGE_LINK),
     results: { type: 'array', items: item },
   });
