@@ -607,12 +607,15 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
         })
         .catch(async (error: unknown) => {
           // over a photo quota (the database's trigger, AP403) the photo will never be stored: the
-          // record stops announcing it, so reviewers and sync jobs do not wait for it for ever
+          // record stops announcing it, so reviewers and sync jobs do not wait for it for ever; with
+          // the attempt's photo count used up, no announced photo of it can ever be stored
           if ((error as { code?: unknown }).code === 'AP403')
             await db.transaction(async (tx) => {
               await lockEvidenceWriters(tx);
               await tx.query(
-                `update evidence set photo_pending = false, ${NEXT_CHANGE} where session_sid = $1 and id = $2 and photo_pending`,
+                `update evidence set photo_pending = false, ${NEXT_CHANGE} where session_sid = $1 and photo_pending
+                   and (id = $2 or (select count(*) from photos where session_sid = $1)
+                     >= (select value from quota_settings where name = 'photos_per_attempt'))`,
                 [session.sid, evidenceId],
               );
             });

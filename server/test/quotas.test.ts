@@ -52,6 +52,25 @@ describe(`quotas (${backend})`, () => {
     assert.equal(body.code, 'quota_exceeded');
     assert.match(body.message, /PHOTO_BYTES_PER_ATTEMPT/);
     assert.equal((await put(100)).status, 201); // third photo
+    // a record whose photo is announced but never sent (the page closed before it)
+    const unsent = randomUUID();
+    const announced = await call(s.origin, 'POST', `/api/v1/attempts/${a.testAttemptId}/evidence`, {
+      headers: attemptHeaders(a),
+      body: {
+        records: [
+          {
+            id: unsent,
+            attemptId: a.testAttemptId,
+            seq: 1,
+            code: 5003,
+            type: 'random_photo',
+            startedAt: Date.now(),
+            photoPending: true,
+          },
+        ],
+      },
+    });
+    assert.equal(announced.status, 200);
     const fourth = await put(100);
     assert.equal(fourth.status, 403);
     assert.match(((await fourth.json()) as { message: string }).message, /PHOTOS_PER_ATTEMPT/);
@@ -62,8 +81,9 @@ describe(`quotas (${backend})`, () => {
     });
     assert.equal(report.status, 200);
     const evidence = (report.body as { evidence: { photoPending?: boolean; photoUrl?: string }[] }).evidence;
-    assert.equal(evidence.length, 5);
+    assert.equal(evidence.length, 6);
     assert.equal(evidence.filter((e) => e.photoUrl).length, 3);
+    // with the photo count used up, the unsent one cannot come either (found by a new user)
     assert.deepEqual(
       evidence.filter((e) => e.photoPending),
       [],
