@@ -724,6 +724,15 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
         // Closed is terminal: a repeated finish, or a late one after the session was closed as
         // abandoned (abandon.ts), answers the verdict already given
         if (current.closed_at) {
+          // the page of an abandoned session did finish after all: the session says so (finishedDate,
+          // exam_finished), while its verdict, given at the abandonment, stays
+          if (current.close_reason === 'abandoned' && !current.finished_at) {
+            await tx.query(
+              `update sessions set finished_at = $2, status = 'exam_finished', updated_at = now() where sid = $1`,
+              [session.sid, iso(finishedAt)],
+            );
+            current.finished_at = new Date(finishedAt);
+          }
           const [{ n }] = await tx.query<{ n: number }>(
             'select count(*)::int as n from evidence where session_sid = $1',
             [session.sid],

@@ -146,11 +146,20 @@ describe(`sessions the exam page never finished (${backend})`, () => {
     assert.equal(after.status, 'Closed');
     assert.equal(after.trustScore, closed.trustScore);
     assert.equal(after.reviewRequired, closed.reviewRequired);
-    const finished = await ingest(a, 'POST', '/finish', { finishedAt: Date.now(), trustScore: 97, counts: {} });
+    const finishedAt = Date.now();
+    const finished = await ingest(a, 'POST', '/finish', { finishedAt, trustScore: 97, counts: {} });
     assert.equal(finished.status, 200);
-    assert.equal((finished.body as { alreadyFinished: boolean; trustScore: number }).alreadyFinished, true);
-    assert.equal((finished.body as { trustScore: number }).trustScore, closed.trustScore);
-    assert.equal((await details(path)).closeReason, 'abandoned');
+    const verdict = finished.body as { alreadyFinished: boolean; trustScore: number; finishedDate: string };
+    assert.equal(verdict.alreadyFinished, true);
+    assert.equal(verdict.trustScore, closed.trustScore);
+    // the details agree with the finish's answer (found by a new user: finishedDate null, exam_started)
+    const final = (await details(path)) as typeof closed & { finishedDate: string | null; sessionStatus: string };
+    assert.equal(final.closeReason, 'abandoned');
+    assert.equal(final.status, 'Closed');
+    assert.equal(final.trustScore, closed.trustScore);
+    assert.equal(verdict.finishedDate, new Date(finishedAt).toISOString());
+    assert.equal(final.finishedDate, verdict.finishedDate);
+    assert.equal(final.sessionStatus, 'exam_finished');
   });
 
   it('registered or finished sessions are never abandoned; a reviewer opening a session does not keep it open; closedDate is the last word from the page', async () => {
