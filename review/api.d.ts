@@ -1865,7 +1865,7 @@ export interface operations {
             startedDate: string | null;
             /** Format: date-time */
             finishedDate: string | null;
-            /** @description finished, or abandoned (see the sessions API) */
+            /** @description finished, abandoned or not_started (see the sessions API) */
             closeReason: string | null;
             userDetails: {
               [key: string]: string | number | boolean;
@@ -3308,10 +3308,10 @@ export interface operations {
                */
               closedDate: string | null;
               /**
-               * @description why the session is Closed: 'finished' by the exam page, or 'abandoned' (nothing from the page for ABANDON_AFTER_HOURS; scored from the evidence received; closedDate is the page's last word); null until Closed
+               * @description why the session is Closed: 'finished' by the exam page, or 'abandoned' (nothing from the page for ABANDON_AFTER_HOURS; scored from the evidence received; closedDate is the page's last word); or why it is Cancelled: 'not_started' (the page opened the attempt, never started it, and sent nothing for ABANDON_AFTER_HOURS; no Trust Score); null while open (and for an attempt cancelled because its exam closed)
                * @enum {string|null}
                */
-              closeReason: 'finished' | 'abandoned' | null;
+              closeReason: 'finished' | 'abandoned' | 'not_started' | null;
               testAttemptId: string;
               clientId: string | null;
               /** @description registered with the exam, else userDetails.name */
@@ -3790,10 +3790,10 @@ export interface operations {
              */
             closedDate: string | null;
             /**
-             * @description why the session is Closed: 'finished' by the exam page, or 'abandoned' (nothing from the page for ABANDON_AFTER_HOURS; scored from the evidence received; closedDate is the page's last word); null until Closed
+             * @description why the session is Closed: 'finished' by the exam page, or 'abandoned' (nothing from the page for ABANDON_AFTER_HOURS; scored from the evidence received; closedDate is the page's last word); or why it is Cancelled: 'not_started' (the page opened the attempt, never started it, and sent nothing for ABANDON_AFTER_HOURS; no Trust Score); null while open (and for an attempt cancelled because its exam closed)
              * @enum {string|null}
              */
-            closeReason: 'finished' | 'abandoned' | null;
+            closeReason: 'finished' | 'abandoned' | 'not_started' | null;
             testAttemptId: string;
             clientId: string | null;
             /** @description registered with the exam, else userDetails.name */

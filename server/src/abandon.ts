@@ -10,7 +10,12 @@
  * is closed as **abandoned**: the server scores it from the evidence it stored (a record still open
  * counts until the last word from the page), `reviewRequired` follows from that score, `status`
  * becomes `Closed` with `closeReason: 'abandoned'`, and `closedDate` is that last word (so
- * `duration` is the time the page was heard from). Sessions that never started are left alone.
+ * `duration` is the time the page was heard from).
+
+A session the exam page opened (POST /api/v1/attempts: it has a client) but never started, silent
+for as long, is **cancelled** (`closeReason: 'not_started'`, SmarterProctoring's `Cancelled`, no
+Trust Score): a poll loop waiting for a terminal state ends. A session only registered (no page
+yet) stays `Scheduled` until its exam closes.
  *
  * `Closed` stays terminal: what the page sends later (the outbox delivers on the candidate's next
  * visit) is stored and listed, never refused, and the verdict stays; a late finish answers it.
@@ -28,11 +33,13 @@ const LAST_ACTIVITY = `greatest(s.created_at, s.started_at, s.system_check_end_a
   (select max(p.created_at) from photos p where p.session_sid = s.sid))`;
 const STARTED = `(s.status in ('exam_started', 'exam_finished') or s.in_progress_at is not null
   or exists (select 1 from evidence e where e.session_sid = s.sid))`;
+/** The exam page opened the attempt (a registration alone has no client yet). */
+const OPENED = 's.client_id is not null';
 
 /** Closes every session abandoned for `afterMs` or longer; resolves with how many it closed. */
 export async function closeAbandoned(db: Database, afterMs: number): Promise<number> {
   const due = await db.query<{ sid: string; test_attempt_id: string }>(
-    `select s.sid, s.test_attempt_id from sessions s where s.closed_at is null and ${STARTED}
+    `select s.sid, s.test_attempt_id from sessions s where s.closed_at is null and (${STARTED} or ${OPENED})
        and ${LAST_ACTIVITY} <= now() - make_interval(secs => $1::float8 / 1000) order by s.updated_at limit 500`,
     [afterMs],
   );
@@ -43,12 +50,20 @@ export async function closeAbandoned(db: Database, afterMs: number): Promise<num
 
 async function closeOne(tx: Queryable, sid: string, testAttemptId: string, afterMs: number): Promise<boolean> {
   // locked like a finish; checked again, since the page (or another instance) may have acted since
-  const [row] = await tx.query<{ last: Date; started_at: Date | null }>(
-    `select ${LAST_ACTIVITY} as last, s.started_at from sessions s where s.sid = $1 and s.closed_at is null
-       and ${LAST_ACTIVITY} <= now() - make_interval(secs => $2::float8 / 1000) for update`,
+  const [row] = await tx.query<{ last: Date; started_at: Date | null; started: boolean }>(
+    `select ${LAST_ACTIVITY} as last, s.started_at, ${STARTED} as started from sessions s where s.sid = $1
+       and s.closed_at is null and ${LAST_ACTIVITY} <= now() - make_interval(secs => $2::float8 / 1000) for update`,
     [sid, afterMs],
   );
   if (!row) return false;
+  if (!row.started) {
+    // opened, never started: nothing to score
+    await tx.query(
+      `update sessions set closed_at = $2, close_reason = 'not_started', updated_at = now() where sid = $1`,
+      [sid, row.last],
+    );
+    return true;
+  }
   const { verdict } = await scoreSession(
     tx,
     sid,

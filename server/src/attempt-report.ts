@@ -171,7 +171,10 @@ export function attemptReportRoutes(app: FastifyInstance, options: AttemptReport
               counts: { type: 'object', additionalProperties: { type: 'integer' } },
               startedDate: { type: ['string', 'null'], format: 'date-time' },
               finishedDate: { type: ['string', 'null'], format: 'date-time' },
-              closeReason: { type: ['string', 'null'], description: 'finished, or abandoned (see the sessions API)' },
+              closeReason: {
+                type: ['string', 'null'],
+                description: 'finished, abandoned or not_started (see the sessions API)',
+              },
               userDetails: {
                 type: ['object', 'null'],
                 additionalProperties: { type: ['string', 'number', 'boolean'] },

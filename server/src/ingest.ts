@@ -460,8 +460,9 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
         );
         const fresh = [...byId.values()].filter((r) => !existing.has(r.id));
         const completions = [...byId.values()].filter((r) => existing.get(r.id) === true && r.endedAt !== undefined);
-        // a session closed as abandoned still stores what its page sends late (listed, the verdict stays)
-        if (locked.closed_at && locked.close_reason !== 'abandoned' && fresh.length)
+        // a session closed as abandoned (or cancelled as never started) still stores what its page
+        // sends late (listed, the verdict stays)
+        if (locked.closed_at && locked.close_reason === 'finished' && fresh.length)
           throw new HttpError(
             409,
             'attempt_finished',
@@ -723,7 +724,9 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
           );
         // Closed is terminal: a repeated finish, or a late one after the session was closed as
         // abandoned (abandon.ts), answers the verdict already given
-        if (current.closed_at) {
+        // a session cancelled as never started (abandon.ts) that the page finishes after all is
+        // scored now, like any finish
+        if (current.closed_at && current.close_reason !== 'not_started') {
           // the page of an abandoned session did finish after all: the session says so (finishedDate,
           // exam_finished), while its verdict, given at the abandonment, stays
           if (current.close_reason === 'abandoned' && !current.finished_at) {

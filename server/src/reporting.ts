@@ -224,7 +224,7 @@ interface SessionRow {
   tracking_options: Record<string, unknown> | null;
   user_details: Record<string, string | number | boolean> | null;
   show_how_to_video: boolean | null;
-  close_reason: 'finished' | 'abandoned' | null;
+  close_reason: 'finished' | 'abandoned' | 'not_started' | null;
   checks: Record<string, string | boolean> | null;
   started_at: Date | null;
   finished_at: Date | null;
@@ -278,7 +278,8 @@ const SESSIONS = `select * from (select s.*, x.name as exam_name, ${EXAM_STATUS_
   (select json_object_agg(t.type, json_build_array(t.n, t.ms)) from (select e.type, count(*)::int as n,
      sum(coalesce(e.duration_ms, greatest(0, extract(epoch from now() - e.started_at) * 1000)))::float8 as ms
      from evidence e where e.session_sid = s.sid group by e.type) t) as by_type,
-  case when s.closed_at is not null then 'Closed'
+  case when s.closed_at is not null and s.close_reason = 'not_started' then 'Cancelled'
+       when s.closed_at is not null then 'Closed'
        when s.status = 'exam_finished' then 'Processing'
        when s.status = 'exam_started' or s.in_progress_at is not null or ${HAS_EVIDENCE} then 'In Progress'
        when x.sid is not null and ${EXAM_STATUS_SQL('x')} = 'closed' then 'Cancelled'
@@ -337,6 +338,8 @@ const STATUS_REASONS: Record<SmarterStatus, string | null> = {
   Cancelled: 'The exam closed before this attempt started.',
 };
 
+const NOT_STARTED_REASON =
+  'Not started: the exam page opened this attempt and sent nothing for the inactivity limit (ABANDON_AFTER_HOURS) without starting the exam.';
 const ABANDONED_REASON =
   'Abandoned: the exam page sent nothing for the inactivity limit (ABANDON_AFTER_HOURS) without finishing; scored from the evidence received up to its last word (closedDate). What it sends later is stored and listed; the verdict stays.';
 
@@ -399,7 +402,10 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
 
   const sessionView = (s: SessionRow) => {
     // started: the client's exam_started, else the first evidence, else (finished) the attempt's start
-    const inProgress = s.in_progress_at ?? s.first_evidence_at ?? (s.closed_at ? s.started_at : null);
+    const inProgress =
+      s.in_progress_at ??
+      s.first_evidence_at ??
+      (s.closed_at && s.close_reason !== 'not_started' ? s.started_at : null);
     const end = s.finished_at ?? s.closed_at;
     const duration =
       inProgress && end && s.sp_status === 'Closed'
@@ -421,7 +427,11 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
       cancellationPolicyVersionSid: null,
       status: s.sp_status,
       statusReason:
-        s.sp_status === 'Closed' && s.close_reason === 'abandoned' ? ABANDONED_REASON : STATUS_REASONS[s.sp_status],
+        s.close_reason === 'not_started'
+          ? NOT_STARTED_REASON
+          : s.sp_status === 'Closed' && s.close_reason === 'abandoned'
+            ? ABANDONED_REASON
+            : STATUS_REASONS[s.sp_status],
       accessKey: null,
       duration,
       sessionType: 'automated',

@@ -105,9 +105,9 @@ export const sessionSchema = obj({
   closedDate: date('when the finish arrived (or the session was closed as abandoned) and the verdict was computed'),
   closeReason: {
     type: ['string', 'null'],
-    enum: ['finished', 'abandoned', null],
+    enum: ['finished', 'abandoned', 'not_started', null],
     description:
-      "why the session is Closed: 'finished' by the exam page, or 'abandoned' (nothing from the page for ABANDON_AFTER_HOURS; scored from the evidence received; closedDate is the page's last word); null until Closed",
+      "why the session is Closed: 'finished' by the exam page, or 'abandoned' (nothing from the page for ABANDON_AFTER_HOURS; scored from the evidence received; closedDate is the page's last word); or why it is Cancelled: 'not_started' (the page opened the attempt, never started it, and sent nothing for ABANDON_AFTER_HOURS; no Trust Score); null while open (and for an attempt cancelled because its exam closed)",
   },
   testAttemptId: t('string'),
   clientId: orNull('string'),

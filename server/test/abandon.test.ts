@@ -162,14 +162,21 @@ describe(`sessions the exam page never finished (${backend})`, () => {
     assert.equal(final.sessionStatus, 'exam_finished');
   });
 
-  it('registered or finished sessions are never abandoned; a reviewer opening a session does not keep it open; closedDate is the last word from the page', async () => {
+  it('registered or finished sessions are never abandoned, opened and never started ones are cancelled; a reviewer opening a session does not keep it open; closedDate is the last word from the page', async () => {
     const { a, path } = await started();
     const lastWord = Date.now();
     assert.equal(
       (await ingest(a, 'POST', '/evidence', { records: [noFace(a, 1, lastWord - 5000, 1000)] })).status,
       200,
     );
-    const idle = await started(); // created, nothing else: Scheduled
+    const idle = await started(); // opened by its page, never started: Cancelled (found by a new user)
+    // registered ahead by the platform, no page yet: Scheduled until its exam closes
+    const registered = await call<{ sessionSid: string }>(
+      s.origin,
+      'POST',
+      `/v1/installs/${s.demo.installSid}/exams/${s.demo.examSid}/sessions`,
+      { token: s.demo.token, body: { testAttemptId: `reg-${Date.now()}`, email: 'reg@example.org' } },
+    );
     const done = await started();
     assert.equal((await ingest(done.a, 'POST', '/finish', { finishedAt: Date.now() })).status, 200);
     await sleep(300);
@@ -183,7 +190,25 @@ describe(`sessions the exam page never finished (${backend})`, () => {
     const closed = await details(path);
     assert.equal(closed.closeReason, 'abandoned');
     assert.ok(Date.parse(closed.closedDate!) < Date.now() - 250, "closedDate is the page's last word, not the sweep");
-    assert.equal((await details(idle.path)).status, 'Scheduled');
+    const cancelled = (await details(idle.path)) as Session & { inProgressDate: string | null };
+    assert.equal(cancelled.status, 'Cancelled');
+    assert.equal(cancelled.closeReason, 'not_started');
+    assert.match(cancelled.statusReason!, /without starting/);
+    assert.equal(cancelled.trustScore, null);
+    assert.equal(cancelled.inProgressDate, null);
+    // its page comes back after all and finishes: scored like any finish, nothing refused
+    assert.equal(
+      (await ingest(idle.a, 'POST', '/evidence', { records: [noFace(idle.a, 1, Date.now() - 3000, 1000)] })).status,
+      200,
+    );
+    const late = await ingest(idle.a, 'POST', '/finish', { finishedAt: Date.now() });
+    assert.equal(late.status, 200, JSON.stringify(late.body));
+    assert.equal(typeof (late.body as { trustScore: number }).trustScore, 'number');
+    const revived = await details(idle.path);
+    assert.deepEqual([revived.status, revived.closeReason], ['Closed', 'finished']);
+    assert.equal(registered.status, 201, JSON.stringify(registered.body));
+    const regPath = `/v1/installs/${s.demo.installSid}/exams/${s.demo.examSid}/sessions/${registered.body.sessionSid}`;
+    assert.equal((await details(regPath)).status, 'Scheduled');
     assert.equal((await details(done.path)).closeReason, 'finished');
   });
 });
