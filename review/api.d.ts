@@ -5320,7 +5320,10 @@ export interface operations {
               exams?: number;
               totalSessions: number;
               finishedSessions: number;
+              /** @description sessions whose status is Closed (SmarterProctoring's) */
               closedSessions: number;
+              /** @description sessions whose status is Cancelled: the exam closed before they started, or their page never started them */
+              cancelledSessions: number;
               reviewRequiredSessions: number;
               reviewedSessions: number;
               averageTrustScore: number | null;
@@ -5511,7 +5514,10 @@ export interface operations {
               exams?: number;
               totalSessions: number;
               finishedSessions: number;
+              /** @description sessions whose status is Closed (SmarterProctoring's) */
               closedSessions: number;
+              /** @description sessions whose status is Cancelled: the exam closed before they started, or their page never started them */
+              cancelledSessions: number;
               reviewRequiredSessions: number;
               reviewedSessions: number;
               averageTrustScore: number | null;

@@ -1321,9 +1321,13 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
     `to_char(date_trunc('${unit}', ${column} at time zone 'UTC'), 'YYYY-MM-DD')`;
   const periodName = (unit: string, start: string) =>
     unit === 'week' ? isoWeek(new Date(`${start}T00:00:00Z`)) : unit === 'month' ? start.slice(0, 7) : start;
+  // over sessions `s` of exams `e` (EXAMS_CTE): Closed and Cancelled as the sessions' status says
   const sessionFigures = (s: string) => `count(${s}.sid)::int as total_sessions,
       count(${s}.sid) filter (where ${s}.status = 'exam_finished')::int as finished_sessions,
-      count(${s}.sid) filter (where ${s}.closed_at is not null)::int as closed_sessions,
+      count(${s}.sid) filter (where ${s}.closed_at is not null and ${s}.close_reason <> 'not_started')::int as closed_sessions,
+      count(${s}.sid) filter (where ${s}.close_reason = 'not_started' or (${s}.closed_at is null and e.phase = 'past'
+        and ${s}.status not in ('exam_started', 'exam_finished') and ${s}.in_progress_at is null
+        and not exists (select 1 from evidence ev where ev.session_sid = ${s}.sid)))::int as cancelled_sessions,
       count(${s}.sid) filter (where ${s}.trust_score < $7)::int as review_required,
       count(${s}.sid) filter (where ${s}.review_completed_at is not null)::int as reviewed_sessions,
       round(avg(${s}.trust_score))::int as average_trust_score`;
@@ -1331,6 +1335,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
     total_sessions: number;
     finished_sessions: number;
     closed_sessions: number;
+    cancelled_sessions: number;
     review_required: number;
     reviewed_sessions: number;
     average_trust_score: number | null;
@@ -1339,6 +1344,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
     totalSessions: r.total_sessions,
     finishedSessions: r.finished_sessions,
     closedSessions: r.closed_sessions,
+    cancelledSessions: r.cancelled_sessions,
     reviewRequiredSessions: r.review_required,
     reviewedSessions: r.reviewed_sessions,
     averageTrustScore: r.average_trust_score,

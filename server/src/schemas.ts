@@ -202,7 +202,12 @@ export const examSchema = obj({
 const volumeFigures = {
   totalSessions: t('integer'),
   finishedSessions: t('integer'),
-  closedSessions: t('integer'),
+  closedSessions: { type: 'integer', description: "sessions whose status is Closed (SmarterProctoring's)" },
+  cancelledSessions: {
+    type: 'integer',
+    description:
+      'sessions whose status is Cancelled: the exam closed before they started, or their page never started them',
+  },
   reviewRequiredSessions: t('integer'),
   reviewedSessions: t('integer'),
   averageTrustScore: orNull('integer'),

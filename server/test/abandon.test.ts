@@ -196,6 +196,18 @@ describe(`sessions the exam page never finished (${backend})`, () => {
     assert.match(cancelled.statusReason!, /without starting/);
     assert.equal(cancelled.trustScore, null);
     assert.equal(cancelled.inProgressDate, null);
+    // the exam's volume counts it as SmarterProctoring's status says (found by a new user: no Cancelled count)
+    const volume = async () =>
+      (
+        await call<{ results: { examSid: string; closedSessions: number; cancelledSessions: number }[] }>(
+          s.origin,
+          'GET',
+          `/v1/installs/${s.demo.installSid}/examVolume?limit=500`,
+          { token: s.demo.token },
+        )
+      ).body.results.find((r) => r.examSid === s.demo.examSid)!;
+    const before = await volume();
+    assert.ok(before.cancelledSessions >= 1, JSON.stringify(before));
     // its page comes back after all and finishes: scored like any finish, nothing refused
     assert.equal(
       (await ingest(idle.a, 'POST', '/evidence', { records: [noFace(idle.a, 1, Date.now() - 3000, 1000)] })).status,
@@ -206,6 +218,11 @@ describe(`sessions the exam page never finished (${backend})`, () => {
     assert.equal(typeof (late.body as { trustScore: number }).trustScore, 'number');
     const revived = await details(idle.path);
     assert.deepEqual([revived.status, revived.closeReason], ['Closed', 'finished']);
+    const after = await volume();
+    assert.deepEqual(
+      [after.cancelledSessions, after.closedSessions],
+      [before.cancelledSessions - 1, before.closedSessions + 1],
+    );
     assert.equal(registered.status, 201, JSON.stringify(registered.body));
     const regPath = `/v1/installs/${s.demo.installSid}/exams/${s.demo.examSid}/sessions/${registered.body.sessionSid}`;
     assert.equal((await details(regPath)).status, 'Scheduled');
