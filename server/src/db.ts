@@ -216,6 +216,9 @@ const MIGRATIONS: string[] = [
    create function drop_inline_photo_over_quota() returns trigger language plpgsql as $$ declare n bigint; total bigint; max_n bigint; max_bytes bigint; begin select value into max_n from quota_settings where name = 'photos_per_attempt'; select value into max_bytes from quota_settings where name = 'photo_bytes_per_attempt'; select count(*), coalesce(sum(octet_length(bytes)), 0) into n, total from photos where session_sid = new.session_sid; select n + count(*), total + coalesce(sum(octet_length(photo) * 3 / 4), 0) into n, total from evidence where session_sid = new.session_sid and photo is not null and id <> new.id; if (max_n is not null and n >= max_n) or (max_bytes is not null and total + octet_length(new.photo) * 3 / 4 > max_bytes) then new.photo := null; end if; return new; end $$;
    create trigger evidence_inline_photo_quota_insert before insert on evidence for each row when (new.photo is not null) execute function drop_inline_photo_over_quota();
    create trigger evidence_inline_photo_quota_update before update of photo on evidence for each row when (old.photo is null and new.photo is not null) execute function drop_inline_photo_over_quota();`,
+  // issue 19: how far the exam page's clock is from the server's (ms, server minus page), measured
+  // from each request's sentAt; the page's times are stored corrected by it (ingest.ts clockSkew)
+  `alter table sessions add column clock_skew_ms bigint;`,
 ];
 
 /** The schema version that gave every client an exam of its own (its migration test starts just before it). */

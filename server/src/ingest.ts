@@ -3,7 +3,7 @@
  * append evidence batches (idempotent by evidence id), photos, session statuses, finish.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Database } from './db.js';
+import type { Database, Queryable } from './db.js';
 import { scoreSession } from './verdict.js';
 import { HttpError, errorSchema } from './errors.js';
 import { ATTEMPT_HASH_SCHEME, eventReportSid, sid, verifyAttemptHash } from './ids.js';
@@ -183,6 +183,39 @@ export async function authenticateAttempt(
   return { clientId, client };
 }
 
+/** A page clock closer than this to the server's is taken as right (request latency is noise). */
+export const CLOCK_SKEW_MIN_MS = 10_000;
+/** A new measurement that far from the stored one means the page's clock was set: it replaces it. */
+const CLOCK_SKEW_CHANGE_MS = 30_000;
+
+/**
+ * The exam page's clock against the server's (ms, server minus page), from the request's `sentAt`
+ * query parameter (the page's Date.now() when it sent the request; HttpBackend adds it to every
+ * request and beacon), or undefined without a usable one. A candidate's laptop clock can be minutes
+ * or days off; its times (startedAt, endedAt, finishedAt) are stored corrected by this, so session
+ * details, durations and the finish's bounds use the server's time.
+ */
+export function measuredClockSkew(request: FastifyRequest): number | undefined {
+  const sentAt = (request.query as Record<string, unknown>).sentAt;
+  if (typeof sentAt !== 'string' || !/^\d{12,15}$/.test(sentAt)) return undefined;
+  return Date.now() - Number(sentAt);
+}
+
+/**
+ * The correction for a session's page times: the stored skew, replaced by this request's
+ * measurement when there was none or the page's clock was set since; 0 when under
+ * {@link CLOCK_SKEW_MIN_MS}.
+ */
+async function clockSkew(db: Queryable, request: FastifyRequest, session: { sid: string; clock_skew_ms: unknown }) {
+  const measured = measuredClockSkew(request);
+  let skew = session.clock_skew_ms === null ? undefined : Number(session.clock_skew_ms);
+  if (measured !== undefined && (skew === undefined || Math.abs(measured - skew) > CLOCK_SKEW_CHANGE_MS)) {
+    skew = measured;
+    await db.query('update sessions set clock_skew_ms = $2 where sid = $1', [session.sid, Math.round(measured)]);
+  }
+  return skew !== undefined && Math.abs(skew) >= CLOCK_SKEW_MIN_MS ? Math.round(skew) : 0;
+}
+
 export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
   const { db, ratePerSecond, photoLimit } = options;
 
@@ -198,8 +231,14 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
     // the bucket (a round trip on PostgreSQL) and the session are read side by side
     const [, [session]] = await Promise.all([
       limiter.take(`${clientId}/${testAttemptId}`),
-      db.query<{ sid: string; status: string; closed_at: Date | null; close_reason: string | null }>(
-        'select sid, status, closed_at, close_reason from sessions where client_id = $1 and test_attempt_id = $2',
+      db.query<{
+        sid: string;
+        status: string;
+        closed_at: Date | null;
+        close_reason: string | null;
+        clock_skew_ms: string | null;
+      }>(
+        'select sid, status, closed_at, close_reason, clock_skew_ms from sessions where client_id = $1 and test_attempt_id = $2',
         [clientId, testAttemptId],
       ),
     ]);
@@ -287,8 +326,11 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
           ])
         )[0];
       let session = await find();
+      // the page's clock, corrected (see clockSkew): measured on this request, kept for the session
+      const measured = measuredClockSkew(request);
+      const skew = measured !== undefined && Math.abs(measured) >= CLOCK_SKEW_MIN_MS ? Math.round(measured) : 0;
       const checks = body.checks
-        ? [JSON.stringify({ passed: body.checks.passed, ...body.checks.statuses }), iso(body.checks.completedAt)]
+        ? [JSON.stringify({ passed: body.checks.passed, ...body.checks.statuses }), iso(body.checks.completedAt + skew)]
         : [null, null];
       if (session && body.checks)
         await db.query('update sessions set checks = $2, system_check_end_at = $3, updated_at = now() where sid = $1', [
@@ -329,7 +371,7 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
             );
         }
         const options = JSON.stringify(body.trackingOptions ?? {});
-        const startedAt = iso(body.startedAt ?? Date.now());
+        const startedAt = iso(body.startedAt === undefined ? Date.now() : body.startedAt + skew);
         // a candidate registered ahead (no client yet) is claimed by their first attempt
         const claimed = client.exam_sid
           ? await db.query<{ sid: string }>(
@@ -360,6 +402,8 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
         if (!session)
           throw new HttpError(409, 'attempt_taken', `Attempt "${body.testAttemptId}" belongs to another client.`);
       }
+      if (measured !== undefined)
+        await db.query('update sessions set clock_skew_ms = $2 where sid = $1', [session.sid, Math.round(measured)]);
       return reply.status(201).send({ sessionSid: session.sid });
     },
   );
@@ -377,6 +421,7 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
           'After finish, a batch holding a new record id is refused whole with 409 attempt_finished; completions of records stored before finish, and replays, are still accepted (they do not change the verdict).',
           'A rejected batch stores nothing.',
           'The beacon form (navigator.sendBeacon on pagehide, which can set no headers and, to stay a CORS simple request, no JSON content type): the same JSON body as text/plain, with the credentials in the query (clientId, hash).',
+          "Every attempt route takes sentAt in its query (the page's Date.now() when it sent the request, epoch ms; HttpBackend adds it): the page's times are then stored on the server's clock when the two are 10 s or more apart.",
         ].join(' '),
         consumes: BEACON_CONSUMES,
         security,
@@ -404,7 +449,15 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
     async (request) => {
       const { testAttemptId } = request.params;
       const session = await sessionOf(request, testAttemptId);
-      const { records } = request.body;
+      // the page's times on the server's clock (see clockSkew)
+      const skew = await clockSkew(db, request, session);
+      const records = skew
+        ? request.body.records.map((r) => ({
+            ...r,
+            startedAt: r.startedAt + skew,
+            ...(r.endedAt !== undefined ? { endedAt: r.endedAt + skew } : {}),
+          }))
+        : request.body.records;
       const foreign = records.find((r) => r.attemptId !== testAttemptId);
       if (foreign)
         throw new HttpError(
@@ -684,7 +737,10 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
     },
     async (request) => {
       const session = await sessionOf(request, request.params.testAttemptId);
-      const { finishedAt = Date.now(), trustScore: clientScore, counts: clientCounts } = request.body ?? {};
+      const skew = await clockSkew(db, request, session);
+      const { trustScore: clientScore, counts: clientCounts } = request.body ?? {};
+      // the page's time on the server's clock (see clockSkew)
+      const finishedAt = request.body?.finishedAt === undefined ? Date.now() : request.body.finishedAt + skew;
       return db.transaction(async (tx) => {
         // the session row is locked: concurrent finishes and evidence batches wait for this one
         const [current] = await tx.query<{

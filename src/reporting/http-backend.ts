@@ -2,7 +2,8 @@
  * Delivers evidence to the reference results server (server/): create the attempt, append record
  * batches (idempotent by record id), photos as raw JPEG on their own route, finish, session status,
  * and a last-chance `sendBeacon` on `pagehide`. Every request carries the client id and
- * AutoProctor's hashed attempt id, which the server verifies.
+ * AutoProctor's hashed attempt id, which the server verifies, and `sentAt` in its query (this
+ * device's Date.now(), epoch ms), from which the server puts the page's times on its own clock.
  *
  * Ordinary requests are plain `fetch` (no `keepalive`: browsers refuse keepalive bodies over
  * 64 KiB, which one photo can exceed). Only {@link HttpBackend.beacon} uses the browser's
@@ -137,6 +138,7 @@ export class HttpBackend implements ResultsBackend {
     const url = new URL(`${this.attemptPath(attemptId)}/evidence`, this.base);
     url.searchParams.set('clientId', this.credentials.clientId);
     url.searchParams.set('hash', this.credentials.hashedTestAttemptId);
+    url.searchParams.set('sentAt', String(Date.now()));
     const body = JSON.stringify({ records });
     if (byteLength(body) > BEACON_BYTES) return false;
     try {
@@ -153,7 +155,8 @@ export class HttpBackend implements ResultsBackend {
   }
 
   private async send(method: string, path: string, body: unknown): Promise<unknown> {
-    const url = new URL(path, this.base).href;
+    // sentAt: this device's clock when sent, so the server can put the page's times on its own clock
+    const url = `${new URL(path, this.base).href}?sentAt=${Date.now()}`;
     const raw = body instanceof Blob;
     const payload = raw ? body : JSON.stringify(body);
     const size = raw ? body.size : byteLength(payload as string);
