@@ -184,11 +184,15 @@ const lazyFromAssetBase = (parts) => {
         'g',
       );
       if (!lazy.test(code)) this.error(`lazy-from-asset-base: no import('${part.specifier}') in ${id}`);
+      // each load asks for a URL of its own (…?1, …?2): a module import that failed (offline, a
+      // wrong base) keeps failing for its URL for the page's life (HTML's module map; Firefox and
+      // WebKit hold to it), so a retry must ask for another one. Callers import again only after a
+      // failure (a success is kept), so the part is never loaded twice.
       return {
         code:
-          `import { getAssetBase as __assetBase } from ${JSON.stringify(assetsModule)};\n` +
+          `import { getAssetBase as __assetBase } from ${JSON.stringify(assetsModule)};\nlet __tries = 0;\n` +
           (part.entry ? `import 'lazy-host:${part.asset}';\n` : '') +
-          code.replace(lazy, `import(new URL('${part.asset}', __assetBase()).href)`),
+          code.replace(lazy, `import(new URL('${part.asset}', __assetBase()).href + '?' + ++__tries)`),
         map: null,
       };
     },

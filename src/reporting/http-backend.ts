@@ -135,10 +135,9 @@ export class HttpBackend implements ResultsBackend {
    */
   beacon(attemptId: string, records: EvidenceRecord[]): boolean {
     if (typeof navigator === 'undefined' || !navigator.sendBeacon) return false;
-    const url = new URL(`${this.attemptPath(attemptId)}/evidence`, this.base);
+    const url = new URL(`${this.attemptPath(attemptId)}/evidence?sentAt=${Date.now()}`, this.base);
     url.searchParams.set('clientId', this.credentials.clientId);
     url.searchParams.set('hash', this.credentials.hashedTestAttemptId);
-    url.searchParams.set('sentAt', String(Date.now()));
     const body = JSON.stringify({ records });
     if (byteLength(body) > BEACON_BYTES) return false;
     try {

@@ -1,4 +1,5 @@
 import { expect } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
 import { openPage } from './helpers.js';
 import { itExcept } from '../helpers/engine.js';
 import { ASSET_PATHS } from '../../src/detection/assets.js';
@@ -114,13 +115,13 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
   };
 
   it("draws the mobile check's QR code with the encoder it loads lazily from its own assets, not the page's path", async () => {
-    expect(await qrInPage()).to.deep.equal([new URL('/dist/assets/vendor/qrcode.mjs', location.href).href]);
+    expect(await qrInPage()).to.deep.equal([`${new URL('/dist/assets/vendor/qrcode.mjs', location.href).href}?1`]);
   });
 
   it('loads the QR encoder from the asset base the page set', async () => {
     // a test host that serves dist/assets/ under another path (web-test-runner.config.mjs)
     const base = new URL('/__assets/slow-model/', location.href).href;
-    expect(await qrInPage(base)).to.deep.equal([`${base}vendor/qrcode.mjs`]);
+    expect(await qrInPage(base)).to.deep.equal([`${base}vendor/qrcode.mjs?1`]);
   });
 
   /**
@@ -209,7 +210,7 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
       expect(text).to.contain('Not scored yet');
       expect(page.win.document.querySelectorAll('#report-here ap-report')).to.have.length(1);
       // fetched from the asset base only, once for both calls
-      expect(page.fetched()).to.deep.equal([`${base}report/ap-report.mjs`]);
+      expect(page.fetched()).to.deep.equal([`${base}report/ap-report.mjs?1`]);
       // one class: the tag's, the API's, the element's
       const ApReport = page.win.customElements.get('ap-report')!;
       expect(page.win.shown).to.be.instanceOf(ApReport);
@@ -245,10 +246,39 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
       page.win.ProctorElements.setAssetBase(base);
       page.win.show();
       await page.until(() => page.win.shown && page.text().includes('Trust Score'), 'the report after the retry');
-      expect(page.fetched().at(-1)).to.equal(`${base}report/ap-report.mjs`);
+      expect(page.fetched().at(-1)).to.match(new RegExp(`^${base}report/ap-report\\.mjs\\?\\d+$`));
       expect(page.win.__rejections).to.deep.equal([]);
     } finally {
       page.close();
+    }
+  });
+
+  it('a retry at the same asset base, once it is reachable again, loads the report (a failed module import is kept per URL)', async () => {
+    // found by a new user in Firefox: the retry rejected again without a request, as HTML's module
+    // map keeps a failed import for its URL; each load now asks for a URL of its own
+    const { endpoint, testAttemptId } = await executeServerCommand<{ endpoint: string; testAttemptId: string }>(
+      'results-server',
+    );
+    const link = (state: string) =>
+      executeServerCommand<{ endpoint: string }, { key: string; state: string }>('results-link', {
+        key: `assets-${testAttemptId}`,
+        state,
+      });
+    const { endpoint: linked } = await link('down');
+    expect(linked).to.not.equal(endpoint);
+    const base = `${linked}dist/assets/`;
+    const page = await reportPage({ assetBase: base });
+    try {
+      page.win.show();
+      await page.until(() => page.win.failed && page.win.apError, 'the failure');
+      expect(page.win.failed!.code).to.equal(4100);
+      await link('up');
+      page.win.show();
+      await page.until(() => page.win.shown && page.text().includes('Trust Score'), 'the report after the retry');
+      expect(page.win.__rejections).to.deep.equal([]);
+    } finally {
+      page.close();
+      await link('up');
     }
   });
 

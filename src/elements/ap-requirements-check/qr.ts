@@ -5,11 +5,17 @@ type QrFactory = typeof import('qrcode-generator');
 let factory: QrFactory | undefined;
 let loading: Promise<void> | undefined;
 
-/** Loads the QR encoder once; resolves when `qrCode()` can draw. */
+/** Loads the QR encoder once; resolves when `qrCode()` can draw. After a failure the next call tries again. */
 export function loadQrCode(): Promise<void> {
-  return (loading ??= import('qrcode-generator').then((m: QrFactory | { default: QrFactory }) => {
-    factory = 'default' in m ? m.default : m;
-  }));
+  return (loading ??= import('qrcode-generator').then(
+    (m: QrFactory | { default: QrFactory }) => {
+      factory = 'default' in m ? m.default : m;
+    },
+    (error: unknown) => {
+      loading = undefined;
+      throw error;
+    },
+  ));
 }
 
 /**
