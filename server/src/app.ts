@@ -790,6 +790,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           pageCsp(mount === '/demo/' || mount === '/examples/' ? "'self'" : "'none'", url.startsWith('/examples/vue/')),
         );
       if (ext === '.html' && mount === '/demo/') void reply.header('x-frame-options', 'SAMEORIGIN');
+      // the package's files (scripts, the detector's worker, model and lazy parts) may be the asset
+      // base of an exam site on another origin: module scripts and workers load only with CORS
+      if (mount === '/dist/') void reply.headers(CORS_HEADERS);
       return reply.type(types[ext] ?? 'application/octet-stream').send(createReadStream(file));
     });
   }

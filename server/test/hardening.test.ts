@@ -156,6 +156,17 @@ describe(`hardening (${backend})`, () => {
     }
   });
 
+  it("serves the package's files (/dist/) with CORS: an exam site on another origin can use them as its script and asset base", async () => {
+    // found by a new user: the classic script from the results server's /dist/ failed on another
+    // origin (its lazy report part and worker are module loads, which need CORS)
+    const res = await raw(s.origin, '/dist/x.js', { origin: 'https://exam.example' });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers['access-control-allow-origin'], '*');
+    // pages stay without it
+    const page = await raw(s.origin, '/review/index.html', { origin: 'https://exam.example' });
+    assert.equal(page.headers['access-control-allow-origin'], undefined);
+  });
+
   it('limits failed authentications per address (429 with Retry-After), other addresses unaffected', async () => {
     const attacker = { 'x-forwarded-for': '203.0.113.7' };
     const statuses: number[] = [];
