@@ -256,9 +256,10 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
   it('a retry at the same asset base, once it is reachable again, loads the report (a failed module import is kept per URL)', async () => {
     // found by a new user in Firefox: the retry rejected again without a request, as HTML's module
     // map keeps a failed import for its URL; each load now asks for a URL of its own
-    const { endpoint, testAttemptId } = await executeServerCommand<{ endpoint: string; testAttemptId: string }>(
-      'results-server',
-    );
+    const { endpoint, testAttemptId } = await executeServerCommand<
+      { endpoint: string; testAttemptId: string },
+      undefined
+    >('results-server');
     const link = (state: string) =>
       executeServerCommand<{ endpoint: string }, { key: string; state: string }>('results-link', {
         key: `assets-${testAttemptId}`,
