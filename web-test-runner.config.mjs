@@ -9,13 +9,14 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { webdriverLauncher } from '@web/test-runner-webdriver';
 import puppeteer from 'puppeteer-core';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { relative } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { BASE_FLAGS, findChromium } from './scripts/chromium.mjs';
 import { findFirefox, findWebKit, startPulse, startWebKitDriver, startXvfb } from './scripts/engines.mjs';
 import { engineReporter } from './scripts/lib/engine-reporter.mjs';
 import { makeFixtures } from './scripts/fixtures.mjs';
-import { FIXTURE_CAMERAS, withFixtureCamera } from './scripts/lib/fixture-camera.mjs';
+import { FIXTURE_CAMERAS, FIXTURE_MICROPHONES, withFixtureMedia } from './scripts/lib/fixture-media.mjs';
 import { networkLogPlugin } from './scripts/lib/network-log.mjs';
 import { outageProxy } from './scripts/lib/outage-proxy.mjs';
 import { screenshotPlugin } from './scripts/lib/screenshots.mjs';
@@ -86,13 +87,13 @@ const groups = Object.entries(MEDIA_GROUPS)
  * under a private Xvfb (headless Firefox has no WebGL here) with a private PulseAudio null sink;
  * fake camera (a green frame) and microphone (a tone) by preference. WebKit: WebKitWebDriver and
  * MiniBrowser under a private Xvfb, with WebKit's mock capture devices granted without a prompt.
- * Neither can feed a camera or microphone from a file: groups that need a fixture audio are not
- * run there (listed with the reason by the reporter). In Firefox the groups that need a real face
- * (FIXTURE_CAMERAS) get a browser of their own whose camera is NOT the engine's capture pipeline but
- * a `canvas.captureStream()` of the group's fixture still, with motion and sensor noise, answered by
- * getUserMedia in every page before its scripts run (scripts/lib/fixture-camera.mjs); tests that
- * still cannot run there are skipped per test with the reason. Groups sharing a profile share a
- * browser.
+ * Neither can feed a camera or microphone from a file. In Firefox the groups that need a real face
+ * (FIXTURE_CAMERAS) or a fixture sound (FIXTURE_MICROPHONES) get a browser of their own whose camera
+ * is NOT the engine's capture pipeline but a `canvas.captureStream()` of the group's fixture still,
+ * with motion and sensor noise, and whose microphone is a Web Audio graph looping the group's WAV,
+ * answered by getUserMedia in every page before its scripts run (scripts/lib/fixture-media.mjs);
+ * tests that still cannot run there are skipped per test with the reason. In WebKit those groups
+ * are not run (listed with the reason by the reporter). Groups sharing a profile share a browser.
  */
 async function engineLaunchers() {
   if (engine === 'chromium') return { launch: () => true, groupsNotRun: [] };
@@ -140,9 +141,13 @@ async function engineLaunchers() {
         'permissions.default.microphone': 2,
       }),
     };
-    // the face groups: the engine's fake devices, the camera a canvas capture of the group's fixture
-    for (const group of Object.keys(FIXTURE_CAMERAS)) {
-      profiles[group] = firefox(fake, {}, withFixtureCamera(puppeteer, group));
+    // the face and sound groups: the engine's fake devices, the camera a canvas capture of the
+    // group's fixture, the microphone a Web Audio graph looping its WAV (served by the test server)
+    const audio = Object.fromEntries(
+      Object.entries(fixtures.audio).map(([name, file]) => [name, `/${relative(here('./'), file)}`]),
+    );
+    for (const group of new Set([...Object.keys(FIXTURE_CAMERAS), ...Object.keys(FIXTURE_MICROPHONES)])) {
+      profiles[group] = firefox(fake, {}, withFixtureMedia(puppeteer, group, { audio }));
       delete NOT_RUN[group];
     }
   } else {
