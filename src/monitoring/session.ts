@@ -321,7 +321,9 @@ export class MonitorSession extends EventTarget {
       if (this.showHowToVideo !== undefined) this.attempt.showHowToVideo = this.showHowToVideo;
       await outbox.putAttempt(this.attempt);
       if (previous) {
-        this.closeOngoing();
+        // a tab switch open when the page went away, with the page hidden still: the candidate has
+        // not come back, and the tab-switch tracker carries that switch on
+        this.closeOngoing(tracking.tabSwitch && document.visibilityState === 'hidden' ? ['tab_switch'] : []);
         await outbox.flushed();
       }
       // a resumed attempt owes only the random photos not taken yet, over the time left
@@ -342,6 +344,9 @@ export class MonitorSession extends EventTarget {
         // ones before it: none after it may start
         this.throwIfDestroyed();
       }
+      // what no tracker carried on is closed as the page came back
+      for (const r of this.carried.values()) this.closeOnResume(r, Date.now());
+      this.carried.clear();
       addEventListener('pagehide', this.onPageHide);
       this.delivery.kick();
       this.setState('monitoring');
@@ -378,28 +383,35 @@ export class MonitorSession extends EventTarget {
    * is back on the exam page, which is what "returned to the test" records (if this page starts
    * hidden, the tab-switch tracker begins a new switch at once).
    */
-  private closeOngoing() {
+  private closeOngoing(carry: EvidenceType[]) {
     const now = Date.now();
-    for (const r of this.outbox!.ongoing(this.credentials.testAttemptId)) {
-      this.record(
-        {
-          code: r.code,
-          type: r.type,
-          startedAt: r.startedAt,
-          endedAt: now,
-          durationMs: Math.max(0, now - r.startedAt),
-          data: { ...r.data, closedOnResume: true },
-        },
-        { id: r.id },
-      );
-      if (r.type === 'tab_switch')
-        this.record({
-          code: EvidenceCode.returned_to_test,
-          type: 'returned_to_test',
-          startedAt: now,
-          data: { closedOnResume: true },
-        });
-    }
+    for (const r of this.outbox!.ongoing(this.credentials.testAttemptId))
+      if (carry.includes(r.type)) this.carried.set(r.type, r);
+      else this.closeOnResume(r, now);
+  }
+
+  /** Violations open at the reload that a tracker carries on ({@link TrackerContext.carriedOver}). */
+  private readonly carried = new Map<EvidenceType, EvidenceRecord>();
+
+  private closeOnResume(r: EvidenceRecord, now: number) {
+    this.record(
+      {
+        code: r.code,
+        type: r.type,
+        startedAt: r.startedAt,
+        endedAt: now,
+        durationMs: Math.max(0, now - r.startedAt),
+        data: { ...r.data, closedOnResume: true },
+      },
+      { id: r.id },
+    );
+    if (r.type === 'tab_switch')
+      this.record({
+        code: EvidenceCode.returned_to_test,
+        type: 'returned_to_test',
+        startedAt: now,
+        data: { closedOnResume: true },
+      });
   }
 
   /**
@@ -638,6 +650,11 @@ export class MonitorSession extends EventTarget {
         void work.finally(() => this.work.delete(work));
       },
       photo: () => this.photo(),
+      carriedOver: (type) => {
+        const r = this.carried.get(type);
+        this.carried.delete(type);
+        return r;
+      },
       setActive: (type, active) => {
         if (active) this.active.add(type);
         else this.active.delete(type);

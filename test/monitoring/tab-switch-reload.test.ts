@@ -57,6 +57,52 @@ describeExcept(
         frame.remove();
       }
     });
+
+    it('the exam page reloaded while the candidate is still away: one switch and one return, on their real return', async () => {
+      // found by a new user: the reload closed the switch with a 5006 although the candidate had not
+      // come back, and a second switch began at once (two switches, two returns for one absence)
+      const id = `switch-hidden-reload-${Date.now()}`;
+      const messages: FrameMessage[] = [];
+      const onMessage = (e: MessageEvent<FrameMessage>) => e.data?.frame === id && messages.push(e.data);
+      addEventListener('message', onMessage);
+      const frame = document.createElement('iframe');
+      frame.src = `/test/fixtures/pages/focus-exam.html?id=${id}&track=tabSwitch`;
+      document.body.append(frame);
+      try {
+        const started = (n: number) =>
+          until(() => messages.filter((m) => m.type === 'started').length >= n, 20000, 'the exam started');
+        await started(1);
+        await executeServerCommand('open-other-tab');
+        await until(() => messages.some((m) => m.code === 5005), 10000, 'the switch recorded');
+        await sleep(300); // its record reaches the outbox
+        // the exam page reloads while the candidate is still in the other tab
+        frame.contentWindow!.location.reload();
+        await started(2);
+        expect(messages.filter((m) => m.type === 'started').map((m) => m.resumed)).to.deep.equal([false, true]);
+        await sleep(500);
+        expect(
+          messages.filter((m) => m.code === 5006),
+          'no return while still away',
+        ).to.deep.equal([]);
+        // … and comes back
+        await executeServerCommand('close-other-tab');
+        await until(() => messages.some((m) => m.code === 5006), 10000, 'the return recorded (5006)');
+        await sleep(500);
+        expect(new Set(messages.filter((m) => m.code === 5005).map((m) => m.id)).size, 'one switch').to.equal(1);
+        expect(
+          messages.filter((m) => m.code === 5006),
+          'one return',
+        ).to.have.length(1);
+        const ended = messages.filter((m) => m.code === 5005).at(-1)!;
+        expect(ended.data).to.include({ how: 'hidden' });
+        expect(ended.data).to.not.have.property('closedOnResume');
+      } finally {
+        // the next test needs this page in front, even when an assertion above failed
+        await executeServerCommand('close-other-tab');
+        removeEventListener('message', onMessage);
+        frame.remove();
+      }
+    });
   },
 );
 

@@ -85,7 +85,15 @@ export class TabSwitchTracker implements Tracker {
     this.win.addEventListener('focus', this.onFocus);
     this.win.addEventListener('pagehide', this.onPageHide);
     this.win.addEventListener('pageshow', this.onPageShow);
-    if (this.win.document.visibilityState === 'hidden') this.leave('hidden', this.ctx.now());
+    if (this.win.document.visibilityState === 'hidden') {
+      // hidden since before a reload: the same switch goes on (one switch, one return)
+      const carried = this.ctx.carriedOver?.('tab_switch');
+      if (carried) {
+        this.awaySince = carried.startedAt;
+        this.how = 'hidden';
+        this.away.adopt(carried);
+      } else this.leave('hidden', this.ctx.now());
+    }
     if (this.blurScope === 'hidden-only')
       this.ctx.record({
         code: EvidenceCode.detection_limited,

@@ -20,6 +20,11 @@ export interface TrackerContext {
   photo(): Promise<string | undefined>;
   /** Lets the session wait for work in flight (a photo, then its record) before it stops. */
   track(work: Promise<unknown>): void;
+  /**
+   * The record of a violation of `type` that was open when the page went away (a reload) and still
+   * goes on, for the tracker to carry on (once: later calls answer undefined); undefined when none.
+   */
+  carriedOver?(type: EvidenceType): EvidenceRecord | undefined;
   /** A violation began or ended (for the live indicator). */
   setActive(type: EvidenceType, active: boolean): void;
   /** The camera, playing (for detection and photos). */

@@ -46,6 +46,13 @@ export class Violation {
     this.ctx.setActive(this.type, true);
   }
 
+  /** Carries on a violation begun before a reload (its record `id`), as if `begin` had written it. */
+  adopt(record: { id: string; startedAt: number; data?: Record<string, number | string | boolean> }): void {
+    if (this.open) return;
+    this.open = { startedAt: record.startedAt, data: record.data, recorded: Promise.resolve(record.id) };
+    this.ctx.setActive(this.type, true);
+  }
+
   /** Completes the violation's record as ended at `endedAt` (no-op when none is open). */
   end(endedAt = this.ctx.now()): void {
     const open = this.open;
