@@ -2,7 +2,7 @@ import { detectionError } from '../../detection/mediapipe.js';
 import { ErrorCode, ProctorError } from '../../errors.js';
 import { FacePresence, type PresenceEvent } from '../../detection/tracking.js';
 import type { Face } from '../../detection/types.js';
-import { FrameSampler, FLAT_SPREAD, type FrameStats } from '../../media/frame-stats.js';
+import { FLAT_SPREAD, type FrameStats } from '../../media/frame-stats.js';
 import { faceLostMs } from '../options.js';
 import type { Tracker, TrackerContext } from './types.js';
 import { Violation } from './violation.js';
@@ -20,6 +20,9 @@ const PASSING = new Set<number>([ErrorCode.INVALID_FRAME, ErrorCode.FRAME_DROPPE
  */
 export const FROZEN_CHANGE = 0.05;
 
+/** Each camera a tracker follows gets its own statistics key (a fresh "last picture"). */
+let cameras = 0;
+
 /**
  * numHumans: follows faces on the camera at `detectionFps` ({@link FacePresence}: tracks born at
  * `minConfidence`, kept at `keepConfidence`).
@@ -28,15 +31,17 @@ export const FROZEN_CHANGE = 0.05;
  * face. A frame of one flat colour holds no face (the detector is not asked: BlazeFace scores a
  * solid green frame as two faces). A picture that stops changing for `frozenMs` (the camera froze,
  * its track still live) is "camera frozen" (5105). A camera that starts, or is re-acquired, is not
- * judged while its picture is dark or one flat colour, for up to `settleMs`, unless a face shows. Times are when each frame was taken, so a slow
- * machine that looks at fewer frames judges the same span of time.
+ * judged while its picture is dark or one flat colour, for up to `settleMs`, unless a face shows.
+ * Times are when each frame was taken, so a slow machine that looks at fewer frames judges the same
+ * span of time. The picture statistics are measured by the detector beside detection (in its
+ * worker when it has one): the page's main thread only hands it the frame.
  */
 export class FaceTracker implements Tracker {
   private readonly noFace: Violation;
   private readonly many: Violation;
   private readonly frozen: Violation;
   private readonly presence: FacePresence;
-  private sampler = new FrameSampler(64, 48);
+  private statsKey = `faces-${++cameras}`;
   private timer?: ReturnType<typeof setTimeout>;
   private stopped = false;
   private camera?: string;
@@ -139,7 +144,7 @@ export class FaceTracker implements Tracker {
     this.cameraSince = at;
     this.settled = false;
     this.presence.restart();
-    this.sampler = new FrameSampler(64, 48);
+    this.statsKey = `faces-${++cameras}`;
     this.frozenSince = undefined;
     this.frozenFrames = 0;
     this.stalledSince = undefined;
@@ -174,25 +179,20 @@ export class FaceTracker implements Tracker {
     this.watchFrames(video);
     const newFrame = this.presented === undefined || this.presented !== this.presentedAtLastSample;
     this.presentedAtLastSample = this.presented;
-    let stats: FrameStats | undefined;
-    try {
-      stats = this.sampler.sample(video);
-    } catch {
-      stats = undefined; // a frame that cannot be read is no observation
-    }
-    this.observeStats(stats, at, newFrame);
-    if (stats && stats.spread < FLAT_SPREAD) {
-      this.observe([], at);
-      return next();
-    }
+    // the detector measures the picture (dark, flat, frozen) beside the faces, and gives a frame of
+    // one flat colour no faces (BlazeFace scores solid green as two); a frame that cannot be read
+    // has no statistics, which is no observation
     detector
-      .detect(video)
-      .then(({ faces }) => {
+      .detect(video, { stats: { key: this.statsKey, width: 64, height: 48 } })
+      .then(({ faces, stats }) => {
         this.failures = 0;
         this.ctx.detectionFailed?.(undefined);
-        if (!this.stopped) this.observe(faces, at);
+        if (this.stopped) return;
+        this.observeStats(stats, at, newFrame);
+        this.observe(stats && stats.spread < FLAT_SPREAD ? [] : faces, at);
       })
       .catch((error: unknown) => {
+        if (!this.stopped) this.observeStats(undefined, at, newFrame);
         // a camera without a frame (re-acquiring), a replaced frame or a closed detector (stopping)
         // is not a detection result; anything else means nobody is watched: raised and shown
         if (error instanceof ProctorError && PASSING.has(error.code)) return;
