@@ -181,7 +181,7 @@ export class FaceTracker implements Tracker {
     this.presentedAtLastSample = this.presented;
     // the detector measures the picture (dark, flat, frozen) beside the faces, and gives a frame of
     // one flat colour no faces (BlazeFace scores solid green as two); a frame that cannot be read
-    // has no statistics, which is no observation
+    // has no statistics, and a failed detection none either: no observation of the picture
     detector
       .detect(video, { stats: { key: this.statsKey, width: 64, height: 48 } })
       .then(({ faces, stats }) => {
@@ -192,7 +192,6 @@ export class FaceTracker implements Tracker {
         this.observe(stats && stats.spread < FLAT_SPREAD ? [] : faces, at);
       })
       .catch((error: unknown) => {
-        if (!this.stopped) this.observeStats(undefined, at, newFrame);
         // a camera without a frame (re-acquiring), a replaced frame or a closed detector (stopping)
         // is not a detection result; anything else means nobody is watched: raised and shown
         if (error instanceof ProctorError && PASSING.has(error.code)) return;
