@@ -51,6 +51,8 @@ export class FaceTracker implements Tracker {
   private frozenFrames = 0;
   /** Frames the video has presented (requestVideoFrameCallback), when the browser tells. */
   private presented?: number;
+  /** Frames the video has received (getVideoPlaybackQuality), where the browser counts them for a stream. */
+  private received?: number;
   private presentedAtLastSample?: number;
   private stalledSince?: number;
   /** Detections failed in a row. */
@@ -79,6 +81,7 @@ export class FaceTracker implements Tracker {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.watching = undefined; // a later start() watches afresh
     this.noFace.end();
     this.many.end();
     this.frozen.end();
@@ -148,6 +151,25 @@ export class FaceTracker implements Tracker {
     this.frozenSince = undefined;
     this.frozenFrames = 0;
     this.stalledSince = undefined;
+    this.received = undefined;
+  }
+
+  /**
+   * How many frames the video has had, or undefined where the browser cannot tell. Chromium counts
+   * a stream's frames in getVideoPlaybackQuality(), read here at the sampling rate; elsewhere (Firefox
+   * reports 0 for a stream) a requestVideoFrameCallback counts them, which costs the main thread a
+   * callback and a rendering step for every camera frame (~10 ms/s at 30 fps in Chromium).
+   */
+  private frameCount(video: HTMLVideoElement): number | undefined {
+    const total = video.getVideoPlaybackQuality?.().totalVideoFrames;
+    if (total) {
+      this.received = total;
+      this.watching = undefined; // the counter works here: no per-frame callback
+      return total;
+    }
+    if (this.received !== undefined) return this.received; // a counter that went back to 0: no frame since
+    this.watchFrames(video);
+    return this.presented;
   }
 
   /** Counts the frames the video presents (where the browser has requestVideoFrameCallback). */
@@ -176,9 +198,9 @@ export class FaceTracker implements Tracker {
     const at = this.ctx.now();
     const id = (video.srcObject as MediaStream | null)?.getVideoTracks?.()[0]?.id;
     if (id !== this.camera) this.newCamera(id, at);
-    this.watchFrames(video);
-    const newFrame = this.presented === undefined || this.presented !== this.presentedAtLastSample;
-    this.presentedAtLastSample = this.presented;
+    const frames = this.frameCount(video);
+    const newFrame = frames === undefined || frames !== this.presentedAtLastSample;
+    this.presentedAtLastSample = frames;
     // the detector measures the picture (dark, flat, frozen) beside the faces, and gives a frame of
     // one flat colour no faces (BlazeFace scores solid green as two); a frame that cannot be read
     // has no statistics, and a failed detection none either: no observation of the picture
