@@ -168,7 +168,7 @@ export class AutoProctor {
     };
     for (const key of ['clientId', 'testAttemptId', 'hashedTestAttemptId'] as const)
       if (typeof credentials[key] !== 'string' || !credentials[key])
-        throw bad(`${key} must be a non-empty string, got ${String(credentials[key])}.`);
+        throw bad(`${key} is required (a non-empty string), got ${JSON.stringify(credentials[key]) ?? 'nothing'}.`);
     this.credentials = credentials;
     this.clientId = credentials.clientId;
     this.testAttemptId = credentials.testAttemptId;
