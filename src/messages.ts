@@ -81,9 +81,18 @@ export interface Messages {
   /** The "share again" button of <ap-monitor> after screen sharing stopped. */
   shareScreenAgain: string;
   monitorLabel: string;
-  /** `<ap-report>`. */
-  report: ReportMessages;
+  /**
+   * `<ap-report>`: only what replaces its English (which the element holds, so the classic script
+   * does not carry it); the element reads them merged, `reportMessages()` in its folder.
+   */
+  report: ReportOverrides;
 }
+
+/** Some of the report's messages, evidence labels included. */
+export type ReportOverrides = Partial<Omit<ReportMessages, 'evidenceLabels' | 'photoKinds'>> & {
+  evidenceLabels?: Partial<ReportMessages['evidenceLabels']>;
+  photoKinds?: Partial<ReportMessages['photoKinds']>;
+};
 
 export interface ReportMessages {
   heading: string;
@@ -99,10 +108,17 @@ export interface ReportMessages {
   timeline: string;
   noEvidence: string;
   showPhoto: string;
+  /** The photo's name (its image's alt, its disclosure's accessible name). */
   photoAlt: (label: string, time: string) => string;
+  /** A 5003 photo's kind (`data.kind`): at the start, the screen after a tab switch, or random. */
+  photoKinds: Record<'test_taker' | 'switched_tab' | 'random', string>;
   photoUnavailable: string;
   photoPending: string;
   loading: string;
+  /** A photo being fetched (reviewer mode: fetched when its disclosure opens). */
+  photoLoading: string;
+  /** `test-attempt-id` names an attempt this device's outbox does not hold (4118). */
+  notFound: (attemptId: string) => string;
   ongoing: string;
   seconds: (seconds: number) => string;
   sourceDevice: string;
@@ -211,48 +227,8 @@ const DEFAULTS: Messages = {
   returnToFullscreen: 'Return to full screen',
   shareScreenAgain: 'Share your screen again',
   monitorLabel: 'Proctoring',
-  report: {
-    heading: 'Proctoring report',
-    attempt: 'Attempt',
-    candidate: 'Candidate',
-    trustScore: 'Trust Score',
-    notScored: 'Not scored yet',
-    needsReview: 'Needs review',
-    noReviewNeeded: 'No review needed',
-    counts: 'Evidence by type',
-    type: 'Type',
-    count: 'Count',
-    timeline: 'Timeline',
-    noEvidence: 'Nothing was recorded.',
-    showPhoto: 'Photo',
-    photoAlt: (label, time) => `Photo: ${label} at ${time}`,
-    photoPending: 'photo not received yet',
-    photoUnavailable: 'The photo could not be loaded.',
-    loading: 'Loading the report…',
-    ongoing: 'still going on',
-    seconds: (s) => `${s} s`,
-    sourceDevice: 'Recorded on this device',
-    sourceServer: 'From the results server',
-    evidenceLabels: {
-      no_face: 'No face in view',
-      multiple_people: 'More than one person in view',
-      random_photo: 'Photo',
-      audio_above_background: 'Sound above the background level',
-      tab_switch: 'Left the exam page',
-      returned_to_test: 'Returned to the exam page',
-      multiple_monitors: 'More than one monitor connected',
-      multiple_monitors_suspected: 'More than one monitor suspected',
-      fullscreen_exit: 'Left full screen',
-      camera_lost: 'Camera stopped',
-      microphone_lost: 'Microphone stopped',
-      screen_share_lost: 'Screen sharing stopped',
-      second_camera_lost: 'Second camera stopped',
-      camera_frozen: 'Camera picture frozen',
-      copy_paste: 'Copy, cut or paste blocked',
-      detection_limited: 'A detector could not run in this browser',
-      talking: 'Someone talking',
-    },
-  },
+  // the report's English is in its own lazy part (src/elements/ap-report/ap-report.messages.ts)
+  report: {},
 };
 
 let current: Messages = DEFAULTS;
@@ -274,10 +250,6 @@ export function setMessages(partial: Partial<Messages> = {}): void {
     checkFailures: { ...DEFAULTS.checkFailures, ...partial.checkFailures },
     violations: { ...DEFAULTS.violations, ...partial.violations },
     phoneStates: { ...DEFAULTS.phoneStates, ...partial.phoneStates },
-    report: {
-      ...DEFAULTS.report,
-      ...partial.report,
-      evidenceLabels: { ...DEFAULTS.report.evidenceLabels, ...partial.report?.evidenceLabels },
-    },
+    report: partial.report ?? {},
   };
 }

@@ -151,20 +151,33 @@ export class AutoProctor {
   /** The results server given to the constructor (ours; AutoProctor's SDK always uses its own). */
   readonly endpoint?: string;
 
-  constructor(readonly credentials: AutoProctorCredentials) {
+  /** The credentials as given, `testAttemptId` as a string. */
+  readonly credentials: AutoProctorCredentials;
+
+  /**
+   * @throws ProctorError 4107 (`errorCode` 4107 too) for a missing or ill-typed credential or
+   *   endpoint. A whole-number `testAttemptId` (an LMS's numeric id) is taken as its decimal string.
+   */
+  constructor(credentials: AutoProctorCredentials) {
+    const bad = (message: string) =>
+      withAutoProctorFields(new ProctorError(ErrorCode.INVALID_OPTION, `AutoProctor: ${message}`));
+    const given = credentials?.testAttemptId as unknown;
+    credentials = {
+      ...credentials,
+      testAttemptId: Number.isSafeInteger(given) ? String(given) : (given as string),
+    };
     for (const key of ['clientId', 'testAttemptId', 'hashedTestAttemptId'] as const)
-      if (typeof credentials?.[key] !== 'string' || !credentials[key])
-        throw new ProctorError(ErrorCode.INVALID_OPTION, `AutoProctor: ${key} is required (a non-empty string).`);
+      if (typeof credentials[key] !== 'string' || !credentials[key])
+        throw bad(`${key} is required (a non-empty string), got ${JSON.stringify(credentials[key]) ?? 'nothing'}.`);
+    this.credentials = credentials;
     this.clientId = credentials.clientId;
     this.testAttemptId = credentials.testAttemptId;
     this.hashedTestAttemptId = credentials.hashedTestAttemptId;
     if (credentials.endpoint !== undefined) {
-      if (typeof credentials.endpoint !== 'string')
-        throw new ProctorError(ErrorCode.INVALID_OPTION, 'AutoProctor: endpoint must be a string (a URL).');
       try {
         endpointUrl(credentials.endpoint);
       } catch (error) {
-        throw new ProctorError(ErrorCode.INVALID_OPTION, `AutoProctor: ${messageOf(error)}`);
+        throw bad(messageOf(error));
       }
       this.endpoint = credentials.endpoint;
     }
@@ -260,47 +273,51 @@ export class AutoProctor {
    * with 4111 / 4116 when only the server could have it and it cannot be read.
    */
   getReport(): Promise<AutoProctorReport> {
-    return this.quiet(async () => {
-      // `stop(); showReport()` in one click handler: the report of the stopped attempt, scored
-      await this.chain;
-      const data = await this.readReport();
-      const report: ReportData = {
-        ...data,
-        ...(this.settings?.userDetails ? { userDetails: this.settings.userDetails } : {}),
-        ...(this.settings?.showHowToVideo !== undefined ? { showHowToVideo: this.settings.showHowToVideo } : {}),
-      };
-      return {
-        attemptDetails: {
-          testAttemptId: report.testAttemptId,
-          clientId: this.clientId,
-          trustScore: report.trustScore,
-          testAttemptStatus: report.finishedAt ? 'completed' : report.startedAt ? 'started' : 'not_started',
-          needsReview: report.needsReview,
-          startedAt: report.startedAt ?? null,
-          finishedAt: report.finishedAt ?? null,
-          userDetails: report.userDetails,
-          showHowToVideo: report.showHowToVideo,
-        },
-        counts: report.counts,
-        evidence: report.evidence.map((e) =>
-          evidenceDetail({
-            ...e,
-            attemptId: report.testAttemptId,
-            seq: 0,
-            type: e.type as EvidenceRecord['type'],
-          } as EvidenceRecord),
-        ),
-        report,
-      };
-    });
+    return this.quiet(() => this.reportOf());
+  }
+
+  /** `getReport()`'s answer, unreported (`showReport()` reports its own failure, once). */
+  private async reportOf(): Promise<AutoProctorReport> {
+    // `stop(); showReport()` in one click handler: the report of the stopped attempt, scored
+    await this.chain;
+    const data = await this.readReport();
+    const report: ReportData = {
+      ...data,
+      ...(this.settings?.userDetails ? { userDetails: this.settings.userDetails } : {}),
+      ...(this.settings?.showHowToVideo !== undefined ? { showHowToVideo: this.settings.showHowToVideo } : {}),
+    };
+    return {
+      attemptDetails: {
+        testAttemptId: report.testAttemptId,
+        clientId: this.clientId,
+        trustScore: report.trustScore,
+        testAttemptStatus: report.finishedAt ? 'completed' : report.startedAt ? 'started' : 'not_started',
+        needsReview: report.needsReview,
+        startedAt: report.startedAt ?? null,
+        finishedAt: report.finishedAt ?? null,
+        userDetails: report.userDetails,
+        showHowToVideo: report.showHowToVideo,
+      },
+      counts: report.counts,
+      evidence: report.evidence.map((e) =>
+        evidenceDetail({
+          ...e,
+          attemptId: report.testAttemptId,
+          seq: 0,
+          type: e.type as EvidenceRecord['type'],
+        } as EvidenceRecord),
+      ),
+      report,
+    };
   }
 
   /**
    * Renders the report into the page as an `<ap-report>` and resolves with it. `reportOptions`:
    * AutoProctor's `proctoringSummaryDOMId`, or `containerId` / `testContainerId` (an element id), or
-   * `container` (an element); default: the test container, else the body. `userDetails` is shown
-   * with the report. Other keys (`sessionRecordingDOMId`: no recordings are made;
-   * `groupReportsIntoTabs`) are accepted with a console warning. The element comes from
+   * `container` (an element); default: AutoProctor's `ap-report__proctor` when the page has it, else
+   * the test container, else the body. `userDetails` is shown with the report. Other keys
+   * (`sessionRecordingDOMId`: no recordings are made; `groupReportsIntoTabs`) are accepted with a
+   * console warning. The element comes from
    * `loadReportElement()` (the classic script fetches it from the asset base: 4100, AutoProctor's
    * `errorCode` 4018, when it cannot).
    */
@@ -317,11 +334,14 @@ export class AutoProctor {
         reportOptions.testContainerId) as string | undefined;
       const host =
         (reportOptions.container as HTMLElement | undefined) ??
-        (id ? document.getElementById(id) : (this.host ?? document.body));
+        (id
+          ? document.getElementById(id)
+          : // AutoProctor's default proctoringSummaryDOMId, where the page has it
+            (document.getElementById('ap-report__proctor') ?? this.host ?? document.body));
       if (!(host instanceof HTMLElement))
         throw new ProctorError(ErrorCode.INVALID_OPTION, `showReport: no element with id "${String(id)}".`);
       await loadReportElement();
-      const { report } = await this.getReport();
+      const { report } = await this.reportOf();
       const shownDetails = reportOptions.userDetails;
       if (shownDetails && typeof shownDetails === 'object' && !Array.isArray(shownDetails))
         report.userDetails = { ...report.userDetails, ...(shownDetails as Record<string, unknown>) };
@@ -434,10 +454,10 @@ export class AutoProctor {
     dispatchEvent(new CustomEvent('apSuccessEvent', { detail: successDetail(code) }));
   }
 
-  private warn(key: string) {
+  private warn(key: string, message = `"${key}" is accepted but not implemented yet; it has no effect.`) {
     if (this.warned.has(key)) return;
     this.warned.add(key);
-    console.warn(`AutoProctor (proctor-elements): "${key}" is accepted but not implemented yet; it has no effect.`);
+    console.warn(`AutoProctor (proctor-elements): ${message}`);
   }
 
   private async runSetup(options: AutoProctorSetupOptions | undefined) {
@@ -448,6 +468,13 @@ export class AutoProctor {
     if (settings.monitor.endpoint === undefined && !settings.monitor.backend && this.endpoint)
       settings.monitor.endpoint = this.endpoint;
     for (const key of settings.ignored) this.warn(key);
+    // legal (a page that only reads this device's report), but an integration that only changed
+    // the script URL would lose every record to the candidate's device without a word
+    if (!settings.monitor.endpoint && !settings.monitor.backend)
+      this.warn(
+        'endpoint',
+        'no endpoint: the evidence stays on this device. Pass the results server as endpoint to new AutoProctor() or setup().',
+      );
     const tracking = settings.tracking;
     this.progress('checking_browser');
     assertSupportedBrowser();
@@ -563,13 +590,13 @@ export class AutoProctor {
    */
   private async pairPhone(settings: NormalizedSetup) {
     const endpoint = settings.monitor.endpoint;
-    const phonePage =
-      settings.auxDevicePath ?? (endpoint ? new URL('demo/phone.html', endpointUrl(endpoint)).href : undefined);
-    if (!phonePage)
+    // the phone is another device: only the results server can carry the pairing to it
+    if (!endpoint)
       throw new ProctorError(
         ErrorCode.INVALID_OPTION,
-        'auxiliaryDevice needs a phone page: pass endpoint (the results server hosts one at demo/phone.html and carries the pairing), or auxDevicePath (a page with <ap-mobile-camera>), or secondCamera from <ap-requirements-check>.',
+        'auxiliaryDevice needs endpoint: the results server carries the pairing (and hosts a phone page, demo/phone.html, unless auxDevicePath names another); or give secondCamera from <ap-requirements-check>.',
       );
+    const phonePage = settings.auxDevicePath ?? new URL('demo/phone.html', endpointUrl(endpoint)).href;
     const host =
       (settings.auxDeviceTestContainerId && document.getElementById(settings.auxDeviceTestContainerId)) ||
       this.host ||
@@ -580,7 +607,7 @@ export class AutoProctor {
     check.checks = 'mobile';
     check.optional = '';
     check.pairingUrl = phonePage;
-    if (settings.monitor.endpoint) check.signallingUrl = settings.monitor.endpoint;
+    check.signallingUrl = endpoint;
     const done = new Promise<ChecksSummary>((resolve) =>
       check.addEventListener('ap-checks-complete', (e) => resolve(e.detail), { once: true }),
     );

@@ -56,6 +56,8 @@ export interface AutoProctorSetupOptions extends Omit<MonitorSetupOptions, 'trac
   auxDevicePath?: string;
   /** Id of the element to show the phone pairing in (default: the test container). */
   auxDeviceTestContainerId?: string;
+  /** AutoProctor's current name for `auxDeviceTestContainerId` (the same). */
+  auxDeviceContainerId?: string;
   /** Not implemented yet: accepted with a warning. */
   lookupKey?: unknown;
   restrictConsole?: unknown;
@@ -106,6 +108,7 @@ const COMPAT_KEYS = [
   'evidencePushInterval',
   'auxDevicePath',
   'auxDeviceTestContainerId',
+  'auxDeviceContainerId',
 ];
 
 export interface NormalizedSetup {
@@ -200,7 +203,7 @@ export function normalizeSetupOptions(input: unknown): NormalizedSetup {
     userDetails: knownDetails,
     evidencePushIntervalMs: pushSeconds === undefined ? undefined : pushSeconds * 1000,
     auxDevicePath: string('auxDevicePath'),
-    auxDeviceTestContainerId: string('auxDeviceTestContainerId'),
+    auxDeviceTestContainerId: string('auxDeviceContainerId') ?? string('auxDeviceTestContainerId'),
     ignored,
   };
 }

@@ -3,7 +3,7 @@
  * `proctor-elements/locales/de.js`). Typed as the full `Messages`, so a new message cannot be
  * forgotten here.
  */
-import type { Messages } from '../messages.js';
+import type { Messages, ReportMessages } from '../messages.js';
 
 export const de: Messages = {
   unknownStatus: 'Unbekannter Status',
@@ -146,9 +146,16 @@ export const de: Messages = {
     noEvidence: 'Nichts wurde aufgezeichnet.',
     showPhoto: 'Foto',
     photoAlt: (label, time) => `Foto: ${label} um ${time}`,
+    photoKinds: {
+      test_taker: 'Foto zu Beginn',
+      switched_tab: 'Bildschirm des gewechselten Tabs',
+      random: 'Zufallsfoto',
+    },
     photoPending: 'Foto noch nicht empfangen',
     photoUnavailable: 'Das Foto konnte nicht geladen werden.',
     loading: 'Der Bericht wird geladen…',
+    photoLoading: 'Das Foto wird geladen…',
+    notFound: (attemptId) => `Kein Bericht für den Versuch „${attemptId}“: Dieses Gerät hat ihn nicht.`,
     ongoing: 'dauert noch an',
     seconds: (s) => `${s} s`,
     sourceDevice: 'Auf diesem Gerät aufgezeichnet',
@@ -172,5 +179,5 @@ export const de: Messages = {
       detection_limited: 'Ein Detektor konnte in diesem Browser nicht laufen',
       talking: 'Jemand spricht',
     },
-  },
+  } satisfies ReportMessages,
 };

@@ -27,6 +27,7 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
       // issue 13's budget; `<ap-report>` and the QR encoder are lazy parts in the asset base
       expect(gzipped.byteLength, `gzip size ${gzipped.byteLength}`).to.be.at.most(60 * 1024);
       expect(source).not.to.contain('--ap-report-photo-width'); // the report's styles are in its part
+      expect(source).not.to.contain('Nothing was recorded'); // and its English
     },
   );
 
@@ -299,7 +300,7 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
     }
   });
 
-  it("upgrades an <ap-report> written in the page's markup (loaded once the page has loaded)", async () => {
+  it("upgrades an <ap-report> written in the page's markup (loaded once the page has loaded); an attempt this device does not hold is 4118, not an empty report", async () => {
     const frame = document.createElement('iframe');
     frame.srcdoc = `<!doctype html><script src="${url}"></script>
       <ap-report test-attempt-id="lazy-markup-1"></ap-report>`;
@@ -310,6 +311,10 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
       while (!text().includes('lazy-markup-1') && performance.now() < end) await new Promise((r) => setTimeout(r, 50));
       expect(text()).to.contain('Proctoring report');
       expect(text()).to.contain('lazy-markup-1');
+      const report = frame.contentDocument!.querySelector('ap-report') as HTMLElement & { error?: { code: number } };
+      expect(report.error?.code).to.equal(4118);
+      expect(report.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.contain('4118');
+      expect(text()).to.not.contain('Nothing was recorded');
     } finally {
       frame.remove();
     }

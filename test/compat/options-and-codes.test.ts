@@ -254,3 +254,72 @@ describe('evidencePushInterval (PacedBackend)', () => {
     expect(inner.pushed).to.deep.equal([['1'], ['2']]);
   });
 });
+
+describe('AutoProctor constructor and setup() warnings', () => {
+  it('takes a whole-number testAttemptId (an LMS attempt id) as its decimal string', () => {
+    const ap = new AutoProctor({
+      clientId: 'acme',
+      testAttemptId: 98765 as unknown as string,
+      hashedTestAttemptId: 'aGFzaA==',
+    });
+    expect(ap.testAttemptId).to.equal('98765');
+    // what setup() hands to the results server (the HMAC is over the same string)
+    expect(ap.credentials.testAttemptId).to.equal('98765');
+  });
+
+  it("constructor errors carry AutoProctor's errorCode like the events, and name the key", () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ clientId: 'acme', hashedTestAttemptId: 'aGFzaA==' }, 'testAttemptId'],
+      [{ clientId: 'acme', testAttemptId: { id: 1 }, hashedTestAttemptId: 'aGFzaA==' }, 'testAttemptId'],
+      [{ clientId: 'acme', testAttemptId: 1.5, hashedTestAttemptId: 'aGFzaA==' }, 'testAttemptId'],
+      [{ clientId: '', testAttemptId: 'a', hashedTestAttemptId: 'aGFzaA==' }, 'clientId'],
+      [{ clientId: 'acme', testAttemptId: 'a', hashedTestAttemptId: 'aGFzaA==', endpoint: 42 }, 'endpoint'],
+    ];
+    for (const [given, key] of cases) {
+      let error: { code?: number; errorCode?: number; errorMessage?: string; message?: string } | undefined;
+      try {
+        new AutoProctor(given as never);
+      } catch (e) {
+        error = e as typeof error;
+      }
+      expect(error, JSON.stringify(given)).to.include({ code: 4107, errorCode: 4107 });
+      expect(error!.errorMessage).to.equal(error!.message);
+      expect(error!.message).to.contain(key);
+    }
+  });
+
+  it("accepts AutoProctor's current auxDeviceContainerId as auxDeviceTestContainerId", () => {
+    expect(normalizeSetupOptions({ auxDeviceContainerId: 'aux-device-container' }).auxDeviceTestContainerId).to.equal(
+      'aux-device-container',
+    );
+    expect(normalizeSetupOptions({ auxDeviceTestContainerId: 'older' }).auxDeviceTestContainerId).to.equal('older');
+  });
+
+  /** setup() up to its first check (a test container that is not there), with console.warn recorded. */
+  const warningsOf = async (ap: AutoProctor, options: Record<string, unknown> = {}) => {
+    const warned: string[] = [];
+    const original = console.warn;
+    console.warn = (...args: unknown[]) => warned.push(args.join(' '));
+    try {
+      for (let i = 0; i < 2; i++) {
+        const error = await rejectionOf(ap.setup({ testContainerId: 'no-such-container', ...options }));
+        expect(error.code).to.equal(ErrorCode.INVALID_OPTION);
+      }
+    } finally {
+      console.warn = original;
+    }
+    return warned;
+  };
+
+  it('without an endpoint: one console warning that the evidence stays on this device', async () => {
+    const warned = await warningsOf(new AutoProctor(credentials('no-endpoint')));
+    expect(warned).to.have.length(1);
+    expect(warned[0]).to.contain('endpoint').and.contain('stays on this device');
+  });
+
+  it('with an endpoint (constructor or setup()) or a backend: no such warning', async () => {
+    const endpoint = 'http://127.0.0.1:1/';
+    expect(await warningsOf(new AutoProctor({ ...credentials('ep'), endpoint }))).to.deep.equal([]);
+    expect(await warningsOf(new AutoProctor(credentials('ep-setup')), { endpoint })).to.deep.equal([]);
+  });
+});

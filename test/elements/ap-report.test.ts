@@ -63,9 +63,99 @@ describe('<ap-report>', () => {
     await sendKeys({ press: 'Enter' });
     await until(() => details.open, 'the photo to open');
     const img = details.querySelector('img')!;
-    expect(img.alt).to.match(/^Photo: Photo at \d\d:\d\d:\d\d$/);
+    expect(img.alt).to.match(/^Photo: Random photo at \d\d:\d\d:\d\d$/);
     expect(img.src).to.match(/^data:image\/jpeg;base64,/);
     await expect(el).to.be.accessible();
+  });
+
+  it("names each photo's disclosure by what and when, and says which photo a 5003 is", async () => {
+    const at = DATA.startedAt!;
+    const photo = jpeg();
+    const data = {
+      ...DATA,
+      evidence: [
+        {
+          id: 'p1',
+          code: 5003,
+          type: 'random_photo' as const,
+          startedAt: at + 1000,
+          photo,
+          data: { kind: 'test_taker' },
+        },
+        { id: 'p2', code: 5003, type: 'random_photo' as const, startedAt: at + 2000, photo },
+        {
+          id: 'p3',
+          code: 5005,
+          type: 'tab_switch' as const,
+          startedAt: at + 3000,
+          endedAt: at + 5000,
+          durationMs: 2000,
+        },
+        {
+          id: 'p4',
+          code: 5003,
+          type: 'random_photo' as const,
+          startedAt: at + 3100,
+          photo,
+          data: { source: 'screen', kind: 'switched_tab' },
+        },
+        { id: 'p5', code: 5001, type: 'no_face' as const, startedAt: at + 9000, endedAt: at + 12000, photo },
+      ],
+    };
+    const el = await fixture<ApReport>(html`<ap-report .data=${data}></ap-report>`);
+    const clock = (ms: number) => new Date(ms).toLocaleTimeString(undefined, { hour12: false });
+    // what a screen reader says on Tab: the evidence and its time, not just "Photo" five times
+    const names = [...el.shadowRoot!.querySelectorAll('summary')].map((s) => s.getAttribute('aria-label'));
+    expect(names).to.deep.equal([
+      `Photo: Photo at the start at ${clock(at + 1000)}`,
+      `Photo: Random photo at ${clock(at + 2000)}`,
+      `Photo: Screen of the tab switched to at ${clock(at + 3100)}`,
+      `Photo: No face in view at ${clock(at + 9000)}`,
+    ]);
+    // and what a reader sees in the timeline
+    const what = [...el.shadowRoot!.querySelectorAll('li .what')].map((w) => w.textContent);
+    expect(what).to.deep.equal([
+      'Photo at the start',
+      'Random photo',
+      'Left the exam page',
+      'Screen of the tab switched to',
+      'No face in view',
+    ]);
+    await expect(el).to.be.accessible();
+  });
+
+  it("a reviewer's photo not fetched yet says it is the photo that loads", async () => {
+    const data = {
+      ...DATA,
+      source: 'server' as const,
+      evidence: [{ id: 'r', code: 5003, type: 'random_photo' as const, startedAt: DATA.startedAt!, photoUrl: '/x' }],
+    };
+    const el = await fixture<ApReport>(html`<ap-report .data=${data}></ap-report>`);
+    expect(el.shadowRoot!.querySelector('details [role="status"]')!.textContent).to.equal('Loading the photo…');
+  });
+
+  it('an attempt this device does not hold (test-attempt-id): 4118 and an alert, not an empty report', async () => {
+    const attemptId = `never-here-${Date.now()}`;
+    const el = document.createElement('ap-report');
+    const error = new Promise<{ code: number; message: string }>((resolve) =>
+      el.addEventListener('ap-error', (e) => resolve(e.detail)),
+    );
+    el.testAttemptId = attemptId;
+    document.body.append(el);
+    try {
+      const detail = await error;
+      expect(detail.code).to.equal(4118);
+      expect(detail.message).to.contain(attemptId);
+      expect(el.error?.code).to.equal(4118);
+      await el.updateComplete;
+      const alert = el.shadowRoot!.querySelector('[role="alert"]')!;
+      expect(alert.textContent).to.contain(attemptId).and.contain('4118').and.contain('does not hold it');
+      expect(shown(el)).to.not.contain('Nothing was recorded');
+      expect(shown(el)).to.not.contain('Trust Score');
+      await expect(el).to.be.accessible();
+    } finally {
+      el.remove();
+    }
   });
 
   it('says when the attempt is not scored yet', async () => {

@@ -1,10 +1,10 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { ProctorError, messageOf } from '../../errors.js';
+import { ErrorCode, ProctorError, messageOf } from '../../errors.js';
 import { ApErrorEvent } from '../../events/ap-error.js';
-import { messages } from '../../messages.js';
 import { fromOutbox, fromServer, type ReportData, type ReportEvidence } from '../../report/report-data.js';
 import { DURATIONAL_TYPES, type EvidenceType } from '../../reporting/types.js';
+import { reportMessages } from './ap-report.messages.js';
 import { reportStyles } from './ap-report.styles.js';
 
 /**
@@ -16,7 +16,9 @@ import { reportStyles } from './ap-report.styles.js';
  *
  * @summary A proctoring report (Trust Score, counts, evidence timeline with photos).
  *
- * @fires ap-error - `{code, message}`: the report could not be read (unreachable server, bad token, no IndexedDB).
+ * @fires ap-error - `{code, message}`: the report could not be read (unreachable server, bad token, no IndexedDB;
+ *   4118 `REPORT_NOT_FOUND` when `test-attempt-id` names an attempt this device's outbox does not hold), shown
+ *   as an alert in place of the report.
  *
  * @csspart base - The report.
  * @csspart score - The Trust Score.
@@ -83,11 +85,14 @@ export class ApReport extends LitElement {
             sessionSid: this.sessionSid,
           })
         : await fromOutbox(this.testAttemptId, { outboxName: this.outboxName || undefined });
+      // nothing at all for it here: not an empty report that reads like a clean attempt
+      if (!serverMode && data.startedAt === undefined && !data.evidence.length)
+        throw new ProctorError(ErrorCode.REPORT_NOT_FOUND, reportMessages().notFound(this.testAttemptId));
       if (generation === this.generation) this.data = data;
     } catch (error) {
       if (generation !== this.generation) return;
-      this.errorMessage = messageOf(error);
       const typed = error instanceof ProctorError ? error.toJSON() : { code: 4111, message: messageOf(error) };
+      this.errorMessage = `${typed.message} (${typed.code})`;
       this.lastError = typed;
       this.dispatchEvent(new ApErrorEvent(typed));
     } finally {
@@ -135,7 +140,7 @@ export class ApReport extends LitElement {
   }
 
   protected override render() {
-    const m = messages().report;
+    const m = reportMessages();
     const data = this.data;
     if (!data)
       return html`<section part="base" class="base" aria-busy=${this.loading ? 'true' : 'false'}>
@@ -143,6 +148,11 @@ export class ApReport extends LitElement {
         <p role=${this.errorMessage ? 'alert' : 'status'}>${this.errorMessage ?? (this.loading ? m.loading : '')}</p>
       </section>`;
     const label = (type: string) => m.evidenceLabels[type as EvidenceType] ?? type;
+    // a 5003 photo says which: at the start, the screen after a tab switch, or a random one
+    const what = (e: ReportEvidence) =>
+      e.type === 'random_photo'
+        ? (m.photoKinds[e.data?.kind as keyof typeof m.photoKinds] ?? m.photoKinds.random)
+        : label(e.type);
     const clock = (ms: number) => new Date(ms).toLocaleTimeString(undefined, { hour12: false });
     const counts = Object.entries(data.counts).filter(([, n]) => (n ?? 0) > 0);
     const user = data.userDetails;
@@ -223,7 +233,7 @@ export class ApReport extends LitElement {
       ${
         data.evidence.length
           ? html`<ol part="timeline" aria-labelledby="timeline">
-              ${data.evidence.map((e) => this.renderItem(e, label(e.type), clock(e.startedAt)))}
+              ${data.evidence.map((e) => this.renderItem(e, what(e), clock(e.startedAt)))}
             </ol>`
           : html`<p>${m.noEvidence}</p>`
       }
@@ -231,7 +241,7 @@ export class ApReport extends LitElement {
   }
 
   private renderItem(e: ReportEvidence, label: string, time: string) {
-    const m = messages().report;
+    const m = reportMessages();
     const duration =
       e.durationMs !== undefined
         ? m.seconds(Math.round(e.durationMs / 100) / 10)
@@ -248,13 +258,13 @@ export class ApReport extends LitElement {
       ${
         hasPhoto
           ? html`<details @toggle=${(ev: Event) => void this.openPhoto(e, ev)}>
-              <summary>${m.showPhoto}</summary>
+              <summary aria-label=${m.photoAlt(label, time)}>${m.showPhoto}</summary>
               ${
                 src
                   ? html`<img part="photo" src=${src} alt=${m.photoAlt(label, time)} />`
                   : src === ''
                     ? html`<p role="alert">${m.photoUnavailable}</p>`
-                    : html`<p role="status">${m.loading}</p>`
+                    : html`<p role="status">${m.photoLoading}</p>`
               }
             </details>`
           : e.photoPending

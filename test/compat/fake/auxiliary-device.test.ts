@@ -29,8 +29,13 @@ describe('AutoProctor auxiliaryDevice without a phone object', function () {
       const listener = (e: Event) => seen.push(e.type);
       names.forEach((n) => addEventListener(n, listener));
       let cam: ApMobileCamera | undefined;
+      // the phone is another device: the results server carries the pairing
+      const creds = await executeServerCommand<
+        { endpoint: string; clientId: string; testAttemptId: string; hashedTestAttemptId: string },
+        undefined
+      >('results-server');
       try {
-        const ap = new AutoProctor(credentials('aux'));
+        const ap = new AutoProctor(creds);
         const setup = ap.setup({
           trackingOptions: {
             auxiliaryDevice: true,
@@ -55,6 +60,7 @@ describe('AutoProctor auxiliaryDevice without a phone object', function () {
         // the candidate opens the link on the phone (here: the phone page's element in this page)
         cam = document.createElement('ap-mobile-camera');
         cam.pairingCode = new URL(link.href).searchParams.get('code')!;
+        cam.signallingUrl = creds.endpoint;
         document.body.append(cam);
         await setup;
         expect(aux.querySelector('ap-requirements-check')).to.equal(null); // the pairing UI is gone
@@ -117,6 +123,31 @@ describe('AutoProctor auxiliaryDevice without a phone object', function () {
       }
     },
   );
+
+  it('auxDevicePath without endpoint (no server to carry the pairing to another device): 4107 naming endpoint, no QR that can never pair', async () => {
+    const aux = document.createElement('div');
+    aux.id = 'aux-no-endpoint';
+    document.body.append(aux);
+    try {
+      const ap = new AutoProctor(credentials('aux-path-only'));
+      const error = await ap
+        .setup({
+          trackingOptions: { auxiliaryDevice: true },
+          auxDevicePath: 'https://exam.example.org/phone/index.html',
+          auxDeviceContainerId: 'aux-no-endpoint',
+        })
+        .then(
+          () => undefined,
+          (e: { code: number; errorCode: number; message: string }) => e,
+        );
+      expect(error).to.include({ code: 4107, errorCode: 4107 });
+      expect(error!.message).to.contain('auxiliaryDevice needs endpoint');
+      expect(document.querySelector('ap-requirements-check')).to.equal(null);
+      await ap.destroy();
+    } finally {
+      aux.remove();
+    }
+  });
 
   it('without auxDevicePath and without endpoint (no server to host the phone page or carry the pairing): 4107 naming both', async () => {
     const ap = new AutoProctor(credentials('aux-missing'));
