@@ -28,7 +28,7 @@ describe('AutoProctor showReport() right after stop() (classic script)', functio
         .getEntriesByType('resource')
         .map((e) => e.name)
         .filter((n) => n.includes('ap-report'));
-      expect(fetched).to.deep.equal([`${assets}report/ap-report.mjs`]);
+      expect(fetched).to.deep.equal([`${assets}report/ap-report.mjs?1`]);
       expect(report()).to.be.instanceOf(page.win.customElements.get('ap-report')!);
       expect(page.win.__rejections).to.deep.equal([]);
     } finally {
