@@ -38,8 +38,10 @@ describe('AutoProctor integrations (classic script) on the one-face camera', fun
         expect(page.text('#status')).to.equal('Quiz submitted.');
         expect(page.text('#score')).to.match(/^Trust Score: \d+ \(completed\)$/);
         // showReport() rendered <ap-report> into the page
-        const report = page.doc.querySelector('#report-here ap-report')!;
-        await page.until(() => report.shadowRoot?.textContent?.includes('Trust Score'), 'the report');
+        // un-awaited, as the plugin calls it: the element appears once its part has loaded
+        const rendered = () => page.doc.querySelector('#report-here ap-report');
+        await page.until(() => rendered()?.shadowRoot?.textContent?.includes('Trust Score'), 'the report');
+        const report = rendered()!;
         const shown = report.shadowRoot!.textContent.replace(/\s+/g, ' ');
         expect(shown).to.contain('Copy, cut or paste blocked');
         expect(shown).to.contain('Ada Lovelace, ada@example.org');
