@@ -19,6 +19,7 @@ import { makeFixtures } from './scripts/fixtures.mjs';
 import { FIXTURE_CAMERAS, FIXTURE_MICROPHONES, withFixtureMedia } from './scripts/lib/fixture-media.mjs';
 import { networkLogPlugin } from './scripts/lib/network-log.mjs';
 import { outageProxy } from './scripts/lib/outage-proxy.mjs';
+import { prefixProxy } from './scripts/lib/prefix-proxy.mjs';
 import { screenshotPlugin } from './scripts/lib/screenshots.mjs';
 import { tabCommandsPlugin } from './scripts/lib/tab-commands.mjs';
 // TypeScript server modules: this config runs under tsx (see the test:browser script)
@@ -233,6 +234,7 @@ function resultsServerPlugin() {
   const examTabs = new Map();
   const links = new Map();
   const otherDeviceRuns = new Map();
+  let prefixed;
   const start = () =>
     (started ??= (async () => {
       const db = await openPglite();
@@ -290,6 +292,12 @@ function resultsServerPlugin() {
         link.setDown(payload.state === 'down');
         link.setStalled(payload.state === 'stalled');
         return { endpoint: `http://127.0.0.1:${link.port}/` };
+      }
+      if (command === 'results-prefixed') {
+        // the results server behind a reverse proxy that mounts it under /proctor/: {endpoint}
+        const { app } = await start();
+        prefixed ??= prefixProxy(app.server.address().port, '/proctor/');
+        return { endpoint: (await prefixed).endpoint };
       }
       if (command === 'results-outage') {
         (await start()).proxy.setDown(!!payload?.down);
@@ -383,6 +391,7 @@ function resultsServerPlugin() {
       if (!started) return;
       const { app, db, proxy } = await started;
       await proxy.close();
+      await (await prefixed)?.close();
       await app.close();
       await db.close();
     },

@@ -2,4 +2,5 @@
 // (a file, not an inline script, so the page's Content-Security-Policy can forbid inline scripts)
 const camera = document.getElementById('camera');
 camera.setAttribute('pairing-code', new URLSearchParams(location.search).get('code') ?? '');
-camera.setAttribute('signalling-url', location.origin);
+// the server's root is the folder above demo/ (not location.origin: a proxy may mount the server under a path prefix)
+camera.setAttribute('signalling-url', new URL('..', location.href).href);

@@ -78,51 +78,59 @@ describe('AutoProctor auxiliaryDevice without a phone object', function () {
     },
   );
 
-  itExcept(
-    { webkit: "the phone pairs over WebRTC, which Debian's WebKitGTK is built without" },
-    "without auxDevicePath: the results server's own phone page (as AutoProctor's SDK defaults to its hosted page), paired through it",
-    async () => {
-      const creds = await executeServerCommand<
-        { endpoint: string; clientId: string; testAttemptId: string; hashedTestAttemptId: string },
-        undefined
-      >('results-server');
-      const seen: string[] = [];
-      const listener = (e: Event) => seen.push(e.type);
-      const names = ['apSetupCompleted', 'apErrorEvent'];
-      names.forEach((n) => addEventListener(n, listener));
-      try {
-        const ap = new AutoProctor(creds); // endpoint in the constructor
-        const setup = ap.setup({
-          trackingOptions: {
-            auxiliaryDevice: true,
-            numHumans: false,
-            audio: false,
-            photosAtRandom: false,
-            captureSwitchedTab: false,
-            showCamPreview: false,
-          },
-          assetBase: DIST_ASSETS,
-        });
-        const check = () => document.body.querySelector('ap-requirements-check');
-        await until(
-          () => check()?.shadowRoot?.querySelector('a[part="pairing-link"]'),
-          'the pairing link in the test container',
-        );
-        const link = new URL(check()!.shadowRoot!.querySelector<HTMLAnchorElement>('a[part="pairing-link"]')!.href);
-        expect(`${link.origin}${link.pathname}`).to.equal(new URL('demo/phone.html', creds.endpoint).href);
-        // the candidate opens the link on the phone: the server's own phone page (here in a tab of its own)
-        await executeServerCommand('exam-tab', { url: link.href });
-        await setup;
-        await new Promise((r) => setTimeout(r, 0)); // the events follow the promise
-        expect(seen).to.deep.equal(['apSetupCompleted']);
-        expect(document.body.querySelector('ap-requirements-check')).to.equal(null); // the pairing UI is gone
-        await ap.destroy();
-      } finally {
-        await executeServerCommand('exam-tab-close');
-        names.forEach((n) => removeEventListener(n, listener));
-      }
-    },
-  );
+  for (const mount of ['at the origin root', 'behind a reverse proxy under /proctor/'] as const) {
+    itExcept(
+      { webkit: "the phone pairs over WebRTC, which Debian's WebKitGTK is built without" },
+      `without auxDevicePath: the results server's own phone page (as AutoProctor's SDK defaults to its hosted page), paired through it, ${mount}`,
+      async () => {
+        const creds = await executeServerCommand<
+          { endpoint: string; clientId: string; testAttemptId: string; hashedTestAttemptId: string },
+          undefined
+        >('results-server');
+        if (mount !== 'at the origin root') {
+          // integrators mount the server under a path: the phone page's script, the library and the
+          // pairing must all be found under it (they were asked for at the origin's root: issue 13 F4)
+          creds.endpoint = (await executeServerCommand<{ endpoint: string }, undefined>('results-prefixed')).endpoint;
+          expect(new URL(creds.endpoint).pathname).to.equal('/proctor/');
+        }
+        const seen: string[] = [];
+        const listener = (e: Event) => seen.push(e.type);
+        const names = ['apSetupCompleted', 'apErrorEvent'];
+        names.forEach((n) => addEventListener(n, listener));
+        try {
+          const ap = new AutoProctor(creds); // endpoint in the constructor
+          const setup = ap.setup({
+            trackingOptions: {
+              auxiliaryDevice: true,
+              numHumans: false,
+              audio: false,
+              photosAtRandom: false,
+              captureSwitchedTab: false,
+              showCamPreview: false,
+            },
+            assetBase: DIST_ASSETS,
+          });
+          const check = () => document.body.querySelector('ap-requirements-check');
+          await until(
+            () => check()?.shadowRoot?.querySelector('a[part="pairing-link"]'),
+            'the pairing link in the test container',
+          );
+          const link = new URL(check()!.shadowRoot!.querySelector<HTMLAnchorElement>('a[part="pairing-link"]')!.href);
+          expect(`${link.origin}${link.pathname}`).to.equal(new URL('demo/phone.html', creds.endpoint).href);
+          // the candidate opens the link on the phone: the server's own phone page (here in a tab of its own)
+          await executeServerCommand('exam-tab', { url: link.href });
+          await setup;
+          await new Promise((r) => setTimeout(r, 0)); // the events follow the promise
+          expect(seen).to.deep.equal(['apSetupCompleted']);
+          expect(document.body.querySelector('ap-requirements-check')).to.equal(null); // the pairing UI is gone
+          await ap.destroy();
+        } finally {
+          await executeServerCommand('exam-tab-close');
+          names.forEach((n) => removeEventListener(n, listener));
+        }
+      },
+    );
+  }
 
   it('auxDevicePath without endpoint (no server to carry the pairing to another device): 4107 naming endpoint, no QR that can never pair', async () => {
     const aux = document.createElement('div');
