@@ -61,16 +61,22 @@ export interface Messages {
   someFailed: string;
   /** The monitor's live indicator. */
   monitorIdle: string;
+  /** While setup() runs (camera, microphone, detector). */
+  monitorSettingUp: string;
   monitorReady: string;
+  /** While start() runs. */
+  monitorStarting: string;
   monitorActive: string;
   /** Shown instead of "all clear" while face detection fails (code and developer message in `ap-error`). */
   monitorDetectionFailed: (code: number) => string;
   /** Setup or start failed (the code and developer message are in `ap-error`). */
   monitorFailed: (code: number) => string;
+  /** While stop() runs: it waits (up to `tuning.deliveryTimeoutMs`) for the evidence to reach the results server. */
+  monitorStopping: string;
   monitorStopped: string;
   /** After stop(): everything reached the results server. */
   monitorDelivered: string;
-  /** Evidence not (yet) at the results server: `pending` records or photos kept on this device. */
+  /** Evidence not (yet) at the results server: `pending` records or photos kept on this device (the exam's end, once stop() asked for it, counts as one). */
   monitorPending: (pending: number) => string;
   /** Evidence kept on this device because the results server refused the exam's credentials. */
   monitorForbidden: (pending: number) => string;
@@ -192,11 +198,14 @@ const DEFAULTS: Messages = {
   phoneEnded: 'The exam no longer uses this camera (the exam is over). The camera is off; you can close this page.',
   someFailed: 'Some required checks did not pass. Fix them and try again.',
   monitorIdle: 'Proctoring is not set up yet.',
+  monitorSettingUp: 'Proctoring is being set up…',
   monitorReady: 'Proctoring is ready to start.',
+  monitorStarting: 'Proctoring is starting…',
   monitorActive: 'Proctoring is on. All clear.',
   monitorFailed: (code) => `Proctoring could not start (error ${code}). Tell your exam provider.`,
   monitorDetectionFailed: (code) =>
     `Proctoring is on, but face detection does not work in this browser (error ${code}): who is in front of the camera is not checked. Use an up-to-date Chrome, Edge or Firefox.`,
+  monitorStopping: 'Proctoring is ending: sending the evidence…',
   monitorStopped: 'Proctoring has ended.',
   monitorDelivered: 'All evidence has been sent.',
   monitorPending: (n) =>

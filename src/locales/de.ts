@@ -95,12 +95,15 @@ export const de: Messages = {
   someFailed:
     'Einige erforderliche Prüfungen sind fehlgeschlagen. Beheben Sie die Ursache und versuchen Sie es erneut.',
   monitorIdle: 'Die Aufsicht ist noch nicht eingerichtet.',
+  monitorSettingUp: 'Die Aufsicht wird eingerichtet …',
   monitorReady: 'Die Aufsicht ist bereit.',
+  monitorStarting: 'Die Aufsicht startet …',
   monitorActive: 'Die Aufsicht läuft. Alles in Ordnung.',
   monitorFailed: (code) =>
     `Die Aufsicht konnte nicht starten (Fehler ${code}). Wenden Sie sich an Ihren Prüfungsanbieter.`,
   monitorDetectionFailed: (code) =>
     `Die Aufsicht läuft, aber die Gesichtserkennung funktioniert in diesem Browser nicht (Fehler ${code}): Wer vor der Kamera sitzt, wird nicht geprüft. Verwenden Sie ein aktuelles Chrome, Edge oder Firefox.`,
+  monitorStopping: 'Die Aufsicht endet: Nachweise werden gesendet …',
   monitorStopped: 'Die Aufsicht ist beendet.',
   monitorDelivered: 'Alle Nachweise wurden gesendet.',
   monitorPending: (n) =>

@@ -234,21 +234,27 @@ export class ApMonitor extends LitElement {
         ? monitor?.detectionError
           ? m.monitorDetectionFailed(monitor.detectionError.code)
           : m.monitorActive
-        : this.state === 'stopped'
-          ? m.monitorStopped
-          : this.state === 'ready'
-            ? m.monitorReady
-            : this.state === 'error' && this.failure
-              ? m.monitorFailed(this.failure.code)
-              : m.monitorIdle;
+        : this.state === 'error' && this.failure
+          ? m.monitorFailed(this.failure.code)
+          : ((
+              {
+                setting_up: m.monitorSettingUp,
+                ready: m.monitorReady,
+                starting: m.monitorStarting,
+                stopping: m.monitorStopping,
+                stopped: m.monitorStopped,
+              } as Partial<Record<MonitorState, string>>
+            )[this.state] ?? m.monitorIdle);
     // the truth about delivery: what is still on this device, never a claim that it was sent
     const delivery = monitor?.deliveryProgress;
+    // the exam's end (the finish) is an item too: until it is sent the server holds the exam open
+    const waiting = delivery ? delivery.pending + +(delivery.finishRequested && !delivery.finishDelivered) : 0;
     const deliveryLine = !delivery
       ? undefined
-      : delivery.pending > 0 && delivery.error?.code === ErrorCode.RESULTS_FORBIDDEN
-        ? m.monitorForbidden(delivery.pending)
-        : delivery.pending > 0 && (delivery.error || this.state === 'stopped')
-          ? m.monitorPending(delivery.pending)
+      : waiting > 0 && delivery.error?.code === ErrorCode.RESULTS_FORBIDDEN
+        ? m.monitorForbidden(waiting)
+        : waiting > 0 && (delivery.error || this.state === 'stopped')
+          ? m.monitorPending(waiting)
           : this.state === 'stopped' && delivery.done
             ? m.monitorDelivered
             : undefined;
