@@ -41,6 +41,7 @@ import {
 } from './codes.js';
 import type { MonitoringStoppedDetail } from '../events/ap-monitoring-stopped.js';
 import {
+  asksFor,
   engineTracking,
   normalizeSetupOptions,
   type AutoProctorSetupOptions,
@@ -315,9 +316,10 @@ export class AutoProctor {
    * Renders the report into the page as an `<ap-report>` and resolves with it. `reportOptions`:
    * AutoProctor's `proctoringSummaryDOMId`, or `containerId` / `testContainerId` (an element id), or
    * `container` (an element); default: AutoProctor's `ap-report__proctor` when the page has it, else
-   * the test container, else the body. `userDetails` is shown with the report. Other keys
-   * (`sessionRecordingDOMId`: no recordings are made; `groupReportsIntoTabs`) are accepted with a
-   * console warning. The element comes from
+   * the test container, else the body. `userDetails` is shown with the report. Other keys that ask
+   * for a feature (`showSessionRecording: true`: no recordings are made; `groupReportsIntoTabs: true`)
+   * are accepted with one console warning each; `false` / `null` values and the `…DOMId` of a part
+   * are accepted silently. The element comes from
    * `loadReportElement()` (the classic script fetches it from the asset base: 4100, AutoProctor's
    * `errorCode` 4018, when it cannot).
    */
@@ -325,8 +327,13 @@ export class AutoProctor {
     return this.quiet(async () => {
       if (typeof reportOptions !== 'object' || reportOptions === null)
         throw new ProctorError(ErrorCode.INVALID_OPTION, 'showReport() options must be an object.');
-      for (const key of Object.keys(reportOptions))
-        if (!['containerId', 'testContainerId', 'container', 'proctoringSummaryDOMId', 'userDetails'].includes(key))
+      // the summary is what the report is (showProctoringSummary); a part's DOM id (…DOMId) is only
+      // read when its feature is asked for, which carries the warning
+      for (const [key, value] of Object.entries(reportOptions))
+        if (
+          asksFor(value) &&
+          !/DOMId$|^(containerId|testContainerId|container|userDetails|showProctoringSummary)$/.test(key)
+        )
           this.warn(`showReport: ${key}`);
       // AutoProctor's own key for where the summary goes comes first
       const id = (reportOptions.proctoringSummaryDOMId ??

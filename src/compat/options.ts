@@ -123,11 +123,18 @@ export interface NormalizedSetup {
   evidencePushIntervalMs?: number;
   auxDevicePath?: string;
   auxDeviceTestContainerId?: string;
-  /** Keys accepted but not implemented (`trackingOptions.recordSession`, `lookupKey`, …). */
+  /** Keys accepted but not implemented (`trackingOptions.recordSession`, `lookupKey`, …) whose value asks for the feature. */
   ignored: string[];
 }
 
 const invalid = (message: string) => new ProctorError(ErrorCode.INVALID_OPTION, message);
+
+/**
+ * Whether an option not implemented here asks for its feature: `false`, `null`, `0` and `''` ask
+ * for it off (AutoProctor's documented defaults are such values), which is what we do, so only
+ * other values are worth a warning.
+ */
+export const asksFor = (value: unknown) => value !== false && value !== null && value !== 0 && value !== '';
 
 /** Validates and maps AutoProctor's options; throws INVALID_OPTION naming the key. */
 export function normalizeSetupOptions(input: unknown): NormalizedSetup {
@@ -139,8 +146,9 @@ export function normalizeSetupOptions(input: unknown): NormalizedSetup {
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined) continue;
     if ((MONITOR_KEYS as readonly string[]).includes(key)) (monitor as Record<string, unknown>)[key] = value;
-    else if (UNIMPLEMENTED_SETUP.includes(key)) ignored.push(key);
-    else if (!COMPAT_KEYS.includes(key))
+    else if (UNIMPLEMENTED_SETUP.includes(key)) {
+      if (asksFor(value)) ignored.push(key);
+    } else if (!COMPAT_KEYS.includes(key))
       throw invalid(
         `"${key}" is not a setup option of AutoProctor or proctor-elements (known: ${[...COMPAT_KEYS, ...MONITOR_KEYS, ...UNIMPLEMENTED_SETUP].join(', ')}).`,
       );
@@ -230,7 +238,7 @@ function normalizeTracking(input: unknown, name: string, ignored: string[]): Aut
   const engine: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(list)) {
     if (UNIMPLEMENTED_TRACKING.includes(key)) {
-      ignored.push(`${name}.${key}`);
+      if (asksFor(value)) ignored.push(`${name}.${key}`);
     } else if ((COMPAT_TRACKING as readonly string[]).includes(key)) {
       if (typeof value !== 'boolean')
         throw invalid(`${name}.${key} must be true or false, got ${JSON.stringify(value)}.`);

@@ -60,10 +60,10 @@ describe('AutoProctor options', () => {
         'restrictConsole',
         'trackingOptions.idCardVerification',
         'trackingOptions.impersonation',
-        'trackingOptions.multiSessionAttempt',
         'trackingOptions.recordSession',
       ].sort(),
-    );
+    ); // multiSessionAttempt: false asks for nothing we do not do
+
     expect(n.tracking).to.include({
       captureSwitchedTab: true,
       testTakerPhoto: true,
@@ -315,6 +315,28 @@ describe('AutoProctor constructor and setup() warnings', () => {
     const warned = await warningsOf(new AutoProctor(credentials('no-endpoint')));
     expect(warned).to.have.length(1);
     expect(warned[0]).to.contain('endpoint').and.contain('stays on this device');
+  });
+
+  it("AutoProctor's documented defaults for features not implemented here (off, null) warn about nothing; asking for one warns once", async () => {
+    const endpoint = 'http://127.0.0.1:1/';
+    // dev.autoproctor.co's setup example: these four at their defaults (issue 13 F7: 4 warnings)
+    const docDefaults = {
+      recordSession: false,
+      idCardVerification: null,
+      multiSessionAttempt: false,
+      impersonation: false,
+    };
+    const quiet = await warningsOf(new AutoProctor({ ...credentials('doc-defaults'), endpoint }), {
+      trackingOptions: docDefaults,
+      restrictConsole: false,
+      lookupKey: '',
+    });
+    expect(quiet).to.deep.equal([]);
+    const asked = await warningsOf(new AutoProctor({ ...credentials('asks'), endpoint }), {
+      trackingOptions: { ...docDefaults, recordSession: true },
+    });
+    expect(asked).to.have.length(1);
+    expect(asked[0]).to.contain('trackingOptions.recordSession').and.contain('not implemented');
   });
 
   it('with an endpoint (constructor or setup()) or a backend: no such warning', async () => {

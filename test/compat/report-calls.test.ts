@@ -35,6 +35,34 @@ describe('AutoProctor getReport() / showReport()', () => {
     expect(document.querySelector('ap-report')).to.equal(null);
   });
 
+  it("AutoProctor's documented reportOptions warn only about a feature asked for and not implemented here", async () => {
+    // dev.autoproctor.co's reportOptions keys (issue 13 F7: 7 warnings, one saying the summary it shows has "no effect")
+    const documented = {
+      showProctoringSummary: true,
+      proctoringSummaryDOMId: 'no-such-summary-container',
+      showSessionRecording: false,
+      sessionRecordingDOMId: 'ap-report__session-recording',
+      groupReportsIntoTabs: false,
+      tabContainerDOMId: 'ap-report__tabs',
+      insertTestReportTab: false,
+      testReportDOMId: 'ap-report__test',
+    };
+    const warned: string[] = [];
+    const original = console.warn;
+    console.warn = (...args: unknown[]) => warned.push(args.join(' '));
+    try {
+      // an attempt nobody has (4118): the options are read before the report is
+      const ap = new AutoProctor({ ...credentials('report-options'), endpoint: 'http://127.0.0.1:1/' });
+      expect((await errorEventsOf(() => ap.showReport(documented))).error.code).to.be.a('number');
+      expect(warned).to.deep.equal([]);
+      await errorEventsOf(() => ap.showReport({ ...documented, groupReportsIntoTabs: true }));
+      expect(warned).to.have.length(1);
+      expect(warned[0]).to.contain('groupReportsIntoTabs').and.contain('not implemented');
+    } finally {
+      console.warn = original;
+    }
+  });
+
   it("renders into AutoProctor's default container, #ap-report__proctor, when the page has it", async () => {
     const creds = credentials('default-container');
     const outbox = await Outbox.open();
