@@ -271,7 +271,8 @@ export class AutoProctor {
    * a teacher's page, Moodle's `loadreport.php`) and an `endpoint` is known (constructor or
    * `setup()`), from the results server with the attempt's credentials (the server's Trust Score and
    * evidence, photos included). Rejects with 4118 `REPORT_NOT_FOUND` when neither has the attempt;
-   * with 4111 / 4116 when only the server could have it and it cannot be read.
+   * with 4111 / 4116 when only the server could have it and it cannot be read, 4107 when `endpoint`
+   * has no results server route (a wrong path).
    */
   getReport(): Promise<AutoProctorReport> {
     return this.quiet(() => this.reportOf());

@@ -3,7 +3,7 @@
  * copy, `fromOutbox`) or the results server's reporting API (`fromServer`, for a reviewer with an
  * API token). Plain TypeScript, no Lit.
  */
-import { ErrorCode, ProctorError, messageOf } from '../errors.js';
+import { ErrorCode, ProctorError, messageOf, type ErrorCodeValue } from '../errors.js';
 import { computeTrustScore, REVIEW_THRESHOLD, type TrustWeights } from '../monitoring/trust-score.js';
 import type { MonitorReport } from '../monitoring/session.js';
 import { DEFAULT_OUTBOX_NAME, Outbox } from '../reporting/outbox.js';
@@ -152,6 +152,38 @@ export interface ServerEvent {
 
 const time = (iso: string | null | undefined) => (iso ? Date.parse(iso) : undefined);
 
+/**
+ * The typed error of a failed read from the results server at `base`: 401/403 → `refused`;
+ * 404 with the server's `unknown_…` code (the route exists, the attempt or session does not) →
+ * 4118; any other 404 or 405 (no such route: `endpoint` names no results server, e.g. a path
+ * too many) → 4107 naming the endpoint, since retrying cannot help; 5xx, 408, 429 → 4111 (try
+ * again later); any other 4xx → 4115.
+ */
+async function readFailure(
+  response: Response,
+  what: string,
+  base: string,
+  refused: ErrorCodeValue,
+): Promise<ProctorError> {
+  const body = (await response.json().catch(() => undefined)) as { code?: string; message?: string } | undefined;
+  const { status } = response;
+  const said = `${what}: HTTP ${status} ${body?.code ?? ''} ${body?.message ?? ''}`.trim();
+  if (status === 404 && body?.code?.startsWith('unknown_')) return new ProctorError(ErrorCode.REPORT_NOT_FOUND, said);
+  if (status === 404 || status === 405)
+    return new ProctorError(
+      ErrorCode.INVALID_OPTION,
+      `endpoint ${base} has no results server route there (${said}): give the server's root, e.g. https://exams.example.org/ or https://exams.example.org/proctor/.`,
+    );
+  return new ProctorError(
+    status === 401 || status === 403
+      ? refused
+      : status >= 500 || status === 408 || status === 429
+        ? ErrorCode.RESULTS_UNREACHABLE
+        : ErrorCode.RESULTS_REJECTED,
+    said,
+  );
+}
+
 /** Reads a session and all its events from the results server's reporting API (`token` header). */
 export async function fromServer(source: ServerReportSource, fetcher: typeof fetch = fetch): Promise<ReportData> {
   let base: string;
@@ -174,15 +206,7 @@ export async function fromServer(source: ServerReportSource, fetcher: typeof fet
         `The results server could not be reached: ${messageOf(error)}`,
       );
     }
-    if (!response.ok) {
-      const body = (await response.json().catch(() => undefined)) as { code?: string; message?: string } | undefined;
-      throw new ProctorError(
-        response.status === 401 || response.status === 403
-          ? ErrorCode.PERMISSION_DECLINED
-          : ErrorCode.RESULTS_UNREACHABLE,
-        `GET ${p}: HTTP ${response.status} ${body?.code ?? ''} ${body?.message ?? ''}`.trim(),
-      );
-    }
+    if (!response.ok) throw await readFailure(response, `GET ${p}`, base, ErrorCode.PERMISSION_DECLINED);
     return (await response.json()) as T;
   };
   const session = await get<ServerSession>(path);
@@ -279,12 +303,9 @@ export async function fromAttemptServer(
     );
   }
   if (!response.ok) {
-    const body = (await response.json().catch(() => undefined)) as { code?: string; message?: string } | undefined;
-    if (response.status === 404 && body?.code === 'unknown_attempt') return undefined;
-    throw new ProctorError(
-      response.status === 401 || response.status === 403 ? ErrorCode.RESULTS_FORBIDDEN : ErrorCode.RESULTS_UNREACHABLE,
-      `GET ${url.pathname}: HTTP ${response.status} ${body?.code ?? ''} ${body?.message ?? ''}`.trim(),
-    );
+    const failure = await readFailure(response, `GET ${url.pathname}`, base, ErrorCode.RESULTS_FORBIDDEN);
+    if (failure.code === ErrorCode.REPORT_NOT_FOUND) return undefined;
+    throw failure;
   }
   const report = (await response.json()) as ServerAttemptReport;
   return {

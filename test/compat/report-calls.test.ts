@@ -3,7 +3,8 @@
  * AutoProctor's default report container.
  */
 import { expect } from '@open-wc/testing';
-import { AutoProctor, Outbox } from '../../src/index.js';
+import { executeServerCommand } from '@web/test-runner-commands';
+import { AutoProctor, ErrorCode, Outbox, fromServer } from '../../src/index.js';
 import '../../src/define.js';
 import { rejectionOf } from '../helpers/media.js';
 import { credentials } from './helpers.js';
@@ -33,6 +34,45 @@ describe('AutoProctor getReport() / showReport()', () => {
     expect(shown.error.code).to.equal(4118);
     expect(shown.events).to.deep.equal([4118]);
     expect(document.querySelector('ap-report')).to.equal(null);
+  });
+
+  it('an endpoint with a path too many (no results server route there) is 4107 naming the endpoint, not 4111 "unreachable"', async () => {
+    const creds = await executeServerCommand<
+      {
+        endpoint: string;
+        clientId: string;
+        testAttemptId: string;
+        hashedTestAttemptId: string;
+        token: string;
+        installSid: string;
+        examSid: string;
+      },
+      undefined
+    >('results-server');
+    // issue 13 F11: the API's own prefix given as the endpoint (and a doubled slash)
+    for (const endpoint of [`${creds.endpoint}api/v1/`, `${creds.endpoint}/`]) {
+      const ap = new AutoProctor({ ...creds, endpoint });
+      const { error, events } = await errorEventsOf(() => ap.getReport());
+      expect(error.code, endpoint).to.equal(ErrorCode.INVALID_OPTION);
+      expect((error as { message?: string }).message)
+        .to.contain(`endpoint ${endpoint}`)
+        .and.contain('HTTP 404');
+      expect(events).to.deep.equal([4107]);
+    }
+    // at the right endpoint, an attempt the server does not have is 4118, as before
+    const right = await errorEventsOf(() => new AutoProctor({ ...creds }).getReport());
+    expect(right.error.code).to.equal(ErrorCode.REPORT_NOT_FOUND);
+    // a reviewer's read (fromServer) likewise: a wrong path 4107, a session the server lacks 4118
+    const source = {
+      token: creds.token,
+      installSid: creds.installSid,
+      examSid: creds.examSid,
+      sessionSid: `ES${'0'.repeat(32)}`,
+    };
+    const wrong = await rejectionOf(fromServer({ ...source, endpoint: `${creds.endpoint}review/` }));
+    expect(wrong.code).to.equal(ErrorCode.INVALID_OPTION);
+    const missing = await rejectionOf(fromServer({ ...source, endpoint: creds.endpoint }));
+    expect(missing.code).to.equal(ErrorCode.REPORT_NOT_FOUND);
   });
 
   it("AutoProctor's documented reportOptions warn only about a feature asked for and not implemented here", async () => {
