@@ -338,12 +338,16 @@ export class MonitorSession extends EventTarget {
       // what the checks handed over is this monitor's now: they lock until it is released
       hold(this, [this.cameraStream, this.microphoneStream, this.screenStream, options.secondCamera]);
       const trackers = (this.trackers = this.buildTrackers(tracking, tuning));
+      this.held = [];
       for (const t of trackers) {
         await t.start();
         // destroy() while a tracker was starting (audio waits for the AudioContext) stopped the
         // ones before it: none after it may start
         this.throwIfDestroyed();
       }
+      const held = this.held;
+      this.held = undefined;
+      for (const { draft, options } of held) this.record(draft, options);
       // what no tracker carried on is closed as the page came back
       for (const r of this.carried.values()) this.closeOnResume(r, Date.now());
       this.carried.clear();
@@ -353,6 +357,9 @@ export class MonitorSession extends EventTarget {
       this.setStatus('exam_started');
     } catch (error) {
       this.stopTrackers();
+      // the trackers' records of a start that failed are dropped, late ones too (a violation's
+      // begin waits for its photo): held stays a sink until a start() succeeds
+      this.held = [];
       this.releaseStreams();
       if (this.isDestroyed()) throw invalidState('destroy() was called while start() was running.');
       this.setState('ready');
@@ -362,6 +369,12 @@ export class MonitorSession extends EventTarget {
 
   /** destroy() has been called (its state is set when it has finished). */
   private destroying = false;
+
+  /**
+   * The trackers' records while start() runs (recorded once it succeeds) and after a start() that
+   * failed (dropped); undefined while a started monitor records directly.
+   */
+  private held?: { draft: EvidenceDraft; options: { id: string; ongoing?: boolean } }[];
 
   private isDestroyed(): boolean {
     return this.destroying || this.state === 'destroyed';
@@ -644,7 +657,15 @@ export class MonitorSession extends EventTarget {
     return {
       tuning,
       now: () => Date.now(),
-      record: (draft, options) => this.record(draft, options),
+      record: (draft, options) => {
+        // while start() runs, trackers already see frames (a no-face begins before audio has
+        // started): held until start() succeeds, dropped if it fails, so an attempt that never
+        // started has no evidence (issue 13 F17)
+        if (!this.held) return this.record(draft, options);
+        const id = options?.id ?? crypto.randomUUID();
+        this.held.push({ draft, options: { ...options, id } });
+        return id;
+      },
       track: (work) => {
         this.work.add(work);
         void work.finally(() => this.work.delete(work));

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
-import { ErrorCode, runMicrophoneCheck } from '../../src/index.js';
-import { monitor, sleep } from '../helpers/monitor.js';
+import { ErrorCode, Outbox, runMicrophoneCheck } from '../../src/index.js';
+import { canvasCamera } from '../helpers/canvas-camera.js';
+import { monitor, sleep, until } from '../helpers/monitor.js';
 import { itExcept } from '../helpers/engine.js';
 
 /**
@@ -82,6 +83,53 @@ describe('time limits on the browser', function () {
       removeEventListener('error', onError);
       removeEventListener('unhandledrejection', onRejection);
       expect(uncaught).to.deep.equal([]);
+    },
+  );
+
+  itExcept(
+    {
+      firefox:
+        'Firefox here has an audio device (the PulseAudio sink) and the runner allows autoplay: audio starts, the limit is never reached',
+      webkit:
+        'face detection cannot run in WebKitGTK here: no WebGL on the page or in its workers under Xvfb (4001; README, Browser support)',
+    },
+    'a start() that fails (4120) leaves no evidence: what the trackers saw while it ran (no face) is dropped, and the camera is released',
+    async () => {
+      // issue 13 F17: the face tracker starts before audio, saw an empty chair, and its 5001 (with
+      // a photo) reached the page and the server for an attempt that never started
+      const camera = canvasCamera((g) => {
+        g.fillStyle = '#7d8a96'; // an empty room: a wall
+        g.fillRect(0, 0, 640, 480);
+      });
+      try {
+        const h = await monitor({
+          track: 'numHumans,audio',
+          streams: { camera: camera.stream, microphone: await microphoneDevices().getUserMedia() },
+          tuning: { audioStartMs: 8000, noFaceMs: 300 },
+          start: false,
+        });
+        const started = h.el.start().then(
+          () => undefined,
+          (e: { code: number }) => e,
+        );
+        // the face tracker runs while audio waits: the candidate sees "not visible" (the condition under test)
+        await until(
+          () => h.indicator().includes('Your face is not visible.'),
+          8000,
+          'the no-face shown while start() runs',
+        );
+        const error = await started;
+        expect(error?.code).to.equal(ErrorCode.AUDIO_NOT_STARTED);
+        expect(h.el.state).to.equal('ready');
+        await sleep(500);
+        expect(h.evidence).to.deep.equal([]);
+        const outbox = await Outbox.open(h.outboxName);
+        expect(await outbox.all(h.attemptId)).to.deep.equal([]);
+        expect(h.indicator()).not.to.contain('not visible');
+        await h.el.destroy();
+      } finally {
+        camera.stop();
+      }
     },
   );
 });
