@@ -192,6 +192,20 @@ async function engineLaunchers() {
       testPages[group] = fixtureMediaTestPage(group, { audio });
       delete NOT_RUN[group];
     }
+    // one-face: the same, with the camera a canvas capture of the group's still; its tests that
+    // need face detection (no WebGL at all in WebKitGTK under Xvfb: 4001) or another page than the
+    // test page are skipped per test with that reason (test/helpers/engine.ts)
+    profiles['one-face'] = profiles.fake;
+    testPages['one-face'] = fixtureMediaTestPage('one-face', { audio });
+    delete NOT_RUN['one-face'];
+    const noDetection =
+      'WebKitGTK here has no WebGL context at all (Xvfb), which MediaPipe needs for face detection (4001)';
+    NOT_RUN['no-face'] = `every test needs face detection: ${noDetection}`;
+    NOT_RUN['two-faces'] = `every test needs face detection: ${noDetection}`;
+    NOT_RUN.black = `its one test is the webcam check, which needs face detection: ${noDetection}`;
+    NOT_RUN.privacy = `the request log (scripts/lib/network-log.mjs) reads the page and its workers through the Chrome DevTools Protocol, which WebKitWebDriver does not offer; its detection test also needs face detection: ${noDetection}`;
+    NOT_RUN['camera-720p'] =
+      "every test runs its exam in an iframe or another tab, which the test page's fixture camera cannot reach (WebKitWebDriver has no preload scripts), or pairs a phone over WebRTC, which Debian's WebKitGTK is built without";
     NOT_RUN.denied = 'WebKitGTK has no switch to deny capture; its permission prompt cannot be answered over WebDriver';
   }
   NOT_RUN['no-device'] ??= `${engine} always has a fake or mock device once media is on`;
