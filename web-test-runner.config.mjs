@@ -100,8 +100,11 @@ const groups = Object.entries(MEDIA_GROUPS)
  * is NOT the engine's capture pipeline but a `canvas.captureStream()` of the group's fixture still,
  * with motion and sensor noise, and whose microphone is a Web Audio graph looping the group's WAV,
  * answered by getUserMedia in every page before its scripts run (scripts/lib/fixture-media.mjs);
- * tests that still cannot run there are skipped per test with the reason. In WebKit those groups
- * are not run (listed with the reason by the reporter). Groups sharing a profile share a browser.
+ * tests that still cannot run there are skipped per test with the reason. WebKitWebDriver has no
+ * preload scripts: there the sound groups and one-face share the mock-device browser, and the test
+ * page itself installs the same fixture media before the test framework (`testPage`, a group's
+ * `testRunnerHtml`); iframes and other pages get the mock devices. The other face groups are not run
+ * in WebKit (listed with the reason by the reporter). Groups sharing a profile share a browser.
  */
 async function engineLaunchers() {
   if (engine === 'chromium') return { launch: () => true, testPage: () => undefined, groupsNotRun: [] };
