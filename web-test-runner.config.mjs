@@ -16,7 +16,12 @@ import { BASE_FLAGS, findChromium } from './scripts/chromium.mjs';
 import { findFirefox, findWebKit, startPulse, startWebKitDriver, startXvfb } from './scripts/engines.mjs';
 import { engineReporter } from './scripts/lib/engine-reporter.mjs';
 import { makeFixtures } from './scripts/fixtures.mjs';
-import { FIXTURE_CAMERAS, FIXTURE_MICROPHONES, withFixtureMedia } from './scripts/lib/fixture-media.mjs';
+import {
+  FIXTURE_CAMERAS,
+  FIXTURE_MICROPHONES,
+  fixtureMediaTestPage,
+  withFixtureMedia,
+} from './scripts/lib/fixture-media.mjs';
 import { networkLogPlugin } from './scripts/lib/network-log.mjs';
 import { outageProxy } from './scripts/lib/outage-proxy.mjs';
 import { prefixProxy } from './scripts/lib/prefix-proxy.mjs';
@@ -71,7 +76,7 @@ const chrome = (...extra) =>
   chromeLauncher({ launchOptions: { executablePath, headless: true, args: [...BASE_FLAGS, ...extra] } });
 
 /** The browser of each group in the engine under test; a string says why the engine cannot run it. */
-const { launch, groupsNotRun } = await engineLaunchers();
+const { launch, testPage, groupsNotRun } = await engineLaunchers();
 
 const groups = Object.entries(MEDIA_GROUPS)
   .filter(([name]) => existsSync(here(`./test/media/${name}`)) && readdirSync(here(`./test/media/${name}`)).length)
@@ -81,6 +86,8 @@ const groups = Object.entries(MEDIA_GROUPS)
     // test/compat/<group>/: the AutoProctor integration pages that need this group's devices
     files: [`test/media/${name}/**/*.test.ts`, `test/compat/${name}/**/*.test.ts`],
     browsers: [engine === 'chromium' ? chrome(...flags) : launch(name)],
+    // WebKit: the test page itself installs the group's fixture media (no preload scripts there)
+    ...(testPage(name) ? { testRunnerHtml: testPage(name) } : {}),
   }));
 
 /**
@@ -93,11 +100,14 @@ const groups = Object.entries(MEDIA_GROUPS)
  * is NOT the engine's capture pipeline but a `canvas.captureStream()` of the group's fixture still,
  * with motion and sensor noise, and whose microphone is a Web Audio graph looping the group's WAV,
  * answered by getUserMedia in every page before its scripts run (scripts/lib/fixture-media.mjs);
- * tests that still cannot run there are skipped per test with the reason. In WebKit those groups
- * are not run (listed with the reason by the reporter). Groups sharing a profile share a browser.
+ * tests that still cannot run there are skipped per test with the reason. WebKitWebDriver has no
+ * preload scripts: there the sound groups and one-face share the mock-device browser, and the test
+ * page itself installs the same fixture media before the test framework (`testPage`, a group's
+ * `testRunnerHtml`); iframes and other pages get the mock devices. The other face groups are not run
+ * in WebKit (listed with the reason by the reporter). Groups sharing a profile share a browser.
  */
 async function engineLaunchers() {
-  if (engine === 'chromium') return { launch: () => true, groupsNotRun: [] };
+  if (engine === 'chromium') return { launch: () => true, testPage: () => undefined, groupsNotRun: [] };
   const display = await startXvfb();
   const fixtureReason = (what) =>
     `needs a ${what} fed from a fixture file (Chromium's --use-file-for-fake-${what === 'camera' ? 'video' : 'audio'}-capture); ${engine} has no such fake device`;
@@ -115,6 +125,11 @@ async function engineLaunchers() {
     fan: fixtureReason('microphone'),
     loud: fixtureReason('microphone'),
   };
+  // the fixture WAVs' paths on the test server (the fixture microphones fetch them)
+  const audio = Object.fromEntries(
+    Object.entries(fixtures.audio).map(([name, file]) => [name, `/${relative(here('./'), file)}`]),
+  );
+  const testPages = {};
   let profiles;
   if (engine === 'firefox') {
     const firefoxPath = findFirefox();
@@ -144,9 +159,6 @@ async function engineLaunchers() {
     };
     // the face and sound groups: the engine's fake devices, the camera a canvas capture of the
     // group's fixture, the microphone a Web Audio graph looping its WAV (served by the test server)
-    const audio = Object.fromEntries(
-      Object.entries(fixtures.audio).map(([name, file]) => [name, `/${relative(here('./'), file)}`]),
-    );
     for (const group of new Set([...Object.keys(FIXTURE_CAMERAS), ...Object.keys(FIXTURE_MICROPHONES)])) {
       profiles[group] = firefox(fake, {}, withFixtureMedia(puppeteer, group, { audio }));
       delete NOT_RUN[group];
@@ -175,11 +187,34 @@ async function engineLaunchers() {
       '--features=-MockCaptureDevicesPrompt',
     ];
     profiles = { default: await minibrowser([]), fake: await minibrowser(media) };
+    // the sound groups: the mock devices, the microphone a Web Audio graph looping the group's WAV,
+    // installed by the test page itself (WebKitWebDriver has no preload scripts; see
+    // fixtureMediaTestPage): they share the mock-device browser
+    for (const group of Object.keys(FIXTURE_MICROPHONES)) {
+      profiles[group] = profiles.fake;
+      testPages[group] = fixtureMediaTestPage(group, { audio });
+      delete NOT_RUN[group];
+    }
+    // one-face: the same, with the camera a canvas capture of the group's still; its tests that
+    // need face detection (no WebGL at all in WebKitGTK under Xvfb: 4001) or another page than the
+    // test page are skipped per test with that reason (test/helpers/engine.ts)
+    profiles['one-face'] = profiles.fake;
+    testPages['one-face'] = fixtureMediaTestPage('one-face', { audio });
+    delete NOT_RUN['one-face'];
+    const noDetection =
+      'WebKitGTK here has no WebGL context at all (Xvfb), which MediaPipe needs for face detection (4001)';
+    NOT_RUN['no-face'] = `every test needs face detection: ${noDetection}`;
+    NOT_RUN['two-faces'] = `every test needs face detection: ${noDetection}`;
+    NOT_RUN.black = `its one test is the webcam check, which needs face detection: ${noDetection}`;
+    NOT_RUN.privacy = `the request log (scripts/lib/network-log.mjs) reads the page and its workers through the Chrome DevTools Protocol, which WebKitWebDriver does not offer; its detection test also needs face detection: ${noDetection}`;
+    NOT_RUN['camera-720p'] =
+      "every test runs its exam in an iframe or another tab, which the test page's fixture camera cannot reach (WebKitWebDriver has no preload scripts), or pairs a phone over WebRTC, which Debian's WebKitGTK is built without";
     NOT_RUN.denied = 'WebKitGTK has no switch to deny capture; its permission prompt cannot be answered over WebDriver';
   }
   NOT_RUN['no-device'] ??= `${engine} always has a fake or mock device once media is on`;
   return {
     launch: (group) => (group === 'default' ? profiles.default : NOT_RUN[group] ? undefined : profiles[group]),
+    testPage: (group) => testPages[group],
     groupsNotRun: Object.entries(NOT_RUN)
       .filter(([name]) => existsSync(here(`./test/media/${name}`)))
       .map(([name, reason]) => ({

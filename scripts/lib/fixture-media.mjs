@@ -14,8 +14,12 @@
 // same preload swaps the audio track too: for the track of a Web Audio graph playing the group's
 // WAV (the file Chromium's --use-file-for-fake-audio-capture plays, fetched from the page's own
 // server, looping as Chromium loops it): AudioContext → AudioBufferSourceNode (loop) →
-// MediaStreamAudioDestinationNode. The track keeps the engine track's label and settings; stopping
-// it (and every clone of it) closes the graph.
+// MediaStreamAudioDestinationNode. The track keeps the engine track's label and settings (the engine
+// track keeps capturing, unheard, meanwhile); stopping it (and every clone of it) stops the engine
+// track and closes the graph.
+// WebKitGTK's WebDriver has no preload scripts: there the same function runs as a classic script at
+// the top of the test page itself (fixtureMediaTestPage, a test-runner `testRunnerHtml`), so it
+// reaches that page only, not its iframes nor other tabs (tests that need those skip in WebKit).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -132,8 +136,11 @@ function installFixtureMedia({ camera: cameraOptions, microphone: microphoneOpti
   /**
    * A track playing the WAV in a loop (as Chromium loops its fake capture file), that wears the
    * engine track's label, settings, capabilities and constraints (a page sees the engine's device;
-   * a MediaStreamAudioDestinationNode's own track has no label). The engine track is stopped; the
-   * graph closes once this track and every clone of it are stopped (stop() fires no 'ended': polled).
+   * a MediaStreamAudioDestinationNode's own track has no label). The engine track keeps capturing
+   * (unheard) while this track or a clone of it is live, as a real microphone would: the engine
+   * sees the page capturing (WebKit lets only a capturing page start audio without a click). Once
+   * this track and every clone of it are stopped (stop() fires no 'ended': polled), the engine track
+   * is stopped and the graph closed.
    */
   const microphone = async (engineTrack) => {
     const bytes = await loadSound();
@@ -160,7 +167,6 @@ function installFixtureMedia({ camera: cameraOptions, microphone: microphoneOpti
     const settings = engineTrack.getSettings();
     const capabilities = engineTrack.getCapabilities?.() ?? {};
     const constraints = engineTrack.getConstraints();
-    engineTrack.stop();
     const live = new Set();
     const adopt = (track) => {
       live.add(track);
@@ -180,6 +186,7 @@ function installFixtureMedia({ camera: cameraOptions, microphone: microphoneOpti
       for (const t of live) if (t.readyState === 'ended') live.delete(t);
       if (live.size) return;
       clearInterval(timer);
+      engineTrack.stop();
       source.stop();
       void context.close();
     }, 250);
@@ -211,11 +218,8 @@ function installFixtureMedia({ camera: cameraOptions, microphone: microphoneOpti
   });
 }
 
-/**
- * The BiDi preload script (a function declaration) installing `group`'s fixture camera and/or
- * microphone; `audio` maps FIXTURE_MICROPHONES' keys to the WAVs' paths on the test server.
- */
-export function fixtureMediaScript(group, { audio = {} } = {}) {
+/** What {@link installFixtureMedia} gets for `group` (its camera and/or microphone), or undefined. */
+function fixtureMediaOptions(group, { audio = {} } = {}) {
   let camera;
   if (FIXTURE_CAMERAS[group]) {
     const { image, ...options } = FIXTURE_CAMERAS[group];
@@ -228,7 +232,32 @@ export function fixtureMediaScript(group, { audio = {} } = {}) {
     if (!url) throw new Error(`fixture microphone: no WAV path given for ${FIXTURE_MICROPHONES[group]}`);
     microphone = { url };
   }
-  return `() => (${installFixtureMedia.toString()})(${JSON.stringify({ camera, microphone })})`;
+  return camera || microphone ? { camera, microphone } : undefined;
+}
+
+/**
+ * The BiDi preload script (a function declaration) installing `group`'s fixture camera and/or
+ * microphone; `audio` maps FIXTURE_MICROPHONES' keys to the WAVs' paths on the test server.
+ */
+export function fixtureMediaScript(group, options) {
+  return `() => (${installFixtureMedia.toString()})(${JSON.stringify(fixtureMediaOptions(group, options))})`;
+}
+
+/**
+ * The same fixture media for an engine without preload scripts (WebKitGTK over WebDriver classic):
+ * a test-runner `testRunnerHtml` (@web/test-runner group option) whose test page runs
+ * {@link installFixtureMedia} in a classic inline script before the test framework loads. It
+ * reaches only the test page itself: not its iframes, nor other tabs or pages. `options` as for
+ * {@link fixtureMediaScript}; undefined when `group` has no fixture media.
+ */
+export function fixtureMediaTestPage(group, options) {
+  const settings = fixtureMediaOptions(group, options);
+  if (!settings) return undefined;
+  // JSON in an inline script: no "</script>" may appear in it
+  const script = `(${installFixtureMedia.toString()})(${JSON.stringify(settings).replace(/</g, '\\u003c')});`;
+  if (/<\/script/i.test(script)) throw new Error('fixture media: the script cannot be inlined');
+  return (testFramework) =>
+    `<!DOCTYPE html><html><head><script>${script}</script></head><body><script type="module" src="${testFramework}"></script></body></html>`;
 }
 
 /**

@@ -15,6 +15,18 @@ export const engine: Engine = / Firefox\//.test(navigator.userAgent)
 
 type Reasons = Partial<Record<Engine, string>>;
 
+/**
+ * Why a test that needs face detection does not run in WebKit: MediaPipe needs WebGL, and
+ * WebKitGTK under Xvfb here offers no WebGL context at all (createFaceDetector rejects with 4001;
+ * README, Browser support).
+ */
+export const NO_FACE_DETECTION_WEBKIT =
+  'needs face detection: WebKitGTK here has no WebGL context at all (Xvfb), which MediaPipe needs (4001)';
+
+/** Why a test that opens another tab or page through the runner's puppeteer commands does not run in WebKit. */
+export const NO_OTHER_TAB_WEBKIT =
+  'needs a second tab or page through puppeteer (open-other-tab, demo-run, other-device-page), which WebDriver here has not';
+
 /** `it`, or `it.skip` with "[not in <engine>: reason]" appended where `reasons` names this engine. */
 export function itExcept(reasons: Reasons, title: string, fn: Mocha.Func | Mocha.AsyncFunc): Mocha.Test {
   const reason = reasons[engine];

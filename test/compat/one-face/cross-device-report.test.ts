@@ -10,6 +10,7 @@ import { AutoProctor } from '../../../src/index.js';
 import '../../../src/define.js';
 import { DIST_ASSETS } from '../../helpers/media.js';
 import { sleep, until } from '../../helpers/monitor.js';
+import { itExcept, NO_FACE_DETECTION_WEBKIT, NO_OTHER_TAB_WEBKIT } from '../../helpers/engine.js';
 
 interface Creds {
   endpoint: string;
@@ -58,98 +59,102 @@ async function onOtherDevice(query: Record<string, string>): Promise<Seen> {
 describe("getReport() / showReport() on another device (a teacher's page with an empty outbox)", function () {
   this.timeout(180000);
 
-  it('reads the finished attempt from the results server: the same Trust Score, evidence and photos', async () => {
-    const creds = await executeServerCommand<Creds, undefined>('results-server');
-    // the candidate: endpoint given to the constructor (setup() delivers there)
-    const ap = new AutoProctor({ ...creds });
-    await ap.setup({
-      assetBase: DIST_ASSETS,
-      trackingOptions: {
-        audio: false,
-        numHumans: true,
-        testTakerPhoto: true,
-        photosAtRandom: false,
-        captureSwitchedTab: false,
-        detectMultipleScreens: false,
-      },
-    });
-    await ap.start();
-    // the candidate leaves the exam once (5005, then 5006 on return)
-    await executeServerCommand('open-other-tab');
-    await sleep(1500);
-    await executeServerCommand('close-other-tab');
-    await sleep(500);
-    await ap.stop();
-    const mine = await ap.getReport();
-    await ap.destroy();
-    // everything delivered and scored at the server
-    let stored: Stored = { evidence: [], photos: [] };
-    await until(
-      async () => {
-        stored = await executeServerCommand<Stored, { testAttemptId: string }>('results-session', {
-          testAttemptId: creds.testAttemptId,
-        });
-        return (
-          typeof stored.session?.trust_score === 'number' &&
-          stored.evidence.length === mine.evidence.length &&
-          stored.photos.length === mine.evidence.filter((e) => e.photo).length
+  itExcept(
+    { webkit: `${NO_FACE_DETECTION_WEBKIT}; ${NO_OTHER_TAB_WEBKIT}` },
+    'reads the finished attempt from the results server: the same Trust Score, evidence and photos',
+    async () => {
+      const creds = await executeServerCommand<Creds, undefined>('results-server');
+      // the candidate: endpoint given to the constructor (setup() delivers there)
+      const ap = new AutoProctor({ ...creds });
+      await ap.setup({
+        assetBase: DIST_ASSETS,
+        trackingOptions: {
+          audio: false,
+          numHumans: true,
+          testTakerPhoto: true,
+          photosAtRandom: false,
+          captureSwitchedTab: false,
+          detectMultipleScreens: false,
+        },
+      });
+      await ap.start();
+      // the candidate leaves the exam once (5005, then 5006 on return)
+      await executeServerCommand('open-other-tab');
+      await sleep(1500);
+      await executeServerCommand('close-other-tab');
+      await sleep(500);
+      await ap.stop();
+      const mine = await ap.getReport();
+      await ap.destroy();
+      // everything delivered and scored at the server
+      let stored: Stored = { evidence: [], photos: [] };
+      await until(
+        async () => {
+          stored = await executeServerCommand<Stored, { testAttemptId: string }>('results-session', {
+            testAttemptId: creds.testAttemptId,
+          });
+          return (
+            typeof stored.session?.trust_score === 'number' &&
+            stored.evidence.length === mine.evidence.length &&
+            stored.photos.length === mine.evidence.filter((e) => e.photo).length
+          );
+        },
+        60000,
+        'the attempt delivered and scored',
+      ).catch((error: Error) => {
+        const local = mine.evidence.map((e) => `${e.evidenceCode}${e.photo ? '+photo' : ''}`).join(' ');
+        const server = stored.evidence.map((e) => e.code).join(' ');
+        throw new Error(
+          `${error.message}: the page has ${local}; the server ${server}, ${stored.photos.length} photos, score ${stored.session?.trust_score}`,
         );
-      },
-      60000,
-      'the attempt delivered and scored',
-    ).catch((error: Error) => {
-      const local = mine.evidence.map((e) => `${e.evidenceCode}${e.photo ? '+photo' : ''}`).join(' ');
-      const server = stored.evidence.map((e) => e.code).join(' ');
-      throw new Error(
-        `${error.message}: the page has ${local}; the server ${server}, ${stored.photos.length} photos, score ${stored.session?.trust_score}`,
-      );
-    });
-    const codes = mine.evidence.map((e) => e.evidenceCode);
-    expect(codes).to.include.members([5003, 5005, 5006]);
+      });
+      const codes = mine.evidence.map((e) => e.evidenceCode);
+      expect(codes).to.include.members([5003, 5005, 5006]);
 
-    const never = await executeServerCommand<Creds, undefined>('results-server'); // a valid hash, never started
-    const seen = await onOtherDevice({
-      clientId: creds.clientId,
-      testAttemptId: creds.testAttemptId,
-      hashedTestAttemptId: creds.hashedTestAttemptId,
-      endpoint: creds.endpoint,
-      missing: never.testAttemptId,
-      missingHash: never.hashedTestAttemptId,
-      wrongHash: never.hashedTestAttemptId,
-    });
-    expect(seen.error, 'getReport / showReport on the other device').to.equal(undefined);
-    expect(seen.databases, 'the other device has no outbox').to.not.include('proctor-elements');
-    // the same verdict the server gave, and the candidate's own
-    expect(seen.attemptDetails).to.include({
-      trustScore: stored.session!.trust_score,
-      testAttemptStatus: 'completed',
-      clientId: creds.clientId,
-      testAttemptId: creds.testAttemptId,
-    });
-    expect(seen.attemptDetails.trustScore).to.equal(mine.attemptDetails.trustScore);
-    expect(seen.counts).to.deep.equal(mine.counts);
-    // the same records (ids) with the same codes, and a photo wherever the candidate's had one
-    const summary = (list: { id: string; evidenceCode: number; photo?: unknown }[]) =>
-      list.map((e) => `${e.id} ${e.evidenceCode} ${e.photo ? 'photo' : ''}`).sort();
-    expect(summary(seen.evidence)).to.deep.equal(summary(mine.evidence));
-    // rendered where AutoProctor's option says, with the score and every photo showing
-    expect(seen.inSummary).to.equal('ap-proctor-summary');
-    expect(seen.shownScore).to.equal(`${stored.session!.trust_score}/100`);
-    expect(seen.shownItems).to.equal(mine.evidence.length);
-    expect(seen.photosShown).to.equal(mine.evidence.filter((e) => e.photo).length);
-    expect(seen.photosShown).to.be.greaterThan(0);
-    // an attempt neither the device nor the server has: a typed error, AutoProctor's fields too
-    for (const failure of [seen.missing, seen.missingShown]) {
-      expect(failure).to.not.equal('resolved');
-      expect(failure).to.include({ errorCode: 4118, code: 4118 });
-      expect((failure as Failure).errorMessage)
-        .to.contain(never.testAttemptId)
-        .and.contain('results server');
-    }
-    // another attempt's hash: the server refuses it, and the page is told so
-    expect(seen.wrongHash).to.include({ errorCode: 4116 });
-    expect((seen.wrongHash as Failure).errorMessage).to.contain('403');
-  });
+      const never = await executeServerCommand<Creds, undefined>('results-server'); // a valid hash, never started
+      const seen = await onOtherDevice({
+        clientId: creds.clientId,
+        testAttemptId: creds.testAttemptId,
+        hashedTestAttemptId: creds.hashedTestAttemptId,
+        endpoint: creds.endpoint,
+        missing: never.testAttemptId,
+        missingHash: never.hashedTestAttemptId,
+        wrongHash: never.hashedTestAttemptId,
+      });
+      expect(seen.error, 'getReport / showReport on the other device').to.equal(undefined);
+      expect(seen.databases, 'the other device has no outbox').to.not.include('proctor-elements');
+      // the same verdict the server gave, and the candidate's own
+      expect(seen.attemptDetails).to.include({
+        trustScore: stored.session!.trust_score,
+        testAttemptStatus: 'completed',
+        clientId: creds.clientId,
+        testAttemptId: creds.testAttemptId,
+      });
+      expect(seen.attemptDetails.trustScore).to.equal(mine.attemptDetails.trustScore);
+      expect(seen.counts).to.deep.equal(mine.counts);
+      // the same records (ids) with the same codes, and a photo wherever the candidate's had one
+      const summary = (list: { id: string; evidenceCode: number; photo?: unknown }[]) =>
+        list.map((e) => `${e.id} ${e.evidenceCode} ${e.photo ? 'photo' : ''}`).sort();
+      expect(summary(seen.evidence)).to.deep.equal(summary(mine.evidence));
+      // rendered where AutoProctor's option says, with the score and every photo showing
+      expect(seen.inSummary).to.equal('ap-proctor-summary');
+      expect(seen.shownScore).to.equal(`${stored.session!.trust_score}/100`);
+      expect(seen.shownItems).to.equal(mine.evidence.length);
+      expect(seen.photosShown).to.equal(mine.evidence.filter((e) => e.photo).length);
+      expect(seen.photosShown).to.be.greaterThan(0);
+      // an attempt neither the device nor the server has: a typed error, AutoProctor's fields too
+      for (const failure of [seen.missing, seen.missingShown]) {
+        expect(failure).to.not.equal('resolved');
+        expect(failure).to.include({ errorCode: 4118, code: 4118 });
+        expect((failure as Failure).errorMessage)
+          .to.contain(never.testAttemptId)
+          .and.contain('results server');
+      }
+      // another attempt's hash: the server refuses it, and the page is told so
+      expect(seen.wrongHash).to.include({ errorCode: 4116 });
+      expect((seen.wrongHash as Failure).errorMessage).to.contain('403');
+    },
+  );
 
   it('without an endpoint and without a local copy: 4118 that says to pass the endpoint', async () => {
     const ap = new AutoProctor({

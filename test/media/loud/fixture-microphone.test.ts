@@ -21,7 +21,7 @@ async function levelDb(track: MediaStreamTrack): Promise<number> {
 
 // scripts/lib/fixture-media.mjs: where the engine cannot play a WAV as its fake microphone, the
 // runner swaps the engine's audio track for a Web Audio graph looping the group's WAV
-describe('the fixture microphone stand-in (Firefox: a Web Audio graph looping tone.wav)', function () {
+describe('the fixture microphone stand-in (Firefox, WebKit: a Web Audio graph looping tone.wav)', function () {
   this.timeout(20000);
   itExcept(
     { chromium: "Chromium's own fake capture plays the WAV: there is no stand-in" },

@@ -3,10 +3,11 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import { ErrorCode, type ApMonitor } from '../../../src/index.js';
 import { DIST_ASSETS, rejectionOf } from '../../helpers/media.js';
 import { monitor, until } from '../../helpers/monitor.js';
+import { describeExcept, NO_FACE_DETECTION_WEBKIT } from '../../helpers/engine.js';
 
 const workers = async () => (await executeServerCommand<{ count: number }, undefined>('worker-count')).count;
 
-describe('monitoring leaves no face detector behind', function () {
+describeExcept({ webkit: NO_FACE_DETECTION_WEBKIT }, 'monitoring leaves no face detector behind', function () {
   this.timeout(180_000);
 
   it('after five tries that end early (destroyed while loading, stopped, start refused): no worker left', async () => {

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { sleep, until } from '../../helpers/monitor.js';
+import { itExcept, NO_OTHER_TAB_WEBKIT } from '../../helpers/engine.js';
 
 interface Credentials {
   endpoint: string;
@@ -16,70 +17,78 @@ interface Stored {
 describe('evidence reaches the reference results server', function () {
   this.timeout(60000);
 
-  it('delivers every record over HTTP (HMAC-checked), finishes with the Trust Score, and the server stores it', async () => {
-    const creds = await executeServerCommand<Credentials, undefined>('results-server');
-    const el = document.createElement('ap-monitor');
-    Object.assign(el, {
-      clientId: creds.clientId,
-      testAttemptId: creds.testAttemptId,
-      hashedTestAttemptId: creds.hashedTestAttemptId,
-    });
-    document.body.append(el);
-    const delivered: string[] = [];
-    // a violation is announced when it begins and again (same id) when it ends
-    el.addEventListener('ap-evidence', (e) => !delivered.includes(e.detail.id) && delivered.push(e.detail.id));
-    await el.setup({ track: 'tabSwitch', endpoint: creds.endpoint, outboxName: `outbox-${creds.testAttemptId}` });
-    await el.start();
-    await executeServerCommand('open-other-tab');
-    await sleep(1200);
-    await executeServerCommand('close-other-tab');
-    await until(() => delivered.length === 2, 3000, 'two records');
-    const { trustScore } = await el.stop();
-    const stored = await executeServerCommand<Stored, { testAttemptId: string }>('results-session', {
-      testAttemptId: creds.testAttemptId,
-    });
-    expect(stored.evidence.map((e) => e.id)).to.deep.equal(delivered);
-    expect(stored.evidence.map((e) => e.code)).to.deep.equal([5005, 5006]);
-    expect(stored.evidence[0].duration_ms).to.be.within(900, 4000);
-    expect(stored.session).to.include({
-      status: 'exam_finished',
-      review_status: 'unreviewed',
-      trust_score: trustScore,
-    });
-    expect(stored.session!.counts).to.deep.equal({ tab_switch: 1, returned_to_test: 1 });
-    const report = await el.report();
-    expect(report.evidence.every((e) => e.delivered)).to.equal(true);
-    el.remove();
-  });
+  itExcept(
+    { webkit: NO_OTHER_TAB_WEBKIT },
+    'delivers every record over HTTP (HMAC-checked), finishes with the Trust Score, and the server stores it',
+    async () => {
+      const creds = await executeServerCommand<Credentials, undefined>('results-server');
+      const el = document.createElement('ap-monitor');
+      Object.assign(el, {
+        clientId: creds.clientId,
+        testAttemptId: creds.testAttemptId,
+        hashedTestAttemptId: creds.hashedTestAttemptId,
+      });
+      document.body.append(el);
+      const delivered: string[] = [];
+      // a violation is announced when it begins and again (same id) when it ends
+      el.addEventListener('ap-evidence', (e) => !delivered.includes(e.detail.id) && delivered.push(e.detail.id));
+      await el.setup({ track: 'tabSwitch', endpoint: creds.endpoint, outboxName: `outbox-${creds.testAttemptId}` });
+      await el.start();
+      await executeServerCommand('open-other-tab');
+      await sleep(1200);
+      await executeServerCommand('close-other-tab');
+      await until(() => delivered.length === 2, 3000, 'two records');
+      const { trustScore } = await el.stop();
+      const stored = await executeServerCommand<Stored, { testAttemptId: string }>('results-session', {
+        testAttemptId: creds.testAttemptId,
+      });
+      expect(stored.evidence.map((e) => e.id)).to.deep.equal(delivered);
+      expect(stored.evidence.map((e) => e.code)).to.deep.equal([5005, 5006]);
+      expect(stored.evidence[0].duration_ms).to.be.within(900, 4000);
+      expect(stored.session).to.include({
+        status: 'exam_finished',
+        review_status: 'unreviewed',
+        trust_score: trustScore,
+      });
+      expect(stored.session!.counts).to.deep.equal({ tab_switch: 1, returned_to_test: 1 });
+      const report = await el.report();
+      expect(report.evidence.every((e) => e.delivered)).to.equal(true);
+      el.remove();
+    },
+  );
 
-  it('runs with a forged hash, and reports the refusal as ap-error 4116 (nothing stored)', async () => {
-    const creds = await executeServerCommand<Credentials, undefined>('results-server');
-    const el = document.createElement('ap-monitor');
-    Object.assign(el, {
-      clientId: creds.clientId,
-      testAttemptId: creds.testAttemptId,
-      hashedTestAttemptId: 'Zm9yZ2Vk',
-    });
-    document.body.append(el);
-    const errors: number[] = [];
-    el.addEventListener('ap-error', (e) => errors.push(e.detail.code));
-    await el.setup({ track: 'tabSwitch', endpoint: creds.endpoint, outboxName: `outbox-${creds.testAttemptId}` });
-    // proctoring never waits for the server: it runs, and the refusal comes as an error
-    await el.start();
-    expect(el.state).to.equal('monitoring');
-    await until(() => errors.includes(4116), 10000, 'ap-error 4116');
-    expect(errors.filter((c) => c === 4116)).to.have.length(1);
-    // evidence stays on the device, and the candidate is told it cannot be sent (not "it will be")
-    await executeServerCommand('open-other-tab');
-    await sleep(1200);
-    await executeServerCommand('close-other-tab');
-    const line = () => el.shadowRoot!.querySelector('[part="delivery"]')?.textContent ?? '';
-    await until(() => line().includes('cannot be sent'), 10000, 'the refusal told to the candidate');
-    expect(line()).to.contain('refused this exam');
-    const stored = await executeServerCommand<Stored, { testAttemptId: string }>('results-session', {
-      testAttemptId: creds.testAttemptId,
-    });
-    expect(stored.session).to.equal(undefined);
-    el.remove();
-  });
+  itExcept(
+    { webkit: NO_OTHER_TAB_WEBKIT },
+    'runs with a forged hash, and reports the refusal as ap-error 4116 (nothing stored)',
+    async () => {
+      const creds = await executeServerCommand<Credentials, undefined>('results-server');
+      const el = document.createElement('ap-monitor');
+      Object.assign(el, {
+        clientId: creds.clientId,
+        testAttemptId: creds.testAttemptId,
+        hashedTestAttemptId: 'Zm9yZ2Vk',
+      });
+      document.body.append(el);
+      const errors: number[] = [];
+      el.addEventListener('ap-error', (e) => errors.push(e.detail.code));
+      await el.setup({ track: 'tabSwitch', endpoint: creds.endpoint, outboxName: `outbox-${creds.testAttemptId}` });
+      // proctoring never waits for the server: it runs, and the refusal comes as an error
+      await el.start();
+      expect(el.state).to.equal('monitoring');
+      await until(() => errors.includes(4116), 10000, 'ap-error 4116');
+      expect(errors.filter((c) => c === 4116)).to.have.length(1);
+      // evidence stays on the device, and the candidate is told it cannot be sent (not "it will be")
+      await executeServerCommand('open-other-tab');
+      await sleep(1200);
+      await executeServerCommand('close-other-tab');
+      const line = () => el.shadowRoot!.querySelector('[part="delivery"]')?.textContent ?? '';
+      await until(() => line().includes('cannot be sent'), 10000, 'the refusal told to the candidate');
+      expect(line()).to.contain('refused this exam');
+      const stored = await executeServerCommand<Stored, { testAttemptId: string }>('results-session', {
+        testAttemptId: creds.testAttemptId,
+      });
+      expect(stored.session).to.equal(undefined);
+      el.remove();
+    },
+  );
 });
