@@ -13,11 +13,16 @@ import { finishedReport } from './helpers/report-data.js';
 const shot = async (name: string, el: Element) => {
   el.parentElement!.id = `shot-${name}`;
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-  const path = await executeServerCommand<string, { name: string; selector: string }>('screenshot', {
+  const { path, blackShare } = await executeServerCommand<
+    { path: string; blackShare: number },
+    { name: string; selector: string }
+  >('screenshot', {
     name,
     selector: `#shot-${name}`,
   });
   expect(path).to.contain(`screenshots/${engine}/${name}.png`);
+  // drawn on white: a picture mostly black is a broken capture (WebKit's element screenshot was)
+  expect(blackShare, `${path}: share of black pixels`).to.be.below(0.2);
 };
 
 const frame = (inner: unknown) =>
