@@ -35,14 +35,17 @@ const minifyStyles = () => ({
  * the part is a plain `import('<specifier>')` in `importer`, which the module builds bundle.
  *
  * - The QR encoder (`vendor/qrcode.mjs`, copied by scripts/assets.mjs): a mobile check only.
- * - `<ap-report>` (`report/ap-report.mjs`): only after the exam (`loadReportElement()`). Built
- *   here from the modules of its `entry`'s folder; what they import from elsewhere (Lit, messages,
- *   errors, the report data) the part takes from the classic script that loaded it, so the page has
- *   one Lit and one locale table: the script hands over exactly the bindings the part imports, under
- *   `Symbol.for('proctor-elements <version> <asset>')` (a part from another version finds nothing
- *   there and fails with a message that says so). The static imports of the entry listed in
- *   `stubbedIn` (the package root's `ApReport`) get `undefined` in the script; the build fails on any
- *   other, and if any module of the folder ends up in the script.
+ * - `<ap-report>` (`report/ap-report.mjs`): only after the exam (`loadReportElement()`).
+ * - `<ap-mobile-camera>` (`phone/ap-mobile-camera.mjs`): the phone page's element, never used by an
+ *   exam page (`loadMobileCameraElement()`).
+ *
+ * An element's part is built here from the modules of its `entry`'s folder; what they import from
+ * elsewhere (Lit, messages, errors, the report data) the part takes from the classic script that
+ * loaded it, so the page has one Lit and one locale table: the script hands over exactly the bindings
+ * the part imports, under `Symbol.for('proctor-elements <version> <asset>')` (a part from another
+ * version finds nothing there and fails with a message that says so). The static imports of the entry
+ * listed in `stubbedIn` (the package root's `ApReport`, `ApMobileCamera`) get `undefined` in the
+ * script; the build fails on any other, and if any module of the folder ends up in the script.
  */
 const LAZY_PARTS = [
   { importer: 'src/elements/ap-requirements-check/qr.ts', specifier: 'qrcode-generator', asset: 'vendor/qrcode.mjs' },
@@ -51,6 +54,13 @@ const LAZY_PARTS = [
     specifier: '../elements/ap-report/ap-report.js',
     asset: 'report/ap-report.mjs',
     entry: 'src/elements/ap-report/ap-report.ts',
+    stubbedIn: ['src/index.ts'],
+  },
+  {
+    importer: 'src/pairing/load-element.ts',
+    specifier: '../elements/ap-mobile-camera/ap-mobile-camera.js',
+    asset: 'phone/ap-mobile-camera.mjs',
+    entry: 'src/elements/ap-mobile-camera/ap-mobile-camera.ts',
     stubbedIn: ['src/index.ts'],
   },
 ];

@@ -57,6 +57,7 @@ export {
 } from './monitoring/session.js';
 export { ApMonitor } from './elements/ap-monitor/ap-monitor.js';
 export { ApMobileCamera } from './elements/ap-mobile-camera/ap-mobile-camera.js';
+export { loadMobileCameraElement } from './pairing/load-element.js';
 export * from './pairing/channel.js';
 export { SecondCameraReceiver, SecondCameraSender, type PeerState, type SenderOptions } from './pairing/peer.js';
 export { openPhoneCamera, openPhoneSender, pairingTransport, type PhoneCameraOptions } from './pairing/phone.js';
