@@ -42,10 +42,11 @@ const minifyStyles = () => ({
  * An element's part is built here from the modules of its `entry`'s folder; what they import from
  * elsewhere (Lit, messages, errors, the report data) the part takes from the classic script that
  * loaded it, so the page has one Lit and one locale table: the script hands over exactly the bindings
- * the part imports, under `Symbol.for('proctor-elements <version> <asset>')` (a part from another
- * version finds nothing there and fails with a message that says so). The static imports of the entry
- * listed in `stubbedIn` (the package root's `ApReport`, `ApMobileCamera`) get `undefined` in the
- * script; the build fails on any other, and if any module of the folder ends up in the script.
+ * the parts import, in one object for all parts under `Symbol.for('proctor-elements <version> lazy
+ * parts')` (a part from another version finds nothing there and fails with a message that says so).
+ * The static imports of the entry listed in `stubbedIn` (the package root's `ApReport`,
+ * `ApMobileCamera`) get `undefined` in the script; the build fails on any other, and if any module of
+ * the folder ends up in the script.
  */
 const LAZY_PARTS = [
   { importer: 'src/elements/ap-requirements-check/qr.ts', specifier: 'qrcode-generator', asset: 'vendor/qrcode.mjs' },
@@ -66,7 +67,8 @@ const LAZY_PARTS = [
 ];
 const VERSION = JSON.parse(readFileSync('package.json', 'utf8')).version;
 const slash = (p) => p.replaceAll('\\', '/');
-const sharedKey = (asset) => JSON.stringify(`proctor-elements ${VERSION} ${asset}`);
+// the handover (see LAZY_PARTS): a module the parts import is held once, with the names they all take
+const SHARED_KEY = JSON.stringify(`proctor-elements ${VERSION} lazy parts`);
 const afterColon = (id) => id.slice(id.indexOf(':') + 1);
 const inFolder = (part, id) => slash(id).startsWith(slash(resolve(dirname(part.entry))) + '/');
 
@@ -99,7 +101,7 @@ async function buildLazyPart(part) {
     load(id) {
       if (id === '\0host')
         return (
-          `const shared = globalThis[Symbol.for(${sharedKey(part.asset)})];\n` +
+          `const shared = globalThis[Symbol.for(${SHARED_KEY})];\n` +
           `if (!shared) throw new Error(${JSON.stringify(`${part.asset} is a part of proctor-elements ${VERSION}'s classic script (autoproctor.js) and loads only through it`)});\n` +
           'export default shared;'
         );
@@ -154,7 +156,7 @@ const lazyFromAssetBase = (parts) => {
       for (const part of parts) if (part.entry) built.set(part.asset, await buildLazyPart(part));
     },
     async resolveId(source, importer, options) {
-      if (source.startsWith('lazy-host:')) return `\0${source}`;
+      if (source === 'lazy-host') return '\0lazy-host';
       if (!importer || importer.startsWith('\0')) return null;
       const entries = parts.filter((part) => part.entry);
       if (!entries.length) return null;
@@ -171,19 +173,25 @@ const lazyFromAssetBase = (parts) => {
           .get(afterColon(id))
           .exports.map((name) => `export const ${name} = undefined;`)
           .join('\n');
-      if (!id.startsWith('\0lazy-host:')) return null;
-      const { shared } = built.get(afterColon(id));
+      if (id !== '\0lazy-host') return null;
+      const shared = new Map();
+      for (const part of built.values())
+        for (const [key, { id: module, names }] of part.shared) {
+          if (!shared.has(key)) shared.set(key, { id: module, names: new Set() });
+          for (const name of names) shared.get(key).names.add(name);
+        }
       const imports = [];
       const entries = [];
       let n = 0;
-      for (const [key, { id: module, names }] of shared) {
-        const locals = [...names].map((name) => [name, `s${n++}`]);
+      // sorted: the same script from the same sources (the parts' modules are parsed in any order)
+      for (const [key, { id: module, names }] of [...shared].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const locals = [...names].sort().map((name) => [name, `s${n++}`]);
         imports.push(
           `import { ${locals.map(([name, local]) => `${name} as ${local}`).join(', ')} } from ${JSON.stringify(module)};`,
         );
         entries.push(`${JSON.stringify(key)}: { ${locals.map(([name, local]) => `${name}: ${local}`).join(', ')} }`);
       }
-      return `${imports.join('\n')}\nglobalThis[Symbol.for(${sharedKey(afterColon(id))})] = { ${entries.join(', ')} };`;
+      return `${imports.join('\n')}\nglobalThis[Symbol.for(${SHARED_KEY})] = { ${entries.join(', ')} };`;
     },
     transform(code, id) {
       const part = parts.find((p) => slash(id) === slash(resolve(p.importer)));
@@ -201,7 +209,7 @@ const lazyFromAssetBase = (parts) => {
       return {
         code:
           `import { getAssetBase as __assetBase } from ${JSON.stringify(assetsModule)};\nlet __tries = 0;\n` +
-          (part.entry ? `import 'lazy-host:${part.asset}';\n` : '') +
+          (part.entry ? `import 'lazy-host';\n` : '') +
           code.replace(lazy, `import(new URL('${part.asset}', __assetBase()).href + '?' + ++__tries)`),
         map: null,
       };
