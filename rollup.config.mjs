@@ -5,6 +5,7 @@
 import esbuild from 'rollup-plugin-esbuild';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
+import MagicString from 'magic-string';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { rollup } from 'rollup';
@@ -24,6 +25,44 @@ const minifyStyles = () => ({
       ),
       map: null,
     };
+  },
+});
+
+/**
+ * Collapses the indentation in Lit's `html` and `svg` templates of a bundle: each run of whitespace
+ * that holds a line break becomes one line break. The DOM differs only in whitespace that renders
+ * the same (collapsible whitespace: the elements have no `<pre>`, `<textarea>` or `white-space:
+ * pre*`), and the build fails where such a run is inside a quoted attribute value, where it would
+ * not be the same. Runs after esbuild (plain JavaScript), on the templates of modules under src/.
+ */
+const collapseTemplates = () => ({
+  name: 'collapse-template-whitespace',
+  transform(code, id) {
+    if (!slash(id).startsWith(slash(resolve('src')) + '/')) return null;
+    const edited = new MagicString(code);
+    const visit = (node) => {
+      if (!node || typeof node.type !== 'string') return;
+      if (node.type === 'TaggedTemplateExpression' && ['html', 'svg'].includes(node.tag.name)) {
+        let quote = '';
+        for (const quasi of node.quasi.quasis) {
+          const raw = quasi.value.raw;
+          if (raw.includes('\\')) continue; // (none has an escape: left as it is)
+          for (const [i, ch] of [...raw].entries()) {
+            if (quote && ch === quote) quote = '';
+            else if (!quote && (ch === '"' || ch === "'") && raw[i - 1] === '=') quote = ch;
+            else if (quote && ch === '\n')
+              this.error(`${id}: a line break inside a quoted attribute value of a template`);
+          }
+          const collapsed = raw.replace(/\s*\n\s*/g, '\n');
+          if (collapsed !== raw) edited.overwrite(quasi.start, quasi.end, collapsed);
+        }
+      }
+      for (const value of Object.values(node))
+        if (Array.isArray(value)) value.forEach(visit);
+        else if (value && typeof value === 'object') visit(value);
+    };
+    visit(this.parse(code));
+    return edited.hasChanged() ? { code: edited.toString(), map: edited.generateMap({ hires: true }) } : null;
   },
 });
 
@@ -130,7 +169,7 @@ async function buildLazyPart(part) {
   };
   const bundle = await rollup({
     input: part.entry,
-    plugins: [fromHost, nodeResolve({ exportConditions: ['production'] }), ...es()],
+    plugins: [fromHost, nodeResolve({ exportConditions: ['production'] }), ...bundled()],
   });
   const { output } = await bundle.write({
     file: `dist/assets/${part.asset}`,
@@ -229,6 +268,8 @@ const external = [/^lit($|\/)/, /^@lit\//, /^@lit-labs\//, /^@mediapipe\//, /^qr
 // it lacks (src/browser-support.ts). Class static blocks (Safari 16.4) are the syntax this lowers.
 const BUILD_TARGET = ['chrome100', 'firefox100', 'safari15'];
 const es = () => [minifyStyles(), esbuild({ target: BUILD_TARGET, tsconfig: './tsconfig.json', sourceMap: true })];
+/** The plugins of a bundle that ships minified (the CDN builds, the classic script and its lazy parts). */
+const bundled = () => [...es(), collapseTemplates()];
 const defines = readdirSync('src/define').map((f) => `src/define/${f}`);
 
 export default [
@@ -249,7 +290,7 @@ export default [
     output: { file: 'dist/cdn/proctor-elements.js', format: 'es', sourcemap: true, inlineDynamicImports: true },
     plugins: [
       nodeResolve({ exportConditions: ['production'] }),
-      ...es(),
+      ...bundled(),
       terser({ module: true, format: { comments: false } }),
     ],
   },
@@ -260,7 +301,7 @@ export default [
     plugins: [
       lazyFromAssetBase(LAZY_PARTS),
       nodeResolve({ exportConditions: ['production'] }),
-      ...es(),
+      ...bundled(),
       // more compress passes: the budget (60 KB gzip, issue 13) is tight since the older build target
       terser({ ecma: 2020, toplevel: true, compress: { passes: 3, keep_fargs: false }, format: { comments: false } }),
     ],
