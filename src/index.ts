@@ -8,6 +8,7 @@ export { ApStatusBadge, type StatusBadgeSource } from './elements/ap-status-badg
 export * from './errors.js';
 export { missingBrowserFeature, assertSupportedBrowser, MINIMUM_BROWSERS } from './browser-support.js';
 export * from './detection/types.js';
+export { FLAT_SPREAD, type FrameStats, type FrameStatsRequest } from './media/frame-stats.js';
 export { createFaceDetector, frameSize, DEFAULT_MIN_CONFIDENCE } from './detection/face-detector.js';
 export { getAssetBase, setAssetBase, ASSET_PATHS } from './detection/assets.js';
 export {
