@@ -5,6 +5,7 @@
 import esbuild from 'rollup-plugin-esbuild';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
+import MagicString from 'magic-string';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { rollup } from 'rollup';
@@ -28,6 +29,44 @@ const minifyStyles = () => ({
 });
 
 /**
+ * Collapses the indentation in Lit's `html` and `svg` templates of a bundle: each run of whitespace
+ * that holds a line break becomes one line break. The DOM differs only in whitespace that renders
+ * the same (collapsible whitespace: the elements have no `<pre>`, `<textarea>` or `white-space:
+ * pre*`), and the build fails where such a run is inside a quoted attribute value, where it would
+ * not be the same. Runs after esbuild (plain JavaScript), on the templates of modules under src/.
+ */
+const collapseTemplates = () => ({
+  name: 'collapse-template-whitespace',
+  transform(code, id) {
+    if (!slash(id).startsWith(slash(resolve('src')) + '/')) return null;
+    const edited = new MagicString(code);
+    const visit = (node) => {
+      if (!node || typeof node.type !== 'string') return;
+      if (node.type === 'TaggedTemplateExpression' && ['html', 'svg'].includes(node.tag.name)) {
+        let quote = '';
+        for (const quasi of node.quasi.quasis) {
+          const raw = quasi.value.raw;
+          if (raw.includes('\\')) continue; // (none has an escape: left as it is)
+          for (const [i, ch] of [...raw].entries()) {
+            if (quote && ch === quote) quote = '';
+            else if (!quote && (ch === '"' || ch === "'") && raw[i - 1] === '=') quote = ch;
+            else if (quote && ch === '\n')
+              this.error(`${id}: a line break inside a quoted attribute value of a template`);
+          }
+          const collapsed = raw.replace(/\s*\n\s*/g, '\n');
+          if (collapsed !== raw) edited.overwrite(quasi.start, quasi.end, collapsed);
+        }
+      }
+      for (const value of Object.values(node))
+        if (Array.isArray(value)) value.forEach(visit);
+        else if (value && typeof value === 'object') visit(value);
+    };
+    visit(this.parse(code));
+    return edited.hasChanged() ? { code: edited.toString(), map: edited.generateMap({ hires: true }) } : null;
+  },
+});
+
+/**
  * The classic script's lazy parts. An IIFE cannot split its code, so each part is a native import()
  * of a file in the asset base, with an absolute URL made from `getAssetBase()`: the script's own
  * `../assets/`, or the base the page set with `setAssetBase()` (a relative specifier ignored that
@@ -35,14 +74,18 @@ const minifyStyles = () => ({
  * the part is a plain `import('<specifier>')` in `importer`, which the module builds bundle.
  *
  * - The QR encoder (`vendor/qrcode.mjs`, copied by scripts/assets.mjs): a mobile check only.
- * - `<ap-report>` (`report/ap-report.mjs`): only after the exam (`loadReportElement()`). Built
- *   here from the modules of its `entry`'s folder; what they import from elsewhere (Lit, messages,
- *   errors, the report data) the part takes from the classic script that loaded it, so the page has
- *   one Lit and one locale table: the script hands over exactly the bindings the part imports, under
- *   `Symbol.for('proctor-elements <version> <asset>')` (a part from another version finds nothing
- *   there and fails with a message that says so). The static imports of the entry listed in
- *   `stubbedIn` (the package root's `ApReport`) get `undefined` in the script; the build fails on any
- *   other, and if any module of the folder ends up in the script.
+ * - `<ap-report>` (`report/ap-report.mjs`): only after the exam (`loadReportElement()`).
+ * - `<ap-mobile-camera>` (`phone/ap-mobile-camera.mjs`): the phone page's element, never used by an
+ *   exam page (`loadMobileCameraElement()`).
+ *
+ * An element's part is built here from the modules of its `entry`'s folder; what they import from
+ * elsewhere (Lit, messages, errors, the report data) the part takes from the classic script that
+ * loaded it, so the page has one Lit and one locale table: the script hands over exactly the bindings
+ * the parts import, in one object for all parts under `Symbol.for('proctor-elements <version> lazy
+ * parts')` (a part from another version finds nothing there and fails with a message that says so).
+ * The static imports of the entry listed in `stubbedIn` (the package root's `ApReport`,
+ * `ApMobileCamera`) get `undefined` in the script; the build fails on any other, and if any module of
+ * the folder ends up in the script.
  */
 const LAZY_PARTS = [
   { importer: 'src/elements/ap-requirements-check/qr.ts', specifier: 'qrcode-generator', asset: 'vendor/qrcode.mjs' },
@@ -53,10 +96,18 @@ const LAZY_PARTS = [
     entry: 'src/elements/ap-report/ap-report.ts',
     stubbedIn: ['src/index.ts'],
   },
+  {
+    importer: 'src/pairing/load-element.ts',
+    specifier: '../elements/ap-mobile-camera/ap-mobile-camera.js',
+    asset: 'phone/ap-mobile-camera.mjs',
+    entry: 'src/elements/ap-mobile-camera/ap-mobile-camera.ts',
+    stubbedIn: ['src/index.ts'],
+  },
 ];
 const VERSION = JSON.parse(readFileSync('package.json', 'utf8')).version;
 const slash = (p) => p.replaceAll('\\', '/');
-const sharedKey = (asset) => JSON.stringify(`proctor-elements ${VERSION} ${asset}`);
+// the handover (see LAZY_PARTS): a module the parts import is held once, with the names they all take
+const SHARED_KEY = JSON.stringify(`proctor-elements ${VERSION} lazy parts`);
 const afterColon = (id) => id.slice(id.indexOf(':') + 1);
 const inFolder = (part, id) => slash(id).startsWith(slash(resolve(dirname(part.entry))) + '/');
 
@@ -89,7 +140,7 @@ async function buildLazyPart(part) {
     load(id) {
       if (id === '\0host')
         return (
-          `const shared = globalThis[Symbol.for(${sharedKey(part.asset)})];\n` +
+          `const shared = globalThis[Symbol.for(${SHARED_KEY})];\n` +
           `if (!shared) throw new Error(${JSON.stringify(`${part.asset} is a part of proctor-elements ${VERSION}'s classic script (autoproctor.js) and loads only through it`)});\n` +
           'export default shared;'
         );
@@ -118,7 +169,7 @@ async function buildLazyPart(part) {
   };
   const bundle = await rollup({
     input: part.entry,
-    plugins: [fromHost, nodeResolve({ exportConditions: ['production'] }), ...es()],
+    plugins: [fromHost, nodeResolve({ exportConditions: ['production'] }), ...bundled()],
   });
   const { output } = await bundle.write({
     file: `dist/assets/${part.asset}`,
@@ -144,7 +195,7 @@ const lazyFromAssetBase = (parts) => {
       for (const part of parts) if (part.entry) built.set(part.asset, await buildLazyPart(part));
     },
     async resolveId(source, importer, options) {
-      if (source.startsWith('lazy-host:')) return `\0${source}`;
+      if (source === 'lazy-host') return '\0lazy-host';
       if (!importer || importer.startsWith('\0')) return null;
       const entries = parts.filter((part) => part.entry);
       if (!entries.length) return null;
@@ -161,19 +212,25 @@ const lazyFromAssetBase = (parts) => {
           .get(afterColon(id))
           .exports.map((name) => `export const ${name} = undefined;`)
           .join('\n');
-      if (!id.startsWith('\0lazy-host:')) return null;
-      const { shared } = built.get(afterColon(id));
+      if (id !== '\0lazy-host') return null;
+      const shared = new Map();
+      for (const part of built.values())
+        for (const [key, { id: module, names }] of part.shared) {
+          if (!shared.has(key)) shared.set(key, { id: module, names: new Set() });
+          for (const name of names) shared.get(key).names.add(name);
+        }
       const imports = [];
       const entries = [];
       let n = 0;
-      for (const [key, { id: module, names }] of shared) {
-        const locals = [...names].map((name) => [name, `s${n++}`]);
+      // sorted: the same script from the same sources (the parts' modules are parsed in any order)
+      for (const [key, { id: module, names }] of [...shared].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const locals = [...names].sort().map((name) => [name, `s${n++}`]);
         imports.push(
           `import { ${locals.map(([name, local]) => `${name} as ${local}`).join(', ')} } from ${JSON.stringify(module)};`,
         );
         entries.push(`${JSON.stringify(key)}: { ${locals.map(([name, local]) => `${name}: ${local}`).join(', ')} }`);
       }
-      return `${imports.join('\n')}\nglobalThis[Symbol.for(${sharedKey(afterColon(id))})] = { ${entries.join(', ')} };`;
+      return `${imports.join('\n')}\nglobalThis[Symbol.for(${SHARED_KEY})] = { ${entries.join(', ')} };`;
     },
     transform(code, id) {
       const part = parts.find((p) => slash(id) === slash(resolve(p.importer)));
@@ -191,7 +248,7 @@ const lazyFromAssetBase = (parts) => {
       return {
         code:
           `import { getAssetBase as __assetBase } from ${JSON.stringify(assetsModule)};\nlet __tries = 0;\n` +
-          (part.entry ? `import 'lazy-host:${part.asset}';\n` : '') +
+          (part.entry ? `import 'lazy-host';\n` : '') +
           code.replace(lazy, `import(new URL('${part.asset}', __assetBase()).href + '?' + ++__tries)`),
         map: null,
       };
@@ -211,6 +268,8 @@ const external = [/^lit($|\/)/, /^@lit\//, /^@lit-labs\//, /^@mediapipe\//, /^qr
 // it lacks (src/browser-support.ts). Class static blocks (Safari 16.4) are the syntax this lowers.
 const BUILD_TARGET = ['chrome100', 'firefox100', 'safari15'];
 const es = () => [minifyStyles(), esbuild({ target: BUILD_TARGET, tsconfig: './tsconfig.json', sourceMap: true })];
+/** The plugins of a bundle that ships minified (the CDN builds, the classic script and its lazy parts). */
+const bundled = () => [...es(), collapseTemplates()];
 const defines = readdirSync('src/define').map((f) => `src/define/${f}`);
 
 export default [
@@ -231,7 +290,7 @@ export default [
     output: { file: 'dist/cdn/proctor-elements.js', format: 'es', sourcemap: true, inlineDynamicImports: true },
     plugins: [
       nodeResolve({ exportConditions: ['production'] }),
-      ...es(),
+      ...bundled(),
       terser({ module: true, format: { comments: false } }),
     ],
   },
@@ -242,7 +301,7 @@ export default [
     plugins: [
       lazyFromAssetBase(LAZY_PARTS),
       nodeResolve({ exportConditions: ['production'] }),
-      ...es(),
+      ...bundled(),
       // more compress passes: the budget (60 KB gzip, issue 13) is tight since the older build target
       terser({ ecma: 2020, toplevel: true, compress: { passes: 3, keep_fargs: false }, format: { comments: false } }),
     ],

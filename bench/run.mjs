@@ -193,18 +193,21 @@ async function detection(base) {
   }
 }
 
-// BENCH_ONLY=ingest: the server's ingest figures alone (no build, no browser)
+// BENCH_ONLY=ingest: the server's ingest figures alone (no build, no browser); BENCH_ONLY=detection:
+// the detector and monitoring figures alone (no sizes, ingest or delivery)
 const only = process.env.BENCH_ONLY;
 if (!only) await sizes();
-for (const [label, databaseUrl, instances] of [
-  ['PGlite', undefined, 1],
-  ...(process.env.DATABASE_URL
-    ? [
-        ['PostgreSQL', process.env.DATABASE_URL, 1],
-        ['PostgreSQL, 2 instances', process.env.DATABASE_URL, 2],
-      ]
-    : []),
-]) {
+for (const [label, databaseUrl, instances] of only === 'detection'
+  ? []
+  : [
+      ['PGlite', undefined, 1],
+      ...(process.env.DATABASE_URL
+        ? [
+            ['PostgreSQL', process.env.DATABASE_URL, 1],
+            ['PostgreSQL, 2 instances', process.env.DATABASE_URL, 2],
+          ]
+        : []),
+    ]) {
   const ingest = await ingestBench({ databaseUrl, instances });
   figure(
     `ingest.records-per-second (${label}, 8 clients × batches of 20, 10 s)`,
@@ -239,6 +242,7 @@ if (only === 'ingest') process.exit(0);
 const { server, base } = await serve();
 try {
   await detection(base);
+  if (only === 'detection') process.exit(0);
   const delivery = await deliveryBench(base);
   for (const r of delivery.runs)
     figure(

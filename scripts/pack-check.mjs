@@ -52,6 +52,7 @@ try {
     // the classic script's lazy parts (rollup.config.mjs, LAZY_PARTS)
     'dist/assets/vendor/qrcode.mjs',
     'dist/assets/report/ap-report.mjs',
+    'dist/assets/phone/ap-mobile-camera.mjs',
     'custom-elements.json',
     'README.md',
     'LICENSE',

@@ -8,10 +8,12 @@
  * and its load handlers, so listeners added by later scripts or in a `load` handler hear them;
  * `window.apLibLoaded` says which happened, for pages that poll.
  *
- * `<ap-report>` (needed only after the exam) is not in this file: `loadReportElement()` fetches it
- * from the asset base (`report/ap-report.mjs`) when `showReport()` first needs it, or at once when
- * the page's markup has an `<ap-report>` once the page has loaded. Until then
- * `ProctorElements.ApReport` is undefined.
+ * Two elements an exam page rarely needs are not in this file: `<ap-report>` (after the exam) and
+ * `<ap-mobile-camera>` (the phone page's). Each is fetched from the asset base
+ * (`report/ap-report.mjs`, `phone/ap-mobile-camera.mjs`) the first time it is needed: when
+ * `showReport()` first needs the report, by `loadReportElement()` / `loadMobileCameraElement()`, and
+ * once the page has loaded for each such tag in the document, in its markup or added later. Until
+ * then `ProctorElements.ApReport` / `ApMobileCamera` are undefined.
  */
 import { MINIMUM_BROWSERS, missingBrowserFeature } from './browser-support.js';
 import * as api from './index.js';
@@ -23,8 +25,11 @@ import { ApErrorEvent } from './events/ap-error.js';
 declare global {
   interface Window {
     AutoProctor: typeof api.AutoProctor;
-    /** The package root's API; `ApReport` is the element's class once it has loaded (see above). */
-    ProctorElements: Omit<typeof api, 'ApReport'> & { readonly ApReport: typeof api.ApReport | undefined };
+    /** The package root's API; `ApReport` and `ApMobileCamera` are the elements' classes once loaded (see above). */
+    ProctorElements: Omit<typeof api, 'ApReport' | 'ApMobileCamera'> & {
+      readonly ApReport: typeof api.ApReport | undefined;
+      readonly ApMobileCamera: typeof api.ApMobileCamera | undefined;
+    };
     /** Set when `apLibReady` (true) or `apLibLoadingFailed` (false) has been dispatched: for pages that poll. */
     apLibLoaded?: boolean;
   }
@@ -34,7 +39,11 @@ const TAGS: [string, CustomElementConstructor][] = [
   ['ap-status-badge', api.ApStatusBadge],
   ['ap-requirements-check', api.ApRequirementsCheck],
   ['ap-monitor', api.ApMonitor],
-  ['ap-mobile-camera', api.ApMobileCamera],
+];
+/** The lazy parts' tags and their loaders. */
+const LAZY: [string, () => Promise<unknown>][] = [
+  ['ap-report', api.loadReportElement],
+  ['ap-mobile-camera', api.loadMobileCameraElement],
 ];
 
 const failed = (errorCode: number, errorMessage: string) =>
@@ -59,6 +68,9 @@ const failed = (errorCode: number, errorMessage: string) =>
       get ApReport() {
         return customElements.get('ap-report') as typeof api.ApReport | undefined;
       },
+      get ApMobileCamera() {
+        return customElements.get('ap-mobile-camera') as typeof api.ApMobileCamera | undefined;
+      },
     };
     window.AutoProctor = api.AutoProctor;
   } catch (error) {
@@ -79,13 +91,25 @@ const failed = (errorCode: number, errorMessage: string) =>
     if (document.readyState === 'complete') later();
     else addEventListener('load', later, { once: true });
   });
-  // `<ap-report>` written in the page: loaded now; a failure is its `ap-error`, as for its own loads
+  // A lazy tag in the document (the markup's, or one added later): its part is loaded then; a
+  // failure is the `ap-error` of the elements it was loaded for, and an element is tried once (a
+  // wrong asset base does not refetch on each change of the page).
   void parsed.then(() => {
-    const waiting = [...document.querySelectorAll('ap-report:not(:defined)')];
-    if (waiting.length)
-      api.loadReportElement().catch((error: api.ProctorError) => {
-        for (const element of waiting) element.dispatchEvent(new ApErrorEvent(error.toJSON()));
-      });
+    const tried = new WeakSet<Element>();
+    const upgrade = () => {
+      for (const [tag, load] of LAZY) {
+        if (customElements.get(tag)) continue;
+        // a live collection: cheap to read on each change of the page
+        const waiting = [...document.getElementsByTagName(tag)].filter((element) => !tried.has(element));
+        if (!waiting.length) continue;
+        for (const element of waiting) tried.add(element);
+        load().catch((error: api.ProctorError) => {
+          for (const element of waiting) element.dispatchEvent(new ApErrorEvent(error.toJSON()));
+        });
+      }
+    };
+    upgrade();
+    new MutationObserver(upgrade).observe(document, { childList: true, subtree: true });
   });
   void Promise.all([checked, parsed]).then(([problem]) => {
     window.apLibLoaded = !problem;

@@ -8,6 +8,7 @@ export { ApStatusBadge, type StatusBadgeSource } from './elements/ap-status-badg
 export * from './errors.js';
 export { missingBrowserFeature, assertSupportedBrowser, MINIMUM_BROWSERS } from './browser-support.js';
 export * from './detection/types.js';
+export { FLAT_SPREAD, type FrameStats, type FrameStatsRequest } from './media/frame-stats.js';
 export { createFaceDetector, frameSize, DEFAULT_MIN_CONFIDENCE } from './detection/face-detector.js';
 export { getAssetBase, setAssetBase, ASSET_PATHS } from './detection/assets.js';
 export {
@@ -57,6 +58,7 @@ export {
 } from './monitoring/session.js';
 export { ApMonitor } from './elements/ap-monitor/ap-monitor.js';
 export { ApMobileCamera } from './elements/ap-mobile-camera/ap-mobile-camera.js';
+export { loadMobileCameraElement } from './pairing/load-element.js';
 export * from './pairing/channel.js';
 export { SecondCameraReceiver, SecondCameraSender, type PeerState, type SenderOptions } from './pairing/peer.js';
 export { openPhoneCamera, openPhoneSender, pairingTransport, type PhoneCameraOptions } from './pairing/phone.js';

@@ -8,7 +8,8 @@ import { ErrorCode, ProctorError, messageOf, withTimeout } from '../errors.js';
 import { ASSET_PATHS, getAssetBase, normalizeAssetBase } from './assets.js';
 import { loadFaceDetector, runFaceDetector } from './mediapipe.js';
 import type { FromWorker, ToWorker } from './protocol.js';
-import type { DetectionResult, FaceDetectorHandle, FaceDetectorOptions, FrameSource } from './types.js';
+import { FLAT_SPREAD, FrameSamplers, type FrameStatsRequest } from '../media/frame-stats.js';
+import type { DetectOptions, DetectionResult, FaceDetectorHandle, FaceDetectorOptions, FrameSource } from './types.js';
 
 /**
  * One frame's threshold: the score at which monitoring starts following a face (`tuning.minConfidence`),
@@ -23,11 +24,14 @@ interface Size {
   height: number;
 }
 
-/** What runs the model; `prepare` captures the frame at `detect()` time. */
+/**
+ * What runs the model; `prepare` captures the frame at `detect()` time. `run` also measures the
+ * frame's statistics when asked, beside the model (in the worker, or on the page for the fallback).
+ */
 interface Backend<P> {
   readonly kind: 'worker' | 'main-thread';
   prepare(frame: FrameSource): Promise<P>;
-  run(prepared: P, size: Size): Promise<DetectionResult>;
+  run(prepared: P, size: Size, stats?: FrameStatsRequest): Promise<DetectionResult>;
   release(prepared: P): void;
   dispose(): void;
 }
@@ -95,7 +99,11 @@ async function startWorker(
   worker.onmessage = ({ data }: MessageEvent<FromWorker>) => {
     if (data.type === 'ready') settleReady?.resolve();
     else if (data.type === 'result') {
-      pending.get(data.id)?.resolve({ faces: data.faces, inferenceMs: data.inferenceMs });
+      pending.get(data.id)?.resolve({
+        faces: data.faces,
+        inferenceMs: data.inferenceMs,
+        ...(data.stats ? { stats: data.stats } : {}),
+      });
       pending.delete(data.id);
     } else if (data.type === 'error') {
       const error = new ProctorError(data.code as ProctorError['code'], data.message);
@@ -153,11 +161,11 @@ async function startWorker(
         throw invalidFrame(messageOf(error));
       }
     },
-    run: (frame) =>
+    run: (frame, _size, stats) =>
       new Promise<DetectionResult>((resolve, reject) => {
         const id = nextId++;
         pending.set(id, { resolve, reject });
-        worker.postMessage({ type: 'detect', id, frame } satisfies ToWorker, [frame as Transferable]);
+        worker.postMessage({ type: 'detect', id, frame, stats } satisfies ToWorker, [frame as Transferable]);
       }),
     release: (frame) => frame.close(),
     dispose: () => {
@@ -189,12 +197,17 @@ async function startMainThread(
     void loading.then((d) => d.close()).catch(() => undefined);
     throw error;
   });
+  const samplers = new FrameSamplers();
   return {
     kind: 'main-thread',
     prepare: (frame) => Promise.resolve(frame),
-    run: (frame, size) => {
+    run: (frame, size, request) => {
       try {
-        return Promise.resolve(runFaceDetector(detector, frame, size.width, size.height, minConfidence));
+        const stats = request ? samplers.sample(frame, request) : undefined;
+        // a frame of one flat colour holds no face (BlazeFace scores solid green as two): as in the worker
+        if (stats && stats.spread < FLAT_SPREAD) return Promise.resolve({ faces: [], inferenceMs: 0, stats });
+        const result = runFaceDetector(detector, frame, size.width, size.height, minConfidence);
+        return Promise.resolve(stats ? { ...result, stats } : result);
       } catch (error) {
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
@@ -207,6 +220,7 @@ async function startMainThread(
 interface Job<P> {
   prepared: P;
   size: Size;
+  stats?: FrameStatsRequest;
   resolve: (r: DetectionResult) => void;
   reject: (e: unknown) => void;
 }
@@ -228,7 +242,7 @@ class DetectorHandle<P> implements FaceDetectorHandle {
     return this.impl.kind;
   }
 
-  async detect(frame: FrameSource): Promise<DetectionResult> {
+  async detect(frame: FrameSource, options: DetectOptions = {}): Promise<DetectionResult> {
     if (this.closed) throw this.closedError();
     const size = frameSize(frame);
     const prepared = await this.impl.prepare(frame);
@@ -237,7 +251,7 @@ class DetectorHandle<P> implements FaceDetectorHandle {
       throw this.closedError();
     }
     return new Promise<DetectionResult>((resolve, reject) => {
-      const job = { prepared, size, resolve, reject };
+      const job = { prepared, size, stats: options.stats, resolve, reject };
       if (!this.busy) return void this.run(job);
       if (this.waiting) {
         this.impl.release(this.waiting.prepared);
@@ -263,7 +277,7 @@ class DetectorHandle<P> implements FaceDetectorHandle {
     try {
       job.resolve(
         await withTimeout(
-          this.impl.run(job.prepared, job.size),
+          this.impl.run(job.prepared, job.size, job.stats),
           this.detectTimeoutMs,
           ErrorCode.DETECTOR_TIMEOUT,
           `Face detection took longer than ${this.detectTimeoutMs} ms.`,

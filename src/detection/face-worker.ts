@@ -1,12 +1,14 @@
 /// <reference lib="webworker" />
 /**
  * The detection worker (built to assets/face-worker.js). Runs MediaPipe's FaceDetector on frames
- * transferred as ImageBitmaps. Only the asset base's origin may be fetched from this scope: a
+ * transferred as ImageBitmaps or VideoFrames, and measures their statistics (dark, flat, frozen) when
+ * asked. Only the asset base's origin may be fetched from this scope: a
  * second guard, after the build's patch, against MediaPipe's usage-log upload.
  */
 import { ErrorCode, ProctorError, messageOf } from '../errors.js';
 import { loadFaceDetector, runFaceDetector, type MediapipeFaceDetector } from './mediapipe.js';
 import type { FromWorker, ToWorker } from './protocol.js';
+import { FLAT_SPREAD, FrameSamplers } from '../media/frame-stats.js';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -16,6 +18,8 @@ declare const self: DedicatedWorkerGlobalScope;
 
 let detector: MediapipeFaceDetector | undefined;
 let minConfidence = 0.6;
+/** The frame statistics asked for beside detection, measured here so the page does no pixel work. */
+const samplers = new FrameSamplers();
 
 const reply = (message: FromWorker) => self.postMessage(message);
 const fail = (error: unknown, id?: number) =>
@@ -57,8 +61,13 @@ self.onmessage = async ({ data }: MessageEvent<ToWorker>) => {
         const bitmap = data.frame instanceof ImageBitmap ? data.frame : await createImageBitmap(data.frame);
         if (bitmap !== data.frame) data.frame.close();
         frame = bitmap;
-        const result = runFaceDetector(detector, bitmap, bitmap.width, bitmap.height, minConfidence);
-        reply({ type: 'result', id: data.id, ...result });
+        const stats = data.stats ? samplers.sample(bitmap, data.stats) : undefined;
+        // a frame of one flat colour holds no face (BlazeFace scores solid green as two faces)
+        const result =
+          stats && stats.spread < FLAT_SPREAD
+            ? { faces: [], inferenceMs: 0 }
+            : runFaceDetector(detector, bitmap, bitmap.width, bitmap.height, minConfidence);
+        reply({ type: 'result', id: data.id, ...result, ...(stats ? { stats } : {}) });
       } catch (error) {
         fail(error, data.id);
       } finally {

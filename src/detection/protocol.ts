@@ -1,13 +1,14 @@
+import type { FrameStats, FrameStatsRequest } from '../media/frame-stats.js';
 import type { Face } from './types.js';
 
 /** Messages between the page and the detection worker. */
 export type ToWorker =
   | { type: 'init'; assetBase: string; minConfidence: number }
-  | { type: 'detect'; id: number; frame: ImageBitmap | VideoFrame }
+  | { type: 'detect'; id: number; frame: ImageBitmap | VideoFrame; stats?: FrameStatsRequest }
   | { type: 'close' };
 
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'result'; id: number; faces: Face[]; inferenceMs: number }
+  | { type: 'result'; id: number; faces: Face[]; inferenceMs: number; stats?: FrameStats }
   | { type: 'error'; id?: number; code: number; message: string }
   | { type: 'closed' };

@@ -1,3 +1,5 @@
+import type { FrameStats, FrameStatsRequest } from '../media/frame-stats.js';
+
 /** A detected face, in pixels of the input frame. */
 export interface Face {
   /** Detector confidence, 0–1. */
@@ -9,8 +11,23 @@ export interface Face {
 
 export interface DetectionResult {
   faces: Face[];
-  /** Time spent in the model for this frame (in the worker when one is used). */
+  /** Time spent in the model for this frame (in the worker when one is used); 0 when it was not asked. */
   inferenceMs: number;
+  /**
+   * The frame's picture statistics, when {@link DetectOptions.stats} asked for them and the frame
+   * could be read. A frame of one flat colour (`spread` < `FLAT_SPREAD`) is not given to the model:
+   * it holds no face (`faces` is empty; BlazeFace scores a solid green frame as two faces).
+   */
+  stats?: FrameStats;
+}
+
+export interface DetectOptions {
+  /**
+   * Also measure the frame's statistics (mean luma, spread, change against the last frame of the
+   * same `key`; `FrameSampler`), where the model runs: in the worker when there is one, so the page's
+   * main thread does no pixel work; on the page in the main-thread fallback, with the same results.
+   */
+  stats?: FrameStatsRequest;
 }
 
 /** Anything a frame can be taken from. */
@@ -37,7 +54,7 @@ export interface FaceDetectorOptions {
 
 export interface FaceDetectorHandle {
   /** Detects faces in one frame. At most one frame is in flight; a newer frame replaces a waiting one. */
-  detect(frame: FrameSource): Promise<DetectionResult>;
+  detect(frame: FrameSource, options?: DetectOptions): Promise<DetectionResult>;
   /** Releases the model and the worker. Later calls to `detect` reject with `DETECTOR_CLOSED`. */
   close(): void;
   /** Where the model runs. */

@@ -30,8 +30,14 @@ export class FrameSampler {
     this.ctx = this.canvas.getContext('2d', { willReadFrequently: true })!;
   }
 
-  sample(source: CanvasImageSource): FrameStats {
-    this.ctx.drawImage(source, 0, 0, this.width, this.height);
+  /** Measures one frame (an ImageData is drawn through a canvas of its size first). */
+  sample(source: CanvasImageSource | ImageData): FrameStats {
+    let image: CanvasImageSource;
+    if (typeof ImageData !== 'undefined' && source instanceof ImageData) {
+      image = new OffscreenCanvas(source.width, source.height);
+      image.getContext('2d')!.putImageData(source, 0, 0);
+    } else image = source as CanvasImageSource;
+    this.ctx.drawImage(image, 0, 0, this.width, this.height);
     const { data } = this.ctx.getImageData(0, 0, this.width, this.height);
     const luma = new Float32Array(this.width * this.height);
     let sum = 0;
@@ -99,5 +105,44 @@ export class FrameSampler {
       reader.onerror = () => reject(reader.error ?? new Error('photo could not be read'));
       reader.readAsDataURL(blob);
     });
+  }
+}
+
+/**
+ * Which frames' statistics to measure beside face detection (`FaceDetectorHandle.detect(frame, { stats })`):
+ * on a `width`×`height` copy (default 64×48), `change` against the last frame measured under the
+ * same `key`. A new key starts afresh (a new camera: no `change` for its first frame).
+ */
+export interface FrameStatsRequest {
+  key: string;
+  width?: number;
+  height?: number;
+}
+
+/**
+ * One {@link FrameSampler} per key, wherever the detector runs (its worker, or the page where
+ * workers cannot detect), so both give the same statistics. Keeps the last `limit` keys used.
+ */
+export class FrameSamplers {
+  private readonly samplers = new Map<string, FrameSampler>();
+
+  constructor(private readonly limit = 8) {}
+
+  /** The frame's statistics, or undefined when it cannot be read (no observation, as before). */
+  sample(source: CanvasImageSource | ImageData, request: FrameStatsRequest): FrameStats | undefined {
+    const { key, width = 64, height = 48 } = request;
+    try {
+      let sampler = this.samplers.get(key);
+      this.samplers.delete(key);
+      if (!sampler || sampler.width !== width || sampler.height !== height) sampler = new FrameSampler(width, height);
+      this.samplers.set(key, sampler);
+      for (const old of this.samplers.keys()) {
+        if (this.samplers.size <= this.limit) break;
+        this.samplers.delete(old);
+      }
+      return sampler.sample(source);
+    } catch {
+      return undefined;
+    }
   }
 }

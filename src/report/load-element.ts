@@ -7,10 +7,11 @@
  */
 import type { ApReport } from '../elements/ap-report/ap-report.js';
 import { ApStatusBadge } from '../elements/ap-status-badge/ap-status-badge.js';
-import { getAssetBase } from '../detection/assets.js';
-import { ErrorCode, ProctorError, messageOf } from '../errors.js';
+import { lazyElement } from '../lazy-element.js';
 
-let loading: Promise<typeof ApReport> | undefined;
+const load = lazyElement('ap-report', 'The report', () =>
+  import('../elements/ap-report/ap-report.js').then((part) => part.ApReport),
+);
 
 /**
  * Defines `<ap-report>` (and `<ap-status-badge>`, which it shows) unless a build on the page already
@@ -22,19 +23,5 @@ let loading: Promise<typeof ApReport> | undefined;
  */
 export function loadReportElement(): Promise<typeof ApReport> {
   if (!customElements.get('ap-status-badge')) customElements.define('ap-status-badge', ApStatusBadge);
-  const defined = customElements.get('ap-report') as typeof ApReport | undefined;
-  if (defined) return Promise.resolve(defined);
-  return (loading ??= import('../elements/ap-report/ap-report.js').then(
-    ({ ApReport }) => {
-      if (!customElements.get('ap-report')) customElements.define('ap-report', ApReport);
-      return customElements.get('ap-report') as typeof ApReport;
-    },
-    (error: unknown) => {
-      loading = undefined;
-      throw new ProctorError(
-        ErrorCode.ASSET_UNREACHABLE,
-        `The report (<ap-report>) could not be loaded from the asset base ${getAssetBase()}: ${messageOf(error)}`,
-      );
-    },
-  ));
+  return load();
 }

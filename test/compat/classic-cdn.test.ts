@@ -31,7 +31,7 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
     },
   );
 
-  it('defines every tag (<ap-report> when first needed), sets window.AutoProctor and the whole API, then fires apLibReady', async () => {
+  it('defines every tag (<ap-report> and <ap-mobile-camera> when first needed), sets window.AutoProctor and the whole API, then fires apLibReady', async () => {
     const frame = document.createElement('iframe');
     frame.srcdoc = `<!doctype html><script>
         addEventListener('apLibReady', (e) => { window.readyDetail = e.detail; window.typeAtReady = typeof window.AutoProctor; });
@@ -44,7 +44,7 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
       const w = win()!;
       expect(w.typeAtReady).to.equal('function');
       expect((w.readyDetail as { assetBase: string }).assetBase).to.equal(new URL('/dist/assets/', location.href).href);
-      for (const tag of ['ap-status-badge', 'ap-requirements-check', 'ap-monitor', 'ap-mobile-camera'])
+      for (const tag of ['ap-status-badge', 'ap-requirements-check', 'ap-monitor'])
         expect(w.customElements.get(tag), tag).to.be.a('function');
       const root = (await import('../../src/index.js')) as Record<string, unknown>;
       const api = w.ProctorElements as typeof root;
@@ -57,6 +57,13 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
       expect(loaded).to.be.a('function');
       expect(w.customElements.get('ap-report')).to.equal(loaded);
       expect(api.ApReport).to.equal(loaded);
+      // so is the phone page's <ap-mobile-camera>
+      expect(w.customElements.get('ap-mobile-camera')).to.equal(undefined);
+      expect(api.ApMobileCamera).to.equal(undefined);
+      const camera = await (api.loadMobileCameraElement as () => Promise<CustomElementConstructor>)();
+      expect(camera).to.be.a('function');
+      expect(w.customElements.get('ap-mobile-camera')).to.equal(camera);
+      expect(api.ApMobileCamera).to.equal(camera);
     } finally {
       frame.remove();
     }
@@ -317,6 +324,110 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
       expect(text()).to.not.contain('Nothing was recorded');
     } finally {
       frame.remove();
+    }
+  });
+
+  /**
+   * A phone page at another path than the script (`<base>` under test/compat/pages/) with the classic
+   * script, the page's German phone heading and `body` in its markup; `assetBase`, when given, is set
+   * by the page before the body is parsed. Records each `ap-error` the page hears.
+   */
+  const phonePage = async (body: string, assetBase?: string) => {
+    const frame = document.createElement('iframe');
+    frame.srcdoc = `<!doctype html><base href="${location.origin}/test/compat/pages/"><script>
+        window.errors = [];
+        addEventListener('ap-error', (e) => errors.push({ tag: e.target.localName, ...e.detail }));
+      </script><script src="${url}"></script>
+      <script>
+        ${assetBase ? `ProctorElements.setAssetBase(${JSON.stringify(assetBase)});` : ''}
+        ProctorElements.setMessages({ phoneHeading: 'Zweite Kamera' });
+      </script>
+      ${body}`;
+    const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+    document.body.append(frame);
+    await loaded;
+    const win = frame.contentWindow as Window &
+      typeof globalThis & {
+        errors: { tag: string; code: number; message: string }[];
+        apLibLoaded?: boolean;
+        ProctorElements: Record<string, unknown> & { setAssetBase(base: string): void };
+      };
+    const until = async (test: () => unknown, what: string) => {
+      const end = performance.now() + 15000;
+      while (!test()) {
+        if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    return {
+      win,
+      until,
+      /** Every request for the phone element's part, in order. */
+      fetched: () =>
+        win.performance
+          .getEntriesByType('resource')
+          .map((e) => e.name)
+          .filter((n) => n.includes('ap-mobile-camera')),
+      close: () => frame.remove(),
+    };
+  };
+
+  it('upgrades an <ap-mobile-camera> that a script adds to the phone page after it has loaded, with the part it loads once from its own assets', async () => {
+    const page = await phonePage('<main></main>');
+    try {
+      const doc = page.win.document;
+      await page.until(() => page.win.apLibLoaded, 'apLibReady');
+      // nothing of it before the page has one
+      expect(page.fetched()).to.deep.equal([]);
+      expect(page.win.ProctorElements.ApMobileCamera).to.equal(undefined);
+      // an invalid pairing code: the element's own error, shown before it asks for any camera
+      const camera = doc.createElement('ap-mobile-camera');
+      camera.setAttribute('pairing-code', 'not a code');
+      doc.querySelector('main')!.append(camera);
+      await page.until(() => page.win.errors.length, "the element's ap-error");
+      expect(page.win.customElements.get('ap-mobile-camera')).to.equal(page.win.ProctorElements.ApMobileCamera);
+      expect(camera).to.be.instanceOf(page.win.ProctorElements.ApMobileCamera);
+      expect(page.win.errors).to.have.length(1);
+      expect(page.win.errors[0].tag).to.equal('ap-mobile-camera');
+      expect(page.win.errors[0].code).to.equal(4107);
+      // its heading from the page's messages (one locale table on the page), its error as an alert
+      expect(camera.shadowRoot!.querySelector('h2')!.textContent).to.equal('Zweite Kamera');
+      expect(camera.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.equal(page.win.errors[0].message);
+      // another one: the same class, nothing fetched again
+      doc.body.append(doc.createElement('ap-mobile-camera'));
+      await page.until(() => page.win.errors.length === 2, "the second element's ap-error");
+      expect(page.fetched()).to.deep.equal([
+        `${new URL('/dist/assets/phone/ap-mobile-camera.mjs', location.href).href}?1`,
+      ]);
+    } finally {
+      page.close();
+    }
+  });
+
+  it('an <ap-mobile-camera> whose part cannot be fetched fires ap-error 4100 naming the asset base, once; the part loads once the base is right', async () => {
+    const wrong = `${location.origin}/__no-such-assets/`;
+    const page = await phonePage('<ap-mobile-camera></ap-mobile-camera>', wrong);
+    try {
+      await page.until(() => page.win.errors.length, 'the ap-error');
+      expect(page.win.errors).to.have.length(1);
+      expect(page.win.errors[0].tag).to.equal('ap-mobile-camera');
+      expect(page.win.errors[0].code).to.equal(4100);
+      expect(page.win.errors[0].message).to.contain(`could not be loaded from the asset base ${wrong}`);
+      // the page keeps changing: the element is not tried again on each change
+      for (let i = 0; i < 5; i++) page.win.document.body.append(page.win.document.createElement('p'));
+      await new Promise((r) => setTimeout(r, 500));
+      expect(page.fetched()).to.have.length(1);
+      expect(page.fetched()[0].startsWith(wrong)).to.equal(true);
+      expect(page.win.errors).to.have.length(1);
+      // the base corrected: the loader defines the tag, which upgrades the element waiting in the page
+      const base = new URL('/dist/assets/', location.href).href;
+      page.win.ProctorElements.setAssetBase(base);
+      await (page.win.ProctorElements.loadMobileCameraElement as () => Promise<unknown>)();
+      const camera = page.win.document.querySelector('ap-mobile-camera')!;
+      expect(camera).to.be.instanceOf(page.win.ProctorElements.ApMobileCamera);
+      expect(page.fetched().at(-1)).to.match(new RegExp(`^${base}phone/ap-mobile-camera\\.mjs\\?\\d+$`));
+    } finally {
+      page.close();
     }
   });
 

@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { ErrorCode, createFaceDetector, type FaceDetectorHandle } from '../../src/index.js';
+import { ErrorCode, FLAT_SPREAD, createFaceDetector, type FaceDetectorHandle } from '../../src/index.js';
+import { FrameSampler } from '../../src/media/frame-stats.js';
 import { describeExcept, engine, itExcept } from '../helpers/engine.js';
 import { DIST_ASSETS, loadFixtureImage, rejectionOf } from '../helpers/media.js';
 
@@ -55,6 +56,38 @@ for (const worker of [true, false]) {
     it('finds no face on the cat or the coffee', async () => {
       expect((await detector.detect(await loadFixtureImage('cat'))).faces).to.deep.equal([]);
       expect((await detector.detect(await loadFixtureImage('coffee'))).faces).to.deep.equal([]);
+    });
+
+    it('measures the frame statistics beside detection when asked, as the page would measure them', async () => {
+      // a bitmap (as the worker draws it): an <img> of a JPEG may be decoded at a smaller scale when drawn small
+      const portrait = await createImageBitmap(await loadFixtureImage('one-face'));
+      const key = `stats-test-${String(worker)}`;
+      expect((await detector.detect(portrait)).stats, 'not asked').to.equal(undefined);
+      const first = await detector.detect(portrait, { stats: { key } });
+      expect(first.faces).to.have.length(1);
+      expect(first.stats!.change, 'the first frame of a key has nothing to compare with').to.equal(undefined);
+      // the same figures as a FrameSampler on the page
+      const page = new FrameSampler(64, 48).sample(portrait);
+      expect(first.stats!.luma).to.be.closeTo(page.luma, 1);
+      expect(first.stats!.spread).to.be.closeTo(page.spread, 1);
+      expect(first.stats!.spread).to.be.greaterThan(FLAT_SPREAD);
+      // the same picture again: no change (a frozen camera)
+      const again = await detector.detect(portrait, { stats: { key } });
+      expect(again.stats!.change).to.be.below(0.05);
+      expect(again.faces).to.have.length(1);
+      // a frame of one flat colour holds no face: it is not given to the model
+      const green = new OffscreenCanvas(640, 480);
+      const g = green.getContext('2d')!;
+      g.fillStyle = '#00b400';
+      g.fillRect(0, 0, 640, 480);
+      const flat = await detector.detect(green, { stats: { key } });
+      expect(flat.faces).to.deep.equal([]);
+      expect(flat.inferenceMs, 'the model is not asked').to.equal(0);
+      expect(again.inferenceMs).to.be.greaterThan(0);
+      expect(flat.stats!.spread).to.be.below(FLAT_SPREAD);
+      expect(flat.stats!.change).to.be.greaterThan(10);
+      // another key starts afresh
+      expect((await detector.detect(portrait, { stats: { key: `${key}-2` } })).stats!.change).to.equal(undefined);
     });
 
     it('accepts every frame type and reports pixels of that frame', async () => {

@@ -2,7 +2,7 @@ import { detectionError } from '../../detection/mediapipe.js';
 import { ErrorCode, ProctorError } from '../../errors.js';
 import { FacePresence, type PresenceEvent } from '../../detection/tracking.js';
 import type { Face } from '../../detection/types.js';
-import { FrameSampler, FLAT_SPREAD, type FrameStats } from '../../media/frame-stats.js';
+import { FLAT_SPREAD, type FrameStats } from '../../media/frame-stats.js';
 import { faceLostMs } from '../options.js';
 import type { Tracker, TrackerContext } from './types.js';
 import { Violation } from './violation.js';
@@ -20,6 +20,9 @@ const PASSING = new Set<number>([ErrorCode.INVALID_FRAME, ErrorCode.FRAME_DROPPE
  */
 export const FROZEN_CHANGE = 0.05;
 
+/** Each camera a tracker follows gets its own statistics key (a fresh "last picture"). */
+let cameras = 0;
+
 /**
  * numHumans: follows faces on the camera at `detectionFps` ({@link FacePresence}: tracks born at
  * `minConfidence`, kept at `keepConfidence`).
@@ -28,15 +31,17 @@ export const FROZEN_CHANGE = 0.05;
  * face. A frame of one flat colour holds no face (the detector is not asked: BlazeFace scores a
  * solid green frame as two faces). A picture that stops changing for `frozenMs` (the camera froze,
  * its track still live) is "camera frozen" (5105). A camera that starts, or is re-acquired, is not
- * judged while its picture is dark or one flat colour, for up to `settleMs`, unless a face shows. Times are when each frame was taken, so a slow
- * machine that looks at fewer frames judges the same span of time.
+ * judged while its picture is dark or one flat colour, for up to `settleMs`, unless a face shows.
+ * Times are when each frame was taken, so a slow machine that looks at fewer frames judges the same
+ * span of time. The picture statistics are measured by the detector beside detection (in its
+ * worker when it has one): the page's main thread only hands it the frame.
  */
 export class FaceTracker implements Tracker {
   private readonly noFace: Violation;
   private readonly many: Violation;
   private readonly frozen: Violation;
   private readonly presence: FacePresence;
-  private sampler = new FrameSampler(64, 48);
+  private statsKey = `faces-${++cameras}`;
   private timer?: ReturnType<typeof setTimeout>;
   private stopped = false;
   private camera?: string;
@@ -46,6 +51,8 @@ export class FaceTracker implements Tracker {
   private frozenFrames = 0;
   /** Frames the video has presented (requestVideoFrameCallback), when the browser tells. */
   private presented?: number;
+  /** Frames the video has received (getVideoPlaybackQuality), where the browser counts them for a stream. */
+  private received?: number;
   private presentedAtLastSample?: number;
   private stalledSince?: number;
   /** Detections failed in a row. */
@@ -74,6 +81,7 @@ export class FaceTracker implements Tracker {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.watching = undefined; // a later start() watches afresh
     this.noFace.end();
     this.many.end();
     this.frozen.end();
@@ -139,10 +147,29 @@ export class FaceTracker implements Tracker {
     this.cameraSince = at;
     this.settled = false;
     this.presence.restart();
-    this.sampler = new FrameSampler(64, 48);
+    this.statsKey = `faces-${++cameras}`;
     this.frozenSince = undefined;
     this.frozenFrames = 0;
     this.stalledSince = undefined;
+    this.received = undefined;
+  }
+
+  /**
+   * How many frames the video has had, or undefined where the browser cannot tell. Chromium counts
+   * a stream's frames in getVideoPlaybackQuality(), read here at the sampling rate; elsewhere (Firefox
+   * reports 0 for a stream) a requestVideoFrameCallback counts them, which costs the main thread a
+   * callback and a rendering step for every camera frame (~10 ms/s at 30 fps in Chromium).
+   */
+  private frameCount(video: HTMLVideoElement): number | undefined {
+    const total = video.getVideoPlaybackQuality?.().totalVideoFrames;
+    if (total) {
+      this.received = total;
+      this.watching = undefined; // the counter works here: no per-frame callback
+      return total;
+    }
+    if (this.received !== undefined) return this.received; // a counter that went back to 0: no frame since
+    this.watchFrames(video);
+    return this.presented;
   }
 
   /** Counts the frames the video presents (where the browser has requestVideoFrameCallback). */
@@ -171,26 +198,20 @@ export class FaceTracker implements Tracker {
     const at = this.ctx.now();
     const id = (video.srcObject as MediaStream | null)?.getVideoTracks?.()[0]?.id;
     if (id !== this.camera) this.newCamera(id, at);
-    this.watchFrames(video);
-    const newFrame = this.presented === undefined || this.presented !== this.presentedAtLastSample;
-    this.presentedAtLastSample = this.presented;
-    let stats: FrameStats | undefined;
-    try {
-      stats = this.sampler.sample(video);
-    } catch {
-      stats = undefined; // a frame that cannot be read is no observation
-    }
-    this.observeStats(stats, at, newFrame);
-    if (stats && stats.spread < FLAT_SPREAD) {
-      this.observe([], at);
-      return next();
-    }
+    const frames = this.frameCount(video);
+    const newFrame = frames === undefined || frames !== this.presentedAtLastSample;
+    this.presentedAtLastSample = frames;
+    // the detector measures the picture (dark, flat, frozen) beside the faces, and gives a frame of
+    // one flat colour no faces (BlazeFace scores solid green as two); a frame that cannot be read
+    // has no statistics, and a failed detection none either: no observation of the picture
     detector
-      .detect(video)
-      .then(({ faces }) => {
+      .detect(video, { stats: { key: this.statsKey, width: 64, height: 48 } })
+      .then(({ faces, stats }) => {
         this.failures = 0;
         this.ctx.detectionFailed?.(undefined);
-        if (!this.stopped) this.observe(faces, at);
+        if (this.stopped) return;
+        this.observeStats(stats, at, newFrame);
+        this.observe(stats && stats.spread < FLAT_SPREAD ? [] : faces, at);
       })
       .catch((error: unknown) => {
         // a camera without a frame (re-acquiring), a replaced frame or a closed detector (stopping)
