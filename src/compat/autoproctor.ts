@@ -114,6 +114,22 @@ export interface AutoProctorReport {
   report: ReportData;
 }
 
+/** AutoProctor's `reportOptions` keys, and ours (`containerId`, `testContainerId`, `container`). */
+const REPORT_KEYS = [
+  'showProctoringSummary',
+  'proctoringSummaryDOMId',
+  'showSessionRecording',
+  'sessionRecordingDOMId',
+  'groupReportsIntoTabs',
+  'tabContainerDOMId',
+  'insertTestReportTab',
+  'testReportDOMId',
+  'userDetails',
+  'containerId',
+  'testContainerId',
+  'container',
+];
+
 /**
  * The constructor's argument: AutoProctor's credentials, plus (ours) `endpoint`, the results server,
  * which `setup()` then delivers to unless its own options name another, and from which
@@ -329,13 +345,20 @@ export class AutoProctor {
       if (typeof reportOptions !== 'object' || reportOptions === null)
         throw new ProctorError(ErrorCode.INVALID_OPTION, 'showReport() options must be an object.');
       // the summary is what the report is (showProctoringSummary); a part's DOM id (…DOMId) is only
-      // read when its feature is asked for, which carries the warning
-      for (const [key, value] of Object.entries(reportOptions))
+      // read when its feature is asked for, which carries the warning; a key AutoProctor does not
+      // have (a typo) is refused, as setup() refuses one
+      for (const [key, value] of Object.entries(reportOptions)) {
+        if (!REPORT_KEYS.includes(key))
+          throw new ProctorError(
+            ErrorCode.INVALID_OPTION,
+            `"${key}" is not a showReport() option of AutoProctor or proctor-elements (known: ${REPORT_KEYS.join(', ')}).`,
+          );
         if (
           asksFor(value) &&
           !/DOMId$|^(containerId|testContainerId|container|userDetails|showProctoringSummary)$/.test(key)
         )
           this.warn(`showReport: ${key}`);
+      }
       // AutoProctor's own key for where the summary goes comes first
       const id = (reportOptions.proctoringSummaryDOMId ??
         reportOptions.containerId ??
@@ -394,6 +417,9 @@ export class AutoProctor {
   /** Runs a lifecycle call after the previous ones; its events are dispatched after it settles. */
   private step<T>(run: () => Promise<T>): Promise<T> {
     const task = async () => {
+      // this call's own events: dispatched once its promise has settled (serial calls: one at a time)
+      const events: Event[] = [];
+      this.buffered = events;
       this.stepping++;
       try {
         return await run();
@@ -410,7 +436,10 @@ export class AutoProctor {
         throw withAutoProctorFields(typed);
       } finally {
         this.stepping--;
-        setTimeout(() => this.flush(), 0);
+        this.buffered = [];
+        // after the promise settles (await-then-listen works), and not held for a call that
+        // follows at once (`await setup(); await start()`: setup's events must not wait for start)
+        setTimeout(() => events.forEach((e) => dispatchEvent(e)), 0);
       }
     };
     const result = this.chain.then(task, task);
@@ -439,13 +468,6 @@ export class AutoProctor {
     const event = new CustomEvent(type, { detail });
     if (this.stepping) this.buffered.push(event);
     else dispatchEvent(event);
-  }
-
-  private flush() {
-    if (this.stepping) return; // the next call's events wait for it
-    const events = this.buffered;
-    this.buffered = [];
-    for (const e of events) dispatchEvent(e);
   }
 
   /** AutoProctor's `apProgressUpdate` loader actions: `show` when setup begins, `hide` when it ends. */

@@ -119,6 +119,8 @@ export interface ServerReportSource {
   installSid: string;
   examSid: string;
   sessionSid: string;
+  /** How long each request may wait for the server's answer (ms) before 4111. Default 30 000 (`REQUEST_TIMEOUT_MS`). */
+  timeoutMs?: number;
 }
 
 /** What `fromServer` reads of SmarterProctoring-style session details (checked against review/api.d.ts in test/types/report-contract.ts). */
@@ -151,6 +153,28 @@ export interface ServerEvent {
 }
 
 const time = (iso: string | null | undefined) => (iso ? Date.parse(iso) : undefined);
+
+/**
+ * The server's answer (its status and headers) to a GET, within `timeoutMs` (default 30 s): a
+ * server or link that takes the connection and says nothing would otherwise leave a report page
+ * waiting for ever. Unreachable or silent: 4111.
+ */
+async function answer(fetcher: typeof fetch, url: URL, init: RequestInit, timeoutMs = 30_000): Promise<Response> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
+  try {
+    return await fetcher(url, { ...init, signal: abort.signal });
+  } catch (error) {
+    throw new ProctorError(
+      ErrorCode.RESULTS_UNREACHABLE,
+      abort.signal.aborted
+        ? `The results server at ${url.origin} did not answer within ${Math.round(timeoutMs / 1000)} s.`
+        : `The results server could not be reached: ${messageOf(error)}`,
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * The typed error of a failed read from the results server at `base`: 401/403 → `refused`;
@@ -197,15 +221,7 @@ export async function fromServer(source: ServerReportSource, fetcher: typeof fet
       throw new ProctorError(ErrorCode.INVALID_OPTION, `${key} is required to read a report from the results server.`);
   const path = `v1/installs/${encodeURIComponent(source.installSid)}/exams/${encodeURIComponent(source.examSid)}/sessions/${encodeURIComponent(source.sessionSid)}`;
   const get = async <T>(p: string): Promise<T> => {
-    let response: Response;
-    try {
-      response = await fetcher(new URL(p, base), { headers: { token: source.token } });
-    } catch (error) {
-      throw new ProctorError(
-        ErrorCode.RESULTS_UNREACHABLE,
-        `The results server could not be reached: ${messageOf(error)}`,
-      );
-    }
+    const response = await answer(fetcher, new URL(p, base), { headers: { token: source.token } }, source.timeoutMs);
     if (!response.ok) throw await readFailure(response, `GET ${p}`, base, ErrorCode.PERMISSION_DECLINED);
     return (await response.json()) as T;
   };
@@ -251,6 +267,8 @@ export interface AttemptReportSource {
   testAttemptId: string;
   /** Base64 (or hex) HMAC-SHA256 of the testAttemptId under the client's secret (AutoProctor's). */
   hashedTestAttemptId: string;
+  /** How long the request may wait for the server's answer (ms) before 4111. Default 30 000 (`REQUEST_TIMEOUT_MS`). */
+  timeoutMs?: number;
 }
 
 /** What `fromAttemptServer` reads of `GET /api/v1/attempts/{id}/report` (checked against review/api.d.ts in test/types/report-contract.ts). */
@@ -290,18 +308,15 @@ export async function fromAttemptServer(
     throw new ProctorError(ErrorCode.INVALID_OPTION, messageOf(error));
   }
   const url = new URL(`api/v1/attempts/${encodeURIComponent(source.testAttemptId)}/report?photos=inline`, base);
-  let response: Response;
-  try {
-    response = await fetcher(url, {
+  const response = await answer(
+    fetcher,
+    url,
+    {
       headers: { 'x-ap-client-id': source.clientId, 'x-ap-attempt-hash': source.hashedTestAttemptId },
       cache: 'no-store',
-    });
-  } catch (error) {
-    throw new ProctorError(
-      ErrorCode.RESULTS_UNREACHABLE,
-      `The results server could not be reached: ${messageOf(error)}`,
-    );
-  }
+    },
+    source.timeoutMs,
+  );
   if (!response.ok) {
     const failure = await readFailure(response, `GET ${url.pathname}`, base, ErrorCode.RESULTS_FORBIDDEN);
     if (failure.code === ErrorCode.REPORT_NOT_FOUND) return undefined;

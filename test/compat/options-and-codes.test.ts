@@ -345,3 +345,51 @@ describe('AutoProctor constructor and setup() warnings', () => {
     expect(await warningsOf(new AutoProctor(credentials('ep-setup')), { endpoint })).to.deep.equal([]);
   });
 });
+
+describe('AutoProctor events of calls made one after another', function () {
+  this.timeout(30000);
+
+  it("`await setup(); await start()`: setup's events (apSetupCompleted, 2100) come once setup() settles, not held until start() settles", async () => {
+    // issue 13, new-user round 3: with a start() that takes long (here audio that never starts:
+    // no click, 4120 after 3 s) the setup events came with start()'s failure, 10 s late
+    const stream = new AudioContext().createMediaStreamDestination().stream;
+    const mediaDevices = { getUserMedia: () => Promise.resolve(stream.clone()) } as unknown as MediaDevices;
+    const heard: string[] = [];
+    const listener = (e: Event) =>
+      heard.push(
+        e.type === 'apSuccessEvent' ? String((e as CustomEvent<{ successCode: number }>).detail.successCode) : e.type,
+      );
+    const names = ['apSetupCompleted', 'apSetupComplete', 'apSuccessEvent'];
+    names.forEach((n) => addEventListener(n, listener));
+    try {
+      const ap = new AutoProctor(credentials('setup-then-start'));
+      await ap.setup({
+        trackingOptions: {
+          audio: true,
+          numHumans: false,
+          tabSwitch: false,
+          photosAtRandom: false,
+          captureSwitchedTab: false,
+          testTakerPhoto: false,
+          detectMultipleScreens: false,
+          showCamPreview: false,
+        },
+        mediaDevices,
+        tuning: { audioStartMs: 3000 },
+      });
+      const start = ap.start().then(
+        () => 'start settled',
+        () => 'start settled',
+      );
+      heard.push(await start);
+      await new Promise((r) => setTimeout(r, 100));
+      const settledAt = heard.indexOf('start settled');
+      expect(heard.indexOf('apSetupCompleted'), heard.join(', ')).to.be.within(0, settledAt);
+      expect(heard.indexOf('apSetupComplete'), heard.join(', ')).to.be.within(0, settledAt);
+      expect(heard.indexOf('2100'), heard.join(', ')).to.be.within(0, settledAt);
+      await ap.destroy();
+    } finally {
+      names.forEach((n) => removeEventListener(n, listener));
+    }
+  });
+});

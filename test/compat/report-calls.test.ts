@@ -4,7 +4,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import { AutoProctor, ErrorCode, Outbox, fromServer } from '../../src/index.js';
+import { AutoProctor, ErrorCode, Outbox, fromAttemptServer, fromServer } from '../../src/index.js';
 import '../../src/define.js';
 import { rejectionOf } from '../helpers/media.js';
 import { credentials } from './helpers.js';
@@ -75,6 +75,27 @@ describe('AutoProctor getReport() / showReport()', () => {
     expect(missing.code).to.equal(ErrorCode.REPORT_NOT_FOUND);
   });
 
+  it('a results server that takes the connection and never answers: the report read fails with 4111 in bounded time, not never', async () => {
+    // issue 13, new-user round 3: getReport() / showReport() on a teacher's page were still pending after 70 s
+    const creds = await executeServerCommand<
+      { endpoint: string; clientId: string; testAttemptId: string; hashedTestAttemptId: string },
+      undefined
+    >('results-server');
+    const link = (state: 'up' | 'stalled') =>
+      executeServerCommand<{ endpoint: string }, { key: string; state: string }>('results-link', {
+        key: `report-${creds.testAttemptId}`,
+        state,
+      });
+    const { endpoint } = await link('stalled');
+    const source = { ...creds, endpoint, timeoutMs: 1500 };
+    const error = await rejectionOf(fromAttemptServer(source));
+    expect(error.code).to.equal(ErrorCode.RESULTS_UNREACHABLE);
+    expect((error as { message?: string }).message).to.contain('did not answer within 2 s');
+    await link('up');
+    // the link back: the server answers (it has no such attempt: no report, no error)
+    expect(await fromAttemptServer(source)).to.equal(undefined);
+  });
+
   it("AutoProctor's documented reportOptions warn only about a feature asked for and not implemented here", async () => {
     // dev.autoproctor.co's reportOptions keys (issue 13 F7: 7 warnings, one saying the summary it shows has "no effect")
     const documented = {
@@ -98,6 +119,17 @@ describe('AutoProctor getReport() / showReport()', () => {
       await errorEventsOf(() => ap.showReport({ ...documented, groupReportsIntoTabs: true }));
       expect(warned).to.have.length(1);
       expect(warned[0]).to.contain('groupReportsIntoTabs').and.contain('not implemented');
+      // a key AutoProctor does not have (a typo) is refused naming it, as setup() refuses one; it
+      // was taken for a feature "not implemented yet" and the report went to the default container
+      for (const typo of ['proctoringSummaryDOMid', 'showProctoringSumary']) {
+        const { error, events } = await errorEventsOf(() => ap.showReport({ [typo]: 'result' }));
+        expect(error.code, typo).to.equal(ErrorCode.INVALID_OPTION);
+        expect((error as { message?: string }).message)
+          .to.contain(`"${typo}"`)
+          .and.contain('proctoringSummaryDOMId');
+        expect(events).to.deep.equal([4107]);
+      }
+      expect(warned).to.have.length(1);
     } finally {
       console.warn = original;
     }
