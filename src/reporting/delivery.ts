@@ -126,7 +126,14 @@ export class Delivery {
       if (Date.now() >= this.notBefore) {
         clearTimeout(this.timer);
         this.timer = undefined;
-        await this.flush();
+        // a request in flight to a server that took the connection and says nothing runs until
+        // its own timeout (30 s and more): it goes on, but the wait ends at the deadline
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([
+          this.flush(),
+          new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now())))),
+        ]);
+        clearTimeout(timer);
       }
       while (!this.progress().done && !this.stopped && Date.now() < deadline) {
         await new Promise<void>((resolve) => {

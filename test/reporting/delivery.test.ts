@@ -158,6 +158,37 @@ describe('evidence delivery', () => {
     outbox.close();
   });
 
+  it("settle() (stop()'s wait) ends at its deadline while a request hangs on a silent server, not at the request's own timeout", async () => {
+    // issue 13, new-user round 3: with a hung server stop() took 31 s, not deliveryTimeoutMs (15 s)
+    const creds = await executeServerCommand<
+      { clientId: string; testAttemptId: string; hashedTestAttemptId: string },
+      undefined
+    >('results-server');
+    const key = creds.testAttemptId;
+    const link = (state: 'up' | 'stalled') =>
+      executeServerCommand<{ endpoint: string }, { key: string; state: string }>('results-link', { key, state });
+    const { endpoint } = await link('stalled');
+    // a request timeout far beyond the wait: settle() must not sit it out
+    const backend = new HttpBackend(endpoint, creds, undefined, { requestTimeoutMs: 600_000 });
+    const errors: DeliveryError[] = [];
+    const outbox = await Outbox.open(`outbox-${key}`);
+    const startedAt = Date.now();
+    await outbox.add({ attemptId: key, clientId: creds.clientId, startedAt, seq: 1 }, [record(key, 1)]);
+    const delivery = new Delivery(outbox, backend, key, {
+      attempt: { ...creds, startedAt, trackingOptions: { tabSwitch: true } },
+      onError: (e) => errors.push(e as DeliveryError),
+    });
+    const progress = await delivery.settle(1500);
+    expect(progress.done).to.equal(false);
+    expect(progress.pending).to.equal(1);
+    // the silent request is still in flight (its give-up would have been reported): the wait ended on its own
+    expect(errors).to.deep.equal([]);
+    await link('up'); // the held connection is reset: the request fails, is retried, gets through
+    expect((await delivery.settle(30_000)).done).to.equal(true);
+    delivery.stop();
+    outbox.close();
+  });
+
   // Found by CI on a loaded machine: the last photo pair and the finish came while an earlier pass
   // was still uploading photos; that pass ended without them and nothing started another, so stop()
   // waited its 15 s with the server up and four items on the device.
