@@ -46,6 +46,35 @@ async function attemptWith(n: number, backend: ResultsBackend, options: Construc
   return { id, outbox, delivery };
 }
 
+/**
+ * The results server behind a link of this test's own that takes connections and says nothing
+ * (`link('up')` brings it back), and a delivery of `records` records over it.
+ */
+async function silentServer({ requestTimeoutMs, records }: { requestTimeoutMs: number; records: number }) {
+  const creds = await executeServerCommand<
+    { clientId: string; testAttemptId: string; hashedTestAttemptId: string },
+    undefined
+  >('results-server');
+  const key = creds.testAttemptId;
+  const link = (state: 'up' | 'stalled') =>
+    executeServerCommand<{ endpoint: string }, { key: string; state: string }>('results-link', { key, state });
+  const { endpoint } = await link('stalled');
+  const backend = new HttpBackend(endpoint, creds, undefined, { requestTimeoutMs });
+  const errors: DeliveryError[] = [];
+  const outbox = await Outbox.open(`outbox-${key}`);
+  const startedAt = Date.now();
+  const seqs = Array.from({ length: records }, (_, i) => i + 1);
+  await outbox.add(
+    { attemptId: key, clientId: creds.clientId, startedAt, seq: records },
+    seqs.map((seq) => record(key, seq)),
+  );
+  const delivery = new Delivery(outbox, backend, key, {
+    attempt: { ...creds, startedAt, trackingOptions: { tabSwitch: true } },
+    onError: (e) => errors.push(e as DeliveryError),
+  });
+  return { key, link, errors, outbox, delivery };
+}
+
 describe('evidence delivery', () => {
   it('keeps records in the outbox while offline and delivers them all, with back-off, once back', async () => {
     const id = `offline-${Date.now()}`;
@@ -124,23 +153,7 @@ describe('evidence delivery', () => {
   });
 
   it('a results server that accepts the connection and never answers: typed 4111, then delivered once it answers', async () => {
-    const creds = await executeServerCommand<
-      { clientId: string; testAttemptId: string; hashedTestAttemptId: string },
-      undefined
-    >('results-server');
-    const key = creds.testAttemptId;
-    const link = (state: 'up' | 'stalled') =>
-      executeServerCommand<{ endpoint: string }, { key: string; state: string }>('results-link', { key, state });
-    const { endpoint } = await link('stalled');
-    const backend = new HttpBackend(endpoint, creds, undefined, { requestTimeoutMs: 1000 });
-    const errors: DeliveryError[] = [];
-    const outbox = await Outbox.open(`outbox-${key}`);
-    const startedAt = Date.now();
-    await outbox.add({ attemptId: key, clientId: creds.clientId, startedAt, seq: 2 }, [record(key, 1), record(key, 2)]);
-    const delivery = new Delivery(outbox, backend, key, {
-      attempt: { ...creds, startedAt, trackingOptions: { tabSwitch: true } },
-      onError: (e) => errors.push(e as DeliveryError),
-    });
+    const { key, link, errors, outbox, delivery } = await silentServer({ requestTimeoutMs: 1000, records: 2 });
     expect(await delivery.flush()).to.equal(false); // ends: the silent request was given up
     expect(errors.map((e) => e.code)).to.deep.equal([4111]);
     expect(errors[0].message).to.match(/did not answer within \d+ s/);
@@ -160,24 +173,8 @@ describe('evidence delivery', () => {
 
   it("settle() (stop()'s wait) ends at its deadline while a request hangs on a silent server, not at the request's own timeout", async () => {
     // issue 13, new-user round 3: with a hung server stop() took 31 s, not deliveryTimeoutMs (15 s)
-    const creds = await executeServerCommand<
-      { clientId: string; testAttemptId: string; hashedTestAttemptId: string },
-      undefined
-    >('results-server');
-    const key = creds.testAttemptId;
-    const link = (state: 'up' | 'stalled') =>
-      executeServerCommand<{ endpoint: string }, { key: string; state: string }>('results-link', { key, state });
-    const { endpoint } = await link('stalled');
     // a request timeout far beyond the wait: settle() must not sit it out
-    const backend = new HttpBackend(endpoint, creds, undefined, { requestTimeoutMs: 600_000 });
-    const errors: DeliveryError[] = [];
-    const outbox = await Outbox.open(`outbox-${key}`);
-    const startedAt = Date.now();
-    await outbox.add({ attemptId: key, clientId: creds.clientId, startedAt, seq: 1 }, [record(key, 1)]);
-    const delivery = new Delivery(outbox, backend, key, {
-      attempt: { ...creds, startedAt, trackingOptions: { tabSwitch: true } },
-      onError: (e) => errors.push(e as DeliveryError),
-    });
+    const { link, errors, outbox, delivery } = await silentServer({ requestTimeoutMs: 600_000, records: 1 });
     const progress = await delivery.settle(1500);
     expect(progress.done).to.equal(false);
     expect(progress.pending).to.equal(1);
