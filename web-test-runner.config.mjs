@@ -135,23 +135,32 @@ async function engineLaunchers() {
     const firefoxPath = findFirefox();
     if (!firefoxPath) throw new Error('No Firefox found: run `node scripts/ensure-env.mjs` or set FIREFOX_PATH.');
     const pulse = await startPulse();
-    const firefox = (prefs, env = {}, driver = puppeteer) =>
+    // each Firefox on an X display of its own (unless WTR_DISPLAY pins one): on a shared display a
+    // window mapped later covers the earlier ones, and a page of a covered window may turn hidden,
+    // which the tab-switch tests read as the candidate leaving (CI run 15: a 5005 "hidden" in the
+    // default group just as the denied group's Firefox started)
+    const firefox = async (prefs, env = {}, driver = puppeteer) =>
       chromeLauncher({
         puppeteer: driver,
         launchOptions: {
           browser: 'firefox',
           executablePath: firefoxPath,
           headless: false,
-          env: { ...process.env, DISPLAY: display, PULSE_SERVER: pulse, ...env },
+          env: {
+            ...process.env,
+            DISPLAY: process.env.WTR_DISPLAY ? display : await startXvfb(),
+            PULSE_SERVER: pulse,
+            ...env,
+          },
           extraPrefsFirefox: { 'media.autoplay.default': 0, 'media.autoplay.blocking_policy': 0, ...prefs },
         },
       });
     const fake = { 'media.navigator.streams.fake': true, 'media.navigator.permission.disabled': true };
     profiles = {
-      default: firefox({}),
-      fake: firefox(fake),
+      default: await firefox({}),
+      fake: await firefox(fake),
       // the permission prompt is answered "block" for camera and microphone (screen: see the test)
-      denied: firefox({
+      denied: await firefox({
         'media.navigator.streams.fake': true,
         'permissions.default.camera': 2,
         'permissions.default.microphone': 2,
@@ -160,7 +169,7 @@ async function engineLaunchers() {
     // the face and sound groups: the engine's fake devices, the camera a canvas capture of the
     // group's fixture, the microphone a Web Audio graph looping its WAV (served by the test server)
     for (const group of new Set([...Object.keys(FIXTURE_CAMERAS), ...Object.keys(FIXTURE_MICROPHONES)])) {
-      profiles[group] = firefox(fake, {}, withFixtureMedia(puppeteer, group, { audio }));
+      profiles[group] = await firefox(fake, {}, withFixtureMedia(puppeteer, group, { audio }));
       delete NOT_RUN[group];
     }
   } else {
