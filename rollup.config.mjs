@@ -77,6 +77,9 @@ const collapseTemplates = () => ({
  * - `<ap-report>` (`report/ap-report.mjs`): only after the exam (`loadReportElement()`).
  * - `<ap-mobile-camera>` (`phone/ap-mobile-camera.mjs`): the phone page's element, never used by an
  *   exam page (`loadMobileCameraElement()`).
+ * - `<ap-requirements-check>` (`checks/ap-requirements-check.mjs`): its rendering only (the checks
+ *   stay in the script); an AutoProctor page runs it for `auxiliaryDevice` pairing, and a page with
+ *   the tag in its markup gets it before `apLibReady` (`loadRequirementsCheckElement()`).
  *
  * An element's part is built here from the modules of its `entry`'s folder; what they import from
  * elsewhere (Lit, messages, errors, the report data) the part takes from the classic script that
@@ -88,12 +91,19 @@ const collapseTemplates = () => ({
  * the folder ends up in the script.
  */
 const LAZY_PARTS = [
-  { importer: 'src/elements/ap-requirements-check/qr.ts', specifier: 'qrcode-generator', asset: 'vendor/qrcode.mjs' },
+  { importer: 'src/elements/qr.ts', specifier: 'qrcode-generator', asset: 'vendor/qrcode.mjs' },
   {
     importer: 'src/report/load-element.ts',
     specifier: '../elements/ap-report/ap-report.js',
     asset: 'report/ap-report.mjs',
     entry: 'src/elements/ap-report/ap-report.ts',
+    stubbedIn: ['src/index.ts'],
+  },
+  {
+    importer: 'src/checks/load-element.ts',
+    specifier: '../elements/ap-requirements-check/ap-requirements-check.js',
+    asset: 'checks/ap-requirements-check.mjs',
+    entry: 'src/elements/ap-requirements-check/ap-requirements-check.ts',
     stubbedIn: ['src/index.ts'],
   },
   {

@@ -53,6 +53,7 @@ try {
     'dist/assets/vendor/qrcode.mjs',
     'dist/assets/report/ap-report.mjs',
     'dist/assets/phone/ap-mobile-camera.mjs',
+    'dist/assets/checks/ap-requirements-check.mjs',
     'custom-elements.json',
     'README.md',
     'LICENSE',

@@ -8,12 +8,15 @@
  * and its load handlers, so listeners added by later scripts or in a `load` handler hear them;
  * `window.apLibLoaded` says which happened, for pages that poll.
  *
- * Two elements an exam page rarely needs are not in this file: `<ap-report>` (after the exam) and
- * `<ap-mobile-camera>` (the phone page's). Each is fetched from the asset base
- * (`report/ap-report.mjs`, `phone/ap-mobile-camera.mjs`) the first time it is needed: when
- * `showReport()` first needs the report, by `loadReportElement()` / `loadMobileCameraElement()`, and
- * once the page has loaded for each such tag in the document, in its markup or added later. Until
- * then `ProctorElements.ApReport` / `ApMobileCamera` are undefined.
+ * Three elements are not in this file: `<ap-report>` (after the exam), `<ap-mobile-camera>` (the
+ * phone page's) and `<ap-requirements-check>`'s rendering (an AutoProctor page runs its checks
+ * through `AutoProctor`). Each is fetched from the asset base (`report/ap-report.mjs`,
+ * `phone/ap-mobile-camera.mjs`, `checks/ap-requirements-check.mjs`) the first time it is needed:
+ * by `showReport()` or `auxiliaryDevice` pairing, by `loadReportElement()` /
+ * `loadMobileCameraElement()` / `loadRequirementsCheckElement()`, and for each such tag in the
+ * document, in its markup or added later. A tag in the markup is defined before `apLibReady`, so
+ * a handler of it can call the element's methods. Until loaded, `ProctorElements.ApReport` /
+ * `ApMobileCamera` / `ApRequirementsCheck` are undefined.
  */
 import { MINIMUM_BROWSERS, missingBrowserFeature } from './browser-support.js';
 import * as api from './index.js';
@@ -26,9 +29,10 @@ declare global {
   interface Window {
     AutoProctor: typeof api.AutoProctor;
     /** The package root's API; `ApReport` and `ApMobileCamera` are the elements' classes once loaded (see above). */
-    ProctorElements: Omit<typeof api, 'ApReport' | 'ApMobileCamera'> & {
+    ProctorElements: Omit<typeof api, 'ApReport' | 'ApMobileCamera' | 'ApRequirementsCheck'> & {
       readonly ApReport: typeof api.ApReport | undefined;
       readonly ApMobileCamera: typeof api.ApMobileCamera | undefined;
+      readonly ApRequirementsCheck: typeof api.ApRequirementsCheck | undefined;
     };
     /** Set when `apLibReady` (true) or `apLibLoadingFailed` (false) has been dispatched: for pages that poll. */
     apLibLoaded?: boolean;
@@ -37,13 +41,13 @@ declare global {
 
 const TAGS: [string, CustomElementConstructor][] = [
   ['ap-status-badge', api.ApStatusBadge],
-  ['ap-requirements-check', api.ApRequirementsCheck],
   ['ap-monitor', api.ApMonitor],
 ];
 /** The lazy parts' tags and their loaders. */
 const LAZY: [string, () => Promise<unknown>][] = [
   ['ap-report', api.loadReportElement],
   ['ap-mobile-camera', api.loadMobileCameraElement],
+  ['ap-requirements-check', api.loadRequirementsCheckElement],
 ];
 
 const failed = (errorCode: number, errorMessage: string) =>
@@ -63,15 +67,15 @@ const failed = (errorCode: number, errorMessage: string) =>
       );
     ensureContextRoot();
     for (const [name, ctor] of TAGS) if (!customElements.get(name)) customElements.define(name, ctor);
-    window.ProctorElements = {
-      ...api,
-      get ApReport() {
-        return customElements.get('ap-report') as typeof api.ApReport | undefined;
+    const tag = (name: string) => () => customElements.get(name);
+    window.ProctorElements = Object.defineProperties(
+      { ...api },
+      {
+        ApReport: { get: tag('ap-report'), enumerable: true },
+        ApMobileCamera: { get: tag('ap-mobile-camera'), enumerable: true },
+        ApRequirementsCheck: { get: tag('ap-requirements-check'), enumerable: true },
       },
-      get ApMobileCamera() {
-        return customElements.get('ap-mobile-camera') as typeof api.ApMobileCamera | undefined;
-      },
-    };
+    );
     window.AutoProctor = api.AutoProctor;
   } catch (error) {
     return failed(ErrorCode.FILES_FAILED_TO_LOAD, `proctor-elements could not start: ${messageOf(error)}`);
@@ -94,24 +98,25 @@ const failed = (errorCode: number, errorMessage: string) =>
   // A lazy tag in the document (the markup's, or one added later): its part is loaded then; a
   // failure is the `ap-error` of the elements it was loaded for, and an element is tried once (a
   // wrong asset base does not refetch on each change of the page).
-  void parsed.then(() => {
+  // Those in the markup are loaded before `apLibReady` (a failure is their `ap-error`, as above).
+  const markup = parsed.then(() => {
     const tried = new WeakSet<Element>();
-    const upgrade = () => {
-      for (const [tag, load] of LAZY) {
-        if (customElements.get(tag)) continue;
+    const upgrade = () =>
+      LAZY.map(([tag, load]) => {
         // a live collection: cheap to read on each change of the page
-        const waiting = [...document.getElementsByTagName(tag)].filter((element) => !tried.has(element));
-        if (!waiting.length) continue;
+        const waiting = customElements.get(tag)
+          ? []
+          : [...document.getElementsByTagName(tag)].filter((element) => !tried.has(element));
         for (const element of waiting) tried.add(element);
-        load().catch((error: api.ProctorError) => {
+        return (waiting.length ? load() : Promise.resolve()).catch((error: api.ProctorError) => {
           for (const element of waiting) element.dispatchEvent(new ApErrorEvent(error.toJSON()));
         });
-      }
-    };
-    upgrade();
+      });
+    const first = upgrade();
     new MutationObserver(upgrade).observe(document, { childList: true, subtree: true });
+    return Promise.all(first);
   });
-  void Promise.all([checked, parsed]).then(([problem]) => {
+  void Promise.all([checked, markup]).then(([problem]) => {
     window.apLibLoaded = !problem;
     if (problem) failed(ErrorCode.FILES_FAILED_TO_LOAD, problem);
     else dispatchEvent(new CustomEvent('apLibReady', { detail: { assetBase: getAssetBase() } }));

@@ -35,6 +35,7 @@ export { runWebcamCheck, VIRTUAL_CAMERA_PATTERN, type WebcamCheckOptions } from 
 export { runScreenshareCheck, displayMediaError, type ScreenshareCheckOptions } from './checks/screenshare.js';
 export { userMediaError, getUserMediaTyped } from './media/user-media.js';
 export { ApRequirementsCheck } from './elements/ap-requirements-check/ap-requirements-check.js';
+export { loadRequirementsCheckElement } from './checks/load-element.js';
 export * from './reporting/types.js';
 export { Outbox, DEFAULT_OUTBOX_NAME, type StoredAttempt } from './reporting/outbox.js';
 export { LocalBackend } from './reporting/local-backend.js';

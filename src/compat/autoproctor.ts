@@ -12,15 +12,14 @@
  */
 import { assertSupportedBrowser } from '../browser-support.js';
 import { ApMonitor } from '../elements/ap-monitor/ap-monitor.js';
-import { ApRequirementsCheck } from '../elements/ap-requirements-check/ap-requirements-check.js';
 import type { ApReport } from '../elements/ap-report/ap-report.js';
-import { ApStatusBadge } from '../elements/ap-status-badge/ap-status-badge.js';
 import { ErrorCode, ProctorError, messageOf, type ErrorCodeValue } from '../errors.js';
 import { getUserMediaTyped, stopStream } from '../media/user-media.js';
 import { hold, release } from '../media/handover.js';
 import type { MonitorCredentials, MonitorSetupOptions } from '../monitoring/session.js';
 import type { Tracker, TrackerContext } from '../monitoring/trackers/types.js';
 import type { ChecksSummary } from '../checks/runner.js';
+import { loadRequirementsCheckElement } from '../checks/load-element.js';
 import { HttpBackend } from '../reporting/http-backend.js';
 import { LocalBackend } from '../reporting/local-backend.js';
 import type { EvidenceRecord } from '../reporting/types.js';
@@ -609,9 +608,7 @@ export class AutoProctor {
       (settings.auxDeviceTestContainerId && document.getElementById(settings.auxDeviceTestContainerId)) ||
       this.host ||
       document.body;
-    define('ap-status-badge', ApStatusBadge);
-    define('ap-requirements-check', ApRequirementsCheck);
-    const check = document.createElement('ap-requirements-check');
+    const check = new (await loadRequirementsCheckElement())();
     check.checks = 'mobile';
     check.optional = '';
     check.pairingUrl = phonePage;

@@ -31,7 +31,7 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
     },
   );
 
-  it('defines every tag (<ap-report> and <ap-mobile-camera> when first needed), sets window.AutoProctor and the whole API, then fires apLibReady', async () => {
+  it('defines every tag (<ap-report>, <ap-mobile-camera> and <ap-requirements-check> when first needed), sets window.AutoProctor and the whole API, then fires apLibReady', async () => {
     const frame = document.createElement('iframe');
     frame.srcdoc = `<!doctype html><script>
         addEventListener('apLibReady', (e) => { window.readyDetail = e.detail; window.typeAtReady = typeof window.AutoProctor; });
@@ -44,8 +44,7 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
       const w = win()!;
       expect(w.typeAtReady).to.equal('function');
       expect((w.readyDetail as { assetBase: string }).assetBase).to.equal(new URL('/dist/assets/', location.href).href);
-      for (const tag of ['ap-status-badge', 'ap-requirements-check', 'ap-monitor'])
-        expect(w.customElements.get(tag), tag).to.be.a('function');
+      for (const tag of ['ap-status-badge', 'ap-monitor']) expect(w.customElements.get(tag), tag).to.be.a('function');
       const root = (await import('../../src/index.js')) as Record<string, unknown>;
       const api = w.ProctorElements as typeof root;
       expect(Object.keys(api).sort()).to.deep.equal(Object.keys(root).sort());
@@ -64,6 +63,13 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
       expect(camera).to.be.a('function');
       expect(w.customElements.get('ap-mobile-camera')).to.equal(camera);
       expect(api.ApMobileCamera).to.equal(camera);
+      // and <ap-requirements-check> (no tag in this page's markup)
+      expect(w.customElements.get('ap-requirements-check')).to.equal(undefined);
+      expect(api.ApRequirementsCheck).to.equal(undefined);
+      const check = await (api.loadRequirementsCheckElement as () => Promise<CustomElementConstructor>)();
+      expect(check).to.be.a('function');
+      expect(w.customElements.get('ap-requirements-check')).to.equal(check);
+      expect(api.ApRequirementsCheck).to.equal(check);
     } finally {
       frame.remove();
     }

@@ -11,7 +11,7 @@ import { ApErrorEvent } from '../../events/ap-error.js';
 import { messages } from '../../messages.js';
 import { ErrorCode, ProctorError } from '../../errors.js';
 import { renderPanel } from './panels.js';
-import { loadQrCode } from './qr.js';
+import { loadQrCode } from '../qr.js';
 import type { PairingTransport } from '../../pairing/channel.js';
 import { pairingTransport } from '../../pairing/phone.js';
 import type { SecondCameraReceiver } from '../../pairing/peer.js';

@@ -4,7 +4,7 @@ import type { RequirementsRunner } from '../../checks/runner.js';
 import { canChooseAudioOutput } from '../../checks/speakers.js';
 import type { CheckName } from '../../checks/types.js';
 import { messages } from '../../messages.js';
-import { qrCode } from './qr.js';
+import { qrCode } from '../qr.js';
 
 export interface PanelHandlers {
   onPlay: () => void;

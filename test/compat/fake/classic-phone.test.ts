@@ -1,4 +1,5 @@
 import { expect, oneEvent } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
 import type { ApChecksCompleteEvent } from '../../../src/index.js';
 import { describeExcept } from '../../helpers/engine.js';
 import { until } from '../../helpers/monitor.js';
@@ -44,6 +45,62 @@ describeExcept(
       } finally {
         frame.remove();
         el.remove();
+      }
+    });
+
+    it('an exam page on the classic script pairs the phone for auxiliaryDevice: the pairing UI, a part of its own assets, in the container, then setup completes', async () => {
+      const creds = await executeServerCommand<
+        { endpoint: string; clientId: string; testAttemptId: string; hashedTestAttemptId: string },
+        undefined
+      >('results-server');
+      const exam = document.createElement('iframe');
+      exam.allow = 'camera; microphone';
+      // an AutoProctor integration: classic script, setup() un-awaited, listeners for the SDK's events
+      exam.srcdoc = `<!doctype html><base href="${location.origin}/test/compat/pages/">
+        <script src="${location.origin}/dist/cdn/autoproctor.js"></script>
+        <div id="aux"></div>
+        <script>
+          window.seen = [];
+          for (const n of ['apSetupCompleted', 'apErrorEvent'])
+            addEventListener(n, (e) => seen.push(n + (e.detail && e.detail.errorCode ? ' ' + e.detail.errorCode : '')));
+          addEventListener('apLibReady', () => {
+            window.ap = new AutoProctor(${JSON.stringify(creds)});
+            ap.setup({
+              trackingOptions: { auxiliaryDevice: true, numHumans: false, audio: false, photosAtRandom: false, captureSwitchedTab: false },
+              auxDevicePath: '${location.origin}/phone.html',
+              auxDeviceTestContainerId: 'aux',
+            });
+          });
+        </script>`;
+      document.body.append(exam);
+      let phonePage: HTMLIFrameElement | undefined;
+      try {
+        const win = () =>
+          exam.contentWindow as unknown as { seen?: string[]; ap?: { destroy(): Promise<void> } } & Window;
+        const link = () =>
+          exam.contentDocument
+            ?.querySelector('#aux ap-requirements-check')
+            ?.shadowRoot?.querySelector<HTMLAnchorElement>('a[part="pairing-link"]');
+        await until(() => !!link(), 30000, 'the pairing link in the container');
+        const fetched = win()
+          .performance.getEntriesByType('resource')
+          .map((e) => e.name)
+          .filter((n) => n.includes('/dist/assets/') && n.endsWith('.mjs?1'));
+        expect(fetched).to.include(`${location.origin}/dist/assets/checks/ap-requirements-check.mjs?1`);
+        // the candidate opens the link on the phone: a phone page on the classic script too
+        phonePage = document.createElement('iframe');
+        phonePage.allow = 'camera';
+        phonePage.srcdoc = `<!doctype html><script src="${location.origin}/dist/cdn/autoproctor.js"></script>
+          <ap-mobile-camera pairing-code="${new URL(link()!.href).searchParams.get('code')}"
+            signalling-url="${creds.endpoint}"></ap-mobile-camera>`;
+        document.body.append(phonePage);
+        await until(() => !!win().seen?.length, 45000, 'apSetupCompleted');
+        expect(win().seen).to.deep.equal(['apSetupCompleted']);
+        expect(exam.contentDocument!.querySelector('ap-requirements-check')).to.equal(null); // the pairing UI is gone
+        await win().ap!.destroy();
+      } finally {
+        phonePage?.remove();
+        exam.remove();
       }
     });
   },
