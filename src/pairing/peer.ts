@@ -30,13 +30,32 @@ abstract class PeerEnd extends EventTarget {
   protected session = '';
   protected queue?: CandidateQueue;
   private readonly unsubscribe: () => void;
+  /** Messages are handled one at a time, in order of arrival (see `subscribe` below). */
+  private handling: Promise<void> = Promise.resolve();
 
   constructor(readonly channel: PairingChannel) {
     super();
-    this.unsubscribe = channel.subscribe((m) => void this.onMessage(m));
+    // One message at a time: the phone resends an unanswered offer, and on a slow device the copy
+    // arrives while the first is still being answered; handled side by side, the second
+    // createAnswer() found the connection already `stable` and threw (InvalidStateError).
+    this.unsubscribe = channel.subscribe((m) => {
+      this.handling = this.handling.then(() => this.onMessage(m)).catch(() => this.onSignalFailure());
+    });
   }
 
   protected abstract onMessage(m: SignalMessage): Promise<void>;
+
+  /**
+   * A message could not be applied (an SDP the browser refused, a connection closed meanwhile):
+   * the connection is dropped, and the phone's next offer (it resends until answered) starts a
+   * new one.
+   */
+  protected onSignalFailure(): void {
+    if (this.state === 'closed') return;
+    this.pc?.close();
+    this.pc = undefined;
+    this.session = '';
+  }
 
   protected setState(state: PeerState) {
     if (this.state === state || this.state === 'closed') return;
@@ -74,6 +93,8 @@ abstract class PeerEnd extends EventTarget {
  */
 export class SecondCameraReceiver extends PeerEnd {
   stream?: MediaStream;
+  /** The last offer answered, and the answer: a copy of that offer gets the same answer again. */
+  private answered?: { session: string; offer: string; answer: string };
 
   constructor(
     channel: PairingChannel,
@@ -86,6 +107,12 @@ export class SecondCameraReceiver extends PeerEnd {
     if (this.state === 'closed') return;
     switch (m.type) {
       case 'offer': {
+        const last = this.answered;
+        if (this.pc && last?.session === m.session && last.offer === m.sdp) {
+          // the phone resent an offer already answered (our answer is late or was lost): answer again
+          this.answer(m.session, last.answer);
+          return;
+        }
         if (m.session !== this.session || !this.pc) this.connect(m.session);
         const pc = this.pc!;
         this.setState(pc.connectionState === 'connected' ? 'connected' : 'connecting');
@@ -93,7 +120,8 @@ export class SecondCameraReceiver extends PeerEnd {
         this.queue!.flush();
         const answer = await pc.createAnswer();
         await pc.setLocalDescription(answer);
-        await this.channel.send({ type: 'answer', session: m.session, sdp: answer.sdp ?? '' });
+        this.answered = { session: m.session, offer: m.sdp, answer: answer.sdp ?? '' };
+        this.answer(m.session, this.answered.answer);
         return;
       }
       case 'candidate':
@@ -109,6 +137,14 @@ export class SecondCameraReceiver extends PeerEnd {
       default:
         return;
     }
+  }
+
+  /**
+   * Sends an answer without holding up the next message: if it is lost, the phone's next copy of
+   * the offer gets it again.
+   */
+  private answer(session: string, sdp: string) {
+    void this.channel.send({ type: 'answer', session, sdp }).catch(() => undefined);
   }
 
   private connect(session: string) {
@@ -223,6 +259,13 @@ export class SecondCameraSender extends PeerEnd {
       await this.pc.setRemoteDescription({ type: 'answer', sdp: m.sdp });
       this.queue!.flush();
     } else if (m.type === 'candidate' && m.session === this.session) this.queue?.add(m.candidate);
+  }
+
+  /** A message the connection refused: start again from scratch, as after a failed connection. */
+  protected override onSignalFailure(): void {
+    if (this.state === 'closed') return;
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => void this.start().catch(() => undefined), this.options.restartAfterMs ?? 2000);
   }
 
   override close(): void {

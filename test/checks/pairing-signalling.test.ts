@@ -1,0 +1,91 @@
+/**
+ * Pairing signalling as a slow phone and a slow network deliver it: the phone resends an
+ * unanswered offer, so the exam page may get two copies of it back to back (CI run 18, Firefox on a
+ * loaded machine: "InvalidStateError: Cannot create answer in stable", and the phone never paired),
+ * and an answer may be lost on the way. The two ends run over an in-memory channel that does both.
+ */
+import { expect } from '@open-wc/testing';
+import { SecondCameraReceiver, SecondCameraSender } from '../../src/index.js';
+import type { PairingChannel, SignalMessage } from '../../src/pairing/channel.js';
+import { canvasCamera } from '../helpers/canvas-camera.js';
+import { describeExcept } from '../helpers/engine.js';
+import { until } from '../helpers/monitor.js';
+
+/** Two ends of a channel; `tamper` sees each message and returns how many copies arrive (0 drops it). */
+function channelPair(tamper: (m: SignalMessage, from: 'exam' | 'phone') => number) {
+  const listeners = { exam: new Set<(m: SignalMessage) => void>(), phone: new Set<(m: SignalMessage) => void>() };
+  const end = (role: 'exam' | 'phone'): PairingChannel => ({
+    code: 'testcode42',
+    send: (m) => {
+      const to = role === 'exam' ? listeners.phone : listeners.exam;
+      const copies = tamper(m, role);
+      // delivered later, as a network would, but every copy in the same task: back to back
+      setTimeout(() => {
+        for (let i = 0; i < copies; i++) for (const l of to) l(structuredClone(m));
+      }, 5);
+      return Promise.resolve();
+    },
+    subscribe: (l) => {
+      listeners[role].add(l);
+      return () => listeners[role].delete(l);
+    },
+    close: () => listeners[role].clear(),
+  });
+  return { exam: end('exam'), phone: end('phone') };
+}
+
+describeExcept(
+  { webkit: "Debian's WebKitGTK is built without WebRTC (RTCPeerConnection)" },
+  'pairing signalling with resent offers and lost answers',
+  function () {
+    this.timeout(60000);
+    const rejections: unknown[] = [];
+    const onRejection = (e: PromiseRejectionEvent) => {
+      rejections.push(e.reason);
+      e.preventDefault();
+    };
+    let cleanup: (() => void)[] = [];
+    beforeEach(() => {
+      rejections.length = 0;
+      window.addEventListener('unhandledrejection', onRejection);
+    });
+    afterEach(() => {
+      window.removeEventListener('unhandledrejection', onRejection);
+      cleanup.forEach((f) => f());
+      cleanup = [];
+    });
+
+    async function pair(tamper: (m: SignalMessage, from: 'exam' | 'phone') => number) {
+      const camera = canvasCamera((g) => {
+        g.fillStyle = '#468';
+        g.fillRect(0, 0, 640, 480);
+      });
+      const { exam, phone } = channelPair(tamper);
+      const receiver = new SecondCameraReceiver(exam);
+      const sender = new SecondCameraSender(phone, camera.stream, { resendMs: 300 });
+      cleanup.push(() => {
+        sender.close();
+        receiver.close();
+        camera.stop();
+      });
+      let stream: MediaStream | undefined;
+      receiver.addEventListener('stream', (e) => (stream = (e as CustomEvent<MediaStream>).detail));
+      await sender.start();
+      await until(() => receiver.state === 'connected' && sender.state === 'connected', 30000, 'both ends connected');
+      await until(() => !!stream?.getVideoTracks()[0], 10000, "the phone's video at the exam page");
+      return { receiver, sender };
+    }
+
+    it('every offer arrives twice back to back: the phone pairs, and nothing throws', async () => {
+      await pair((m, from) => (from === 'phone' && m.type === 'offer' ? 2 : 1));
+      expect(rejections.map(String)).to.deep.equal([]);
+    });
+
+    it('the first two answers are lost: the resent offer gets the answer again, and the phone pairs', async () => {
+      let answers = 0;
+      await pair((m) => (m.type === 'answer' && ++answers <= 2 ? 0 : 1));
+      expect(answers).to.be.greaterThan(2);
+      expect(rejections.map(String)).to.deep.equal([]);
+    });
+  },
+);
