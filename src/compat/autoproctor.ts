@@ -113,6 +113,22 @@ export interface AutoProctorReport {
   report: ReportData;
 }
 
+/** AutoProctor's `reportOptions` keys, and ours (`containerId`, `testContainerId`, `container`). */
+const REPORT_KEYS = [
+  'showProctoringSummary',
+  'proctoringSummaryDOMId',
+  'showSessionRecording',
+  'sessionRecordingDOMId',
+  'groupReportsIntoTabs',
+  'tabContainerDOMId',
+  'insertTestReportTab',
+  'testReportDOMId',
+  'userDetails',
+  'containerId',
+  'testContainerId',
+  'container',
+];
+
 /**
  * The constructor's argument: AutoProctor's credentials, plus (ours) `endpoint`, the results server,
  * which `setup()` then delivers to unless its own options name another, and from which
@@ -328,8 +344,14 @@ export class AutoProctor {
       if (typeof reportOptions !== 'object' || reportOptions === null)
         throw new ProctorError(ErrorCode.INVALID_OPTION, 'showReport() options must be an object.');
       // the summary is what the report is (showProctoringSummary); a part's DOM id (…DOMId) is only
-      // read when its feature is asked for, which carries the warning
+      // read when its feature is asked for, which carries the warning; a key AutoProctor does not
+      // have (a typo) is refused, as setup() refuses one
       for (const [key, value] of Object.entries(reportOptions)) {
+        if (!REPORT_KEYS.includes(key))
+          throw new ProctorError(
+            ErrorCode.INVALID_OPTION,
+            `"${key}" is not a showReport() option of AutoProctor or proctor-elements (known: ${REPORT_KEYS.join(', ')}).`,
+          );
         if (
           asksFor(value) &&
           !/DOMId$|^(containerId|testContainerId|container|userDetails|showProctoringSummary)$/.test(key)

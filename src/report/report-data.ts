@@ -196,7 +196,7 @@ async function readFailure(
   if (status === 404 || status === 405)
     return new ProctorError(
       ErrorCode.INVALID_OPTION,
-      `endpoint ${base} has no results server route there (${said}): give the server's root URL.`,
+      `endpoint ${base} has no results server route there (${said}): give the server's root, e.g. https://exams.example.org/ or https://exams.example.org/proctor/.`,
     );
   return new ProctorError(
     status === 401 || status === 403
