@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Database } from './db.js';
 import type { AttemptRateLimiter } from './rate-limit.js';
 import { PHOTO_RESPONSE, sendPhoto } from './photo-response.js';
-import { HttpError, errorSchema } from './errors.js';
+import { HttpError, errorResponses } from './errors.js';
 import { attemptSecurity, authenticateAttempt } from './ingest.js';
 import { REVIEW_THRESHOLD } from 'proctor-elements/vocabulary';
 
@@ -23,14 +23,6 @@ export interface AttemptReportOptions {
 
 const attemptId = { type: 'string', minLength: 1, maxLength: 200 } as const;
 const security = attemptSecurity;
-const errors = {
-  400: errorSchema,
-  401: errorSchema,
-  403: errorSchema,
-  404: errorSchema,
-  429: errorSchema,
-  503: errorSchema,
-};
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 const photoPath = (testAttemptId: string, evidenceId: string) =>
   `/api/v1/attempts/${encodeURIComponent(testAttemptId)}/photos/${evidenceId}`;
@@ -183,7 +175,7 @@ export function attemptReportRoutes(app: FastifyInstance, options: AttemptReport
               evidence: { type: 'array', items: evidenceSchema },
             },
           },
-          ...errors,
+          ...errorResponses,
         },
       },
     },
@@ -265,7 +257,7 @@ export function attemptReportRoutes(app: FastifyInstance, options: AttemptReport
         },
         response: {
           200: PHOTO_RESPONSE,
-          ...errors,
+          ...errorResponses,
         },
       },
     },

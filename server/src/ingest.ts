@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Database, Queryable } from './db.js';
 import { scoreSession } from './verdict.js';
-import { HttpError, errorSchema } from './errors.js';
+import { HttpError, errorResponses, errorSchema } from './errors.js';
 import { ATTEMPT_HASH_SCHEME, eventReportSid, sid, verifyAttemptHash } from './ids.js';
 import { EXAM_STATUS_SQL } from './admin.js';
 import { attemptRateLimiter, type AttemptRateLimiter } from './rate-limit.js';
@@ -118,15 +118,6 @@ const security = attemptSecurity;
  * navigator.sendBeacon sends: a CORS simple request, with the credentials in the query).
  */
 const BEACON_CONSUMES = ['application/json', 'text/plain'];
-// 429: rate limits; 503: the database is unreachable (Retry-After)
-const errors = {
-  400: errorSchema,
-  401: errorSchema,
-  403: errorSchema,
-  404: errorSchema,
-  429: errorSchema,
-  503: errorSchema,
-};
 
 const photoAnswer = {
   type: 'object',
@@ -310,7 +301,7 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
         response: {
           201: { type: 'object', properties: { sessionSid: { type: 'string' } } },
           409: errorSchema,
-          ...errors,
+          ...errorResponses,
         },
       },
     },
@@ -442,7 +433,7 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
           },
           409: errorSchema,
           413: errorSchema,
-          ...errors,
+          ...errorResponses,
         },
       },
     },
@@ -609,7 +600,7 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
           409: errorSchema,
           413: errorSchema,
           415: errorSchema,
-          ...errors,
+          ...errorResponses,
         },
       },
     },
@@ -731,7 +722,7 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
               alreadyFinished: { type: 'boolean', description: 'true for a repeat: nothing changed' },
             },
           },
-          ...errors,
+          ...errorResponses,
         },
       },
     },
@@ -863,7 +854,7 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
         response: {
           200: { type: 'object', properties: { sessionSid: { type: 'string' }, status: { type: 'string' } } },
           409: errorSchema,
-          ...errors,
+          ...errorResponses,
         },
       },
     },
