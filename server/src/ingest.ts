@@ -99,10 +99,17 @@ const isJpegDataUrl = (url: string) => {
 };
 
 const iso = (ms?: number) => (ms === undefined ? null : new Date(ms).toISOString());
-const attemptParams = {
+/** Path parameters of the attempt routes (`/api/v1/attempts/:testAttemptId…`): the exam platform's attempt id. */
+export const attemptParams = {
   type: 'object',
   required: ['testAttemptId'],
   properties: { testAttemptId: attemptId },
+} as const;
+/** Path parameters of an attempt's photo routes (`…/photos/:evidenceId`): the attempt, and the record's uuid. */
+export const photoParams = {
+  type: 'object',
+  required: ['testAttemptId', 'evidenceId'],
+  properties: { testAttemptId: attemptId, evidenceId: { type: 'string', format: 'uuid' } },
 } as const;
 /**
  * OpenAPI `security` of every attempt route: the credentials in headers, or (the pagehide beacon,
@@ -589,11 +596,7 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
           'After finish, accepted for records stored with photoPending: true (409 attempt_finished for the others).',
         ].join(' '),
         security,
-        params: {
-          type: 'object',
-          required: ['testAttemptId', 'evidenceId'],
-          properties: { testAttemptId: attemptId, evidenceId: { type: 'string', format: 'uuid' } },
-        },
+        params: photoParams,
         response: {
           200: photoAnswer,
           201: photoAnswer,
