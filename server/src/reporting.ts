@@ -1463,44 +1463,46 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
     return page(request, total, q, results);
   };
 
-  for (const [path, alias] of [
-    ['/v1/installs/:installSid/examVolume', false],
-    ['/v1/installs/:installSid/reports/examVolume', true],
-  ] as const)
-    app.get<{ Params: { installSid: string }; Querystring: VolumeQuery }>(
-      path,
-      {
-        schema: {
-          tags: ['reports'],
-          summary: alias ? 'Exam Volume (alias of /v1/installs/{installSid}/examVolume)' : 'Exam Volume',
-          description: volumeDescription,
-          security,
-          params: installParams,
-          querystring: volumeQuery(GROUPS, 'exam'),
-          response: { 200: listOf(volumeSchema), ...errorResponses },
+  /** Registers the install report `name` at /v1/installs/:installSid/{name} and its alias …/reports/{name}. */
+  const installReport = (
+    name: string,
+    title: string,
+    description: string,
+    querystring: ReturnType<typeof volumeQuery>,
+    item: object,
+    handler: (
+      request: FastifyRequest<{ Params: { installSid: string }; Querystring: VolumeQuery }>,
+    ) => Promise<unknown>,
+  ) => {
+    for (const [path, alias] of [
+      [`/v1/installs/:installSid/${name}`, false],
+      [`/v1/installs/:installSid/reports/${name}`, true],
+    ] as const)
+      app.get<{ Params: { installSid: string }; Querystring: VolumeQuery }>(
+        path,
+        {
+          schema: {
+            tags: ['reports'],
+            summary: alias ? `${title} (alias of /v1/installs/{installSid}/${name})` : title,
+            description,
+            security,
+            params: installParams,
+            querystring,
+            response: { 200: listOf(item), ...errorResponses },
+          },
         },
-      },
-      examVolume,
-    );
-  for (const [path, alias] of [
-    ['/v1/installs/:installSid/examsByWeek', false],
-    ['/v1/installs/:installSid/reports/examsByWeek', true],
-  ] as const)
-    app.get<{ Params: { installSid: string }; Querystring: VolumeQuery }>(
-      path,
-      {
-        schema: {
-          tags: ['reports'],
-          summary: alias ? 'Exams by Week (alias of /v1/installs/{installSid}/examsByWeek)' : 'Exams by Week',
-          description: byWeekDescription,
-          security,
-          params: installParams,
-          querystring: volumeQuery(['day', 'week', 'month'], 'week'),
-          response: { 200: listOf(byWeekSchema), ...errorResponses },
-        },
-      },
-      examsByWeek,
-    );
+        handler,
+      );
+  };
+  installReport('examVolume', 'Exam Volume', volumeDescription, volumeQuery(GROUPS, 'exam'), volumeSchema, examVolume);
+  installReport(
+    'examsByWeek',
+    'Exams by Week',
+    byWeekDescription,
+    volumeQuery(['day', 'week', 'month'], 'week'),
+    byWeekSchema,
+    examsByWeek,
+  );
   registering = false;
 }
 
