@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import type { Database } from './db.js';
-import { HttpError, errorSchema } from './errors.js';
+import { HttpError, errorResponses, errorSchema } from './errors.js';
 import { SID_PATTERN } from './ids.js';
 import { authorizeInstall, tokenInstall } from './auth.js';
 import { examSchema, obj } from './schemas.js';
@@ -57,15 +57,6 @@ const emailsSent = obj({
   emailed: { type: 'integer', description: 'candidates invited by this call' },
   sessionSids: { type: 'array', items: str() },
 });
-// 429: failed-authentication limit; 503: the database is unreachable (Retry-After)
-const errors = {
-  400: errorSchema,
-  401: errorSchema,
-  403: errorSchema,
-  404: errorSchema,
-  429: errorSchema,
-  503: errorSchema,
-};
 const security = [{ token: [] }];
 const examBody = {
   name: { type: 'string', minLength: 1, maxLength: 200 },
@@ -93,7 +84,7 @@ export function adminRoutes(app: FastifyInstance, options: AdminOptions) {
           required: ['name'],
           properties: { name: { type: 'string', minLength: 1, maxLength: 200 } },
         },
-        response: { 201: installCreated, ...errors },
+        response: { 201: installCreated, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -119,7 +110,7 @@ export function adminRoutes(app: FastifyInstance, options: AdminOptions) {
         security,
         params: installParams,
         body: { type: 'object', additionalProperties: false, required: ['name'], properties: examBody },
-        response: { 201: examSchema, ...errors },
+        response: { 201: examSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -137,7 +128,7 @@ export function adminRoutes(app: FastifyInstance, options: AdminOptions) {
         security,
         params: examParams,
         body: { type: 'object', additionalProperties: false, minProperties: 1, properties: examBody },
-        response: { 200: examSchema, ...errors },
+        response: { 200: examSchema, ...errorResponses },
       },
     },
     async (request) => {
@@ -154,7 +145,7 @@ export function adminRoutes(app: FastifyInstance, options: AdminOptions) {
         summary: 'Close an exam: no new attempts or registrations',
         security,
         params: examParams,
-        response: { 200: examSchema, ...errors },
+        response: { 200: examSchema, ...errorResponses },
       },
     },
     async (request) => {
@@ -173,7 +164,7 @@ export function adminRoutes(app: FastifyInstance, options: AdminOptions) {
         security,
         params: installParams,
         body: { type: 'object', additionalProperties: false, properties: { examSid: sidParam('EX') } },
-        response: { 201: clientCreated, ...errors },
+        response: { 201: clientCreated, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -195,7 +186,7 @@ export function adminRoutes(app: FastifyInstance, options: AdminOptions) {
           additionalProperties: false,
           properties: { label: { type: 'string', minLength: 1, maxLength: 200 } },
         },
-        response: { 201: tokenCreated, ...errors },
+        response: { 201: tokenCreated, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -224,7 +215,7 @@ export function adminRoutes(app: FastifyInstance, options: AdminOptions) {
             name: { type: 'string', minLength: 1, maxLength: 200 },
           },
         },
-        response: { 201: registered, 409: errorSchema, ...errors },
+        response: { 201: registered, 409: errorSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -245,7 +236,7 @@ export function adminRoutes(app: FastifyInstance, options: AdminOptions) {
           'Goes through the server mailer; the default logs each message and sends nothing (emails suppressed), and still sets the status.',
         security,
         params: { type: 'object', required: ['examSid'], properties: { examSid: sidParam('EX') } },
-        response: { 200: emailsSent, ...errors },
+        response: { 200: emailsSent, ...errorResponses },
       },
     },
     async (request) => {

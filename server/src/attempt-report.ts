@@ -8,8 +8,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Database } from './db.js';
 import type { AttemptRateLimiter } from './rate-limit.js';
 import { PHOTO_RESPONSE, sendPhoto } from './photo-response.js';
-import { HttpError, errorSchema } from './errors.js';
-import { attemptSecurity, authenticateAttempt } from './ingest.js';
+import { HttpError, errorResponses } from './errors.js';
+import { attemptParams, attemptSecurity, authenticateAttempt, photoParams } from './ingest.js';
 import { REVIEW_THRESHOLD } from 'proctor-elements/vocabulary';
 
 export interface AttemptReportOptions {
@@ -21,16 +21,7 @@ export interface AttemptReportOptions {
   limiter?: AttemptRateLimiter;
 }
 
-const attemptId = { type: 'string', minLength: 1, maxLength: 200 } as const;
 const security = attemptSecurity;
-const errors = {
-  400: errorSchema,
-  401: errorSchema,
-  403: errorSchema,
-  404: errorSchema,
-  429: errorSchema,
-  503: errorSchema,
-};
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 const photoPath = (testAttemptId: string, evidenceId: string) =>
   `/api/v1/attempts/${encodeURIComponent(testAttemptId)}/photos/${evidenceId}`;
@@ -128,7 +119,7 @@ export function attemptReportRoutes(app: FastifyInstance, options: AttemptReport
           'Evidence in the order the page recorded it (seq). photos=url (default): photoUrl per record, fetched with the same headers; photos=inline: each stored photo as a data URL in `photo` (one request, larger).',
         ].join(' '),
         security,
-        params: { type: 'object', required: ['testAttemptId'], properties: { testAttemptId: attemptId } },
+        params: attemptParams,
         querystring: {
           type: 'object',
           properties: {
@@ -183,7 +174,7 @@ export function attemptReportRoutes(app: FastifyInstance, options: AttemptReport
               evidence: { type: 'array', items: evidenceSchema },
             },
           },
-          ...errors,
+          ...errorResponses,
         },
       },
     },
@@ -258,14 +249,10 @@ export function attemptReportRoutes(app: FastifyInstance, options: AttemptReport
         description:
           'Authorised like ingest (x-ap-client-id / x-ap-attempt-hash): the photoUrl of GET …/report. 404 unknown_evidence for a record not of this attempt, photo_pending for a photo announced that has not arrived, no_photo for a record without one.',
         security,
-        params: {
-          type: 'object',
-          required: ['testAttemptId', 'evidenceId'],
-          properties: { testAttemptId: attemptId, evidenceId: { type: 'string', format: 'uuid' } },
-        },
+        params: photoParams,
         response: {
           200: PHOTO_RESPONSE,
-          ...errors,
+          ...errorResponses,
         },
       },
     },

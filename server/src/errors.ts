@@ -17,3 +17,19 @@ export const errorSchema = {
   required: ['code', 'message'],
   properties: { code: { type: 'string' }, message: { type: 'string' } },
 } as const;
+
+/**
+ * The error answers every authenticated API route documents, each `{code, message}` (errorSchema):
+ * 400 bad input, 401/403 credentials missing or refused, 404 unknown resource, 429 a rate limit
+ * (per attempt, or failed authentication; Retry-After), 503 the database is unreachable
+ * (Retry-After). Spread into a route's `response` schema; a route adds its own further codes
+ * (409, 413, 415, …) beside it.
+ */
+export const errorResponses = {
+  400: errorSchema,
+  401: errorSchema,
+  403: errorSchema,
+  404: errorSchema,
+  429: errorSchema,
+  503: errorSchema,
+} as const;

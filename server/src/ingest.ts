@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Database, Queryable } from './db.js';
 import { scoreSession } from './verdict.js';
-import { HttpError, errorSchema } from './errors.js';
+import { HttpError, errorResponses, errorSchema } from './errors.js';
 import { ATTEMPT_HASH_SCHEME, eventReportSid, sid, verifyAttemptHash } from './ids.js';
 import { EXAM_STATUS_SQL } from './admin.js';
 import { attemptRateLimiter, type AttemptRateLimiter } from './rate-limit.js';
@@ -99,10 +99,17 @@ const isJpegDataUrl = (url: string) => {
 };
 
 const iso = (ms?: number) => (ms === undefined ? null : new Date(ms).toISOString());
-const attemptParams = {
+/** Path parameters of the attempt routes (`/api/v1/attempts/:testAttemptId…`): the exam platform's attempt id. */
+export const attemptParams = {
   type: 'object',
   required: ['testAttemptId'],
   properties: { testAttemptId: attemptId },
+} as const;
+/** Path parameters of an attempt's photo routes (`…/photos/:evidenceId`): the attempt, and the record's uuid. */
+export const photoParams = {
+  type: 'object',
+  required: ['testAttemptId', 'evidenceId'],
+  properties: { testAttemptId: attemptId, evidenceId: { type: 'string', format: 'uuid' } },
 } as const;
 /**
  * OpenAPI `security` of every attempt route: the credentials in headers, or (the pagehide beacon,
@@ -118,15 +125,6 @@ const security = attemptSecurity;
  * navigator.sendBeacon sends: a CORS simple request, with the credentials in the query).
  */
 const BEACON_CONSUMES = ['application/json', 'text/plain'];
-// 429: rate limits; 503: the database is unreachable (Retry-After)
-const errors = {
-  400: errorSchema,
-  401: errorSchema,
-  403: errorSchema,
-  404: errorSchema,
-  429: errorSchema,
-  503: errorSchema,
-};
 
 const photoAnswer = {
   type: 'object',
@@ -310,7 +308,7 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
         response: {
           201: { type: 'object', properties: { sessionSid: { type: 'string' } } },
           409: errorSchema,
-          ...errors,
+          ...errorResponses,
         },
       },
     },
@@ -442,7 +440,7 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
           },
           409: errorSchema,
           413: errorSchema,
-          ...errors,
+          ...errorResponses,
         },
       },
     },
@@ -598,18 +596,14 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
           'After finish, accepted for records stored with photoPending: true (409 attempt_finished for the others).',
         ].join(' '),
         security,
-        params: {
-          type: 'object',
-          required: ['testAttemptId', 'evidenceId'],
-          properties: { testAttemptId: attemptId, evidenceId: { type: 'string', format: 'uuid' } },
-        },
+        params: photoParams,
         response: {
           200: photoAnswer,
           201: photoAnswer,
           409: errorSchema,
           413: errorSchema,
           415: errorSchema,
-          ...errors,
+          ...errorResponses,
         },
       },
     },
@@ -731,7 +725,7 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
               alreadyFinished: { type: 'boolean', description: 'true for a repeat: nothing changed' },
             },
           },
-          ...errors,
+          ...errorResponses,
         },
       },
     },
@@ -863,7 +857,7 @@ export function ingestRoutes(app: FastifyInstance, options: IngestOptions) {
         response: {
           200: { type: 'object', properties: { sessionSid: { type: 'string' }, status: { type: 'string' } } },
           409: errorSchema,
-          ...errors,
+          ...errorResponses,
         },
       },
     },

@@ -108,15 +108,18 @@ function redacted(url: string) {
     return '(not shown: not a URL)';
   }
 }
+/** `raw` as a URL, or undefined where it is none (the caller names the setting in its error). */
+function parsedUrl(raw: string): URL | undefined {
+  try {
+    return new URL(raw);
+  } catch {
+    return undefined;
+  }
+}
 /** DATABASE_URL: a postgres:// (or postgresql://, socket:) URL; its value is never echoed (it may hold a password). */
 function databaseUrl(raw: string | undefined) {
   if (!raw) return undefined;
-  let url: URL | undefined;
-  try {
-    url = new URL(raw);
-  } catch {
-    url = undefined;
-  }
+  const url = parsedUrl(raw);
   if (!url || !['postgres:', 'postgresql:', 'socket:'].includes(url.protocol))
     throw new SettingError(
       'DATABASE_URL',
@@ -211,12 +214,7 @@ function tls() {
 /** PUBLIC_ORIGIN: an http(s) origin (scheme, host, port; no path), or a startup error. */
 function publicOrigin(raw: string | undefined) {
   if (!raw) return undefined;
-  let url: URL | undefined;
-  try {
-    url = new URL(raw);
-  } catch {
-    url = undefined;
-  }
+  const url = parsedUrl(raw);
   if (!url || !/^https?:$/.test(url.protocol) || url.origin !== raw.replace(/\/$/, ''))
     throw new SettingError(
       'PUBLIC_ORIGIN',

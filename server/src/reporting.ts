@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest, preValidationHookHandler } from 'fastify';
 import type { Database } from './db.js';
-import { HttpError, errorSchema } from './errors.js';
+import { HttpError, errorResponses, errorSchema } from './errors.js';
 import { PHOTO_RESPONSE, sendPhoto } from './photo-response.js';
 import { SID_PATTERN, sid } from './ids.js';
 import {
@@ -99,15 +99,6 @@ const dateRange = {
   from: { type: 'string', format: 'date-time', description: 'only items at or after this ISO date-time' },
   to: { type: 'string', format: 'date-time', description: 'only items before this ISO date-time' },
 } as const;
-// 429: failed-authentication limit; 503: the database is unreachable (Retry-After)
-const errors = {
-  400: errorSchema,
-  401: errorSchema,
-  403: errorSchema,
-  404: errorSchema,
-  429: errorSchema,
-  503: errorSchema,
-};
 const security = [{ token: [] }];
 
 interface Paging {
@@ -633,7 +624,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
         security,
         params: { type: 'object', required: ['installSid'], properties: { installSid: sidParam('AI') } },
         querystring: { type: 'object', properties: { ...paging, sortKeys: sortKeys(Object.keys(EXAM_SORT)) } },
-        response: { 200: listOf(examSchema), ...errors },
+        response: { 200: listOf(examSchema), ...errorResponses },
       },
     },
     async (request) => {
@@ -666,7 +657,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
           required: ['installSid', 'examSid'],
           properties: { installSid: sidParam('AI'), examSid: sidParam('EX') },
         },
-        response: { 200: examSchema, ...errors },
+        response: { 200: examSchema, ...errorResponses },
       },
     },
     async (request) => {
@@ -729,7 +720,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
             },
           },
         },
-        response: { 200: listOf(sessionSchema), ...errors },
+        response: { 200: listOf(sessionSchema), ...errorResponses },
       },
     },
     async (request) => {
@@ -820,7 +811,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
           "SmarterProctoring's session-details fields (null where proctor-elements has no such value), then ours: testAttemptId, trustScore, counts, reviewStatus, reviewCode, photoCount, annotationCount …",
         security,
         params: sessionParams,
-        response: { 200: sessionSchema, ...errors },
+        response: { 200: sessionSchema, ...errorResponses },
       },
     },
     async (request) => {
@@ -856,7 +847,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
             type: 'object',
             properties: { status: { type: 'string' }, code: { type: 'string' }, reviewed: { type: 'boolean' } },
           },
-          ...errors,
+          ...errorResponses,
         },
       },
     },
@@ -985,7 +976,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
         security,
         params: sessionParams,
         querystring: { type: 'object', properties: eventsQuery },
-        response: { 200: eventListOf(eventSchema), ...errors },
+        response: { 200: eventListOf(eventSchema), ...errorResponses },
       },
     },
     async (request) => {
@@ -1023,7 +1014,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
         summary: 'Event Report details',
         security,
         params: eventParams,
-        response: { 200: eventSchema, ...errors },
+        response: { 200: eventSchema, ...errorResponses },
       },
     },
     async (request) => {
@@ -1043,7 +1034,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
         params: eventParams,
         response: {
           200: PHOTO_RESPONSE,
-          ...errors,
+          ...errorResponses,
         },
       },
     },
@@ -1106,7 +1097,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
         security,
         params: sessionParams,
         querystring: { type: 'object', properties: paging },
-        response: { 200: listOf(annotationSchema), ...errors },
+        response: { 200: listOf(annotationSchema), ...errorResponses },
       },
     },
     async (request) => {
@@ -1156,7 +1147,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
             offsetMs: { type: 'integer', minimum: 0 },
           },
         },
-        response: { 201: annotationSchema, ...errors },
+        response: { 201: annotationSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -1194,7 +1185,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
           required: [...sessionParams.required, 'annotationSid'],
           properties: { ...sessionParams.properties, annotationSid: sidParam('AN') },
         },
-        response: { 200: annotationSchema, ...errors },
+        response: { 200: annotationSchema, ...errorResponses },
       },
     },
     async (request) => {
@@ -1234,7 +1225,7 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
           type: 'object',
           properties: { ...eventsQuery, examSid: sidParam('EX') },
         },
-        response: { 200: eventListOf(installEventSchema), ...errors },
+        response: { 200: eventListOf(installEventSchema), ...errorResponses },
       },
     },
     async (request) => {
@@ -1472,44 +1463,46 @@ export function reportingRoutes(app: FastifyInstance, options: ReportingOptions)
     return page(request, total, q, results);
   };
 
-  for (const [path, alias] of [
-    ['/v1/installs/:installSid/examVolume', false],
-    ['/v1/installs/:installSid/reports/examVolume', true],
-  ] as const)
-    app.get<{ Params: { installSid: string }; Querystring: VolumeQuery }>(
-      path,
-      {
-        schema: {
-          tags: ['reports'],
-          summary: alias ? 'Exam Volume (alias of /v1/installs/{installSid}/examVolume)' : 'Exam Volume',
-          description: volumeDescription,
-          security,
-          params: installParams,
-          querystring: volumeQuery(GROUPS, 'exam'),
-          response: { 200: listOf(volumeSchema), ...errors },
+  /** Registers the install report `name` at /v1/installs/:installSid/{name} and its alias …/reports/{name}. */
+  const installReport = (
+    name: string,
+    title: string,
+    description: string,
+    querystring: ReturnType<typeof volumeQuery>,
+    item: object,
+    handler: (
+      request: FastifyRequest<{ Params: { installSid: string }; Querystring: VolumeQuery }>,
+    ) => Promise<unknown>,
+  ) => {
+    for (const [path, alias] of [
+      [`/v1/installs/:installSid/${name}`, false],
+      [`/v1/installs/:installSid/reports/${name}`, true],
+    ] as const)
+      app.get<{ Params: { installSid: string }; Querystring: VolumeQuery }>(
+        path,
+        {
+          schema: {
+            tags: ['reports'],
+            summary: alias ? `${title} (alias of /v1/installs/{installSid}/${name})` : title,
+            description,
+            security,
+            params: installParams,
+            querystring,
+            response: { 200: listOf(item), ...errorResponses },
+          },
         },
-      },
-      examVolume,
-    );
-  for (const [path, alias] of [
-    ['/v1/installs/:installSid/examsByWeek', false],
-    ['/v1/installs/:installSid/reports/examsByWeek', true],
-  ] as const)
-    app.get<{ Params: { installSid: string }; Querystring: VolumeQuery }>(
-      path,
-      {
-        schema: {
-          tags: ['reports'],
-          summary: alias ? 'Exams by Week (alias of /v1/installs/{installSid}/examsByWeek)' : 'Exams by Week',
-          description: byWeekDescription,
-          security,
-          params: installParams,
-          querystring: volumeQuery(['day', 'week', 'month'], 'week'),
-          response: { 200: listOf(byWeekSchema), ...errors },
-        },
-      },
-      examsByWeek,
-    );
+        handler,
+      );
+  };
+  installReport('examVolume', 'Exam Volume', volumeDescription, volumeQuery(GROUPS, 'exam'), volumeSchema, examVolume);
+  installReport(
+    'examsByWeek',
+    'Exams by Week',
+    byWeekDescription,
+    volumeQuery(['day', 'week', 'month'], 'week'),
+    byWeekSchema,
+    examsByWeek,
+  );
   registering = false;
 }
 

@@ -1,11 +1,18 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../src/db.js';
 import { hashAttempt } from '../src/ids.js';
 import type { DemoSetup } from '../src/seed.js';
-import { backend, startServer, type Harness } from './harness.js';
+import {
+  attemptHeaders,
+  backend,
+  evidenceRecord,
+  newAttempt,
+  startServer,
+  type Attempt,
+  type Harness,
+} from './harness.js';
 
 let server: Harness;
 let db: Database;
@@ -18,34 +25,19 @@ before(async () => {
 });
 after(() => server.close());
 
-const attempt = () => {
-  const testAttemptId = `t-${randomUUID()}`;
-  return { clientId: demo.clientId, testAttemptId, hashedTestAttemptId: hashAttempt(demo.clientSecret, testAttemptId) };
-};
-const headers = (a: ReturnType<typeof attempt>) => ({
-  'x-ap-client-id': a.clientId,
-  'x-ap-attempt-hash': a.hashedTestAttemptId,
-});
-const record = (a: ReturnType<typeof attempt>, seq: number, extra: Record<string, unknown> = {}) => ({
-  id: randomUUID(),
-  attemptId: a.testAttemptId,
-  seq,
-  code: 5005,
-  type: 'tab_switch',
-  startedAt: Date.now(),
-  endedAt: Date.now() + 1500,
-  durationMs: 1500,
-  ...extra,
-});
-const create = (a: ReturnType<typeof attempt>) => app.inject({ method: 'POST', url: '/api/v1/attempts', payload: a });
-const post = (a: ReturnType<typeof attempt>, records: unknown[]) =>
+const attempt = () => newAttempt(demo.clientId, demo.clientSecret);
+/** A 1.5 s tab_switch of `a`; `extra` replaces or adds fields. */
+const record = (a: Attempt, seq: number, extra: Record<string, unknown> = {}) =>
+  evidenceRecord(a, { seq, endedAt: Date.now() + 1500, durationMs: 1500, ...extra });
+const create = (a: Attempt) => app.inject({ method: 'POST', url: '/api/v1/attempts', payload: a });
+const post = (a: Attempt, records: unknown[]) =>
   app.inject({
     method: 'POST',
     url: `/api/v1/attempts/${a.testAttemptId}/evidence`,
-    headers: headers(a),
+    headers: attemptHeaders(a),
     payload: { records },
   });
-const stored = async (a: ReturnType<typeof attempt>) =>
+const stored = async (a: Attempt) =>
   db.query<{ seq: number }>(
     'select e.seq from evidence e join sessions s on s.sid = e.session_sid where s.test_attempt_id = $1 order by e.seq',
     [a.testAttemptId],
@@ -218,21 +210,21 @@ describe(`client ingest (${backend})`, () => {
     const status = await app.inject({
       method: 'PUT',
       url: `/api/v1/attempts/${a.testAttemptId}/status`,
-      headers: headers(a),
+      headers: attemptHeaders(a),
       payload: { status: 'exam_started' },
     });
     assert.equal(status.statusCode, 200);
     const bad = await app.inject({
       method: 'PUT',
       url: `/api/v1/attempts/${a.testAttemptId}/status`,
-      headers: headers(a),
+      headers: attemptHeaders(a),
       payload: { status: 'cheating' },
     });
     assert.equal(bad.statusCode, 400);
     const finish = await app.inject({
       method: 'POST',
       url: `/api/v1/attempts/${a.testAttemptId}/finish`,
-      headers: headers(a),
+      headers: attemptHeaders(a),
       payload: { finishedAt: Date.now(), trustScore: 92, counts: { tab_switch: 1 } },
     });
     assert.equal(finish.statusCode, 200);

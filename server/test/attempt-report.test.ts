@@ -6,7 +6,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
-import { attemptHeaders, backend, call, newAttempt, startServer, type Attempt, type Harness } from './harness.js';
+import {
+  attemptHeaders,
+  backend,
+  call,
+  evidenceRecord,
+  newAttempt,
+  startServer,
+  type Attempt,
+  type Harness,
+} from './harness.js';
 
 let s: Harness;
 before(async () => {
@@ -219,17 +228,9 @@ describe(`the attempt report's rate limit (${backend})`, () => {
     assert.ok(Number(refused[0].headers.get('retry-after')) >= 1);
     assert.equal(((await refused[0].json()) as { code: string }).code, 'rate_limited');
     // the candidate's delivery for the same attempt is not held up by the reads
-    const record = {
-      id: randomUUID(),
-      attemptId: a.testAttemptId,
-      seq: 1,
-      code: 5005,
-      type: 'tab_switch',
-      startedAt: Date.now(),
-    };
     const posted = await call(r.origin, 'POST', `/api/v1/attempts/${a.testAttemptId}/evidence`, {
       headers: attemptHeaders(a),
-      body: { records: [record] },
+      body: { records: [evidenceRecord(a)] },
     });
     assert.equal(posted.status, 200);
   });

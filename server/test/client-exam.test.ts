@@ -3,30 +3,30 @@
 // after it); clients and sessions stored before that (no exam) get one by a migration.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../src/app.js';
 import { CLIENT_EXAMS_VERSION, migrate } from '../src/db.js';
-import { attemptHeaders, backend, call, newAttempt, openTestDb, startServer, type Harness } from './harness.js';
+import {
+  attemptHeaders,
+  backend,
+  call,
+  evidenceRecord,
+  newAttempt,
+  openTestDb,
+  startServer,
+  type Harness,
+} from './harness.js';
 
 type Page = { total: number; results: { sid: string; testAttemptId?: string }[] };
 
 async function sendOne(origin: string, clientId: string, secret: string) {
   const a = newAttempt(clientId, secret);
   assert.equal((await call(origin, 'POST', '/api/v1/attempts', { body: a })).status, 201);
-  const record = {
-    id: randomUUID(),
-    attemptId: a.testAttemptId,
-    seq: 1,
-    code: 5005,
-    type: 'tab_switch',
-    startedAt: Date.now(),
-  };
   assert.equal(
     (
       await call(origin, 'POST', `/api/v1/attempts/${a.testAttemptId}/evidence`, {
         headers: attemptHeaders(a),
-        body: { records: [record] },
+        body: { records: [evidenceRecord(a)] },
       })
     ).status,
     200,

@@ -66,6 +66,20 @@ export const attemptHeaders = (a: Attempt) => ({
   'x-ap-client-id': a.clientId,
   'x-ap-attempt-hash': a.hashedTestAttemptId,
 });
+/**
+ * One evidence record of attempt `a` as a page sends it in POST …/evidence: a 5005 tab_switch, seq 1,
+ * with a fresh id, started now (ms since the epoch); `fields` replace or add to these (seq, code and
+ * type, endedAt / durationMs, data, photoPending, …).
+ */
+export const evidenceRecord = <T extends object = object>(a: Pick<Attempt, 'testAttemptId'>, fields?: T) => ({
+  id: randomUUID(),
+  attemptId: a.testAttemptId,
+  seq: 1,
+  code: 5005,
+  type: 'tab_switch',
+  startedAt: Date.now(),
+  ...fields,
+});
 
 /** A JSON request over real HTTP; answers {status, body}. */
 export async function call<T = Record<string, unknown>>(

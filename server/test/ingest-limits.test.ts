@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { attemptHeaders, backend, call, newAttempt, startServer, type Harness } from './harness.js';
+import { attemptHeaders, backend, call, evidenceRecord, newAttempt, startServer, type Harness } from './harness.js';
 
 let s: Harness;
 before(async () => {
@@ -21,19 +21,7 @@ describe(`ingest limits (${backend})`, () => {
     const send = (title: string, seq: number) =>
       call<Err>(s.origin, 'POST', `/api/v1/attempts/${a.testAttemptId}/evidence`, {
         headers: attemptHeaders(a),
-        body: {
-          records: [
-            {
-              id: randomUUID(),
-              attemptId: a.testAttemptId,
-              seq,
-              code: 5005,
-              type: 'tab_switch',
-              startedAt: Date.now(),
-              data: { title },
-            },
-          ],
-        },
+        body: { records: [evidenceRecord(a, { seq, data: { title } })] },
       });
     assert.equal((await send('t'.repeat(2000), 1)).status, 200);
     const long = await send('t'.repeat(2001), 2);

@@ -4,7 +4,6 @@
 // folder (or on PostgreSQL in a throw-away schema).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -13,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { openPostgres } from '../src/db.js';
 import { backend, call } from './harness.js';
 import { schemaUrl, spawnServer, waitFor } from './helpers/server-process.js';
+import { selfSignedCertificate } from './helpers/tls.js';
 
 async function run(env: Record<string, string>, check: (origin: string, output: () => string) => Promise<void>) {
   const dir = mkdtempSync(join(tmpdir(), 'ap-prod-'));
@@ -122,31 +122,7 @@ describe(`npm start's entry (${backend})`, () => {
   it('TLS_CERT_FILE and TLS_KEY_FILE: serves HTTPS (the phone page needs it) without a proxy', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ap-tls-'));
     try {
-      const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
-      // a self-signed certificate for 127.0.0.1, made here (openssl is part of Debian's base system)
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'ec',
-          '-pkeyopt',
-          'ec_paramgen_curve:P-256',
-          '-nodes',
-          '-days',
-          '2',
-          '-subj',
-          '/CN=127.0.0.1',
-          '-addext',
-          'subjectAltName=IP:127.0.0.1',
-          '-keyout',
-          key,
-          '-out',
-          cert,
-        ],
-        { stdio: 'ignore' },
-      );
+      const { cert, key } = selfSignedCertificate(dir);
       const ca = readFileSync(cert);
       // ready: false, since the harness probes /healthz over plain HTTP
       const server = await spawnServer({

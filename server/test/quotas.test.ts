@@ -7,7 +7,17 @@ import type { AddressInfo } from 'node:net';
 import { buildApp } from '../src/app.js';
 import { setQuota } from '../src/db.js';
 import { seedDemo } from '../src/seed.js';
-import { attemptHeaders, backend, call, newAttempt, openTestDb, startServer, type Harness } from './harness.js';
+import {
+  attemptHeaders,
+  backend,
+  call,
+  evidenceRecord,
+  newAttempt,
+  openTestDb,
+  startServer,
+  type Attempt,
+  type Harness,
+} from './harness.js';
 
 let s: Harness;
 before(async () => {
@@ -16,6 +26,9 @@ before(async () => {
 after(() => s.close());
 
 const jpeg = (bytes: number) => Buffer.concat([Buffer.from([0xff, 0xd8]), Buffer.alloc(bytes - 2, 7)]);
+/** A 5003 random_photo record of attempt `a`; `fields` add to it (id, seq, photoPending, photo). */
+const photoRecord = (a: Attempt, fields: object = {}) =>
+  evidenceRecord(a, { code: 5003, type: 'random_photo', ...fields });
 
 describe(`quotas (${backend})`, () => {
   it('refuses photos over the per-attempt count or bytes with 403 quota_exceeded', async () => {
@@ -24,15 +37,7 @@ describe(`quotas (${backend})`, () => {
     // photos are for the attempt's own records (announced with photoPending)
     const put = async (bytes: number) => {
       const id = randomUUID();
-      const record = {
-        id,
-        attemptId: a.testAttemptId,
-        seq: 1,
-        code: 5003,
-        type: 'random_photo',
-        startedAt: Date.now(),
-        photoPending: true,
-      };
+      const record = photoRecord(a, { id, photoPending: true });
       const stored = await call(s.origin, 'POST', `/api/v1/attempts/${a.testAttemptId}/evidence`, {
         headers: attemptHeaders(a),
         body: { records: [record] },
@@ -57,17 +62,7 @@ describe(`quotas (${backend})`, () => {
     const announced = await call(s.origin, 'POST', `/api/v1/attempts/${a.testAttemptId}/evidence`, {
       headers: attemptHeaders(a),
       body: {
-        records: [
-          {
-            id: unsent,
-            attemptId: a.testAttemptId,
-            seq: 1,
-            code: 5003,
-            type: 'random_photo',
-            startedAt: Date.now(),
-            photoPending: true,
-          },
-        ],
+        records: [photoRecord(a, { id: unsent, photoPending: true })],
       },
     });
     assert.equal(announced.status, 200);
@@ -96,15 +91,7 @@ describe(`quotas (${backend})`, () => {
     assert.equal((await call(s.origin, 'POST', '/api/v1/attempts', { body: a })).status, 201);
     const jfif = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1]);
     const inline = `data:image/jpeg;base64,${Buffer.concat([jfif, Buffer.alloc(1500, 7), Buffer.from([0xff, 0xd9])]).toString('base64')}`;
-    const records = Array.from({ length: 6 }, (_, i) => ({
-      id: randomUUID(),
-      attemptId: a.testAttemptId,
-      seq: i + 1,
-      code: 5003,
-      type: 'random_photo',
-      startedAt: Date.now(),
-      photo: inline,
-    }));
+    const records = Array.from({ length: 6 }, (_, i) => photoRecord(a, { seq: i + 1, photo: inline }));
     const first = await call(s.origin, 'POST', `/api/v1/attempts/${a.testAttemptId}/evidence`, {
       headers: attemptHeaders(a),
       body: { records: records.slice(0, 4) },
@@ -175,15 +162,7 @@ describe(`quota settings shared by two instances (${backend})`, () => {
       let seq = 0;
       const photo = async (origin: string) => {
         const id = randomUUID();
-        const record = {
-          id,
-          attemptId: attempt.testAttemptId,
-          seq: ++seq,
-          code: 5003,
-          type: 'random_photo',
-          startedAt: Date.now(),
-          photoPending: true,
-        };
+        const record = photoRecord(attempt, { id, seq: ++seq, photoPending: true });
         await call(origin, 'POST', `/api/v1/attempts/${attempt.testAttemptId}/evidence`, {
           headers: attemptHeaders(attempt),
           body: { records: [record] },

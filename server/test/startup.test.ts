@@ -4,7 +4,6 @@
 // database that comes up meanwhile is used; SIGTERM logs the shutdown. Real processes (main.ts).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,6 +13,7 @@ import { openPostgres } from '../src/db.js';
 import { backend } from './harness.js';
 import { Agent, request as httpRequest } from 'node:http';
 import { freePort, sleep, spawnServer, waitFor } from './helpers/server-process.js';
+import { selfSignedCertificate } from './helpers/tls.js';
 
 interface Run {
   code: number | null;
@@ -83,19 +83,7 @@ describe('startup errors (main.ts)', () => {
   it('names the variable and what it allows, in one JSON line, for each bad setting', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ap-tls-'));
     try {
-      const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
-      execFileSync(
-        'openssl',
-        ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2'].concat([
-          '-subj',
-          '/CN=127.0.0.1',
-          '-keyout',
-          key,
-          '-out',
-          cert,
-        ]),
-        { stdio: 'ignore' },
-      );
+      const { cert, key } = selfSignedCertificate(dir);
       const cases: [Record<string, string>, string, RegExp][] = [
         [{ PHOTO_LIMIT_BYTES: '0' }, 'PHOTO_LIMIT_BYTES', /whole number from 1/],
         [{ BODY_LIMIT_BYTES: '2MB' }, 'BODY_LIMIT_BYTES', /whole number from 1/],
