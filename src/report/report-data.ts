@@ -9,6 +9,7 @@ import type { MonitorReport } from '../monitoring/session.js';
 import { DEFAULT_OUTBOX_NAME, Outbox } from '../reporting/outbox.js';
 import type { ReviewStatus, SessionStatus } from '../statuses.js';
 import { baseUrl, endpointUrl } from '../url.js';
+import { unreachableReason } from '../reporting/reach.js';
 
 export interface ReportEvidence {
   id: string;
@@ -157,7 +158,7 @@ const time = (iso: string | null | undefined) => (iso ? Date.parse(iso) : undefi
 /**
  * The server's answer (its status and headers) to a GET, within `timeoutMs` (default 30 s): a
  * server or link that takes the connection and says nothing would otherwise leave a report page
- * waiting for ever. Unreachable or silent: 4111.
+ * waiting for ever. Unreachable or silent: 4111 (a host that answers without CORS: `unreachableReason`).
  */
 async function answer(fetcher: typeof fetch, url: URL, init: RequestInit, timeoutMs = 30_000): Promise<Response> {
   const abort = new AbortController();
@@ -169,7 +170,7 @@ async function answer(fetcher: typeof fetch, url: URL, init: RequestInit, timeou
       ErrorCode.RESULTS_UNREACHABLE,
       abort.signal.aborted
         ? `The results server at ${url.origin} did not answer within ${Math.round(timeoutMs / 1000)} s.`
-        : `The results server could not be reached: ${messageOf(error)}`,
+        : `The results server could not be reached: ${await unreachableReason(url, error, fetcher)}`,
     );
   } finally {
     clearTimeout(timer);

@@ -9,10 +9,11 @@
  * 64 KiB, which one photo can exceed). Only {@link HttpBackend.beacon} uses the browser's
  * unload-time transport, and only with bodies under {@link BEACON_BYTES}.
  */
-import { ErrorCode, ProctorError, messageOf } from '../errors.js';
+import { ErrorCode, ProctorError } from '../errors.js';
 import { endpointUrl } from '../url.js';
 import type { SessionStatus } from '../statuses.js';
 import type { AttemptInfo, AttemptSummary, EvidenceRecord, ResultsBackend } from './types.js';
+import { unreachableReason } from './reach.js';
 
 export interface HttpBackendCredentials {
   clientId: string;
@@ -163,12 +164,12 @@ export class HttpBackend implements ResultsBackend {
     // the deadline covers the answer's body too: a server can stall after its headers
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), timeoutMs);
-    const unreachable = (error: unknown) =>
+    const unreachable = async (error: unknown) =>
       new DeliveryError(
         'unreachable',
         abort.signal.aborted
           ? `The results server at ${this.base} did not answer within ${Math.round(timeoutMs / 1000)} s; evidence is kept and retried.`
-          : `The results server at ${this.base} could not be reached (${messageOf(error)}); evidence is kept and retried.`,
+          : `The results server at ${this.base} could not be reached (${await unreachableReason(url, error, this.fetcher)}); evidence is kept and retried.`,
       );
     let response: Response;
     let answer: { code?: string; message?: string; [key: string]: unknown } | undefined;
@@ -185,10 +186,10 @@ export class HttpBackend implements ResultsBackend {
           signal: abort.signal,
         });
       } catch (error) {
-        throw unreachable(error);
+        throw await unreachable(error);
       }
-      const text = await response.text().catch((error: unknown) => {
-        if (abort.signal.aborted) throw unreachable(error);
+      const text = await response.text().catch(async (error: unknown) => {
+        if (abort.signal.aborted) throw await unreachable(error);
         return '';
       });
       try {

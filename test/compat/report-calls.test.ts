@@ -4,7 +4,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import { AutoProctor, ErrorCode, Outbox, fromAttemptServer, fromServer } from '../../src/index.js';
+import { AutoProctor, ErrorCode, HttpBackend, Outbox, fromAttemptServer, fromServer } from '../../src/index.js';
 import '../../src/define.js';
 import { rejectionOf } from '../helpers/media.js';
 import { credentials } from './helpers.js';
@@ -73,6 +73,37 @@ describe('AutoProctor getReport() / showReport()', () => {
     expect(wrong.code).to.equal(ErrorCode.INVALID_OPTION);
     const missing = await rejectionOf(fromServer({ ...source, endpoint: creds.endpoint }));
     expect(missing.code).to.equal(ErrorCode.REPORT_NOT_FOUND);
+  });
+
+  it("an endpoint that leaves out a reverse proxy's prefix: 4111 saying the host answered without CORS and what to check; a host that is not there: the browser's own reason", async () => {
+    // issue 13, new-user round 3, finding 3: the proxy's own 404 (no CORS headers) read as "could not
+    // be reached". An opaque answer hides its status (a proxy's 502 while the server is down looks the
+    // same), so the code stays 4111 (retryable) and the message names the causes.
+    const creds = await executeServerCommand<
+      { endpoint: string; clientId: string; testAttemptId: string; hashedTestAttemptId: string },
+      undefined
+    >('results-server');
+    const { endpoint: prefixed } = await executeServerCommand<{ endpoint: string }, undefined>('results-prefixed');
+    const root = new URL('/', prefixed).href;
+    const read = await errorEventsOf(() => new AutoProctor({ ...creds, endpoint: root }).getReport());
+    expect(read.error.code).to.equal(ErrorCode.RESULTS_UNREACHABLE);
+    expect((read.error as { message?: string }).message)
+      .to.contain(`${new URL(root).host} answered without the CORS headers of a results server`)
+      .and.contain('/proctor/');
+    expect(read.events).to.deep.equal([4111]);
+    // delivery says the same (its evidence is kept and retried)
+    const delivery = await rejectionOf(
+      new HttpBackend(root, creds).createAttempt({ ...creds, startedAt: Date.now(), trackingOptions: {} }),
+    );
+    expect((delivery as { message?: string }).message)
+      .to.contain('answered without the CORS headers')
+      .and.contain('evidence is kept and retried');
+    // the right endpoint, through the same proxy: the server answers (no such attempt: no report)
+    expect(await fromAttemptServer({ ...creds, endpoint: prefixed })).to.equal(undefined);
+    // nothing listening there: no word of CORS, the browser's reason
+    const gone = await rejectionOf(fromAttemptServer({ ...creds, endpoint: 'http://127.0.0.1:9/' }));
+    expect(gone.code).to.equal(ErrorCode.RESULTS_UNREACHABLE);
+    expect((gone as { message?: string }).message).not.to.contain('CORS');
   });
 
   it('a results server that takes the connection and never answers: the report read fails with 4111 in bounded time, not never', async () => {
