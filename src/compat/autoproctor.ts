@@ -160,8 +160,8 @@ export class AutoProctor {
   private stopped?: { trustScore: number };
   private destroyed = false;
   private chain: Promise<unknown> = Promise.resolve();
-  private stepping = 0;
-  private buffered: Event[] = [];
+  /** The running step's events, held until it settles (see `step`); undefined between steps. */
+  private buffered?: Event[];
   private warned = new Set<string>();
 
   /** The results server given to the constructor (ours; AutoProctor's SDK always uses its own). */
@@ -417,16 +417,14 @@ export class AutoProctor {
   private step<T>(run: () => Promise<T>): Promise<T> {
     const task = async () => {
       // this call's own events: dispatched once its promise has settled (serial calls: one at a time)
-      const events: Event[] = [];
-      this.buffered = events;
-      this.stepping++;
+      const events: Event[] = (this.buffered = []);
       try {
         return await run();
       } catch (error) {
         const typed =
           error instanceof ProctorError ? error : new ProctorError(ErrorCode.HARDWARE_ERROR, messageOf(error));
         // the monitor reports its own step failures (ap-error); add ours (they never reached it)
-        const already = this.buffered.some(
+        const already = events.some(
           (e) =>
             e.type === 'apErrorEvent' &&
             (e as CustomEvent<{ code: number; message: string }>).detail.message === typed.message,
@@ -434,8 +432,7 @@ export class AutoProctor {
         if (!already) this.emit('apErrorEvent', errorDetail(typed));
         throw withAutoProctorFields(typed);
       } finally {
-        this.stepping--;
-        this.buffered = [];
+        this.buffered = undefined;
         // after the promise settles (await-then-listen works), and not held for a call that
         // follows at once (`await setup(); await start()`: setup's events must not wait for start)
         setTimeout(() => events.forEach((e) => dispatchEvent(e)), 0);
@@ -465,7 +462,7 @@ export class AutoProctor {
 
   private emit(type: string, detail: unknown) {
     const event = new CustomEvent(type, { detail });
-    if (this.stepping) this.buffered.push(event);
+    if (this.buffered) this.buffered.push(event);
     else dispatchEvent(event);
   }
 
