@@ -49,27 +49,19 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
       const api = w.ProctorElements as typeof root;
       expect(Object.keys(api).sort()).to.deep.equal(Object.keys(root).sort());
       expect(w.AutoProctor).to.equal(api.AutoProctor);
-      // <ap-report> is fetched when first needed: nothing of it yet
-      expect(w.customElements.get('ap-report')).to.equal(undefined);
-      expect(api.ApReport).to.equal(undefined);
-      const loaded = await (api.loadReportElement as () => Promise<CustomElementConstructor>)();
-      expect(loaded).to.be.a('function');
-      expect(w.customElements.get('ap-report')).to.equal(loaded);
-      expect(api.ApReport).to.equal(loaded);
-      // so is the phone page's <ap-mobile-camera>
-      expect(w.customElements.get('ap-mobile-camera')).to.equal(undefined);
-      expect(api.ApMobileCamera).to.equal(undefined);
-      const camera = await (api.loadMobileCameraElement as () => Promise<CustomElementConstructor>)();
-      expect(camera).to.be.a('function');
-      expect(w.customElements.get('ap-mobile-camera')).to.equal(camera);
-      expect(api.ApMobileCamera).to.equal(camera);
-      // and <ap-requirements-check> (no tag in this page's markup)
-      expect(w.customElements.get('ap-requirements-check')).to.equal(undefined);
-      expect(api.ApRequirementsCheck).to.equal(undefined);
-      const check = await (api.loadRequirementsCheckElement as () => Promise<CustomElementConstructor>)();
-      expect(check).to.be.a('function');
-      expect(w.customElements.get('ap-requirements-check')).to.equal(check);
-      expect(api.ApRequirementsCheck).to.equal(check);
+      // the lazy parts (no such tag in this page's markup): nothing of each until its loader is called
+      for (const [tag, name, loader] of [
+        ['ap-report', 'ApReport', 'loadReportElement'],
+        ['ap-mobile-camera', 'ApMobileCamera', 'loadMobileCameraElement'],
+        ['ap-requirements-check', 'ApRequirementsCheck', 'loadRequirementsCheckElement'],
+      ]) {
+        expect(w.customElements.get(tag), tag).to.equal(undefined);
+        expect(api[name], name).to.equal(undefined);
+        const loaded = await (api[loader] as () => Promise<CustomElementConstructor>)();
+        expect(loaded, loader).to.be.a('function');
+        expect(w.customElements.get(tag), tag).to.equal(loaded);
+        expect(api[name], name).to.equal(loaded);
+      }
     } finally {
       frame.remove();
     }
