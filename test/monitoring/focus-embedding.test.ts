@@ -2,31 +2,23 @@ import { expect } from '@open-wc/testing';
 import { executeServerCommand, sendMouse } from '@web/test-runner-commands';
 import { sleep, until } from '../helpers/monitor.js';
 import { itExcept } from '../helpers/engine.js';
-
-interface FrameMessage {
-  frame: string;
-  type: string;
-  id?: string;
-  code?: number;
-  data?: Record<string, unknown> | null;
-  value?: boolean;
-}
+import { focusExam } from '../helpers/focus-exam.js';
 
 /** The exam page in an iframe of this (the "LMS") page; what it posts back. */
 async function embed(origin: string) {
-  const id = `focus-${Date.now()}-${Math.random().toString(36).slice(2, 7)}`;
-  const messages: FrameMessage[] = [];
-  const onMessage = (e: MessageEvent<FrameMessage>) => e.data?.frame === id && messages.push(e.data);
-  addEventListener('message', onMessage);
   document.body.style.margin = '0';
   const lms = document.createElement('div');
   lms.innerHTML = `<input id="lms-input" aria-label="LMS search" style="position:fixed;left:10px;top:10px;width:200px;height:40px">`;
-  const frame = document.createElement('iframe');
-  frame.title = 'exam';
-  frame.style.cssText = 'position:fixed;left:0;top:80px;width:400px;height:300px;border:0';
-  frame.src = `${origin}/test/fixtures/pages/focus-exam.html?id=${id}`;
-  document.body.append(lms, frame);
-  await until(() => messages.some((m) => m.type === 'started'), 15000, 'the framed exam to start');
+  document.body.append(lms);
+  const exam = focusExam('focus', {
+    origin,
+    prepare: (frame) => {
+      frame.title = 'exam';
+      frame.style.cssText = 'position:fixed;left:0;top:80px;width:400px;height:300px;border:0';
+    },
+  });
+  const { frame, messages } = exam;
+  await exam.started(1, 15000);
   return {
     messages,
     // a violation is announced when it begins and sent again (same id) when it ends: the last of each
@@ -38,8 +30,7 @@ async function embed(origin: string) {
     async stop() {
       frame.contentWindow!.postMessage('stop', '*');
       await until(() => messages.some((m) => m.type === 'stopped'), 15000, 'the framed exam to stop');
-      removeEventListener('message', onMessage);
-      frame.remove();
+      exam.remove();
       lms.remove();
       await sendMouse({ type: 'move', position: [0, 0] });
     },

@@ -2,15 +2,7 @@ import { expect } from '@open-wc/testing';
 import { sendMouse } from '@web/test-runner-commands';
 import { sleep, until } from '../helpers/monitor.js';
 import { describeExcept } from '../helpers/engine.js';
-
-interface FrameMessage {
-  frame: string;
-  type: string;
-  id?: string;
-  code?: number;
-  data?: Record<string, unknown> | null;
-  resumed?: boolean;
-}
+import { focusExam } from '../helpers/focus-exam.js';
 
 describeExcept(
   {
@@ -21,18 +13,16 @@ describeExcept(
   function () {
     this.timeout(60000);
     it('an exit open at the reload is kept (closed at the reload), and the state after it is recorded too', async () => {
-      const id = `fs-reload-${Date.now()}`;
-      const messages: FrameMessage[] = [];
-      const onMessage = (e: MessageEvent<FrameMessage>) => e.data?.frame === id && messages.push(e.data);
-      addEventListener('message', onMessage);
       document.body.style.margin = '0';
-      const frame = document.createElement('iframe');
-      frame.allow = 'fullscreen';
-      frame.style.cssText = 'position:fixed;left:0;top:0;width:400px;height:300px;border:0';
-      frame.src = `/test/fixtures/pages/focus-exam.html?id=${id}&track=forceFullScreen`;
-      document.body.append(frame);
-      const started = (n: number) =>
-        until(() => messages.filter((m) => m.type === 'started').length >= n, 15000, 'start');
+      const exam = focusExam('fs-reload', {
+        query: { track: 'forceFullScreen' },
+        prepare: (frame) => {
+          frame.allow = 'fullscreen';
+          frame.style.cssText = 'position:fixed;left:0;top:0;width:400px;height:300px;border:0';
+        },
+      });
+      const { frame, messages } = exam;
+      const started = (n: number) => exam.started(n, 15000);
       await started(1);
       await sendMouse({ type: 'click', position: [400 - 60, 20] }); // the exam's own "Full screen" button
       await until(() => !!frame.contentDocument!.fullscreenElement, 15000, 'full screen');
@@ -45,7 +35,7 @@ describeExcept(
       await sleep(500);
       frame.contentWindow!.location.reload();
       await started(2);
-      expect(messages.filter((m) => m.type === 'started').map((m) => m.resumed)).to.deep.equal([false, true]);
+      expect(exam.resumes()).to.deep.equal([false, true]);
       // after the reload the page is not in full screen (a reload leaves it): recorded after the grace
       const afterReload = () => messages.filter((m) => m.code === 5009 && !before.has(m.id));
       await until(() => afterReload().length > 0, 15000, 'the new gap announced');
@@ -53,8 +43,7 @@ describeExcept(
       expect(closed.data).to.include({ reason: 'exited', closedOnResume: true });
       const after = afterReload().at(-1)!;
       expect(after.data).to.deep.equal({ reason: 'not_entered' });
-      removeEventListener('message', onMessage);
-      frame.remove();
+      exam.remove();
       await sendMouse({ type: 'move', position: [0, 0] });
     });
   },

@@ -2,15 +2,7 @@ import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { sleep, until } from '../helpers/monitor.js';
 import { describeExcept } from '../helpers/engine.js';
-
-interface FrameMessage {
-  frame: string;
-  type: string;
-  id?: string;
-  code?: number;
-  data?: Record<string, unknown> | null;
-  resumed?: boolean;
-}
+import { focusExam } from '../helpers/focus-exam.js';
 
 describeExcept(
   { webkit: 'needs the open-other-tab command (a second tab through puppeteer), which WebDriver here has not' },
@@ -18,17 +10,9 @@ describeExcept(
   function () {
     this.timeout(60000);
     it('the candidate left, the exam page went away while they were gone, they came back: 5005 ends and 5006 is recorded', async () => {
-      const id = `switch-reload-${Date.now()}`;
-      const messages: FrameMessage[] = [];
-      const onMessage = (e: MessageEvent<FrameMessage>) => e.data?.frame === id && messages.push(e.data);
-      addEventListener('message', onMessage);
-      const frame = document.createElement('iframe');
-      const src = `/test/fixtures/pages/focus-exam.html?id=${id}&track=tabSwitch`;
-      frame.src = src;
-      document.body.append(frame);
+      const exam = focusExam('switch-reload', { query: { track: 'tabSwitch' } });
+      const { frame, messages, started } = exam;
       try {
-        const started = (n: number) =>
-          until(() => messages.filter((m) => m.type === 'started').length >= n, 20000, 'the exam started');
         await started(1);
         // the candidate switches to another tab: 5005, open
         await executeServerCommand('open-other-tab');
@@ -41,9 +25,9 @@ describeExcept(
         // … and they come back to it
         await executeServerCommand('close-other-tab');
         await until(() => document.visibilityState === 'visible', 10000, 'the test page visible');
-        frame.src = src;
+        frame.src = exam.src;
         await started(2);
-        expect(messages.filter((m) => m.type === 'started').map((m) => m.resumed)).to.deep.equal([false, true]);
+        expect(exam.resumes()).to.deep.equal([false, true]);
         await until(() => messages.some((m) => m.code === 5006), 10000, 'the return recorded (5006)');
         const closed = messages.filter((m) => m.id === away).at(-1)!;
         expect(closed.data).to.include({ how: 'hidden', closedOnResume: true });
@@ -53,24 +37,16 @@ describeExcept(
         // one switch, one return: no second switch was begun
         expect(new Set(messages.filter((m) => m.code === 5005).map((m) => m.id)).size).to.equal(1);
       } finally {
-        removeEventListener('message', onMessage);
-        frame.remove();
+        exam.remove();
       }
     });
 
     it('the exam page reloaded while the candidate is still away: one switch and one return, on their real return', async () => {
       // found by a new user: the reload closed the switch with a 5006 although the candidate had not
       // come back, and a second switch began at once (two switches, two returns for one absence)
-      const id = `switch-hidden-reload-${Date.now()}`;
-      const messages: FrameMessage[] = [];
-      const onMessage = (e: MessageEvent<FrameMessage>) => e.data?.frame === id && messages.push(e.data);
-      addEventListener('message', onMessage);
-      const frame = document.createElement('iframe');
-      frame.src = `/test/fixtures/pages/focus-exam.html?id=${id}&track=tabSwitch`;
-      document.body.append(frame);
+      const exam = focusExam('switch-hidden-reload', { query: { track: 'tabSwitch' } });
+      const { frame, messages, started } = exam;
       try {
-        const started = (n: number) =>
-          until(() => messages.filter((m) => m.type === 'started').length >= n, 20000, 'the exam started');
         await started(1);
         await executeServerCommand('open-other-tab');
         await until(() => messages.some((m) => m.code === 5005), 10000, 'the switch recorded');
@@ -78,7 +54,7 @@ describeExcept(
         // the exam page reloads while the candidate is still in the other tab
         frame.contentWindow!.location.reload();
         await started(2);
-        expect(messages.filter((m) => m.type === 'started').map((m) => m.resumed)).to.deep.equal([false, true]);
+        expect(exam.resumes()).to.deep.equal([false, true]);
         await sleep(500);
         expect(
           messages.filter((m) => m.code === 5006),
@@ -99,8 +75,7 @@ describeExcept(
       } finally {
         // the next test needs this page in front, even when an assertion above failed
         await executeServerCommand('close-other-tab');
-        removeEventListener('message', onMessage);
-        frame.remove();
+        exam.remove();
       }
     });
   },
@@ -111,28 +86,21 @@ describe('a reload with the candidate at the exam', function () {
   it('is no tab switch: the page going away (pagehide, then hidden) records no 5005 and no 5006', async () => {
     // found in CI (Firefox, the 720p delivery test): the unloading page's "hidden" was recorded as a
     // switch, and the resumed page then closed it with a 5006
-    const id = `reload-${Date.now()}`;
-    const messages: FrameMessage[] = [];
-    const onMessage = (e: MessageEvent<FrameMessage & { codes?: number[] }>) =>
-      e.data?.frame === id && messages.push(e.data);
-    addEventListener('message', onMessage);
-    const frame = document.createElement('iframe');
-    frame.src = `/test/fixtures/pages/focus-exam.html?id=${id}&track=tabSwitch`;
-    document.body.append(frame);
+    const exam = focusExam('reload', { query: { track: 'tabSwitch' } });
+    const { frame, messages, started } = exam;
     try {
-      const started = (n: number) =>
-        until(() => messages.filter((m) => m.type === 'started').length >= n, 20000, 'the exam started');
       await started(1);
       for (const n of [2, 3]) {
         frame.contentWindow!.location.reload();
         await started(n);
       }
-      expect(messages.filter((m) => m.type === 'started').map((m) => m.resumed)).to.deep.equal([false, true, true]);
+      expect(exam.resumes()).to.deep.equal([false, true, true]);
       frame.contentWindow!.postMessage('report', '*');
       await until(() => messages.some((m) => m.type === 'report'), 10000, 'the report');
-      const { codes } = messages.find((m) => m.type === 'report') as FrameMessage & { codes: number[] };
+      const { codes } = messages.find((m) => m.type === 'report')!;
+      expect(codes, 'the outbox read').to.be.an('array');
       expect(
-        codes.filter((c) => c === 5005 || c === 5006),
+        codes!.filter((c) => c === 5005 || c === 5006),
         'records in the outbox',
       ).to.deep.equal([]);
       expect(
@@ -140,8 +108,7 @@ describe('a reload with the candidate at the exam', function () {
         'records emitted',
       ).to.deep.equal([]);
     } finally {
-      removeEventListener('message', onMessage);
-      frame.remove();
+      exam.remove();
     }
   });
 });
