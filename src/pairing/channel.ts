@@ -59,6 +59,20 @@ class PairingClosed extends ProctorError {
   }
 }
 
+/** No answer, or the server could not take the request now (5xx, 408, 429): worth sending again. */
+class PairingUnreachable extends ProctorError {
+  constructor(message: string) {
+    super(ErrorCode.PAIRING_FAILED, message);
+  }
+}
+
+/** How long one message's POST may go unanswered (ms) before it is sent again. */
+const SEND_TIMEOUT_MS = 8000;
+/** How long a long poll may go unanswered (ms): the server answers within ~20 s. */
+const POLL_TIMEOUT_MS = 35_000;
+/** How long a message is sent again (ms) before `send()` gives up with 4113. */
+const SEND_GIVE_UP_MS = 60_000;
+
 /** Same origin, same browser: a `BroadcastChannel` per code. */
 export class BroadcastPairingTransport implements PairingTransport {
   create(): Promise<string> {
@@ -128,7 +142,8 @@ export class HttpPairingTransport implements PairingTransport {
             'GET',
             `${path}?for=${role}&after=${after}`,
             undefined,
-            controller.signal,
+            // the server holds a poll up to ~20 s: one that outlives that by far sits on a stalled link
+            AbortSignal.any([controller.signal, AbortSignal.timeout(POLL_TIMEOUT_MS)]),
           );
           failures = 0;
           for (const m of body.messages) {
@@ -151,8 +166,20 @@ export class HttpPairingTransport implements PairingTransport {
     void poll();
     return {
       code,
+      // a message is sent again after a failure or SEND_TIMEOUT_MS without an answer (a link that
+      // stalls must not hold it up: the phone's resent offers and its ICE candidates wait on it),
+      // with a back-off, for up to SEND_GIVE_UP_MS; a refusal or a closed code ends it at once
       send: async (message) => {
-        await this.request('POST', path, { from: role, message });
+        const giveUp = Date.now() + SEND_GIVE_UP_MS;
+        for (let tries = 0; ; tries++) {
+          try {
+            await this.request('POST', path, { from: role, message }, AbortSignal.timeout(SEND_TIMEOUT_MS));
+            return;
+          } catch (error) {
+            if (!(error instanceof PairingUnreachable) || controller.signal.aborted || Date.now() > giveUp) throw error;
+            await new Promise((r) => setTimeout(r, Math.min(4000, 250 * 2 ** tries)));
+          }
+        }
       },
       subscribe: (listener) => {
         listeners.add(listener);
@@ -175,17 +202,21 @@ export class HttpPairingTransport implements PairingTransport {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (error) {
+      if (signal?.aborted && signal.reason instanceof DOMException && signal.reason.name === 'TimeoutError')
+        throw new PairingUnreachable(`The pairing server did not answer ${method} ${path} in time.`);
       if (signal?.aborted) throw error;
-      throw new ProctorError(ErrorCode.PAIRING_FAILED, `The pairing server could not be reached: ${String(error)}`);
+      throw new PairingUnreachable(`The pairing server could not be reached: ${String(error)}`);
     }
     const data = (await response.json().catch(() => undefined)) as { code?: string; message?: string } | undefined;
     if (response.status === 410 && data?.code === 'pairing_closed')
       throw new PairingClosed(`The pairing was closed: the other side left (${method} ${path}).`);
-    if (!response.ok)
-      throw new ProctorError(
-        ErrorCode.PAIRING_FAILED,
-        `The pairing server refused ${method} ${path}: HTTP ${response.status} ${data?.code ?? ''} ${data?.message ?? ''}`.trim(),
-      );
+    if (!response.ok) {
+      const said = `HTTP ${response.status} ${data?.code ?? ''} ${data?.message ?? ''}`.trim();
+      const { status } = response;
+      if (status >= 500 || status === 408 || status === 429)
+        throw new PairingUnreachable(`The pairing server could not take ${method} ${path} now: ${said}`);
+      throw new ProctorError(ErrorCode.PAIRING_FAILED, `The pairing server refused ${method} ${path}: ${said}`);
+    }
     return data as T;
   }
 }

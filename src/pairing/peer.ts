@@ -70,7 +70,9 @@ abstract class PeerEnd extends EventTarget {
     const pc = (this.pc = new RTCPeerConnection(config));
     this.queue = new CandidateQueue(pc);
     pc.onicecandidate = (e) => {
-      if (e.candidate) void this.channel.send({ type: 'candidate', session, candidate: e.candidate.toJSON() });
+      // (a candidate that never arrives is a lost path, not an error: the others and the offer's resends remain)
+      if (e.candidate)
+        void this.channel.send({ type: 'candidate', session, candidate: e.candidate.toJSON() }).catch(() => undefined);
     };
     return pc;
   }
@@ -95,6 +97,8 @@ export class SecondCameraReceiver extends PeerEnd {
   stream?: MediaStream;
   /** The last offer answered, and the answer: a copy of that offer gets the same answer again. */
   private answered?: { session: string; offer: string; answer: string };
+  /** Candidates of a session whose offer has not arrived yet. */
+  private early?: { session: string; candidates: RTCIceCandidateInit[] };
 
   constructor(
     channel: PairingChannel,
@@ -126,6 +130,11 @@ export class SecondCameraReceiver extends PeerEnd {
       }
       case 'candidate':
         if (m.session === this.session) this.queue?.add(m.candidate);
+        else {
+          // ahead of its offer (the phone's messages may overtake each other on the way): kept for it
+          if (this.early?.session !== m.session) this.early = { session: m.session, candidates: [] };
+          this.early.candidates.push(m.candidate);
+        }
         return;
       case 'camera-error':
         this.dispatchEvent(new CustomEvent('camera-error', { detail: { name: m.name, message: m.message } }));
@@ -149,6 +158,8 @@ export class SecondCameraReceiver extends PeerEnd {
 
   private connect(session: string) {
     const pc = this.open(session, this.rtcConfig);
+    if (this.early?.session === session) for (const c of this.early.candidates) this.queue!.add(c);
+    this.early = undefined;
     pc.ontrack = (e) => {
       const stream = e.streams[0] ?? new MediaStream([e.track]);
       if (stream === this.stream) return;
@@ -220,10 +231,16 @@ export class SecondCameraSender extends PeerEnd {
       else if (s === 'disconnected') {
         this.setState('disconnected');
         // a network blip: try an ICE restart on the same connection
-        this.restartTimer = setTimeout(() => void this.offer(true), this.options.restartAfterMs ?? 2000);
+        this.restartTimer = setTimeout(
+          () => void this.offer(true).catch(() => this.onSignalFailure()),
+          this.options.restartAfterMs ?? 2000,
+        );
       } else if (s === 'failed') {
         this.setState('failed');
-        this.restartTimer = setTimeout(() => void this.start(), this.options.restartAfterMs ?? 2000);
+        this.restartTimer = setTimeout(
+          () => void this.start().catch(() => undefined),
+          this.options.restartAfterMs ?? 2000,
+        );
       }
     };
     this.setState('connecting');
@@ -236,8 +253,9 @@ export class SecondCameraSender extends PeerEnd {
     const offer = await pc.createOffer({ iceRestart });
     await pc.setLocalDescription(offer);
     const message: SignalMessage = { type: 'offer', session: this.session, sdp: offer.sdp ?? '' };
-    await this.channel.send(message);
-    // the exam page may not be listening yet (or a message was lost): offer again until answered
+    // the exam page may not be listening yet, or a message was lost or stalls on the way: offer
+    // again until answered, whatever became of the sends before
+    void this.channel.send(message).catch(() => undefined);
     clearInterval(this.resend);
     this.resend = setInterval(() => {
       if (pc !== this.pc || pc.signalingState !== 'have-local-offer' || this.state === 'closed')

@@ -5,24 +5,33 @@
  * and an answer may be lost on the way. The two ends run over an in-memory channel that does both.
  */
 import { expect } from '@open-wc/testing';
-import { SecondCameraReceiver, SecondCameraSender } from '../../src/index.js';
+import { executeServerCommand } from '@web/test-runner-commands';
+import { HttpPairingTransport, SecondCameraReceiver, SecondCameraSender } from '../../src/index.js';
 import type { PairingChannel, SignalMessage } from '../../src/pairing/channel.js';
 import { canvasCamera } from '../helpers/canvas-camera.js';
 import { describeExcept } from '../helpers/engine.js';
-import { until } from '../helpers/monitor.js';
+import { sleep, until } from '../helpers/monitor.js';
 
-/** Two ends of a channel; `tamper` sees each message and returns how many copies arrive (0 drops it). */
-function channelPair(tamper: (m: SignalMessage, from: 'exam' | 'phone') => number) {
+/**
+ * Two ends of a channel; `tamper` sees each message and returns how many copies arrive (0 drops it),
+ * or `stall`: never delivered, and its send() never settles (a request on a link that says nothing).
+ * `delayOf` delays a message's delivery (ms; default 5).
+ */
+function channelPair(
+  tamper: (m: SignalMessage, from: 'exam' | 'phone') => number | 'stall',
+  delayOf: (m: SignalMessage) => number = () => 5,
+) {
   const listeners = { exam: new Set<(m: SignalMessage) => void>(), phone: new Set<(m: SignalMessage) => void>() };
   const end = (role: 'exam' | 'phone'): PairingChannel => ({
     code: 'testcode42',
     send: (m) => {
       const to = role === 'exam' ? listeners.phone : listeners.exam;
       const copies = tamper(m, role);
+      if (copies === 'stall') return new Promise<void>(() => undefined);
       // delivered later, as a network would, but every copy in the same task: back to back
       setTimeout(() => {
         for (let i = 0; i < copies; i++) for (const l of to) l(structuredClone(m));
-      }, 5);
+      }, delayOf(m));
       return Promise.resolve();
     },
     subscribe: (l) => {
@@ -55,12 +64,15 @@ describeExcept(
       cleanup = [];
     });
 
-    async function pair(tamper: (m: SignalMessage, from: 'exam' | 'phone') => number) {
+    async function pair(
+      tamper: (m: SignalMessage, from: 'exam' | 'phone') => number | 'stall',
+      delayOf?: (m: SignalMessage) => number,
+    ) {
       const camera = canvasCamera((g) => {
         g.fillStyle = '#468';
         g.fillRect(0, 0, 640, 480);
       });
-      const { exam, phone } = channelPair(tamper);
+      const { exam, phone } = channelPair(tamper, delayOf);
       const receiver = new SecondCameraReceiver(exam);
       const sender = new SecondCameraSender(phone, camera.stream, { resendMs: 300 });
       cleanup.push(() => {
@@ -86,6 +98,75 @@ describeExcept(
       await pair((m) => (m.type === 'answer' && ++answers <= 2 ? 0 : 1));
       expect(answers).to.be.greaterThan(2);
       expect(rejections.map(String)).to.deep.equal([]);
+    });
+
+    it("the phone's first offer stalls on the way (its send never settles): the resent offer pairs", async () => {
+      // issue 13, new-user round 4: the phone awaited its first send before it began resending, so a
+      // request stalled on the link held the pairing up for good
+      let offers = 0;
+      await pair((m) => (m.type === 'offer' && ++offers === 1 ? 'stall' : 1));
+      expect(rejections.map(String)).to.deep.equal([]);
+    });
+
+    it("the phone's candidates overtake its offer: they are kept for it, and the phone pairs", async () => {
+      // the exam page's own candidates are lost here, so the phone's are the only way to connect
+      await pair(
+        (m, from) => (m.type === 'candidate' && from === 'exam' ? 0 : 1),
+        (m) => (m.type === 'offer' ? 400 : 5),
+      );
+      expect(rejections.map(String)).to.deep.equal([]);
+    });
+  },
+);
+
+describeExcept(
+  { webkit: "Debian's WebKitGTK is built without WebRTC (RTCPeerConnection)" },
+  'pairing through the reference server over a link that stalls',
+  function () {
+    this.timeout(90000);
+    it('the phone reaches the server over a link that says nothing for a while: once it answers again, the phone pairs, and no promise is left rejected', async () => {
+      const rejections: unknown[] = [];
+      const onRejection = (e: PromiseRejectionEvent) => {
+        rejections.push(e.reason);
+        e.preventDefault();
+      };
+      addEventListener('unhandledrejection', onRejection);
+      const creds = await executeServerCommand<{ endpoint: string; testAttemptId: string }, undefined>(
+        'results-server',
+      );
+      const key = `pairing-${creds.testAttemptId}`;
+      const link = (state: 'up' | 'stalled') =>
+        executeServerCommand<{ endpoint: string }, { key: string; state: string }>('results-link', { key, state });
+      const camera = canvasCamera((g) => {
+        g.fillStyle = '#864';
+        g.fillRect(0, 0, 640, 480);
+      });
+      const examSide = new HttpPairingTransport(creds.endpoint);
+      const code = await examSide.create();
+      const receiver = new SecondCameraReceiver(examSide.join(code, 'exam'));
+      // the phone's network: stalled from the start (its offer and candidates go nowhere)
+      const { endpoint: phoneEndpoint } = await link('stalled');
+      const sender = new SecondCameraSender(
+        new HttpPairingTransport(phoneEndpoint).join(code, 'phone'),
+        camera.stream,
+        {
+          resendMs: 1000,
+        },
+      );
+      try {
+        await sender.start();
+        await sleep(4000);
+        expect(receiver.state).to.equal('waiting');
+        await link('up');
+        await until(() => receiver.state === 'connected' && sender.state === 'connected', 60000, 'both ends connected');
+        expect(rejections.map(String)).to.deep.equal([]);
+      } finally {
+        removeEventListener('unhandledrejection', onRejection);
+        sender.close();
+        receiver.close();
+        camera.stop();
+        await link('up');
+      }
     });
   },
 );
