@@ -15,7 +15,8 @@
  * by `showReport()` or `auxiliaryDevice` pairing, by `loadReportElement()` /
  * `loadMobileCameraElement()` / `loadRequirementsCheckElement()`, and for each such tag in the
  * document, in its markup or added later. A tag in the markup is defined before `apLibReady`, so
- * a handler of it can call the element's methods. Until loaded, `ProctorElements.ApReport` /
+ * a handler of it can call the element's methods; when its part cannot be fetched, the page gets
+ * `apLibLoadingFailed` (4018) instead. Until loaded, `ProctorElements.ApReport` /
  * `ApMobileCamera` / `ApRequirementsCheck` are undefined.
  */
 import { MINIMUM_BROWSERS, missingBrowserFeature } from './browser-support.js';
@@ -98,7 +99,8 @@ const failed = (errorCode: number, errorMessage: string) =>
   // A lazy tag in the document (the markup's, or one added later): its part is loaded then; a
   // failure is the `ap-error` of the elements it was loaded for, and an element is tried once (a
   // wrong asset base does not refetch on each change of the page).
-  // Those in the markup are loaded before `apLibReady` (a failure is their `ap-error`, as above).
+  // Those in the markup are loaded before `apLibReady`; if one cannot be, `apLibLoadingFailed` (4018)
+  // comes instead, besides the elements' `ap-error`.
   const markup = parsed.then(() => {
     const tried = new WeakSet<Element>();
     const upgrade = () =>
@@ -108,15 +110,21 @@ const failed = (errorCode: number, errorMessage: string) =>
           ? []
           : [...document.getElementsByTagName(tag)].filter((element) => !tried.has(element));
         for (const element of waiting) tried.add(element);
-        return (waiting.length ? load() : Promise.resolve()).catch((error: api.ProctorError) => {
-          for (const element of waiting) element.dispatchEvent(new ApErrorEvent(error.toJSON()));
-        });
+        return (waiting.length ? load() : Promise.resolve()).then(
+          () => undefined,
+          (error: api.ProctorError) => {
+            for (const element of waiting) element.dispatchEvent(new ApErrorEvent(error.toJSON()));
+            return `Necessary files failed to load: ${error.message}`;
+          },
+        );
       });
     const first = upgrade();
     new MutationObserver(upgrade).observe(document, { childList: true, subtree: true });
-    return Promise.all(first);
+    // a part the markup needs and cannot have: the page cannot work as written (4018, not ready)
+    return Promise.all(first).then((problems) => problems.find(Boolean));
   });
-  void Promise.all([checked, markup]).then(([problem]) => {
+  void Promise.all([checked, markup]).then(([unreachable, unloaded]) => {
+    const problem = unreachable ?? unloaded;
     window.apLibLoaded = !problem;
     if (problem) failed(ErrorCode.FILES_FAILED_TO_LOAD, problem);
     else dispatchEvent(new CustomEvent('apLibReady', { detail: { assetBase: getAssetBase() } }));

@@ -335,6 +335,7 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
     frame.srcdoc = `<!doctype html><base href="${location.origin}/test/compat/pages/"><script>
         window.errors = [];
         addEventListener('ap-error', (e) => errors.push({ tag: e.target.localName, ...e.detail }));
+        addEventListener('apLibLoadingFailed', (e) => (window.failed = e.detail.statusDetails));
       </script><script src="${url}"></script>
       <script>
         ${assetBase ? `ProctorElements.setAssetBase(${JSON.stringify(assetBase)});` : ''}
@@ -348,6 +349,7 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
       typeof globalThis & {
         errors: { tag: string; code: number; message: string }[];
         apLibLoaded?: boolean;
+        failed?: { errorCode: number; errorMessage: string };
         ProctorElements: Record<string, unknown> & { setAssetBase(base: string): void };
       };
     const until = async (test: () => unknown, what: string) => {
@@ -411,6 +413,11 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
       expect(page.win.errors[0].tag).to.equal('ap-mobile-camera');
       expect(page.win.errors[0].code).to.equal(4100);
       expect(page.win.errors[0].message).to.contain(`could not be loaded from the asset base ${wrong}`);
+      // a part the markup needs: the library is not ready (4018) rather than ready with a dead tag
+      await page.until(() => page.win.apLibLoaded !== undefined, 'apLibReady or apLibLoadingFailed');
+      expect(page.win.apLibLoaded).to.equal(false);
+      expect(page.win.failed?.errorCode).to.equal(4018);
+      expect(page.win.failed?.errorMessage).to.contain(`could not be loaded from the asset base ${wrong}`);
       // the page keeps changing: the element is not tried again on each change
       for (let i = 0; i < 5; i++) page.win.document.body.append(page.win.document.createElement('p'));
       await new Promise((r) => setTimeout(r, 500));
