@@ -334,7 +334,8 @@ export async function createFaceDetector(options: FaceDetectorOptions = {}): Pro
     throw workerError && mainError.code === ErrorCode.INCOMPATIBLE_BROWSER
       ? new ProctorError(
           ErrorCode.INCOMPATIBLE_BROWSER,
-          `Face detection cannot run in this browser: MediaPipe needs WebGL, which it offers neither in workers nor on the page (${mainError.message}).`,
+          'Face detection cannot run in this browser: MediaPipe needs WebGL, which it offers neither in workers nor on the page.',
+          { cause: mainError },
         )
       : mainError;
   }

@@ -91,7 +91,8 @@ export function detectionError(error: unknown): ProctorError {
   if (/GLctx|WebGL|webgl/.test(raw))
     return new ProctorError(
       ErrorCode.INCOMPATIBLE_BROWSER,
-      `Face detection cannot run here: MediaPipe needs WebGL, which this browser does not offer${typeof document === 'undefined' ? ' in workers' : ''} (${raw}).`,
+      // the engine's own words (`GLctx` is undefined…) stay in `cause`: the message is the candidate's
+      `Face detection cannot run here: MediaPipe needs WebGL, which this browser does not offer${typeof document === 'undefined' ? ' in workers' : ''}.`,
       { cause: error },
     );
   return new ProctorError(ErrorCode.MODEL_LOAD_FAILED, `Face detection failed in MediaPipe: ${raw}`, { cause: error });

@@ -226,8 +226,9 @@ describeExcept(
     it('rejects with 4001 (INCOMPATIBLE_BROWSER) and says why, after trying the worker and the main thread', async () => {
       const error = await rejectionOf(createFaceDetector({ assetBase: DIST_ASSETS }));
       expect(error.code).to.equal(ErrorCode.INCOMPATIBLE_BROWSER);
-      expect(error.message).to.match(
-        /^Face detection cannot run in this browser: MediaPipe needs WebGL, which it offers neither in workers nor on the page/,
+      // the whole message, as the candidate reads it: no engine error inside (new-user round, issue 16)
+      expect(error.message).to.equal(
+        'Face detection cannot run in this browser: MediaPipe needs WebGL, which it offers neither in workers nor on the page.',
       );
     });
 
@@ -235,7 +236,9 @@ describeExcept(
       const error = await rejectionOf(createFaceDetector({ assetBase: DIST_ASSETS, worker: false }));
       expect(error.name).to.equal('ProctorError');
       expect(error.code).to.equal(ErrorCode.INCOMPATIBLE_BROWSER);
-      expect(error.message).to.match(/^Face detection cannot run here: MediaPipe needs WebGL/);
+      expect(error.message).to.equal(
+        'Face detection cannot run here: MediaPipe needs WebGL, which this browser does not offer.',
+      );
     });
   },
 );
