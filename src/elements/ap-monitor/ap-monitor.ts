@@ -202,14 +202,19 @@ export class ApMonitor extends LitElement {
     return monitor;
   }
 
-  /** Runs a lifecycle step; a failure fires `ap-error` and rejects with the same typed error. */
+  /**
+   * Runs a lifecycle step; a failure fires `ap-error` (unless the element was destroyed meanwhile)
+   * and rejects with the same typed error.
+   */
   private async guard<T>(step: () => Promise<T>): Promise<T> {
     try {
       return await step();
     } catch (error) {
       const typed =
         error instanceof ProctorError ? error : new ProctorError(ErrorCode.HARDWARE_ERROR, messageOf(error));
-      this.dispatchEvent(new ApErrorEvent(typed.toJSON()));
+      // after ap-instance-destroyed the element is gone for the page: the caller's promise rejects
+      // (4110 for a start() that destroy() cut short), but no ap-error follows the teardown
+      if (this.state !== 'destroyed') this.dispatchEvent(new ApErrorEvent(typed.toJSON()));
       if (this.monitor?.state === 'error') this.failure = typed;
       throw typed;
     }

@@ -38,6 +38,11 @@ describe('<ap-monitor> destroyed while it is starting', function () {
         // numHumans where face detection can run (WebKitGTK here has no WebGL: setup would reject)
         const track = engine === 'webkit' ? 'audio,tabSwitch' : 'audio,numHumans,tabSwitch';
         const h = await monitor({ track, mediaDevices: devices, start: false });
+        // the page hears nothing of the element after its ap-instance-destroyed (new-user round, issue 16)
+        let destroyed = false;
+        const afterDestroyed: number[] = [];
+        h.el.addEventListener('ap-instance-destroyed', () => (destroyed = true));
+        h.el.addEventListener('ap-error', (e) => destroyed && afterDestroyed.push(e.detail.code));
         const started = h.el.start().then(
           () => 'started',
           (e: { code?: number }) => e.code,
@@ -49,6 +54,7 @@ describe('<ap-monitor> destroyed while it is starting', function () {
         expect([ErrorCode.INVALID_STATE, 'started']).to.include(outcome);
         await sleep(1500); // the audio tracker samples every 100 ms: anything left running would throw
         expect(thrown).to.deep.equal([]);
+        expect(afterDestroyed, 'ap-error after ap-instance-destroyed').to.deep.equal([]);
         expect(h.el.state).to.equal('destroyed');
         expect(live().map((t) => t.kind)).to.deep.equal([]);
       } finally {
