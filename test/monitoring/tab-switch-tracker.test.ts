@@ -84,6 +84,36 @@ describe('TabSwitchTracker: the focus leaving the browser window', () => {
     expect(records).to.deep.equal([]);
   });
 
+  it('a window closed in Firefox (hidden first, pagehide just after) is no tab switch', async () => {
+    // issue 16, new-user round: Firefox closing its window hides the page before its pagehide; the
+    // hide was begun as a 5005, sent in the page's last beacon, and its whole absence counted on resume
+    const records: EvidenceDraft[] = [];
+    const win = new FakeWindow();
+    const tracker = new TabSwitchTracker(context(records), win as unknown as Window);
+    tracker.start();
+    win.document.visibilityState = 'hidden';
+    win.document.dispatchEvent(new Event('visibilitychange'));
+    await sleep(30);
+    win.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false }));
+    await sleep(1000);
+    expect(records).to.deep.equal([]);
+    tracker.stop();
+  });
+
+  it('a hidden page that stays hidden is a switch from the moment it was hidden', async () => {
+    const records: EvidenceDraft[] = [];
+    const win = new FakeWindow();
+    const tracker = new TabSwitchTracker(context(records), win as unknown as Window);
+    tracker.start();
+    const hiddenAt = Date.now();
+    win.document.visibilityState = 'hidden';
+    win.document.dispatchEvent(new Event('visibilitychange'));
+    await until(() => records.length === 1, 3000, 'the switch');
+    expect(records[0].code).to.equal(5005);
+    expect(records[0].startedAt, 'begun at the hide, not after the settle').to.be.within(hiddenAt, hiddenAt + 250);
+    tracker.stop();
+  });
+
   it('a page put in the back/forward cache (pagehide persisted) is a switch until it is shown again', async () => {
     const records: EvidenceDraft[] = [];
     const win = new FakeWindow();

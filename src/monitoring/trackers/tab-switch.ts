@@ -48,6 +48,9 @@ export function focusPlace(win: Window = window): FocusPlace {
  * the frame cannot tell its page from another app (see {@link focusPlace}), so there only hidden
  * counts; `blurScope` says which applies.
  */
+/** How long a page must stay hidden (ms), with no `pagehide` meanwhile, to be a switch (begun at the hide). */
+const HIDDEN_SETTLE_MS = 300;
+
 export class TabSwitchTracker implements Tracker {
   private awaySince?: number;
   private blurTimer?: ReturnType<typeof setTimeout>;
@@ -62,6 +65,11 @@ export class TabSwitchTracker implements Tracker {
    * visibilitychange) is the page unloading, not the candidate leaving: a reload is no tab switch.
    */
   private unloading = false;
+  /**
+   * A hidden page becomes a switch after HIDDEN_SETTLE_MS: Firefox closing its window hides the page
+   * first and fires `pagehide` after, so the hidden of a page going away is told apart only then.
+   */
+  private hiddenTimer?: ReturnType<typeof setTimeout>;
 
   constructor(
     private readonly ctx: TrackerContext,
@@ -115,6 +123,7 @@ export class TabSwitchTracker implements Tracker {
     this.win.removeEventListener('pagehide', this.onPageHide);
     this.win.removeEventListener('pageshow', this.onPageShow);
     clearTimeout(this.blurTimer);
+    clearTimeout(this.hiddenTimer);
     this.back();
   }
 
@@ -128,8 +137,15 @@ export class TabSwitchTracker implements Tracker {
   };
 
   private onVisibility = () => {
+    clearTimeout(this.hiddenTimer);
     if (this.win.document.visibilityState === 'hidden') {
-      if (!this.unloading) this.leave('hidden', this.ctx.now());
+      const at = this.ctx.now();
+      // hidden is the switch's cause when both come (another tab takes the focus and hides the page)
+      clearTimeout(this.blurTimer);
+      if (!this.unloading)
+        this.hiddenTimer = setTimeout(() => {
+          if (!this.unloading && this.win.document.visibilityState === 'hidden') this.leave('hidden', at);
+        }, HIDDEN_SETTLE_MS);
     }
     // visible again ends a hidden page's switch (visibility first); a switch to another app ends with the focus
     else if (this.how === 'hidden' || focusPlace(this.win) !== 'elsewhere') this.back();
