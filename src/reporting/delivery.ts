@@ -120,6 +120,7 @@ export class Delivery {
    */
   async settle(timeoutMs: number): Promise<DeliveryProgress> {
     const deadline = Date.now() + timeoutMs;
+    let silent = false; // the wait ended with a request still unanswered
     this.settling++;
     try {
       // a back-off is skipped; a server's Retry-After is not
@@ -131,7 +132,16 @@ export class Delivery {
         let timer: ReturnType<typeof setTimeout> | undefined;
         await Promise.race([
           this.flush(),
-          new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now())))),
+          new Promise<void>(
+            (resolve) =>
+              (timer = setTimeout(
+                () => {
+                  silent = true;
+                  resolve();
+                },
+                Math.max(0, deadline - Date.now()),
+              )),
+          ),
         ]);
         clearTimeout(timer);
       }
@@ -149,7 +159,15 @@ export class Delivery {
     } finally {
       this.settling--;
     }
-    return this.progress();
+    const progress = this.progress();
+    // nothing failed yet, but nothing answered either: say so (the request's own failure, when it
+    // comes, is reported as ever)
+    if (silent && !progress.done && !progress.error)
+      progress.error = new ProctorError(
+        ErrorCode.RESULTS_UNREACHABLE,
+        `The results server did not answer within ${Math.round(timeoutMs / 1000)} s; what was not sent stays on this device and is retried.`,
+      );
+    return progress;
   }
 
   stop(): void {

@@ -3,6 +3,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import {
   Delivery,
   DeliveryError,
+  ErrorCode,
   HttpBackend,
   LocalBackend,
   Outbox,
@@ -178,6 +179,9 @@ describe('evidence delivery', () => {
     const progress = await delivery.settle(1500);
     expect(progress.done).to.equal(false);
     expect(progress.pending).to.equal(1);
+    // what stop() resolves with says why (issue 13, new-user round 4: no error was set)
+    expect(progress.error?.code).to.equal(ErrorCode.RESULTS_UNREACHABLE);
+    expect(progress.error?.message).to.contain('did not answer within 2 s');
     // the silent request is still in flight (its give-up would have been reported): the wait ended on its own
     expect(errors).to.deep.equal([]);
     await link('up'); // the held connection is reset: the request fails, is retried, gets through
