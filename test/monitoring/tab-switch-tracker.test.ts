@@ -38,6 +38,15 @@ function context(records: EvidenceDraft[]): TrackerContext {
   };
 }
 
+/** A tracker started on a stand-in window, and what it records. */
+function started() {
+  const records: EvidenceDraft[] = [];
+  const win = new FakeWindow();
+  const tracker = new TabSwitchTracker(context(records), win as unknown as Window);
+  tracker.start();
+  return { records, win, tracker };
+}
+
 describe('TabSwitchTracker: the focus leaving the browser window', () => {
   itExcept(
     { webkit: 'MiniBrowser under Xvfb without a window manager never has window focus (document.hasFocus() is false)' },
@@ -87,10 +96,7 @@ describe('TabSwitchTracker: the focus leaving the browser window', () => {
   it('a window closed in Firefox (hidden first, pagehide just after) is no tab switch', async () => {
     // issue 16, new-user round: Firefox closing its window hides the page before its pagehide; the
     // hide was begun as a 5005, sent in the page's last beacon, and its whole absence counted on resume
-    const records: EvidenceDraft[] = [];
-    const win = new FakeWindow();
-    const tracker = new TabSwitchTracker(context(records), win as unknown as Window);
-    tracker.start();
+    const { records, win, tracker } = started();
     win.document.visibilityState = 'hidden';
     win.document.dispatchEvent(new Event('visibilitychange'));
     await sleep(30);
@@ -101,10 +107,7 @@ describe('TabSwitchTracker: the focus leaving the browser window', () => {
   });
 
   it('a hidden page that stays hidden is a switch from the moment it was hidden', async () => {
-    const records: EvidenceDraft[] = [];
-    const win = new FakeWindow();
-    const tracker = new TabSwitchTracker(context(records), win as unknown as Window);
-    tracker.start();
+    const { records, win, tracker } = started();
     const hiddenAt = Date.now();
     win.document.visibilityState = 'hidden';
     win.document.dispatchEvent(new Event('visibilitychange'));
