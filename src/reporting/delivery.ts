@@ -316,10 +316,8 @@ export class Delivery {
       );
       return;
     }
-    await this.outbox.markDelivered(
-      this.attemptId,
-      batch.map((r) => r.id),
-    );
+    // as sent: a violation's end written meanwhile is still to send
+    await this.outbox.markDelivered(this.attemptId, batch);
     // inline photos went with their records
     if (!this.backend.putPhoto)
       for (const r of batch) if (this.photoOf(r.id)) await this.outbox.markPhoto(this.attemptId, r.id, 'delivered');

@@ -215,8 +215,17 @@ export class Outbox {
     );
   }
 
-  markDelivered(attemptId: string, ids: string[]): Promise<void> {
-    return this.update(attemptId, ids, 'records', (r) => (r.delivered = true));
+  /**
+   * Marks records delivered. Give each as it was sent (`{id, endedAt}`): a record rewritten since
+   * (an ongoing violation's end, written while its begin was on the way) stays pending, so its end
+   * is sent too. A bare id marks whatever is stored under it.
+   */
+  markDelivered(attemptId: string, sent: (string | Pick<EvidenceRecord, 'id' | 'endedAt'>)[]): Promise<void> {
+    const versions = new Map(sent.map((r) => (typeof r === 'string' ? [r, undefined] : [r.id, r])));
+    return this.update(attemptId, [...versions.keys()], 'records', (r) => {
+      const version = versions.get(r.id);
+      if (!version || version.endedAt === r.endedAt) r.delivered = true;
+    });
   }
 
   markRejected(attemptId: string, ids: string[], reason: { code: string; message: string }): Promise<void> {

@@ -103,6 +103,40 @@ describe('evidence delivery', () => {
     outbox.close();
   });
 
+  it('a violation that ends while its begin is on the way: the end reaches the server too, not marked delivered unsent', async () => {
+    // found by CI run 19 (Firefox, a 1.2 s tab switch): the begin's acknowledgement marked the end,
+    // written meanwhile under the same id, as delivered; the server kept the switch open for good
+    const id = `end-in-flight-${Date.now()}`;
+    const outbox = await Outbox.open(`outbox-${id}`);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    class SlowBackend extends LocalBackend {
+      override async appendEvidence(attemptId: string, records: EvidenceRecord[]): Promise<void> {
+        await held;
+        return super.appendEvidence(attemptId, records);
+      }
+    }
+    const backend = new SlowBackend(`local-${id}`);
+    const delivery = new Delivery(outbox, backend, id, { backoffMs: 50 });
+    const attempt = { attemptId: id, clientId: 'c', startedAt: Date.now(), seq: 1 };
+    const base = record(id, 1);
+    const begun = { ...base, ongoing: true };
+    await outbox.add(attempt, [begun]);
+    const sending = delivery.flush();
+    await sleep(50); // the begin is on the way
+    const ended = { ...base, endedAt: base.startedAt + 1200, durationMs: 1200 };
+    await outbox.add(attempt, [ended]);
+    release();
+    await sending;
+    const progress = await delivery.settle(10_000);
+    expect(progress.done).to.equal(true);
+    const [stored] = await backend.records(id);
+    expect(stored.endedAt, 'the end at the server').to.equal(ended.endedAt);
+    expect(stored.durationMs).to.equal(1200);
+    delivery.stop();
+    outbox.close();
+  });
+
   it('is idempotent by evidence id: a replayed batch adds nothing', async () => {
     const id = `replay-${Date.now()}`;
     const backend = new LocalBackend(`local-${id}`);
