@@ -107,6 +107,8 @@ describe(`the OpenAPI contract (${backend})`, () => {
   it('sends exactly the documented fields', async () => {
     const a = newAttempt(s.demo.clientId, s.demo.clientSecret);
     const created = await call<{ sessionSid: string }>(s.origin, 'POST', '/api/v1/attempts', { body: a });
+    // each step's answer checked, so a failure names its cause (CI run 20, PostgreSQL: no event listed once)
+    assert.ok(created.status < 300, `create: ${created.status} ${JSON.stringify(created.body)}`);
     const sessionSid = created.body.sessionSid;
     const record = (seq: number, extra: Record<string, unknown> = {}) => ({
       id: randomUUID(),
@@ -118,20 +120,23 @@ describe(`the OpenAPI contract (${backend})`, () => {
       data: { score: 0.2 },
       ...extra,
     });
-    await call(s.origin, 'POST', `/api/v1/attempts/${a.testAttemptId}/evidence`, {
+    const appended = await call(s.origin, 'POST', `/api/v1/attempts/${a.testAttemptId}/evidence`, {
       headers: attemptHeaders(a),
       body: { records: [record(1, { photoPending: true }), record(2, { endedAt: Date.now(), durationMs: 5 })] },
     });
-    await call(s.origin, 'POST', `/api/v1/attempts/${a.testAttemptId}/finish`, {
+    assert.ok(appended.status < 300, `evidence: ${appended.status} ${JSON.stringify(appended.body)}`);
+    const finished = await call(s.origin, 'POST', `/api/v1/attempts/${a.testAttemptId}/finish`, {
       headers: attemptHeaders(a),
       body: { finishedAt: Date.now(), trustScore: 90, counts: { no_face: 2 } },
     });
+    assert.ok(finished.status < 300, `finish: ${finished.status} ${JSON.stringify(finished.body)}`);
     const install = `/v1/installs/${s.demo.installSid}`;
     const exam = `${install}/exams/${s.demo.examSid}`;
     const session = `${exam}/sessions/${sessionSid}`;
     const events = await call<{ results: { sid: string }[] }>(s.origin, 'GET', `${session}/events`, {
       token: s.demo.token,
     });
+    assert.equal(events.body.results?.length, 2, `events: ${events.status} ${JSON.stringify(events.body)}`);
     await call(s.origin, 'POST', `${session}/annotations`, {
       token: s.demo.token,
       body: { text: 'ok', eventReportSid: events.body.results[0].sid },
