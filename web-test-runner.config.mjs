@@ -255,6 +255,12 @@ const testAssetHosts = async (ctx, next) => {
   if (ctx.path.startsWith('/dist/assets/')) ctx.set('access-control-allow-origin', '*');
   // the classic CDN script served where no assets/ folder is next to it (apLibLoadingFailed)
   if (ctx.path === '/__no-assets/cdn/autoproctor.js') ctx.url = '/dist/cdn/autoproctor.js';
+  // ... and where its assets folder is a host that accepts and never answers (a stalled proxy)
+  if (ctx.path === '/__stalled-assets/cdn/autoproctor.js') ctx.url = '/dist/cdn/autoproctor.js';
+  else if (ctx.path.startsWith('/__stalled-assets/')) {
+    await new Promise((resolve) => ctx.req.once('close', resolve));
+    return;
+  }
   return next();
 };
 

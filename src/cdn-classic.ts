@@ -4,7 +4,8 @@
  * sets `window.AutoProctor` and the whole API as `window.ProctorElements`, takes its assets from the
  * `assets/` folder next to its own folder (`document.currentScript`), then dispatches `apLibReady`
  * on `window`, or `apLibLoadingFailed` (`detail.statusDetails: {errorCode, errorMessage}`) when the
- * browser is too old (4016) or its files cannot be fetched (4018). Both wait for the page's `load`
+ * browser is too old (4016) or its files cannot be fetched (4018; a host that does not answer within
+ * `ASSET_LOAD_TIMEOUT_MS`, 30 s, counts as unreachable). Both wait for the page's `load`
  * and its load handlers, so listeners added by later scripts or in a `load` handler hear them;
  * `window.apLibLoaded` says which happened, for pages that poll.
  *
@@ -22,7 +23,7 @@
 import { MINIMUM_BROWSERS, missingBrowserFeature } from './browser-support.js';
 import * as api from './index.js';
 import { ensureContextRoot } from './context/context-root.js';
-import { ASSET_PATHS, getAssetBase } from './detection/assets.js';
+import { ASSET_LOAD_TIMEOUT_MS, ASSET_PATHS, getAssetBase } from './detection/assets.js';
 import { ErrorCode, messageOf } from './errors.js';
 import { ApErrorEvent } from './events/ap-error.js';
 
@@ -83,10 +84,16 @@ const failed = (errorCode: number, errorMessage: string) =>
   }
   // the assets must be reachable before we say "ready" (the worker is small; nothing else loads yet)
   const worker = new URL(ASSET_PATHS.worker, getAssetBase()).href;
-  const checked = fetch(worker, { method: 'HEAD', cache: 'no-cache' }).then(
+  // a host that never answers is failed at ASSET_LOAD_TIMEOUT_MS (30 s), like a lazy part below
+  // (WebKit rejects such a fetch with an AbortError, not the signal's TimeoutError: ask the signal)
+  const deadline = AbortSignal.timeout(ASSET_LOAD_TIMEOUT_MS);
+  const checked = fetch(worker, { method: 'HEAD', cache: 'no-cache', signal: deadline }).then(
     (response) =>
       response.ok ? undefined : `Necessary files failed to load: ${worker} answered HTTP ${response.status}.`,
-    (error: unknown) => `Necessary files failed to load: ${worker} (${messageOf(error)}).`,
+    (error: unknown) =>
+      `Necessary files failed to load: ${worker} (${
+        deadline.aborted ? `the host did not answer within ${ASSET_LOAD_TIMEOUT_MS / 1000} s` : messageOf(error)
+      }).`,
   );
   // The outcome is announced once the page has loaded and its own `load` handlers have run (the
   // next task): a listener added by a later script, in DOMContentLoaded or in a `load` handler

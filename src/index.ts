@@ -10,7 +10,7 @@ export { missingBrowserFeature, assertSupportedBrowser, MINIMUM_BROWSERS } from 
 export * from './detection/types.js';
 export { FLAT_SPREAD, type FrameStats, type FrameStatsRequest } from './media/frame-stats.js';
 export { createFaceDetector, frameSize, DEFAULT_MIN_CONFIDENCE } from './detection/face-detector.js';
-export { getAssetBase, setAssetBase, ASSET_PATHS } from './detection/assets.js';
+export { getAssetBase, setAssetBase, ASSET_PATHS, ASSET_LOAD_TIMEOUT_MS } from './detection/assets.js';
 export {
   FacePresence,
   FaceTracks,

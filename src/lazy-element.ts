@@ -5,7 +5,7 @@
  * (issue 13's 60 KB gzip budget) and fetches each from the asset base the first time it is needed
  * (rollup.config.mjs, `lazyFromAssetBase`).
  */
-import { getAssetBase } from './detection/assets.js';
+import { ASSET_LOAD_TIMEOUT_MS, getAssetBase } from './detection/assets.js';
 import { ErrorCode, ProctorError, messageOf } from './errors.js';
 
 /**
@@ -15,31 +15,49 @@ import { ErrorCode, ProctorError, messageOf } from './errors.js';
  * tries again.
  *
  * @param what - What the element is, for the error message (`The report`).
+ * @param timeoutMs - The longest wait for the part, in ms ({@link ASSET_LOAD_TIMEOUT_MS}).
  * @returns The loader; it rejects with ProctorError 4100 `ASSET_UNREACHABLE` (AutoProctor's
  *   `errorCode` 4018) when the element could not be fetched from the asset base (wrong base,
- *   offline), with a message that names the base.
+ *   offline) or the host did not answer within `timeoutMs`, with a message that names the base.
+ *   A part that arrives after the deadline still defines its tag, so elements on the page upgrade.
  */
 export function lazyElement<T extends CustomElementConstructor>(
   tag: string,
   what: string,
   load: () => Promise<T>,
+  timeoutMs = ASSET_LOAD_TIMEOUT_MS,
 ): () => Promise<T> {
   let loading: Promise<T> | undefined;
   const defined = () => customElements.get(tag) as T | undefined;
-  return () =>
-    defined()
-      ? Promise.resolve(defined()!)
-      : (loading ??= load().then(
-          (element) => {
-            if (!defined()) customElements.define(tag, element);
-            return defined()!;
-          },
-          (error: unknown) => {
-            loading = undefined;
-            throw new ProctorError(
-              ErrorCode.ASSET_UNREACHABLE,
-              `${what} (<${tag}>) could not be loaded from the asset base ${getAssetBase()}: ${messageOf(error)}`,
-            );
-          },
-        ));
+  const define = (element: T) => {
+    if (!defined()) customElements.define(tag, element);
+    return defined()!;
+  };
+  const attempt = () => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // the import goes on after the deadline (a browser cannot abort one): when it lands, the tag is defined
+    const arrived = load().then(define);
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`the host did not answer within ${+(timeoutMs / 1000).toFixed(1)} s`)),
+        timeoutMs,
+      );
+    });
+    arrived.catch(() => undefined);
+    return Promise.race([arrived, deadline]).then(
+      (element) => {
+        clearTimeout(timer);
+        return element;
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        loading = undefined;
+        throw new ProctorError(
+          ErrorCode.ASSET_UNREACHABLE,
+          `${what} (<${tag}>) could not be loaded from the asset base ${getAssetBase()}: ${messageOf(error)}`,
+        );
+      },
+    );
+  };
+  return () => (defined() ? Promise.resolve(defined()!) : (loading ??= attempt()));
 }

@@ -21,6 +21,13 @@ export function getAssetBase(): string {
   return assetBaseOverride ?? new URL('../assets/', import.meta.url).href;
 }
 
+/**
+ * The longest wait, in ms, for one asset host answer before it counts as unreachable (4100, and
+ * 4018 for the classic script's `apLibLoadingFailed`): a host that accepts the connection and never
+ * answers (a stalled proxy, a captive portal) must not leave the page waiting for ever.
+ */
+export const ASSET_LOAD_TIMEOUT_MS = 30_000;
+
 export const ASSET_PATHS = {
   worker: 'face-worker.js',
   vision: 'mediapipe/vision_bundle.mjs',

@@ -5,7 +5,7 @@
  * fetched until it is called.
  */
 import { ErrorCode, ProctorError, messageOf, withTimeout } from '../errors.js';
-import { ASSET_PATHS, getAssetBase, normalizeAssetBase } from './assets.js';
+import { ASSET_LOAD_TIMEOUT_MS, ASSET_PATHS, getAssetBase, normalizeAssetBase } from './assets.js';
 import { loadFaceDetector, runFaceDetector } from './mediapipe.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { FLAT_SPREAD, FrameSamplers, type FrameStatsRequest } from '../media/frame-stats.js';
@@ -16,7 +16,6 @@ import type { DetectOptions, DetectionResult, FaceDetectorHandle, FaceDetectorOp
  * chosen on the evaluation set (`npm run eval:faces`; README "Face detection").
  */
 export const DEFAULT_MIN_CONFIDENCE = 0.5;
-const DEFAULT_LOAD_TIMEOUT_MS = 30_000;
 const DEFAULT_DETECT_TIMEOUT_MS = 10_000;
 
 interface Size {
@@ -313,7 +312,7 @@ export async function createFaceDetector(options: FaceDetectorOptions = {}): Pro
     throw new ProctorError(ErrorCode.INVALID_OPTION, `assetBase is not a valid URL: ${String(options.assetBase)}.`);
   }
   options.signal?.throwIfAborted();
-  const loadTimeoutMs = options.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS;
+  const loadTimeoutMs = options.loadTimeoutMs ?? ASSET_LOAD_TIMEOUT_MS;
   const detectTimeoutMs = options.detectTimeoutMs ?? DEFAULT_DETECT_TIMEOUT_MS;
   const canUseWorker =
     typeof Worker !== 'undefined' && typeof OffscreenCanvas !== 'undefined' && typeof createImageBitmap === 'function';

@@ -436,6 +436,21 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
     }
   });
 
+  it('fires apLibLoadingFailed 4018 naming the wait when its asset host accepts and never answers, with a lazy tag in the markup', async function () {
+    // the deadline is ASSET_LOAD_TIMEOUT_MS (30 s): the page must hear an outcome, not wait for ever
+    this.timeout(90_000);
+    const page = await openPage('stalled-assets.html');
+    try {
+      await page.until(() => page.doc.documentElement.dataset.lib, 'a library event', 75_000);
+      expect(page.doc.documentElement.dataset.lib).to.equal('failed');
+      expect(page.doc.title).to.equal('4018');
+      expect(page.doc.documentElement.dataset.message).to.match(/did not answer within 30 s/);
+      expect(page.doc.documentElement.dataset.message).to.contain('/__stalled-assets/assets/');
+    } finally {
+      page.close();
+    }
+  });
+
   it('fires apLibLoadingFailed with statusDetails.errorCode 4018 when its assets are not next to it', async () => {
     const page = await openPage('no-assets.html');
     try {
