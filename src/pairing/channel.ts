@@ -5,10 +5,16 @@
  * simulated phone and tests) and `HttpPairingTransport` (the reference server), or an
  * integrator's own.
  */
+import { backoffDelay, sleep } from '../backoff.js';
 import { ErrorCode, ProctorError } from '../errors.js';
 import { baseUrl } from '../url.js';
 
 export type PairingRole = 'exam' | 'phone';
+
+interface Settle {
+  resolve(): void;
+  reject(error: unknown): void;
+}
 
 export type SignalMessage =
   /** The phone starts (or restarts, after a reload) a connection: `session` names it. */
@@ -52,16 +58,16 @@ export function checkCode(code: unknown): string {
   return code;
 }
 
-/** The reference server closed the code: one side said bye (HTTP 410 `pairing_closed`). */
-class PairingClosed extends ProctorError {
-  constructor(message: string) {
-    super(ErrorCode.PAIRING_FAILED, message);
-  }
-}
-
-/** No answer, or the server could not take the request now (5xx, 408, 429): worth sending again. */
-class PairingUnreachable extends ProctorError {
-  constructor(message: string) {
+/**
+ * A pairing request that did not succeed in a way the channel acts on: `closed`, the other side
+ * said bye (HTTP 410 `pairing_closed`); `unreachable`, no answer in time, or the server could not
+ * take it now (5xx, 408, 429): worth sending again. Both are 4113 `PAIRING_FAILED` to callers.
+ */
+class PairingTrouble extends ProctorError {
+  constructor(
+    readonly kind: 'closed' | 'unreachable',
+    message: string,
+  ) {
     super(ErrorCode.PAIRING_FAILED, message);
   }
 }
@@ -72,6 +78,11 @@ const SEND_TIMEOUT_MS = 8000;
 const POLL_TIMEOUT_MS = 35_000;
 /** How long a message is sent again (ms) before `send()` gives up with 4113. */
 const SEND_GIVE_UP_MS = 60_000;
+/** How long making a code is tried again (ms) before `create()` gives up with 4113: a candidate waits on it. */
+const CREATE_GIVE_UP_MS = 20_000;
+/** Back-off between tries of one request (ms): 250, 500, 1000 … at most 4000. */
+const RETRY_FIRST_MS = 250;
+const RETRY_MAX_MS = 4000;
 
 /** Same origin, same browser: a `BroadcastChannel` per code. */
 export class BroadcastPairingTransport implements PairingTransport {
@@ -123,8 +134,12 @@ export class HttpPairingTransport implements PairingTransport {
     }
   }
 
+  /** A new code; a request that goes unanswered (a dropped connection, a 5xx) is tried again for up to 20 s. */
   async create(): Promise<string> {
-    const body = await this.request<{ code: string }>('POST', 'api/v1/pairings', {});
+    const body = await this.retrying(
+      () => this.request<{ code: string }>('POST', 'api/v1/pairings', {}, AbortSignal.timeout(SEND_TIMEOUT_MS)),
+      Date.now() + CREATE_GIVE_UP_MS,
+    );
     return checkCode(body.code);
   }
 
@@ -133,10 +148,9 @@ export class HttpPairingTransport implements PairingTransport {
     const listeners = new Set<(m: SignalMessage) => void>();
     const controller = new AbortController();
     let after = 0;
-    let failures = 0;
     const path = `api/v1/pairings/${code}/messages`;
     const poll = async () => {
-      while (!controller.signal.aborted) {
+      for (let failures = 0; !controller.signal.aborted;) {
         try {
           const body = await this.request<{ messages: { seq: number; message: SignalMessage }[] }>(
             'GET',
@@ -154,33 +168,53 @@ export class HttpPairingTransport implements PairingTransport {
           if (controller.signal.aborted) return;
           // the other side said bye (the server closes the code on a bye: 410 pairing_closed):
           // deliver it as the bye it was, and stop polling
-          if (error instanceof PairingClosed) {
+          if (error instanceof PairingTrouble && error.kind === 'closed') {
             for (const l of listeners) l({ type: 'bye' });
             return;
           }
-          // a network blip: back off and keep polling (the code expires server-side)
-          await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** failures++)));
+          // a network blip or a refusal: back off and keep polling (the code expires server-side)
+          await sleep(backoffDelay(failures++, RETRY_FIRST_MS, RETRY_MAX_MS), controller.signal);
         }
       }
     };
     void poll();
+    // Messages go out one at a time, in the order sent (an offer before its candidates), each
+    // tried again after a failure or SEND_TIMEOUT_MS without an answer, with a back-off, for up to
+    // SEND_GIVE_UP_MS; a refusal or a closed code ends it at once. A message sent again while the
+    // same one still waits (the phone's resent offer) joins it: an outage costs one request at a
+    // time, not one per copy. After close() what is queued is still tried once (the bye).
+    const queue: { body: string; message: SignalMessage; giveUpAt: number; settled: Settle[] }[] = [];
+    let pumping = false;
+    const pump = async () => {
+      if (pumping) return;
+      pumping = true;
+      while (queue.length) {
+        const item = queue[0];
+        try {
+          await this.retrying(
+            () =>
+              this.request('POST', path, { from: role, message: item.message }, AbortSignal.timeout(SEND_TIMEOUT_MS)),
+            item.giveUpAt,
+            controller.signal,
+          );
+          for (const settle of item.settled) settle.resolve();
+        } catch (error) {
+          for (const settle of item.settled) settle.reject(error);
+        }
+        queue.shift();
+      }
+      pumping = false;
+    };
     return {
       code,
-      // a message is sent again after a failure or SEND_TIMEOUT_MS without an answer (a link that
-      // stalls must not hold it up: the phone's resent offers and its ICE candidates wait on it),
-      // with a back-off, for up to SEND_GIVE_UP_MS; a refusal or a closed code ends it at once
-      send: async (message) => {
-        const giveUp = Date.now() + SEND_GIVE_UP_MS;
-        for (let tries = 0; ; tries++) {
-          try {
-            await this.request('POST', path, { from: role, message }, AbortSignal.timeout(SEND_TIMEOUT_MS));
-            return;
-          } catch (error) {
-            if (!(error instanceof PairingUnreachable) || controller.signal.aborted || Date.now() > giveUp) throw error;
-            await new Promise((r) => setTimeout(r, Math.min(4000, 250 * 2 ** tries)));
-          }
-        }
-      },
+      send: (message) =>
+        new Promise<void>((resolve, reject) => {
+          const body = JSON.stringify(message);
+          const waiting = queue.find((item) => item.body === body);
+          if (waiting) waiting.settled.push({ resolve, reject });
+          else queue.push({ body, message, giveUpAt: Date.now() + SEND_GIVE_UP_MS, settled: [{ resolve, reject }] });
+          void pump();
+        }),
       subscribe: (listener) => {
         listeners.add(listener);
         return () => listeners.delete(listener);
@@ -190,6 +224,22 @@ export class HttpPairingTransport implements PairingTransport {
         listeners.clear();
       },
     };
+  }
+
+  /**
+   * `attempt()` until it succeeds; an `unreachable` failure is tried again after a back-off until
+   * `giveUpAt` (ms since the epoch) or until `stop` aborts, then its error is thrown.
+   */
+  private async retrying<T>(attempt: () => Promise<T>, giveUpAt: number, stop?: AbortSignal): Promise<T> {
+    for (let failures = 0; ; failures++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        const again = error instanceof PairingTrouble && error.kind === 'unreachable';
+        if (!again || stop?.aborted || Date.now() >= giveUpAt) throw error;
+        await sleep(Math.min(backoffDelay(failures, RETRY_FIRST_MS, RETRY_MAX_MS), giveUpAt - Date.now()), stop);
+      }
+    }
   }
 
   private async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
@@ -203,18 +253,18 @@ export class HttpPairingTransport implements PairingTransport {
       });
     } catch (error) {
       if (signal?.aborted && signal.reason instanceof DOMException && signal.reason.name === 'TimeoutError')
-        throw new PairingUnreachable(`The pairing server did not answer ${method} ${path} in time.`);
+        throw new PairingTrouble('unreachable', `The pairing server did not answer ${method} ${path} in time.`);
       if (signal?.aborted) throw error;
-      throw new PairingUnreachable(`The pairing server could not be reached: ${String(error)}`);
+      throw new PairingTrouble('unreachable', `The pairing server could not be reached: ${String(error)}`);
     }
     const data = (await response.json().catch(() => undefined)) as { code?: string; message?: string } | undefined;
     if (response.status === 410 && data?.code === 'pairing_closed')
-      throw new PairingClosed(`The pairing was closed: the other side left (${method} ${path}).`);
+      throw new PairingTrouble('closed', `The pairing was closed: the other side left (${method} ${path}).`);
     if (!response.ok) {
       const said = `HTTP ${response.status} ${data?.code ?? ''} ${data?.message ?? ''}`.trim();
       const { status } = response;
       if (status >= 500 || status === 408 || status === 429)
-        throw new PairingUnreachable(`The pairing server could not take ${method} ${path} now: ${said}`);
+        throw new PairingTrouble('unreachable', `The pairing server could not take ${method} ${path} now: ${said}`);
       throw new ProctorError(ErrorCode.PAIRING_FAILED, `The pairing server refused ${method} ${path}: ${said}`);
     }
     return data as T;

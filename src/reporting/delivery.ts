@@ -12,6 +12,7 @@
  *   photo) is set aside in the outbox with the server's code and reported, and the rest flows on.
  *   There is no head-of-line blocking: one bad record never holds up the others.
  */
+import { backoffDelay } from '../backoff.js';
 import { ErrorCode, ProctorError, messageOf } from '../errors.js';
 import { BEACON_BYTES, DeliveryError, byteLength } from './http-backend.js';
 import type { Outbox, OutboxCounts, OutboxPhoto } from './outbox.js';
@@ -391,8 +392,7 @@ export class Delivery {
     this.changed();
     if (this.stopped) return;
     const backoff = Math.min(
-      (this.options.backoffMs ?? 1000) * 2 ** Math.min(this.failures - 1, 20),
-      this.options.maxBackoffMs ?? 30_000,
+      backoffDelay(this.failures - 1, this.options.backoffMs ?? 1000, this.options.maxBackoffMs ?? 30_000),
       this.settling && !forbidden ? (this.options.settleRetryMs ?? 2000) : Infinity,
     );
     const retryAfter = error instanceof DeliveryError ? error.retryAfterMs : undefined;

@@ -168,5 +168,75 @@ describeExcept(
         await link('up');
       }
     });
+
+    it('the exam page makes its pairing code through a connection that drops at first (a Wi-Fi blip): no 4113', async () => {
+      const creds = await executeServerCommand<{ endpoint: string; testAttemptId: string }, undefined>(
+        'results-server',
+      );
+      const key = `create-${creds.testAttemptId}`;
+      const link = (state: 'up' | 'down') =>
+        executeServerCommand<{ endpoint: string }, { key: string; state: string }>('results-link', { key, state });
+      const { endpoint } = await link('down');
+      try {
+        // connections are reset while the code is asked for, and come back a moment later
+        const made = new HttpPairingTransport(endpoint).create();
+        await sleep(1500);
+        await link('up');
+        expect(await made).to.match(/^[a-z0-9]{6,32}$/);
+      } finally {
+        await link('up');
+      }
+    });
+
+    it('while the link is down the phone sends one request at a time, however often it offers again; once up, it pairs', async () => {
+      const creds = await executeServerCommand<{ endpoint: string; testAttemptId: string }, undefined>(
+        'results-server',
+      );
+      const key = `outage-${creds.testAttemptId}`;
+      const link = (state: 'up' | 'down') =>
+        executeServerCommand<{ endpoint: string }, { key: string; state: string }>('results-link', { key, state });
+      const camera = canvasCamera((g) => {
+        g.fillStyle = '#468';
+        g.fillRect(0, 0, 640, 480);
+      });
+      const examSide = new HttpPairingTransport(creds.endpoint);
+      const code = await examSide.create();
+      const receiver = new SecondCameraReceiver(examSide.join(code, 'exam'));
+      const { endpoint: phoneEndpoint } = await link('down');
+      // the phone's requests, as its network sees them: how many sends are open at once
+      let open = 0;
+      let mostOpen = 0;
+      let sends = 0;
+      const phoneFetch: typeof fetch = async (input, init) => {
+        if (init?.method !== 'POST') return fetch(input, init);
+        sends++;
+        mostOpen = Math.max(mostOpen, ++open);
+        try {
+          return await fetch(input, init);
+        } finally {
+          open--;
+        }
+      };
+      const sender = new SecondCameraSender(
+        new HttpPairingTransport(phoneEndpoint, phoneFetch).join(code, 'phone'),
+        camera.stream,
+        { resendMs: 200 },
+      );
+      try {
+        await sender.start();
+        await until(() => sends >= 4, 30000, 'the phone trying to send during the outage');
+        await sleep(2000);
+        expect(mostOpen, 'sends open at once while the link was down').to.equal(1);
+        expect(receiver.state).to.equal('waiting');
+        await link('up');
+        await until(() => receiver.state === 'connected' && sender.state === 'connected', 60000, 'both ends connected');
+        expect(mostOpen, 'sends open at once').to.equal(1);
+      } finally {
+        sender.close();
+        receiver.close();
+        camera.stop();
+        await link('up');
+      }
+    });
   },
 );
