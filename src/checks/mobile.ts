@@ -44,7 +44,8 @@ export function pairingLink(pairingUrl: string, code: string): string {
 
 /**
  * Makes a pairing code, waits for a phone to connect over WebRTC, and succeeds only once
- * `minFrames` video frames from it have been presented. Fails with PAIRING_TIMEOUT,
+ * `minFrames` video frames from it have been presented or decoded (a hidden exam page presents
+ * none, and still passes). Fails with PAIRING_TIMEOUT,
  * PAIRING_FAILED (signalling or connection) or PHONE_CAMERA_DENIED.
  */
 export async function runMobileCheck(options: MobileCheckOptions = {}): Promise<MobileCheckOutcome> {
@@ -94,7 +95,7 @@ export async function runMobileCheck(options: MobileCheckOptions = {}): Promise<
       });
       r.addEventListener('stream', (e) => {
         onProgress?.({ fraction: 0.7, message: 'receiving' });
-        framesArrive((e as CustomEvent<MediaStream>).detail, video, minFrames, signal).then(
+        framesArrive((e as CustomEvent<MediaStream>).detail, video, minFrames, signal, () => r.videoStats()).then(
           (f) => (done(), resolve(f)),
           (error: unknown) => (done(), reject(error instanceof Error ? error : new Error(String(error)))),
         );

@@ -188,6 +188,42 @@ describeExcept(
       }
     });
 
+    it('the mobile check passes while its exam page is in a background tab (hidden: no frames are presented there, they are decoded)', async () => {
+      const creds = await executeServerCommand<{ endpoint: string; testAttemptId: string }, undefined>(
+        'results-server',
+      );
+      const camera = canvasCamera((g, t) => {
+        g.fillStyle = '#846';
+        g.fillRect(0, 0, 640, 480);
+        g.fillStyle = '#fff';
+        g.fillRect((t / 10) % 600, 200, 40, 40);
+      });
+      // the exam page opens behind this one: the candidate is looking at another tab
+      await executeServerCommand('exam-tab', {
+        url: `/test/fixtures/pages/mobile-check-exam.html?endpoint=${encodeURIComponent(creds.endpoint)}`,
+      });
+      const tabSays = async <T>(name: string) =>
+        (await executeServerCommand<{ value?: T }, { name: string }>('exam-tab-eval', { name })).value;
+      let code: string | undefined;
+      let sender: SecondCameraSender | undefined;
+      try {
+        await until(async () => !!(code = await tabSays<string>('code')), 30000, 'the pairing code');
+        // the phone, on this page
+        sender = new SecondCameraSender(new HttpPairingTransport(creds.endpoint).join(code!, 'phone'), camera.stream);
+        await sender.start();
+        let result: { status: string; reason: string | null; message: string; visibility: string } | undefined;
+        await until(async () => !!(result = await tabSays('result')), 75000, 'the check to end');
+        expect(result!.visibility, 'the exam page was hidden throughout').to.equal('hidden');
+        expect(result!.status, JSON.stringify(result)).to.equal('succeeded');
+        // WebRTC may start below the camera's size while it measures the link (Firefox: 320×240)
+        expect(result!.message).to.match(/^The phone's camera is connected \(\d+×\d+\)\.$/);
+      } finally {
+        sender?.close();
+        camera.stop();
+        await executeServerCommand('exam-tab-close');
+      }
+    });
+
     it('while the link is down the phone sends one request at a time, however often it offers again; once up, it pairs', async () => {
       const creds = await executeServerCommand<{ endpoint: string; testAttemptId: string }, undefined>(
         'results-server',
