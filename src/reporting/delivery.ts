@@ -306,7 +306,8 @@ export class Delivery {
         return;
       }
       const reason = { code: error.serverCode ?? `http_${error.status ?? 0}`, message: error.message };
-      await this.outbox.markRejected(this.attemptId, [batch[0].id], reason);
+      // as sent: a violation's end written meanwhile gets its own try
+      await this.outbox.markRejected(this.attemptId, [batch[0]], reason);
       this.report(
         new DeliveryError(
           'rejected',

@@ -52,6 +52,21 @@ export interface OutboxPhoto {
   rejected?: { code: string; message: string };
 }
 
+/** Records as sent: each as `{id, endedAt}` (the version sent), or a bare id (whatever is stored). */
+export type SentRecords = (string | Pick<EvidenceRecord, 'id' | 'endedAt'>)[];
+
+/** The ids of `sent`, and whether a stored record is still the version that was sent. */
+function asSent(sent: SentRecords) {
+  const versions = new Map(sent.map((r) => (typeof r === 'string' ? [r, undefined] : [r.id, r])));
+  return {
+    ids: [...versions.keys()],
+    same: (stored: Pick<EvidenceRecord, 'id' | 'endedAt'>) => {
+      const version = versions.get(stored.id);
+      return !version || version.endedAt === stored.endedAt;
+    },
+  };
+}
+
 interface AttemptState {
   attempt?: StoredAttempt;
   records: Map<string, OutboxRecord>;
@@ -220,16 +235,23 @@ export class Outbox {
    * (an ongoing violation's end, written while its begin was on the way) stays pending, so its end
    * is sent too. A bare id marks whatever is stored under it.
    */
-  markDelivered(attemptId: string, sent: (string | Pick<EvidenceRecord, 'id' | 'endedAt'>)[]): Promise<void> {
-    const versions = new Map(sent.map((r) => (typeof r === 'string' ? [r, undefined] : [r.id, r])));
-    return this.update(attemptId, [...versions.keys()], 'records', (r) => {
-      const version = versions.get(r.id);
-      if (!version || version.endedAt === r.endedAt) r.delivered = true;
+  markDelivered(attemptId: string, sent: SentRecords): Promise<void> {
+    const { ids, same } = asSent(sent);
+    return this.update(attemptId, ids, 'records', (r) => {
+      if (same(r)) r.delivered = true;
     });
   }
 
-  markRejected(attemptId: string, ids: string[], reason: { code: string; message: string }): Promise<void> {
-    return this.update(attemptId, ids, 'records', (r) => (r.rejected = reason));
+  /**
+   * Sets records aside as refused by the server (`reason`: its code and message); they are not
+   * sent again. As with {@link markDelivered}, a record rewritten since it was sent (`{id, endedAt}`)
+   * is not set aside: its new version gets its own try.
+   */
+  markRejected(attemptId: string, sent: SentRecords, reason: { code: string; message: string }): Promise<void> {
+    const { ids, same } = asSent(sent);
+    return this.update(attemptId, ids, 'records', (r) => {
+      if (same(r)) r.rejected = reason;
+    });
   }
 
   markPhoto(attemptId: string, id: string, outcome: 'delivered' | { code: string; message: string }): Promise<void> {

@@ -137,6 +137,48 @@ describe('evidence delivery', () => {
     outbox.close();
   });
 
+  it('a violation whose begin the server refuses while it ends: the end gets its own try, and reaches the server', async () => {
+    // the same race as above, for a refusal: setting the begin aside must not set aside the end
+    // written meanwhile (a server that takes only ended violations, e.g. an older one)
+    const id = `refused-begin-${Date.now()}`;
+    const outbox = await Outbox.open(`outbox-${id}`);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    class EndedOnlyBackend extends LocalBackend {
+      override async appendEvidence(attemptId: string, records: EvidenceRecord[]): Promise<void> {
+        await held;
+        if (records.some((r) => r.endedAt === undefined))
+          throw new DeliveryError('rejected', 'open violations are not accepted', 400, 'invalid_evidence');
+        return super.appendEvidence(attemptId, records);
+      }
+    }
+    const backend = new EndedOnlyBackend(`local-${id}`);
+    const errors: DeliveryError[] = [];
+    const delivery = new Delivery(outbox, backend, id, {
+      backoffMs: 50,
+      onError: (e) => errors.push(e as DeliveryError),
+    });
+    const attempt = { attemptId: id, clientId: 'c', startedAt: Date.now(), seq: 1 };
+    const base = record(id, 1);
+    await outbox.add(attempt, [{ ...base, ongoing: true }]);
+    const sending = delivery.flush();
+    await sleep(50); // the begin is on the way
+    const ended = { ...base, endedAt: base.startedAt + 1500, durationMs: 1500 };
+    await outbox.add(attempt, [ended]);
+    release();
+    await sending;
+    const progress = await delivery.settle(10_000);
+    expect(progress.done, JSON.stringify(progress)).to.equal(true);
+    const [stored] = await backend.records(id);
+    expect(stored?.endedAt, 'the end at the server').to.equal(ended.endedAt);
+    const [kept] = await outbox.all(id);
+    expect(kept.delivered).to.equal(true);
+    expect((kept as { rejected?: unknown }).rejected).to.equal(undefined);
+    expect(errors.map((e) => e.code)).to.deep.equal([ErrorCode.RESULTS_REJECTED]); // the begin's refusal was told
+    delivery.stop();
+    outbox.close();
+  });
+
   it('is idempotent by evidence id: a replayed batch adds nothing', async () => {
     const id = `replay-${Date.now()}`;
     const backend = new LocalBackend(`local-${id}`);
