@@ -76,6 +76,11 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 export class HttpBackend implements ResultsBackend {
   private readonly base: string;
   private readonly requestTimeoutMs: number;
+  /**
+   * Why requests get no answer the page can read, probed once per outage (the `no-cors` GET of
+   * reach.ts) and reused by the retries, not probed on each; cleared by the next answer.
+   */
+  private outage?: Promise<string>;
 
   constructor(
     endpoint: string | URL,
@@ -169,7 +174,7 @@ export class HttpBackend implements ResultsBackend {
         'unreachable',
         abort.signal.aborted
           ? `The results server at ${this.base} did not answer within ${Math.round(timeoutMs / 1000)} s; evidence is kept and retried.`
-          : `The results server at ${this.base} could not be reached (${await unreachableReason(url, error, this.fetcher)}); evidence is kept and retried.`,
+          : `The results server at ${this.base} could not be reached (${await (this.outage ??= unreachableReason(url, error, this.fetcher))}); evidence is kept and retried.`,
       );
     let response: Response;
     let answer: { code?: string; message?: string; [key: string]: unknown } | undefined;
@@ -188,6 +193,7 @@ export class HttpBackend implements ResultsBackend {
       } catch (error) {
         throw await unreachable(error);
       }
+      this.outage = undefined;
       const text = await response.text().catch(async (error: unknown) => {
         if (abort.signal.aborted) throw await unreachable(error);
         return '';

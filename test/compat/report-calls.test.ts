@@ -98,6 +98,18 @@ describe('AutoProctor getReport() / showReport()', () => {
     expect((delivery as { message?: string }).message)
       .to.contain('answered without the CORS headers')
       .and.contain('evidence is kept and retried');
+    // retries during the same outage reuse the first probe's finding: one probe, not one per retry
+    let probes = 0;
+    const counting: typeof fetch = (input, init) => {
+      if (init?.mode === 'no-cors') probes++;
+      return fetch(input, init);
+    };
+    const retrying = new HttpBackend(root, creds, counting);
+    for (let i = 0; i < 3; i++) {
+      const again = await rejectionOf(retrying.createAttempt({ ...creds, startedAt: Date.now(), trackingOptions: {} }));
+      expect((again as { message?: string }).message).to.contain('answered without the CORS headers');
+    }
+    expect(probes, 'probes of the host over three failed requests').to.equal(1);
     // the right endpoint, through the same proxy: the server answers (no such attempt: no report)
     expect(await fromAttemptServer({ ...creds, endpoint: prefixed })).to.equal(undefined);
     // nothing listening there: no word of CORS, the browser's reason
