@@ -205,13 +205,12 @@ async function engineLaunchers() {
       delete NOT_RUN[group];
     }
     // one-face: the same, with the camera a canvas capture of the group's still; its tests that
-    // need face detection (no WebGL at all in WebKitGTK under Xvfb: 4001) or another page than the
+    // need face detection (no usable WebGL in WebKitGTK under Xvfb: 4001) or another page than the
     // test page are skipped per test with that reason (test/helpers/engine.ts)
     profiles['one-face'] = profiles.fake;
     testPages['one-face'] = fixtureMediaTestPage('one-face', { audio });
     delete NOT_RUN['one-face'];
-    const noDetection =
-      'WebKitGTK here has no WebGL context at all (Xvfb), which MediaPipe needs for face detection (4001)';
+    const noDetection = 'WebKitGTK here has no usable WebGL (Xvfb), which MediaPipe needs for face detection (4001)';
     NOT_RUN['no-face'] = `every test needs face detection: ${noDetection}`;
     NOT_RUN['two-faces'] = `every test needs face detection: ${noDetection}`;
     NOT_RUN.black = `its one test is the webcam check, which needs face detection: ${noDetection}`;

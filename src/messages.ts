@@ -23,6 +23,11 @@ export interface Messages {
   overallProgress: string;
   startChecks: string;
   retry: string;
+  /**
+   * In place of "Try again" under a check that failed because of the browser itself
+   * (INCOMPATIBLE_BROWSER 4001, BROWSER_OUTDATED 4016): a retry there fails the same way.
+   */
+  retryWontHelp: string;
   run: string;
   skip: string;
   skipped: string;
@@ -158,6 +163,8 @@ const DEFAULTS: Messages = {
   overallProgress: 'Checks completed',
   startChecks: 'Start the checks',
   retry: 'Try again',
+  retryWontHelp:
+    'Trying again will not help in this browser. Open this page in another browser, such as a current Chrome, Edge or Firefox.',
   run: 'Run',
   skip: 'Skip',
   skipped: 'Skipped',

@@ -64,5 +64,14 @@ describe('browser support', function () {
     const [bandwidth] = el.results;
     expect(bandwidth).to.include({ name: 'bandwidth', status: 'failed', code: ErrorCode.BROWSER_OUTDATED });
     expect(bandwidth.message).to.contain('it lacks AbortSignal.any');
+    // what the candidate sees: the reason, and instead of "Try again" (it would fail the same way) what to do
+    await el.updateComplete;
+    const row = el.shadowRoot!.querySelector('[part="check"]')!;
+    expect(row.querySelector('[part="message"]')!.textContent).to.contain('it lacks AbortSignal.any');
+    const buttons = [...row.querySelectorAll('button')].map((b) => b.textContent.trim());
+    expect(buttons, 'no "Try again" (the connection check is optional: "Skip" stays)').to.deep.equal(['Skip']);
+    expect(row.querySelector('[part="no-retry"]')!.textContent).to.equal(
+      'Trying again will not help in this browser. Open this page in another browser, such as a current Chrome, Edge or Firefox.',
+    );
   });
 });

@@ -1,7 +1,7 @@
 /**
  * `createFaceDetector()`: BlazeFace (MediaPipe tasks-vision) in a module Web Worker, or on the main
- * thread where workers or OffscreenCanvas are missing or where the worker cannot detect (no WebGL in
- * workers: WebKit). Where neither can, it rejects with INCOMPATIBLE_BROWSER (4001). Nothing is
+ * thread where workers or OffscreenCanvas are missing or where the worker cannot detect (no usable
+ * WebGL in workers: WebKit). Where neither can, it rejects with INCOMPATIBLE_BROWSER (4001). Nothing is
  * fetched until it is called.
  */
 import { ErrorCode, ProctorError, messageOf, withTimeout } from '../errors.js';
@@ -333,7 +333,7 @@ export async function createFaceDetector(options: FaceDetectorOptions = {}): Pro
     throw workerError && mainError.code === ErrorCode.INCOMPATIBLE_BROWSER
       ? new ProctorError(
           ErrorCode.INCOMPATIBLE_BROWSER,
-          'Face detection cannot run in this browser: MediaPipe needs WebGL, which it offers neither in workers nor on the page.',
+          'Face detection cannot run in this browser: MediaPipe needs WebGL, and it has no usable WebGL, neither in workers nor on the page.',
           { cause: mainError },
         )
       : mainError;

@@ -81,7 +81,8 @@ export async function loadFaceDetector(assetBase: string, minConfidence: number)
 
 /**
  * What a failed `detect()` means, as a {@link ProctorError}: MediaPipe converts every frame with WebGL
- * (also with the CPU delegate), so where its WebGL context is missing (WebKit's workers, a browser
+ * (also with the CPU delegate), so where it gets no usable WebGL context (WebKit's workers; WebKitGTK
+ * here, whose OffscreenCanvas, which MediaPipe draws on, has no WebGL on the page either; a browser
  * with WebGL off) each detection throws a raw TypeError about `GLctx`: that is INCOMPATIBLE_BROWSER
  * (4001). Anything else MediaPipe throws is MODEL_LOAD_FAILED (4101).
  */
@@ -92,7 +93,7 @@ export function detectionError(error: unknown): ProctorError {
     return new ProctorError(
       ErrorCode.INCOMPATIBLE_BROWSER,
       // the engine's own words (`GLctx` is undefined…) stay in `cause`: the message is the candidate's
-      `Face detection cannot run here: MediaPipe needs WebGL, which this browser does not offer${typeof document === 'undefined' ? ' in workers' : ''}.`,
+      `Face detection cannot run here: MediaPipe needs WebGL, and this browser has no usable WebGL${typeof document === 'undefined' ? ' in workers' : ''}.`,
       { cause: error },
     );
   return new ProctorError(ErrorCode.MODEL_LOAD_FAILED, `Face detection failed in MediaPipe: ${raw}`, { cause: error });

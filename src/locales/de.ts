@@ -52,6 +52,8 @@ export const de: Messages = {
   overallProgress: 'Erledigte Prüfungen',
   startChecks: 'Prüfungen starten',
   retry: 'Erneut versuchen',
+  retryWontHelp:
+    'Ein neuer Versuch hilft in diesem Browser nicht. Öffnen Sie diese Seite in einem anderen Browser, etwa einem aktuellen Chrome, Edge oder Firefox.',
   run: 'Starten',
   skip: 'Überspringen',
   skipped: 'Übersprungen',

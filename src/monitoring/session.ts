@@ -166,6 +166,12 @@ export class MonitorSession extends EventTarget {
   private work = new Set<Promise<unknown>>();
   /** Releases this tab's hold on the attempt (Web Locks); false while another tab holds it. */
   private releaseLock?: (() => void) | false;
+  /**
+   * While start() runs: the `evidence` events of records stored meanwhile (a resumed attempt's
+   * closing records, the trackers' first records), announced only after the `started` event, so a
+   * listener never sees a violation end before monitoring has started (found by a new user, issue 16).
+   */
+  private unannounced?: (() => void)[];
 
   constructor(readonly credentials: MonitorCredentials) {
     super();
@@ -276,6 +282,7 @@ export class MonitorSession extends EventTarget {
     const tuning = this.tuning!;
     const options = this.options;
     this.setState('starting');
+    this.unannounced = [];
     try {
       // storage that fails (full, missing, blocked) is reported, never fatal: memory takes over
       const outbox = (this.outbox ??= await Outbox.open(options.outboxName ?? DEFAULT_OUTBOX_NAME));
@@ -355,7 +362,12 @@ export class MonitorSession extends EventTarget {
       this.delivery.kick();
       this.setState('monitoring');
       this.setStatus('exam_started');
+      // first that monitoring runs (<ap-monitor>'s ap-monitoring-started), then what start() recorded
+      this.dispatchEvent(new Event('started'));
+      this.announceHeld();
     } catch (error) {
+      // the records on the device are announced all the same
+      this.announceHeld();
       this.stopTrackers();
       // the trackers' records of a start that failed are dropped, late ones too (a violation's
       // begin waits for its photo): held stays a sink until a start() succeeds
@@ -723,12 +735,22 @@ export class MonitorSession extends EventTarget {
     // announced once it is on the device for good (or storage has failed over to memory, which
     // was reported): a record announced just before the page goes away is never one that is lost
     const shown = photo ?? outbox.photo(attempt.attemptId, id)?.dataUrl;
-    void stored.then(() =>
-      this.dispatchEvent(
-        new CustomEvent<EvidenceRecord>('evidence', { detail: shown ? { ...record, photo: shown } : record }),
-      ),
-    );
+    void stored.then(() => {
+      const announce = () =>
+        this.dispatchEvent(
+          new CustomEvent<EvidenceRecord>('evidence', { detail: shown ? { ...record, photo: shown } : record }),
+        );
+      if (this.unannounced) this.unannounced.push(announce);
+      else announce();
+    });
     return id;
+  }
+
+  /** Announces, in the order they were stored, the records held back while start() ran. */
+  private announceHeld() {
+    const held = this.unannounced ?? [];
+    this.unannounced = undefined;
+    for (const announce of held) announce();
   }
 
   /** Waits for photos and records in flight, then for their storage writes. */

@@ -8,7 +8,7 @@ import { describeExcept } from '../helpers/engine.js';
 describeExcept(
   {
     webkit:
-      'face detection cannot run in WebKitGTK here: no WebGL on the page or in its workers under Xvfb (4001; README, Browser support)',
+      'face detection cannot run in WebKitGTK here: no usable WebGL on the page or in its workers under Xvfb (4001; README, Browser support)',
   },
   'webcam check guidance',
   function () {

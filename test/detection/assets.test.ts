@@ -24,7 +24,7 @@ describe('assets', function () {
   itExcept(
     {
       webkit:
-        'WebKitGTK here gives MediaPipe no WebGL: createFaceDetector rejects with 4001 (tested in face-detector.test.ts)',
+        'WebKitGTK here gives MediaPipe no usable WebGL: createFaceDetector rejects with 4001 (tested in face-detector.test.ts)',
     },
     "resolves the default asset base next to the package's modules, so serving dist/ just works",
     async () => {

@@ -9,7 +9,7 @@ const sorted = <T extends { box: { x: number } }>(faces: T[]) => [...faces].sort
 /** Why detection cannot run in the WebKit the suite drives (the rejection itself is tested below). */
 const NO_WEBGL = {
   webkit:
-    'WebKitGTK here gives MediaPipe no WebGL (off in workers; no context on the page under Xvfb): createFaceDetector rejects with 4001, tested in "where the browser offers no WebGL"',
+    'WebKitGTK here gives MediaPipe no usable WebGL (its OffscreenCanvas gets no WebGL context, in workers nor on the page): createFaceDetector rejects with 4001, tested in "where the browser has no usable WebGL"',
 };
 
 for (const worker of [true, false]) {
@@ -220,7 +220,7 @@ describe('createFaceDetector errors', function () {
 
 describeExcept(
   { chromium: 'it has WebGL: detection works (tested above)', firefox: 'it has WebGL: detection works (tested above)' },
-  'createFaceDetector where the browser offers no WebGL',
+  'createFaceDetector where the browser has no usable WebGL',
   function () {
     this.timeout(60000);
     it('rejects with 4001 (INCOMPATIBLE_BROWSER) and says why, after trying the worker and the main thread', async () => {
@@ -228,7 +228,7 @@ describeExcept(
       expect(error.code).to.equal(ErrorCode.INCOMPATIBLE_BROWSER);
       // the whole message, as the candidate reads it: no engine error inside (new-user round, issue 16)
       expect(error.message).to.equal(
-        'Face detection cannot run in this browser: MediaPipe needs WebGL, which it offers neither in workers nor on the page.',
+        'Face detection cannot run in this browser: MediaPipe needs WebGL, and it has no usable WebGL, neither in workers nor on the page.',
       );
     });
 
@@ -237,7 +237,7 @@ describeExcept(
       expect(error.name).to.equal('ProctorError');
       expect(error.code).to.equal(ErrorCode.INCOMPATIBLE_BROWSER);
       expect(error.message).to.equal(
-        'Face detection cannot run here: MediaPipe needs WebGL, which this browser does not offer.',
+        'Face detection cannot run here: MediaPipe needs WebGL, and this browser has no usable WebGL.',
       );
     });
   },

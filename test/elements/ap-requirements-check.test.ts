@@ -8,6 +8,7 @@ import {
   type ApErrorEvent,
   type ApRequirementsCheck,
 } from '../../src/index.js';
+import { de } from '../../src/locales/de.js';
 
 describe('<ap-requirements-check> (no devices needed)', () => {
   afterEach(() => setMessages());
@@ -70,6 +71,48 @@ describe('<ap-requirements-check> (no devices needed)', () => {
     expect(retry.tabIndex).to.equal(0);
     expect(el.shadowRoot!.querySelector('[part="summary"]')!.textContent).to.contain('did not pass');
     await expect(el).to.be.accessible();
+  });
+
+  it('a check the browser itself failed (4001): no "Try again", which would fail the same way; says to use another browser', async () => {
+    // a browser without getUserMedia (an embedded or stripped-down browser): INCOMPATIBLE_BROWSER
+    const noCapture = {} as MediaDevices;
+    const el = await fixture<ApRequirementsCheck>(
+      html`<ap-requirements-check checks="microphone" .mediaDevices=${noCapture}></ap-requirements-check>`,
+    );
+    const complete = oneEvent<ApChecksCompleteEvent>(el, 'ap-checks-complete');
+    await el.run();
+    const [result] = (await complete).detail.results;
+    expect(result).to.include({ status: 'failed', code: ErrorCode.INCOMPATIBLE_BROWSER });
+    await el.updateComplete;
+    const row = el.shadowRoot!.querySelector('[part="check"]')!;
+    expect(
+      [...row.querySelectorAll('button')].map((b) => b.textContent.trim()),
+      'no "Try again"',
+    ).to.deep.equal([]);
+    expect(row.querySelector('[part="message"]')!.textContent).to.equal(
+      'This browser cannot use a camera or microphone. Use a current Chrome, Edge, Firefox or Safari.',
+    );
+    expect(row.querySelector('[part="no-retry"]')!.textContent).to.equal(
+      'Trying again will not help in this browser. Open this page in another browser, such as a current Chrome, Edge or Firefox.',
+    );
+    await expect(el).to.be.accessible();
+
+    setMessages(de);
+    el.requestUpdate();
+    await el.updateComplete;
+    expect(row.querySelector('[part="no-retry"]')!.textContent).to.contain(
+      'Ein neuer Versuch hilft in diesem Browser nicht.',
+    );
+  });
+
+  it('a check that failed for another reason keeps "Try again" and says nothing about the browser', async () => {
+    const el = await fixture<ApRequirementsCheck>(
+      html`<ap-requirements-check checks="bandwidth" bandwidth-url="http://127.0.0.1:9/"></ap-requirements-check>`,
+    );
+    await el.run();
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part="retry"]')?.textContent.trim()).to.equal('Try again');
+    expect(el.shadowRoot!.querySelectorAll('[part="no-retry"]').length).to.equal(0);
   });
 
   it('shows integrator-supplied messages for a failure reason', async () => {

@@ -17,11 +17,12 @@ type Reasons = Partial<Record<Engine, string>>;
 
 /**
  * Why a test that needs face detection does not run in WebKit: MediaPipe needs WebGL, and
- * WebKitGTK under Xvfb here offers no WebGL context at all (createFaceDetector rejects with 4001;
- * README, Browser support).
+ * WebKitGTK under Xvfb here has no usable WebGL: its OffscreenCanvas, which MediaPipe draws on,
+ * gets no WebGL context, on the page as in workers (createFaceDetector rejects with 4001; README,
+ * Browser support).
  */
 export const NO_FACE_DETECTION_WEBKIT =
-  'needs face detection: WebKitGTK here has no WebGL context at all (Xvfb), which MediaPipe needs (4001)';
+  'needs face detection: WebKitGTK here has no usable WebGL (Xvfb), which MediaPipe needs (4001)';
 
 /** Why a test that opens another tab or page through the runner's puppeteer commands does not run in WebKit. */
 export const NO_OTHER_TAB_WEBKIT =

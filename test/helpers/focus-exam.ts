@@ -13,9 +13,11 @@ export interface FrameMessage {
 }
 
 /**
- * test/fixtures/pages/focus-exam.html (an exam page with `<ap-monitor>`) in an iframe of this page,
- * and every message it posts. `query` is added to its URL (e.g. `{ track: 'tabSwitch' }`); `origin`
- * serves it from another origin; `prepare` styles the frame before it loads.
+ * test/fixtures/pages/focus-exam.html (an exam page with a `MonitorSession`) in an iframe of this
+ * page, and every message it posts. `query` is added to its URL (e.g. `{ track: 'tabSwitch' }`);
+ * `origin` serves it from another origin; `prepare` styles the frame before it loads; `page` loads
+ * another page of test/fixtures/pages that posts the same messages (ap-monitor-exam.html: the
+ * `<ap-monitor>` element's events, as an integrator's listeners see them).
  */
 export function focusExam(
   name: string,
@@ -23,14 +25,20 @@ export function focusExam(
     query = {},
     origin = '',
     prepare,
-  }: { query?: Record<string, string>; origin?: string; prepare?: (frame: HTMLIFrameElement) => void } = {},
+    page = 'focus-exam.html',
+  }: {
+    query?: Record<string, string>;
+    origin?: string;
+    prepare?: (frame: HTMLIFrameElement) => void;
+    page?: string;
+  } = {},
 ) {
   const id = `${name}-${Date.now()}-${Math.random().toString(36).slice(2, 7)}`;
   const messages: FrameMessage[] = [];
   const onMessage = (e: MessageEvent<FrameMessage>) => e.data?.frame === id && messages.push(e.data);
   addEventListener('message', onMessage);
   const frame = document.createElement('iframe');
-  const src = `${origin}/test/fixtures/pages/focus-exam.html?${new URLSearchParams({ id, ...query })}`;
+  const src = `${origin}/test/fixtures/pages/${page}?${new URLSearchParams({ id, ...query })}`;
   frame.src = src;
   prepare?.(frame);
   document.body.append(frame);

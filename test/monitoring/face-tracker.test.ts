@@ -182,7 +182,7 @@ describe('FaceTracker tracking', () => {
 describeExcept(
   {
     webkit:
-      'face detection cannot run in WebKitGTK here: no WebGL on the page or in its workers under Xvfb (4001; README, Browser support)',
+      'face detection cannot run in WebKitGTK here: no usable WebGL on the page or in its workers under Xvfb (4001; README, Browser support)',
   },
   'FaceTracker on a camera',
   function () {

@@ -7,7 +7,7 @@ import { describeExcept } from '../helpers/engine.js';
 describeExcept(
   {
     webkit:
-      'face detection cannot run in WebKitGTK here: no WebGL on the page or in its workers under Xvfb (4001; README, Browser support)',
+      'face detection cannot run in WebKitGTK here: no usable WebGL on the page or in its workers under Xvfb (4001; README, Browser support)',
   },
   '<ap-monitor> with a camera that freezes mid-exam',
   function () {

@@ -41,6 +41,39 @@ describeExcept(
       }
     });
 
+    it('the resumed exam says it started before it closes that switch: ap-monitoring-started, then 5005 ends, then 5006', async () => {
+      // found by a new user: the closing records came first, so a listener added on start (or a
+      // "proctoring started" banner) saw a violation end before monitoring had started
+      const exam = focusExam('switch-reload-order', { page: 'ap-monitor-exam.html', query: { track: 'tabSwitch' } });
+      const { frame, messages, started } = exam;
+      try {
+        await started(1);
+        await executeServerCommand('open-other-tab');
+        await until(() => messages.some((m) => m.code === 5005), 10000, 'the switch recorded');
+        const begun = messages.findIndex((m) => m.code === 5005);
+        await sleep(300); // its record reaches the outbox
+        frame.src = 'about:blank';
+        await until(() => frame.contentWindow?.location.href === 'about:blank', 10000, 'the exam page gone');
+        await executeServerCommand('close-other-tab');
+        await until(() => document.visibilityState === 'visible', 10000, 'the test page visible');
+        frame.src = exam.src;
+        await started(2);
+        await until(() => messages.some((m) => m.code === 5006), 10000, 'the return recorded (5006)');
+        await sleep(500); // anything else the resumed page would announce
+        // what the resumed page's listeners saw, in order
+        const seen = messages
+          .slice(begun + 1)
+          .map((m) =>
+            m.type === 'started'
+              ? `started${m.resumed ? ' (resumed)' : ''}`
+              : `${m.code}${m.data?.closedOnResume ? ' closedOnResume' : ''}`,
+          );
+        expect(seen).to.deep.equal(['started (resumed)', '5005 closedOnResume', '5006 closedOnResume']);
+      } finally {
+        exam.remove();
+      }
+    });
+
     it('the exam page reloaded while the candidate is still away: one switch and one return, on their real return', async () => {
       // found by a new user: the reload closed the switch with a 5006 although the candidate had not
       // come back, and a second switch began at once (two switches, two returns for one absence)

@@ -114,10 +114,8 @@ export class ApMonitor extends LitElement {
   async start(): Promise<void> {
     await this.guard(async () => {
       if (!this.monitor) throw new ProctorError(ErrorCode.INVALID_STATE, 'start() before setup().');
+      // ap-monitoring-started is fired on the session's `started`: before the evidence start() recorded
       await this.monitor.start();
-      this.dispatchEvent(
-        new ApMonitoringStartedEvent({ testAttemptId: this.testAttemptId, resumed: this.monitor.resumed }),
-      );
     });
   }
 
@@ -181,6 +179,9 @@ export class ApMonitor extends LitElement {
       hashedTestAttemptId: this.hashedTestAttemptId,
     });
     monitor.addEventListener('state', () => (this.state = monitor.state));
+    monitor.addEventListener('started', () =>
+      this.dispatchEvent(new ApMonitoringStartedEvent({ testAttemptId: this.testAttemptId, resumed: monitor.resumed })),
+    );
     monitor.addEventListener('active', () => this.requestUpdate());
     monitor.addEventListener('streams', () => this.requestUpdate());
     monitor.addEventListener('delivery', (e) => {

@@ -89,6 +89,11 @@ export const requirementsCheckStyles = css`
     padding: 0 0 0 1.2rem;
     font-size: 0.85rem;
   }
+  .no-retry {
+    flex-basis: 100%;
+    font-size: 0.9rem;
+    overflow-wrap: anywhere;
+  }
   .warnings li {
     display: list-item;
     padding: 0;

@@ -19,6 +19,13 @@ import { requirementsCheckStyles } from './ap-requirements-check.styles.js';
 import { sameValue } from '../../checks/same-value.js';
 
 /**
+ * Codes of a check that failed because of the browser itself (INCOMPATIBLE_BROWSER, BROWSER_OUTDATED):
+ * running it again in the same browser fails the same way, so the row offers no "Try again" and says
+ * what the candidate can do instead (`messages().retryWontHelp`).
+ */
+const BROWSER_CODES: ReadonlySet<number> = new Set([ErrorCode.INCOMPATIBLE_BROWSER, ErrorCode.BROWSER_OUTDATED]);
+
+/**
  * Runs the candidate's system checks one at a time: microphone, speakers, connection speed, camera
  * and screen sharing (the mobile camera check is reserved for a later release).
  *
@@ -38,6 +45,7 @@ import { sameValue } from '../../checks/same-value.js';
  * @csspart check - One check's row.
  * @csspart message - A check's result message.
  * @csspart warnings - What a passed check could not verify (e.g. the kind of screen shared).
+ * @csspart no-retry - In place of "Try again" where the browser itself failed the check (4001, 4016).
  * @csspart panel - What the running check asks of the candidate.
  * @csspart preview - The camera preview.
  * @csspart phone-preview - The phone's camera, once the mobile check receives it.
@@ -311,6 +319,8 @@ export class ApRequirementsCheck extends LitElement {
     const skipped = runner.isSkipped(name);
     const optional = runner.optional.has(name);
     const done = status === 'succeeded' || status === 'failed';
+    const browserFailed = status === 'failed' && result.code !== undefined && BROWSER_CODES.has(result.code);
+    const canRetry = done && !browserFailed && !runner.current && !runner.locked;
     const message =
       status === 'failed' ? (result.reason && m.checkFailures[result.reason]) || result.message : result.message;
     return html`<li part="check" data-check=${name} aria-current=${runner.current === name ? 'step' : nothing}>
@@ -326,12 +336,12 @@ export class ApRequirementsCheck extends LitElement {
             </ul>`
           : nothing
       }
+      ${browserFailed && !skipped ? html`<span class="no-retry" part="no-retry">${m.retryWontHelp}</span>` : nothing}
       ${
-        (done && !runner.current && !runner.locked) ||
-        (optional && status !== 'succeeded' && !skipped && !runner.locked)
+        canRetry || (optional && status !== 'succeeded' && !skipped && !runner.locked)
           ? html`<span class="row">
               ${
-                done && !runner.current && !runner.locked
+                canRetry
                   ? html`<button
                       part="retry"
                       aria-label="${m.retry}: ${m.checkNames[name]}"

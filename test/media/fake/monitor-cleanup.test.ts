@@ -35,7 +35,7 @@ describe('<ap-monitor> destroyed while it is starting', function () {
       addEventListener('unhandledrejection', onRejection);
       try {
         const { devices, live } = recordingDevices();
-        // numHumans where face detection can run (WebKitGTK here has no WebGL: setup would reject)
+        // numHumans where face detection can run (WebKitGTK here has no usable WebGL: setup would reject)
         const track = engine === 'webkit' ? 'audio,tabSwitch' : 'audio,numHumans,tabSwitch';
         const h = await monitor({ track, mediaDevices: devices, start: false });
         // the page hears nothing of the element after its ap-instance-destroyed (new-user round, issue 16)

@@ -1,6 +1,12 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../../src/define.js';
-import type { ApRequirementsCheck, ApStatusBadge, CheckSettings, ChecksSummary } from '../../../src/index.js';
+import {
+  ErrorCode,
+  type ApRequirementsCheck,
+  type ApStatusBadge,
+  type CheckSettings,
+  type ChecksSummary,
+} from '../../../src/index.js';
 import { describeExcept, inUserGesture, NO_FACE_DETECTION_WEBKIT } from '../../helpers/engine.js';
 import { DIST_ASSETS } from '../../helpers/media.js';
 
@@ -185,3 +191,36 @@ describeExcept({ webkit: NO_FACE_DETECTION_WEBKIT }, '<ap-requirements-check> wh
     monitor.remove();
   });
 });
+
+describeExcept(
+  {
+    chromium: 'face detection works there (tested above)',
+    firefox: 'face detection works there (tested above)',
+  },
+  '<ap-requirements-check> where face detection cannot run (WebKitGTK here: no usable WebGL)',
+  function () {
+    this.timeout(60000);
+
+    it('the webcam check fails with 4001, and instead of "Try again" (same failure) says to use another browser', async () => {
+      const el = await fixture<ApRequirementsCheck>(
+        html`<ap-requirements-check checks="webcam" asset-base=${DIST_ASSETS}></ap-requirements-check>`,
+      );
+      const complete = oneEvent(el, 'ap-checks-complete');
+      part(el, 'start')!.click();
+      const { detail } = (await complete) as CustomEvent<ChecksSummary>;
+      expect(detail.results[0]).to.include({ name: 'webcam', status: 'failed', code: ErrorCode.INCOMPATIBLE_BROWSER });
+      await el.updateComplete;
+      expect(rowMessage(el, 'webcam')).to.equal(
+        'Face detection cannot run in this browser: MediaPipe needs WebGL, and it has no usable WebGL, neither in workers nor on the page.',
+      );
+      expect(
+        [...el.shadowRoot!.querySelectorAll('[data-check="webcam"] button')].map((b) => b.textContent.trim()),
+        'no "Try again"',
+      ).to.deep.equal([]);
+      expect(part(el, 'no-retry')!.textContent).to.equal(
+        'Trying again will not help in this browser. Open this page in another browser, such as a current Chrome, Edge or Firefox.',
+      );
+      await expect(el).to.be.accessible();
+    });
+  },
+);
