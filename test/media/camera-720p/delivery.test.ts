@@ -7,29 +7,18 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../../../src/define.js';
-import type { EvidenceRecord } from '../../../src/index.js';
 import { itExcept } from '../../helpers/engine.js';
 import { sleep, until } from '../../helpers/monitor.js';
 import { checkWithPairing, phone } from '../../helpers/pairing.js';
+import {
+  monitorFor,
+  privateServer,
+  serverUntil,
+  setLink,
+  stored,
+  type Credentials,
+} from '../../helpers/results-server.js';
 
-interface Credentials {
-  endpoint: string;
-  clientId: string;
-  testAttemptId: string;
-  hashedTestAttemptId: string;
-}
-interface Stored {
-  session?: { status: string; trust_score: number };
-  evidence: {
-    id: string;
-    seq: number;
-    code: number;
-    type: string;
-    duration_ms: number | null;
-    photo_pending: boolean;
-  }[];
-  photos: { id: string; bytes: number; content_type: string }[];
-}
 /** What a page reported of a record (the iframe and tab pages post this shape). */
 interface Emitted {
   id: string;
@@ -38,53 +27,8 @@ interface Emitted {
   photo: boolean;
 }
 
-const stored = (testAttemptId: string) =>
-  executeServerCommand<Stored, { testAttemptId: string }>('results-session', { testAttemptId });
-/**
- * Each test reaches the results server over a link of its own (`results-link`), so its outage
- * never reaches the tests of other groups running beside it against the same server.
- */
-const outage = (creds: Credentials, down: boolean) =>
-  executeServerCommand('results-link', { key: creds.testAttemptId, state: down ? 'down' : 'up' });
-async function privateServer(): Promise<Credentials> {
-  const creds = await executeServerCommand<Credentials, undefined>('results-server');
-  const { endpoint } = await executeServerCommand<{ endpoint: string }, { key: string; state: string }>(
-    'results-link',
-    { key: creds.testAttemptId, state: 'up' },
-  );
-  return { ...creds, endpoint };
-}
-
-/** Polls the server until `check` holds (generous: this must pass on a loaded machine). */
-async function serverUntil(testAttemptId: string, check: (s: Stored) => boolean, what: string, ms = 60000) {
-  const deadline = performance.now() + ms;
-  let last = await stored(testAttemptId);
-  while (!check(last)) {
-    if (performance.now() > deadline)
-      throw new Error(
-        `timed out waiting for ${what}: server has ${last.evidence.length} records, ${last.photos.length} photos`,
-      );
-    await sleep(250);
-    last = await stored(testAttemptId);
-  }
-  return last;
-}
-
-function monitorFor(creds: Credentials) {
-  const el = document.createElement('ap-monitor');
-  Object.assign(el, {
-    clientId: creds.clientId,
-    testAttemptId: creds.testAttemptId,
-    hashedTestAttemptId: creds.hashedTestAttemptId,
-  });
-  document.body.append(el);
-  const emitted = new Map<string, EvidenceRecord>();
-  const errors: { code: number; message: string }[] = [];
-  el.addEventListener('ap-evidence', (e) => emitted.set(e.detail.id, e.detail));
-  el.addEventListener('ap-error', (e) => errors.push(e.detail));
-  const text = () => el.shadowRoot!.querySelector('[part="indicator"]')?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
-  return { el, emitted, errors, text };
-}
+/** The test's own link to the server (see privateServer) down or back up. */
+const outage = (creds: Credentials, down: boolean) => setLink(creds.testAttemptId, down ? 'down' : 'up');
 
 const sorted = (ids: Iterable<string>) => [...ids].sort();
 

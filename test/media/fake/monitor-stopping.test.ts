@@ -3,37 +3,19 @@
  * said "Proctoring is not set up yet." for the whole wait, up to `tuning.deliveryTimeoutMs`).
  */
 import { expect } from '@open-wc/testing';
-import { executeServerCommand } from '@web/test-runner-commands';
 import '../../../src/define.js';
 import { sleep, until } from '../../helpers/monitor.js';
-
-interface Credentials {
-  endpoint: string;
-  clientId: string;
-  testAttemptId: string;
-  hashedTestAttemptId: string;
-}
+import { monitorFor, privateServer, setLink } from '../../helpers/results-server.js';
 
 describe('<ap-monitor> while stop() waits for the results server', function () {
   this.timeout(90000);
 
   it('says proctoring is ending and evidence is being sent, then that it is kept on this device', async () => {
-    const creds = await executeServerCommand<Credentials, undefined>('results-server');
     // a link of this test's own, so its outage reaches no other test
-    const link = (state: 'up' | 'down') =>
-      executeServerCommand<{ endpoint: string }, { key: string; state: string }>('results-link', {
-        key: creds.testAttemptId,
-        state,
-      });
-    const { endpoint } = await link('up');
-    const el = document.createElement('ap-monitor');
-    Object.assign(el, {
-      clientId: creds.clientId,
-      testAttemptId: creds.testAttemptId,
-      hashedTestAttemptId: creds.hashedTestAttemptId,
-    });
-    document.body.append(el);
-    const text = () => el.shadowRoot!.querySelector('[role="status"]')?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+    const creds = await privateServer();
+    const link = (state: 'up' | 'down') => setLink(creds.testAttemptId, state);
+    const { endpoint } = creds;
+    const { el, text } = monitorFor(creds);
     try {
       await el.updateComplete;
       expect(text()).to.equal('Proctoring is not set up yet.');

@@ -2,17 +2,7 @@ import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { sleep, until } from '../../helpers/monitor.js';
 import { itExcept, NO_OTHER_TAB_WEBKIT } from '../../helpers/engine.js';
-
-interface Credentials {
-  endpoint: string;
-  clientId: string;
-  testAttemptId: string;
-  hashedTestAttemptId: string;
-}
-interface Stored {
-  session?: { status: string; review_status: string; trust_score: number; counts: Record<string, number> };
-  evidence: { id: string; seq: number; code: number; type: string; duration_ms: number }[];
-}
+import { monitorFor, newAttempt, stored } from '../../helpers/results-server.js';
 
 describe('evidence reaches the reference results server', function () {
   this.timeout(60000);
@@ -21,14 +11,8 @@ describe('evidence reaches the reference results server', function () {
     { webkit: NO_OTHER_TAB_WEBKIT },
     'delivers every record over HTTP (HMAC-checked), finishes with the Trust Score, and the server stores it',
     async () => {
-      const creds = await executeServerCommand<Credentials, undefined>('results-server');
-      const el = document.createElement('ap-monitor');
-      Object.assign(el, {
-        clientId: creds.clientId,
-        testAttemptId: creds.testAttemptId,
-        hashedTestAttemptId: creds.hashedTestAttemptId,
-      });
-      document.body.append(el);
+      const creds = await newAttempt();
+      const { el } = monitorFor(creds);
       const delivered: string[] = [];
       // a violation is announced when it begins and again (same id) when it ends
       el.addEventListener('ap-evidence', (e) => !delivered.includes(e.detail.id) && delivered.push(e.detail.id));
@@ -39,18 +23,16 @@ describe('evidence reaches the reference results server', function () {
       await executeServerCommand('close-other-tab');
       await until(() => delivered.length === 2, 3000, 'two records');
       const { trustScore } = await el.stop();
-      const stored = await executeServerCommand<Stored, { testAttemptId: string }>('results-session', {
-        testAttemptId: creds.testAttemptId,
-      });
-      expect(stored.evidence.map((e) => e.id)).to.deep.equal(delivered);
-      expect(stored.evidence.map((e) => e.code)).to.deep.equal([5005, 5006]);
-      expect(stored.evidence[0].duration_ms).to.be.within(900, 4000);
-      expect(stored.session).to.include({
+      const server = await stored(creds.testAttemptId);
+      expect(server.evidence.map((e) => e.id)).to.deep.equal(delivered);
+      expect(server.evidence.map((e) => e.code)).to.deep.equal([5005, 5006]);
+      expect(server.evidence[0].duration_ms).to.be.within(900, 4000);
+      expect(server.session).to.include({
         status: 'exam_finished',
         review_status: 'unreviewed',
         trust_score: trustScore,
       });
-      expect(stored.session!.counts).to.deep.equal({ tab_switch: 1, returned_to_test: 1 });
+      expect(server.session!.counts).to.deep.equal({ tab_switch: 1, returned_to_test: 1 });
       const report = await el.report();
       expect(report.evidence.every((e) => e.delivered)).to.equal(true);
       el.remove();
@@ -61,22 +43,15 @@ describe('evidence reaches the reference results server', function () {
     { webkit: NO_OTHER_TAB_WEBKIT },
     'runs with a forged hash, and reports the refusal as ap-error 4116 (nothing stored)',
     async () => {
-      const creds = await executeServerCommand<Credentials, undefined>('results-server');
-      const el = document.createElement('ap-monitor');
-      Object.assign(el, {
-        clientId: creds.clientId,
-        testAttemptId: creds.testAttemptId,
-        hashedTestAttemptId: 'Zm9yZ2Vk',
-      });
-      document.body.append(el);
-      const errors: number[] = [];
-      el.addEventListener('ap-error', (e) => errors.push(e.detail.code));
+      const creds = await newAttempt();
+      const { el, errors } = monitorFor(creds, { hashedTestAttemptId: 'Zm9yZ2Vk' });
+      const codes = () => errors.map((e) => e.code);
       await el.setup({ track: 'tabSwitch', endpoint: creds.endpoint, outboxName: `outbox-${creds.testAttemptId}` });
       // proctoring never waits for the server: it runs, and the refusal comes as an error
       await el.start();
       expect(el.state).to.equal('monitoring');
-      await until(() => errors.includes(4116), 10000, 'ap-error 4116');
-      expect(errors.filter((c) => c === 4116)).to.have.length(1);
+      await until(() => codes().includes(4116), 10000, 'ap-error 4116');
+      expect(codes().filter((c) => c === 4116)).to.have.length(1);
       // evidence stays on the device, and the candidate is told it cannot be sent (not "it will be")
       await executeServerCommand('open-other-tab');
       await sleep(1200);
@@ -84,10 +59,8 @@ describe('evidence reaches the reference results server', function () {
       const line = () => el.shadowRoot!.querySelector('[part="delivery"]')?.textContent ?? '';
       await until(() => line().includes('cannot be sent'), 10000, 'the refusal told to the candidate');
       expect(line()).to.contain('refused this exam');
-      const stored = await executeServerCommand<Stored, { testAttemptId: string }>('results-session', {
-        testAttemptId: creds.testAttemptId,
-      });
-      expect(stored.session).to.equal(undefined);
+      const server = await stored(creds.testAttemptId);
+      expect(server.session).to.equal(undefined);
       el.remove();
     },
   );
