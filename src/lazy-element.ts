@@ -19,7 +19,9 @@ import { ErrorCode, ProctorError, messageOf } from './errors.js';
  * @returns The loader; it rejects with ProctorError 4100 `ASSET_UNREACHABLE` (AutoProctor's
  *   `errorCode` 4018) when the element could not be fetched from the asset base (wrong base,
  *   offline) or the host did not answer within `timeoutMs`, with a message that names the base.
- *   A part that arrives after the deadline still defines its tag, so elements on the page upgrade.
+ *   A part that arrives after the deadline still defines its tag, so elements on the page upgrade,
+ *   and a call made while it is still on the way waits for it (with a deadline of its own) instead
+ *   of requesting it again.
  */
 export function lazyElement<T extends CustomElementConstructor>(
   tag: string,
@@ -28,6 +30,9 @@ export function lazyElement<T extends CustomElementConstructor>(
   timeoutMs = ASSET_LOAD_TIMEOUT_MS,
 ): () => Promise<T> {
   let loading: Promise<T> | undefined;
+  // the import in flight until it settles: it may outlive a deadline, and a retry meanwhile waits
+  // for it rather than asking for the part again (a new request would queue behind the stalled one)
+  let importing: Promise<T> | undefined;
   const defined = () => customElements.get(tag) as T | undefined;
   const define = (element: T) => {
     if (!defined()) customElements.define(tag, element);
@@ -36,7 +41,9 @@ export function lazyElement<T extends CustomElementConstructor>(
   const attempt = () => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     // the import goes on after the deadline (a browser cannot abort one): when it lands, the tag is defined
-    const arrived = load().then(define);
+    const arrived = (importing ??= load()
+      .then(define)
+      .finally(() => (importing = undefined)));
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
         () => reject(new Error(`the host did not answer within ${+(timeoutMs / 1000).toFixed(1)} s`)),

@@ -31,20 +31,40 @@ describe('lazyElement (a part loaded from the asset base)', () => {
     expect(loads).to.equal(1);
   });
 
-  it('tries again on the next call after a deadline passed', async () => {
+  it('a call made while a timed-out part is still on the way waits for that same request, and resolves when it lands', async () => {
+    // issue 13, new-user round 5: a retry asked for the part again, queued behind the stalled request
+    // (the browser's connections to the host were all held), and failed after the part had landed
     const tag = `ap-lazy-retry-${Math.random().toString(36).slice(2)}`;
+    let arrive!: (element: CustomElementConstructor) => void;
+    const part = new Promise<CustomElementConstructor>((resolve) => (arrive = resolve));
     let loads = 0;
-    class Part extends HTMLElement {}
-    const load = lazyElement(
-      tag,
-      'The test part',
-      () => (++loads === 1 ? new Promise<never>(() => undefined) : Promise.resolve(Part)),
-      100,
-    );
+    const load = lazyElement(tag, 'The test part', () => (loads++, part), 300);
     await load().then(
-      () => expect.fail('the first load never answers'),
+      () => expect.fail('the part has not arrived'),
       (e: ProctorError) => expect(e.code).to.equal(4100),
     );
+    const retry = load();
+    class Part extends HTMLElement {}
+    arrive(Part);
+    expect(await retry).to.equal(Part);
+    expect(loads, 'requests for the part').to.equal(1);
+  });
+
+  it('asks again on the next call after a load failed (offline, a wrong base)', async () => {
+    const tag = `ap-lazy-again-${Math.random().toString(36).slice(2)}`;
+    let loads = 0;
+    class Part extends HTMLElement {}
+    const load = lazyElement(tag, 'The test part', () =>
+      ++loads === 1
+        ? Promise.reject(new TypeError('Failed to fetch dynamically imported module'))
+        : Promise.resolve(Part),
+    );
+    const error = await load().then(
+      () => undefined,
+      (e: ProctorError) => e,
+    );
+    expect(error?.code).to.equal(4100);
+    expect(error?.message).to.contain('Failed to fetch dynamically imported module');
     expect(await load()).to.equal(Part);
     expect(loads).to.equal(2);
   });
