@@ -149,15 +149,25 @@ export class HttpPairingTransport implements PairingTransport {
     const controller = new AbortController();
     let after = 0;
     const path = `api/v1/pairings/${code}/messages`;
+    // the poll in flight; renewed at once when a send gets through after failures (the link is
+    // back: a poll made during the outage may sit on a dead connection until POLL_TIMEOUT_MS)
+    let polling: AbortController | undefined;
+    let renew = false;
+    const renewPoll = () => {
+      if (!polling || polling.signal.aborted) return;
+      renew = true;
+      polling.abort();
+    };
     const poll = async () => {
       for (let failures = 0; !controller.signal.aborted;) {
+        polling = new AbortController();
         try {
           const body = await this.request<{ messages: { seq: number; message: SignalMessage }[] }>(
             'GET',
             `${path}?for=${role}&after=${after}`,
             undefined,
             // the server holds a poll up to ~20 s: one that outlives that by far sits on a stalled link
-            AbortSignal.any([controller.signal, AbortSignal.timeout(POLL_TIMEOUT_MS)]),
+            AbortSignal.any([controller.signal, polling.signal, AbortSignal.timeout(POLL_TIMEOUT_MS)]),
           );
           failures = 0;
           for (const m of body.messages) {
@@ -166,6 +176,10 @@ export class HttpPairingTransport implements PairingTransport {
           }
         } catch (error) {
           if (controller.signal.aborted) return;
+          if (renew) {
+            renew = false;
+            continue;
+          }
           // the other side said bye (the server closes the code on a bye: 410 pairing_closed):
           // deliver it as the bye it was, and stop polling
           if (error instanceof PairingTrouble && error.kind === 'closed') {
@@ -190,13 +204,23 @@ export class HttpPairingTransport implements PairingTransport {
       pumping = true;
       while (queue.length) {
         const item = queue[0];
+        let failed = false;
         try {
           await this.retrying(
             () =>
-              this.request('POST', path, { from: role, message: item.message }, AbortSignal.timeout(SEND_TIMEOUT_MS)),
+              this.request(
+                'POST',
+                path,
+                { from: role, message: item.message },
+                AbortSignal.timeout(SEND_TIMEOUT_MS),
+              ).catch((error: unknown) => {
+                failed = true;
+                throw error;
+              }),
             item.giveUpAt,
             controller.signal,
           );
+          if (failed) renewPoll();
           for (const settle of item.settled) settle.resolve();
         } catch (error) {
           for (const settle of item.settled) settle.reject(error);

@@ -188,6 +188,57 @@ describeExcept(
       }
     });
 
+    it('when the link comes back after a black hole, the phone renews the poll it made during the outage instead of waiting it out, and pairs', async () => {
+      // issue 13, new-user round 5: a poll made during a 20 s black hole sat on a dead connection
+      // until its own timeout, 35 s after the network was back
+      const creds = await executeServerCommand<{ endpoint: string; testAttemptId: string }, undefined>(
+        'results-server',
+      );
+      const key = `renew-${creds.testAttemptId}`;
+      const link = (state: 'up' | 'stalled') =>
+        executeServerCommand<{ endpoint: string }, { key: string; state: string }>('results-link', { key, state });
+      const camera = canvasCamera((g) => {
+        g.fillStyle = '#684';
+        g.fillRect(0, 0, 640, 480);
+      });
+      const examSide = new HttpPairingTransport(creds.endpoint);
+      const code = await examSide.create();
+      const receiver = new SecondCameraReceiver(examSide.join(code, 'exam'));
+      const { endpoint: phoneEndpoint } = await link('stalled');
+      // how each of the phone's polls ended
+      const polls: string[] = [];
+      let posts = 0;
+      const phoneFetch: typeof fetch = async (input, init) => {
+        if (init?.method === 'POST') posts++;
+        try {
+          const response = await fetch(input, init);
+          if (init?.method === 'GET') polls.push('answered');
+          return response;
+        } catch (error) {
+          if (init?.method === 'GET') polls.push((error as Error).name);
+          throw error;
+        }
+      };
+      const sender = new SecondCameraSender(
+        new HttpPairingTransport(phoneEndpoint, phoneFetch).join(code, 'phone'),
+        camera.stream,
+      );
+      try {
+        await sender.start();
+        await until(() => posts >= 2, 30000, 'the phone trying to send into the black hole');
+        await link('up');
+        await until(() => receiver.state === 'connected' && sender.state === 'connected', 60000, 'both ends connected');
+        // the poll made during the outage was renewed once a send got through (AbortError), not
+        // left to its timeout
+        expect(polls, JSON.stringify(polls)).to.include('AbortError');
+      } finally {
+        sender.close();
+        receiver.close();
+        camera.stop();
+        await link('up');
+      }
+    });
+
     it('the mobile check passes while its exam page is in a background tab (hidden: no frames are presented there, they are decoded)', async () => {
       const creds = await executeServerCommand<{ endpoint: string; testAttemptId: string }, undefined>(
         'results-server',
