@@ -69,10 +69,6 @@ export async function loadFaceDetector(assetBase: string, minConfidence: number)
       baseOptions: { modelAssetBuffer: model, delegate: 'CPU' },
       runningMode: 'IMAGE',
       minDetectionConfidence: minConfidence,
-      // On the page, a <canvas> of our own to draw frames on: MediaPipe otherwise makes an
-      // OffscreenCanvas, which WebKitGTK gives no WebGL context (its <canvas> has one), so face
-      // detection there would fail on every frame (4001). In a worker it makes its OffscreenCanvas.
-      ...(inWorker ? {} : { canvas: document.createElement('canvas') }),
     });
   } catch (error) {
     for (const url of [fileset.wasmLoaderPath, fileset.wasmBinaryPath])
@@ -85,15 +81,15 @@ export async function loadFaceDetector(assetBase: string, minConfidence: number)
 
 /**
  * What a failed `detect()` means, as a {@link ProctorError}: MediaPipe converts every frame with WebGL
- * (also with the CPU delegate), so where it gets no usable WebGL context (WebKitGTK's workers, whose
- * OffscreenCanvas has none; a browser with WebGL off) each detection throws a raw TypeError about `GLctx` / `activeTexture`: that is INCOMPATIBLE_BROWSER
+ * (also with the CPU delegate), so where it gets no usable WebGL context (WebKit's workers; WebKitGTK
+ * here, whose OffscreenCanvas, which MediaPipe draws on, has no WebGL on the page either; a browser
+ * with WebGL off) each detection throws a raw TypeError about `GLctx`: that is INCOMPATIBLE_BROWSER
  * (4001). Anything else MediaPipe throws is MODEL_LOAD_FAILED (4101).
  */
 export function detectionError(error: unknown): ProctorError {
   if (error instanceof ProctorError) return error;
   const raw = messageOf(error);
-  // WebKit names the context (`GLctx.activeTexture`); V8 only the call ("reading 'activeTexture'")
-  if (/GLctx|WebGL|webgl|\bactiveTexture\b/.test(raw))
+  if (/GLctx|WebGL|webgl/.test(raw))
     return new ProctorError(
       ErrorCode.INCOMPATIBLE_BROWSER,
       // the engine's own words (`GLctx` is undefined…) stay in `cause`: the message is the candidate's

@@ -15,6 +15,15 @@ export const engine: Engine = / Firefox\//.test(navigator.userAgent)
 
 type Reasons = Partial<Record<Engine, string>>;
 
+/**
+ * Why a test that needs face detection does not run in WebKit: MediaPipe needs WebGL, and
+ * WebKitGTK under Xvfb here has no usable WebGL: its OffscreenCanvas, which MediaPipe draws on,
+ * gets no WebGL context, on the page as in workers (createFaceDetector rejects with 4001; README,
+ * Browser support).
+ */
+export const NO_FACE_DETECTION_WEBKIT =
+  'needs face detection: WebKitGTK here has no usable WebGL (Xvfb), which MediaPipe needs (4001)';
+
 /** Why a test that opens another tab or page through the runner's puppeteer commands does not run in WebKit. */
 export const NO_OTHER_TAB_WEBKIT =
   'needs a second tab or page through puppeteer (open-other-tab, demo-run, other-device-page), which WebDriver here has not';

@@ -90,6 +90,8 @@ describe('time limits on the browser', function () {
     {
       firefox:
         'Firefox here has an audio device (the PulseAudio sink) and the runner allows autoplay: audio starts, the limit is never reached',
+      webkit:
+        'face detection cannot run in WebKitGTK here: no usable WebGL on the page or in its workers under Xvfb (4001; README, Browser support)',
     },
     'a start() that fails (4120) leaves no evidence: what the trackers saw while it ran (no face) is dropped, and the camera is released',
     async () => {

@@ -10,7 +10,7 @@ import { AutoProctor } from '../../../src/index.js';
 import '../../../src/define.js';
 import { DIST_ASSETS } from '../../helpers/media.js';
 import { sleep, until } from '../../helpers/monitor.js';
-import { itExcept, NO_OTHER_TAB_WEBKIT } from '../../helpers/engine.js';
+import { itExcept, NO_FACE_DETECTION_WEBKIT, NO_OTHER_TAB_WEBKIT } from '../../helpers/engine.js';
 
 interface Creds {
   endpoint: string;
@@ -60,7 +60,7 @@ describe("getReport() / showReport() on another device (a teacher's page with an
   this.timeout(180000);
 
   itExcept(
-    { webkit: NO_OTHER_TAB_WEBKIT },
+    { webkit: `${NO_FACE_DETECTION_WEBKIT}; ${NO_OTHER_TAB_WEBKIT}` },
     'reads the finished attempt from the results server: the same Trust Score, evidence and photos',
     async () => {
       const creds = await executeServerCommand<Creds, undefined>('results-server');

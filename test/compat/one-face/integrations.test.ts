@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { itExcept } from '../../helpers/engine.js';
+import { itExcept, NO_FACE_DETECTION_WEBKIT } from '../../helpers/engine.js';
 import { credentials, openPage } from '../helpers.js';
 
 // AutoProctor integrations, unchanged but for the script URL, against dist/cdn/autoproctor.js.
@@ -8,10 +8,9 @@ describe('AutoProctor integrations (classic script) on the one-face camera', fun
 
   itExcept(
     {
+      webkit: NO_FACE_DETECTION_WEBKIT,
       firefox:
         'the page calls start() from apSetupCompleted, not from a click, and captureSwitchedTab (on by default) then asks for the screen: Firefox refuses getDisplayMedia without a user activation (4011)',
-      webkit:
-        'captureSwitchedTab (on by default) asks for the screen, and WebKitGTK here refuses getDisplayMedia to a page driven over WebDriver (NotAllowedError: 4011)',
     },
     'vendor plugin: polling for window.AutoProctor, listen-then-call, un-awaited calls, the full option object',
     async () => {
@@ -76,42 +75,50 @@ describe('AutoProctor integrations (classic script) on the one-face camera', fun
     },
   );
 
-  it('apLibReady, then await start() before listening, await stop() before listening: each event once', async () => {
-    const creds = credentials('awaiting');
-    const page = await openPage('lib-ready.html', creds);
-    try {
-      await page.until(() => page.text('#status') === 'Exam open', 'the exam to open');
-      expect(page.doc.documentElement.dataset.lib).to.equal('ready');
-      expect(page.text('#instance')).to.equal(`acme ${creds.testAttemptId} aGFzaA== true`);
-      await new Promise((r) => setTimeout(r, 1000));
-      expect(page.text('#started-events')).to.equal('1');
-      await (page.win.finishExam as () => Promise<void>)();
-      await page.until(() => page.text('#status').startsWith('Exam closed'), 'the exam to close');
-      expect(page.text('#status')).to.match(/^Exam closed, Trust Score \d+$/);
-      await page.until(() => !page.doc.querySelector('ap-monitor'), 'destroy() to remove the monitor');
-      await new Promise((r) => setTimeout(r, 500));
-      expect(page.text('#stopped-events')).to.equal('1');
-      expect(page.win.__rejections).to.deep.equal([]);
-    } finally {
-      page.close();
-    }
-  });
+  itExcept(
+    { webkit: NO_FACE_DETECTION_WEBKIT },
+    'apLibReady, then await start() before listening, await stop() before listening: each event once',
+    async () => {
+      const creds = credentials('awaiting');
+      const page = await openPage('lib-ready.html', creds);
+      try {
+        await page.until(() => page.text('#status') === 'Exam open', 'the exam to open');
+        expect(page.doc.documentElement.dataset.lib).to.equal('ready');
+        expect(page.text('#instance')).to.equal(`acme ${creds.testAttemptId} aGFzaA== true`);
+        await new Promise((r) => setTimeout(r, 1000));
+        expect(page.text('#started-events')).to.equal('1');
+        await (page.win.finishExam as () => Promise<void>)();
+        await page.until(() => page.text('#status').startsWith('Exam closed'), 'the exam to close');
+        expect(page.text('#status')).to.match(/^Exam closed, Trust Score \d+$/);
+        await page.until(() => !page.doc.querySelector('ap-monitor'), 'destroy() to remove the monitor');
+        await new Promise((r) => setTimeout(r, 500));
+        expect(page.text('#stopped-events')).to.equal('1');
+        expect(page.win.__rejections).to.deep.equal([]);
+      } finally {
+        page.close();
+      }
+    },
+  );
 });
 
 describe('AutoProctor setup() retry', function () {
   this.timeout(60000);
 
-  it('a typo fails with 4107, the corrected call from the error handler succeeds, nothing is destroyed', async () => {
-    const page = await openPage('setup-retry.html', credentials('retry'));
-    try {
-      await page.until(() => page.text('#status') === 'Ready', 'the corrected setup');
-      await new Promise((r) => setTimeout(r, 500));
-      expect(page.text('#completed')).to.equal('1');
-      expect(page.text('#destroyed')).to.equal('0');
-      expect(page.doc.querySelectorAll('ap-monitor')).to.have.length(1);
-      expect(page.doc.querySelector('ap-monitor')!.getAttribute('state')).to.equal('ready');
-    } finally {
-      page.close();
-    }
-  });
+  itExcept(
+    { webkit: NO_FACE_DETECTION_WEBKIT },
+    'a typo fails with 4107, the corrected call from the error handler succeeds, nothing is destroyed',
+    async () => {
+      const page = await openPage('setup-retry.html', credentials('retry'));
+      try {
+        await page.until(() => page.text('#status') === 'Ready', 'the corrected setup');
+        await new Promise((r) => setTimeout(r, 500));
+        expect(page.text('#completed')).to.equal('1');
+        expect(page.text('#destroyed')).to.equal('0');
+        expect(page.doc.querySelectorAll('ap-monitor')).to.have.length(1);
+        expect(page.doc.querySelector('ap-monitor')!.getAttribute('state')).to.equal('ready');
+      } finally {
+        page.close();
+      }
+    },
+  );
 });

@@ -1,49 +1,59 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { AutoProctor, ErrorCode, type ApMonitor } from '../../../src/index.js';
-import { engine, inUserGesture, itExcept, NO_OTHER_TAB_WEBKIT } from '../../helpers/engine.js';
+import {
+  engine,
+  inUserGesture,
+  itExcept,
+  NO_FACE_DETECTION_WEBKIT,
+  NO_OTHER_TAB_WEBKIT,
+} from '../../helpers/engine.js';
 import { DIST_ASSETS, rejectionOf } from '../../helpers/media.js';
 import { monitor, sleep, until } from '../../helpers/monitor.js';
 
 describe('<ap-monitor> on the one-face camera', function () {
   this.timeout(60000);
 
-  it('runs the lifecycle with its events in order, sees no violation in 10 s, and releases every device', async () => {
-    // this group's microphone is Chromium's built-in fake: a 20 ms beep every 500 ms, which the
-    // talking detector once classed as voice (5111) on a loaded machine; it must stay "All clear"
-    const h = await monitor({ track: 'numHumans,audio,tabSwitch' });
-    expect(h.el.state).to.equal('monitoring');
-    expect(h.indicator()).to.equal('Proctoring is on. All clear.');
-    const badge = h.el.querySelector('ap-status-badge')!;
-    await badge.updateComplete;
-    expect(badge.info?.value).to.equal('exam_started'); // the session context, live
-    await expect(h.el).to.be.accessible();
-    await sleep(10_000);
-    const camera = h.el.shadowRoot!.querySelector('video')!.srcObject as MediaStream;
-    const { trustScore } = await h.el.stop();
-    await badge.updateComplete;
-    expect(badge.info?.value).to.equal('exam_finished');
-    expect(h.evidence.filter((e) => e.code === 5001 || e.code === 5002)).to.deep.equal([]);
-    const codes = JSON.stringify(h.evidence.map((e) => [e.code, e.durationMs, e.data]));
-    expect(trustScore, `evidence: ${codes}`).to.equal(100);
-    expect(h.el.trustScore).to.equal(100);
-    const destroyed = oneEvent(h.el, 'ap-instance-destroyed');
-    await h.el.destroy();
-    await destroyed;
-    expect(h.events).to.deep.equal([
-      'ap-status-change:in_setup',
-      'ap-setup-completed',
-      'ap-status-change:exam_started',
-      'ap-monitoring-started',
-      'ap-status-change:exam_finished',
-      'ap-monitoring-stopped',
-      'ap-instance-destroyed',
-    ]);
-    expect(camera.getTracks().every((t) => t.readyState === 'ended')).to.equal(true);
-    expect(h.el.shadowRoot!.querySelector('[part="base"]')).to.equal(null);
-    const report = await h.el.report();
-    expect(report.attempt.finishedAt).to.be.a('number');
-  });
+  itExcept(
+    { webkit: NO_FACE_DETECTION_WEBKIT },
+    'runs the lifecycle with its events in order, sees no violation in 10 s, and releases every device',
+    async () => {
+      // this group's microphone is Chromium's built-in fake: a 20 ms beep every 500 ms, which the
+      // talking detector once classed as voice (5111) on a loaded machine; it must stay "All clear"
+      const h = await monitor({ track: 'numHumans,audio,tabSwitch' });
+      expect(h.el.state).to.equal('monitoring');
+      expect(h.indicator()).to.equal('Proctoring is on. All clear.');
+      const badge = h.el.querySelector('ap-status-badge')!;
+      await badge.updateComplete;
+      expect(badge.info?.value).to.equal('exam_started'); // the session context, live
+      await expect(h.el).to.be.accessible();
+      await sleep(10_000);
+      const camera = h.el.shadowRoot!.querySelector('video')!.srcObject as MediaStream;
+      const { trustScore } = await h.el.stop();
+      await badge.updateComplete;
+      expect(badge.info?.value).to.equal('exam_finished');
+      expect(h.evidence.filter((e) => e.code === 5001 || e.code === 5002)).to.deep.equal([]);
+      const codes = JSON.stringify(h.evidence.map((e) => [e.code, e.durationMs, e.data]));
+      expect(trustScore, `evidence: ${codes}`).to.equal(100);
+      expect(h.el.trustScore).to.equal(100);
+      const destroyed = oneEvent(h.el, 'ap-instance-destroyed');
+      await h.el.destroy();
+      await destroyed;
+      expect(h.events).to.deep.equal([
+        'ap-status-change:in_setup',
+        'ap-setup-completed',
+        'ap-status-change:exam_started',
+        'ap-monitoring-started',
+        'ap-status-change:exam_finished',
+        'ap-monitoring-stopped',
+        'ap-instance-destroyed',
+      ]);
+      expect(camera.getTracks().every((t) => t.readyState === 'ended')).to.equal(true);
+      expect(h.el.shadowRoot!.querySelector('[part="base"]')).to.equal(null);
+      const report = await h.el.report();
+      expect(report.attempt.finishedAt).to.be.a('number');
+    },
+  );
 
   it('refuses a second start() for the same attempt, also from a new monitor', async () => {
     const h = await monitor({ track: 'tabSwitch' });
@@ -62,7 +72,7 @@ describe('<ap-monitor> on the one-face camera', function () {
     expect(error.message).to.contain('already been stopped');
   });
 
-  it('reuses streams handed over by the requirements check', async () => {
+  itExcept({ webkit: NO_FACE_DETECTION_WEBKIT }, 'reuses streams handed over by the requirements check', async () => {
     const camera = await navigator.mediaDevices.getUserMedia({ video: true });
     const h = await monitor({ track: 'numHumans', streams: { camera } });
     expect((h.el.shadowRoot!.querySelector('video')!.srcObject as MediaStream).id).to.equal(camera.id);
@@ -94,49 +104,57 @@ describe('<ap-monitor> on the one-face camera', function () {
     },
   );
 
-  it('records a lost camera (5101) with ap-error 4109, gets it back, and goes on', async () => {
-    const h = await monitor({ track: 'numHumans', tuning: { reacquireMs: 500, deviceCheckMs: 200 } });
-    const video = () => h.el.shadowRoot!.querySelector('video')!;
-    const first = video().srcObject as MediaStream;
-    first.getVideoTracks()[0].stop();
-    await until(() => h.errors.some((e) => e.code === ErrorCode.DEVICE_LOST), 3000, 'device-lost error');
-    expect(h.errors[0].message).to.match(/camera stopped/);
-    // announced when confirmed, completed (same id) once the camera is back
-    await until(() => h.evidence.some((e) => e.code === 5101), 5000, 'camera_lost evidence');
-    await until(() => h.evidence.some((e) => e.code === 5101 && e.endedAt !== undefined), 10000, 'camera_lost end');
-    expect(h.evidence.find((e) => e.code === 5101)!.durationMs).to.be.above(0);
-    await h.el.updateComplete;
-    const second = video().srcObject as MediaStream;
-    expect(second).not.to.equal(first);
-    expect(second.getVideoTracks()[0].readyState).to.equal('live');
-    await h.el.destroy();
-    expect(second.getVideoTracks()[0].readyState).to.equal('ended');
-  });
+  itExcept(
+    { webkit: NO_FACE_DETECTION_WEBKIT },
+    'records a lost camera (5101) with ap-error 4109, gets it back, and goes on',
+    async () => {
+      const h = await monitor({ track: 'numHumans', tuning: { reacquireMs: 500, deviceCheckMs: 200 } });
+      const video = () => h.el.shadowRoot!.querySelector('video')!;
+      const first = video().srcObject as MediaStream;
+      first.getVideoTracks()[0].stop();
+      await until(() => h.errors.some((e) => e.code === ErrorCode.DEVICE_LOST), 3000, 'device-lost error');
+      expect(h.errors[0].message).to.match(/camera stopped/);
+      // announced when confirmed, completed (same id) once the camera is back
+      await until(() => h.evidence.some((e) => e.code === 5101), 5000, 'camera_lost evidence');
+      await until(() => h.evidence.some((e) => e.code === 5101 && e.endedAt !== undefined), 10000, 'camera_lost end');
+      expect(h.evidence.find((e) => e.code === 5101)!.durationMs).to.be.above(0);
+      await h.el.updateComplete;
+      const second = video().srcObject as MediaStream;
+      expect(second).not.to.equal(first);
+      expect(second.getVideoTracks()[0].readyState).to.equal('live');
+      await h.el.destroy();
+      expect(second.getVideoTracks()[0].readyState).to.equal('ended');
+    },
+  );
 
-  it('asks again for a lost camera whose first request the browser never answers (time limit), and gets it back', async () => {
-    // the first re-acquisition hangs for ever (a driver that never opens the device); the others work
-    let requests = 0;
-    const real = navigator.mediaDevices;
-    const mediaDevices = {
-      getUserMedia: (c: MediaStreamConstraints) =>
-        ++requests === 2 ? new Promise<MediaStream>(() => undefined) : real.getUserMedia(c),
-      enumerateDevices: () => real.enumerateDevices(),
-      addEventListener: real.addEventListener.bind(real),
-      removeEventListener: real.removeEventListener.bind(real),
-    } as unknown as MediaDevices;
-    const h = await monitor({
-      track: 'numHumans',
-      mediaDevices,
-      tuning: { reacquireMs: 300, deviceCheckMs: 200, mediaTimeoutMs: 1500 },
-    });
-    const video = () => h.el.shadowRoot!.querySelector('video')!;
-    (video().srcObject as MediaStream).getVideoTracks()[0].stop();
-    await until(() => h.evidence.some((e) => e.code === 5101 && e.endedAt !== undefined), 30000, 'the camera back');
-    expect(requests).to.be.at.least(3); // the hung request was given up, then asked again
-    await h.el.updateComplete;
-    expect((video().srcObject as MediaStream).getVideoTracks()[0].readyState).to.equal('live');
-    await h.el.destroy();
-  });
+  itExcept(
+    { webkit: NO_FACE_DETECTION_WEBKIT },
+    'asks again for a lost camera whose first request the browser never answers (time limit), and gets it back',
+    async () => {
+      // the first re-acquisition hangs for ever (a driver that never opens the device); the others work
+      let requests = 0;
+      const real = navigator.mediaDevices;
+      const mediaDevices = {
+        getUserMedia: (c: MediaStreamConstraints) =>
+          ++requests === 2 ? new Promise<MediaStream>(() => undefined) : real.getUserMedia(c),
+        enumerateDevices: () => real.enumerateDevices(),
+        addEventListener: real.addEventListener.bind(real),
+        removeEventListener: real.removeEventListener.bind(real),
+      } as unknown as MediaDevices;
+      const h = await monitor({
+        track: 'numHumans',
+        mediaDevices,
+        tuning: { reacquireMs: 300, deviceCheckMs: 200, mediaTimeoutMs: 1500 },
+      });
+      const video = () => h.el.shadowRoot!.querySelector('video')!;
+      (video().srcObject as MediaStream).getVideoTracks()[0].stop();
+      await until(() => h.evidence.some((e) => e.code === 5101 && e.endedAt !== undefined), 30000, 'the camera back');
+      expect(requests).to.be.at.least(3); // the hung request was given up, then asked again
+      await h.el.updateComplete;
+      expect((video().srcObject as MediaStream).getVideoTracks()[0].readyState).to.equal('live');
+      await h.el.destroy();
+    },
+  );
 
   it('takes random photos as size-capped JPEGs (5003)', async () => {
     const h = await monitor({
@@ -165,10 +183,7 @@ describe('AutoProctor class', function () {
   this.timeout(60000);
 
   itExcept(
-    {
-      webkit:
-        'captureSwitchedTab (on by default) asks for the screen, and WebKitGTK here refuses getDisplayMedia to a page driven over WebDriver (NotAllowedError: 4011)',
-    },
+    { webkit: NO_FACE_DETECTION_WEBKIT },
     'creates a monitor in the container and re-dispatches AutoProctor’s window events',
     async () => {
       const container = document.createElement('div');

@@ -3,7 +3,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import { createFaceDetector, runWebcamCheck } from '../../../src/index.js';
 import { DIST_ASSETS } from '../../helpers/media.js';
 import { until } from '../../helpers/monitor.js';
-import { itExcept } from '../../helpers/engine.js';
+import { itExcept, NO_FACE_DETECTION_WEBKIT } from '../../helpers/engine.js';
 
 describe('webcam check options', function () {
   this.timeout(30000);
@@ -26,10 +26,7 @@ describe('webcam check options', function () {
   });
 
   itExcept(
-    {
-      webkit:
-        "counts the page's workers through the Chrome DevTools Protocol (worker-count), which WebKitWebDriver does not offer",
-    },
+    { webkit: NO_FACE_DETECTION_WEBKIT },
     'leaves no face detector behind after failed tries (five tries: no worker left running)',
     async () => {
       const workers = async () => (await executeServerCommand<{ count: number }, undefined>('worker-count')).count;
