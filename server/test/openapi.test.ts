@@ -110,6 +110,9 @@ describe(`the OpenAPI contract (${backend})`, () => {
     // each step's answer checked, so a failure names its cause (CI run 20, PostgreSQL: no event listed once)
     assert.ok(created.status < 300, `create: ${created.status} ${JSON.stringify(created.body)}`);
     const sessionSid = created.body.sessionSid;
+    // one clock reading for a record that ends: Date.now() in the extras ran before the record's own
+    // startedAt, and a millisecond tick between them made it "end before it starts" (CI run 23)
+    const t0 = Date.now();
     const record = (seq: number, extra: Record<string, unknown> = {}) => ({
       id: randomUUID(),
       attemptId: a.testAttemptId,
@@ -122,7 +125,9 @@ describe(`the OpenAPI contract (${backend})`, () => {
     });
     const appended = await call(s.origin, 'POST', `/api/v1/attempts/${a.testAttemptId}/evidence`, {
       headers: attemptHeaders(a),
-      body: { records: [record(1, { photoPending: true }), record(2, { endedAt: Date.now(), durationMs: 5 })] },
+      body: {
+        records: [record(1, { photoPending: true }), record(2, { startedAt: t0, endedAt: t0 + 5, durationMs: 5 })],
+      },
     });
     assert.ok(appended.status < 300, `evidence: ${appended.status} ${JSON.stringify(appended.body)}`);
     const finished = await call(s.origin, 'POST', `/api/v1/attempts/${a.testAttemptId}/finish`, {
