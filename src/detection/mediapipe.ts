@@ -80,16 +80,36 @@ export async function loadFaceDetector(assetBase: string, minConfidence: number)
 }
 
 /**
+ * Whether this scope can make a WebGL context at all, on the kind of canvas MediaPipe draws on
+ * (an OffscreenCanvas where there is one). False in a browser with WebGL switched off or a GPU
+ * driver on its blocklist; true in WebKitGTK here, whose context MediaPipe still cannot use.
+ */
+function webglContextAvailable(): boolean {
+  try {
+    const canvas =
+      typeof OffscreenCanvas === 'function'
+        ? new OffscreenCanvas(1, 1)
+        : typeof document === 'object'
+          ? document.createElement('canvas')
+          : undefined;
+    return !!canvas && !!(canvas.getContext('webgl2') ?? canvas.getContext('webgl'));
+  } catch {
+    return false;
+  }
+}
+
+/**
  * What a failed `detect()` means, as a {@link ProctorError}: MediaPipe converts every frame with WebGL
- * (also with the CPU delegate), so where it gets no usable WebGL context (WebKit's workers; WebKitGTK
- * here, whose OffscreenCanvas, which MediaPipe draws on, has no WebGL on the page either; a browser
- * with WebGL off) each detection throws a raw TypeError about `GLctx`: that is INCOMPATIBLE_BROWSER
- * (4001). Anything else MediaPipe throws is MODEL_LOAD_FAILED (4101).
+ * (also with the CPU delegate), so where it gets no usable WebGL context each detection throws a raw
+ * TypeError, worded by the engine: about `GLctx` (WebKit's workers; WebKitGTK here, whose
+ * OffscreenCanvas has no usable WebGL on the page either) or "reading 'activeTexture'" (Chromium
+ * with WebGL switched off). Either, or a scope that cannot make a WebGL context at all, is
+ * INCOMPATIBLE_BROWSER (4001). Anything else MediaPipe throws is MODEL_LOAD_FAILED (4101).
  */
 export function detectionError(error: unknown): ProctorError {
   if (error instanceof ProctorError) return error;
   const raw = messageOf(error);
-  if (/GLctx|WebGL|webgl/.test(raw))
+  if (/GLctx|WebGL|webgl/.test(raw) || !webglContextAvailable())
     return new ProctorError(
       ErrorCode.INCOMPATIBLE_BROWSER,
       // the engine's own words (`GLctx` is undefined…) stay in `cause`: the message is the candidate's

@@ -242,3 +242,46 @@ describeExcept(
     });
   },
 );
+
+/**
+ * A page whose canvases give no WebGL context, as in a browser with WebGL switched off or a GPU
+ * driver on the blocklist: `getContext('webgl' | 'webgl2')` answers null on the page (the worker's
+ * scope is untouched). Returns the undo.
+ */
+function withoutWebGL(): () => void {
+  const originals: [object, unknown][] = [];
+  for (const proto of [HTMLCanvasElement.prototype, globalThis.OffscreenCanvas?.prototype]) {
+    if (!proto) continue;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called with its canvas as `this` below
+    const original = proto.getContext as (this: unknown, type: string, ...rest: unknown[]) => unknown;
+    originals.push([proto, original]);
+    Object.defineProperty(proto, 'getContext', {
+      configurable: true,
+      writable: true,
+      value(this: unknown, type: string, ...rest: unknown[]) {
+        return /webgl/.test(type) ? null : original.call(this, type, ...rest);
+      },
+    });
+  }
+  return () => {
+    for (const [proto, original] of originals)
+      Object.defineProperty(proto, 'getContext', { configurable: true, writable: true, value: original });
+  };
+}
+
+describe('createFaceDetector on the main thread of a page with WebGL switched off', function () {
+  this.timeout(60000);
+  it('rejects with 4001 (INCOMPATIBLE_BROWSER) saying why, in every engine, never 4101 or a raw TypeError', async () => {
+    const restore = withoutWebGL();
+    try {
+      const error = await rejectionOf(createFaceDetector({ assetBase: DIST_ASSETS, worker: false }));
+      expect(error.name).to.equal('ProctorError');
+      expect(error.code, error.message).to.equal(ErrorCode.INCOMPATIBLE_BROWSER);
+      expect(error.message).to.equal(
+        'Face detection cannot run here: MediaPipe needs WebGL, and this browser has no usable WebGL.',
+      );
+    } finally {
+      restore();
+    }
+  });
+});
