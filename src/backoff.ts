@@ -8,17 +8,3 @@
 export function backoffDelay(failures: number, firstMs: number, maxMs: number): number {
   return Math.min(firstMs * 2 ** Math.min(Math.max(failures, 0), 30), maxMs);
 }
-
-/** Resolves after `ms`, or at once when `signal` aborts (never rejects). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}

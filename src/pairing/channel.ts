@@ -5,7 +5,8 @@
  * simulated phone and tests) and `HttpPairingTransport` (the reference server), or an
  * integrator's own.
  */
-import { backoffDelay, sleep } from '../backoff.js';
+import { backoffDelay } from '../backoff.js';
+import { delay } from '../media/user-media.js';
 import { ErrorCode, ProctorError } from '../errors.js';
 import { baseUrl } from '../url.js';
 
@@ -187,7 +188,8 @@ export class HttpPairingTransport implements PairingTransport {
             return;
           }
           // a network blip or a refusal: back off and keep polling (the code expires server-side)
-          await sleep(backoffDelay(failures++, RETRY_FIRST_MS, RETRY_MAX_MS), controller.signal);
+          // an abort ends the wait early; the loop's own check then stops it
+          await delay(backoffDelay(failures++, RETRY_FIRST_MS, RETRY_MAX_MS), controller.signal).catch(() => undefined);
         }
       }
     };
@@ -261,7 +263,9 @@ export class HttpPairingTransport implements PairingTransport {
       } catch (error) {
         const again = error instanceof PairingTrouble && error.kind === 'unreachable';
         if (!again || stop?.aborted || Date.now() >= giveUpAt) throw error;
-        await sleep(Math.min(backoffDelay(failures, RETRY_FIRST_MS, RETRY_MAX_MS), giveUpAt - Date.now()), stop);
+        await delay(Math.min(backoffDelay(failures, RETRY_FIRST_MS, RETRY_MAX_MS), giveUpAt - Date.now()), stop).catch(
+          () => undefined,
+        );
       }
     }
   }
