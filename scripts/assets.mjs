@@ -42,11 +42,17 @@ export function faceModel(kind = SHIPPED_FACE_MODEL) {
   return result;
 }
 
-/** Writes the shipped face model to dist/assets/models/ (ASSET_PATHS.model). */
+/**
+ * Writes the shipped face models to dist/assets/models/: full range for whole frames
+ * (ASSET_PATHS.model) and short range for region passes around a followed face
+ * (ASSET_PATHS.regionModel). Returns their bytes.
+ */
 export function writeFaceModel() {
   const result = faceModel();
   writeFileSync(out('models/face_detection.tflite'), result);
-  return result.length;
+  const region = faceModel('short');
+  writeFileSync(out('models/face_detection_short_range.tflite'), region);
+  return result.length + region.length;
 }
 
 // tasks-vision 1.1.0 posts usage logs to a Google host every 60 s and on close(), through one small

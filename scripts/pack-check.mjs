@@ -49,6 +49,7 @@ try {
     'dist/cdn/autoproctor.js',
     'dist/assets/face-worker.js',
     'dist/assets/models/face_detection.tflite',
+    'dist/assets/models/face_detection_short_range.tflite',
     // the classic script's lazy parts (rollup.config.mjs, LAZY_PARTS)
     'dist/assets/vendor/qrcode.mjs',
     'dist/assets/report/ap-report.mjs',

@@ -32,5 +32,8 @@ export const ASSET_PATHS = {
   worker: 'face-worker.js',
   vision: 'mediapipe/vision_bundle.mjs',
   wasmDir: 'mediapipe',
+  /** BlazeFace full range: every whole-frame search. */
   model: 'models/face_detection.tflite',
+  /** BlazeFace short range: region passes around a followed face (`DetectOptions.region`). */
+  regionModel: 'models/face_detection_short_range.tflite',
 } as const;

@@ -6,10 +6,17 @@
  */
 import { ErrorCode, ProctorError, messageOf, withTimeout } from '../errors.js';
 import { ASSET_LOAD_TIMEOUT_MS, ASSET_PATHS, getAssetBase, normalizeAssetBase } from './assets.js';
-import { loadFaceDetector, runFaceDetector } from './mediapipe.js';
+import { clipRegion, loadFaceDetector, runFaceDetector, runOnRegion, type MediapipeFaceDetector } from './mediapipe.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { FLAT_SPREAD, FrameSamplers, type FrameStatsRequest } from '../media/frame-stats.js';
-import type { DetectOptions, DetectionResult, FaceDetectorHandle, FaceDetectorOptions, FrameSource } from './types.js';
+import type {
+  DetectOptions,
+  DetectionResult,
+  FaceDetectorHandle,
+  FaceDetectorOptions,
+  FrameSource,
+  Region,
+} from './types.js';
 
 /**
  * One frame's threshold: the score at which monitoring starts following a face (`tuning.minConfidence`),
@@ -30,7 +37,7 @@ interface Size {
 interface Backend<P> {
   readonly kind: 'worker' | 'main-thread';
   prepare(frame: FrameSource): Promise<P>;
-  run(prepared: P, size: Size, stats?: FrameStatsRequest): Promise<DetectionResult>;
+  run(prepared: P, size: Size, stats?: FrameStatsRequest, region?: Region): Promise<DetectionResult>;
   release(prepared: P): void;
   dispose(): void;
 }
@@ -102,6 +109,7 @@ async function startWorker(
         faces: data.faces,
         inferenceMs: data.inferenceMs,
         ...(data.stats ? { stats: data.stats } : {}),
+        ...(data.region ? { region: data.region } : {}),
       });
       pending.delete(data.id);
     } else if (data.type === 'error') {
@@ -160,11 +168,13 @@ async function startWorker(
         throw invalidFrame(messageOf(error));
       }
     },
-    run: (frame, _size, stats) =>
+    run: (frame, _size, stats, region) =>
       new Promise<DetectionResult>((resolve, reject) => {
         const id = nextId++;
         pending.set(id, { resolve, reject });
-        worker.postMessage({ type: 'detect', id, frame, stats } satisfies ToWorker, [frame as Transferable]);
+        worker.postMessage({ type: 'detect', id, frame, stats, ...(region ? { region } : {}) } satisfies ToWorker, [
+          frame as Transferable,
+        ]);
       }),
     release: (frame) => frame.close(),
     dispose: () => {
@@ -197,22 +207,39 @@ async function startMainThread(
     throw error;
   });
   const samplers = new FrameSamplers();
+  // the region model (DetectOptions.region), loaded on the first region asked for, as in the worker
+  let region: { detector?: MediapipeFaceDetector; loading?: Promise<void>; closed?: boolean } = {};
+  const regionDetector = () => {
+    if (!region.detector && !region.loading) {
+      const mine = region;
+      mine.loading = loadFaceDetector(assetBase, minConfidence, ASSET_PATHS.regionModel).then(
+        (d) => (mine.closed ? d.close() : void (mine.detector = d)),
+        () => undefined, // no region passes: whole frames, as before they existed
+      );
+    }
+    return region.detector;
+  };
   return {
     kind: 'main-thread',
     prepare: (frame) => Promise.resolve(frame),
-    run: (frame, size, request) => {
-      try {
-        const stats = request ? samplers.sample(frame, request) : undefined;
-        // a frame of one flat colour holds no face (BlazeFace scores solid green as two): as in the worker
-        if (stats && stats.spread < FLAT_SPREAD) return Promise.resolve({ faces: [], inferenceMs: 0, stats });
-        const result = runFaceDetector(detector, frame, size.width, size.height, minConfidence);
-        return Promise.resolve(stats ? { ...result, stats } : result);
-      } catch (error) {
-        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-      }
+    run: async (frame, size, request, wanted) => {
+      const stats = request ? samplers.sample(frame, request) : undefined;
+      // a frame of one flat colour holds no face (BlazeFace scores solid green as two): as in the worker
+      if (stats && stats.spread < FLAT_SPREAD) return { faces: [], inferenceMs: 0, stats };
+      const small = wanted ? regionDetector() : undefined;
+      const result =
+        small && wanted
+          ? await runOnRegion(small, frame, size, wanted, minConfidence)
+          : runFaceDetector(detector, frame, size.width, size.height, minConfidence);
+      return stats ? { ...result, stats } : result;
     },
     release: () => undefined,
-    dispose: () => detector.close(),
+    dispose: () => {
+      detector.close();
+      region.detector?.close();
+      region.closed = true;
+      region = {};
+    },
   };
 }
 
@@ -220,6 +247,7 @@ interface Job<P> {
   prepared: P;
   size: Size;
   stats?: FrameStatsRequest;
+  region?: Region;
   resolve: (r: DetectionResult) => void;
   reject: (e: unknown) => void;
 }
@@ -244,13 +272,15 @@ class DetectorHandle<P> implements FaceDetectorHandle {
   async detect(frame: FrameSource, options: DetectOptions = {}): Promise<DetectionResult> {
     if (this.closed) throw this.closedError();
     const size = frameSize(frame);
+    // a region that misses the frame is the caller's mistake: said before any work
+    const region = options.region === undefined ? undefined : clipRegion(options.region, size);
     const prepared = await this.impl.prepare(frame);
     if (this.closed) {
       this.impl.release(prepared);
       throw this.closedError();
     }
     return new Promise<DetectionResult>((resolve, reject) => {
-      const job = { prepared, size, stats: options.stats, resolve, reject };
+      const job = { prepared, size, stats: options.stats, region, resolve, reject };
       if (!this.busy) return void this.run(job);
       if (this.waiting) {
         this.impl.release(this.waiting.prepared);
@@ -276,7 +306,7 @@ class DetectorHandle<P> implements FaceDetectorHandle {
     try {
       job.resolve(
         await withTimeout(
-          this.impl.run(job.prepared, job.size, job.stats),
+          this.impl.run(job.prepared, job.size, job.stats, job.region),
           this.detectTimeoutMs,
           ErrorCode.DETECTOR_TIMEOUT,
           `Face detection took longer than ${this.detectTimeoutMs} ms.`,

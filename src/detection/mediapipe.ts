@@ -5,7 +5,7 @@
 import type * as Vision from '@mediapipe/tasks-vision';
 import { ErrorCode, ProctorError, messageOf } from '../errors.js';
 import { ASSET_PATHS } from './assets.js';
-import type { DetectionResult } from './types.js';
+import type { DetectionResult, Region } from './types.js';
 
 export type MediapipeFaceDetector = Vision.FaceDetector;
 
@@ -41,8 +41,15 @@ export function quietMediapipeNotes(): void {
   }
 }
 
-/** Creates a FaceDetector, telling an unreachable asset (4100) from a model that fails (4101). */
-export async function loadFaceDetector(assetBase: string, minConfidence: number): Promise<MediapipeFaceDetector> {
+/**
+ * Creates a FaceDetector for the model at `modelPath` (under the asset base; default the shipped
+ * full-range model), telling an unreachable asset (4100) from a model that fails (4101).
+ */
+export async function loadFaceDetector(
+  assetBase: string,
+  minConfidence: number,
+  modelPath: string = ASSET_PATHS.model,
+): Promise<MediapipeFaceDetector> {
   quietMediapipeNotes();
   const visionUrl = new URL(ASSET_PATHS.vision, assetBase).href;
   let vision: typeof Vision;
@@ -52,7 +59,7 @@ export async function loadFaceDetector(assetBase: string, minConfidence: number)
     throw unreachable('MediaPipe tasks-vision', visionUrl, messageOf(error));
   }
 
-  const modelUrl = new URL(ASSET_PATHS.model, assetBase).href;
+  const modelUrl = new URL(modelPath, assetBase).href;
   const response = await fetch(modelUrl).catch((error: unknown) => {
     throw unreachable('The face model', modelUrl, messageOf(error));
   });
@@ -65,6 +72,16 @@ export async function loadFaceDetector(assetBase: string, minConfidence: number)
   const inWorker = typeof document === 'undefined';
   const fileset = await vision.FilesetResolver.forVisionTasks(wasmDir, inWorker);
   try {
+    // tasks-vision takes the wasm's factory from `self.ModuleFactory`, set by its loader script,
+    // and clears it after each task it creates. In a module worker the loader is imported, and a
+    // second import of the same module does not run it again: a second detector (the region model)
+    // would fail with "ModuleFactory not set". The loader also exports the factory: set it here.
+    if (inWorker) {
+      const scope = self as unknown as { ModuleFactory?: unknown };
+      scope.ModuleFactory ??= (
+        (await import(/* @vite-ignore */ fileset.wasmLoaderPath)) as { default: unknown }
+      ).default;
+    }
     return await vision.FaceDetector.createFromOptions(fileset, {
       baseOptions: { modelAssetBuffer: model, delegate: 'CPU' },
       runningMode: 'IMAGE',
@@ -117,6 +134,69 @@ export function detectionError(error: unknown): ProctorError {
       { cause: error },
     );
   return new ProctorError(ErrorCode.MODEL_LOAD_FAILED, `Face detection failed in MediaPipe: ${raw}`, { cause: error });
+}
+
+/** The region model's input side (BlazeFace short range: 128×128). */
+const REGION_INPUT = 128;
+
+/**
+ * Runs the (region) detector on one region of `image` (frame pixels, clipped to the frame): the
+ * region is cut out and scaled to the model's input by `createImageBitmap`, off MediaPipe's WebGL
+ * path; faces come back in pixels of the whole frame. `inferenceMs` includes the cut.
+ * @throws ProctorError INVALID_OPTION for a region outside the frame or not a finite rectangle.
+ */
+export async function runOnRegion(
+  detector: MediapipeFaceDetector,
+  image: ImageBitmapSource,
+  size: { width: number; height: number },
+  region: Region,
+  minConfidence: number,
+): Promise<DetectionResult & { region: Region }> {
+  const r = clipRegion(region, size);
+  const t0 = performance.now();
+  const scale = REGION_INPUT / Math.max(r.width, r.height);
+  const width = Math.max(1, Math.round(r.width * scale));
+  const height = Math.max(1, Math.round(r.height * scale));
+  const cut = await createImageBitmap(image, r.x, r.y, r.width, r.height, {
+    resizeWidth: width,
+    resizeHeight: height,
+    resizeQuality: 'medium',
+  });
+  try {
+    const { faces } = runFaceDetector(detector, cut, width, height, minConfidence);
+    const back = (p: { x: number; y: number }) => ({ x: r.x + p.x / scale, y: r.y + p.y / scale });
+    return {
+      faces: faces.map((f) => ({
+        score: f.score,
+        box: { ...back(f.box), width: f.box.width / scale, height: f.box.height / scale },
+        keypoints: f.keypoints.map(back),
+      })),
+      inferenceMs: performance.now() - t0,
+      region: r,
+    };
+  } finally {
+    cut.close();
+  }
+}
+
+/** The region in whole pixels inside the frame; INVALID_OPTION when nothing of it is. */
+export function clipRegion(region: Region, size: { width: number; height: number }): Region {
+  const { x, y, width, height } = region ?? {};
+  if (![x, y, width, height].every((v) => typeof v === 'number' && Number.isFinite(v)))
+    throw new ProctorError(
+      ErrorCode.INVALID_OPTION,
+      `region must be { x, y, width, height } in pixels of the frame, got ${JSON.stringify(region)}.`,
+    );
+  const x0 = Math.max(0, Math.round(x));
+  const y0 = Math.max(0, Math.round(y));
+  const x1 = Math.min(size.width, Math.round(x + width));
+  const y1 = Math.min(size.height, Math.round(y + height));
+  if (x1 - x0 < 1 || y1 - y0 < 1)
+    throw new ProctorError(
+      ErrorCode.INVALID_OPTION,
+      `region ${JSON.stringify(region)} lies outside the ${size.width}×${size.height} frame.`,
+    );
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
 
 /** Runs the detector on one image and converts MediaPipe's output to pixels of the input. */

@@ -1,14 +1,14 @@
 import type { FrameStats, FrameStatsRequest } from '../media/frame-stats.js';
-import type { Face } from './types.js';
+import type { Face, Region } from './types.js';
 
 /** Messages between the page and the detection worker. */
 export type ToWorker =
   | { type: 'init'; assetBase: string; minConfidence: number }
-  | { type: 'detect'; id: number; frame: ImageBitmap | VideoFrame; stats?: FrameStatsRequest }
+  | { type: 'detect'; id: number; frame: ImageBitmap | VideoFrame; stats?: FrameStatsRequest; region?: Region }
   | { type: 'close' };
 
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'result'; id: number; faces: Face[]; inferenceMs: number; stats?: FrameStats }
+  | { type: 'result'; id: number; faces: Face[]; inferenceMs: number; stats?: FrameStats; region?: Region }
   | { type: 'error'; id?: number; code: number; message: string }
   | { type: 'closed' };

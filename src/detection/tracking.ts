@@ -45,6 +45,12 @@ export interface TrackingOptions {
   lostMs: number;
   /** Least IoU for a detection to continue a track. Default 0.2. */
   minIou?: number;
+  /**
+   * Region passes (see {@link FaceTracks.nextRegion}): while exactly one face is followed, the whole
+   * frame is searched at least every `fullFrameMs` (ms), and the frames between only a square
+   * `around` face widths wide centred on that face. Absent or `fullFrameMs` 0: every frame whole.
+   */
+  regions?: { fullFrameMs: number; around?: number };
 }
 
 /** Intersection over union of two boxes, 0–1. */
@@ -79,18 +85,62 @@ export function mergeFaces(faces: readonly Face[], threshold = 0.3): Face[] {
 export class FaceTracks {
   private tracks: FaceTrack[] = [];
   private nextId = 1;
+  /** When the whole frame was last searched (ms). */
+  private fullAt = -Infinity;
+  /** The one track the last whole-frame search saw (region passes follow only it). */
+  private confirmed?: number;
+  /** The last region pass did not find its face: the next frame is searched whole. */
+  private regionMissed = false;
 
   constructor(readonly options: TrackingOptions) {}
+
+  /**
+   * Where to look in the next frame, taken at `at` (ms), of `width`×`height` pixels: a region (a
+   * square around the one followed face, in frame pixels, clipped to the frame) or undefined for
+   * the whole frame. The whole frame is searched whenever anything is uncertain: no face or more
+   * than one followed, a face the last whole-frame search did not see, a region pass that missed
+   * it, a face missed in the last frame, or `fullFrameMs` since the last whole-frame search (so a
+   * second person, or a face elsewhere, is found within that time).
+   */
+  nextRegion(width: number, height: number, at: number): Box | undefined {
+    const regions = this.options.regions;
+    if (!regions?.fullFrameMs || this.regionMissed || at - this.fullAt >= regions.fullFrameMs) return undefined;
+    if (this.tracks.length !== 1) return undefined;
+    const [t] = this.tracks;
+    if (t.id !== this.confirmed || t.misses > 0) return undefined;
+    const side = Math.round(Math.min(width, height, Math.max(t.box.width, t.box.height) * (regions.around ?? 3)));
+    if (!(side > 0)) return undefined;
+    const clamp = (v: number, max: number) => Math.round(Math.min(Math.max(v, 0), max));
+    return {
+      x: clamp(t.box.x + t.box.width / 2 - side / 2, width - side),
+      y: clamp(t.box.y + t.box.height / 2 - side / 2, height - side),
+      width: side,
+      height: side,
+    };
+  }
 
   /** Live tracks (seen within `lostMs` of the last update). */
   get live(): readonly FaceTrack[] {
     return this.tracks;
   }
 
-  /** Feeds one frame's detections taken at `at` (ms); returns the tracks a detection kept or started. */
-  update(faces: readonly Face[], at: number): FaceTrack[] {
+  /**
+   * Feeds one frame's detections taken at `at` (ms); returns the tracks a detection kept or started.
+   * `region`: the frame was searched only there ({@link nextRegion}); a detection that does not
+   * continue the followed face is not used (a second person is found by whole-frame searches, whose
+   * model is the surer one).
+   */
+  update(faces: readonly Face[], at: number, region?: Box): FaceTrack[] {
     const { birthScore, keepScore, lostMs, minIou = 0.2 } = this.options;
-    const candidates = mergeFaces(faces.filter((f) => f.score >= keepScore));
+    const followed = region ? this.tracks.find((t) => t.id === this.confirmed) : undefined;
+    let candidates = mergeFaces(faces.filter((f) => f.score >= keepScore));
+    if (region) {
+      candidates = followed ? candidates.filter((f) => iou(followed.box, f.box) >= minIou).slice(0, 1) : [];
+      this.regionMissed = candidates.length === 0;
+    } else {
+      this.fullAt = at;
+      this.regionMissed = false;
+    }
     // greedy matching, best overlap first
     const pairs: { t: FaceTrack; f: Face; o: number }[] = [];
     for (const t of this.tracks)
@@ -115,7 +165,7 @@ export class FaceTracks {
       seen.push(t);
     }
     for (const f of candidates) {
-      if (usedFaces.has(f) || f.score < birthScore) continue;
+      if (usedFaces.has(f) || f.score < birthScore || region) continue;
       const t: FaceTrack = {
         id: this.nextId++,
         box: f.box,
@@ -131,12 +181,16 @@ export class FaceTracks {
     }
     for (const t of this.tracks) if (t.seenAt !== at) t.misses++;
     this.tracks = this.tracks.filter((t) => t.misses < 2 || at - t.seenAt <= lostMs);
+    if (!region) this.confirmed = this.tracks.length === 1 && seen.length === 1 ? seen[0].id : undefined;
     return seen;
   }
 
   /** Forgets every track (a camera that restarts). */
   clear(): void {
     this.tracks = [];
+    this.fullAt = -Infinity;
+    this.confirmed = undefined;
+    this.regionMissed = false;
   }
 }
 
@@ -185,10 +239,18 @@ export class FacePresence {
     return this.manyOn;
   }
 
-  /** Feeds one frame's detections, taken at `at` (ms); `[]` for a frame known to hold no face. */
-  observe(faces: readonly Face[], at: number): PresenceEvent[] {
+  /** Where to look in the next frame: {@link FaceTracks.nextRegion}. */
+  nextRegion(width: number, height: number, at: number): Box | undefined {
+    return this.tracks.nextRegion(width, height, at);
+  }
+
+  /**
+   * Feeds one frame's detections, taken at `at` (ms); `[]` for a frame known to hold no face.
+   * `region`: the frame was searched only there (see {@link FaceTracks.update}).
+   */
+  observe(faces: readonly Face[], at: number, region?: Box): PresenceEvent[] {
     const { noFaceMs, multipleFacesMs, recoverMs, minMisses = 3 } = this.options;
-    const seen = this.tracks.update(faces, at);
+    const seen = this.tracks.update(faces, at, region);
     const persistent = this.tracks.live
       .filter((t) => at - t.bornAt >= multipleFacesMs && t.sureHits >= 3)
       .sort((a, b) => a.bornAt - b.bornAt);

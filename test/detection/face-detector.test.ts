@@ -53,6 +53,47 @@ for (const worker of [true, false]) {
       for (const f of faces) expect(f.score).to.be.greaterThan(0.8);
     });
 
+    it('searches only a region when asked (BlazeFace short range) and gives the face in pixels of the frame', async () => {
+      const img = await loadFixtureImage('one-face');
+      const [whole] = (await detector.detect(img)).faces;
+      const side = Math.round(whole.box.width * 3);
+      const region = {
+        x: Math.round(whole.box.x + whole.box.width / 2 - side / 2),
+        y: Math.max(0, Math.round(whole.box.y + whole.box.height / 2 - side / 2)),
+        width: side,
+        height: side,
+      };
+      // the region model loads on the first region asked for; until then the whole frame answers
+      let result = await detector.detect(img, { region });
+      for (let i = 0; i < 300 && !result.region; i++) {
+        expect(result.faces, 'answered from the whole frame meanwhile').to.have.length(1);
+        await new Promise((r) => setTimeout(r, 100));
+        result = await detector.detect(img, { region });
+      }
+      expect(result.region, 'the region model loaded').to.deep.equal(region);
+      expect(result.faces).to.have.length(1);
+      const [face] = result.faces;
+      expect(face.score).to.be.within(0.5, 1);
+      // the same face as the whole-frame search, in frame pixels
+      expect(face.box.x).to.be.closeTo(whole.box.x, whole.box.width * 0.25);
+      expect(face.box.y).to.be.closeTo(whole.box.y, whole.box.width * 0.25);
+      expect(face.box.width).to.be.closeTo(whole.box.width, whole.box.width * 0.3);
+      expect(face.keypoints).to.have.length(6);
+      // a region of the frame without the face: nothing there
+      expect((await detector.detect(img, { region: { x: 0, y: 280, width: 200, height: 200 } })).faces).to.deep.equal(
+        [],
+      );
+      // a region that misses the frame, or is no rectangle: INVALID_OPTION, said at once
+      for (const bad of [
+        { x: 700, y: 10, width: 50, height: 50 },
+        { x: 0, y: 0, width: Number.NaN, height: 10 },
+      ]) {
+        const error = await rejectionOf(detector.detect(img, { region: bad }));
+        expect(error.code, error.message).to.equal(ErrorCode.INVALID_OPTION);
+        expect(error.message).to.match(/^region /);
+      }
+    });
+
     it('finds no face on the cat or the coffee', async () => {
       expect((await detector.detect(await loadFixtureImage('cat'))).faces).to.deep.equal([]);
       expect((await detector.detect(await loadFixtureImage('coffee'))).faces).to.deep.equal([]);
