@@ -52,6 +52,13 @@ export interface MonitorTuning {
   /** A face already followed stays followed while it scores at least this (0–1, ≤ minConfidence). */
   keepConfidence: number;
   /**
+   * While exactly one face is followed, the whole frame is searched (BlazeFace full range) at least
+   * this often; the frames between are searched only around that face (BlazeFace short range on a
+   * square 3 face widths wide: ~2.5× cheaper a frame). Anything uncertain (no face, a second face,
+   * a miss) searches the whole frame at once. 0: every frame whole.
+   */
+  fullFrameMs: number;
+  /**
    * A camera that has just started (or been re-acquired) is not judged for this long, unless a face
    * shows sooner: exposure settles, the first frames are often dark or one flat colour.
    */
@@ -109,6 +116,7 @@ export const DEFAULT_TUNING: MonitorTuning = {
   recoverMs: 600,
   minConfidence: 0.5,
   keepConfidence: 0.35,
+  fullFrameMs: 1000,
   settleMs: 3000,
   frozenMs: 5000,
   audioLearnMs: 2000,

@@ -3,6 +3,8 @@ import { DEFAULT_TUNING, createFaceDetector } from '../../src/index.js';
 import { FaceTracker } from '../../src/monitoring/trackers/faces.js';
 import type { EvidenceDraft, TrackerContext } from '../../src/monitoring/trackers/types.js';
 import type { Face } from '../../src/detection/types.js';
+import { FacePresence, FaceTracks } from '../../src/detection/tracking.js';
+import { faceLostMs } from '../../src/monitoring/options.js';
 import { describeExcept } from '../helpers/engine.js';
 import { DIST_ASSETS } from '../helpers/media.js';
 
@@ -176,6 +178,111 @@ describe('FaceTracker tracking', () => {
     const flat = harness();
     for (let t = 0; t <= 10_000; t += 250) flat.tracker.observeStats({ luma: 3, change: 0, spread: 0.2 }, t);
     expect(flat.records).to.deep.equal([]);
+  });
+});
+
+/**
+ * A scripted camera for region passes: `people` are the faces in the picture at a time (boxes in a
+ * 640×480 frame); a whole-frame search finds them all, a region pass (as FaceTracks.nextRegion asks)
+ * those whose centre lies in the region, or the `regionSees` face when given (a pattern the region
+ * model takes for the face). Returns what it searched, frame by frame.
+ */
+function scripted(
+  presence: FacePresence,
+  people: (t: number) => Face[],
+  { from = 0, to, step = 250, regionSees }: { from?: number; to: number; step?: number; regionSees?: Face[] },
+) {
+  const passes: ('whole' | 'region')[] = [];
+  const events: { type: string; phase: string; at: number }[] = [];
+  for (let t = from; t <= to; t += step) {
+    const region = presence.nextRegion(640, 480, t);
+    const inside = (f: Face) => {
+      const cx = f.box.x + f.box.width / 2;
+      const cy = f.box.y + f.box.height / 2;
+      return (
+        !!region && cx >= region.x && cx <= region.x + region.width && cy >= region.y && cy <= region.y + region.height
+      );
+    };
+    const found = region ? (regionSees ?? people(t).filter(inside)) : people(t);
+    passes.push(region ? 'region' : 'whole');
+    events.push(...presence.observe(found, t, region).map(({ type, phase, at }) => ({ type, phase, at })));
+  }
+  return { passes, events };
+}
+
+const presenceWithRegions = (fullFrameMs = 1000) =>
+  new FacePresence({
+    birthScore: DEFAULT_TUNING.minConfidence,
+    keepScore: DEFAULT_TUNING.keepConfidence,
+    lostMs: faceLostMs(DEFAULT_TUNING),
+    noFaceMs: DEFAULT_TUNING.noFaceMs,
+    multipleFacesMs: DEFAULT_TUNING.multipleFacesMs,
+    recoverMs: DEFAULT_TUNING.recoverMs,
+    regions: { fullFrameMs },
+  });
+
+const candidate: Face = { score: 0.9, box: { x: 270, y: 150, width: 100, height: 100 }, keypoints: [] };
+const visitor: Face = { score: 0.8, box: { x: 500, y: 60, width: 70, height: 70 }, keypoints: [] };
+
+describe('Region passes (one face followed: whole frame every fullFrameMs, around the face between)', () => {
+  it('looks around the one face between whole-frame searches: a square 3 face widths wide, inside the frame', () => {
+    const tracks = new FaceTracks({ birthScore: 0.5, keepScore: 0.35, lostMs: 1000, regions: { fullFrameMs: 1000 } });
+    expect(tracks.nextRegion(640, 480, 0), 'nothing followed yet').to.equal(undefined);
+    tracks.update([candidate], 0);
+    expect(tracks.nextRegion(640, 480, 250)).to.deep.equal({ x: 170, y: 50, width: 300, height: 300 });
+    // a face near the corner: the square is moved inside the frame, never cut
+    const corner = new FaceTracks({ birthScore: 0.5, keepScore: 0.35, lostMs: 1000, regions: { fullFrameMs: 1000 } });
+    corner.update([{ ...candidate, box: { x: 560, y: 400, width: 80, height: 80 } }], 0);
+    expect(corner.nextRegion(640, 480, 250)).to.deep.equal({ x: 400, y: 240, width: 240, height: 240 });
+    // fullFrameMs 0 (or no regions option): every frame whole
+    const off = new FaceTracks({ birthScore: 0.5, keepScore: 0.35, lostMs: 1000, regions: { fullFrameMs: 0 } });
+    off.update([candidate], 0);
+    expect(off.nextRegion(640, 480, 250)).to.equal(undefined);
+  });
+
+  it('searches the whole frame at least every fullFrameMs while the candidate sits still, and raises nothing', () => {
+    const { passes, events } = scripted(presenceWithRegions(), () => [candidate], { to: 10_000 });
+    expect(events).to.deep.equal([]);
+    // whole at 0, 1000, 2000 … and around the face between
+    expect(passes.slice(0, 9).join(' ')).to.equal('whole region region region whole region region region whole');
+    expect(passes.filter((p) => p === 'whole').length).to.equal(11);
+  });
+
+  it('finds a second person at the next whole-frame search and calls "more than one person" from there', () => {
+    const { events } = scripted(presenceWithRegions(), (t) => (t >= 2100 ? [candidate, visitor] : [candidate]), {
+      to: 8000,
+    });
+    // the visitor arrives at 2.1 s; the whole-frame search at 3 s sees them; 1 s later it is called
+    expect(events).to.deep.equal([{ type: 'multiple_people', phase: 'begin', at: 3000 }]);
+  });
+
+  it('never counts a second face inside the region: a region pass follows only the face it was asked about', () => {
+    const beside: Face = { score: 0.9, box: { x: 360, y: 160, width: 60, height: 60 }, keypoints: [] };
+    const presence = presenceWithRegions();
+    scripted(presence, () => [candidate], { to: 1000 });
+    // the region model sees a second "face" right beside the candidate on every region pass
+    const { events } = scripted(presence, () => [candidate], { from: 1250, to: 8000, regionSees: [candidate, beside] });
+    expect(events).to.deep.equal([]);
+  });
+
+  it('calls "no face" when the candidate leaves, from when they left, as whole-frame searches alone would', () => {
+    const left = (t: number) => (t < 4100 ? [candidate] : []);
+    const withRegions = scripted(presenceWithRegions(), left, { to: 12_000 }).events;
+    const wholeOnly = scripted(presenceWithRegions(0), left, { to: 12_000 }).events;
+    expect(withRegions).to.deep.equal([{ type: 'no_face', phase: 'begin', at: 4250 }]);
+    expect(withRegions).to.deep.equal(wholeOnly);
+  });
+
+  it('still calls "no face" when the region model keeps seeing a face that whole-frame searches no longer find', () => {
+    // the candidate left at 2.1 s; a pattern on the wall where they sat keeps the region model
+    // scoring 0.4 there: the whole-frame search at 3 s misses it, and no region pass follows
+    const { events, passes } = scripted(presenceWithRegions(), (t) => (t < 2100 ? [candidate] : []), {
+      to: 12_000,
+      regionSees: [{ ...candidate, score: 0.4 }],
+    });
+    expect(events.map((e) => [e.type, e.phase])).to.deep.equal([['no_face', 'begin']]);
+    expect(events[0].at).to.be.at.most(3000);
+    expect(passes.slice(13).every((p) => p === 'whole')).to.equal(true);
   });
 });
 

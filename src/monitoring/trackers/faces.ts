@@ -1,7 +1,7 @@
 import { detectionError } from '../../detection/mediapipe.js';
 import { ErrorCode, ProctorError } from '../../errors.js';
 import { FacePresence, type PresenceEvent } from '../../detection/tracking.js';
-import type { Face } from '../../detection/types.js';
+import type { Face, Region } from '../../detection/types.js';
 import { FLAT_SPREAD, type FrameStats } from '../../media/frame-stats.js';
 import { faceLostMs } from '../options.js';
 import type { Tracker, TrackerContext } from './types.js';
@@ -70,6 +70,7 @@ export class FaceTracker implements Tracker {
       noFaceMs: t.noFaceMs,
       multipleFacesMs: t.multipleFacesMs,
       recoverMs: t.recoverMs,
+      regions: { fullFrameMs: t.fullFrameMs },
     });
   }
 
@@ -91,7 +92,7 @@ export class FaceTracker implements Tracker {
    * Feeds one frame's faces taken at `at` (also used by tests with a scripted clock). Before the
    * camera has settled, frames without a face are not judged.
    */
-  observe(faces: readonly Face[], at = this.ctx.now()): void {
+  observe(faces: readonly Face[], at = this.ctx.now(), region?: Region): void {
     if (!this.settled) {
       if (
         faces.some((f) => f.score >= this.presence.options.birthScore) ||
@@ -100,7 +101,7 @@ export class FaceTracker implements Tracker {
         this.settled = true;
       else return;
     }
-    for (const e of this.presence.observe(faces, at)) this.apply(e);
+    for (const e of this.presence.observe(faces, at, region)) this.apply(e);
   }
 
   /**
@@ -204,14 +205,16 @@ export class FaceTracker implements Tracker {
     // the detector measures the picture (dark, flat, frozen) beside the faces, and gives a frame of
     // one flat colour no faces (BlazeFace scores solid green as two); a frame that cannot be read
     // has no statistics, and a failed detection none either: no observation of the picture
+    // between whole-frame searches, only around the one face followed (FaceTracks.nextRegion)
+    const region = this.settled ? this.presence.nextRegion(video.videoWidth, video.videoHeight, at) : undefined;
     detector
-      .detect(video, { stats: { key: this.statsKey, width: 64, height: 48 } })
-      .then(({ faces, stats }) => {
+      .detect(video, { stats: { key: this.statsKey, width: 64, height: 48 }, ...(region ? { region } : {}) })
+      .then(({ faces, stats, region: searched }) => {
         this.failures = 0;
         this.ctx.detectionFailed?.(undefined);
         if (this.stopped) return;
         this.observeStats(stats, at, newFrame);
-        this.observe(stats && stats.spread < FLAT_SPREAD ? [] : faces, at);
+        this.observe(stats && stats.spread < FLAT_SPREAD ? [] : faces, at, searched);
       })
       .catch((error: unknown) => {
         // a camera without a frame (re-acquiring), a replaced frame or a closed detector (stopping)
