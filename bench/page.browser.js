@@ -1,5 +1,5 @@
 // Runs in the bench page (bench/run.mjs). Uses the built CDN file, as a plain page would.
-import { createFaceDetector } from '/dist/cdn/proctor-elements.js';
+import { FaceTracks, createFaceDetector } from '/dist/cdn/proctor-elements.js';
 
 const detectors = {};
 let video;
@@ -45,6 +45,35 @@ window.bench = {
       roundTripMedian: percentile(roundTrip, 50),
       roundTripP95: percentile(roundTrip, 95),
       facesPerFrame: faces / n,
+    };
+  },
+  /**
+   * n frames as monitoring searches them (FaceTracks: the whole frame at least every fullFrameMs,
+   * around the followed face between), on a scripted 4 fps clock, run back to back.
+   */
+  async tracked(name, n) {
+    const d = detectors[name];
+    const tracks = new FaceTracks({ birthScore: 0.5, keepScore: 0.35, lostMs: 1000, regions: { fullFrameMs: 1000 } });
+    const cost = [];
+    let regions = 0;
+    let loaded = false;
+    for (let i = 0; ; i++) {
+      const at = i * 250;
+      const region = tracks.nextRegion(video.videoWidth, video.videoHeight, at);
+      const r = await d.detect(video, region ? { region } : {});
+      tracks.update(r.faces, at, r.region);
+      // from the first region pass on (the region model loads on the first region asked for)
+      loaded ||= !!r.region;
+      if (!loaded) continue;
+      cost.push(r.inferenceMs);
+      if (r.region) regions++;
+      if (cost.length >= n) break;
+    }
+    return {
+      median: percentile(cost, 50),
+      p95: percentile(cost, 95),
+      mean: cost.reduce((a, b) => a + b, 0) / cost.length,
+      regionShare: regions / cost.length,
     };
   },
   /** n worker detections at `fps`, paced like monitoring; the caller reads main-thread time around it. */

@@ -111,6 +111,15 @@ async function detection(base) {
     const w = await page.evaluate((n) => window.bench.detect('w', n), n);
     figure('detect.worker.inference.median (640x480)', ms(w.inferenceMedian), 'ms');
     figure('detect.worker.inference.p95 (640x480)', ms(w.inferenceP95), 'ms');
+    const t = await page.evaluate((n) => window.bench.tracked('w', n), n);
+    figure(
+      'detect.worker.monitoring.median (640x480, whole frame every 1 s + region passes, as monitoring runs)',
+      ms(t.median),
+      'ms',
+    );
+    figure('detect.worker.monitoring.p95', ms(t.p95), 'ms');
+    figure('detect.worker.monitoring.mean', ms(t.mean), 'ms');
+    figure('detect.worker.monitoring.region-pass share', (t.regionShare * 100).toFixed(0), '%');
     figure('detect.worker.roundtrip.median (640x480)', ms(w.roundTripMedian), 'ms');
     figure('detect.worker.roundtrip.p95 (640x480)', ms(w.roundTripP95), 'ms');
     const m = await page.evaluate((n) => window.bench.detect('m', n), n);

@@ -345,6 +345,7 @@ try {
     console.log(
       `  ${'short range + one crop pass'.padEnd(36)} ${quantile(crop, 0.5).toFixed(2)} / ${quantile(crop, 0.95).toFixed(2)} ms`,
     );
+    console.log('  (ours, whole frames and region passes as monitoring runs them: see the clean sequence below)');
 
     // recall against width (normal + dim), per pipeline → SVG
     mkdirSync('eval', { recursive: true });
@@ -369,6 +370,24 @@ try {
     `\n${minutes}-minute clean sequence (${seq.frames} frames at ${DEFAULT_TUNING.detectionFps} fps): false "no face" ${seq.noFace}, false "more than one person" ${seq.multiple}; frames without a detection ${seq.missedFrames}`,
   );
   for (const a of seq.alarms) console.log(`  ${a}`);
+  const mean = (xs) => xs.reduce((x, y) => x + y, 0) / xs.length;
+  console.log(
+    `  cost a frame (whole frame at least every ${DEFAULT_TUNING.fullFrameMs} ms, region passes between: ${seq.regionFrames} of ${seq.frames} frames): median ${quantile(seq.costs, 0.5).toFixed(2)} ms, p95 ${quantile(seq.costs, 0.95).toFixed(2)} ms, mean ${mean(seq.costs).toFixed(2)} ms`,
+  );
+  // the same candidate leaving for 20 s: "no face" must still be raised, and end on the return
+  const away = [20, 40];
+  for (const [label, tuning] of [
+    ['ours', DEFAULT_TUNING],
+    ['whole frames only (fullFrameMs 0)', { ...DEFAULT_TUNING, fullFrameMs: 0 }],
+  ]) {
+    const gone = await page.evaluate(([t, a]) => window.evalFaces.sequence(1, t, a), [tuning, away]);
+    const begin = gone.events.find((e) => e.startsWith('no_face begin'));
+    const end = gone.events.find((e) => e.startsWith('no_face end'));
+    console.log(
+      `\n1-minute sequence, candidate away ${away[0]}–${away[1]} s, ${label}: "no face" ${begin ? `began ${begin.split(' at ')[1]}` : 'NOT RAISED'}, ${end ? `ended ${end.split(' at ')[1]}` : 'never ended'} (noFaceMs ${DEFAULT_TUNING.noFaceMs}); other alarms ${gone.alarms.length}; events: ${gone.events.join(', ') || 'none'}`,
+    );
+    for (const a of gone.alarms) console.log(`  ${a}`);
+  }
 } finally {
   await browser.close();
   server.close();

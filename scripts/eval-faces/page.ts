@@ -252,8 +252,14 @@ async function evaluate(c: Case, frames: number, t: Thresholds) {
   const finder = new FaceFinder(models.short);
   const cropTracks = new FaceTracks({ birthScore: t.birth, keepScore: t.keep, lostMs: 1000 });
   const costs: number[] = [];
-  // the product: the shipped model on the full frame, with tracking
-  const tracks = new FaceTracks({ birthScore: t.birth, keepScore: t.keep, lostMs: 1000 });
+  // the product: the shipped model on the whole frame and region passes between (as monitoring
+  // runs them, DEFAULT_TUNING.fullFrameMs), with tracking
+  const tracks = new FaceTracks({
+    birthScore: t.birth,
+    keepScore: t.keep,
+    lostMs: 1000,
+    regions: { fullFrameMs: DEFAULT_TUNING.fullFrameMs },
+  });
   // crop passes only where they could matter (small faces, negatives): a full scan cycle of frames
   const cropFrames = !c.width || c.width < 100 ? frames : 0;
   for (let f = 0; f < cropFrames; f++) {
@@ -262,7 +268,11 @@ async function evaluate(c: Case, frames: number, t: Thresholds) {
     cropTracks.update(r.faces, f * 250);
   }
   if (!cropFrames) cropTracks.update((await models.short.detect(bitmap)).faces, 0);
-  for (let f = 0; f < 4; f++) tracks.update((await detector!.detect(bitmap)).faces, f * 250);
+  for (let f = 0; f < 4; f++) {
+    const region = tracks.nextRegion(bitmap.width, bitmap.height, f * 250);
+    const r = await detector!.detect(bitmap, region ? { region } : {});
+    tracks.update(r.faces, f * 250, r.region);
+  }
   bitmap.close();
   const followed = (ts: FaceTracks, hits = 2) =>
     ts.live.filter((x) => x.hits >= hits).map((x) => ({ score: x.score, box: x.box }));
@@ -286,6 +296,12 @@ const api = {
   async start(floor: number) {
     const at = (path: string) => new URL(path, location.href).href;
     detector = await createFaceDetector({ minConfidence: floor, assetBase: at('/dist/assets/') });
+    // the region model loads on the first region asked for: wait until it answers
+    const blank = new OffscreenCanvas(64, 64);
+    blank.getContext('2d')!.fillRect(0, 0, 64, 64);
+    const region = { x: 0, y: 0, width: 32, height: 32 };
+    for (let i = 0; i < 200 && !(await detector.detect(blank.transferToImageBitmap(), { region })).region; i++)
+      await new Promise((r) => setTimeout(r, 50));
     for (const name of ['short', 'full', 'sparse'])
       models[name] = await createFaceDetector({ minConfidence: floor, assetBase: at(`/eval/.assets-${name}/`) });
     return detector.backend;
@@ -329,7 +345,7 @@ async function reference(source: string) {
  * distance drifting (sway, lean, zoom), light drifting ±0.7 EV, sensor noise; fed through the
  * finder and presence tracking as monitoring does. Returns the false alarms.
  */
-async function sequence(minutes: number, tuning: typeof DEFAULT_TUNING) {
+async function sequence(minutes: number, tuning: typeof DEFAULT_TUNING, absent?: [number, number]) {
   const astro = await reference('astronaut.png');
   const presence = new FacePresence({
     birthScore: tuning.minConfidence,
@@ -338,7 +354,11 @@ async function sequence(minutes: number, tuning: typeof DEFAULT_TUNING) {
     noFaceMs: tuning.noFaceMs,
     multipleFacesMs: tuning.multipleFacesMs,
     recoverMs: tuning.recoverMs,
+    regions: { fullFrameMs: tuning.fullFrameMs },
   });
+  const costs: number[] = [];
+  let regionFrames = 0;
+  const events: string[] = [];
   const step = 1000 / tuning.detectionFps;
   const frames = Math.round((minutes * 60_000) / step);
   let noFace = 0;
@@ -349,10 +369,12 @@ async function sequence(minutes: number, tuning: typeof DEFAULT_TUNING) {
     const t = i * step;
     const s = t / 1000;
     const width = 120 + 25 * Math.sin(s / 23) + 10 * Math.sin(s / 5.3);
+    // `absent` (s): the candidate has left; only the room is in the picture
+    const away = absent && s >= absent[0] && s < absent[1];
     const { canvas } = await build({
       id: 'seq',
-      source: 'astronaut.png',
-      face: astro.face,
+      source: away ? 'home.jpg' : 'astronaut.png',
+      face: away ? undefined : astro.face,
       width,
       at: [0.5 + 0.08 * Math.sin(s / 11) + 0.02 * Math.sin(s * 1.3), 0.45 + 0.05 * Math.sin(s / 7)],
       rotate: 8 * Math.sin(s / 9),
@@ -363,11 +385,15 @@ async function sequence(minutes: number, tuning: typeof DEFAULT_TUNING) {
       seed: i + 1,
     });
     const bitmap = canvas.transferToImageBitmap();
-    const r = await detector!.detect(bitmap);
+    const region = presence.nextRegion(bitmap.width, bitmap.height, t);
+    const r = await detector!.detect(bitmap, region ? { region } : {});
     bitmap.close();
-    if (!r.faces.some((f) => f.score >= tuning.keepConfidence)) missedFrames++;
-    for (const e of presence.observe(r.faces, t))
-      if (e.phase === 'begin') {
+    costs.push(r.inferenceMs);
+    if (r.region) regionFrames++;
+    if (!away && !r.faces.some((f) => f.score >= tuning.keepConfidence)) missedFrames++;
+    for (const e of presence.observe(r.faces, t, r.region)) {
+      events.push(`${e.type} ${e.phase} at ${(e.at / 1000).toFixed(2)} s`);
+      if (e.phase === 'begin' && !(absent && e.type === 'no_face' && e.at >= absent[0] * 1000)) {
         if (e.type === 'no_face') noFace++;
         else multiple++;
         const faces = r.faces.map(
@@ -375,7 +401,8 @@ async function sequence(minutes: number, tuning: typeof DEFAULT_TUNING) {
         );
         alarms.push(`${e.type} at ${(t / 1000).toFixed(1)} s: ${faces.join('; ')}`);
       }
+    }
   }
-  return { frames, noFace, multiple, missedFrames, alarms };
+  return { frames, noFace, multiple, missedFrames, alarms, costs, regionFrames, events };
 }
 window.evalFaces = Object.assign(api, { reference, sequence });
