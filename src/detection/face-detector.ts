@@ -273,7 +273,8 @@ class DetectorHandle<P> implements FaceDetectorHandle {
     if (this.closed) throw this.closedError();
     const size = frameSize(frame);
     // a region that misses the frame is the caller's mistake: said before any work
-    const region = options.region === undefined ? undefined : clipRegion(options.region, size);
+    // (null, as JavaScript callers write "none", is no region)
+    const region = options.region == null ? undefined : clipRegion(options.region, size);
     const prepared = await this.impl.prepare(frame);
     if (this.closed) {
       this.impl.release(prepared);

@@ -182,10 +182,17 @@ export async function runOnRegion(
 /** The region in whole pixels inside the frame; INVALID_OPTION when nothing of it is. */
 export function clipRegion(region: Region, size: { width: number; height: number }): Region {
   const { x, y, width, height } = region ?? {};
-  if (![x, y, width, height].every((v) => typeof v === 'number' && Number.isFinite(v)))
+  const fields = { x, y, width, height };
+  const bad = Object.entries(fields).find(([, v]) => typeof v !== 'number' || !Number.isFinite(v));
+  if (bad)
     throw new ProctorError(
       ErrorCode.INVALID_OPTION,
-      `region must be { x, y, width, height } in pixels of the frame, got ${JSON.stringify(region)}.`,
+      `region must be { x, y, width, height }, finite numbers in pixels of the frame; its ${bad[0]} is ${String(bad[1])}.`,
+    );
+  if (width <= 0 || height <= 0)
+    throw new ProctorError(
+      ErrorCode.INVALID_OPTION,
+      `region must have a positive width and height in pixels, got ${width}×${height}.`,
     );
   const x0 = Math.max(0, Math.round(x));
   const y0 = Math.max(0, Math.round(y));

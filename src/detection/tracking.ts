@@ -89,8 +89,14 @@ export class FaceTracks {
   private fullAt = -Infinity;
   /** The one track the last whole-frame search saw (region passes follow only it). */
   private confirmed?: number;
-  /** The last region pass did not find its face: the next frame is searched whole. */
+  /**
+   * The next frame is searched whole: the last region pass missed its face, or saw another face
+   * scoring `birthScore` (someone else may have come into view).
+   */
   private regionMissed = false;
+  /** When the last frame was taken (ms), and the gap before it: the frame rate as it is. */
+  private lastAt?: number;
+  private gap = 0;
 
   constructor(readonly options: TrackingOptions) {}
 
@@ -99,12 +105,15 @@ export class FaceTracks {
    * square around the one followed face, in frame pixels, clipped to the frame) or undefined for
    * the whole frame. The whole frame is searched whenever anything is uncertain: no face or more
    * than one followed, a face the last whole-frame search did not see, a region pass that missed
-   * it, a face missed in the last frame, or `fullFrameMs` since the last whole-frame search (so a
-   * second person, or a face elsewhere, is found within that time).
+   * it or saw another sure face, a face missed in the last frame, or when `fullFrameMs` have passed
+   * since the last whole-frame search, counting to the frame nearest to it (frames 249.8 ms apart
+   * at 4 fps search whole every fourth frame, not every fifth): a second person, or a face
+   * elsewhere, is found within about that time.
    */
   nextRegion(width: number, height: number, at: number): Box | undefined {
     const regions = this.options.regions;
-    if (!regions?.fullFrameMs || this.regionMissed || at - this.fullAt >= regions.fullFrameMs) return undefined;
+    if (!regions?.fullFrameMs || this.regionMissed || at - this.fullAt + this.gap / 2 >= regions.fullFrameMs)
+      return undefined;
     if (this.tracks.length !== 1) return undefined;
     const [t] = this.tracks;
     if (t.id !== this.confirmed || t.misses > 0) return undefined;
@@ -132,15 +141,12 @@ export class FaceTracks {
    */
   update(faces: readonly Face[], at: number, region?: Box): FaceTrack[] {
     const { birthScore, keepScore, lostMs, minIou = 0.2 } = this.options;
-    const followed = region ? this.tracks.find((t) => t.id === this.confirmed) : undefined;
-    let candidates = mergeFaces(faces.filter((f) => f.score >= keepScore));
-    if (region) {
-      candidates = followed ? candidates.filter((f) => iou(followed.box, f.box) >= minIou).slice(0, 1) : [];
-      this.regionMissed = candidates.length === 0;
-    } else {
-      this.fullAt = at;
-      this.regionMissed = false;
-    }
+    if (this.lastAt !== undefined && at > this.lastAt) this.gap = at - this.lastAt;
+    this.lastAt = at;
+    const candidates = mergeFaces(faces.filter((f) => f.score >= keepScore));
+    if (region) return this.updateRegion(candidates, at);
+    this.fullAt = at;
+    this.regionMissed = false;
     // greedy matching, best overlap first
     const pairs: { t: FaceTrack; f: Face; o: number }[] = [];
     for (const t of this.tracks)
@@ -185,12 +191,44 @@ export class FaceTracks {
     return seen;
   }
 
+  /**
+   * A region pass around the followed face: the detection nearest to it (any in the region: a
+   * candidate moving fast may overlap their last box little or not at all) continues it; none, or
+   * another face scoring `birthScore`, has the next frame searched whole. Starts nothing.
+   */
+  private updateRegion(candidates: Face[], at: number): FaceTrack[] {
+    const followed = this.tracks.find((t) => t.id === this.confirmed);
+    const centre = (b: Box) => [b.x + b.width / 2, b.y + b.height / 2] as const;
+    const distance = (f: Face) => {
+      const [ax, ay] = centre(f.box);
+      const [bx, by] = followed ? centre(followed.box) : [ax, ay];
+      return Math.hypot(ax - bx, ay - by);
+    };
+    const own = followed ? [...candidates].sort((a, b) => distance(a) - distance(b))[0] : undefined;
+    this.regionMissed = !own || candidates.some((f) => f !== own && f.score >= this.options.birthScore);
+    const seen: FaceTrack[] = [];
+    if (followed && own) {
+      followed.box = own.box;
+      followed.score = own.score;
+      followed.seenAt = at;
+      followed.hits++;
+      if (own.score >= this.options.birthScore) followed.sureHits++;
+      followed.misses = 0;
+      seen.push(followed);
+    }
+    for (const t of this.tracks) if (t.seenAt !== at) t.misses++;
+    this.tracks = this.tracks.filter((t) => t.misses < 2 || at - t.seenAt <= this.options.lostMs);
+    return seen;
+  }
+
   /** Forgets every track (a camera that restarts). */
   clear(): void {
     this.tracks = [];
     this.fullAt = -Infinity;
     this.confirmed = undefined;
     this.regionMissed = false;
+    this.lastAt = undefined;
+    this.gap = 0;
   }
 }
 
@@ -215,8 +253,9 @@ export type PresenceEvent =
 /**
  * "No face" and "more than one person" over time, from tracks: no face once no track has been
  * seen for `noFaceMs` (and `minMisses` frames); more than one person once two tracks have each
- * lived `multipleFacesMs` and been seen at least 3 times scoring `birthScore` (a second face must
- * persist and be sure, not flicker, nor live on weak detections of a pattern in the background); either ends after
+ * lived `multipleFacesMs`, been seen at least 3 times scoring `birthScore`, and are both seen in the
+ * same frame (a second face must persist and be sure, not flicker, nor live on weak detections of a
+ * pattern in the background; and one candidate moving fast is one face a frame); either ends after
  * `recoverMs` of one face. `observe()` returns what began or ended at that frame.
  */
 export class FacePresence {
@@ -251,14 +290,18 @@ export class FacePresence {
   observe(faces: readonly Face[], at: number, region?: Box): PresenceEvent[] {
     const { noFaceMs, multipleFacesMs, recoverMs, minMisses = 3 } = this.options;
     const seen = this.tracks.update(faces, at, region);
+    // two people are two faces in the same frame: tracks both seen in this one (a candidate moving
+    // faster than a face width a frame leaves tracks behind that linger unseen; they are not people)
     const persistent = this.tracks.live
-      .filter((t) => at - t.bornAt >= multipleFacesMs && t.sureHits >= 3)
+      .filter((t) => t.seenAt === at && at - t.bornAt >= multipleFacesMs && t.sureHits >= 3)
       .sort((a, b) => a.bornAt - b.bornAt);
     const manyNow = persistent.length >= 2;
     if (seen.length === 0) {
       this.misses++;
       this.missSince ??= at;
-      this.normalSince = undefined;
+      // a region pass that missed the face only looked around it: the whole frame is searched next,
+      // and only a miss there undoes a recovery in progress (a candidate back and moving fast)
+      if (!region) this.normalSince = undefined;
     } else {
       this.misses = 0;
       this.missSince = undefined;

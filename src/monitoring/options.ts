@@ -55,7 +55,8 @@ export interface MonitorTuning {
    * While exactly one face is followed, the whole frame is searched (BlazeFace full range) at least
    * this often; the frames between are searched only around that face (BlazeFace short range on a
    * square 3 face widths wide: ~2.5× cheaper a frame). Anything uncertain (no face, a second face,
-   * a miss) searches the whole frame at once. 0: every frame whole.
+   * a miss, another sure face in the region) searches the whole frame at once. 0: every frame
+   * whole; at most 5 000 (INVALID_OPTION above: a second person could go unseen that long).
    */
   fullFrameMs: number;
   /**
@@ -139,6 +140,9 @@ export const DEFAULT_TUNING: MonitorTuning = {
 
 const invalid = (message: string) => new ProctorError(ErrorCode.INVALID_OPTION, message);
 
+/** The longest `tuning.fullFrameMs`: a second person may go unseen this long (ms). */
+export const MAX_FULL_FRAME_MS = 5000;
+
 /** Checks tracking options: unknown keys and wrong types throw INVALID_OPTION naming the option. */
 export function validateTracking(input: unknown, name = 'trackingOptions'): Required<TrackingOptions> {
   if (input === undefined || input === null) return { ...DEFAULT_TRACKING };
@@ -187,6 +191,10 @@ export function validateTuning(input: unknown): MonitorTuning {
       );
     if ((key === 'minConfidence' || key === 'keepConfidence') && value > 1)
       throw invalid(`tuning.${key} must be from 0 to 1, got ${value}.`);
+    if (key === 'fullFrameMs' && value > MAX_FULL_FRAME_MS)
+      throw invalid(
+        `tuning.fullFrameMs must be 0 (every frame whole) or at most ${MAX_FULL_FRAME_MS} ms (how long a second person may go unseen), got ${value}.`,
+      );
     if (key === 'detectionFps' && (value <= 0 || value > 30))
       throw invalid(`tuning.detectionFps must be above 0 and at most 30, got ${value}.`);
     result[key] = value;

@@ -83,15 +83,21 @@ for (const worker of [true, false]) {
       expect((await detector.detect(img, { region: { x: 0, y: 280, width: 200, height: 200 } })).faces).to.deep.equal(
         [],
       );
-      // a region that misses the frame, or is no rectangle: INVALID_OPTION, said at once
-      for (const bad of [
-        { x: 700, y: 10, width: 50, height: 50 },
-        { x: 0, y: 0, width: Number.NaN, height: 10 },
-      ]) {
+      // a region that misses the frame, or is no rectangle: INVALID_OPTION, said at once and saying what is wrong
+      for (const [bad, says] of [
+        [{ x: 700, y: 10, width: 50, height: 50 }, 'lies outside the 640×480 frame'],
+        [{ x: 0, y: 0, width: Number.NaN, height: 10 }, 'its width is NaN'],
+        [{ x: 0, y: 0, width: 0, height: 10 }, 'a positive width and height in pixels, got 0×10'],
+      ] as const) {
         const error = await rejectionOf(detector.detect(img, { region: bad }));
         expect(error.code, error.message).to.equal(ErrorCode.INVALID_OPTION);
         expect(error.message).to.match(/^region /);
+        expect(error.message).to.contain(says);
       }
+      // null, as JavaScript callers write "none": the whole frame
+      const none = await detector.detect(img, { region: null as unknown as undefined });
+      expect(none.region).to.equal(undefined);
+      expect(none.faces).to.have.length(1);
     });
 
     it('finds no face on the cat or the coffee', async () => {

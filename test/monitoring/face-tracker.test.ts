@@ -122,6 +122,21 @@ describe('FaceTracker tracking', () => {
     expect(h.records).to.deep.equal([]);
   });
 
+  it('calls no "more than one person" for one candidate moving fast side to side (one face in every frame)', async () => {
+    // ±170 px at 1 Hz, seen at 4 fps: the face jumps more than its width between frames, so
+    // detections stop overlapping and new tracks start while the old ones linger (the new-user
+    // retest's false 5002 with Trust Score 69–84)
+    for (const step of [250, 249.8, 333]) {
+      const h = harness();
+      for (let t = 0; t <= 20_000; t += step) {
+        const x = 270 + 170 * Math.sin((2 * Math.PI * t) / 1000 + 0.3);
+        h.tracker.observe([{ score: 0.9, box: { x, y: 150, width: 100, height: 100 }, keypoints: [] }], t);
+      }
+      await h.feed(1, 20_250, 22_000);
+      expect(h.records, `frames ${step} ms apart`).to.deep.equal([]);
+    }
+  });
+
   it('calls "more than one person" for a second face that stays, from when it appeared', async () => {
     const h = harness();
     await h.feed(1, 0, 2000);
@@ -248,6 +263,27 @@ describe('Region passes (one face followed: whole frame every fullFrameMs, aroun
     expect(passes.filter((p) => p === 'whole').length).to.equal(11);
   });
 
+  it('searches whole about every fullFrameMs at the frame rate as it is (frames 249.8 ms apart: every fourth frame)', () => {
+    // four gaps of 249.8 ms fall just short of 1 000 ms; the new-user retest saw every fifth frame
+    const { passes } = scripted(presenceWithRegions(), () => [candidate], { to: 10_000, step: 249.8 });
+    expect(passes.slice(0, 9).join(' ')).to.equal('whole region region region whole region region region whole');
+  });
+
+  it('searches the whole frame at once when a region pass sees another sure face', () => {
+    // a visitor leans in over the shoulder, inside the region, at 2.1 s
+    const shoulder: Face = { score: 0.8, box: { x: 380, y: 120, width: 70, height: 70 }, keypoints: [] };
+    const { passes, events } = scripted(
+      presenceWithRegions(),
+      (t) => (t >= 2100 ? [candidate, shoulder] : [candidate]),
+      {
+        to: 6000,
+      },
+    );
+    // 2250: the region pass sees them (not counted); 2500: whole, the visitor's track is born
+    expect(passes.slice(9, 11)).to.deep.equal(['region', 'whole']);
+    expect(events).to.deep.equal([{ type: 'multiple_people', phase: 'begin', at: 2500 }]);
+  });
+
   it('finds a second person at the next whole-frame search and calls "more than one person" from there', () => {
     const { events } = scripted(presenceWithRegions(), (t) => (t >= 2100 ? [candidate, visitor] : [candidate]), {
       to: 8000,
@@ -271,6 +307,27 @@ describe('Region passes (one face followed: whole frame every fullFrameMs, aroun
     const wholeOnly = scripted(presenceWithRegions(0), left, { to: 12_000 }).events;
     expect(withRegions).to.deep.equal([{ type: 'no_face', phase: 'begin', at: 4250 }]);
     expect(withRegions).to.deep.equal(wholeOnly);
+  });
+
+  it('ends "no face" when the candidate comes back moving fast, as whole-frame searches alone would (no false 5002)', () => {
+    // away 4.1–10.1 s, then swaying ±170 px at 1 Hz: more than a face width between frames (the
+    // new-user retest's video A: "no face" stayed on for 25 s after the return)
+    const moving = (t: number): Face[] =>
+      t >= 4100 && t < 10_100
+        ? []
+        : [{ ...candidate, box: { ...candidate.box, x: 270 + 170 * Math.sin((2 * Math.PI * t) / 1000 + 0.3) } }];
+    for (const fullFrameMs of [1000, 0]) {
+      const { events } = scripted(presenceWithRegions(fullFrameMs), moving, { to: 30_000 });
+      expect(
+        events.map((e) => [e.type, e.phase]),
+        `fullFrameMs ${fullFrameMs}`,
+      ).to.deep.equal([
+        ['no_face', 'begin'],
+        ['no_face', 'end'],
+      ]);
+      expect(events[0].at).to.equal(4250);
+      expect(events[1].at, `fullFrameMs ${fullFrameMs}: ended at`).to.be.within(10_100, 11_100);
+    }
   });
 
   it('still calls "no face" when the region model keeps seeing a face that whole-frame searches no longer find', () => {

@@ -32,6 +32,12 @@ describe('monitor options', () => {
     expect(() => validateTuning({ noFaceMS: 1 })).to.throw('tuning.noFaceMS is not a tuning option');
     expect(() => validateTuning({ noFaceMs: -1 })).to.throw('tuning.noFaceMs must be a non-negative number');
     expect(() => validateTuning({ minConfidence: 3 })).to.throw('tuning.minConfidence must be from 0 to 1');
+    // a whole-frame search so rare that a second person goes unseen for long (new-user retest: 1e9)
+    expect(() => validateTuning({ fullFrameMs: 1e9 })).to.throw(
+      'tuning.fullFrameMs must be 0 (every frame whole) or at most 5000 ms',
+    );
+    expect(validateTuning({ fullFrameMs: 0 }).fullFrameMs).to.equal(0);
+    expect(validateTuning({ fullFrameMs: 5000 }).fullFrameMs).to.equal(5000);
   });
 
   it('setup() rejects bad options with INVALID_OPTION and starts nothing', async () => {
