@@ -135,9 +135,8 @@ export class FaceTracks {
 
   /**
    * Feeds one frame's detections taken at `at` (ms); returns the tracks a detection kept or started.
-   * `region`: the frame was searched only there ({@link nextRegion}); a detection that does not
-   * continue the followed face is not used (a second person is found by whole-frame searches, whose
-   * model is the surer one).
+   * `region`: the frame was searched only there ({@link nextRegion}): see `updateRegion` (a second
+   * person is found by whole-frame searches, whose model is the surer one).
    */
   update(faces: readonly Face[], at: number, region?: Box): FaceTrack[] {
     const { birthScore, keepScore, lostMs, minIou = 0.2 } = this.options;
@@ -171,7 +170,7 @@ export class FaceTracks {
       seen.push(t);
     }
     for (const f of candidates) {
-      if (usedFaces.has(f) || f.score < birthScore || region) continue;
+      if (usedFaces.has(f) || f.score < birthScore) continue;
       const t: FaceTrack = {
         id: this.nextId++,
         box: f.box,
@@ -187,7 +186,7 @@ export class FaceTracks {
     }
     for (const t of this.tracks) if (t.seenAt !== at) t.misses++;
     this.tracks = this.tracks.filter((t) => t.misses < 2 || at - t.seenAt <= lostMs);
-    if (!region) this.confirmed = this.tracks.length === 1 && seen.length === 1 ? seen[0].id : undefined;
+    this.confirmed = this.tracks.length === 1 && seen.length === 1 ? seen[0].id : undefined;
     return seen;
   }
 
