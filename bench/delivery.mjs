@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { BASE_FLAGS, findChromium } from '../scripts/chromium.mjs';
+import { BASE_FLAGS, fakeCameraFlags, findChromium } from '../scripts/chromium.mjs';
 import { makeFixtures } from '../scripts/fixtures.mjs';
 import { outageProxy } from '../scripts/lib/outage-proxy.mjs';
 
@@ -50,12 +50,7 @@ export async function deliveryBench(base) {
   const endpoint = `http://127.0.0.1:${proxy.port}/`;
   const browser = await chromium.launch({
     executablePath: findChromium(),
-    args: [
-      ...BASE_FLAGS,
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-video-capture=${fixtures.video['camera-720p']}`,
-    ],
+    args: [...BASE_FLAGS, ...fakeCameraFlags(fixtures.video['camera-720p'])],
   });
   const totals = { emitted: 0, acked: 0, photos: 0, photosAcked: 0, latencies: [] };
   const run = async (label, { outageMs = 0, reload = false }) => {

@@ -3,7 +3,7 @@
 // function: where the main-thread milliseconds of `monitor.main-thread-busy` go.
 // PROFILE_SECONDS (20), PROFILE_OFF (a trackingOptions JSON to switch trackers off).
 import { chromium } from 'playwright-core';
-import { BASE_FLAGS, findChromium } from '../scripts/chromium.mjs';
+import { BASE_FLAGS, fakeCameraFlags, findChromium } from '../scripts/chromium.mjs';
 import { makeFixtures } from '../scripts/fixtures.mjs';
 import { serveStatic } from '../scripts/lib/static-server.mjs';
 
@@ -12,12 +12,7 @@ const fixtures = await makeFixtures();
 const { server, base } = await serveStatic({});
 const browser = await chromium.launch({
   executablePath: findChromium(),
-  args: [
-    ...BASE_FLAGS,
-    '--use-fake-ui-for-media-stream',
-    '--use-fake-device-for-media-stream',
-    `--use-file-for-fake-video-capture=${fixtures.video['one-face']}`,
-  ],
+  args: [...BASE_FLAGS, ...fakeCameraFlags(fixtures.video['one-face'])],
 });
 try {
   const page = await browser.newPage();

@@ -4,7 +4,7 @@ import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { BASE_FLAGS, findChromium } from '../scripts/chromium.mjs';
+import { BASE_FLAGS, fakeCameraFlags, findChromium } from '../scripts/chromium.mjs';
 import { makeFixtures } from '../scripts/fixtures.mjs';
 import { serveStatic } from '../scripts/lib/static-server.mjs';
 import { deliveryBench, percentile } from './delivery.mjs';
@@ -88,12 +88,7 @@ async function detection(base) {
   const fixtures = await makeFixtures();
   const browser = await chromium.launch({
     executablePath: findChromium(),
-    args: [
-      ...BASE_FLAGS,
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-video-capture=${fixtures.video['one-face']}`,
-    ],
+    args: [...BASE_FLAGS, ...fakeCameraFlags(fixtures.video['one-face'])],
   });
   try {
     const page = await browser.newPage();

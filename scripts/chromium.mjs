@@ -37,3 +37,10 @@ export const BASE_FLAGS = [
   '--no-first-run',
   '--disable-quic',
 ];
+
+/** Chromium's fake camera (and microphone) fed from a .y4m file, with the permission prompt answered yes. */
+export const fakeCameraFlags = (video) => [
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  `--use-file-for-fake-video-capture=${video}`,
+];
