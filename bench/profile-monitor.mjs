@@ -2,23 +2,13 @@
 // A CPU profile of the bench page's main thread during monitoring (DevTools protocol), summed by
 // function: where the main-thread milliseconds of `monitor.main-thread-busy` go.
 // PROFILE_SECONDS (20), PROFILE_OFF (a trackingOptions JSON to switch trackers off).
-import { chromium } from 'playwright-core';
-import { BASE_FLAGS, fakeCameraFlags, findChromium } from '../scripts/chromium.mjs';
-import { makeFixtures } from '../scripts/fixtures.mjs';
 import { serveStatic } from '../scripts/lib/static-server.mjs';
+import { openBenchPage } from './bench-page.mjs';
 
 const seconds = Number(process.env.PROFILE_SECONDS ?? 20);
-const fixtures = await makeFixtures();
 const { server, base } = await serveStatic({});
-const browser = await chromium.launch({
-  executablePath: findChromium(),
-  args: [...BASE_FLAGS, ...fakeCameraFlags(fixtures.video['one-face'])],
-});
+const { browser, page, cdp } = await openBenchPage(base);
 try {
-  const page = await browser.newPage();
-  const cdp = await page.context().newCDPSession(page);
-  await page.goto(`${base}/bench/page.html`);
-  await page.waitForFunction(() => 'bench' in window);
   await page.evaluate(
     (o) => window.benchMonitor.start(o),
     process.env.PROFILE_OFF ? JSON.parse(process.env.PROFILE_OFF) : undefined,

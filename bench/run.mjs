@@ -1,12 +1,10 @@
 // npm run bench: prints one figure a line, `name: value unit`. Runs after `npm run build`.
 /* global window -- page.evaluate callbacks run in the bench page */
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { BASE_FLAGS, fakeCameraFlags, findChromium } from '../scripts/chromium.mjs';
-import { makeFixtures } from '../scripts/fixtures.mjs';
 import { serveStatic } from '../scripts/lib/static-server.mjs';
+import { openBenchPage } from './bench-page.mjs';
 import { deliveryBench, percentile } from './delivery.mjs';
 import { changeBench, ingestBench, ingestRamp } from './ingest.mjs';
 
@@ -85,19 +83,11 @@ function serve() {
 }
 
 async function detection(base) {
-  const fixtures = await makeFixtures();
-  const browser = await chromium.launch({
-    executablePath: findChromium(),
-    args: [...BASE_FLAGS, ...fakeCameraFlags(fixtures.video['one-face'])],
-  });
+  const { browser, page, cdp } = await openBenchPage(base);
   try {
-    const page = await browser.newPage();
-    const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
     const taskSeconds = async () =>
       (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
-    await page.goto(`${base}/bench/page.html`);
-    await page.waitForFunction(() => 'bench' in window);
     figure('detector.create.cold (worker)', ms(await page.evaluate(() => window.bench.create('w', true))), 'ms');
     figure('detector.create.warm (worker)', ms(await page.evaluate(() => window.bench.create('w2', true))), 'ms');
     figure('detector.create (main thread)', ms(await page.evaluate(() => window.bench.create('m', false))), 'ms');
