@@ -6,7 +6,7 @@
  */
 import { ErrorCode, ProctorError, messageOf, withTimeout } from '../errors.js';
 import { ASSET_LOAD_TIMEOUT_MS, ASSET_PATHS, getAssetBase, normalizeAssetBase } from './assets.js';
-import { clipRegion, loadFaceDetector, runFaceDetector, runOnRegion, type MediapipeFaceDetector } from './mediapipe.js';
+import { LazyRegionDetector, clipRegion, loadFaceDetector, runFaceDetector, runOnRegion } from './mediapipe.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { FLAT_SPREAD, FrameSamplers, type FrameStatsRequest } from '../media/frame-stats.js';
 import type {
@@ -208,17 +208,7 @@ async function startMainThread(
   });
   const samplers = new FrameSamplers();
   // the region model (DetectOptions.region), loaded on the first region asked for, as in the worker
-  let region: { detector?: MediapipeFaceDetector; loading?: Promise<void>; closed?: boolean } = {};
-  const regionDetector = () => {
-    if (!region.detector && !region.loading) {
-      const mine = region;
-      mine.loading = loadFaceDetector(assetBase, minConfidence, ASSET_PATHS.regionModel).then(
-        (d) => (mine.closed ? d.close() : void (mine.detector = d)),
-        () => undefined, // no region passes: whole frames, as before they existed
-      );
-    }
-    return region.detector;
-  };
+  const region = new LazyRegionDetector(assetBase, minConfidence);
   return {
     kind: 'main-thread',
     prepare: (frame) => Promise.resolve(frame),
@@ -226,7 +216,7 @@ async function startMainThread(
       const stats = request ? samplers.sample(frame, request) : undefined;
       // a frame of one flat colour holds no face (BlazeFace scores solid green as two): as in the worker
       if (stats && stats.spread < FLAT_SPREAD) return { faces: [], inferenceMs: 0, stats };
-      const small = wanted ? regionDetector() : undefined;
+      const small = wanted ? region.get() : undefined;
       const result =
         small && wanted
           ? await runOnRegion(small, frame, size, wanted, minConfidence)
@@ -236,9 +226,7 @@ async function startMainThread(
     release: () => undefined,
     dispose: () => {
       detector.close();
-      region.detector?.close();
-      region.closed = true;
-      region = {};
+      region.close();
     },
   };
 }

@@ -6,8 +6,13 @@
  * second guard, after the build's patch, against MediaPipe's usage-log upload.
  */
 import { ErrorCode, ProctorError, messageOf } from '../errors.js';
-import { loadFaceDetector, runFaceDetector, runOnRegion, type MediapipeFaceDetector } from './mediapipe.js';
-import { ASSET_PATHS } from './assets.js';
+import {
+  LazyRegionDetector,
+  loadFaceDetector,
+  runFaceDetector,
+  runOnRegion,
+  type MediapipeFaceDetector,
+} from './mediapipe.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { FLAT_SPREAD, FrameSamplers } from '../media/frame-stats.js';
 
@@ -19,24 +24,8 @@ declare const self: DedicatedWorkerGlobalScope;
 
 let detector: MediapipeFaceDetector | undefined;
 /** The region model (`DetectOptions.region`), loaded on the first region asked for. */
-let region: { detector?: MediapipeFaceDetector; loading?: Promise<void> } = {};
-let assetBase = '';
+let region: LazyRegionDetector | undefined;
 let minConfidence = 0.6;
-
-/** The region detector when it is loaded; starts loading it otherwise (a failure leaves whole-frame searches). */
-function regionDetector(): MediapipeFaceDetector | undefined {
-  if (!region.detector && !region.loading) {
-    const mine = region;
-    mine.loading = loadFaceDetector(assetBase, minConfidence, ASSET_PATHS.regionModel).then(
-      (d) => {
-        if (region === mine && detector) mine.detector = d;
-        else d.close(); // closed meanwhile
-      },
-      () => undefined, // no region passes: every frame is searched whole, as before they existed
-    );
-  }
-  return region.detector;
-}
 /** The frame statistics asked for beside detection, measured here so the page does no pixel work. */
 const samplers = new FrameSamplers();
 
@@ -65,7 +54,7 @@ self.onmessage = async ({ data }: MessageEvent<ToWorker>) => {
       try {
         allowOnly(new URL(data.assetBase).origin);
         minConfidence = data.minConfidence;
-        assetBase = data.assetBase;
+        region = new LazyRegionDetector(data.assetBase, data.minConfidence);
         detector = await loadFaceDetector(data.assetBase, data.minConfidence);
         reply({ type: 'ready' });
       } catch (error) {
@@ -83,7 +72,7 @@ self.onmessage = async ({ data }: MessageEvent<ToWorker>) => {
         frame = bitmap;
         const stats = data.stats ? samplers.sample(bitmap, data.stats) : undefined;
         // a frame of one flat colour holds no face (BlazeFace scores solid green as two faces)
-        const small = data.region ? regionDetector() : undefined;
+        const small = data.region ? region?.get() : undefined;
         const result =
           stats && stats.spread < FLAT_SPREAD
             ? { faces: [], inferenceMs: 0 }
@@ -101,8 +90,8 @@ self.onmessage = async ({ data }: MessageEvent<ToWorker>) => {
     case 'close':
       detector?.close();
       detector = undefined;
-      region.detector?.close();
-      region = {};
+      region?.close();
+      region = undefined;
       reply({ type: 'closed' });
       self.close();
       break;

@@ -136,6 +136,37 @@ export function detectionError(error: unknown): ProctorError {
   return new ProctorError(ErrorCode.MODEL_LOAD_FAILED, `Face detection failed in MediaPipe: ${raw}`, { cause: error });
 }
 
+/**
+ * The region model (`DetectOptions.region`: BlazeFace short range), loaded on the first region
+ * asked for, in the worker or on the page. `get()` is the detector once it is loaded, undefined
+ * meanwhile (and for good when it fails to load: every frame is then searched whole, as before
+ * region passes existed). `close()` also closes one that finishes loading afterwards.
+ */
+export class LazyRegionDetector {
+  private detector?: MediapipeFaceDetector;
+  private loading?: Promise<void>;
+  private closed = false;
+
+  constructor(
+    private readonly assetBase: string,
+    private readonly minConfidence: number,
+  ) {}
+
+  get(): MediapipeFaceDetector | undefined {
+    this.loading ??= loadFaceDetector(this.assetBase, this.minConfidence, ASSET_PATHS.regionModel).then(
+      (d) => (this.closed ? d.close() : void (this.detector = d)),
+      () => undefined,
+    );
+    return this.detector;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.detector?.close();
+    this.detector = undefined;
+  }
+}
+
 /** The region model's input side (BlazeFace short range: 128×128). */
 const REGION_INPUT = 128;
 
