@@ -9,7 +9,10 @@ export function engineReporter({ engine, groupsNotRun = [] }) {
       const counts = { passed: 0, skipped: 0, failed: 0 };
       const skipped = [];
       const failed = [];
-      const firstLine = (error) => String(error?.message ?? error ?? 'no error message').split('\n')[0].slice(0, 300);
+      const firstLine = (error) =>
+        String(error?.message ?? error ?? 'no error message')
+          .split('\n')[0]
+          .slice(0, 300);
       const walk = (suite, path, file) => {
         for (const test of suite.tests ?? []) {
           if (test.skipped) {
