@@ -295,6 +295,12 @@ export default [
     output: { file: 'dist/assets/face-worker.js', format: 'es', sourcemap: true },
     plugins: [nodeResolve(), ...es(), terser({ module: true, format: { comments: false } })],
   },
+  // The audio tracker's AudioWorklet module: self-contained, served from the asset base.
+  {
+    input: 'src/media/voice-activity-worklet.ts',
+    output: { file: 'dist/assets/voice-activity-worklet.js', format: 'es', sourcemap: true },
+    plugins: [nodeResolve(), ...es(), terser({ module: true, format: { comments: false } })],
+  },
   {
     input: 'src/cdn.ts',
     output: { file: 'dist/cdn/proctor-elements.js', format: 'es', sourcemap: true, inlineDynamicImports: true },

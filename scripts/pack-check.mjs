@@ -48,6 +48,7 @@ try {
     'dist/cdn/proctor-elements.js',
     'dist/cdn/autoproctor.js',
     'dist/assets/face-worker.js',
+    'dist/assets/voice-activity-worklet.js',
     'dist/assets/models/face_detection.tflite',
     'dist/assets/models/face_detection_short_range.tflite',
     // the classic script's lazy parts (rollup.config.mjs, LAZY_PARTS)

@@ -30,6 +30,8 @@ export const ASSET_LOAD_TIMEOUT_MS = 30_000;
 
 export const ASSET_PATHS = {
   worker: 'face-worker.js',
+  /** The audio tracker's AudioWorklet module (VoiceActivity off the main thread). */
+  audioWorklet: 'voice-activity-worklet.js',
   vision: 'mediapipe/vision_bundle.mjs',
   wasmDir: 'mediapipe',
   /** BlazeFace full range: every whole-frame search. */

@@ -17,9 +17,10 @@ export interface AudioLevel {
 export const toDb = (x: number): number => Math.max(-120, 20 * Math.log10(x));
 
 export class AudioLevelReader {
-  private readonly context: AudioContext;
+  /** The context the stream plays into (for another node on the same source, e.g. an AudioWorkletNode). */
+  readonly context: AudioContext;
+  readonly source: MediaStreamAudioSourceNode;
   private readonly analyser: AnalyserNode;
-  private readonly source: MediaStreamAudioSourceNode;
   private readonly buffer: Float32Array<ArrayBuffer>;
 
   constructor(stream: MediaStream, { windowSize = 2048 }: { windowSize?: number } = {}) {

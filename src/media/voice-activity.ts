@@ -198,6 +198,11 @@ export class VoiceActivity {
     return this.segment?.kind;
   }
 
+  /** When the segment going on now was last above the line (ms), if one goes on. */
+  get lastActive(): number | undefined {
+    return this.segment?.lastActive;
+  }
+
   /** One frame at time `at` (ms). Returns what began or ended with it. */
   push(frame: Float32Array, sampleRate: number, at: number): SoundEvent[] {
     const o = this.options;

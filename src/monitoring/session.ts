@@ -668,6 +668,7 @@ export class MonitorSession extends EventTarget {
     const streams = { video: () => this.video, microphone: () => this.microphoneStream };
     return {
       tuning,
+      assetBase: this.options.assetBase,
       now: () => Date.now(),
       record: (draft, options) => {
         // while start() runs, trackers already see frames (a no-face begins before audio has

@@ -1,5 +1,5 @@
-import { AudioLevelReader } from '../../media/audio-level.js';
-import { VoiceActivity, type SoundKind } from '../../media/voice-activity.js';
+import { startSoundClassifier, type SoundClassifier } from '../../media/sound-classifier.js';
+import type { SoundEvent, SoundKind, VoiceActivityOptions } from '../../media/voice-activity.js';
 import type { EvidenceType } from '../../reporting/types.js';
 import type { Tracker, TrackerContext } from './types.js';
 import { Violation } from './violation.js';
@@ -7,7 +7,7 @@ import { Violation } from './violation.js';
 const EVIDENCE: Record<SoundKind, EvidenceType> = { voice: 'talking', noise: 'audio_above_background' };
 
 /**
- * audio: classifies the microphone's sound every 50 ms with {@link VoiceActivity} (signal level:
+ * audio: classifies the microphone's sound every 50 ms with `VoiceActivity` (signal level:
  * an adaptive background, a hangover for speech pauses, voice told apart from steady noise):
  * - someone talking for `audioSustainMs` is "talking" (5111), from when the speech began until
  *   `audioReleaseMs` of quiet;
@@ -15,13 +15,14 @@ const EVIDENCE: Record<SoundKind, EvidenceType> = { voice: 'talking', noise: 'au
  *   background" (5004);
  * - steady noise (a fan, a hum) is neither: after a while it becomes the background; short sounds
  *   (a cough, a door, typing) are neither.
- * `data` holds the background and the sound's level (dBFS).
+ * `data` holds the background and the sound's level (dBFS). The classifier runs in an AudioWorklet
+ * (the browser's audio thread) where there is one, else on the main thread ({@link startSoundClassifier}).
  */
 export class AudioTracker implements Tracker {
   private readonly violations: Record<SoundKind, Violation>;
-  private readonly vad: VoiceActivity;
-  private reader?: AudioLevelReader;
-  private timer?: ReturnType<typeof setInterval>;
+  private readonly vad: Partial<VoiceActivityOptions>;
+  private classifier?: SoundClassifier;
+  private stopped = false;
 
   constructor(private readonly ctx: TrackerContext) {
     this.violations = {
@@ -29,50 +30,42 @@ export class AudioTracker implements Tracker {
       noise: new Violation(ctx, EVIDENCE.noise),
     };
     const t = ctx.tuning;
-    this.vad = new VoiceActivity({
+    this.vad = {
       warmupMs: t.audioLearnMs,
       marginDb: t.audioMarginDb,
       floorDb: t.audioFloorDb,
       sustainMs: t.audioSustainMs,
       hangoverMs: t.audioReleaseMs,
       backgroundMs: t.audioBackgroundMs,
-    });
+    };
   }
 
-  /** The current background (dBFS), once learned. */
-  get backgroundDb(): number | undefined {
-    return this.vad.backgroundDb;
+  /** Where the classifier runs, once started (see {@link SoundClassifier.runsOn}). */
+  get runsOn(): SoundClassifier['runsOn'] | undefined {
+    return this.classifier?.runsOn;
   }
 
   async start(): Promise<void> {
     if (!this.ctx.microphone) return;
-    const reader = (this.reader = new AudioLevelReader(this.ctx.microphone));
-    try {
-      await reader.resume(this.ctx.tuning.audioStartMs);
-    } catch (error) {
-      reader.close();
-      if (this.reader === reader) this.reader = undefined;
-      throw error;
-    }
-    if (this.reader !== reader) return; // stopped while starting
-    this.timer = setInterval(() => this.sample(), this.vad.options.hopMs);
+    const classifier = await startSoundClassifier(this.ctx.microphone, {
+      vad: this.vad,
+      assetBase: this.ctx.assetBase,
+      resumeTimeoutMs: this.ctx.tuning.audioStartMs,
+      now: () => this.ctx.now(),
+      onEvents: (events) => this.apply(events),
+    });
+    if (this.stopped) return void classifier.close(this.ctx.now()); // stopped while starting
+    this.classifier = classifier;
   }
 
   stop(): void {
-    clearInterval(this.timer);
-    this.reader?.close();
-    this.reader = undefined;
-    this.apply(this.vad.flush(this.ctx.now()));
+    this.stopped = true;
+    this.apply(this.classifier?.close(this.ctx.now()) ?? []);
+    this.classifier = undefined;
     for (const v of Object.values(this.violations)) v.end();
   }
 
-  private sample() {
-    if (!this.reader) return;
-    const { samples, sampleRate } = this.reader.frame();
-    this.apply(this.vad.push(samples, sampleRate, this.ctx.now()));
-  }
-
-  private apply(events: ReturnType<VoiceActivity['push']>) {
+  private apply(events: SoundEvent[]) {
     for (const e of events) {
       const violation = this.violations[e.kind];
       if (e.type === 'begin')

@@ -9,6 +9,8 @@ export type EvidenceDraft = Omit<EvidenceRecord, 'id' | 'attemptId' | 'seq'>;
 /** What the session gives each tracker. */
 export interface TrackerContext {
   readonly tuning: MonitorTuning;
+  /** Where run-time assets are served (the monitor's `assetBase`); undefined: the asset base in force. */
+  readonly assetBase?: string;
   now(): number;
   /**
    * Writes a record (outbox first, then delivery) and returns its id. With `id`, writes that record
