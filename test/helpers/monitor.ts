@@ -1,4 +1,5 @@
 import { fixture, html } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/define.js';
 import type { ApMonitor, EvidenceRecord, MonitorSetupOptions } from '../../src/index.js';
 import { DIST_ASSETS } from './media.js';
@@ -73,5 +74,25 @@ export async function until(test: () => boolean | Promise<boolean>, ms: number, 
   while (!(await test())) {
     if (performance.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await sleep(50);
+  }
+}
+
+/**
+ * The candidate puts another tab in front of the test page and comes back once `left()` says the
+ * switch was seen (and at least `minMs` later), as a person stays away until they are: not for a
+ * fixed time, which a loaded machine outruns (CI run 28: 800 ms in Firefox hid the page too briefly
+ * to count). `left` can be any outcome the test sees: an ap-evidence 5005, a record at the server.
+ */
+export async function visitOtherTab(
+  left: () => boolean | Promise<boolean>,
+  { minMs = 0, what = 'the tab switch recorded' }: { minMs?: number; what?: string } = {},
+): Promise<void> {
+  const since = performance.now();
+  await executeServerCommand('open-other-tab');
+  try {
+    await until(left, 15000, what);
+    await sleep(minMs - (performance.now() - since));
+  } finally {
+    await executeServerCommand('close-other-tab');
   }
 }

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { executeServerCommand, sendMouse } from '@web/test-runner-commands';
-import { sleep, until } from '../helpers/monitor.js';
+import { sendMouse } from '@web/test-runner-commands';
+import { sleep, until, visitOtherTab } from '../helpers/monitor.js';
 import { itExcept } from '../helpers/engine.js';
 import { focusExam } from '../helpers/focus-exam.js';
 
@@ -71,9 +71,7 @@ describe('tab switches of a monitor embedded in an iframe (an LMS page around th
         await exam.clickExam();
         await sleep(500);
         expect(exam.evidence().filter((m) => m.code === 5005)).to.deep.equal([]);
-        await executeServerCommand('open-other-tab');
-        await sleep(1200);
-        await executeServerCommand('close-other-tab');
+        await visitOtherTab(() => exam.evidence().some((m) => m.code === 5005));
         await until(() => exam.evidence().some((m) => m.code === 5006), 10000, 'returned to the test (5006)');
         await exam.stop();
         const codes = exam.evidence().map((m) => m.code);

@@ -9,7 +9,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import { AutoProctor } from '../../../src/index.js';
 import '../../../src/define.js';
 import { DIST_ASSETS } from '../../helpers/media.js';
-import { sleep, until } from '../../helpers/monitor.js';
+import { sleep, until, visitOtherTab } from '../../helpers/monitor.js';
 import { itExcept, NO_FACE_DETECTION_WEBKIT, NO_OTHER_TAB_WEBKIT } from '../../helpers/engine.js';
 
 interface Creds {
@@ -79,9 +79,12 @@ describe("getReport() / showReport() on another device (a teacher's page with an
       });
       await ap.start();
       // the candidate leaves the exam once (5005, then 5006 on return)
-      await executeServerCommand('open-other-tab');
-      await sleep(1500);
-      await executeServerCommand('close-other-tab');
+      let left = false;
+      const onEvidence = (e: Event) =>
+        (left ||= (e as CustomEvent<{ evidenceCode: number }>).detail.evidenceCode === 5005);
+      addEventListener('apEvidenceEvent', onEvidence);
+      await visitOtherTab(() => left, { minMs: 1500 });
+      removeEventListener('apEvidenceEvent', onEvidence);
       await sleep(500);
       await ap.stop();
       const mine = await ap.getReport();

@@ -8,7 +8,7 @@ import { expect, oneEvent } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../../../src/define.js';
 import { itExcept } from '../../helpers/engine.js';
-import { sleep, until } from '../../helpers/monitor.js';
+import { sleep, until, visitOtherTab } from '../../helpers/monitor.js';
 import { checkWithPairing, phone } from '../../helpers/pairing.js';
 import {
   monitorFor,
@@ -72,9 +72,7 @@ describe('evidence delivery from a real-size camera', function () {
     await sleep(1500);
     await outage(creds, true);
     // the candidate leaves the tab while the server is unreachable; photos keep being taken
-    await executeServerCommand('open-other-tab');
-    await sleep(800);
-    await executeServerCommand('close-other-tab');
+    await visitOtherTab(() => [...emitted.values()].some((r) => r.type === 'tab_switch'));
     await until(() => errors.some((e) => e.code === 4111), 15000, 'the outage reported (4111)');
     await until(
       () => text().includes('saved on this device'),
@@ -139,18 +137,14 @@ describe('evidence delivery from a real-size camera', function () {
     const t0 = performance.now();
     // the server is down, yet proctoring starts
     expect(await ready).to.equal(false);
-    await executeServerCommand('open-other-tab');
-    await sleep(800);
-    await executeServerCommand('close-other-tab');
+    await visitOtherTab(() => [...emitted.values()].some((r) => r.type === 'tab_switch'));
     await until(() => [...emitted.values()].some((r) => r.type === 'tab_switch' && r.ended), 10000, 'a tab switch');
     await sleep(4000);
     // the candidate reloads the page in the middle of the outage
     ready = isStarted();
     frame.contentWindow!.location.reload();
     expect(await ready).to.equal(true);
-    await executeServerCommand('open-other-tab');
-    await sleep(800);
-    await executeServerCommand('close-other-tab');
+    await visitOtherTab(() => [...emitted.values()].filter((r) => r.type === 'tab_switch').length === 2);
     await until(
       () => [...emitted.values()].filter((r) => r.type === 'tab_switch' && r.ended).length === 2,
       10000,

@@ -1,5 +1,4 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { executeServerCommand } from '@web/test-runner-commands';
 import { AutoProctor, ErrorCode, type ApMonitor } from '../../../src/index.js';
 import {
   engine,
@@ -9,7 +8,7 @@ import {
   NO_OTHER_TAB_WEBKIT,
 } from '../../helpers/engine.js';
 import { DIST_ASSETS, rejectionOf } from '../../helpers/media.js';
-import { monitor, sleep, until } from '../../helpers/monitor.js';
+import { monitor, sleep, until, visitOtherTab } from '../../helpers/monitor.js';
 
 describe('<ap-monitor> on the one-face camera', function () {
   this.timeout(60000);
@@ -85,9 +84,7 @@ describe('<ap-monitor> on the one-face camera', function () {
     'records leaving the page (5005 with duration) and returning (5006)',
     async () => {
       const h = await monitor({ track: 'tabSwitch' });
-      await executeServerCommand('open-other-tab');
-      await sleep(1500);
-      await executeServerCommand('close-other-tab');
+      await visitOtherTab(() => h.evidence.some((e) => e.code === 5005), { minMs: 1500 });
       // 5005 is written when the candidate leaves, and again (same id) with its end on return
       await until(
         () =>

@@ -1,6 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { executeServerCommand } from '@web/test-runner-commands';
-import { sleep, until } from '../../helpers/monitor.js';
+import { until, visitOtherTab } from '../../helpers/monitor.js';
 import { itExcept, NO_OTHER_TAB_WEBKIT } from '../../helpers/engine.js';
 import { monitorFor, newAttempt, stored } from '../../helpers/results-server.js';
 
@@ -18,9 +17,7 @@ describe('evidence reaches the reference results server', function () {
       el.addEventListener('ap-evidence', (e) => !delivered.includes(e.detail.id) && delivered.push(e.detail.id));
       await el.setup({ track: 'tabSwitch', endpoint: creds.endpoint, outboxName: `outbox-${creds.testAttemptId}` });
       await el.start();
-      await executeServerCommand('open-other-tab');
-      await sleep(1200);
-      await executeServerCommand('close-other-tab');
+      await visitOtherTab(() => delivered.length === 1, { minMs: 1200 });
       await until(() => delivered.length === 2, 3000, 'two records');
       const { trustScore } = await el.stop();
       const server = await stored(creds.testAttemptId);
@@ -53,9 +50,9 @@ describe('evidence reaches the reference results server', function () {
       await until(() => codes().includes(4116), 10000, 'ap-error 4116');
       expect(codes().filter((c) => c === 4116)).to.have.length(1);
       // evidence stays on the device, and the candidate is told it cannot be sent (not "it will be")
-      await executeServerCommand('open-other-tab');
-      await sleep(1200);
-      await executeServerCommand('close-other-tab');
+      let left = false;
+      el.addEventListener('ap-evidence', (e) => (left ||= e.detail.code === 5005));
+      await visitOtherTab(() => left);
       const line = () => el.shadowRoot!.querySelector('[part="delivery"]')?.textContent ?? '';
       await until(() => line().includes('cannot be sent'), 10000, 'the refusal told to the candidate');
       expect(line()).to.contain('refused this exam');
