@@ -46,9 +46,7 @@ export async function startSoundClassifier(
   const reader = new AudioLevelReader(stream);
   try {
     await reader.resume(options.resumeTimeoutMs);
-    return (
-      (options.worklet !== false && (await onAudioWorklet(reader, options))) || onMainThread(reader, options)
-    );
+    return (options.worklet !== false && (await onAudioWorklet(reader, options))) || onMainThread(reader, options);
   } catch (error) {
     reader.close();
     throw error;
