@@ -68,8 +68,9 @@ function hours(name: string, fallback: number): number {
   return Number(raw) * 3_600_000;
 }
 /**
- * TRUST_PROXY: `true`, `false`, a hop count, or addresses/subnets (comma-separated; CIDR or netmask,
- * or `loopback`, `linklocal`, `uniquelocal`), as Fastify's trustProxy (proxy-addr) takes them.
+ * TRUST_PROXY: `true`, `false`, a hop count (app.ts's `proxyTrust` makes it one Fastify 5 honours),
+ * or addresses/subnets (comma-separated; CIDR or netmask, or `loopback`, `linklocal`, `uniquelocal`),
+ * as proxy-addr takes them.
  */
 function trustProxy(raw: string | undefined): boolean | number | string {
   if (!raw || raw === 'false') return false;
