@@ -21,7 +21,10 @@ export interface PairingOptions {
   ttlMs?: number;
   /** How long a poll waits for a message (ms). Default 20 s. */
   pollMs?: number;
-  /** Codes one client address may create per minute. Default 30. */
+  /**
+   * Codes one client address may create per minute (`PAIRING_CODES_PER_MINUTE`); past it, 429
+   * `rate_limited` with Retry-After: 60. Default 30. A campus NAT puts a whole exam hall on one address.
+   */
   createPerMinute?: number;
   /** A joined phone that makes no request for this long has left: the code closes (ms). Default 60 s. */
   phoneSilenceMs?: number;

@@ -111,6 +111,7 @@ describe('startup errors (main.ts)', () => {
         [{ DATABASE_URL: 'banana' }, 'DATABASE_URL', /postgres:\/\/user:password@host:5432\/database/],
         [{ DATABASE_URL: 'mysql://u:hunter2@db/x' }, 'DATABASE_URL', /PostgreSQL URL/],
         [{ ABANDON_AFTER_HOURS: 'soon' }, 'ABANDON_AFTER_HOURS', /number of hours/],
+        [{ PAIRING_CODES_PER_MINUTE: '0' }, 'PAIRING_CODES_PER_MINUTE', /whole number from 1/],
         // found by a new user: a file as DATA_DIR gave "[object Object]"; a STATIC_ROOT that does not
         // exist started a server answering 404 for every page
         [{ DATA_DIR: cert }, 'DATA_DIR', /a folder PGlite can create or open|DATA_DIR \(/],
@@ -239,6 +240,21 @@ describe('startup errors (main.ts)', () => {
       rmSync(dataDir, { recursive: true, force: true });
       rmSync(`${dataDir}.lock`, { force: true });
     }
+  });
+
+  // found by a new user: 30 pairing codes a minute per address was fixed, and a campus NAT puts a
+  // whole exam hall on one address
+  it('PAIRING_CODES_PER_MINUTE sets how many pairing codes one address may create per minute', async () => {
+    const statuses: number[] = [];
+    const r = await run({ PAIRING_CODES_PER_MINUTE: '32' }, async (origin) => {
+      for (let i = 0; i < 33; i++) {
+        const res = await fetch(`${origin}/api/v1/pairings`, { method: 'POST' });
+        await res.arrayBuffer();
+        statuses.push(res.status);
+      }
+    });
+    assert.equal(r.code, 0, r.output);
+    assert.deepEqual(statuses, [...Array<number>(32).fill(201), 429]);
   });
 
   it('a port in use is named (PORT), in one JSON line', async () => {
