@@ -11,7 +11,7 @@ import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
-import { DatabaseUnavailableError, isConnectionError, seedQuotas, type Database } from './db.js';
+import { DatabaseUnavailableError, databaseFault, isConnectionError, seedQuotas, type Database } from './db.js';
 import { HttpError, errorSchema } from './errors.js';
 import { hashAttempt } from './ids.js';
 import { DEFAULT_ABANDON_AFTER_MS, sweepAbandoned } from './abandon.js';
@@ -220,15 +220,6 @@ function segmentTooLong(url: string): HttpError | undefined {
 
 /** A path as a 404 quotes it: at most its first 200 characters. */
 const quotedPath = (path: string) => (path.length > 200 ? `${path.slice(0, 200)}…` : path);
-
-/** What a log line says of a database connection fault: its code and message, never the error's other fields. */
-function databaseFault(error: unknown): { code?: string; message: string } {
-  const e = error as { code?: unknown; message?: unknown };
-  return {
-    ...(typeof e.code === 'string' ? { code: e.code } : {}),
-    message: typeof e.message === 'string' && e.message ? e.message.slice(0, 300) : 'connection failed',
-  };
-}
 
 /** A client's `x-request-id`, for the log only: at most 100 characters, anything but [A-Za-z0-9_.:/+=@-] as `_`. */
 export function clientRequestIdOf(given: string | string[] | undefined): string | undefined {

@@ -61,7 +61,9 @@ export async function pairingRoutes(app: FastifyInstance, options: PairingOption
   const pollMs = options.pollMs ?? 20_000;
   const storeOptions = { ttlMs, createPerMinute, phoneSilenceMs };
   const store: PairingStore =
-    db?.kind === 'postgres' ? await PostgresPairingStore.open(db, storeOptions) : new MemoryPairingStore(storeOptions);
+    db?.kind === 'postgres'
+      ? await PostgresPairingStore.open(db, storeOptions, app.log)
+      : new MemoryPairingStore(storeOptions);
   app.addHook('onClose', async () => store.close());
   // at shutdown the long polls answer at once (no message yet: the phone polls again, reaching
   // another instance), so SIGTERM does not wait out PAIRING_POLL_MS
