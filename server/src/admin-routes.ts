@@ -241,7 +241,9 @@ export function adminRoutes(app: FastifyInstance, options: AdminOptions) {
     },
     async (request) => {
       const installSid = await tokenInstall(db, request);
-      return admin.sendEmails(db, installSid, request.params.examSid, mailer);
+      return admin.sendEmails(db, installSid, request.params.examSid, mailer, (fields, msg) =>
+        request.log.info(fields, msg),
+      );
     },
   );
 }

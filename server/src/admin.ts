@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Database, Queryable } from './db.js';
 import { HttpError } from './errors.js';
 import { newSecret, sid, tokenHash } from './ids.js';
-import type { Mailer } from './mailer.js';
+import type { LogSink, Mailer } from './mailer.js';
 
 /** ProctorExam's exam statuses, derived: closed by a close date or a past last start time; open once it has instructions. */
 export const EXAM_STATUS_SQL = (e = 'e') =>
@@ -200,25 +200,32 @@ export async function registerCandidate(db: Database, installSid: string, examSi
 }
 
 /**
- * ProctorExam's send_emails: invites every `registered` candidate of the exam and marks them
- * `email_sent`. With the default logging mailer nothing is sent, but the status still moves.
+ * ProctorExam's send_emails: invites every candidate registered for the exam (POST …/sessions: an
+ * email, no exam page yet) and marks them `email_sent`; answers `{examSid, emailed, sessionSids}`.
+ * Sessions an exam page opened (status `registered` too until the page reports one, but with a
+ * client and no email) are neither invited nor marked. With the default logging mailer nothing is
+ * sent, but the status still moves. `log`: the request's log sink, for the mailer's lines.
  */
-export async function sendEmails(db: Database, installSid: string, examSid: string, mailer: Mailer) {
+export async function sendEmails(db: Database, installSid: string, examSid: string, mailer: Mailer, log?: LogSink) {
   const exam = await getExam(db, installSid, examSid);
-  const pending = await db.query<{ sid: string; candidate_email: string | null; test_attempt_id: string }>(
-    "select sid, candidate_email, test_attempt_id from sessions where exam_sid = $1 and status = 'registered' order by created_at",
+  const pending = await db.query<{ sid: string; candidate_email: string; test_attempt_id: string }>(
+    `select sid, candidate_email, test_attempt_id from sessions
+     where exam_sid = $1 and status = 'registered' and client_id is null and candidate_email is not null
+     order by created_at`,
     [examSid],
   );
   const sent: string[] = [];
   for (const s of pending) {
-    if (s.candidate_email)
-      await mailer.send({
+    await mailer.send(
+      {
         to: s.candidate_email,
         subject: `Your proctored exam: ${exam.name}`,
         text: `You are registered for "${exam.name}" (attempt ${s.test_attempt_id}).\n\n${exam.instructions ?? ''}`,
-      });
+      },
+      log,
+    );
     await db.query(
-      "update sessions set status = 'email_sent', emailed_at = now(), updated_at = now() where sid = $1 and status = 'registered'",
+      "update sessions set status = 'email_sent', emailed_at = now(), updated_at = now() where sid = $1 and status = 'registered' and client_id is null",
       [s.sid],
     );
     sent.push(s.sid);

@@ -11,7 +11,7 @@ import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
-import { DatabaseUnavailableError, isConnectionError, seedQuotas, type Database } from './db.js';
+import { DatabaseUnavailableError, databaseFault, isConnectionError, seedQuotas, type Database } from './db.js';
 import { HttpError, errorSchema } from './errors.js';
 import { hashAttempt } from './ids.js';
 import { DEFAULT_ABANDON_AFTER_MS, sweepAbandoned } from './abandon.js';
@@ -68,7 +68,10 @@ export interface AppOptions {
   logStream?: { write(line: string): void };
   /** Mobile-pairing signalling (code lifetime, poll wait). */
   pairing?: PairingOptions;
-  /** Trust X-Forwarded-* from a proxy (Fastify's trustProxy: true, a hop count, or addresses). */
+  /**
+   * Trust X-Forwarded-* from proxies: `true` (every hop), a hop count (the N nearest hops, whatever
+   * their address: see `proxyTrust`), or the proxies' addresses/subnets, comma-separated. Default false.
+   */
   trustProxy?: boolean | number | string;
   /** Serve HTTPS with this certificate chain and key (PEM) instead of plain HTTP. */
   https?: { cert: Buffer; key: Buffer };
@@ -218,15 +221,6 @@ function segmentTooLong(url: string): HttpError | undefined {
 /** A path as a 404 quotes it: at most its first 200 characters. */
 const quotedPath = (path: string) => (path.length > 200 ? `${path.slice(0, 200)}…` : path);
 
-/** What a log line says of a database connection fault: its code and message, never the error's other fields. */
-function databaseFault(error: unknown): { code?: string; message: string } {
-  const e = error as { code?: unknown; message?: unknown };
-  return {
-    ...(typeof e.code === 'string' ? { code: e.code } : {}),
-    message: typeof e.message === 'string' && e.message ? e.message.slice(0, 300) : 'connection failed',
-  };
-}
-
 /** A client's `x-request-id`, for the log only: at most 100 characters, anything but [A-Za-z0-9_.:/+=@-] as `_`. */
 export function clientRequestIdOf(given: string | string[] | undefined): string | undefined {
   const value = Array.isArray(given) ? given[0] : given;
@@ -248,6 +242,22 @@ export function parseQuery(query: string): Record<string, string | string[]> {
     parsed.set(name, had === undefined ? value : Array.isArray(had) ? [...had, value] : [had, value]);
   }
   return Object.fromEntries(parsed);
+}
+
+/**
+ * Our trustProxy as Fastify 5 honours it. A hop count N becomes "trust the N nearest hops" (the
+ * connection's peer and the N - 1 last X-Forwarded-For entries; the client is the N-th entry from the
+ * right): Fastify 5 takes a bare number as trusting no proxy at all ("fail closed"), which left
+ * every candidate behind the proxy with the proxy's address. A hop count trusts whoever connects, so
+ * the server's port must be reachable only through the proxy; addresses are checked instead.
+ * `true`, `false` and address lists pass through unchanged.
+ */
+export function proxyTrust(
+  value: boolean | number | string,
+): boolean | string | ((address: string, hop: number) => boolean) {
+  if (typeof value !== 'number') return value;
+  if (value <= 0) return false;
+  return (_address, hop) => hop < value;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -288,8 +298,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const clientRequestId = clientRequestIdOf(rawReq.headers['x-request-id']);
       return logger.child(clientRequestId ? { ...bindings, clientRequestId } : bindings, childOptions);
     },
-    // a hop count is valid at run time (proxy-addr), though the type omits it
-    trustProxy: (options.trustProxy ?? false) as boolean | string,
+    trustProxy: proxyTrust(options.trustProxy ?? false),
     // a URL the router cannot take (a path parameter over MAX_PARAM_LENGTH, bad percent-encoding)
     frameworkErrors: (error, request, reply) => {
       const [status, code] = FRAMEWORK_CODES[error.code] ?? [400, 'invalid_request'];

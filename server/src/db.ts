@@ -49,6 +49,15 @@ const SOCKET_CODES = new Set([
 ]);
 // 57014: a statement cancelled by statement_timeout (DATABASE_QUERY_TIMEOUT_MS): retryable like an outage
 const SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '57014']);
+/** What a log line says of a database connection fault: its code and message, never the error's other fields. */
+export function databaseFault(error: unknown): { code?: string; message: string } {
+  const e = error as { code?: unknown; message?: unknown };
+  return {
+    ...(typeof e.code === 'string' ? { code: e.code } : {}),
+    message: typeof e.message === 'string' && e.message ? e.message.slice(0, 300) : 'connection failed',
+  };
+}
+
 /** True when `error` says the connection to PostgreSQL failed, not the statement. */
 export function isConnectionError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;

@@ -5,7 +5,8 @@ export interface MailMessage {
   text: string;
 }
 export interface Mailer {
-  send(message: MailMessage): Promise<void>;
+  /** Sends `message`; `log` is the caller's sink (a request's logger, so its lines carry the `reqId`). */
+  send(message: MailMessage, log?: LogSink): Promise<void>;
 }
 
 /**
@@ -15,14 +16,20 @@ export interface Mailer {
 export type LogSink = (fields: Record<string, unknown>, msg: string) => void;
 const jsonLine: LogSink = (fields, msg) => console.log(JSON.stringify({ level: 30, time: Date.now(), msg, ...fields }));
 
-/** Writes one log line per message and sends nothing; keeps the last 1 000 messages in `sent`. */
+/** An address's domain for the log (`ada@example.org` → `example.org`): a candidate's address is personal data. */
+export const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1);
+
+/**
+ * Writes one info line per message, `{toDomain, subject}` (the recipient's domain only), to the
+ * caller's sink or else its own, and sends nothing; keeps the last 1 000 messages in `sent`.
+ */
 export class LoggingMailer implements Mailer {
   readonly sent: MailMessage[] = [];
   constructor(private readonly log: LogSink = jsonLine) {}
-  send(message: MailMessage): Promise<void> {
+  send(message: MailMessage, log: LogSink = this.log): Promise<void> {
     this.sent.push(message);
     if (this.sent.length > 1000) this.sent.splice(0, this.sent.length - 1000);
-    this.log({ to: message.to, subject: message.subject }, 'email suppressed (logging mailer)');
+    log({ toDomain: domainOf(message.to), subject: message.subject }, 'email suppressed (logging mailer)');
     return Promise.resolve();
   }
 }

@@ -6,7 +6,7 @@
  * folder), DATABASE_URL (PostgreSQL instead of PGlite), ADMIN_TOKEN (enables POST /v1/installs),
  * NODE_ENV (`production`: no demo), LOG_LEVEL (info), TRUST_PROXY, PUBLIC_ORIGIN, TLS_CERT_FILE and
  * TLS_KEY_FILE (HTTPS without a proxy), INGEST_RATE_PER_SECOND (20),
- * BODY_LIMIT_BYTES, PHOTO_LIMIT_BYTES, PAIRING_POLL_MS, STATIC_ROOT (default: the installed
+ * BODY_LIMIT_BYTES, PHOTO_LIMIT_BYTES, PAIRING_POLL_MS, PAIRING_CODES_PER_MINUTE (30), STATIC_ROOT (default: the installed
  * proctor-elements package's dist/ and this package's copy of the pages) and the quotas of security.ts.
  *
  * DATABASE_CONNECT_TIMEOUT_MS, DATABASE_QUERY_TIMEOUT_MS and DATABASE_START_TIMEOUT_SECONDS bound the
@@ -68,8 +68,9 @@ function hours(name: string, fallback: number): number {
   return Number(raw) * 3_600_000;
 }
 /**
- * TRUST_PROXY: `true`, `false`, a hop count, or addresses/subnets (comma-separated; CIDR or netmask,
- * or `loopback`, `linklocal`, `uniquelocal`), as Fastify's trustProxy (proxy-addr) takes them.
+ * TRUST_PROXY: `true`, `false`, a hop count (app.ts's `proxyTrust` makes it one Fastify 5 honours),
+ * or addresses/subnets (comma-separated; CIDR or netmask, or `loopback`, `linklocal`, `uniquelocal`),
+ * as proxy-addr takes them.
  */
 function trustProxy(raw: string | undefined): boolean | number | string {
   if (!raw || raw === 'false') return false;
@@ -304,7 +305,7 @@ async function start() {
     trustProxy: trustProxy(env.TRUST_PROXY),
     logLevel: logLevel(env.LOG_LEVEL),
     limits: limitsFromEnv(env),
-    pairing: { pollMs: integer('PAIRING_POLL_MS') },
+    pairing: { pollMs: integer('PAIRING_POLL_MS'), createPerMinute: integer('PAIRING_CODES_PER_MINUTE') },
     // hours without a word from an unfinished attempt's page before it is closed as abandoned (0: never)
     abandonAfterMs: hours('ABANDON_AFTER_HOURS', 24),
   };

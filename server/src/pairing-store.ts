@@ -10,7 +10,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type pg from 'pg';
-import type { Database, Queryable } from './db.js';
+import { databaseFault, type Database, type Queryable } from './db.js';
 import { HttpError } from './errors.js';
 
 export type Role = 'exam' | 'phone';
@@ -240,15 +240,24 @@ interface PairingRow {
   messages: number;
 }
 
+/** Where the store reports its LISTEN connection's loss and return (the app's pino logger). */
+export interface StoreLog {
+  warn(fields: object, message: string): void;
+  info(fields: object, message: string): void;
+}
+
 export class PostgresPairingStore implements PairingStore {
   private readonly waiters = new Waiters();
   private readonly sweep: NodeJS.Timeout;
   private listener?: pg.PoolClient;
   private stopped = false;
+  /** When the LISTEN connection was lost (ms since the epoch), until it is back: one warning per outage. */
+  private lostAt?: number;
 
   private constructor(
     private readonly db: Database,
     private readonly options: StoreOptions,
+    private readonly log?: StoreLog,
   ) {
     this.sweep = setInterval(
       () => void this.expire().catch(() => undefined),
@@ -257,9 +266,15 @@ export class PostgresPairingStore implements PairingStore {
     this.sweep.unref();
   }
 
-  /** Opens the store and its LISTEN connection (re-opened after a drop: polls end at their timeout meanwhile). */
-  static async open(db: Database, options: StoreOptions) {
-    const store = new PostgresPairingStore(db, options);
+  /**
+   * Opens the store and its LISTEN connection. A dropped LISTEN connection is re-opened every second
+   * until it is back; its loss is logged (warn, once per outage) and its return (info, with the
+   * outage's `downMs`). A NOTIFY sent meanwhile reaches no one, so the waiting polls are woken both
+   * when it drops and when it is back, and re-read the table: a message sent in the gap is answered
+   * at the reconnection, not after PAIRING_POLL_MS.
+   */
+  static async open(db: Database, options: StoreOptions, log?: StoreLog) {
+    const store = new PostgresPairingStore(db, options, log);
     await store.listen();
     return store;
   }
@@ -269,22 +284,40 @@ export class PostgresPairingStore implements PairingStore {
     let client: pg.PoolClient | undefined;
     let failed = false;
     // once: a dropped connection may report more than one error (each must be listened for)
-    const retry = () => {
+    const retry = (error: unknown) => {
       if (failed) return;
       failed = true;
       client?.release(true);
       if (this.listener === client) this.listener = undefined;
+      if (this.stopped) return;
+      if (this.lostAt === undefined) {
+        this.lostAt = Date.now();
+        this.log?.warn(
+          { database: databaseFault(error) },
+          'pairing listener lost (LISTEN connection): reconnecting; pairing polls re-read meanwhile',
+        );
+      }
       this.waiters.wakeAll(); // a missed NOTIFY must not leave a poll hanging: they re-read
-      if (!this.stopped) setTimeout(() => void this.listen(), 1000).unref();
+      setTimeout(() => void this.listen(), 1000).unref();
     };
     try {
       client = await this.db.connect();
       client.on('notification', (n) => n.payload && this.waiters.wake(n.payload));
       client.on('error', retry);
       await client.query(`listen ${CHANNEL}`);
+      if (this.stopped) {
+        client.release(true);
+        return;
+      }
       this.listener = client;
-    } catch {
-      retry();
+      if (this.lostAt !== undefined) {
+        this.log?.info({ downMs: Date.now() - this.lostAt }, 'pairing listener re-established');
+        this.lostAt = undefined;
+        // what was sent while nobody listened: every waiting poll re-reads now
+        this.waiters.wakeAll();
+      }
+    } catch (error) {
+      retry(error);
     }
   }
 

@@ -21,7 +21,10 @@ export interface PairingOptions {
   ttlMs?: number;
   /** How long a poll waits for a message (ms). Default 20 s. */
   pollMs?: number;
-  /** Codes one client address may create per minute. Default 30. */
+  /**
+   * Codes one client address may create per minute (`PAIRING_CODES_PER_MINUTE`); past it, 429
+   * `rate_limited` with Retry-After: 60. Default 30. A campus NAT puts a whole exam hall on one address.
+   */
   createPerMinute?: number;
   /** A joined phone that makes no request for this long has left: the code closes (ms). Default 60 s. */
   phoneSilenceMs?: number;
@@ -58,7 +61,9 @@ export async function pairingRoutes(app: FastifyInstance, options: PairingOption
   const pollMs = options.pollMs ?? 20_000;
   const storeOptions = { ttlMs, createPerMinute, phoneSilenceMs };
   const store: PairingStore =
-    db?.kind === 'postgres' ? await PostgresPairingStore.open(db, storeOptions) : new MemoryPairingStore(storeOptions);
+    db?.kind === 'postgres'
+      ? await PostgresPairingStore.open(db, storeOptions, app.log)
+      : new MemoryPairingStore(storeOptions);
   app.addHook('onClose', async () => store.close());
   // at shutdown the long polls answer at once (no message yet: the phone polls again, reaching
   // another instance), so SIGTERM does not wait out PAIRING_POLL_MS

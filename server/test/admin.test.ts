@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LoggingMailer } from '../src/mailer.js';
-import { attemptHeaders, backend, call, newAttempt, startServer, type Harness } from './harness.js';
+import { attemptHeaders, backend, call, evidenceRecord, newAttempt, startServer, type Harness } from './harness.js';
 
 const ADMIN = 'admin-secret-for-tests';
 const mailer = new LoggingMailer(() => undefined);
@@ -145,9 +145,30 @@ describe(`admin API (${backend})`, () => {
     await register('bob-1', 'bob@example.org');
     assert.equal((await register('ada-1', 'ada@example.org')).body.code, 'already_registered');
     assert.equal((await register('eve-1', 'not-an-email')).status, 400);
+    // found by a new user: an attempt an exam page opened by itself (no email, in progress, with
+    // evidence) was marked email_sent and counted in `emailed`
+    const walkIn = newAttempt(client.clientId, client.clientSecret, 'walk-in-1');
+    const opened = await call<{ sessionSid: string }>(s.origin, 'POST', '/api/v1/attempts', { body: walkIn });
+    assert.equal(opened.status, 201, JSON.stringify(opened.body));
+    const evidence = await call(s.origin, 'POST', '/api/v1/attempts/walk-in-1/evidence', {
+      headers: attemptHeaders(walkIn),
+      body: { records: [evidenceRecord(walkIn)] },
+    });
+    assert.ok(evidence.status < 300, JSON.stringify(evidence.body));
+    const walkInPath = `/v1/installs/${install.sid}/exams/${exam.sid}/sessions/${opened.body.sessionSid}`;
+    const walkInBefore = (await call(s.origin, 'GET', walkInPath, { token: t })).body;
     const before = mailer.sent.length;
-    const sent = await call<{ emailed: number }>(s.origin, 'POST', `/v1/exams/${exam.sid}/send_emails`, { token: t });
+    const sent = await call<{ emailed: number; sessionSids: string[] }>(
+      s.origin,
+      'POST',
+      `/v1/exams/${exam.sid}/send_emails`,
+      { token: t },
+    );
     assert.equal(sent.body.emailed, 2);
+    assert.ok(!sent.body.sessionSids.includes(opened.body.sessionSid));
+    const walkInAfter = (await call(s.origin, 'GET', walkInPath, { token: t })).body;
+    assert.equal(walkInAfter.sessionStatus, walkInBefore.sessionStatus);
+    assert.equal(walkInAfter.emailSentDate ?? null, null);
     assert.deepEqual(
       mailer.sent.slice(before).map((m) => m.to),
       ['ada@example.org', 'bob@example.org'],
@@ -233,8 +254,10 @@ describe('npm run admin (CLI, PGlite)', () => {
     const mail = admin('exam', 'send-emails', '--install', sid, '--exam', exam.sid);
     assert.equal((JSON.parse(mail.stdout) as { emailed: number }).emailed, 1);
     // one JSON line per email: values in fields, so an exam name cannot forge a line
-    const line = JSON.parse(mail.stderr.trim().split('\n').at(-1) ?? '') as { msg: string; to: string };
-    assert.deepEqual([line.msg, line.to], ['email suppressed (logging mailer)', 'a@b.c']);
+    // and the recipient's domain only: a candidate's address is personal data
+    const line = JSON.parse(mail.stderr.trim().split('\n').at(-1) ?? '') as { msg: string; toDomain: string };
+    assert.deepEqual([line.msg, line.toDomain], ['email suppressed (logging mailer)', 'b.c']);
+    assert.doesNotMatch(mail.stderr, /a@b\.c/);
   });
 
   it('fails with a clear message and exit code 1 on bad input', () => {

@@ -255,10 +255,16 @@ describe(`hardening (${backend})`, () => {
     const id = res.headers.get('x-request-id');
     assert.ok(id);
     const lines = log.join('').split('\n').filter(Boolean);
-    const parsed = lines.map((l) => JSON.parse(l) as { msg?: string; reqId?: string; subject?: string });
+    const parsed = lines.map(
+      (l) => JSON.parse(l) as { msg?: string; reqId?: string; subject?: string; toDomain?: string },
+    );
     assert.ok(!parsed.some((l) => l.msg === 'FORGED'), 'a forged line was written');
     const email = parsed.find((l) => l.msg === 'email suppressed (logging mailer)');
     assert.equal(email?.subject, `Your proctored exam: ${forged}`);
+    // the mailer's line is the request's (its reqId), and names the recipient's domain only
+    assert.equal(email?.reqId, id);
+    assert.equal(email?.toDomain, 'example.org');
+    assert.ok(!lines.some((l) => l.includes('ada@example.org')), 'the address was logged');
     // Fastify's request lines carry the id the response names
     assert.ok(parsed.some((l) => l.reqId === id && l.msg === 'request completed'));
   });

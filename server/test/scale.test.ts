@@ -11,10 +11,10 @@ import { schemaUrl, sleep, spawnServer, type ServerProcess } from './helpers/ser
 
 const onPostgres = backend === 'postgres';
 
-/** `promise`, or a failure after a minute (a poll of 10 minutes that was not woken). */
-async function within<T>(promise: Promise<T>, failure: string): Promise<T> {
+/** `promise`, or a failure after `ms` (default a minute: a poll of 10 minutes that was not woken). */
+async function within<T>(promise: Promise<T>, failure: string, ms = 60_000): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(failure)), 60_000)));
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(failure)), ms)));
   try {
     return await Promise.race([promise, late]);
   } finally {
@@ -36,6 +36,7 @@ describe(
     let a: ServerProcess;
     let b: ServerProcess;
     const adminToken = randomBytes(24).toString('hex');
+    const applicationA = `scale-a-${randomBytes(4).toString('hex')}`;
     before(async () => {
       const url = process.env.DATABASE_URL!;
       const schema = `test_${randomBytes(6).toString('hex')}`;
@@ -49,7 +50,8 @@ describe(
         // a bucket of 3 requests per attempt, refilled at 1 a second
         INGEST_RATE_PER_SECOND: '1',
       };
-      a = await instance(shared, env);
+      // A names its connections (its LISTEN connection is terminated below) and logs at info
+      a = await instance(schemaUrl(url, schema, applicationA), { ...env, LOG_LEVEL: 'info' });
       b = await instance(shared, env);
     });
     after(async () => {
@@ -101,6 +103,51 @@ describe(
         body: { from: 'phone', message: { type: 'bye' } },
       });
       assert.equal((await call(a.origin, 'GET', path('exam'), { headers: exam })).status, 410);
+    });
+
+    // found by a new user: a NOTIFY sent while an instance's LISTEN connection reconnected was
+    // lost, and its waiting poll then stalled for all of PAIRING_POLL_MS; nothing was logged
+    it('a poll waiting while its LISTEN connection drops gets a message sent in the gap at the reconnection', async () => {
+      const exam = { 'x-forwarded-for': '198.51.100.11' };
+      const phone = { 'x-forwarded-for': '203.0.113.21' };
+      const { code } = (await call<{ code: string }>(a.origin, 'POST', '/api/v1/pairings', { headers: exam })).body;
+      type Polled = { messages: { message: { sdp?: string } }[] };
+      const path = `/api/v1/pairings/${code}/messages?for=exam&after=0`;
+      const first = call<Polled>(a.origin, 'GET', path, { headers: exam });
+      await sleep(300);
+      const killed = await db.query<{ ok: boolean }>(
+        `select pg_terminate_backend(pid) as ok from pg_stat_activity
+         where application_name = $1 and query ilike 'listen%'`,
+        [applicationA],
+      );
+      assert.equal(killed.length, 1, "A's LISTEN connection");
+      // A learns of the loss at once: its waiting poll re-reads (nothing yet) and answers
+      assert.deepEqual((await within(first, 'the loss did not wake the poll', 10_000)).body.messages, []);
+      // the exam page polls again, and the phone's offer arrives through B while A cannot hear it
+      const second = call<Polled>(a.origin, 'GET', path, { headers: exam });
+      await sleep(200);
+      const sent = await call(b.origin, 'POST', `/api/v1/pairings/${code}/messages`, {
+        headers: phone,
+        body: { from: 'phone', message: { type: 'offer', session: 's', sdp: 'v=0 in the gap' } },
+      });
+      assert.equal(sent.status, 202);
+      const sentAt = Date.now();
+      const got = await within(second, 'the poll was not re-checked when the listener came back', 10_000);
+      assert.deepEqual(
+        got.body.messages.map((m) => m.message.sdp),
+        ['v=0 in the gap'],
+      );
+      const lines = a
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { level: number; time: number; msg: string; downMs?: number; database?: object });
+      const lost = lines.find((l) => l.msg.startsWith('pairing listener lost'));
+      const back = lines.find((l) => l.msg === 'pairing listener re-established');
+      assert.ok(lost && lost.level === 40 && lost.database, a.output());
+      assert.ok(back && back.level === 30 && typeof back.downMs === 'number', a.output());
+      // the offer was sent while A had no listener: only the re-check on reconnection delivered it
+      assert.ok(back.time >= sentAt - 50, `re-established at ${back.time}, the offer sent at ${sentAt}`);
     });
 
     it('counts failed authentications across both instances', async () => {

@@ -4,12 +4,23 @@
 // database that comes up meanwhile is used; SIGTERM logs the shutdown. Real processes (main.ts).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { openPostgres } from '../src/db.js';
+import { lockFileOf } from '../src/lock.js';
 import { backend } from './harness.js';
 import { Agent, request as httpRequest } from 'node:http';
 import { freePort, sleep, spawnServer, waitFor } from './helpers/server-process.js';
@@ -100,6 +111,7 @@ describe('startup errors (main.ts)', () => {
         [{ DATABASE_URL: 'banana' }, 'DATABASE_URL', /postgres:\/\/user:password@host:5432\/database/],
         [{ DATABASE_URL: 'mysql://u:hunter2@db/x' }, 'DATABASE_URL', /PostgreSQL URL/],
         [{ ABANDON_AFTER_HOURS: 'soon' }, 'ABANDON_AFTER_HOURS', /number of hours/],
+        [{ PAIRING_CODES_PER_MINUTE: '0' }, 'PAIRING_CODES_PER_MINUTE', /whole number from 1/],
         // found by a new user: a file as DATA_DIR gave "[object Object]"; a STATIC_ROOT that does not
         // exist started a server answering 404 for every page
         [{ DATA_DIR: cert }, 'DATA_DIR', /a folder PGlite can create or open|DATA_DIR \(/],
@@ -175,6 +187,74 @@ describe('startup errors (main.ts)', () => {
       server.child.kill('SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+
+  // found by a new user: the image (DATA_DIR=/data, run as `node`) could not start on PGlite, its
+  // lock being `/data.lock` in root-owned `/`. Root writes anywhere, so the server runs as `nobody`
+  // (setpriv, which execs node itself: signals reach it) in a folder only DATA_DIR of which it owns.
+  const root = process.getuid?.() === 0 && existsSync('/usr/bin/setpriv');
+  it(
+    'starts on PGlite in a DATA_DIR whose parent folder it cannot write (the lock is inside DATA_DIR)',
+    { skip: !root && 'needs root and setpriv to run the server as another user' },
+    async () => {
+      const parent = mkdtempSync(join(tmpdir(), 'ap-parent-')); // root's, 0700
+      chmodSync(parent, 0o755);
+      const dataDir = join(parent, 'data');
+      mkdirSync(dataDir);
+      chownSync(dataDir, 65534, 65534);
+      const server = await spawnServer({
+        env: { NODE_ENV: 'production', DATA_DIR: dataDir },
+        prefix: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--'],
+      }).catch((error: Error) => error);
+      try {
+        assert.ok(!(server instanceof Error), server instanceof Error ? server.message : '');
+        assert.equal((await fetch(`${server.origin}/healthz`)).status, 200);
+        assert.equal(readFileSync(lockFileOf(dataDir), 'utf8'), String(server.child.pid));
+        assert.ok(existsSync(join(dataDir, 'PG_VERSION')), 'the database is in DATA_DIR');
+        assert.deepEqual(readdirSync(parent), ['data'], 'nothing written beside DATA_DIR');
+        assert.equal(await server.stop(), 0, server.output());
+        assert.ok(!existsSync(lockFileOf(dataDir)), 'the lock is released at exit');
+      } finally {
+        if (!(server instanceof Error)) server.child.kill('SIGKILL');
+        rmSync(parent, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it('a second server on the same PGlite DATA_DIR stops at once, naming DATA_DIR and the holder', async () => {
+    const dataDir = join(tmpdir(), `ap-lock-${randomBytes(4).toString('hex')}`);
+    const first = await spawnServer({ env: { NODE_ENV: 'production', DATA_DIR: dataDir } });
+    try {
+      assertStartupError(
+        await run({ DATA_DIR: dataDir }),
+        'DATA_DIR',
+        new RegExp(`in use by process ${first.child.pid}`),
+      );
+      // the lock of older versions, beside the folder, is honoured too
+      await first.stop();
+      // a live process: this test's
+      writeFileSync(`${dataDir}.lock`, String(process.pid));
+      assertStartupError(await run({ DATA_DIR: dataDir }), 'DATA_DIR', /in use by process/);
+    } finally {
+      first.child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(`${dataDir}.lock`, { force: true });
+    }
+  });
+
+  // found by a new user: 30 pairing codes a minute per address was fixed, and a campus NAT puts a
+  // whole exam hall on one address
+  it('PAIRING_CODES_PER_MINUTE sets how many pairing codes one address may create per minute', async () => {
+    const statuses: number[] = [];
+    const r = await run({ PAIRING_CODES_PER_MINUTE: '32' }, async (origin) => {
+      for (let i = 0; i < 33; i++) {
+        const res = await fetch(`${origin}/api/v1/pairings`, { method: 'POST' });
+        await res.arrayBuffer();
+        statuses.push(res.status);
+      }
+    });
+    assert.equal(r.code, 0, r.output);
+    assert.deepEqual(statuses, [...Array<number>(32).fill(201), 429]);
   });
 
   it('a port in use is named (PORT), in one JSON line', async () => {

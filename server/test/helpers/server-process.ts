@@ -80,12 +80,22 @@ export interface SpawnOptions {
   ready?: boolean;
   /** Called with all output so far, on each chunk. */
   onOutput?: (output: string) => void;
+  /** A command that runs node for it, e.g. `['setpriv', '--reuid=65534', …, '--']` (another user). */
+  prefix?: string[];
 }
 
 /** Spawns main.ts (see the module's note); with `ready`, fails with its output if it exits or never answers. */
 export async function spawnServer(options: SpawnOptions = {}): Promise<ServerProcess> {
   const port = Number(options.env?.PORT ?? (await freePort()));
-  const child = spawn(process.execPath, ['--conditions=proctor-elements-source', '--import', TSX, MAIN], {
+  const [command, ...args] = [
+    ...(options.prefix ?? []),
+    process.execPath,
+    '--conditions=proctor-elements-source',
+    '--import',
+    TSX,
+    MAIN,
+  ];
+  const child = spawn(command, args, {
     cwd: options.cwd,
     env: { ...(options.inherit ? process.env : { PATH: process.env.PATH }), PORT: String(port), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
