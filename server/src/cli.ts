@@ -38,7 +38,7 @@ const USAGE = `usage: proctor-elements-admin <command> [options]
 
 Environment: DATABASE_URL (PostgreSQL) or DATA_DIR (PGlite folder, default .data/pglite).`;
 
-const { positionals, values } = parseArgs({
+const ARGS = {
   allowPositionals: true,
   options: {
     name: { type: 'string' },
@@ -52,7 +52,23 @@ const { positionals, values } = parseArgs({
     value: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
-});
+} as const;
+
+/**
+ * The command line, parsed; a malformed one (an unknown option, a value that looks like an option:
+ * `--value -1`) is the tidy `error invalid_option: …` like every other mistake, not a Node stack.
+ */
+function parseCommandLine(): ReturnType<typeof parseArgs<typeof ARGS>> {
+  try {
+    return parseArgs(ARGS);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new HttpError(400, 'invalid_option', `${message}\n\n${USAGE}`);
+  }
+}
+
+let positionals: string[] = [];
+let values: ReturnType<typeof parseCommandLine>['values'] = {};
 
 function need(name: keyof typeof values): string {
   const v = values[name];
@@ -61,6 +77,7 @@ function need(name: keyof typeof values): string {
 }
 
 async function main() {
+  ({ positionals, values } = parseCommandLine());
   const command = positionals.join(' ');
   if (values.help || !command) {
     console.log(USAGE);

@@ -269,4 +269,21 @@ describe('npm run admin (CLI, PGlite)', () => {
     const noInstall = admin('exam', 'create', '--install', `AI${'0'.repeat(32)}`, '--name', 'x');
     assert.match(noInstall.stderr, /error unknown_install/);
   });
+
+  it('a malformed command line is the same tidy error, not a Node stack (a value starting with a dash, an unknown option)', () => {
+    for (const args of [
+      ['quota', 'set', '--name', 'PHOTOS_PER_ATTEMPT', '--value', '-1'],
+      ['install', 'create', '--nmae', 'College'],
+    ]) {
+      const run = admin(...args);
+      assert.equal(run.status, 1, args.join(' '));
+      assert.match(run.stderr, /^error invalid_option: /, args.join(' '));
+      assert.doesNotMatch(run.stderr, /ERR_PARSE_ARGS|\n\s+at /, args.join(' '));
+    }
+    // the value given as --value=-1 reaches the check of the value itself
+    assert.match(
+      admin('quota', 'set', '--name', 'PHOTOS_PER_ATTEMPT', '--value=-1').stderr,
+      /--value must be a positive integer/,
+    );
+  });
 });
