@@ -38,6 +38,7 @@ USER node
 # PGlite's folder when DATABASE_URL is unset (one instance only); with PostgreSQL it stays empty
 VOLUME /data
 EXPOSE 8080
+# GET /healthz on 127.0.0.1:$PORT, over HTTPS when TLS_CERT_FILE is set (server/src/healthcheck.ts)
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "node_modules/proctor-elements-server/dist/healthcheck.js"]
 CMD ["node", "node_modules/proctor-elements-server/dist/main.js"]

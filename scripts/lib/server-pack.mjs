@@ -5,7 +5,7 @@
 // and once on PostgreSQL (DATABASE_URL, in a throw-away schema; skipped with a note when unset),
 // and checks what an operator sees: /healthz, the pages, no demo, no secret in the log, the first
 // install from ADMIN_TOKEN and an authenticated API round trip (evidence in, the session out).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes, createHmac, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -153,6 +153,13 @@ export async function checkProduction(dir, label, env) {
   try {
     const health = await json(server.origin, 'GET', '/healthz');
     expect(health.status === 200 && health.body.status === 'ok', `/healthz answered ${health.status}`);
+    // the image's HEALTHCHECK command, from the installed package
+    const check = spawnSync(process.execPath, ['node_modules/proctor-elements-server/dist/healthcheck.js'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, PORT: new URL(server.origin).port },
+      timeout: 20000,
+    });
+    expect(check.status === 0, `dist/healthcheck.js exited ${check.status}: ${check.stderr}`);
     expect(
       health.body.database === (env.DATABASE_URL ? 'postgres' : 'pglite'),
       `/healthz names ${health.body.database}`,

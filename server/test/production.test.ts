@@ -2,6 +2,7 @@
 // /demo/*, prints no secret, and the first install comes from ADMIN_TOKEN; without it, the quick
 // start still seeds and prints the demo. A real process on a real port, on PGlite in a temporary
 // folder (or on PostgreSQL in a throw-away schema).
+import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -154,6 +155,19 @@ describe(`npm start's entry (${backend})`, () => {
         assert.equal(phone.status, 200);
         assert.match(phone.body, /<ap-mobile-camera/);
         assert.match(phone.csp ?? '', /script-src 'self'/);
+        // the image's health check (the Dockerfile's HEALTHCHECK command) passes over HTTPS here,
+        // and fails where the server is not (TLS given, another port)
+        const healthcheck = (env: NodeJS.ProcessEnv) =>
+          spawnSync(process.execPath, ['--import', 'tsx', 'server/src/healthcheck.ts'], {
+            env: { ...process.env, ...env },
+            timeout: 20000,
+          }).status;
+        assert.match(
+          readFileSync('Dockerfile', 'utf8'),
+          /HEALTHCHECK[^\n]*\n\s*CMD \["node", "node_modules\/proctor-elements-server\/dist\/healthcheck\.js"\]/,
+        );
+        assert.equal(healthcheck({ PORT: String(port), TLS_CERT_FILE: cert }), 0);
+        assert.equal(healthcheck({ PORT: String(port), TLS_CERT_FILE: '' }), 1);
         // plain HTTP on the same port is not served
         assert.equal(
           await fetch(`http://127.0.0.1:${port}/healthz`).then(
