@@ -79,13 +79,21 @@ async function onAudioWorklet(
     // a blocked or missing module (CSP, an asset host without the file): the main-thread path
     return undefined;
   }
-  // the processor's times are on the AudioContext's clock; the caller's is `now()`
-  const onClock = (at: number) => at + options.now() - context.currentTime * 1000;
+  // the processor's times are on the AudioContext's clock; the caller's is `now()`. One offset
+  // between them, so a segment's begin and end keep their distance (an offset taken afresh with
+  // each message moves by the message's delay: a 1.5 s segment came out as 1498 ms); taken again
+  // when the two clocks part by a second (the audio clock stands still while a laptop sleeps)
+  let offset = options.now() - context.currentTime * 1000;
+  const onClock = (at: number) => {
+    const fresh = options.now() - context.currentTime * 1000;
+    if (Math.abs(fresh - offset) > 1000) offset = fresh;
+    return at + offset;
+  };
   let current: SoundEvent['kind'] | undefined;
   let lastActive = -Infinity;
   node.port.onmessage = ({ data }: MessageEvent<WorkletMessage>) => {
     if (data.lastActive !== undefined) lastActive = onClock(data.lastActive);
-    if (!data.events?.length || data.flushed) return;
+    if (!data.events?.length) return;
     const events = data.events.map((e) => ({ ...e, at: onClock(e.at) }));
     for (const e of events) {
       current = e.type === 'begin' ? e.kind : undefined;
@@ -98,8 +106,6 @@ async function onAudioWorklet(
     runsOn: 'audio-worklet',
     close(at) {
       node.port.onmessage = null;
-      node.port.postMessage('flush');
-      reader.source.disconnect();
       reader.close();
       return current ? [{ type: 'end', kind: current, at: Math.min(at, lastActive) }] : [];
     },

@@ -11,8 +11,7 @@
  * - `{ events, backgroundDb }` when segments begin or end (`at` on the context's clock, ms);
  * - `{ lastActive, backgroundDb }` at most every 250 ms while a classified sound goes on (for the
  *   end time when the tracker stops in the middle of one).
- * Nothing else: in a quiet room the page hears nothing from it. The message `'flush'` ends what
- * goes on (posted back as events, `flushed: true`) and stops the processor.
+ * Nothing else: in a quiet room the page hears nothing from it. It stops with its AudioContext.
  */
 import { VoiceActivity, type SoundEvent, type VoiceActivityOptions } from './voice-activity.js';
 
@@ -21,7 +20,6 @@ export interface WorkletMessage {
   events?: SoundEvent[];
   backgroundDb?: number;
   lastActive?: number;
-  flushed?: boolean;
 }
 
 // AudioWorkletGlobalScope (not in TypeScript's DOM library)
@@ -44,7 +42,6 @@ class VoiceActivityProcessor extends AudioWorkletProcessor {
   private filled = 0;
   private sinceHop = 0;
   private lastActiveSent = -Infinity;
-  private done = false;
 
   constructor(options: ProcessorInit) {
     super();
@@ -53,15 +50,9 @@ class VoiceActivityProcessor extends AudioWorkletProcessor {
     this.ring = new Float32Array(windowSize);
     this.frame = new Float32Array(windowSize);
     this.hop = Math.max(1, Math.round((this.vad.options.hopMs / 1000) * sampleRate));
-    this.port.onmessage = ({ data }) => {
-      if (data !== 'flush' || this.done) return;
-      this.done = true;
-      this.post({ events: this.vad.flush(currentTime * 1000), flushed: true });
-    };
   }
 
   process(inputs: Float32Array[][]): boolean {
-    if (this.done) return false;
     const channel = inputs[0]?.[0];
     // no input connected (yet): keep the processor alive, nothing to classify
     if (!channel) return true;
@@ -81,16 +72,12 @@ class VoiceActivityProcessor extends AudioWorkletProcessor {
     const events = this.vad.push(this.frame, sampleRate, at);
     const backgroundDb = this.vad.backgroundDb;
     const lastActive = this.vad.lastActive;
-    if (events.length) this.post({ events, backgroundDb });
+    if (events.length) this.port.postMessage({ events, backgroundDb } satisfies WorkletMessage);
     else if (this.vad.current && lastActive !== undefined && lastActive - this.lastActiveSent >= 250) {
       this.lastActiveSent = lastActive;
-      this.post({ lastActive, backgroundDb });
+      this.port.postMessage({ lastActive, backgroundDb } satisfies WorkletMessage);
     }
     return true;
-  }
-
-  private post(message: WorkletMessage) {
-    this.port.postMessage(message);
   }
 }
 
