@@ -18,8 +18,6 @@ export interface SoundClassifierOptions {
   now(): number;
   /** Segments that began or ended, times on `now()`'s clock. */
   onEvents(events: SoundEvent[]): void;
-  /** `false`: classify on the main thread even where AudioWorklet exists (default true). */
-  worklet?: boolean;
 }
 
 /** A running classifier of a microphone's sound ({@link startSoundClassifier}). */
@@ -46,7 +44,7 @@ export async function startSoundClassifier(
   const reader = new AudioLevelReader(stream);
   try {
     await reader.resume(options.resumeTimeoutMs);
-    return (options.worklet !== false && (await onAudioWorklet(reader, options))) || onMainThread(reader, options);
+    return (await onAudioWorklet(reader, options)) ?? onMainThread(reader, options);
   } catch (error) {
     reader.close();
     throw error;
