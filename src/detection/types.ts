@@ -20,8 +20,9 @@ export interface Region {
 export interface DetectionResult {
   faces: Face[];
   /**
-   * Time spent on faces for this frame (in the worker when one is used), ms: the model, and for a
-   * region pass also cutting the region out; 0 when the model was not asked.
+   * Time spent on faces for this frame (in the worker when one is used), ms: the model, and
+   * converting the frame for it (in the worker: a camera frame's pixels; for a region pass also
+   * cutting the region out); 0 when the model was not asked.
    */
   inferenceMs: number;
   /**

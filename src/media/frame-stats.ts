@@ -2,6 +2,8 @@
  * Cheap per-frame statistics of a camera: mean luma and the mean absolute luma difference to the
  * previous sample, on a downscaled copy (so sensor noise averages out a little and it stays fast).
  */
+import { FramePixels } from './frame-pixels.js';
+
 export interface FrameStats {
   /** Mean luma, 0–255 (BT.601 weights). */
   luma: number;
@@ -40,13 +42,23 @@ export class FrameSampler {
     this.ctx.drawImage(image, 0, 0, this.width, this.height);
     const { data } = this.ctx.getImageData(0, 0, this.width, this.height);
     const luma = new Float32Array(this.width * this.height);
+    for (let i = 0; i < luma.length; i++)
+      luma[i] = 0.299 * data[i * 4] + 0.587 * data[i * 4 + 1] + 0.114 * data[i * 4 + 2];
+    return this.measure(luma);
+  }
+
+  /** Measures one frame read with `VideoFrame.copyTo()` ({@link FramePixels}), without a canvas. */
+  samplePixels(pixels: FramePixels): FrameStats {
+    return this.measure(pixels.lumaGrid(this.width, this.height));
+  }
+
+  /** The statistics of one frame's luma grid (`width`×`height`, 0–255), kept as the last sample. */
+  private measure(luma: Float32Array): FrameStats {
     let sum = 0;
     let diff = 0;
     for (let i = 0; i < luma.length; i++) {
-      const y = 0.299 * data[i * 4] + 0.587 * data[i * 4 + 1] + 0.114 * data[i * 4 + 2];
-      luma[i] = y;
-      sum += y;
-      if (this.previous) diff += Math.abs(y - this.previous[i]);
+      sum += luma[i];
+      if (this.previous) diff += Math.abs(luma[i] - this.previous[i]);
     }
     const change = this.previous ? diff / luma.length : undefined;
     this.previous = luma;
@@ -129,7 +141,7 @@ export class FrameSamplers {
   constructor(private readonly limit = 8) {}
 
   /** The frame's statistics, or undefined when it cannot be read (no observation, as before). */
-  sample(source: CanvasImageSource | ImageData, request: FrameStatsRequest): FrameStats | undefined {
+  sample(source: CanvasImageSource | ImageData | FramePixels, request: FrameStatsRequest): FrameStats | undefined {
     const { key, width = 64, height = 48 } = request;
     try {
       let sampler = this.samplers.get(key);
@@ -140,7 +152,7 @@ export class FrameSamplers {
         if (this.samplers.size <= this.limit) break;
         this.samplers.delete(old);
       }
-      return sampler.sample(source);
+      return source instanceof FramePixels ? sampler.samplePixels(source) : sampler.sample(source);
     } catch {
       return undefined;
     }
