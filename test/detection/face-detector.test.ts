@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import { ErrorCode, FLAT_SPREAD, createFaceDetector, type FaceDetectorHandle } from '../../src/index.js';
 import { FrameSampler } from '../../src/media/frame-stats.js';
 import { describeExcept, engine, itExcept } from '../helpers/engine.js';
+import { i420Frame } from '../helpers/i420.js';
 import { DIST_ASSETS, loadFixtureImage, rejectionOf } from '../helpers/media.js';
 
 const sorted = <T extends { box: { x: number } }>(faces: T[]) => [...faces].sort((a, b) => a.box.x - b.box.x);
@@ -161,6 +162,37 @@ for (const worker of [true, false]) {
       // a caller's ImageBitmap is copied, not transferred away
       expect(frames.bitmap.width).to.equal(640);
       frames.videoFrame.close();
+    });
+
+    it('finds on a camera frame (an I420 VideoFrame, read on the worker) the faces it finds on the picture', async () => {
+      for (const [name, count] of [
+        ['one-face', 1],
+        ['two-faces', 2],
+        ['cat', 0],
+        ['coffee', 0],
+      ] as const) {
+        const canvas = new OffscreenCanvas(640, 480);
+        const ctx = canvas.getContext('2d')!;
+        ctx.drawImage(await loadFixtureImage(name), 0, 0, 640, 480);
+        const picture = sorted((await detector.detect(canvas)).faces);
+        const camera = i420Frame(ctx.getImageData(0, 0, 640, 480));
+        try {
+          const { faces, inferenceMs } = await detector.detect(camera, { stats: { key: `i420-${name}` } });
+          expect(faces, name).to.have.length(count);
+          expect(picture, name).to.have.length(count);
+          sorted(faces).forEach((f, i) => {
+            const p = picture[i];
+            expect(f.score, name).to.be.closeTo(p.score, 0.08);
+            expect(f.box.x, name).to.be.closeTo(p.box.x, 8);
+            expect(f.box.y, name).to.be.closeTo(p.box.y, 8);
+            expect(f.box.width, name).to.be.closeTo(p.box.width, 10);
+            expect(f.keypoints[0].x, name).to.be.closeTo(p.keypoints[0].x, 8);
+          });
+          if (count) expect(inferenceMs).to.be.greaterThan(0);
+        } finally {
+          camera.close();
+        }
+      }
     });
 
     it('keeps at most one frame in flight: a newer frame replaces a waiting one', async () => {
