@@ -9,6 +9,28 @@ import { FaceFinder } from './finder.js';
 import type { Face, FaceDetectorHandle } from '../../src/detection/types.js';
 import { FacePresence, FaceTracks } from '../../src/detection/tracking.js';
 import { DEFAULT_TUNING, faceLostMs } from '../../src/monitoring/options.js';
+import { i420Frame } from '../../test/helpers/i420.js';
+
+/**
+ * What the product's detector is given: 'picture' (default), the ImageBitmap itself; 'camera', each
+ * picture as the I420 VideoFrame a webcam gives (BT.601 limited range, 4:2:0 chroma), converted on
+ * the worker as monitoring's frames are. The baselines (byModel, crops) always get bitmaps.
+ */
+let input: 'camera' | 'picture' = 'picture';
+
+/** Detects with the product's detector on `bitmap` given as `input` says. */
+async function productDetect(bitmap: ImageBitmap, options: Parameters<FaceDetectorHandle['detect']>[1] = {}) {
+  if (input === 'picture') return detector!.detect(bitmap, options);
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+  ctx.drawImage(bitmap, 0, 0);
+  const frame = i420Frame(ctx.getImageData(0, 0, bitmap.width, bitmap.height));
+  try {
+    return await detector!.detect(frame, options);
+  } finally {
+    frame.close();
+  }
+}
 
 export interface Box {
   x: number;
@@ -270,7 +292,7 @@ async function evaluate(c: Case, frames: number, t: Thresholds) {
   if (!cropFrames) cropTracks.update((await models.short.detect(bitmap)).faces, 0);
   for (let f = 0; f < 4; f++) {
     const region = tracks.nextRegion(bitmap.width, bitmap.height, f * 250);
-    const r = await detector!.detect(bitmap, region ? { region } : {});
+    const r = await productDetect(bitmap, region ? { region } : {});
     tracks.update(r.faces, f * 250, r.region);
   }
   bitmap.close();
@@ -293,7 +315,8 @@ declare global {
 }
 
 const api = {
-  async start(floor: number) {
+  async start(floor: number, given: 'camera' | 'picture' = 'picture') {
+    input = given;
     const at = (path: string) => new URL(path, location.href).href;
     detector = await createFaceDetector({ minConfidence: floor, assetBase: at('/dist/assets/') });
     // the region model loads on the first region asked for: wait until it answers
@@ -386,7 +409,7 @@ async function sequence(minutes: number, tuning: typeof DEFAULT_TUNING, absent?:
     });
     const bitmap = canvas.transferToImageBitmap();
     const region = presence.nextRegion(bitmap.width, bitmap.height, t);
-    const r = await detector!.detect(bitmap, region ? { region } : {});
+    const r = await productDetect(bitmap, region ? { region } : {});
     bitmap.close();
     costs.push(r.inferenceMs);
     if (r.region) regionFrames++;
