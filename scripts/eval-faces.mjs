@@ -4,8 +4,8 @@
 // applies the thresholds, and prints recall per condition and face-width band, false faces per
 // negative, the score distributions and the cost per frame; writes eval/faces-recall.svg. Then runs
 // a 10-minute synthetic clean sequence through tracking and counts false alarms.
-// The product's detector gets each picture as a webcam's I420 VideoFrame (read and converted on the
-// worker, as monitoring's frames are); EVAL_FACES_INPUT=picture gives it the ImageBitmap instead.
+// The product's detector gets each picture as an ImageBitmap; EVAL_FACES_INPUT=camera gives it a
+// webcam's I420 VideoFrame instead (converted on the worker, as monitoring's frames are).
 // Env: EVAL_FACES_QUICK=1 for a smaller set; EVAL_PORT (default 8601).
 /* global window -- page.evaluate callbacks run in the eval page */
 import { build } from 'esbuild';
@@ -240,7 +240,7 @@ try {
   page.on('pageerror', (e) => console.error('page error:', e.message));
   await page.goto(`http://127.0.0.1:${PORT}/`);
   await page.waitForFunction(() => 'evalFaces' in window);
-  const input = process.env.EVAL_FACES_INPUT === 'picture' ? 'picture' : 'camera';
+  const input = process.env.EVAL_FACES_INPUT === 'camera' ? 'camera' : 'picture';
   const backend = await page.evaluate(([f, i]) => window.evalFaces.start(f, i), [FLOOR, input]);
   console.log(
     `the product's detector is given each picture as ${input === 'camera' ? "a webcam's I420 VideoFrame" : 'an ImageBitmap'}`,

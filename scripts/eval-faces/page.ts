@@ -12,11 +12,11 @@ import { DEFAULT_TUNING, faceLostMs } from '../../src/monitoring/options.js';
 import { i420Frame } from '../../test/helpers/i420.js';
 
 /**
- * What the product's detector is given: 'camera' (default), each picture as the I420 VideoFrame a
- * webcam gives (BT.601 limited range, 4:2:0 chroma), read and converted on the worker as monitoring's
- * frames are; 'picture', the ImageBitmap itself. The baselines (byModel, crops) always get bitmaps.
+ * What the product's detector is given: 'picture' (default), the ImageBitmap itself; 'camera', each
+ * picture as the I420 VideoFrame a webcam gives (BT.601 limited range, 4:2:0 chroma), converted on
+ * the worker as monitoring's frames are. The baselines (byModel, crops) always get bitmaps.
  */
-let input: 'camera' | 'picture' = 'camera';
+let input: 'camera' | 'picture' = 'picture';
 
 /** Detects with the product's detector on `bitmap` given as `input` says. */
 async function productDetect(bitmap: ImageBitmap, options: Parameters<FaceDetectorHandle['detect']>[1] = {}) {
@@ -315,7 +315,7 @@ declare global {
 }
 
 const api = {
-  async start(floor: number, given: 'camera' | 'picture' = 'camera') {
+  async start(floor: number, given: 'camera' | 'picture' = 'picture') {
     input = given;
     const at = (path: string) => new URL(path, location.href).href;
     detector = await createFaceDetector({ minConfidence: floor, assetBase: at('/dist/assets/') });

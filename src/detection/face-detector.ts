@@ -161,8 +161,9 @@ async function startWorker(
     prepare: async (frame) => {
       try {
         // A VideoFrame of a <video> wraps the decoded frame without a pixel copy on this thread, and
-        // a caller's VideoFrame is cloned (the caller keeps and closes its own): the worker reads and
-        // converts it. Everything else is copied into an ImageBitmap we can transfer.
+        // a caller's VideoFrame is cloned (the caller keeps and closes its own): the worker converts
+        // it, as it converts monitoring's frames. Everything else is copied into an ImageBitmap we
+        // can transfer.
         if (typeof VideoFrame !== 'undefined') {
           if (frame instanceof HTMLVideoElement) return new VideoFrame(frame);
           if (frame instanceof VideoFrame) return frame.clone();
