@@ -258,6 +258,21 @@ try {
       ...(await page.evaluate(([c, f, t]) => window.evalFaces.run(c, f, t), [all.slice(i, i + 40), frames, T])),
     );
   const byId = new Map(all.map((c) => [c.id, c]));
+  // per case: the best score over the truth, of the full-range model on the whole frame and of what
+  // the product follows (to compare two runs case by case: eval/faces-cases.json)
+  mkdirSync('eval', { recursive: true });
+  const best = (truth, faces) =>
+    truth
+      ? Math.max(0, ...faces.filter((f) => hit(truth, [f], 0)).map((f) => f.score))
+      : Math.max(0, ...faces.map((f) => f.score));
+  writeFileSync(
+    'eval/faces-cases.json',
+    JSON.stringify(
+      rows.map((r) => ({ id: r.id, full: best(r.truth, r.byModel.full?.faces ?? []), ours: best(r.truth, r.ours) })),
+      null,
+      0,
+    ),
+  );
   console.log(`eval:faces — ${all.length} images (${backend}), ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   console.log(`thresholds: a face is born at ≥ ${T.birth}, kept at ≥ ${T.keep}; old default 0.6; MediaPipe's own 0.5`);
 
