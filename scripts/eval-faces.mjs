@@ -385,7 +385,7 @@ try {
     writeFileSync('eval/faces-table.json', JSON.stringify({ pipelines: pipelines.map((p) => p[0]), table }, null, 1));
   }
   // 10 minutes of one candidate: natural movement, lighting drift, noise, through the tracker
-  const minutes = QUICK ? 2 : 10;
+  const minutes = Number(process.env.EVAL_FACES_MINUTES ?? (QUICK ? 2 : 10));
   const seq = await page.evaluate(([m, tuning]) => window.evalFaces.sequence(m, tuning), [minutes, DEFAULT_TUNING]);
   console.log(
     `\n${minutes}-minute clean sequence (${seq.frames} frames at ${DEFAULT_TUNING.detectionFps} fps): false "no face" ${seq.noFace}, false "more than one person" ${seq.multiple}; frames without a detection ${seq.missedFrames}`,
