@@ -220,7 +220,7 @@ export async function runOnRegion(
  * range sees a 192×192 input, so a 640×480 frame is shrunk 3.3× inside MediaPipe anyway, and a
  * frame halved here first is shrunk with less aliasing, and converted and uploaded 4× faster.
  */
-const HALVE_ABOVE_WIDTH = 400;
+const HALVE_ABOVE_WIDTH = 4000;
 
 /**
  * Runs the whole-frame detector on a camera frame read by {@link FramePixels}; faces in pixels of the

@@ -206,15 +206,33 @@ export class FramePixels {
     const [rs, gs, bs] = LITTLE_ENDIAN ? [0, 8, 16] : [24, 16, 8];
     const x0 = rect.x;
     const x1 = rect.x + rect.width;
+    // chroma upsampled bilinearly (centre-sited 4:2:0, weights 3/4 and 1/4 on each axis, as video
+    // renderers and libjpeg's "fancy upsampling" do), kept ×4 after the vertical step
+    const cw = (this.width + 1) >> 1;
+    const ch = (this.height + 1) >> 1;
+    const uCol = new Int32Array(cw);
+    const vCol = new Int32Array(cw);
     let o = 0;
     for (let y = rect.y, y1 = rect.y + rect.height; y < y1; y++) {
       const yRow = yl.offset + y * yl.stride;
-      const uRow = ul.offset + (y >> 1) * ul.stride;
-      const vRow = vl.offset + (y >> 1) * vl.stride;
+      const near = y >> 1;
+      const far = Math.max(0, Math.min(ch - 1, y & 1 ? near + 1 : near - 1));
+      const un = ul.offset + near * ul.stride;
+      const uf = ul.offset + far * ul.stride;
+      const vn = vl.offset + near * vl.stride;
+      const vf = vl.offset + far * vl.stride;
+      const c0 = Math.max(0, (x0 >> 1) - 1);
+      const c1 = Math.min(cw - 1, ((x1 - 1) >> 1) + 1);
+      for (let c = c0; c <= c1; c++) {
+        uCol[c] = 3 * d[un + c] + d[uf + c];
+        vCol[c] = 3 * d[vn + c] + d[vf + c];
+      }
       for (let x = x0; x < x1; x++) {
+        const cn = x >> 1;
+        const cf = Math.max(0, Math.min(cw - 1, x & 1 ? cn + 1 : cn - 1));
+        const u = (3 * uCol[cn] + uCol[cf] + 8) >> 4;
+        const v = (3 * vCol[cn] + vCol[cf] + 8) >> 4;
         const l = ty[d[yRow + x]];
-        const u = d[uRow + (x >> 1)];
-        const v = d[vRow + (x >> 1)];
         const r = clamp[((l + trv[v]) >> 16) + 512];
         const g = clamp[((l - tgu[u] - tgv[v]) >> 16) + 512];
         const b = clamp[((l + tbu[u]) >> 16) + 512];
