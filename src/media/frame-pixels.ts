@@ -121,16 +121,8 @@ export class FramePixels {
     width = rect.width,
     height = rect.height,
   ): ImageData {
-    if (
-      this.kind === 'yuv420' &&
-      width * 2 === rect.width &&
-      height * 2 === rect.height &&
-      rect.x % 2 === 0 &&
-      rect.y % 2 === 0
-    )
-      return new ImageData(this.halveYuv420(rect, width, height), width, height);
     const rgba = new Uint8ClampedArray(rect.width * rect.height * 4);
-    if (this.kind === 'yuv420') this.copyYuv420(rect, rgba);
+    if (this.kind === 'yuv420' || this.kind === 'nv12') this.copyYuv(rect, rgba);
     else
       for (let y = 0, o = 0; y < rect.height; y++)
         for (let x = 0; x < rect.width; x++, o += 4) {
@@ -194,10 +186,18 @@ export class FramePixels {
   /** Fixed-point (×2^16) tables of this frame's conversion, made on the first 1:1 copy. */
   private tables?: { y: Int32Array; rv: Int32Array; gu: Int32Array; gv: Int32Array; bu: Int32Array };
 
-  /** I420 at 1:1: table lookups and one 32-bit store a pixel (~2–3 ms for 640×480 in V8). */
-  private copyYuv420(rect: PixelRect, out: Uint8ClampedArray) {
+  /**
+   * I420 or NV12 at 1:1, chroma upsampled bilinearly: table lookups and one 32-bit store a pixel
+   * (~3 ms for 640×480 in V8).
+   */
+  private copyYuv(rect: PixelRect, out: Uint8ClampedArray) {
     const d = this.data;
-    const [yl, ul, vl] = this.layout;
+    const yl = this.layout[0];
+    // I420: U and V planes; NV12: one plane of U,V pairs
+    const nv12 = this.kind === 'nv12';
+    const ul = this.layout[1];
+    const vl = nv12 ? { offset: ul.offset + 1, stride: ul.stride } : this.layout[2];
+    const step = nv12 ? 2 : 1;
     const t = (this.tables ??= this.makeTables());
     const out32 = new Uint32Array(out.buffer, out.byteOffset, out.length >> 2);
     const [ty, trv, tgu, tgv, tbu] = [t.y, t.rv, t.gu, t.gv, t.bu];
@@ -224,8 +224,8 @@ export class FramePixels {
       const c0 = Math.max(0, (x0 >> 1) - 1);
       const c1 = Math.min(cw - 1, ((x1 - 1) >> 1) + 1);
       for (let c = c0; c <= c1; c++) {
-        uCol[c] = 3 * d[un + c] + d[uf + c];
-        vCol[c] = 3 * d[vn + c] + d[vf + c];
+        uCol[c] = 3 * d[un + c * step] + d[uf + c * step];
+        vCol[c] = 3 * d[vn + c * step] + d[vf + c * step];
       }
       for (let x = x0; x < x1; x++) {
         const cn = x >> 1;
@@ -239,41 +239,6 @@ export class FramePixels {
         out32[o++] = alpha | (r << rs) | (g << gs) | (b << bs);
       }
     }
-  }
-
-  /**
-   * I420 halved exactly: each output pixel is one 2×2 block, its luma their mean and its chroma the
-   * block's own sample (4:2:0 chroma is at half resolution already).
-   */
-  private halveYuv420(rect: PixelRect, width: number, height: number): Uint8ClampedArray<ArrayBuffer> {
-    const out = new Uint8ClampedArray(width * height * 4);
-    const d = this.data;
-    const [yl, ul, vl] = this.layout;
-    const t = (this.tables ??= this.makeTables());
-    const [ty, trv, tgu, tgv, tbu] = [t.y, t.rv, t.gu, t.gv, t.bu];
-    const out32 = new Uint32Array(out.buffer);
-    const clamp = CLAMP;
-    const alpha = LITTLE_ENDIAN ? 0xff000000 : 0xff;
-    const [rs, gs, bs] = LITTLE_ENDIAN ? [0, 8, 16] : [24, 16, 8];
-    let o = 0;
-    for (let j = 0; j < height; j++) {
-      const y = rect.y + 2 * j;
-      const row0 = yl.offset + y * yl.stride;
-      const row1 = row0 + yl.stride;
-      const uRow = ul.offset + (y >> 1) * ul.stride;
-      const vRow = vl.offset + (y >> 1) * vl.stride;
-      for (let i = 0; i < width; i++) {
-        const x = rect.x + 2 * i;
-        const l = ty[(d[row0 + x] + d[row0 + x + 1] + d[row1 + x] + d[row1 + x + 1] + 2) >> 2];
-        const u = d[uRow + (x >> 1)];
-        const v = d[vRow + (x >> 1)];
-        const r = clamp[((l + trv[v]) >> 16) + 512];
-        const g = clamp[((l - tgu[u] - tgv[v]) >> 16) + 512];
-        const b = clamp[((l + tbu[u]) >> 16) + 512];
-        out32[o++] = alpha | (r << rs) | (g << gs) | (b << bs);
-      }
-    }
-    return out;
   }
 
   private makeTables() {
