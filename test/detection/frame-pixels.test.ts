@@ -40,7 +40,8 @@ describe('FramePixels (a camera frame read with VideoFrame.copyTo and converted 
         expect([pixels!.width, pixels!.height]).to.deep.equal([640, 480]);
         const ours = pixels!.toImageData();
         // against the browser's conversion of the same frame, and against the picture it was made from
-        expect(meanDifference(ours, drawn(frame)), 'vs the browser').to.be.below(1.5);
+        // WebKitGTK draws I420 with its own conversion (~2.4 levels from ours and Chromium's)
+        expect(meanDifference(ours, drawn(frame)), 'vs the browser').to.be.below(engine === 'webkit' ? 3 : 1.5);
         expect(meanDifference(ours, original), 'vs the original picture').to.be.below(4);
       } finally {
         frame.close();
@@ -70,7 +71,7 @@ describe('FramePixels (a camera frame read with VideoFrame.copyTo and converted 
       const a = (await FramePixels.read(i420))!.toImageData();
       const b = (await FramePixels.read(nv12))!.toImageData();
       expect(meanDifference(a, b)).to.equal(0);
-      expect(meanDifference(b, drawn(nv12)), 'vs the browser').to.be.below(1.5);
+      expect(meanDifference(b, drawn(nv12)), 'vs the browser').to.be.below(engine === 'webkit' ? 3 : 1.5);
     } finally {
       i420.close();
       nv12.close();
