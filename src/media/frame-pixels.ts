@@ -121,8 +121,12 @@ export class FramePixels {
     width = rect.width,
     height = rect.height,
   ): ImageData {
+    const yuv = this.kind === 'yuv420' || this.kind === 'nv12';
+    // a shrinking YUV cut (a region pass) is averaged in YUV and converted at the output's size: the
+    // conversion is linear, so this is the same picture for a fraction of the work
+    if (yuv && width < rect.width && height < rect.height) return this.shrinkYuv(rect, width, height);
     const rgba = new Uint8ClampedArray(rect.width * rect.height * 4);
-    if (this.kind === 'yuv420' || this.kind === 'nv12') this.copyYuv(rect, rgba);
+    if (yuv) this.copyYuv(rect, rgba);
     else
       for (let y = 0, o = 0; y < rect.height; y++)
         for (let x = 0; x < rect.width; x++, o += 4) {
@@ -210,8 +214,9 @@ export class FramePixels {
     // renderers and libjpeg's "fancy upsampling" do), kept ×4 after the vertical step
     const cw = (this.width + 1) >> 1;
     const ch = (this.height + 1) >> 1;
-    const uCol = new Int32Array(cw);
-    const vCol = new Int32Array(cw);
+    // one column of padding each side (the edge repeated), so the horizontal step needs no clamp
+    const uCol = new Int32Array(cw + 2);
+    const vCol = new Int32Array(cw + 2);
     let o = 0;
     for (let y = rect.y, y1 = rect.y + rect.height; y < y1; y++) {
       const yRow = yl.offset + y * yl.stride;
@@ -224,12 +229,14 @@ export class FramePixels {
       const c0 = Math.max(0, (x0 >> 1) - 1);
       const c1 = Math.min(cw - 1, ((x1 - 1) >> 1) + 1);
       for (let c = c0; c <= c1; c++) {
-        uCol[c] = 3 * d[un + c * step] + d[uf + c * step];
-        vCol[c] = 3 * d[vn + c * step] + d[vf + c * step];
+        uCol[c + 1] = 3 * d[un + c * step] + d[uf + c * step];
+        vCol[c + 1] = 3 * d[vn + c * step] + d[vf + c * step];
       }
+      if (c0 === 0) [uCol[0], vCol[0]] = [uCol[1], vCol[1]];
+      if (c1 === cw - 1) [uCol[cw + 1], vCol[cw + 1]] = [uCol[cw], vCol[cw]];
       for (let x = x0; x < x1; x++) {
-        const cn = x >> 1;
-        const cf = Math.max(0, Math.min(cw - 1, x & 1 ? cn + 1 : cn - 1));
+        const cn = (x >> 1) + 1;
+        const cf = cn + ((x & 1) << 1) - 1; // the other neighbour: left of an even pixel, right of an odd one
         const u = (3 * uCol[cn] + uCol[cf] + 8) >> 4;
         const v = (3 * vCol[cn] + vCol[cf] + 8) >> 4;
         const l = ty[d[yRow + x]];
@@ -239,6 +246,40 @@ export class FramePixels {
         out32[o++] = alpha | (r << rs) | (g << gs) | (b << bs);
       }
     }
+  }
+
+  /**
+   * `rect` scaled down to `width`×`height` by area averaging each plane (luma over the rect, chroma
+   * over the same area of its half-size plane), then converted: ~4× faster than converting the rect
+   * and averaging RGB, and equal to it but for rounding and colours clamped at the gamut's edge.
+   */
+  private shrinkYuv(rect: PixelRect, width: number, height: number): ImageData {
+    const yl = this.layout[0];
+    const nv12 = this.kind === 'nv12';
+    const ul = this.layout[1];
+    const vl = nv12 ? { offset: ul.offset + 1, stride: ul.stride } : this.layout[2];
+    const step = nv12 ? 2 : 1;
+    const cw = (this.width + 1) >> 1;
+    const ch = (this.height + 1) >> 1;
+    const yh = taps(rect.x, rect.width, this.width, width);
+    const yv = taps(rect.y, rect.height, this.height, height);
+    const ch_ = taps(rect.x / 2, rect.width / 2, cw, width);
+    const cv = taps(rect.y / 2, rect.height / 2, ch, height);
+    const Y = averagePlane(this.data, yl.offset, yl.stride, 1, yh, yv, width, height);
+    const U = averagePlane(this.data, ul.offset, ul.stride, step, ch_, cv, width, height);
+    const V = averagePlane(this.data, vl.offset, vl.stride, step, ch_, cv, width, height);
+    const out = new Uint8ClampedArray(width * height * 4);
+    const { rv, gu, gv, bu } = this.m;
+    for (let i = 0, o = 0; i < Y.length; i++, o += 4) {
+      const l = (Y[i] - this.y0) * this.ys;
+      const u = (U[i] - 128) * this.cs;
+      const v = (V[i] - 128) * this.cs;
+      out[o] = l + rv * v;
+      out[o + 1] = l - gu * u - gv * v;
+      out[o + 2] = l + bu * u;
+      out[o + 3] = 255;
+    }
+    return new ImageData(out, width, height);
   }
 
   private makeTables() {
@@ -258,27 +299,33 @@ export class FramePixels {
 const CLAMP = Uint8Array.from({ length: 1536 }, (_, i) => Math.max(0, Math.min(255, i - 512)));
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-/** For each output index along one axis: the source indices and weights (summing to 1) it takes. */
-function taps(source: number, target: number): { index: Int32Array; weight: Float32Array; count: number } {
-  const scale = source / target;
+type Taps = { index: Int32Array; weight: Float32Array; count: number };
+
+/**
+ * For each of `target` outputs along one axis: the source indices and weights (summing to 1) it
+ * takes from the span [`start`, `start` + `span`) of an axis of `limit` samples (sample k covering
+ * [k, k + 1)).
+ */
+function taps(start: number, span: number, limit: number, target: number): Taps {
+  const scale = span / target;
   const count = scale > 1 ? Math.ceil(scale) + 1 : 2;
   const index = new Int32Array(target * count);
   const weight = new Float32Array(target * count);
   for (let i = 0; i < target; i++) {
     if (scale > 1) {
       // area: the source span [a, b) this output pixel covers, partial pixels at its ends weighted
-      const a = i * scale;
+      const a = start + i * scale;
       const b = a + scale;
       for (let k = 0, x = Math.floor(a); k < count && x < b; k++, x++) {
-        index[i * count + k] = Math.min(source - 1, x);
+        index[i * count + k] = Math.min(limit - 1, x);
         weight[i * count + k] = (Math.min(b, x + 1) - Math.max(a, x)) / scale;
       }
     } else {
       // bilinear between the two source pixels around this output pixel's centre
-      const c = Math.max(0, Math.min(source - 1, (i + 0.5) * scale - 0.5));
+      const c = Math.max(0, Math.min(limit - 1, start + (i + 0.5) * scale - 0.5));
       const x = Math.floor(c);
       index[i * count] = x;
-      index[i * count + 1] = Math.min(source - 1, x + 1);
+      index[i * count + 1] = Math.min(limit - 1, x + 1);
       weight[i * count] = 1 - (c - x);
       weight[i * count + 1] = c - x;
     }
@@ -298,8 +345,8 @@ export function resample(
   dw: number,
   dh: number,
 ): Uint8ClampedArray<ArrayBuffer> {
-  const h = taps(sw, dw);
-  const v = taps(sh, dh);
+  const h = taps(0, sw, sw, dw);
+  const v = taps(0, sh, sh, dh);
   // rows first: sh × dw, three channels
   const mid = new Float32Array(sh * dw * 3);
   for (let y = 0; y < sh; y++)
@@ -339,6 +386,52 @@ export function resample(
       out[o + 1] = g;
       out[o + 2] = b;
       out[o + 3] = 255;
+    }
+  return out;
+}
+
+/**
+ * One 8-bit plane (samples `step` bytes apart in a row, rows `stride` apart from `offset`) averaged
+ * through `h` and `v` taps into `dw`×`dh` floats.
+ */
+function averagePlane(
+  d: Uint8Array,
+  offset: number,
+  stride: number,
+  step: number,
+  h: Taps,
+  v: Taps,
+  dw: number,
+  dh: number,
+): Float32Array {
+  // rows first, each source row the vertical taps touch once: rows × dw
+  let first = Infinity;
+  let last = -1;
+  for (let k = 0; k < v.index.length; k++)
+    if (v.weight[k]) {
+      first = Math.min(first, v.index[k]);
+      last = Math.max(last, v.index[k]);
+    }
+  const out = new Float32Array(dw * dh);
+  if (last < first) return out;
+  const mid = new Float32Array((last - first + 1) * dw);
+  for (let y = first, m = 0; y <= last; y++) {
+    const base = offset + y * stride;
+    for (let i = 0; i < dw; i++, m++) {
+      let sum = 0;
+      for (let t = 0, n = i * h.count; t < h.count; t++, n++) {
+        const w = h.weight[n];
+        if (w) sum += d[base + h.index[n] * step] * w;
+      }
+      mid[m] = sum;
+    }
+  }
+  for (let j = 0; j < dh; j++)
+    for (let k = 0, n = j * v.count; k < v.count; k++, n++) {
+      const w = v.weight[n];
+      if (!w) continue;
+      const r = (v.index[n] - first) * dw;
+      for (let i = 0, o = j * dw; i < dw; i++, o++) out[o] += mid[r + i] * w;
     }
   return out;
 }

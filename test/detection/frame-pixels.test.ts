@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { FramePixels } from '../../src/media/frame-pixels.js';
+import { FramePixels, resample } from '../../src/media/frame-pixels.js';
 import { FrameSampler } from '../../src/media/frame-stats.js';
 import { i420Frame } from '../helpers/i420.js';
 import { engine, itExcept } from '../helpers/engine.js';
@@ -105,7 +105,8 @@ describe('FramePixels (a camera frame read with VideoFrame.copyTo and converted 
         .map((format) => {
           try {
             return new VideoFrame(new Uint8Array(640 * 480 * 6), {
-              format,
+              // I420P10 is in WebCodecs but not in TypeScript's VideoPixelFormat
+              format: format as VideoPixelFormat,
               codedWidth: 640,
               codedHeight: 480,
               timestamp: 0,
@@ -136,6 +137,30 @@ describe('FramePixels (a camera frame read with VideoFrame.copyTo and converted 
       const half = (await FramePixels.read(frame))!.toImageData({ x: 16, y: 8, width: 32, height: 32 }, 16, 16);
       expect([half.width, half.height]).to.deep.equal([16, 16]);
       for (let i = 0; i < half.data.length; i += 4) expect(half.data[i + 1]).to.be.within(120, 135);
+    } finally {
+      frame.close();
+    }
+  });
+
+  it('cuts a region down in YUV (a region pass) to the picture of converting it and averaging RGB', async () => {
+    const frame = i420Frame(await astronaut());
+    try {
+      const pixels = (await FramePixels.read(frame))!;
+      // the face's neighbourhood, at odd and even offsets (chroma is sited per 2×2 block), shrunk by
+      // a fraction and by exactly 2 to the region model's 128
+      for (const rect of [
+        { x: 201, y: 37, width: 301, height: 287 },
+        { x: 200, y: 40, width: 256, height: 256 },
+        { x: 0, y: 0, width: 640, height: 480 },
+      ]) {
+        const width = 128;
+        const height = Math.round((rect.height * 128) / rect.width);
+        const cut = pixels.toImageData(rect, width, height);
+        const rgb = pixels.toImageData(rect);
+        const reference = new ImageData(resample(rgb.data, rect.width, rect.height, width, height), width, height);
+        expect([cut.width, cut.height]).to.deep.equal([width, height]);
+        expect(meanDifference(cut, reference), JSON.stringify(rect)).to.be.below(1.5);
+      }
     } finally {
       frame.close();
     }
