@@ -49,12 +49,12 @@ export class AudioLevelReader {
 
   /** The latest window of samples (a view that the next call overwrites) and the context's sample rate. */
   frame(): { samples: Float32Array; sampleRate: number } {
-    this.analyser.getFloatTimeDomainData(this.buffer);
+    if (!this.released) this.analyser.getFloatTimeDomainData(this.buffer);
     return { samples: this.buffer, sampleRate: this.context.sampleRate };
   }
 
   read(): AudioLevel {
-    this.analyser.getFloatTimeDomainData(this.buffer);
+    if (!this.released) this.analyser.getFloatTimeDomainData(this.buffer);
     let sum = 0;
     let peak = 0;
     for (const x of this.buffer) {
@@ -64,6 +64,20 @@ export class AudioLevelReader {
     const rms = Math.sqrt(sum / this.buffer.length);
     return { rms, peak, rmsDb: toDb(rms), peakDb: toDb(peak) };
   }
+
+  /**
+   * Disconnects the AnalyserNode for a caller that reads the stream another way (an AudioWorkletNode
+   * on {@link source}), so the audio thread stops feeding it; {@link frame} and {@link read} then give
+   * silence.
+   */
+  releaseAnalyser(): void {
+    if (this.released) return;
+    this.released = true;
+    this.source.disconnect(this.analyser);
+    this.buffer.fill(0);
+  }
+
+  private released = false;
 
   close(): void {
     this.source.disconnect();

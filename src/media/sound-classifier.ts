@@ -100,6 +100,8 @@ async function onAudioWorklet(
     options.onEvents(events);
   };
   reader.source.connect(node);
+  // the worklet reads the samples itself: the reader's AnalyserNode would only cost the audio thread
+  reader.releaseAnalyser();
   return {
     runsOn: 'audio-worklet',
     close(at) {
