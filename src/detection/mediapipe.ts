@@ -6,7 +6,8 @@ import type * as Vision from '@mediapipe/tasks-vision';
 import { ErrorCode, ProctorError, messageOf } from '../errors.js';
 import { ASSET_PATHS } from './assets.js';
 import type { DetectionResult, Region } from './types.js';
-import { FramePixels } from '../media/frame-pixels.js';
+// a type only: the frame reader is the worker's, and stays out of the page's bundle
+import type { FramePixels } from '../media/frame-pixels.js';
 
 export type MediapipeFaceDetector = Vision.FaceDetector;
 
@@ -190,14 +191,13 @@ export async function runOnRegion(
   const scale = REGION_INPUT / Math.max(r.width, r.height);
   const width = Math.max(1, Math.round(r.width * scale));
   const height = Math.max(1, Math.round(r.height * scale));
-  const cut =
-    image instanceof FramePixels
-      ? image.toImageData(r, width, height)
-      : await createImageBitmap(image, r.x, r.y, r.width, r.height, {
-          resizeWidth: width,
-          resizeHeight: height,
-          resizeQuality: 'medium',
-        });
+  const cut = isFramePixels(image)
+    ? image.toImageData(r, width, height)
+    : await createImageBitmap(image, r.x, r.y, r.width, r.height, {
+        resizeWidth: width,
+        resizeHeight: height,
+        resizeQuality: 'medium',
+      });
   try {
     const { faces } = runFaceDetector(detector, cut, width, height, minConfidence);
     const back = (p: { x: number; y: number }) => ({ x: r.x + p.x / scale, y: r.y + p.y / scale });
@@ -213,6 +213,11 @@ export async function runOnRegion(
   } finally {
     if (cut instanceof ImageBitmap) cut.close();
   }
+}
+
+/** Whether `image` is a {@link FramePixels} (told by its method: the class is not imported here). */
+export function isFramePixels(image: unknown): image is FramePixels {
+  return typeof (image as Partial<FramePixels> | null)?.toImageData === 'function';
 }
 
 /**

@@ -2,7 +2,8 @@
  * Cheap per-frame statistics of a camera: mean luma and the mean absolute luma difference to the
  * previous sample, on a downscaled copy (so sensor noise averages out a little and it stays fast).
  */
-import { FramePixels } from './frame-pixels.js';
+// a type only: the frame reader is the worker's, and stays out of the page's bundle
+import type { FramePixels } from './frame-pixels.js';
 
 export interface FrameStats {
   /** Mean luma, 0–255 (BT.601 weights). */
@@ -152,7 +153,9 @@ export class FrameSamplers {
         if (this.samplers.size <= this.limit) break;
         this.samplers.delete(old);
       }
-      return source instanceof FramePixels ? sampler.samplePixels(source) : sampler.sample(source);
+      return typeof (source as Partial<FramePixels>).lumaGrid === 'function'
+        ? sampler.samplePixels(source as FramePixels)
+        : sampler.sample(source as CanvasImageSource | ImageData);
     } catch {
       return undefined;
     }

@@ -51,7 +51,7 @@ describe('bandwidth check', function () {
   });
 
   it('uses configurable thresholds', async () => {
-    // the ~0.65 Mbit/s endpoint passes thresholds under it; the transfer is kept small and its time
+    // the ~0.65 Mbit/s endpoint passes thresholds well under it; the transfer is kept small and its time
     // limit wide, since what is tested is the thresholds, not how fast a loaded machine serves 200 kB
     // (CI run 26: 200 kB at 8 kB a 100 ms timer outran the 4 s limit)
     const { result } = await runBandwidthCheck({
@@ -59,11 +59,12 @@ describe('bandwidth check', function () {
       downloadBytes: 64_000,
       uploadBytes: 32_000,
       transferTimeoutMs: 15_000,
-      minDownloadMbps: 0.1,
-      minUploadMbps: 0.05,
+      // far under what it gives: a loaded machine's timers slowed it to 0.1 Mbit/s (Firefox, 2026-12-01)
+      minDownloadMbps: 0.01,
+      minUploadMbps: 0.005,
     });
     expect(result.status, result.message).to.equal('succeeded');
-    expect(result.metrics.downloadMbps).to.be.above(0.1);
+    expect(result.metrics.downloadMbps).to.be.above(0.01);
     // and the same endpoint fails thresholds above what it gives
     const strict = await runBandwidthCheck({
       url: '/__bandwidth/slow/',
