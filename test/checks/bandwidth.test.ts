@@ -27,8 +27,10 @@ describe('bandwidth check', function () {
     expect(result.status).to.equal('failed');
     expect(result.reason).to.equal('slow');
     expect(result.code).to.equal(undefined);
-    expect(result.metrics.downloadMbps).to.be.within(0.2, 1.5);
-    expect(result.metrics.uploadMbps).to.be.within(0.1, 1);
+    // the figures a candidate is shown: measured (above 0) and under what is needed; no lower bound on
+    // how slow, since a loaded machine's timers slow the throttled endpoint further (CI: 0.18 Mbit/s in Firefox)
+    expect(result.metrics.downloadMbps).to.be.above(0).and.below(3);
+    expect(result.metrics.uploadMbps).to.be.above(0).and.below(1);
     expect(result.message).to.contain('Mbit/s down (3 needed)');
   });
 
