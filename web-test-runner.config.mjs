@@ -237,18 +237,23 @@ async function engineLaunchers() {
 
 /**
  * Test-only asset hosts built over dist/assets/: `/__assets/corrupt-model/` serves a model that is not
- * a model, `/__assets/slow-model/` serves the model after 3 s. dist/assets also gets CORS headers
+ * a model, `/__assets/slow-model/` serves the model after 3 s, `/__assets/no-region-model/` everything
+ * but the region model (404: an asset host that missed a file). dist/assets also gets CORS headers
  * so a page can use it cross-origin (127.0.0.1 vs localhost).
  */
 const testAssetHosts = async (ctx, next) => {
-  const m = /^\/__assets\/(corrupt-model|slow-model)\/(.*)$/.exec(ctx.path);
+  const m = /^\/__assets\/(corrupt-model|slow-model|no-region-model)\/(.*)$/.exec(ctx.path);
   if (m) {
+    if (m[1] === 'no-region-model' && m[2].endsWith('face_detection_short_range.tflite')) {
+      ctx.status = 404;
+      return;
+    }
     if (m[2].endsWith('.tflite') && m[1] === 'corrupt-model') {
       ctx.body = Buffer.from('TFL3 this is not a model'.repeat(64));
       ctx.type = 'application/octet-stream';
       return;
     }
-    if (m[2].endsWith('.tflite')) await new Promise((r) => setTimeout(r, 3000));
+    if (m[2].endsWith('.tflite') && m[1] === 'slow-model') await new Promise((r) => setTimeout(r, 3000));
     ctx.url = `/dist/assets/${m[2]}`;
   }
   if (ctx.path.startsWith('/dist/assets/')) ctx.set('access-control-allow-origin', '*');

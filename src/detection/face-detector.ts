@@ -6,7 +6,14 @@
  */
 import { ErrorCode, ProctorError, messageOf, withTimeout } from '../errors.js';
 import { ASSET_LOAD_TIMEOUT_MS, ASSET_PATHS, getAssetBase, normalizeAssetBase } from './assets.js';
-import { LazyRegionDetector, clipRegion, loadFaceDetector, runFaceDetector, runOnRegion } from './mediapipe.js';
+import {
+  LazyRegionDetector,
+  clipRegion,
+  loadFaceDetector,
+  regionUnavailableWarning,
+  runFaceDetector,
+  runOnRegion,
+} from './mediapipe.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { FLAT_SPREAD, FrameSamplers, type FrameStatsRequest } from '../media/frame-stats.js';
 import type {
@@ -119,7 +126,8 @@ async function startWorker(
         pending.get(data.id)?.reject(error);
         pending.delete(data.id);
       }
-    } else if (data.type === 'closed') worker.terminate();
+    } else if (data.type === 'warning') console.warn(regionUnavailableWarning(data.code, data.message));
+    else if (data.type === 'closed') worker.terminate();
   };
   worker.onerror = (event) => {
     event.preventDefault();
@@ -213,7 +221,9 @@ async function startMainThread(
   });
   const samplers = new FrameSamplers();
   // the region model (DetectOptions.region), loaded on the first region asked for, as in the worker
-  const region = new LazyRegionDetector(assetBase, minConfidence);
+  const region = new LazyRegionDetector(assetBase, minConfidence, (e) =>
+    console.warn(regionUnavailableWarning(e.code, e.message)),
+  );
   return {
     kind: 'main-thread',
     prepare: (frame) => Promise.resolve(frame),

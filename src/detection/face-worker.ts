@@ -56,7 +56,9 @@ self.onmessage = async ({ data }: MessageEvent<ToWorker>) => {
       try {
         allowOnly(new URL(data.assetBase).origin);
         minConfidence = data.minConfidence;
-        region = new LazyRegionDetector(data.assetBase, data.minConfidence);
+        region = new LazyRegionDetector(data.assetBase, data.minConfidence, (e) =>
+          reply({ type: 'warning', code: e.code, message: e.message }),
+        );
         detector = await loadFaceDetector(data.assetBase, data.minConfidence);
         reply({ type: 'ready' });
       } catch (error) {

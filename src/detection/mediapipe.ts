@@ -142,7 +142,8 @@ export function detectionError(error: unknown): ProctorError {
  * The region model (`DetectOptions.region`: BlazeFace short range), loaded on the first region
  * asked for, in the worker or on the page. `get()` is the detector once it is loaded, undefined
  * meanwhile (and for good when it fails to load: every frame is then searched whole, as before
- * region passes existed). `close()` also closes one that finishes loading afterwards.
+ * region passes existed, and `onUnavailable` hears why once). `close()` also closes one that
+ * finishes loading afterwards.
  */
 export class LazyRegionDetector {
   private detector?: MediapipeFaceDetector;
@@ -152,12 +153,20 @@ export class LazyRegionDetector {
   constructor(
     private readonly assetBase: string,
     private readonly minConfidence: number,
+    private readonly onUnavailable?: (error: ProctorError) => void,
   ) {}
 
   get(): MediapipeFaceDetector | undefined {
     this.loading ??= loadFaceDetector(this.assetBase, this.minConfidence, ASSET_PATHS.regionModel).then(
       (d) => (this.closed ? d.close() : void (this.detector = d)),
-      () => undefined,
+      (error: unknown) => {
+        if (this.closed) return;
+        const e =
+          error instanceof ProctorError
+            ? error
+            : new ProctorError(ErrorCode.MODEL_LOAD_FAILED, messageOf(error), { cause: error });
+        this.onUnavailable?.(e);
+      },
     );
     return this.detector;
   }
@@ -167,6 +176,14 @@ export class LazyRegionDetector {
     this.detector?.close();
     this.detector = undefined;
   }
+}
+
+/**
+ * What the page says, once, when the region model cannot be loaded: detection goes on (every frame
+ * searched whole) but costs more, and the asset host is missing a file an integrator should copy.
+ */
+export function regionUnavailableWarning(code: number, message: string): string {
+  return `proctor-elements: face detection searches every frame whole, about 2.5× the CPU a frame, because the region model is unavailable (${code}): ${message} Copy the whole assets/ folder to the asset base.`;
 }
 
 /** The region model's input side (BlazeFace short range: 128×128). */

@@ -11,4 +11,6 @@ export type FromWorker =
   | { type: 'ready' }
   | { type: 'result'; id: number; faces: Face[]; inferenceMs: number; stats?: FrameStats; region?: Region }
   | { type: 'error'; id?: number; code: number; message: string }
+  /** Detection goes on, less well or at more cost (the region model did not load). */
+  | { type: 'warning'; code: number; message: string }
   | { type: 'closed' };

@@ -260,6 +260,41 @@ describe('createFaceDetector errors', function () {
       expect(performance.now() - t0).to.be.lessThan(2500);
     });
 
+    itExcept(
+      NO_WEBGL,
+      `goes on searching whole frames, and warns once naming the file, when the region model is missing (${where})`,
+      async () => {
+        const warnings: string[] = [];
+        const warn = console.warn;
+        console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(' '));
+        const detector = await createFaceDetector({ assetBase: '/__assets/no-region-model/', worker });
+        try {
+          const img = await loadFixtureImage('one-face');
+          const region = { x: 150, y: 0, width: 300, height: 300 };
+          // the region model's load is started by the first region asked for and fails; every answer
+          // meanwhile and after is the whole frame's, with the face in it
+          for (let i = 0; i < 300 && !warnings.some((w) => w.includes('region model')); i++) {
+            const result = await detector.detect(img, { region });
+            expect(result.faces, 'the face is still found').to.have.length(1);
+            expect(result.region, 'no region was searched').to.equal(undefined);
+            await new Promise((r) => setTimeout(r, 20));
+          }
+          for (let i = 0; i < 3; i++) expect((await detector.detect(img, { region })).faces).to.have.length(1);
+          const said = warnings.filter((w) => w.includes('region model'));
+          expect(said, warnings.join('\n')).to.have.length(1);
+          expect(said[0]).to.contain(`(${ErrorCode.ASSET_UNREACHABLE})`);
+          expect(said[0]).to.contain(
+            `${location.origin}/__assets/no-region-model/models/face_detection_short_range.tflite`,
+          );
+          expect(said[0]).to.contain('HTTP 404');
+          expect(said[0]).to.contain('Copy the whole assets/ folder');
+        } finally {
+          console.warn = warn;
+          detector.close();
+        }
+      },
+    );
+
     itExcept(NO_WEBGL, `rejects use after close() (${where})`, async () => {
       const detector = await createFaceDetector({ assetBase: DIST_ASSETS, worker });
       const img = await loadFixtureImage('one-face');
