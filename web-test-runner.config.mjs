@@ -277,7 +277,7 @@ const testAssetHosts = async (ctx, next) => {
  * back; `results-link` {key, state} gives a test a link of its own ({endpoint}) that is `up`,
  * `down` (connections reset) or `stalled` (a black hole: nothing answers); `exam-tab` {url, quota?, front?} opens a page in a tab of its own (behind this one unless `front`; with `quota`, its origin's
  * storage capped to that many bytes first: Chromium's CDP `Storage.overrideQuotaForOrigin`),
- * `exam-tab-eval` {name} reads a global of it (a promise is awaited), `exam-tab-reload` reloads it, and `exam-tab-close` closes it as a candidate would
+ * `exam-tab-eval` {name} reads a global of it (a promise is awaited), `exam-tab-reload` reloads it, and `exam-tab-close` {selected?} closes it as a candidate would
  * (pagehide runs). `other-device-page` {url} opens a page in a new browser context (its own empty
  * storage: another device's browser, e.g. a teacher's) and waits for its `window.__result`;
  * `other-device-result` polls for it (a command may not take longer than 20 s).
@@ -383,7 +383,10 @@ function resultsServerPlugin() {
         return { value: tab ? await tab.evaluate((name) => globalThis[name], payload.name) : undefined };
       }
       if (command === 'exam-tab-close') {
-        // as a candidate closes it: pagehide and unload handlers run
+        // as a candidate closes it: pagehide and unload handlers run. `selected`: the exam tab is the
+        // one in front, and closing it first selects another (the page turns hidden, then pagehide),
+        // as a browser does when the candidate closes the tab they are looking at (Ctrl+W, the tab's ×)
+        if (payload?.selected) await session.browser.getPage(session.id).bringToFront();
         await examTabs.get(session.id)?.close({ runBeforeUnload: true });
         examTabs.delete(session.id);
         await session.browser.getPage(session.id).bringToFront();

@@ -358,7 +358,7 @@ export class MonitorSession extends EventTarget {
       // what no tracker carried on is closed as the page came back
       for (const r of this.carried.values()) this.closeOnResume(r, Date.now());
       this.carried.clear();
-      addEventListener('pagehide', this.onPageHide);
+      this.listenForLeaving(true);
       this.delivery.kick();
       this.setState('monitoring');
       this.setStatus('exam_started');
@@ -468,8 +468,8 @@ export class MonitorSession extends EventTarget {
     this.setStatus('exam_finished');
     this.delivery!.kick();
     const delivery = await this.delivery!.settle(this.tuning!.deliveryTimeoutMs);
-    // the pagehide beacon stays on while anything is still pending
-    if (delivery.done) removeEventListener('pagehide', this.onPageHide);
+    // the beacons at hide and at pagehide stay on while anything is still pending
+    if (delivery.done) this.listenForLeaving(false);
     this.setState('stopped');
     return { ...score, delivery };
   }
@@ -487,7 +487,7 @@ export class MonitorSession extends EventTarget {
     this.detector = undefined;
     this.releaseStreams();
     this.endSecondCamera();
-    removeEventListener('pagehide', this.onPageHide);
+    this.listenForLeaving(false);
     this.outbox?.close();
     this.outbox = undefined;
     if (this.releaseLock) this.releaseLock();
@@ -789,6 +789,29 @@ export class MonitorSession extends EventTarget {
   }
 
   private onPageHide = () => this.delivery?.beacon();
+
+  /**
+   * The page turning hidden also hands what is new since the last hide to a beacon: the page may be
+   * going away. Firefox (153 ESR, measured) drops a beacon sent from `pagehide` when its tab or window
+   * closes, yet delivers one sent at the `visibilitychange` to hidden that comes just before; the
+   * Page Lifecycle guidance names that change as the last moment a page can count on. The server
+   * takes a record it already has as a duplicate, so one also delivered by the normal path costs
+   * only its bytes.
+   */
+  private onVisibilityChange = () => {
+    if (document.visibilityState === 'hidden') this.delivery?.beacon({ onlyNew: true });
+  };
+
+  /** Listens (or stops listening) for the page going away: hidden, then pagehide. */
+  private listenForLeaving(on: boolean) {
+    if (on) {
+      addEventListener('pagehide', this.onPageHide);
+      document.addEventListener('visibilitychange', this.onVisibilityChange);
+    } else {
+      removeEventListener('pagehide', this.onPageHide);
+      document.removeEventListener('visibilitychange', this.onVisibilityChange);
+    }
+  }
 
   private fail(error: ProctorError) {
     this.dispatchEvent(new CustomEvent<ProctorError>('error', { detail: error }));

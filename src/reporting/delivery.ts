@@ -69,6 +69,8 @@ export class Delivery {
   private error?: ProctorError;
   private serverTrustScore?: number;
   private readonly listeners = new Set<() => void>();
+  /** Records handed to a beacon in this page's life, by id and form (begun, ended). */
+  private readonly beaconed = new Set<string>();
 
   constructor(
     private readonly outbox: Outbox,
@@ -205,11 +207,17 @@ export class Delivery {
    * All of a page's unload-time requests share one quota (64 KiB in every engine), so it sends at
    * most {@link BEACON_BYTES} in all, halving a batch the browser refuses. What does not fit stays
    * in the outbox for the next visit. Records only: photos are too large for the quota.
+   * `onlyNew` (a hide): only records not handed to a beacon before in this form (begun, or ended);
+   * `pagehide` sends everything pending again.
    */
-  beacon(): void {
+  beacon({ onlyNew = false }: { onlyNew?: boolean } = {}): void {
     if (!this.backend.beacon) return;
     let budget = BEACON_BYTES;
-    let queue = this.outbox.pendingNow(this.attemptId).map((r) => this.wire(r, false));
+    const form = (r: EvidenceRecord) => `${r.id}\u0000${r.endedAt === undefined ? 'begun' : 'ended'}`;
+    let queue = this.outbox
+      .pendingNow(this.attemptId)
+      .filter((r) => !onlyNew || !this.beaconed.has(form(r)))
+      .map((r) => this.wire(r, false));
     while (queue.length && budget > 0) {
       let take = 0;
       let bytes = 20;
@@ -224,6 +232,7 @@ export class Delivery {
         if (take === 1) return;
         take = Math.ceil(take / 2);
       }
+      for (const r of queue.slice(0, take)) this.beaconed.add(form(r));
       budget -= bytes;
       queue = queue.slice(take);
     }

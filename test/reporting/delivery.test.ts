@@ -179,6 +179,36 @@ describe('evidence delivery', () => {
     outbox.close();
   });
 
+  it('a hide hands a beacon only what no beacon has carried in that form; pagehide hands it everything pending', async () => {
+    // issue 16: Firefox drops pagehide's beacon when a tab closes, so every hide sends one too; a page
+    // hidden again and again (tab switches during an outage) must not resend the same records each time
+    const id = `beacon-${Date.now()}`;
+    const outbox = await Outbox.open(`outbox-${id}`);
+    const sent: string[][] = [];
+    class BeaconBackend extends FlakyBackend {
+      beacon(_attemptId: string, records: EvidenceRecord[]): boolean {
+        sent.push(records.map((r) => `${r.seq}${r.endedAt === undefined ? '' : ' ended'}`));
+        return true;
+      }
+    }
+    const delivery = new Delivery(outbox, new BeaconBackend(`local-${id}`), id, { backoffMs: 60_000 });
+    const attempt = { attemptId: id, clientId: 'c', startedAt: Date.now(), seq: 2 };
+    const [a, b] = [record(id, 1), { ...record(id, 2), ongoing: true }];
+    await outbox.add(attempt, [a, b]);
+    delivery.beacon({ onlyNew: true });
+    delivery.beacon({ onlyNew: true });
+    expect(sent).to.deep.equal([['1', '2']]);
+    // a new record, and the end of an open one: new forms
+    await outbox.add({ ...attempt, seq: 3 }, [record(id, 3), { ...b, endedAt: b.startedAt + 5000, durationMs: 5000 }]);
+    delivery.beacon({ onlyNew: true });
+    expect(sent[1]).to.have.members(['2 ended', '3']);
+    // the page going away: everything still pending, whatever went before
+    delivery.beacon();
+    expect(sent[2]).to.have.members(['1', '2 ended', '3']);
+    delivery.stop();
+    outbox.close();
+  });
+
   it('is idempotent by evidence id: a replayed batch adds nothing', async () => {
     const id = `replay-${Date.now()}`;
     const backend = new LocalBackend(`local-${id}`);
