@@ -207,8 +207,8 @@ export class Delivery {
    * All of a page's unload-time requests share one quota (64 KiB in every engine), so it sends at
    * most {@link BEACON_BYTES} in all, halving a batch the browser refuses. What does not fit stays
    * in the outbox for the next visit. Records only: photos are too large for the quota.
-   * `onlyNew` (a hide): only records not handed to a beacon before in this form (begun, or ended);
-   * `pagehide` sends everything pending again.
+   * `onlyNew` (a hide): only records not handed to a beacon in this form (begun, or ended) since
+   * the last delivery that failed; `pagehide` sends everything pending again.
    */
   beacon({ onlyNew = false }: { onlyNew?: boolean } = {}): void {
     if (!this.backend.beacon) return;
@@ -396,6 +396,8 @@ export class Delivery {
         : new ProctorError(ErrorCode.RESULTS_UNREACHABLE, `Evidence could not be delivered yet: ${messageOf(error)}`);
     const forbidden = error instanceof DeliveryError && error.kind === 'forbidden';
     this.failures = forbidden ? Math.max(this.failures, 16) : this.failures + 1;
+    // a beacon sent while the server cannot be reached was most likely lost too: the next hide resends
+    this.beaconed.clear();
     // once per outage (and again whenever what goes wrong changes)
     if (this.error?.message !== typed.message || this.failures === 1) this.report(typed);
     this.error = typed;

@@ -205,6 +205,13 @@ describe('evidence delivery', () => {
     // the page going away: everything still pending, whatever went before
     delivery.beacon();
     expect(sent[2]).to.have.members(['1', '2 ended', '3']);
+    // a delivery that fails (the server out of reach) says those beacons were most likely lost: the
+    // next hide carries them again
+    delivery.beacon({ onlyNew: true });
+    expect(sent).to.have.length(3);
+    expect(await delivery.flush()).to.equal(false);
+    delivery.beacon({ onlyNew: true });
+    expect(sent[3]).to.have.members(['1', '2 ended', '3']);
     delivery.stop();
     outbox.close();
   });
