@@ -277,7 +277,7 @@ const testAssetHosts = async (ctx, next) => {
  * back; `results-link` {key, state} gives a test a link of its own ({endpoint}) that is `up`,
  * `down` (connections reset) or `stalled` (a black hole: nothing answers); `exam-tab` {url, quota?, front?} opens a page in a tab of its own (behind this one unless `front`; with `quota`, its origin's
  * storage capped to that many bytes first: Chromium's CDP `Storage.overrideQuotaForOrigin`),
- * `exam-tab-eval` {name} reads a global of it (a promise is awaited), `exam-tab-reload` reloads it, and `exam-tab-close` {selected?} closes it as a candidate would
+ * `exam-tab-eval` {name} reads a global of it (a promise is awaited), `exam-tab-reload` reloads it, `exam-tab-switch` switches to the test page's tab and back, and `exam-tab-close` {selected?} closes it as a candidate would
  * (pagehide runs). `other-device-page` {url} opens a page in a new browser context (its own empty
  * storage: another device's browser, e.g. a teacher's) and waits for its `window.__result`;
  * `other-device-result` polls for it (a command may not take longer than 20 s).
@@ -370,6 +370,13 @@ function resultsServerPlugin() {
         examTabs.set(session.id, tab);
         // front: the exam tab stays the visible one (as a candidate sees it) until it is closed
         if (!payload.front) await testPage.bringToFront();
+        return true;
+      }
+      if (command === 'exam-tab-switch') {
+        // the candidate switches to the test page's tab and back: the exam tab is hidden, then shown
+        await session.browser.getPage(session.id).bringToFront();
+        await sleep(300);
+        await examTabs.get(session.id)?.bringToFront();
         return true;
       }
       if (command === 'exam-tab-reload') {

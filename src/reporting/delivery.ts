@@ -207,8 +207,9 @@ export class Delivery {
    * All of a page's unload-time requests share one quota (64 KiB in every engine), so it sends at
    * most {@link BEACON_BYTES} in all, halving a batch the browser refuses. What does not fit stays
    * in the outbox for the next visit. Records only: photos are too large for the quota.
-   * `onlyNew` (a hide): only records not handed to a beacon in this form (begun, or ended) since
-   * the last delivery that failed; `pagehide` sends everything pending again.
+   * `onlyNew` (a hide): only records not handed to a beacon in this form (begun, or ended) while
+   * deliveries were succeeding and since the last one that failed (a beacon into an outage is lost);
+   * `pagehide` sends everything pending again.
    */
   beacon({ onlyNew = false }: { onlyNew?: boolean } = {}): void {
     if (!this.backend.beacon) return;
@@ -232,7 +233,8 @@ export class Delivery {
         if (take === 1) return;
         take = Math.ceil(take / 2);
       }
-      for (const r of queue.slice(0, take)) this.beaconed.add(form(r));
+      // queued is not delivered: while the server is known to be out of reach, nothing counts as carried
+      if (this.failures === 0) for (const r of queue.slice(0, take)) this.beaconed.add(form(r));
       budget -= bytes;
       queue = queue.slice(take);
     }

@@ -212,6 +212,10 @@ describe('evidence delivery', () => {
     expect(await delivery.flush()).to.equal(false);
     delivery.beacon({ onlyNew: true });
     expect(sent[3]).to.have.members(['1', '2 ended', '3']);
+    // and while the outage lasts, every hide carries them (found by a new user: beacons sent into an
+    // outage counted as carried, and the hide at the close left them out)
+    delivery.beacon({ onlyNew: true });
+    expect(sent[4]).to.have.members(['1', '2 ended', '3']);
     delivery.stop();
     outbox.close();
   });

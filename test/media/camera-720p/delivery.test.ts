@@ -257,6 +257,8 @@ describe('evidence delivery from a real-size camera', function () {
       taken = (await tabSays<Emitted[]>('emitted')) ?? [];
     }
     expect(taken.filter((r) => r.photo)).to.have.length(3);
+    // a tab switch meanwhile: its hide hands the records to a beacon, which the outage swallows
+    await executeServerCommand('exam-tab-switch');
     await outage(creds, false);
     // the candidate closes the tab at once: the hide, then pagehide, hand the records to a beacon
     // (Firefox drops pagehide's when a tab closes and delivers the hide's: README "Page close")
