@@ -163,8 +163,15 @@ interface Segment {
   /** Start of the current run of active frames, if the last frame was active. */
   runStart?: number;
   lastAt: number;
+  /** The level statistics of the frames up to the last active one (`frames`, `sum`, `sumSq`). */
   sum: number;
   sumSq: number;
+  /**
+   * The frames since the last active one, held back until the sound resumes (then they are a pause
+   * inside it): the fall back to the background after a sound has ended is no modulation of that
+   * sound (a steady fan switched off would otherwise be judged "moving" by its own silence).
+   */
+  tail: { frames: number; sum: number; sumSq: number };
   /** Pairs of consecutive frames in a run (too few to judge: fewer than 5), and those whose level differs by `flutterDb` or more. */
   pairs: number;
   flutters: number;
@@ -239,12 +246,19 @@ export class VoiceActivity {
       flutters: 0,
       sum: 0,
       sumSq: 0,
+      tail: { frames: 0, sum: 0, sumSq: 0 },
       activeSum: 0,
     };
-    seg.frames++;
-    // the level's spread over the whole segment, dips between syllables included
-    seg.sum += db;
-    seg.sumSq += db * db;
+    // the level's spread over the segment, dips between syllables included (once sound follows them)
+    seg.tail.frames++;
+    seg.tail.sum += db;
+    seg.tail.sumSq += db * db;
+    if (active) {
+      seg.frames += seg.tail.frames;
+      seg.sum += seg.tail.sum;
+      seg.sumSq += seg.tail.sumSq;
+      seg.tail = { frames: 0, sum: 0, sumSq: 0 };
+    }
     // a run holds while the level stays within half the margin of the line (the dips between
     // syllables of quiet speech), and breaks where it falls back to the background (between beeps)
     const warm = db > Math.max(this.background + o.marginDb / 2, o.floorDb - o.marginDb / 2);

@@ -88,3 +88,45 @@ describe('voice activity: voice told apart from tones', function () {
     for (const b of begins) if (b.type === 'begin') expect(b.levelDb).to.be.within(-40, -15);
   });
 });
+
+/**
+ * A quiet room (`roomDb`, white) for `quietS`, then a fan (`kind` noise at `fanDb` RMS) for `fanS`,
+ * then the room again for `afterS`.
+ */
+function fanSwitchedOff(kind: 'brown' | 'pink', o: { quietS: number; fanS: number; afterS: number }) {
+  const x = new Float32Array((o.quietS + o.fanS + o.afterS) * RATE);
+  const r = prng(11);
+  const room = 10 ** (-84 / 20) * Math.sqrt(3);
+  const fan = new Float32Array(o.fanS * RATE);
+  let [b0, b1, b2, brown] = [0, 0, 0, 0];
+  for (let i = 0; i < fan.length; i++) {
+    const w = r() * 2 - 1;
+    if (kind === 'brown') fan[i] = brown = 0.995 * brown + 0.1 * w;
+    else {
+      // Paul Kellet's economy pink filter
+      b0 = 0.99765 * b0 + w * 0.099046;
+      b1 = 0.963 * b1 + w * 0.2965164;
+      b2 = 0.57 * b2 + w * 1.0526913;
+      fan[i] = b0 + b1 + b2 + w * 0.1848;
+    }
+  }
+  let sq = 0;
+  for (const v of fan) sq += v * v;
+  const gain = 10 ** (-50 / 20) / Math.sqrt(sq / fan.length);
+  for (let i = 0; i < x.length; i++) x[i] = room * (r() * 2 - 1);
+  for (let i = 0; i < fan.length; i++) x[o.quietS * RATE + i] += fan[i] * gain;
+  return x;
+}
+
+describe('voice activity: a steady fan switched on and off', function () {
+  this.timeout(60000);
+
+  // found by a new user: a fan on for 24 s, then off, was reported when it stopped, dated back to its
+  // start, as talking (brown noise) or noise (pink): the fall back to the room counted as the fan's
+  // own modulation
+  for (const kind of ['brown', 'pink'] as const)
+    for (const fanS of [10, 24])
+      it(`is neither talking nor noise: a ${kind}-noise fan on for ${fanS} s, then off`, () => {
+        expect(classify(fanSwitchedOff(kind, { quietS: 4, fanS, afterS: 8 }))).to.deep.equal([]);
+      });
+});
