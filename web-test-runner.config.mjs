@@ -732,7 +732,9 @@ export default {
   nodeResolve: true,
   concurrency: 1,
   // a file may run for minutes (the delivery tests wait out a 30 s outage) on a loaded machine
-  testsFinishTimeout: 10 * 60 * 1000,
+  // a net for a hung browser, not a speed test: each test has its own mocha timeout, and a loaded
+  // 2-core machine took 15 min for Chromium's whole run (CI run 37: 10 min was not enough)
+  testsFinishTimeout: 40 * 60 * 1000,
   // WTR_GREP=… runs only the tests whose title matches (while developing)
   testFramework: { config: { timeout: 20000, ...(process.env.WTR_GREP ? { grep: process.env.WTR_GREP } : {}) } },
   middleware: [testAssetHosts, bandwidthEndpoints],

@@ -12,7 +12,6 @@ describe('microphone check (fake microphone: beeps)', function () {
     expect(result.metrics.peakDbfs).to.be.within(-30, 0);
     // Chromium's fake beep is a full-scale square wave; Firefox's fake tone is a sine below full scale
     expect(result.metrics.clipped).to.equal(engine === 'chromium');
-    expect(result.finishedAt! - result.startedAt!).to.be.lessThan(5000);
     expect(Math.max(...levels)).to.be.greaterThan(0.05);
     expect(stream).to.equal(undefined); // the microphone is released after the check
   });
