@@ -791,7 +791,8 @@ export class MonitorSession extends EventTarget {
   private onPageHide = () => this.delivery?.beacon();
 
   /**
-   * The page turning hidden also hands what is new since the last hide to a beacon: the page may be
+   * The page turning hidden also hands a beacon what no beacon has carried yet (`Delivery.beacon`'s
+   * `onlyNew`: all again while deliveries fail): the page may be
    * going away. Firefox (153 ESR, measured) drops a beacon sent from `pagehide` when its tab or window
    * closes, yet delivers one sent at the `visibilitychange` to hidden that comes just before; the
    * Page Lifecycle guidance names that change as the last moment a page can count on. The server
