@@ -16,7 +16,7 @@ import {
 } from './mediapipe.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { FLAT_SPREAD, FrameSamplers } from '../media/frame-stats.js';
-import { FramePixels } from '../media/frame-pixels.js';
+import { BufferPool, FramePixels } from '../media/frame-pixels.js';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -30,6 +30,8 @@ let region: LazyRegionDetector | undefined;
 let minConfidence = 0.6;
 /** The frame statistics asked for beside detection, measured here so the page does no pixel work. */
 const samplers = new FrameSamplers();
+/** The frames' planes and conversions, reused from frame to frame (fresh memory costs more than the copy). */
+const buffers = new BufferPool();
 
 const reply = (message: FromWorker) => self.postMessage(message);
 const fail = (error: unknown, id?: number) =>
@@ -67,13 +69,14 @@ self.onmessage = async ({ data }: MessageEvent<ToWorker>) => {
       break;
     case 'detect': {
       let frame: ImageBitmap | VideoFrame = data.frame;
+      let pixels: FramePixels | undefined;
       try {
         if (!detector) throw new ProctorError(ErrorCode.DETECTOR_CLOSED, 'The detector is not ready.');
         // A VideoFrame's planes are read and converted here (FramePixels): converting it with
         // createImageBitmap goes through the page's GPU context in Chromium, a main-thread task for
         // every frame. A format FramePixels does not read is converted to an ImageBitmap.
         const t0 = performance.now();
-        const pixels = data.frame instanceof ImageBitmap ? undefined : await FramePixels.read(data.frame);
+        pixels = data.frame instanceof ImageBitmap ? undefined : await FramePixels.read(data.frame, buffers);
         let image: ImageBitmap | FramePixels;
         if (pixels) image = pixels;
         else {
@@ -101,6 +104,7 @@ self.onmessage = async ({ data }: MessageEvent<ToWorker>) => {
         fail(error, data.id);
       } finally {
         frame.close();
+        pixels?.release();
       }
       break;
     }

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { FramePixels, resample } from '../../src/media/frame-pixels.js';
+import { BufferPool, FramePixels, resample } from '../../src/media/frame-pixels.js';
 import { FrameSampler } from '../../src/media/frame-stats.js';
 import { i420Frame } from '../helpers/i420.js';
 import { engine, itExcept } from '../helpers/engine.js';
@@ -164,6 +164,55 @@ describe('FramePixels (a camera frame read with VideoFrame.copyTo and converted 
     } finally {
       frame.close();
     }
+  });
+
+  it('reads frame after frame through a buffer pool as the same pictures, memory reused, none used after release', async () => {
+    // two different frames in turn, as the worker reads a camera: each read into memory the previous
+    // frame gave back, each the same picture as read without a pool (a buffer still holding the
+    // previous frame, or handed out twice, would show here)
+    const astro = await astronaut();
+    const dark = new ImageData(640, 480);
+    for (let i = 0; i < dark.data.length; i += 4) dark.data.set([40, 30 + ((i >> 2) % 640) / 8, 20, 255], i);
+    const pool = new BufferPool();
+    const rect = { x: 180, y: 20, width: 300, height: 300 };
+    for (const picture of [astro, dark, astro, dark]) {
+      const frame = i420Frame(picture);
+      try {
+        const plain = (await FramePixels.read(frame))!;
+        const pooled = (await FramePixels.read(frame, pool))!;
+        const a = pooled.toImageData(rect, 128, 128);
+        const whole = pooled.toImageData();
+        expect(meanDifference(a, plain.toImageData(rect, 128, 128))).to.equal(0);
+        expect(meanDifference(whole, plain.toImageData())).to.equal(0);
+        pooled.release();
+        expect(() => pooled.toImageData(rect, 128, 128), 'after release').to.throw(/after release/);
+        expect(() => pooled.lumaGrid(64, 48), 'after release').to.throw(/after release/);
+      } finally {
+        frame.close();
+      }
+    }
+  });
+
+  it('BufferPool hands out the smallest free buffer that fits and keeps at most `keep` free', () => {
+    const pool = new BufferPool(2);
+    const big = pool.take(1000);
+    const small = pool.take(100);
+    expect(big.byteLength).to.be.at.least(1000);
+    expect(small.byteLength).to.be.at.least(100);
+    pool.give(big);
+    pool.give(small);
+    expect(pool.take(50), 'the smallest that fits').to.equal(small);
+    expect(pool.take(900), 'a larger one').to.equal(big);
+    expect(pool.take(900), 'none free: a new one').to.not.equal(big);
+    // full: a larger buffer given back replaces the smallest kept
+    const [a, b] = [pool.take(10), pool.take(20)];
+    pool.give(a);
+    pool.give(b);
+    const huge = pool.take(5000);
+    pool.give(huge);
+    expect(pool.take(4000)).to.equal(huge);
+    expect(pool.take(10), 'the one kept').to.equal(b);
+    expect(pool.take(10), 'the smallest was dropped').to.not.equal(a);
   });
 
   it('gives the picture statistics the canvas path gives (luma, spread; change 0 for the same frame)', async () => {
