@@ -17,13 +17,17 @@ describe('evidence reaches the reference results server', function () {
       el.addEventListener('ap-evidence', (e) => !delivered.includes(e.detail.id) && delivered.push(e.detail.id));
       await el.setup({ track: 'tabSwitch', endpoint: creds.endpoint, outboxName: `outbox-${creds.testAttemptId}` });
       await el.start();
+      const visit = performance.now();
       await visitOtherTab(() => delivered.length === 1, { minMs: 1200 });
-      await until(() => delivered.length === 2, 3000, 'two records');
+      // the tab was away at least 1.2 s and at most as long as this visit took (a loaded machine
+      // delivers the first record later, so the visit lasts longer)
+      const visitMs = performance.now() - visit;
+      await until(() => delivered.length === 2, 15000, 'two records');
       const { trustScore } = await el.stop();
       const server = await stored(creds.testAttemptId);
       expect(server.evidence.map((e) => e.id)).to.deep.equal(delivered);
       expect(server.evidence.map((e) => e.code)).to.deep.equal([5005, 5006]);
-      expect(server.evidence[0].duration_ms).to.be.within(900, 4000);
+      expect(server.evidence[0].duration_ms).to.be.within(900, visitMs + 500);
       expect(server.session).to.include({
         status: 'exam_finished',
         review_status: 'unreviewed',
