@@ -22,12 +22,21 @@ class Unreachable extends Error {
   status?: number;
 }
 
-const mbps = (bytes: number, ms: number) => (bytes * 8) / (ms / 1000) / 1e6;
+// at least 1 ms: a body already buffered when the answer arrives, read under a coarse clock (Firefox
+// rounds performance.now() to 1 ms, 100 ms when resisting fingerprinting), must not be Infinity
+const mbps = (bytes: number, ms: number) => (bytes * 8) / (Math.max(ms, 1) / 1000) / 1e6;
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /**
  * Measures latency, download and upload speed against `url`. Unreachable → failed with
  * `BANDWIDTH_UNREACHABLE`; reachable but slow → failed with the measured figures.
+ *
+ * Latency is the median of `latencySamples` empty requests (ms). Download speed (Mbit/s, 10^6 bits)
+ * is the body's bytes over the time from the response's arrival to its last byte: the wait for the
+ * server's answer is latency, measured apart, not transfer (as speed tests leave out time to first
+ * byte), so a slow-to-answer server or a paused page before the first byte does not read as a slow
+ * link. Upload speed is the body's bytes over the time from sending to the server's answer (the
+ * browser does not tell when the last byte left).
  */
 export async function runBandwidthCheck(options: BandwidthCheckOptions): Promise<CheckOutcome> {
   const {
@@ -92,9 +101,10 @@ export async function runBandwidthCheck(options: BandwidthCheckOptions): Promise
     // download: stream the body, count what arrives before the timeout
     let received = 0;
     const downloadTimeout = AbortSignal.timeout(transferTimeoutMs);
-    const t0 = performance.now();
+    let t0 = performance.now();
     try {
       const response = await request(endpoint(`download?bytes=${downloadBytes}`), {}, downloadTimeout);
+      t0 = performance.now(); // the answer is here: from now on, transfer
       const reader = response.body!.getReader();
       for (;;) {
         const { done, value } = await reader.read();
