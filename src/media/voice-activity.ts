@@ -257,7 +257,10 @@ export class VoiceActivity {
       seg.frames += seg.tail.frames;
       seg.sum += seg.tail.sum;
       seg.sumSq += seg.tail.sumSq;
-      seg.tail = { frames: 0, sum: 0, sumSq: 0 };
+      // zeroed in place: this runs on every sound frame in the AudioWorklet, which should make no garbage
+      seg.tail.frames = 0;
+      seg.tail.sum = 0;
+      seg.tail.sumSq = 0;
     }
     // a run holds while the level stays within half the margin of the line (the dips between
     // syllables of quiet speech), and breaks where it falls back to the background (between beeps)
