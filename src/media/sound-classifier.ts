@@ -80,12 +80,17 @@ async function onAudioWorklet(
   // the processor's times are on the AudioContext's clock; the caller's is `now()`. One offset
   // between them, so a segment's begin and end keep their distance (an offset taken afresh with
   // each message moves by the message's delay: a 1.5 s segment came out as 1498 ms); taken again
-  // when the two clocks part by a second (the audio clock stands still while a laptop sleeps)
+  // when the two clocks part by a second (the audio clock stands still while a laptop sleeps).
+  // The page reads `currentTime` as of the last render quantum the audio thread published, so the
+  // offset can come out too large by a quantum or two (more on a loaded machine): a time mapped
+  // with it is never later than the moment the page hears of it (CI: a close's end dated 6 ms after
+  // close() ran)
   let offset = options.now() - context.currentTime * 1000;
   const onClock = (at: number) => {
-    const fresh = options.now() - context.currentTime * 1000;
+    const now = options.now();
+    const fresh = now - context.currentTime * 1000;
     if (Math.abs(fresh - offset) > 1000) offset = fresh;
-    return at + offset;
+    return Math.min(at + offset, now);
   };
   let current: SoundEvent['kind'] | undefined;
   let lastActive = -Infinity;

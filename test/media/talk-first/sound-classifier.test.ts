@@ -69,4 +69,39 @@ describe("the audio tracker's sound classifier (talk-first.wav)", function () {
     expect(ended.map((e) => [e.type, e.kind])).to.deep.equal([['end', 'voice']]);
     expect(ended[0].at).to.be.within(events.at(-1)!.at, Date.now());
   });
+
+  it('dates nothing after the moment it is heard, when the two clocks were read apart at start', async () => {
+    // the page reads the audio clock as the audio thread last published it, late on a loaded machine
+    // (CI: a close's end dated 6 ms after close() ran): here the caller's clock reads 900 ms ahead at
+    // the one reading the offset is taken from (under the 1 s at which it is taken again), so every
+    // time mapped with it would be 900 ms late
+    stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    const heard: { type: string; at: number; when: number }[] = [];
+    let first = true;
+    classifier = await startSoundClassifier(stream, {
+      vad: {},
+      assetBase: DIST_ASSETS,
+      resumeTimeoutMs: 10000,
+      now: () => {
+        const skew = first ? 900 : 0;
+        first = false;
+        return Date.now() + skew;
+      },
+      onEvents: (e) => heard.push(...e.map((x) => ({ type: x.type, at: x.at, when: Date.now() }))),
+    });
+    expect(classifier.runsOn).to.equal('audio-worklet');
+    // closed while talking goes on: its end is the last sound heard, mapped with that offset
+    // (half a second into it, so that the worklet has sent where the sound was last heard)
+    await until(
+      () => heard.at(-1)?.type === 'begin' && Date.now() - heard.at(-1)!.when > 500,
+      40000,
+      'talking for half a second',
+    );
+    for (const { at, when } of heard) expect(at).to.be.at.most(when);
+    const ended = classifier.close(Date.now() + 60_000);
+    const closed = Date.now();
+    classifier = undefined;
+    expect(ended.map((e) => e.type)).to.deep.equal(['end']);
+    expect(ended[0].at).to.be.at.most(closed);
+  });
 });
