@@ -694,20 +694,21 @@ async function screenshots(page, name) {
 
 /**
  * The speed-test endpoints the reference server will provide, for the bandwidth check's tests:
- * `/__bandwidth/fast/…` at loopback speed, `/__bandwidth/slow/…` throttled to ~0.65 Mbit/s,
- * `/__bandwidth/late/…` at loopback speed but answering downloads 1.5 s late (a server slow to answer).
+ * `/__bandwidth/fast/…` at loopback speed, `/__bandwidth/slow/…` throttled to ~0.65 Mbit/s;
+ * `late` and `late-slow`: the same, each answer 3 s late (a server slow to answer, a link far away).
  */
 const bandwidthEndpoints = async (ctx, next) => {
   // /api/bandwidth/… as the reference server names it (for the examples), at loopback speed
   const m =
-    /^\/__bandwidth\/(fast|slow|late)\/(download|upload)$/.exec(ctx.path) ??
+    /^\/__bandwidth\/(fast|slow|late|late-slow)\/(download|upload)$/.exec(ctx.path) ??
     /^\/api\/bandwidth\/()(download|upload)$/.exec(ctx.path);
   if (!m) return next();
-  const slow = m[1] === 'slow';
+  const slow = m[1].endsWith('slow');
+  const late = m[1].startsWith('late');
   ctx.set('cache-control', 'no-store');
   if (m[2] === 'download') {
     const bytes = Math.min(Number(ctx.query.bytes) || 0, 50_000_000);
-    if (m[1] === 'late') await sleep(1500);
+    if (late) await sleep(3000);
     ctx.type = 'application/octet-stream';
     if (!slow) return void (ctx.body = Buffer.alloc(bytes));
     ctx.body = Readable.from(
@@ -725,6 +726,7 @@ const bandwidthEndpoints = async (ctx, next) => {
     received += chunk.length;
     if (slow) await sleep((chunk.length / 80_000) * 1000);
   }
+  if (late) await sleep(3000);
   ctx.body = { received };
 };
 

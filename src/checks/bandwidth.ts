@@ -22,8 +22,9 @@ class Unreachable extends Error {
   status?: number;
 }
 
-// at least 1 ms: a body already buffered when the answer arrives, read under a coarse clock (Firefox
-// rounds performance.now() to 1 ms, 100 ms when resisting fingerprinting), must not be Infinity
+// at least 1 ms: a transfer no longer than the latency (a fast link, a latency sample slower than the
+// transfer's own round trip) or timed by a coarse clock (Firefox rounds performance.now() to 1 ms, to
+// 100 ms when resisting fingerprinting) must not give Infinity or a negative speed
 const mbps = (bytes: number, ms: number) => (bytes * 8) / (Math.max(ms, 1) / 1000) / 1e6;
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -31,12 +32,13 @@ const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** di
  * Measures latency, download and upload speed against `url`. Unreachable → failed with
  * `BANDWIDTH_UNREACHABLE`; reachable but slow → failed with the measured figures.
  *
- * Latency is the median of `latencySamples` empty requests (ms). Download speed (Mbit/s, 10^6 bits)
- * is the body's bytes over the time from the response's arrival to its last byte: the wait for the
- * server's answer is latency, measured apart, not transfer (as speed tests leave out time to first
- * byte), so a slow-to-answer server or a paused page before the first byte does not read as a slow
- * link. Upload speed is the body's bytes over the time from sending to the server's answer (the
- * browser does not tell when the last byte left).
+ * Latency is the median of `latencySamples` empty requests (ms). Download and upload speed (Mbit/s,
+ * 10^6 bits) are the body's bytes over the transfer's time less one latency: the time from the
+ * request to the body's last byte (download) or to the server's answer (upload) includes one round
+ * trip and the server's wait before answering, which the latency measured apart, as speed tests
+ * leave it out; so a link far away or a server slow to answer does not read as a slow link. Timed
+ * from the request, not from the answer's arrival: a proxy that holds the whole body before passing
+ * it on (as HTTPS-inspecting proxies do) would make a slow link read as fast.
  */
 export async function runBandwidthCheck(options: BandwidthCheckOptions): Promise<CheckOutcome> {
   const {
@@ -88,7 +90,8 @@ export async function runBandwidthCheck(options: BandwidthCheckOptions): Promise
   try {
     // latency: tiny requests, median
     const rtts: number[] = [];
-    for (let i = 0; i < latencySamples; i++) {
+    // at least one: the speeds are timed less the latency
+    for (let i = 0; i < Math.max(1, Math.round(latencySamples) || 1); i++) {
       const t0 = performance.now();
       await (
         await request(endpoint(`download?bytes=0&r=${i}`), {}, AbortSignal.timeout(transferTimeoutMs))
@@ -101,10 +104,9 @@ export async function runBandwidthCheck(options: BandwidthCheckOptions): Promise
     // download: stream the body, count what arrives before the timeout
     let received = 0;
     const downloadTimeout = AbortSignal.timeout(transferTimeoutMs);
-    let t0 = performance.now();
+    const t0 = performance.now();
     try {
       const response = await request(endpoint(`download?bytes=${downloadBytes}`), {}, downloadTimeout);
-      t0 = performance.now(); // the answer is here: from now on, transfer
       const reader = response.body!.getReader();
       for (;;) {
         const { done, value } = await reader.read();
@@ -116,7 +118,7 @@ export async function runBandwidthCheck(options: BandwidthCheckOptions): Promise
       if (!downloadTimeout.aborted || received === 0)
         throw error instanceof Unreachable ? error : new Unreachable(messageOf(error));
     }
-    const downloadMbps = mbps(received, performance.now() - t0);
+    const downloadMbps = mbps(received, performance.now() - t0 - latencyMs);
     onProgress?.({ fraction: 0.55, message: 'upload' });
 
     // upload: random bytes (incompressible), timed until the server's answer
@@ -133,7 +135,7 @@ export async function runBandwidthCheck(options: BandwidthCheckOptions): Promise
           uploadTimeout,
         )
       ).arrayBuffer();
-      uploadMbps = mbps(uploadBytes, performance.now() - t1);
+      uploadMbps = mbps(uploadBytes, performance.now() - t1 - latencyMs);
     } catch (error) {
       if (!uploadTimeout.aborted) throw error;
       uploadMbps = mbps(uploadBytes, transferTimeoutMs) / 2; // did not finish: at most half of "all in the limit"

@@ -24,13 +24,31 @@ describe('bandwidth check', function () {
     expect(progress).to.deep.equal([...progress].sort((a, b) => a - b));
   });
 
-  it('does not count a server slow to answer as a slow link: the wait is latency, not transfer', async () => {
-    // downloads answered 1.5 s late, then at loopback speed: 200 kB over 1.5 s would read 1.1 Mbit/s
-    const { result } = await runBandwidthCheck({ url: '/__bandwidth/late/', ...small, latencySamples: 1 });
+  it('does not count a server slow to answer as a slow link: the wait is latency, not transfer', async function () {
+    this.timeout(60_000);
+    // every answer 3 s late, then at loopback speed; sized so that timed from the request alone it
+    // fails (1 MB: 2.7 Mbit/s down; 360 kB: 0.96 Mbit/s up), while a loaded machine's pauses have
+    // ~2.7 s of slack once the latency is left out
+    const { result } = await runBandwidthCheck({
+      url: '/__bandwidth/late/',
+      downloadBytes: 1_000_000,
+      uploadBytes: 360_000,
+      transferTimeoutMs: 15_000,
+    });
     expect(result.status, result.message).to.equal('succeeded');
     expect(result.metrics.downloadMbps).to.be.greaterThan(3);
-    expect(result.metrics.latencyMs).to.be.at.least(1400);
+    expect(result.metrics.uploadMbps).to.be.greaterThan(1);
+    expect(result.metrics.latencyMs).to.be.at.least(2900);
     expect(result.message).to.match(/\d+ ms latency/);
+  });
+
+  it('still fails a slow link behind a server slow to answer: only one latency is left out', async function () {
+    this.timeout(60_000);
+    // answers 3 s late, then ~0.65 Mbit/s
+    const { result } = await runBandwidthCheck({ url: '/__bandwidth/late-slow/', ...small, transferTimeoutMs: 10_000 });
+    expect(result, result.message).to.include({ status: 'failed', reason: 'slow' });
+    expect(result.metrics.downloadMbps).to.be.above(0).and.below(3);
+    expect(result.metrics.uploadMbps).to.be.above(0).and.below(1);
   });
 
   it('fails as slow, with the measured figures and no error code, on a throttled endpoint', async () => {
