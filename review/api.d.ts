@@ -589,7 +589,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** N zero bytes, uncached */
+    /** N random bytes, uncached and not to be transformed */
     get: operations['bandwidthDownload'];
     put?: never;
     post?: never;
@@ -6744,7 +6744,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description N zero bytes */
+      /** @description N random (incompressible) bytes */
       200: {
         headers: {
           [name: string]: unknown;

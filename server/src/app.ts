@@ -9,7 +9,8 @@ import swagger from '@fastify/swagger';
 import { AjvCompiler } from '@fastify/ajv-compiler';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
 import { DatabaseUnavailableError, databaseFault, isConnectionError, seedQuotas, type Database } from './db.js';
 import { HttpError, errorSchema } from './errors.js';
@@ -669,10 +670,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     {
       schema: {
         tags: ['speed test'],
-        summary: 'N zero bytes, uncached',
+        summary: 'N random bytes, uncached and not to be transformed',
         response: {
           200: {
-            description: 'N zero bytes',
+            description: 'N random (incompressible) bytes',
             content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
           },
           400: errorSchema,
@@ -686,9 +687,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     async (request, reply) =>
       reply
-        .header('cache-control', 'no-store')
+        // no-transform: a proxy must not compress it (RFC 9111 5.2.2.6), which would time the link wrong
+        .header('cache-control', 'no-store, no-transform')
         .type('application/octet-stream')
-        .send(Buffer.alloc(Number(request.query.bytes))),
+        .send(speedTestBody(Number(request.query.bytes))),
   );
   app.addContentTypeParser(
     'application/octet-stream',
@@ -806,4 +808,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
   }
   return app;
+}
+
+/** Random bytes made once for the speed test's downloads (8 MB: twice the default 2 MB and more). */
+let speedTestBlock: Buffer | undefined;
+
+/**
+ * `bytes` random bytes: a body no compression along the way can shrink (zero bytes, gzipped by a
+ * proxy or a CDN, made a slow link read as fast). Up to 8 MB one slice of a block made once; above,
+ * that block streamed again until `bytes` (the route allows 50 MB).
+ */
+function speedTestBody(bytes: number): Buffer | Readable {
+  const block = (speedTestBlock ??= randomBytes(8 * 1024 * 1024));
+  if (bytes <= block.length) return block.subarray(0, bytes);
+  return Readable.from(
+    (function* () {
+      for (let sent = 0; sent < bytes; sent += block.length)
+        yield block.subarray(0, Math.min(block.length, bytes - sent));
+    })(),
+  );
 }

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
@@ -282,6 +283,13 @@ describe(`speed test and CORS (${backend})`, () => {
   it('downloads exactly the bytes asked for and counts uploads', async () => {
     const down = await app.inject({ method: 'GET', url: '/api/bandwidth/download?bytes=12345' });
     assert.equal(down.rawPayload.length, 12345);
+    // random, and marked so that no proxy compresses it: zero bytes gzipped made a slow link read as fast
+    assert.ok(gzipSync(down.rawPayload).length > 12345 * 0.95, 'the body does not compress');
+    assert.match(String(down.headers['cache-control']), /no-store/);
+    assert.match(String(down.headers['cache-control']), /no-transform/);
+    // above the 8 MB block: streamed, still the size asked for
+    const large = await app.inject({ method: 'GET', url: '/api/bandwidth/download?bytes=20000001' });
+    assert.equal(large.rawPayload.length, 20_000_001);
     assert.equal((await app.inject({ method: 'GET', url: '/api/bandwidth/download?bytes=99999999' })).statusCode, 400);
     const up = await app.inject({
       method: 'POST',
