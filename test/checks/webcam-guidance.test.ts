@@ -19,8 +19,9 @@ describeExcept(
      * every test here, since none is about a frozen picture: the canvas camera's fresh noise is
      * painted by the page's timers, which a loaded machine delays past the check's samples, so that
      * a third of them can see one picture (CI run 40: 'frozen' instead of 'no_face'). The frozen test
-     * itself is tested on cameras that stop (frozen-camera.test.ts) and passed by the fake cameras
-     * (the one-face and camera-720p groups), whose frames come from the browser, not the page.
+     * itself: on a camera that stops (the last test here, and monitoring's 5105 in
+     * frozen-camera.test.ts); the fake cameras of the one-face and camera-720p groups, whose frames
+     * come from the browser, not the page, pass it with its defaults.
      */
     const base = { assetBase: DIST_ASSETS, frozenChange: 0 };
     before(async () => {
@@ -126,6 +127,19 @@ describeExcept(
         const { result } = await runWebcamCheck({ stream: camera.stream, ...base });
         expect(result.status, result.message).to.equal('succeeded');
         expect(result.metrics.cutOffFrames).to.equal(0);
+      } finally {
+        camera.stop();
+      }
+    });
+
+    it('says the picture is frozen when the camera stops sending new pictures (the track still live)', async () => {
+      const camera = canvasCamera((g) => g.drawImage(portrait, 0, 0));
+      await new Promise((r) => setTimeout(r, 500)); // a few pictures reach the stream
+      camera.freeze(); // then no more: a photo held up, a stuck driver
+      try {
+        const { result } = await runWebcamCheck({ stream: camera.stream, assetBase: DIST_ASSETS });
+        expect(camera.stream.getVideoTracks()[0].readyState).to.equal('live');
+        expect(result, result.message).to.include({ status: 'failed', reason: 'frozen' });
       } finally {
         camera.stop();
       }
