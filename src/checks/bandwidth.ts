@@ -90,8 +90,8 @@ export async function runBandwidthCheck(options: BandwidthCheckOptions): Promise
   try {
     // latency: tiny requests, median
     const rtts: number[] = [];
-    // at least one: the speeds are timed less the latency
-    for (let i = 0; i < Math.max(1, Math.round(latencySamples) || 1); i++) {
+    // at least one (the speeds are timed less the latency), also for 0 or NaN
+    for (let i = 0; i < latencySamples || !i; i++) {
       const t0 = performance.now();
       await (
         await request(endpoint(`download?bytes=0&r=${i}`), {}, AbortSignal.timeout(transferTimeoutMs))

@@ -2,7 +2,7 @@ import { LitElement, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { provide } from '@lit/context';
 import { sessionContext, type SessionContextValue } from '../../context/session-context.js';
-import { RequirementsController } from '../../controllers/requirements-controller.js';
+import { RequirementsController } from './requirements-controller.js';
 import { DEFAULT_CHECKS, DEFAULT_OPTIONAL, parseCheckNames, type CheckSettings } from '../../checks/runner.js';
 import type { CheckName, CheckResult } from '../../checks/types.js';
 import { ApCheckChangeEvent } from '../../events/ap-check-change.js';

@@ -1,7 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { ProctorError, ErrorCode, messageOf } from '../errors.js';
-import { RequirementsRunner, type ChecksSummary, type RequirementsRunnerOptions } from '../checks/runner.js';
-import type { CheckResult } from '../checks/types.js';
+import { ProctorError, ErrorCode, messageOf } from '../../errors.js';
+import { RequirementsRunner, type ChecksSummary, type RequirementsRunnerOptions } from '../../checks/runner.js';
+import type { CheckResult } from '../../checks/types.js';
 
 export interface RequirementsControllerCallbacks {
   onChange(result: CheckResult): void;
