@@ -237,13 +237,19 @@ async function engineLaunchers() {
 
 /**
  * Test-only asset hosts built over dist/assets/: `/__assets/corrupt-model/` serves a model that is not
- * a model, `/__assets/slow-model/` serves the model after 3 s, `/__assets/no-region-model/` everything
+ * a model, `/__assets/slow-model/` serves the model after 3 s, `/__assets/stalled-model/` never
+ * answers for a model (a host that accepts and hangs: no cache or other request can serve it sooner),
+ * `/__assets/no-region-model/` everything
  * but the region model (404: an asset host that missed a file). dist/assets also gets CORS headers
  * so a page can use it cross-origin (127.0.0.1 vs localhost).
  */
 const testAssetHosts = async (ctx, next) => {
-  const m = /^\/__assets\/(corrupt-model|slow-model|no-region-model)\/(.*)$/.exec(ctx.path);
+  const m = /^\/__assets\/(corrupt-model|slow-model|stalled-model|no-region-model)\/(.*)$/.exec(ctx.path);
   if (m) {
+    if (m[1] === 'stalled-model' && m[2].endsWith('.tflite')) {
+      await new Promise((resolve) => ctx.req.once('close', resolve));
+      return;
+    }
     if (m[1] === 'no-region-model' && m[2].endsWith('face_detection_short_range.tflite')) {
       ctx.status = 404;
       return;
