@@ -247,7 +247,9 @@ const testAssetHosts = async (ctx, next) => {
   const m = /^\/__assets\/(corrupt-model|slow-model|stalled-model|no-region-model)\/(.*)$/.exec(ctx.path);
   if (m) {
     if (m[1] === 'stalled-model' && m[2].endsWith('.tflite')) {
-      await new Promise((resolve) => ctx.req.once('close', resolve));
+      // until the page gives up, or a minute (then 504): a fetch nobody aborts holds no connection longer
+      await Promise.race([new Promise((resolve) => ctx.req.once('close', resolve)), sleep(60_000)]);
+      ctx.status = 504;
       return;
     }
     if (m[1] === 'no-region-model' && m[2].endsWith('face_detection_short_range.tflite')) {
@@ -701,12 +703,15 @@ async function screenshots(page, name) {
 /**
  * The speed-test endpoints the reference server will provide, for the bandwidth check's tests:
  * `/__bandwidth/fast/…` at loopback speed, `/__bandwidth/slow/…` throttled to ~0.65 Mbit/s;
- * `late` and `late-slow`: the same, each answer 3 s late (a server slow to answer, a link far away).
+ * `late` and `late-slow`: the same, each answer 3 s late (a server slow to answer, a link far away);
+ * `buffered-slow`: a ~0.65 Mbit/s download held back whole and then sent at once (a proxy that
+ * inspects it first); `spiky-slow`: ~0.65 Mbit/s, and the first empty request answered 3 s late (a
+ * connection being set up, a latency spike).
  */
 const bandwidthEndpoints = async (ctx, next) => {
   // /api/bandwidth/… as the reference server names it (for the examples), at loopback speed
   const m =
-    /^\/__bandwidth\/(fast|slow|late|late-slow)\/(download|upload)$/.exec(ctx.path) ??
+    /^\/__bandwidth\/(fast|slow|late|late-slow|buffered-slow|spiky-slow)\/(download|upload)$/.exec(ctx.path) ??
     /^\/api\/bandwidth\/()(download|upload)$/.exec(ctx.path);
   if (!m) return next();
   const slow = m[1].endsWith('slow');
@@ -714,9 +719,10 @@ const bandwidthEndpoints = async (ctx, next) => {
   ctx.set('cache-control', 'no-store');
   if (m[2] === 'download') {
     const bytes = Math.min(Number(ctx.query.bytes) || 0, 50_000_000);
-    if (late) await sleep(3000);
+    if (late || (m[1] === 'spiky-slow' && ctx.query.r === '0')) await sleep(3000);
     ctx.type = 'application/octet-stream';
-    if (!slow) return void (ctx.body = Buffer.alloc(bytes));
+    if (m[1] === 'buffered-slow') await sleep((bytes / 80_000) * 1000);
+    if (!slow || m[1] === 'buffered-slow') return void (ctx.body = Buffer.alloc(bytes));
     ctx.body = Readable.from(
       (async function* () {
         for (let sent = 0; sent < bytes; sent += 8192) {

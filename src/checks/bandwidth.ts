@@ -32,13 +32,15 @@ const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** di
  * Measures latency, download and upload speed against `url`. Unreachable → failed with
  * `BANDWIDTH_UNREACHABLE`; reachable but slow → failed with the measured figures.
  *
- * Latency is the median of `latencySamples` empty requests (ms). Download and upload speed (Mbit/s,
- * 10^6 bits) are the body's bytes over the transfer's time less one latency: the time from the
- * request to the body's last byte (download) or to the server's answer (upload) includes one round
- * trip and the server's wait before answering, which the latency measured apart, as speed tests
- * leave it out; so a link far away or a server slow to answer does not read as a slow link. Timed
- * from the request, not from the answer's arrival: a proxy that holds the whole body before passing
- * it on (as HTTPS-inspecting proxies do) would make a slow link read as fast.
+ * Latency is the median of `latencySamples` empty requests (ms, at least one). Download and upload
+ * speed (Mbit/s, 10^6 bits) are the body's bytes over the transfer's time less the shortest of those
+ * round trips: the time from the request to the body's last byte (download) or to the server's
+ * answer (upload) includes one round trip and the server's wait before answering, which speed tests
+ * leave out; the shortest, not the median, so that a first request paying for the connection, or a
+ * latency spike, is not taken off a slow transfer. Timed from the request, not from the answer's
+ * arrival: a proxy that holds the whole body before passing it on (as HTTPS-inspecting proxies do)
+ * would make a slow link read as fast. Not corrected: TCP's slow start, which over a far link (600 ms
+ * round trips) keeps a 2 MB transfer under the link's speed.
  */
 export async function runBandwidthCheck(options: BandwidthCheckOptions): Promise<CheckOutcome> {
   const {
@@ -98,7 +100,9 @@ export async function runBandwidthCheck(options: BandwidthCheckOptions): Promise
       ).arrayBuffer();
       rtts.push(performance.now() - t0);
     }
-    const latencyMs = [...rtts].sort((a, b) => a - b)[Math.floor(rtts.length / 2)];
+    rtts.sort((a, b) => a - b);
+    const latencyMs = rtts[Math.floor(rtts.length / 2)];
+    const roundTrip = rtts[0];
     onProgress?.({ fraction: 0.1, message: 'download' });
 
     // download: stream the body, count what arrives before the timeout
@@ -118,7 +122,7 @@ export async function runBandwidthCheck(options: BandwidthCheckOptions): Promise
       if (!downloadTimeout.aborted || received === 0)
         throw error instanceof Unreachable ? error : new Unreachable(messageOf(error));
     }
-    const downloadMbps = mbps(received, performance.now() - t0 - latencyMs);
+    const downloadMbps = mbps(received, performance.now() - t0 - roundTrip);
     onProgress?.({ fraction: 0.55, message: 'upload' });
 
     // upload: random bytes (incompressible), timed until the server's answer
@@ -135,7 +139,7 @@ export async function runBandwidthCheck(options: BandwidthCheckOptions): Promise
           uploadTimeout,
         )
       ).arrayBuffer();
-      uploadMbps = mbps(uploadBytes, performance.now() - t1 - latencyMs);
+      uploadMbps = mbps(uploadBytes, performance.now() - t1 - roundTrip);
     } catch (error) {
       if (!uploadTimeout.aborted) throw error;
       uploadMbps = mbps(uploadBytes, transferTimeoutMs) / 2; // did not finish: at most half of "all in the limit"

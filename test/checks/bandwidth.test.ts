@@ -45,10 +45,50 @@ describe('bandwidth check', function () {
   it('still fails a slow link behind a server slow to answer: only one latency is left out', async function () {
     this.timeout(60_000);
     // answers 3 s late, then ~0.65 Mbit/s
-    const { result } = await runBandwidthCheck({ url: '/__bandwidth/late-slow/', ...small, transferTimeoutMs: 10_000 });
+    const { result } = await runBandwidthCheck({
+      url: '/__bandwidth/late-slow/',
+      ...small,
+      uploadBytes: 200_000, // 2.5 s at that speed: wide of the 1 Mbit/s line whatever the latency's jitter
+      transferTimeoutMs: 10_000,
+    });
     expect(result, result.message).to.include({ status: 'failed', reason: 'slow' });
     expect(result.metrics.downloadMbps).to.be.above(0).and.below(3);
     expect(result.metrics.uploadMbps).to.be.above(0).and.below(1);
+  });
+
+  it('fails a slow link whose download a proxy holds back and then passes on at once', async function () {
+    this.timeout(60_000);
+    // timed from the answer's arrival this read 1766 Mbit/s in a review's simulation: timed from the request
+    const { result } = await runBandwidthCheck({
+      url: '/__bandwidth/buffered-slow/',
+      ...small,
+      transferTimeoutMs: 10_000,
+    });
+    expect(result, result.message).to.include({ status: 'failed', reason: 'slow' });
+    expect(result.metrics.downloadMbps).to.be.above(0).and.below(3);
+  });
+
+  it('takes the shortest round trip off, not a slow first one: a slow link stays slow', async function () {
+    this.timeout(60_000);
+    // two empty requests, the first 3 s late (the upper median would be 3 s, more than the upload takes)
+    const { result } = await runBandwidthCheck({
+      url: '/__bandwidth/spiky-slow/',
+      ...small,
+      uploadBytes: 200_000,
+      latencySamples: 2,
+      transferTimeoutMs: 10_000,
+    });
+    expect(result, result.message).to.include({ status: 'failed', reason: 'slow' });
+    expect(result.metrics.uploadMbps).to.be.above(0).and.below(1);
+  });
+
+  it('measures a latency even when asked for none (0 or NaN samples): a slow link stays slow', async function () {
+    this.timeout(60_000);
+    for (const latencySamples of [0, Number.NaN]) {
+      const { result } = await runBandwidthCheck({ url: '/__bandwidth/slow/', ...small, latencySamples });
+      expect(result, String(latencySamples)).to.include({ status: 'failed', reason: 'slow' });
+      expect(result.metrics.latencyMs).to.be.a('number').and.not.NaN;
+    }
   });
 
   it('fails as slow, with the measured figures and no error code, on a throttled endpoint', async () => {
