@@ -706,14 +706,20 @@ async function screenshots(page, name) {
  * `late` and `late-slow`: the same, each answer 3 s late (a server slow to answer, a link far away);
  * `buffered-slow`: a ~0.65 Mbit/s download held back whole and then sent at once (a proxy that
  * inspects it first); `spiky-slow`: ~0.65 Mbit/s, and the first empty request answered 3 s late (a
- * connection being set up, a latency spike).
+ * connection being set up, a latency spike); `spa`: the same HTML page, 200, for every path and
+ * method (a static host's catch-all fallback, where no speed test is served).
  */
 const bandwidthEndpoints = async (ctx, next) => {
   // /api/bandwidth/… as the reference server names it (for the examples), at loopback speed
   const m =
-    /^\/__bandwidth\/(fast|slow|late|late-slow|buffered-slow|spiky-slow)\/(download|upload)$/.exec(ctx.path) ??
+    /^\/__bandwidth\/(fast|slow|late|late-slow|buffered-slow|spiky-slow|spa)\/(download|upload)$/.exec(ctx.path) ??
     /^\/api\/bandwidth\/()(download|upload)$/.exec(ctx.path);
   if (!m) return next();
+  if (m[1] === 'spa') {
+    ctx.type = 'text/html';
+    ctx.body = '<!doctype html><title>Exam</title><div id="app"></div><script src="/app.js"></script>';
+    return;
+  }
   const slow = m[1].endsWith('slow');
   const late = m[1].startsWith('late');
   ctx.set('cache-control', 'no-store');

@@ -18,8 +18,23 @@ export interface BandwidthCheckOptions extends Omit<CheckRunOptions, 'mediaDevic
 }
 
 class Unreachable extends Error {
-  /** The HTTP status when the server answered, but not with the speed test. */
-  status?: number;
+  /**
+   * What the server answered when it answered, but not with the speed test: `HTTP 404`, or a body
+   * of the wrong size (a static host's catch-all page, served with 200 for every path).
+   */
+  notSpeedTest?: string;
+}
+
+/**
+ * Throws when a download that finished is not the speed test's: `download?bytes=N` answers N bytes,
+ * and a static host's catch-all page (200, the same HTML for every path) would otherwise be timed as
+ * a slow link and blamed on the candidate.
+ */
+function notSpeedTest(response: Response, received: number, asked: number) {
+  if (received === asked) return;
+  const error = new Unreachable(); // (its message is never shown: the one below is)
+  error.notSpeedTest = `${received} bytes of ${response.headers.get('content-type') ?? 'unknown type'} for ${asked} asked`;
+  throw error;
 }
 
 // at least 1 ms: a transfer no longer than the latency (a fast link, a latency sample slower than the
@@ -77,14 +92,14 @@ export async function runBandwidthCheck(options: BandwidthCheckOptions): Promise
       });
       if (!response.ok) {
         const error = new Unreachable(`${url} answered HTTP ${response.status}`);
-        error.status = response.status;
+        if (response.status === 404 || response.status === 405) error.notSpeedTest = `HTTP ${response.status}`;
         throw error;
       }
       return response;
     } catch (error) {
       if (signal?.aborted) throw error;
       if (error instanceof Unreachable) throw error;
-      if (timeout.aborted) throw error;
+      if (timeout.aborted) throw new Unreachable(`${url} did not answer within ${transferTimeoutMs / 1000} s`);
       throw new Unreachable(`${url} could not be reached (${messageOf(error)})`);
     }
   };
@@ -95,9 +110,8 @@ export async function runBandwidthCheck(options: BandwidthCheckOptions): Promise
     // at least one (the speeds are timed less the latency), also for 0 or NaN
     for (let i = 0; i < latencySamples || !i; i++) {
       const t0 = performance.now();
-      await (
-        await request(endpoint(`download?bytes=0&r=${i}`), {}, AbortSignal.timeout(transferTimeoutMs))
-      ).arrayBuffer();
+      const response = await request(endpoint(`download?bytes=0&r=${i}`), {}, AbortSignal.timeout(transferTimeoutMs));
+      notSpeedTest(response, (await response.arrayBuffer()).byteLength, 0);
       rtts.push(performance.now() - t0);
     }
     rtts.sort((a, b) => a - b);
@@ -118,6 +132,7 @@ export async function runBandwidthCheck(options: BandwidthCheckOptions): Promise
         received += value.byteLength;
         onProgress?.({ fraction: 0.1 + 0.45 * (received / downloadBytes), message: 'download' });
       }
+      notSpeedTest(response, received, downloadBytes);
     } catch (error) {
       if (!downloadTimeout.aborted || received === 0)
         throw error instanceof Unreachable ? error : new Unreachable(messageOf(error));
@@ -176,13 +191,13 @@ export async function runBandwidthCheck(options: BandwidthCheckOptions): Promise
   } catch (error) {
     if (signal?.aborted) throw error;
     // the server answered, but serves no speed test there (404, 405): the page's setup, not the network
-    if (error instanceof Unreachable && (error.status === 404 || error.status === 405))
+    if (error instanceof Unreachable && error.notSpeedTest)
       return {
         result: finished('bandwidth', startedAt, {
           ok: false,
           reason: 'unreachable',
           code: ErrorCode.BANDWIDTH_UNREACHABLE,
-          message: `No speed test is served at ${base.href} (HTTP ${error.status}): this exam page's bandwidth-url is wrong or its server has no speed-test endpoint. This is not a problem of your connection; tell the exam's organiser.`,
+          message: `No speed test is served at ${base.href} (${error.notSpeedTest}): this exam page's bandwidth-url is wrong or its server has no speed-test endpoint. This is not a problem of your connection; tell the exam's organiser.`,
         }),
       };
     if (error instanceof Unreachable)

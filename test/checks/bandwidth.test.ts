@@ -121,6 +121,15 @@ describe('bandwidth check', function () {
     expect(result.message).to.not.contain('internet connection');
   });
 
+  it('blames the page, not the connection, when a catch-all page answers 200 in place of the speed test', async () => {
+    // a static host's fallback (the same HTML for every path): timed as a download it read 0.7 Mbit/s,
+    // "move closer to your router" (found by a new-user trial)
+    const { result } = await runBandwidthCheck({ url: '/__bandwidth/spa/', ...small });
+    expect(result).to.include({ status: 'failed', reason: 'unreachable', code: ErrorCode.BANDWIDTH_UNREACHABLE });
+    expect(result.message).to.contain('No speed test is served at').and.contain('text/html');
+    expect(result.message).to.not.contain('internet connection').and.not.contain('router');
+  });
+
   it('uses configurable thresholds', async () => {
     // the ~0.65 Mbit/s endpoint passes thresholds well under it; the transfer is kept small and its time
     // limit wide, since what is tested is the thresholds, not how fast a loaded machine serves 200 kB
