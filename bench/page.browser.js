@@ -3,6 +3,7 @@ import { FaceTracks, createFaceDetector } from '/dist/cdn/proctor-elements.js';
 
 const detectors = {};
 let video;
+let naiveDetector;
 
 const percentile = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -76,6 +77,36 @@ window.bench = {
       regionShare: regions / cost.length,
     };
   },
+  /**
+   * The reference the face-detection targets were set against (issue 14: "MediaPipe BlazeFace
+   * called naively", 4.6 ms a frame on the machine the issue was filed from): tasks-vision's
+   * FaceDetector with the short-range model and its default options, on the page, measured as the
+   * issue measured it: `detect(image)` on 640×480 still images (here camera frames taken as
+   * ImageBitmaps first; `detect(video)` costs 3–4× more on this machine's software WebGL, for the
+   * video's upload). Returns the n call times (ms); loaded once.
+   */
+  async naive(n) {
+    if (!naiveDetector) {
+      const vision = await import('/dist/assets/mediapipe/vision_bundle.mjs');
+      const fileset = await vision.FilesetResolver.forVisionTasks('/dist/assets/mediapipe');
+      naiveDetector = await vision.FaceDetector.createFromOptions(fileset, {
+        baseOptions: { modelAssetPath: '/dist/assets/models/face_detection_short_range.tflite' },
+        runningMode: 'IMAGE',
+      });
+    }
+    const times = [];
+    for (let i = -5; i < n; i++) {
+      const image = await createImageBitmap(video);
+      const t0 = performance.now();
+      naiveDetector.detect(image);
+      if (i >= 0) times.push(performance.now() - t0); // after 5 to warm up
+      image.close();
+      // a frame's time apart, as a camera would hand them (and the page may breathe)
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    return times;
+  },
+  median: (xs) => percentile(xs, 50),
   /** n worker detections at `fps`, paced like monitoring; the caller reads main-thread time around it. */
   async paced(name, n, fps) {
     const d = detectors[name];

@@ -96,12 +96,25 @@ async function detection(base) {
     const w = await page.evaluate((n) => window.bench.detect('w', n), n);
     figure('detect.worker.inference.median (640x480)', ms(w.inferenceMedian), 'ms');
     figure('detect.worker.inference.p95 (640x480)', ms(w.inferenceP95), 'ms');
+    // ours as monitoring runs, between two runs of the naive reference (the host's speed drifts)
+    const naive = await page.evaluate((n) => window.bench.naive(n), n / 2);
     const t = await page.evaluate((n) => window.bench.tracked('w', n), n);
+    naive.push(...(await page.evaluate((n) => window.bench.naive(n), n / 2)));
+    const naiveMedian = await page.evaluate((xs) => window.bench.median(xs), naive);
     figure(
       'detect.worker.monitoring.median (640x480, whole frame every 1 s + region passes, as monitoring runs)',
       ms(t.median),
       'ms',
     );
+    figure(
+      'detect.reference.naive.median (tasks-vision FaceDetector, short range, defaults, detect(640x480 still) on the page)',
+      ms(naiveMedian),
+      'ms',
+    );
+    // Issue 14's 6 ms target was set where the naive reference took 4.6 ms a frame: scaled to this
+    // host's speed, as ours against the reference in the same run.
+    figure('detect.worker.monitoring.vs-naive (target <= 6 / 4.6 = 1.30)', (t.median / naiveMedian).toFixed(2), 'x');
+    figure('detect.worker.monitoring.target-on-this-host (6 ms x naive / 4.6 ms)', ms((6 * naiveMedian) / 4.6), 'ms');
     figure('detect.worker.monitoring.p95', ms(t.p95), 'ms');
     figure('detect.worker.monitoring.mean', ms(t.mean), 'ms');
     figure('detect.worker.monitoring.region-pass share', (t.regionShare * 100).toFixed(0), '%');
