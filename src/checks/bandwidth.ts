@@ -105,7 +105,7 @@ export async function runBandwidthCheck(options: BandwidthCheckOptions): Promise
   };
 
   try {
-    // latency: tiny requests, median
+    // latency: empty requests; the median is the latency shown, the shortest is taken off each transfer
     const rtts: number[] = [];
     // at least one (the speeds are timed less the latency), also for 0 or NaN
     for (let i = 0; i < latencySamples || !i; i++) {
