@@ -9,6 +9,7 @@ import {
   type ApRequirementsCheck,
 } from '../../src/index.js';
 import { de } from '../../src/locales/de.js';
+import { rejectionOf } from '../helpers/media.js';
 
 describe('<ap-requirements-check> (no devices needed)', () => {
   afterEach(() => setMessages());
@@ -227,6 +228,83 @@ describe('<ap-requirements-check> as integrators configure it', () => {
     expect(el.shadowRoot!.textContent).to.not.contain('All required checks passed');
     expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.contain('no check given');
     await expect(el).to.be.accessible();
+  });
+
+  it('settings = null (a React or Vue state before it is set) is no settings, not a crash', async () => {
+    // new-user trial: null made the element throw while rendering and stay blank, with no error
+    const el = await fixture<ApRequirementsCheck>(
+      html`<ap-requirements-check
+        checks="bandwidth"
+        bandwidth-url="/__bandwidth/fast/"
+        .settings=${null}
+      ></ap-requirements-check>`,
+    );
+    expect(el.error).to.equal(undefined);
+    expect(el.shadowRoot!.querySelector('[data-check="bandwidth"]')).to.exist;
+    const complete = oneEvent<ApChecksCompleteEvent>(el, 'ap-checks-complete');
+    void el.run();
+    expect((await complete).detail.results[0].status).to.be.oneOf(['succeeded', 'failed']);
+  });
+
+  it('a misspelt or ill-typed setting is a configuration error (4107, alert, ap-error), not a failed check', async () => {
+    // new-user trial: {webcam: {minConfidence: 2}} ran the check and told the candidate "we cannot
+    // see your face"; a misspelt key was ignored without a word
+    const cases: [unknown, string][] = [
+      [{ webcam: { minConfidence: 2 } }, 'settings.webcam.minConfidence must be a number from 0 to 1, got 2.'],
+      [{ webcam: { minConfidence: 'high' } }, 'got "high"'],
+      [{ webcam: { threshold: 0.5 } }, 'settings.webcam.threshold is not a webcam setting'],
+      [{ webcam: { minFaceWidth: 5 } }, 'settings.webcam.minFaceWidth'],
+      [{ webcam: { settleMs: -5 } }, 'settings.webcam.settleMs'],
+      [{ webcam: 'yes' }, 'settings.webcam must be an object'],
+      [{ bogus: 1 }, 'settings.bogus is not a check'],
+      ['notanobject', 'settings must be an object'],
+      [[], 'settings must be an object'],
+    ];
+    for (const [settings, message] of cases) {
+      const el = document.createElement('ap-requirements-check');
+      el.checks = 'webcam';
+      el.settings = settings as object;
+      const errors: ApErrorEvent[] = [];
+      el.addEventListener('ap-error', (e) => errors.push(e));
+      document.body.append(el);
+      await el.updateComplete;
+      expect(el.error?.code, JSON.stringify(settings)).to.equal(ErrorCode.INVALID_OPTION);
+      expect(el.error?.message).to.contain(message);
+      expect(errors.map((e) => e.detail.code)).to.deep.equal([ErrorCode.INVALID_OPTION]);
+      expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.contain(message);
+      expect((await rejectionOf(el.run())).code).to.equal(ErrorCode.INVALID_OPTION);
+      el.remove();
+    }
+  });
+
+  it('every setting of the README, with its own type, is accepted', async () => {
+    const el = await fixture<ApRequirementsCheck>(
+      html`<ap-requirements-check
+        checks="bandwidth"
+        .settings=${{
+          microphone: { deviceId: 'x', listenMs: 5000, requiredMs: 300, soundDb: -45, silenceDb: -70 },
+          speakers: { language: 'en', maxAttempts: 3, generateCode: () => '1234', gapMs: 0 },
+          bandwidth: { downloadBytes: 1000, latencySamples: 0, minDownloadMbps: 0, transferTimeoutMs: 1000 },
+          webcam: { minConfidence: 0.5, keepConfidence: 0.3, settleMs: 0, darkLuma: 60, minFaceWidth: 0.09 },
+          screenshare: { requireEntireScreen: false, rejectMultipleMonitors: true },
+          mobile: { timeoutMs: 20000, minFrames: 5, rtcConfig: { iceServers: [] }, pairingUrl: '/phone' },
+        }}
+      ></ap-requirements-check>`,
+    );
+    expect(el.error).to.equal(undefined);
+  });
+
+  it('a failed check says why in a live region (not only the badge\'s "failed")', async () => {
+    const el = await fixture<ApRequirementsCheck>(
+      html`<ap-requirements-check checks="bandwidth" bandwidth-url="/__bandwidth/spa/"></ap-requirements-check>`,
+    );
+    const complete = oneEvent<ApChecksCompleteEvent>(el, 'ap-checks-complete');
+    void el.run();
+    await complete;
+    await el.updateComplete;
+    const message = el.shadowRoot!.querySelector('[data-check="bandwidth"] [part="message"]')!;
+    expect(message.textContent.trim()).to.not.equal('');
+    expect(message.closest('[aria-live="polite"], [role="status"], [role="alert"]')).to.exist;
   });
 
   it('shows no summary before a run completed', async () => {

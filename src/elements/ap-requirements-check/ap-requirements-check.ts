@@ -17,6 +17,7 @@ import { pairingTransport } from '../../pairing/phone.js';
 import type { SecondCameraReceiver } from '../../pairing/peer.js';
 import { requirementsCheckStyles } from './ap-requirements-check.styles.js';
 import { sameValue } from '../../checks/same-value.js';
+import { validateCheckSettings } from './settings.js';
 
 /**
  * Codes of a check that failed because of the browser itself (INCOMPATIBLE_BROWSER, BROWSER_OUTDATED):
@@ -119,7 +120,10 @@ export class ApRequirementsCheck extends LitElement {
   /** Where the face model and the spoken digits are served; defaults to the package's assets. */
   @property({ attribute: 'asset-base' }) assetBase = '';
 
-  /** Thresholds and options per check (see `CheckSettings`). */
+  /**
+   * Thresholds and options per check (see `CheckSettings`); `null` is none. A misspelt or ill-typed
+   * setting is a configuration error (INVALID_OPTION, 4107, naming it: in `error` and `ap-error`).
+   */
   @property({ attribute: false }) settings: CheckSettings = {};
 
   /** MediaDevices to use (tests inject one where the browser cannot do the real thing). */
@@ -211,6 +215,9 @@ export class ApRequirementsCheck extends LitElement {
    * builds a new runner and runs them again with it (never a check left silently not started).
    */
   protected override willUpdate(): void {
+    // null (a framework's state before it is set) is no settings; anything else not an object is
+    // kept as given for the check below, which says so (4107)
+    const settings: CheckSettings = this.settings ?? {};
     const from: Record<string, unknown> = {
       checks: this.checks,
       optional: this.optional,
@@ -220,13 +227,14 @@ export class ApRequirementsCheck extends LitElement {
       pairing: this.pairing,
       assetBase: this.assetBase,
       mediaDevices: this.mediaDevices,
+      raw: settings,
       settings: {
-        ...this.settings,
+        ...settings,
         microphone: {
-          ...this.settings.microphone,
-          deviceId: this.selected.microphone ?? this.settings.microphone?.deviceId,
+          ...settings.microphone,
+          deviceId: this.selected.microphone ?? settings.microphone?.deviceId,
         },
-        speakers: { ...this.settings.speakers, sinkId: this.selected.speakers ?? this.settings.speakers?.sinkId },
+        speakers: { ...settings.speakers, sinkId: this.selected.speakers ?? settings.speakers?.sinkId },
       },
     };
     if (this.configuredFrom && sameValue(from, this.configuredFrom)) return;
@@ -245,16 +253,20 @@ export class ApRequirementsCheck extends LitElement {
     // is never silently wiped back to "not started" (autostart or not)
     this.rerun = !!previous && (previous.busy || previous.allResults.some((r) => r.status !== 'not_started'));
     this.configuredFrom = from;
-    this.controller.configure(() => ({
-      checks: parseCheckNames(this.checks),
-      optional: parseCheckNames(this.optional, 'optional'),
-      bandwidthUrl: this.bandwidthUrl || undefined,
-      pairingUrl: this.pairingUrl || undefined,
-      pairing: this.pairing ?? (this.signallingUrl ? pairingTransport(this.signallingUrl) : undefined),
-      assetBase: this.assetBase || undefined,
-      mediaDevices: this.mediaDevices,
-      settings: from.settings as CheckSettings,
-    }));
+    this.controller.configure(() => {
+      // a misspelt or ill-typed setting is the page's mistake (4107 in `error`), not the candidate's
+      validateCheckSettings(settings);
+      return {
+        checks: parseCheckNames(this.checks),
+        optional: parseCheckNames(this.optional, 'optional'),
+        bandwidthUrl: this.bandwidthUrl || undefined,
+        pairingUrl: this.pairingUrl || undefined,
+        pairing: this.pairing ?? (this.signallingUrl ? pairingTransport(this.signallingUrl) : undefined),
+        assetBase: this.assetBase || undefined,
+        mediaDevices: this.mediaDevices,
+        settings: from.settings as CheckSettings,
+      };
+    });
     this.session = { checks: {} };
     if (!this.controller.runner) this.rerun = false;
     if (this.checks.includes('mobile')) void loadQrCode().then(() => this.requestUpdate());
@@ -328,7 +340,7 @@ export class ApRequirementsCheck extends LitElement {
         >${m.checkNames[name]}${optional ? html` <span class="optional">(${m.optional})</span>` : nothing}</span
       >
       <ap-status-badge kind="check" status=${status}></ap-status-badge>
-      <span class="message" part="message">${skipped ? m.skipped : message}</span>
+      <span class="message" part="message" aria-live="polite">${skipped ? m.skipped : message}</span>
       ${
         !skipped && result.warnings?.length
           ? html`<ul class="warnings" part="warnings">
