@@ -202,7 +202,8 @@ export class MonitorSession extends EventTarget {
       this.setState('error');
       throw error;
     }
-    if (typeof options !== 'object' || options === null)
+    options ??= {}; // setup(null): no options, as setup()
+    if (typeof options !== 'object')
       throw new ProctorError(ErrorCode.INVALID_OPTION, 'setup() options must be an object.');
     for (const key of Object.keys(options))
       if (!SETUP_KEYS.has(key))

@@ -1,5 +1,13 @@
-import { expect } from '@open-wc/testing';
-import { DEFAULT_TRACKING, ErrorCode, MonitorSession, validateTracking, validateTuning } from '../../src/index.js';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import '../../src/define.js';
+import {
+  DEFAULT_TRACKING,
+  ErrorCode,
+  MonitorSession,
+  validateTracking,
+  validateTuning,
+  type ApMonitor,
+} from '../../src/index.js';
 import { rejectionOf } from '../helpers/media.js';
 
 const credentials = { clientId: 'c', testAttemptId: 't-options', hashedTestAttemptId: 'h' };
@@ -57,6 +65,25 @@ describe('monitor options', () => {
       expect(session.state).to.equal('idle');
       expect(session.cameraStream).to.equal(undefined);
     }
+  });
+
+  it('<ap-monitor>.setup(null) is setup() with no options (not a 4005 "device failed")', async () => {
+    // new-user trial: <ap-monitor>.setup(null) rejected as HARDWARE_ERROR, "reading 'track'"
+    const el = await fixture<ApMonitor>(
+      html`<ap-monitor
+        client-id="c"
+        test-attempt-id="t-null-element"
+        hashed-test-attempt-id="aA=="
+        track="tabSwitch"
+      ></ap-monitor>`,
+    );
+    const completed = oneEvent(el, 'ap-setup-completed');
+    await el.setup(null as never);
+    await completed;
+    await el.destroy();
+    // not an object at all: still a typed configuration error
+    const other = new MonitorSession({ ...credentials, testAttemptId: 't-null-other' });
+    expect((await rejectionOf(other.setup('tabSwitch' as never))).code).to.equal(ErrorCode.INVALID_OPTION);
   });
 
   it('refuses an endpoint that is no URL of a results server, at setup(), naming the accepted forms', async () => {

@@ -96,6 +96,7 @@ export class ApMonitor extends LitElement {
 
   /** Validates options, loads what the trackers need, then fires `ap-setup-completed`. */
   async setup(options: MonitorSetupOptions = {}): Promise<void> {
+    options ??= {}; // setup(null): no options, as setup()
     await this.guard(async () => {
       if (this.monitor?.state === 'destroyed' || this.state === 'destroyed')
         throw new ProctorError(ErrorCode.INVALID_STATE, 'setup() after destroy().');
