@@ -19,7 +19,7 @@ export interface WebcamCheckOptions extends CheckRunOptions {
   durationMs?: number;
   /** Sampling interval (ms). Default 250. */
   sampleMs?: number;
-  /** A frame darker than this mean luma (0–255) is black. Default 20. */
+  /** A frame darker than this mean luma (0–255), or of one flat colour (a cover, a blank picture), is black. Default 20. */
   blackLuma?: number;
   /** A frame changing less than this (mean |Δluma|, 0–255) from the last is frozen. Default 0.25. */
   frozenChange?: number;
@@ -169,7 +169,8 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
           (sampler.regionLuma(0, 0, 0.2, 1) ?? 0) +
           (sampler.regionLuma(0.8, 0, 1, 1) ?? 0)) /
         3;
-      if (stats.luma < blackLuma) black++;
+      // black, or one flat colour (a lens cover, a camera sending a blank picture): no picture at all
+      if (stats.luma < blackLuma || stats.spread < FLAT_SPREAD) black++;
       else if (stats.change !== undefined && stats.change < frozenChange) frozen++;
       if (detector) {
         // a frame of one flat colour holds no face (BlazeFace scores solid green as two)
@@ -208,7 +209,7 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
       borderLuma: round(borderLuma / Math.max(1, samples)),
       cutOffFrames: oneCutOff,
       ...(faceWidth !== undefined
-        ? { faceWidth: Math.round(faceWidth), faceWidthFraction: round((100 * faceWidth) / frameW) / 100 }
+        ? { faceWidth: Math.round(faceWidth), faceWidthFraction: Math.round((1000 * faceWidth) / frameW) / 1000 }
         : {}),
     };
     type Reason =
@@ -219,7 +220,7 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
     if (black > samples * maxBadFraction)
       return fail(
         'black',
-        'Your camera shows a black picture. Remove any cover, turn on the light, or choose another camera.',
+        'Your camera shows a black or blank picture. Remove any cover, turn on the light, or choose another camera.',
       );
     if (frozen > samples * maxBadFraction)
       return fail('frozen', 'Your camera picture is frozen. Close other apps that use it, or reconnect it.');

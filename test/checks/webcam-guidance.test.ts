@@ -38,6 +38,25 @@ describeExcept(
       try {
         const { result } = await runWebcamCheck({ stream: camera.stream, ...base });
         expect(result.status, result.message).to.equal('succeeded');
+        // a fraction as people write it (it was 0.14400000000000002)
+        expect(String(result.metrics.faceWidthFraction)).to.match(/^0\.\d{1,3}$/);
+      } finally {
+        camera.stop();
+      }
+    });
+
+    it('says a camera showing one flat colour (a cover, a blank picture) shows no picture, not that it froze', async () => {
+      // new-user trial: a solid green camera failed 'frozen' ("close other apps that use it")
+      const camera = canvasCamera((g) => {
+        g.fillStyle = '#00ff00';
+        g.fillRect(0, 0, 640, 480);
+      });
+      try {
+        // the frozen test at its default: a flat picture's frames are identical too
+        const { result } = await runWebcamCheck({ stream: camera.stream, assetBase: DIST_ASSETS, settleMs: 500 });
+        expect(result, result.message).to.include({ status: 'failed', reason: 'black' });
+        expect(result.message).to.contain('blank picture');
+        expect(result.metrics.oneFaceFrames).to.equal(0);
       } finally {
         camera.stop();
       }
