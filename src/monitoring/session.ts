@@ -203,7 +203,7 @@ export class MonitorSession extends EventTarget {
       throw error;
     }
     options ??= {}; // setup(null): no options, as setup()
-    if (typeof options !== 'object')
+    if (typeof options !== 'object' || Array.isArray(options))
       throw new ProctorError(ErrorCode.INVALID_OPTION, 'setup() options must be an object.');
     for (const key of Object.keys(options))
       if (!SETUP_KEYS.has(key))
@@ -212,7 +212,8 @@ export class MonitorSession extends EventTarget {
           `"${key}" is not a setup option (known: ${[...SETUP_KEYS].join(', ')}).`,
         );
     const track = typeof options.track === 'string' ? options.track.split(/[\s,]+/).filter(Boolean) : options.track;
-    if (options.trackingOptions !== undefined && track !== undefined)
+    // null is not given (a framework's unset value)
+    if (options.trackingOptions != null && track != null)
       throw new ProctorError(ErrorCode.INVALID_OPTION, 'Give trackingOptions or track, not both.');
     const tracking = validateTracking(
       options.trackingOptions ?? track,
@@ -245,6 +246,10 @@ export class MonitorSession extends EventTarget {
         ErrorCode.INVALID_OPTION,
         'secondCamera must be the SecondCameraReceiver of a mobile check.',
       );
+    const streams = options.streams ?? {};
+    for (const [key, stream] of Object.entries(streams))
+      if (stream != null && !(stream instanceof MediaStream))
+        throw new ProctorError(ErrorCode.INVALID_OPTION, `streams.${key} must be a MediaStream.`);
     this.setState('setting_up');
     this.setStatus('in_setup');
     try {
@@ -259,17 +264,17 @@ export class MonitorSession extends EventTarget {
         throw invalidState('The monitor was destroyed during setup().');
       }
       this.detector = detector;
+      this.options = options;
+      this.tracking = tracking;
+      this.tuning = tuning;
+      // what was handed in is this monitor's from now on: the checks that made it may be removed
+      // (a single-page app moving on) without stopping it, and cannot replace it
+      hold(this, [streams.camera, streams.microphone, streams.screen, options.secondCamera]);
     } catch (error) {
+      // any failure leaves a monitor that setup() can be called on again, never 'setting_up'
       if ((this.state as MonitorState) !== 'destroyed') this.setState('error');
       throw error;
     }
-    this.options = options;
-    this.tracking = tracking;
-    this.tuning = tuning;
-    // what was handed in is this monitor's from now on: the checks that made it may be removed
-    // (a single-page app moving on) without stopping it, and cannot replace it
-    const { streams = {} } = options;
-    hold(this, [streams.camera, streams.microphone, streams.screen, options.secondCamera]);
     this.setState('ready');
   }
 
@@ -551,7 +556,8 @@ export class MonitorSession extends EventTarget {
   }
 
   private async acquire(tracking: Required<TrackingOptions>, tuning: MonitorTuning) {
-    const { streams = {}, mediaDevices } = this.options;
+    const { mediaDevices } = this.options;
+    const streams = this.options.streams ?? {};
     const needCamera = tracking.numHumans || tracking.photosAtRandom || tracking.showCamPreview;
     if (needCamera || tracking.audio) requireMediaDevices(mediaDevices);
     if (needCamera) {

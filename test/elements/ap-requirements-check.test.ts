@@ -259,6 +259,17 @@ describe('<ap-requirements-check> as integrators configure it', () => {
       [{ bogus: 1 }, 'settings.bogus is not a check'],
       ['notanobject', 'settings must be an object'],
       [[], 'settings must be an object'],
+      // a retest: names of Object's own properties, objects of the wrong kind, no upper bound,
+      // settings that can never pass, an empty URL
+      [{ constructor: {} }, 'settings.constructor is not a check'],
+      [{ webcam: { constructor: 1 } }, 'settings.webcam.constructor is not a webcam setting'],
+      [{ webcam: { stream: {} } }, 'settings.webcam.stream must be a MediaStream'],
+      [{ webcam: { detector: {} } }, 'settings.webcam.detector must be a face detector'],
+      [{ mobile: { rtcConfig: [] } }, 'settings.mobile.rtcConfig must be an object'],
+      [{ webcam: { settleMs: 1e12 } }, 'settings.webcam.settleMs must be a duration in ms from 0 to 600000'],
+      [{ microphone: { requiredMs: 60000, listenMs: 1000 } }, 'requiredMs (60000) must be at most listenMs (1000)'],
+      [{ bandwidth: { url: '' } }, 'settings.bandwidth.url must be a URL'],
+      [{ webcam: { minConfidence: new Number(0.5) } }, 'got a Number object'],
     ];
     for (const [settings, message] of cases) {
       const el = document.createElement('ap-requirements-check');
@@ -275,6 +286,51 @@ describe('<ap-requirements-check> as integrators configure it', () => {
       expect((await rejectionOf(el.run())).code).to.equal(ErrorCode.INVALID_OPTION);
       el.remove();
     }
+  });
+
+  it('inline URLs and functions in settings, new on every render, restart nothing (React re-rendering on each change)', async () => {
+    // a retest: compared by identity, an inline new URL() or () => … was a change on every render,
+    // and the check restarted for ever
+    const settings = () => ({
+      bandwidth: {
+        url: new URL('/__bandwidth/fast/', location.href),
+        downloadBytes: 20_000,
+        uploadBytes: 10_000,
+        minDownloadMbps: 0.1,
+        minUploadMbps: 0.1,
+      },
+      speakers: { generateCode: () => '1234' },
+    });
+    const el = await fixture<ApRequirementsCheck>(
+      html`<ap-requirements-check checks="bandwidth" .settings=${settings()}></ap-requirements-check>`,
+    );
+    const seen = statuses(el);
+    el.addEventListener('ap-check-change', () => (el.settings = settings()));
+    const complete = oneEvent<ApChecksCompleteEvent>(el, 'ap-checks-complete');
+    void el.run();
+    const { detail } = await complete;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(seen).to.deep.equal(['not_completed', detail.results[0].status]);
+    expect(detail.passed).to.equal(true);
+  });
+
+  it('autostart still starts once a configuration error is mended', async () => {
+    const fast = {
+      bandwidth: { downloadBytes: 20_000, uploadBytes: 10_000, minDownloadMbps: 0.1, minUploadMbps: 0.1 },
+    };
+    const el = await fixture<ApRequirementsCheck>(
+      html`<ap-requirements-check
+        checks="bandwidth"
+        bandwidth-url="/__bandwidth/fast/"
+        autostart
+        .settings=${{ bandwidth: { minDownloadMbps: 'fast' } }}
+      ></ap-requirements-check>`,
+    );
+    expect(el.error?.code).to.equal(ErrorCode.INVALID_OPTION);
+    const complete = oneEvent<ApChecksCompleteEvent>(el, 'ap-checks-complete');
+    el.settings = fast;
+    expect((await complete).detail.passed).to.equal(true);
+    expect(el.error).to.equal(undefined);
   });
 
   it('every setting of the README, with its own type, is accepted', async () => {

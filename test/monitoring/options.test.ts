@@ -86,6 +86,25 @@ describe('monitor options', () => {
     expect((await rejectionOf(other.setup('tabSwitch' as never))).code).to.equal(ErrorCode.INVALID_OPTION);
   });
 
+  it('<ap-monitor>.setup() with ill-typed options says so (4107) and can be called again (a retest)', async () => {
+    const el = await fixture<ApMonitor>(
+      html`<ap-monitor
+        client-id="c"
+        test-attempt-id="t-ill-typed"
+        hashed-test-attempt-id="aA=="
+        track="tabSwitch"
+      ></ap-monitor>`,
+    );
+    // streams: null was "reading 'camera' of null" as 4005, and the monitor stayed 'setting_up'
+    for (const options of [42, 'x', [], true, { streams: { camera: 'x' } }, { streams: { screen: {} } }]) {
+      const error = await rejectionOf(el.setup(options as never));
+      expect(error.code, JSON.stringify(options)).to.equal(ErrorCode.INVALID_OPTION);
+    }
+    // null is not given: streams: null, and trackingOptions: null beside the track attribute
+    await el.setup({ streams: null, trackingOptions: null } as never);
+    await el.destroy();
+  });
+
   it('refuses an endpoint that is no URL of a results server, at setup(), naming the accepted forms', async () => {
     // as integrators mistype it: no scheme (it would resolve against the exam page and send
     // evidence to the LMS's own host), a host:port, words, another scheme

@@ -106,7 +106,10 @@ export class ApMonitor extends LitElement {
         ...(this.assetBase && !options.assetBase ? { assetBase: this.assetBase } : {}),
         ...(this.endpoint && !options.endpoint ? { endpoint: this.endpoint } : {}),
       };
-      await this.monitor.setup({ ...fromAttributes, ...options });
+      // not an object: the session says so (4107), with nothing added to it
+      await this.monitor.setup(
+        typeof options == 'object' && !Array.isArray(options) ? { ...fromAttributes, ...options } : options,
+      );
       this.dispatchEvent(new ApSetupCompletedEvent({ testAttemptId: this.testAttemptId }));
     });
   }

@@ -16,7 +16,7 @@ import type { PairingTransport } from '../../pairing/channel.js';
 import { pairingTransport } from '../../pairing/phone.js';
 import type { SecondCameraReceiver } from '../../pairing/peer.js';
 import { requirementsCheckStyles } from './ap-requirements-check.styles.js';
-import { sameValue } from '../../checks/same-value.js';
+import { sameValue } from './same-value.js';
 import { validateCheckSettings } from './settings.js';
 
 /**
@@ -138,6 +138,8 @@ export class ApRequirementsCheck extends LitElement {
   private configuredFrom?: Record<string, unknown>;
   /** A real change arrived while checks ran: the new runner runs them again (after the render). */
   private rerun = false;
+  /** Checks that had run were replaced by a configuration error: they run once it is mended. */
+  private pendingRun = false;
 
   @query('video[part="preview"]') private preview?: HTMLVideoElement;
   @query('video[part="phone-preview"]') private phonePreview?: HTMLVideoElement;
@@ -251,7 +253,9 @@ export class ApRequirementsCheck extends LitElement {
     }
     // a check that ran (or runs) with the old configuration runs again with the new one: a result
     // is never silently wiped back to "not started" (autostart or not)
-    this.rerun = !!previous && (previous.busy || previous.allResults.some((r) => r.status !== 'not_started'));
+    const hadRun = !!previous && (previous.busy || previous.allResults.some((r) => r.status !== 'not_started'));
+    // the configuration in force was an error: an autostart element never started, and runs now
+    const wasError = !previous && !!this.controller.error;
     this.configuredFrom = from;
     this.controller.configure(() => {
       // a misspelt or ill-typed setting is the page's mistake (4107 in `error`), not the candidate's
@@ -268,7 +272,14 @@ export class ApRequirementsCheck extends LitElement {
       };
     });
     this.session = { checks: {} };
-    if (!this.controller.runner) this.rerun = false;
+    if (!this.controller.runner) {
+      // an error replaced checks that had run: they run again once the configuration is valid
+      this.pendingRun ||= hadRun;
+      this.rerun = false;
+    } else {
+      this.rerun = hadRun || this.pendingRun || (wasError && this.autostart);
+      this.pendingRun = false;
+    }
     if (this.checks.includes('mobile')) void loadQrCode().then(() => this.requestUpdate());
   }
 

@@ -13,10 +13,14 @@ import { CHECK_NAMES } from '../../checks/types.js';
 /** What a setting must be; numbers are finite and within [min, max], `int` ones whole. */
 type Kind =
   | { type: 'number'; min?: number; max?: number; int?: boolean; above?: number; what: string }
-  | { type: 'string' | 'boolean' | 'function' | 'object' | 'url' };
+  | { type: 'string' | 'boolean' | 'function' | 'url' }
+  /** An object that passes `is` (any non-null object without one), described as `what`. */
+  | { type: 'object'; is?: (value: object) => boolean; what?: string };
 
-const ms: Kind = { type: 'number', min: 0, what: 'a duration in ms, 0 or more' };
-const positiveMs: Kind = { type: 'number', above: 0, what: 'a duration in ms, above 0' };
+/** The longest time a setting may give a check, ms (10 minutes): longer is a check that never ends. */
+const MAX_MS = 600_000;
+const ms: Kind = { type: 'number', min: 0, max: MAX_MS, what: `a duration in ms from 0 to ${MAX_MS}` };
+const positiveMs: Kind = { type: 'number', above: 0, max: MAX_MS, what: `a duration in ms above 0, at most ${MAX_MS}` };
 const count: Kind = { type: 'number', min: 1, int: true, what: 'a whole number, 1 or more' };
 const fraction: Kind = { type: 'number', min: 0, max: 1, what: 'a number from 0 to 1' };
 const luma: Kind = { type: 'number', min: 0, max: 255, what: 'a luma from 0 to 255' };
@@ -25,6 +29,18 @@ const mbps: Kind = { type: 'number', min: 0, what: 'a speed in Mbit/s, 0 or more
 const bool: Kind = { type: 'boolean' };
 const str: Kind = { type: 'string' };
 const obj: Kind = { type: 'object' };
+const plain: Kind = { type: 'object', is: (v) => !Array.isArray(v), what: 'an object' };
+const stream: Kind = { type: 'object', is: (v) => v instanceof MediaStream, what: 'a MediaStream' };
+const detector: Kind = {
+  type: 'object',
+  is: (v) => typeof (v as { detect?: unknown }).detect === 'function',
+  what: 'a face detector (from createFaceDetector())',
+};
+const mediaDevices: Kind = {
+  type: 'object',
+  is: (v) => typeof (v as { getUserMedia?: unknown }).getUserMedia === 'function',
+  what: 'a MediaDevices',
+};
 const url: Kind = { type: 'url' };
 
 /** Every check's settings and their kinds (the option interfaces of the check services). */
@@ -59,7 +75,7 @@ const SPEC: Record<keyof CheckSettings, Record<string, Kind>> = {
   },
   webcam: {
     deviceId: str,
-    stream: obj,
+    stream,
     minWidth: count,
     minHeight: count,
     durationMs: positiveMs,
@@ -74,11 +90,11 @@ const SPEC: Record<keyof CheckSettings, Record<string, Kind>> = {
     settleMs: ms,
     darkLuma: luma,
     minFaceWidth: fraction,
-    detector: obj,
+    detector,
     assetBase: url,
   },
-  screenshare: { requireEntireScreen: bool, rejectMultipleMonitors: bool, screen: obj, document: obj },
-  mobile: { pairingUrl: str, transport: obj, timeoutMs: positiveMs, minFrames: count, rtcConfig: obj },
+  screenshare: { requireEntireScreen: bool, rejectMultipleMonitors: bool, screen: plain, document: obj },
+  mobile: { pairingUrl: str, transport: obj, timeoutMs: positiveMs, minFrames: count, rtcConfig: plain },
 };
 
 const invalid = (message: string) => new ProctorError(ErrorCode.INVALID_OPTION, message);
@@ -86,6 +102,10 @@ const invalid = (message: string) => new ProctorError(ErrorCode.INVALID_OPTION, 
 /** A value as the integrator wrote it, for a message (a string quoted, NaN and functions named). */
 function shown(value: unknown): string {
   if (typeof value === 'number') return String(value);
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const name = (Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null)?.constructor?.name;
+    if (name && name !== 'Object') return `a ${name} object`;
+  }
   if (typeof value === 'function') return 'a function';
   try {
     return JSON.stringify(value) ?? typeof value;
@@ -112,12 +132,12 @@ function check(path: string, kind: Kind, value: unknown): void {
       return;
     }
     case 'url':
-      if (typeof value !== 'string' && !(value instanceof URL))
-        throw invalid(`${path} must be a URL (a string or a URL), got ${typeOf(value)}.`);
+      if (!(value instanceof URL) && (typeof value !== 'string' || !value.trim()))
+        throw invalid(`${path} must be a URL (a non-empty string or a URL), got ${shown(value)}.`);
       return;
     case 'object':
-      if (typeof value !== 'object' || value === null)
-        throw invalid(`${path} must be an object, got ${typeOf(value)}.`);
+      if (typeof value !== 'object' || value === null || (kind.is && !kind.is(value)))
+        throw invalid(`${path} must be ${kind.what ?? 'an object'}, got ${shown(value)}.`);
       return;
     default:
       if (typeof value !== kind.type) throw invalid(`${path} must be a ${kind.type}, got ${typeOf(value)}.`);
@@ -136,7 +156,8 @@ export function validateCheckSettings(input: unknown): CheckSettings {
   if (typeof input !== 'object' || Array.isArray(input))
     throw invalid(`settings must be an object of per-check options ({ webcam: { … } }), got ${typeOf(input)}.`);
   for (const [name, options] of Object.entries(input)) {
-    const spec = SPEC[name as keyof CheckSettings];
+    // own keys only: "constructor" or "__proto__" is no check
+    const spec = Object.prototype.hasOwnProperty.call(SPEC, name) ? SPEC[name as keyof CheckSettings] : undefined;
     if (!spec) throw invalid(`settings.${name} is not a check (known: ${CHECK_NAMES.join(', ')}).`);
     if (options === undefined || options === null) continue;
     if (typeof options !== 'object' || Array.isArray(options))
@@ -144,11 +165,21 @@ export function validateCheckSettings(input: unknown): CheckSettings {
     for (const [key, value] of Object.entries(options as Record<string, unknown>)) {
       if (value === undefined) continue;
       // every check runs on the element's MediaDevices, which a settings object may also carry
-      const kind = key === 'mediaDevices' ? obj : spec[key];
+      const kind =
+        key === 'mediaDevices' ? mediaDevices : Object.prototype.hasOwnProperty.call(spec, key) ? spec[key] : undefined;
       if (!kind)
         throw invalid(`settings.${name}.${key} is not a ${name} setting (known: ${Object.keys(spec).join(', ')}).`);
       check(`settings.${name}.${key}`, kind, value);
     }
   }
+  // the microphone must hear sound for requiredMs within listenMs (defaults 1500 and 5000): more
+  // can never pass, and the candidate would be told to speak up
+  const { microphone } = input as CheckSettings;
+  const required = microphone?.requiredMs ?? 1500;
+  const listen = microphone?.listenMs ?? 5000;
+  if (required > listen)
+    throw invalid(
+      `settings.microphone.requiredMs (${required}) must be at most listenMs (${listen}): the check could never pass.`,
+    );
   return input;
 }
