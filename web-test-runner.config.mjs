@@ -661,13 +661,13 @@ async function shootExample(session, endpoint, name) {
     await page.goto(`${endpoint}examples/${name}/`, { waitUntil: 'load' });
     const start = await page.waitForFunction(
       () => document.querySelector('ap-requirements-check')?.shadowRoot?.querySelector('[part="start"]'),
-      { timeout: 15000, polling: 100 },
+      { timeout: 60000, polling: 100 },
     );
     await start.click();
     await page.waitForFunction(
       () => /Ready\.|Not ready\./.test(document.querySelector('[role="status"]').textContent),
       {
-        timeout: 30000,
+        timeout: 60000,
       },
     );
     await screenshots(page, `example-${name}`);
