@@ -318,8 +318,14 @@ export default [
       lazyFromAssetBase(LAZY_PARTS),
       nodeResolve({ exportConditions: ['production'] }),
       ...bundled(),
-      // more compress passes: the budget (60 KB gzip, issue 13) is tight since the older build target
-      terser({ ecma: 2020, toplevel: true, compress: { passes: 3, keep_fargs: false }, format: { comments: false } }),
+      // more compress passes: the budget (60 KB gzip, issue 13) is tight since the older build target;
+      // hoist_vars (one `var` list per function, semantics unchanged) gzips ~200 bytes smaller here
+      terser({
+        ecma: 2020,
+        toplevel: true,
+        compress: { passes: 3, keep_fargs: false, hoist_vars: true },
+        format: { comments: false },
+      }),
     ],
   },
 ];
