@@ -1,6 +1,7 @@
 import { createFaceDetector } from '../detection/face-detector.js';
 import { FaceTracks } from '../detection/tracking.js';
 import type { FaceDetectorHandle } from '../detection/types.js';
+import { VideoFrameCounter } from '../media/frame-counter.js';
 import { FLAT_SPREAD, FrameSampler, type FrameStats } from '../media/frame-stats.js';
 import { DEFAULT_TUNING } from '../monitoring/options.js';
 import { delay, getUserMediaTyped, stopStream } from '../media/user-media.js';
@@ -21,9 +22,14 @@ export interface WebcamCheckOptions extends CheckRunOptions {
   sampleMs?: number;
   /** A frame darker than this mean luma (0–255), or of one flat colour (a cover, a blank picture), is black. Default 20. */
   blackLuma?: number;
-  /** A frame changing less than this (mean |Δluma|, 0–255) from the last is frozen. Default 0.25. */
+  /**
+   * A new frame changing less than this (mean |Δluma|, 0–255) from the last is frozen. Default 0.25.
+   * A sample that finds no new frame since the last (a camera slower than `sampleMs`, a busy
+   * machine) is not counted as frozen; a camera that sends no new frame (or no picture within
+   * 10 s) while it is sampled is frozen too (`metrics.newFrames` 0).
+   */
   frozenChange?: number;
-  /** More black or frozen frames than this fraction fails the check. Default 1/3. */
+  /** More black frames than this fraction of samples, or frozen ones of new frames, fails the check. Default 1/3. */
   maxBadFraction?: number;
   /** Require exactly one face (default true). */
   requireFace?: boolean;
@@ -53,12 +59,22 @@ export interface WebcamCheckOptions extends CheckRunOptions {
 export const VIRTUAL_CAMERA_PATTERN =
   /\b(obs|manycam|snap camera|xsplit|virtual|droidcam|splitcam|e2esoft|vcam|camtwist|mmhmm|chromacam|youcam|iriun|epoccam|nvidia broadcast)\b/i;
 
-async function playing(video: HTMLVideoElement, stream: MediaStream) {
+/** How long a camera may take to show its first picture (ms): USB cameras take 1–3 s to start. */
+const FIRST_FRAME_MS = 10_000;
+
+/** Plays the stream in the video; false when no picture came within `FIRST_FRAME_MS`. */
+async function playing(video: HTMLVideoElement, stream: MediaStream, signal?: AbortSignal): Promise<boolean> {
   video.muted = true;
   video.playsInline = true;
   if (video.srcObject !== stream) video.srcObject = stream;
-  await video.play();
-  while (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) await delay(20);
+  // play() waits for a first frame in some engines (WebKit): a camera that sends none would hang it
+  const end = performance.now() + FIRST_FRAME_MS;
+  await Promise.race([video.play(), delay(FIRST_FRAME_MS, signal)]);
+  while (video.readyState < 2) {
+    if (performance.now() > end) return false;
+    await delay(20, signal);
+  }
+  return true;
 }
 
 /**
@@ -115,7 +131,7 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
     const label = track.label;
     const warnings = VIRTUAL_CAMERA_PATTERN.test(label) ? [`The camera "${label}" looks like a virtual camera.`] : [];
     const video = options.video ?? document.createElement('video');
-    await playing(video, stream);
+    const shows = await playing(video, stream, signal);
     const width = settings.width ?? video.videoWidth;
     const height = settings.height ?? video.videoHeight;
     const base = { width, height, device: label, virtualCamera: warnings.length > 0 };
@@ -132,10 +148,15 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
     if (detectorReady) detector = await detectorReady;
 
     const sampler = new FrameSampler();
+    // a second read of the camera's last frame (a camera slower than sampleMs, a busy machine) is
+    // not a frozen picture: only new frames are judged frozen, and a camera that sends none is
+    const frames = new VideoFrameCounter();
     // a camera still adjusting (dark or one flat colour while exposure settles) is given time first
     const settleStart = performance.now();
-    for (;;) {
+    // (a camera that sent no picture is not sampled: frozen below)
+    while (shows) {
       const stats = sampler.sample(video);
+      frames.fresh(video);
       if (stats.luma >= blackLuma && stats.spread >= FLAT_SPREAD) break;
       if (performance.now() - settleStart >= settleMs) break;
       await delay(sampleMs, signal);
@@ -148,6 +169,8 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
     let samples = 0;
     let black = 0;
     let frozen = 0;
+    /** Samples that found a new frame (all of them where the browser cannot tell). */
+    let freshSamples = 0;
     let lumaSum = 0;
     const faces = { none: 0, one: 0, many: 0 };
     const faceWidths: number[] = [];
@@ -158,10 +181,12 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
     let centerLuma = 0;
     let borderLuma = 0;
     const t0 = performance.now();
-    while (performance.now() - t0 < durationMs) {
+    while (shows && performance.now() - t0 < durationMs) {
       const at = performance.now();
+      const fresh = frames.fresh(video);
       const stats: FrameStats = sampler.sample(video);
       samples++;
+      if (fresh) freshSamples++;
       lumaSum += stats.luma;
       centerLuma += sampler.regionLuma(0.3, 0.2, 0.7, 0.8) ?? stats.luma;
       borderLuma +=
@@ -171,7 +196,7 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
         3;
       // black, or one flat colour (a lens cover, a camera sending a blank picture): no picture at all
       if (stats.luma < blackLuma || stats.spread < FLAT_SPREAD) black++;
-      else if (stats.change !== undefined && stats.change < frozenChange) frozen++;
+      else if (fresh && stats.change !== undefined && stats.change < frozenChange) frozen++;
       if (detector) {
         // a frame of one flat colour holds no face (BlazeFace scores solid green as two)
         const found = stats.spread < FLAT_SPREAD ? [] : (await detector.detect(video)).faces;
@@ -193,6 +218,7 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
       onProgress?.({ fraction: Math.min(1, (performance.now() - t0) / durationMs) });
       await delay(sampleMs, signal);
     }
+    frames.stop();
     const round = (x: number) => Math.round(x * 10) / 10;
     const faceWidth = faceWidths.sort((a, b) => a - b)[Math.floor(faceWidths.length / 2)];
     const metrics = {
@@ -201,6 +227,7 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
       settledMs,
       blackFrames: black,
       frozenFrames: frozen,
+      newFrames: freshSamples,
       noFaceFrames: faces.none,
       oneFaceFrames: faces.one,
       multipleFaceFrames: faces.many,
@@ -222,7 +249,7 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
         'black',
         'Your camera shows a black or blank picture. Remove any cover, turn on the light, or choose another camera.',
       );
-    if (frozen > samples * maxBadFraction)
+    if (frozen > freshSamples * maxBadFraction || !freshSamples)
       return fail('frozen', 'Your camera picture is frozen. Close other apps that use it, or reconnect it.');
     const minPx = Math.round(minFaceWidth * frameW);
     if (requireFace && faces.one < samples * faceFraction) {

@@ -15,15 +15,12 @@ describeExcept(
     this.timeout(60_000);
     let portrait: HTMLImageElement;
     /**
-     * What each test gives the check besides its camera. The frozen test is off (frozenChange 0) in
-     * every test here, since none is about a frozen picture: the canvas camera's fresh noise is
-     * painted by the page's timers, which a loaded machine delays past the check's samples, so that
-     * a third of them can see one picture (CI run 40: 'frozen' instead of 'no_face'). The frozen test
-     * itself: on a camera that stops (the last test here, and monitoring's 5105 in
-     * frozen-camera.test.ts); the fake cameras of the one-face and camera-720p groups, whose frames
-     * come from the browser, not the page, pass it with its defaults.
+     * What each test gives the check besides its camera, at its defaults otherwise. The canvas
+     * camera's noise is painted by the page's timers, which a loaded machine delays past the check's
+     * samples: the check reads a frame twice, which it does not take for a frozen picture
+     * (webcam-frames.test.ts; CI run 40 before it did: 'frozen' instead of 'no_face').
      */
-    const base = { assetBase: DIST_ASSETS, frozenChange: 0 };
+    const base = { assetBase: DIST_ASSETS };
     before(async () => {
       portrait = await loadFixtureImage('one-face');
     });

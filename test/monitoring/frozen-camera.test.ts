@@ -35,5 +35,38 @@ describeExcept(
         camera.stop();
       }
     });
+
+    it('a hidden page shown no frames is no frozen camera; once shown again, a camera still frozen is', async () => {
+      // Firefox counts a stream's frames with requestVideoFrameCallback, which does not run in a
+      // hidden page: a candidate away from the tab (already a 5005) is no sign of a frozen camera
+      const portrait = await loadFixtureImage('one-face');
+      const camera = canvasCamera((g) => g.drawImage(portrait, 0, 0));
+      const hide = (hidden: boolean) =>
+        hidden
+          ? Object.defineProperty(document, 'hidden', { configurable: true, get: () => true })
+          : delete (document as { hidden?: boolean }).hidden;
+      try {
+        const h = await monitor({ track: 'numHumans', streams: { camera: camera.stream }, tuning: { frozenMs: 1000 } });
+        await until(() => h.indicator() === 'Proctoring is on. All clear.', 30_000, 'the monitor to run');
+        hide(true);
+        camera.freeze(); // no frame while hidden (as Firefox counts them there)
+        // a visible page would have 5105 after 3 × frozenMs of no frames (the test above)
+        await new Promise((r) => setTimeout(r, 8000));
+        expect(
+          h.evidence.filter((e) => e.code === 5105),
+          'no camera_frozen while hidden',
+        ).to.deep.equal([]);
+        const shownAt = Date.now();
+        hide(false);
+        await until(() => h.evidence.some((e) => e.code === 5105), 60_000, 'camera frozen evidence once shown');
+        const [frozen] = h.evidence.filter((e) => e.code === 5105);
+        expect(frozen.startedAt, 'counted from when the page was shown').to.be.at.least(shownAt - 1000);
+        await h.el.stop();
+        await h.el.destroy();
+      } finally {
+        hide(false);
+        camera.stop();
+      }
+    });
   },
 );

@@ -2,6 +2,7 @@ import { detectionError } from '../../detection/mediapipe.js';
 import { ErrorCode, ProctorError } from '../../errors.js';
 import { FacePresence, type PresenceEvent } from '../../detection/tracking.js';
 import type { Face, Region } from '../../detection/types.js';
+import { VideoFrameCounter } from '../../media/frame-counter.js';
 import { FLAT_SPREAD, type FrameStats } from '../../media/frame-stats.js';
 import { faceLostMs } from '../options.js';
 import type { Tracker, TrackerContext } from './types.js';
@@ -49,11 +50,8 @@ export class FaceTracker implements Tracker {
   private settled = false;
   private frozenSince?: number;
   private frozenFrames = 0;
-  /** Frames the video has presented (requestVideoFrameCallback), when the browser tells. */
-  private presented?: number;
-  /** Frames the video has received (getVideoPlaybackQuality), where the browser counts them for a stream. */
-  private received?: number;
-  private presentedAtLastSample?: number;
+  /** Tells a new camera frame from a second read of the last one. */
+  private readonly frames = new VideoFrameCounter();
   private stalledSince?: number;
   /** Detections failed in a row. */
   private failures = 0;
@@ -82,7 +80,7 @@ export class FaceTracker implements Tracker {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
-    this.watching = undefined; // a later start() watches afresh
+    this.frames.stop(); // a later start() watches afresh
     this.noFace.end();
     this.many.end();
     this.frozen.end();
@@ -112,7 +110,14 @@ export class FaceTracker implements Tracker {
    */
   observeStats(stats: FrameStats | undefined, at = this.ctx.now(), newFrame = true): void {
     if (stats && stats.luma >= SETTLED_LUMA && stats.spread >= FLAT_SPREAD) this.settled = true;
+    const hidden = typeof document !== 'undefined' && document.hidden;
     if (!newFrame) {
+      // a hidden page is not shown frames where they are counted by requestVideoFrameCallback
+      // (Firefox): no frame then is no sign of a frozen camera
+      if (hidden) {
+        this.stalledSince = undefined;
+        return;
+      }
       this.stalledSince ??= at;
       if (!this.frozen.active && at - this.stalledSince >= 3 * this.ctx.tuning.frozenMs)
         this.frozen.begin(this.stalledSince, { noFrames: true });
@@ -123,7 +128,7 @@ export class FaceTracker implements Tracker {
       stats?.change !== undefined &&
       stats.change < FROZEN_CHANGE &&
       stats.spread >= FLAT_SPREAD &&
-      !(typeof document !== 'undefined' && document.hidden);
+      !hidden;
     if (!still) {
       this.frozenSince = undefined;
       this.frozenFrames = 0;
@@ -152,38 +157,7 @@ export class FaceTracker implements Tracker {
     this.frozenSince = undefined;
     this.frozenFrames = 0;
     this.stalledSince = undefined;
-    this.received = undefined;
-  }
-
-  /**
-   * How many frames the video has had, or undefined where the browser cannot tell. Chromium counts
-   * a stream's frames in getVideoPlaybackQuality(), read here at the sampling rate; elsewhere (Firefox
-   * reports 0 for a stream) a requestVideoFrameCallback counts them, which costs the main thread a
-   * callback and a rendering step for every camera frame (~10 ms/s at 30 fps in Chromium).
-   */
-  private frameCount(video: HTMLVideoElement): number | undefined {
-    const total = video.getVideoPlaybackQuality?.().totalVideoFrames;
-    if (total) {
-      this.received = total;
-      this.watching = undefined; // the counter works here: no per-frame callback
-      return total;
-    }
-    if (this.received !== undefined) return this.received; // a counter that went back to 0: no frame since
-    this.watchFrames(video);
-    return this.presented;
-  }
-
-  /** Counts the frames the video presents (where the browser has requestVideoFrameCallback). */
-  private watching?: HTMLVideoElement;
-  private watchFrames(video: HTMLVideoElement) {
-    if (this.watching === video || typeof video.requestVideoFrameCallback !== 'function') return;
-    this.watching = video;
-    const onFrame: VideoFrameRequestCallback = (_now, meta) => {
-      if (this.stopped || this.watching !== video) return;
-      this.presented = meta.presentedFrames;
-      video.requestVideoFrameCallback(onFrame);
-    };
-    video.requestVideoFrameCallback(onFrame);
+    this.frames.newCamera();
   }
 
   private loop() {
@@ -199,9 +173,7 @@ export class FaceTracker implements Tracker {
     const at = this.ctx.now();
     const id = (video.srcObject as MediaStream | null)?.getVideoTracks?.()[0]?.id;
     if (id !== this.camera) this.newCamera(id, at);
-    const frames = this.frameCount(video);
-    const newFrame = frames === undefined || frames !== this.presentedAtLastSample;
-    this.presentedAtLastSample = frames;
+    const newFrame = this.frames.fresh(video);
     // the detector measures the picture (dark, flat, frozen) beside the faces, and gives a frame of
     // one flat colour no faces (BlazeFace scores solid green as two); a frame that cannot be read
     // has no statistics, and a failed detection none either: no observation of the picture

@@ -1,0 +1,72 @@
+import { expect } from '@open-wc/testing';
+import { runWebcamCheck } from '../../src/index.js';
+import { canvasCamera } from '../helpers/canvas-camera.js';
+import { loadFixtureImage } from '../helpers/media.js';
+
+/**
+ * The webcam check tells a frozen camera from a slow one. It reads the camera on a timer (every
+ * 250 ms by default); a camera slower than that (a webcam at 2–7.5 fps in a dim room) or a machine
+ * too busy to present frames gives it the same frame twice, which is no frozen picture (Firefox CI
+ * of stop 28: 'failed' on a working camera under load). No face engine here (requireFace false), so
+ * this runs in every engine.
+ */
+describe('webcam check: slow and frozen cameras', function () {
+  this.timeout(30_000);
+  let portrait: HTMLImageElement;
+  before(async () => {
+    portrait = await loadFixtureImage('one-face');
+  });
+
+  it('passes a camera at 2 fps (slower than its sampling): a repeated frame is not a frozen one', async () => {
+    const camera = canvasCamera((g) => g.drawImage(portrait, 0, 0), { fps: 2 });
+    try {
+      const { result } = await runWebcamCheck({ stream: camera.stream, requireFace: false });
+      expect(result.status, `${result.reason}: ${result.message} ${JSON.stringify(result.metrics)}`).to.equal(
+        'succeeded',
+      );
+      // the condition under test: the check did read frames it had already seen
+      expect(result.metrics.newFrames).to.be.below(result.metrics.samples as number);
+      expect(result.metrics.frozenFrames).to.equal(0);
+    } finally {
+      camera.stop();
+    }
+  });
+
+  it('fails a camera that stops sending pictures (the track still live) as frozen', async () => {
+    const camera = canvasCamera((g) => g.drawImage(portrait, 0, 0));
+    await new Promise((r) => setTimeout(r, 500)); // a few pictures reach the stream
+    camera.freeze(); // then no more: a photo held up, a stuck driver
+    try {
+      const { result } = await runWebcamCheck({ stream: camera.stream, requireFace: false });
+      expect(camera.stream.getVideoTracks()[0].readyState).to.equal('live');
+      expect(result, result.message).to.include({ status: 'failed', reason: 'frozen' });
+      expect(result.message).to.contain('frozen');
+      expect(result.metrics.newFrames).to.equal(0);
+    } finally {
+      camera.stop();
+    }
+  });
+
+  it('fails a camera that never sends a picture (frozen), instead of waiting for one for ever', async () => {
+    // a track that is live and sends nothing: a stuck driver, a virtual camera with no source
+    const canvas = Object.assign(document.createElement('canvas'), { width: 640, height: 480 });
+    const stream = canvas.captureStream(0);
+    try {
+      const { result } = await runWebcamCheck({ stream, requireFace: false });
+      expect(result, result.message).to.include({ status: 'failed', reason: 'frozen' });
+    } finally {
+      stream.getTracks().forEach((t) => t.stop());
+    }
+  });
+
+  it('fails a camera that keeps sending the same picture as frozen', async () => {
+    // new frames, identical: a still image as a camera (Chromium's fake camera playing one picture)
+    const camera = canvasCamera((g) => g.drawImage(portrait, 0, 0), { noise: 0 });
+    try {
+      const { result } = await runWebcamCheck({ stream: camera.stream, requireFace: false });
+      expect(result, result.message).to.include({ status: 'failed', reason: 'frozen' });
+    } finally {
+      camera.stop();
+    }
+  });
+});
