@@ -119,11 +119,20 @@ function installFixtureMedia({ camera: cameraOptions, microphone: microphoneOpti
       }
       g.putImageData(pixels, 0, 0);
     };
-    paint();
-    const stream = canvas.captureStream(fps);
+    // one frame per paint, as a camera sends one per exposure: captureStream(fps) samples the canvas
+    // on a clock of its own (Firefox), which repeats a painted picture or skips one whenever the two
+    // clocks drift (under load: often), and a repeated picture is what a frozen camera sends
+    const stream = canvas.captureStream(0);
     const [track] = stream.getVideoTracks();
+    // requestFrame(): the track's (the standard), the stream's in Firefox (CanvasCaptureMediaStream)
+    const send = () => {
+      paint();
+      if (track.requestFrame) track.requestFrame();
+      else stream.requestFrame();
+    };
+    send();
     // stops painting once the page stopped the track (stop() fires no 'ended' event)
-    const timer = setInterval(() => (track.readyState === 'ended' ? clearInterval(timer) : paint()), 1000 / fps);
+    const timer = setInterval(() => (track.readyState === 'ended' ? clearInterval(timer) : send()), 1000 / fps);
     return track;
   };
   // the WAV's bytes, fetched once per page (each graph decodes a copy at its context's rate)

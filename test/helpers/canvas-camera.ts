@@ -29,9 +29,20 @@ export function canvasCamera(
     }
     g.putImageData(image, 0, 0);
   };
-  paint();
-  let timer: ReturnType<typeof setInterval> | undefined = setInterval(paint, 1000 / fps);
-  const stream = canvas.captureStream(fps);
+  // one frame per paint, as a camera sends one per exposure: captureStream(fps) samples the canvas
+  // on a clock of its own (Firefox), which repeats a painted picture or skips one whenever the two
+  // clocks drift, and a repeated picture is what a frozen camera sends
+  const stream = canvas.captureStream(0);
+  const [track] = stream.getVideoTracks() as CanvasCaptureMediaStreamTrack[];
+  // requestFrame(): the track's (the standard), the stream's in Firefox (CanvasCaptureMediaStream)
+  const firefoxStream = stream as MediaStream & { requestFrame?: () => void };
+  const frame = () => {
+    paint();
+    if (typeof track.requestFrame === 'function') track.requestFrame();
+    else firefoxStream.requestFrame?.();
+  };
+  frame();
+  let timer: ReturnType<typeof setInterval> | undefined = setInterval(frame, 1000 / fps);
   return {
     stream,
     /** The picture stops changing; the track stays live. */
