@@ -20,7 +20,7 @@ describe('webcam check options', function () {
 
   it('runs without the face engine when requireFace is false', async () => {
     const { result, stream } = await runWebcamCheck({ requireFace: false, durationMs: 1000 });
-    expect(result.status).to.equal('succeeded');
+    expect(result.status, `${result.reason}: ${result.message}`).to.equal('succeeded');
     expect(result.metrics.oneFaceFrames).to.equal(0);
     stream?.getTracks().forEach((t) => t.stop());
   });
