@@ -124,11 +124,7 @@ export class FaceTracker implements Tracker {
       return;
     }
     this.stalledSince = undefined;
-    const still =
-      stats?.change !== undefined &&
-      stats.change < FROZEN_CHANGE &&
-      stats.spread >= FLAT_SPREAD &&
-      !hidden;
+    const still = stats?.change !== undefined && stats.change < FROZEN_CHANGE && stats.spread >= FLAT_SPREAD && !hidden;
     if (!still) {
       this.frozenSince = undefined;
       this.frozenFrames = 0;
