@@ -36,6 +36,28 @@ describeExcept(
       }
     });
 
+    it('records "camera frozen" (5105) for a camera that never sends a picture (the track live)', async () => {
+      // a stuck driver, a virtual camera with no source: the faces tracker waited for a first frame
+      // for ever, and the exam ran unwatched with nothing recorded
+      const canvas = Object.assign(document.createElement('canvas'), { width: 640, height: 480 });
+      const stream = canvas.captureStream(0); // no requestFrame(): never a frame
+      try {
+        const h = await monitor({
+          track: 'numHumans',
+          streams: { camera: stream },
+          tuning: { frozenMs: 1000, mediaTimeoutMs: 3000 },
+        });
+        await until(() => h.evidence.some((e) => e.code === 5105), 60_000, 'camera frozen evidence');
+        const [frozen] = h.evidence.filter((e) => e.code === 5105);
+        expect(frozen.data).to.include({ noFrames: true });
+        expect(stream.getVideoTracks()[0].readyState).to.equal('live');
+        await h.el.stop();
+        await h.el.destroy();
+      } finally {
+        stream.getTracks().forEach((t) => t.stop());
+      }
+    });
+
     it('a hidden page shown no frames is no frozen camera; once shown again, a camera still frozen is', async () => {
       // Firefox counts a stream's frames with requestVideoFrameCallback, which does not run in a
       // hidden page: a candidate away from the tab (already a 5005) is no sign of a frozen camera

@@ -165,10 +165,19 @@ export class FaceTracker implements Tracker {
       this.timer = setTimeout(() => this.loop(), Math.max(0, interval - (performance.now() - started)));
     };
     const { video, detector } = this.ctx;
-    if (!detector || !video || video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) return next();
+    if (!detector || !video) return next();
     const at = this.ctx.now();
-    const id = (video.srcObject as MediaStream | null)?.getVideoTracks?.()[0]?.id;
-    if (id !== this.camera) this.newCamera(id, at);
+    const track = (video.srcObject as MediaStream | null)?.getVideoTracks?.()[0];
+    if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) {
+      // a live camera that has shown no picture yet counts as one that shows no new frame (frozen
+      // after 3 × frozenMs: no first frame ever is a camera that sends nothing)
+      if (track?.readyState === 'live') {
+        if (track.id !== this.camera) this.newCamera(track.id, at);
+        this.observeStats(undefined, at, false);
+      }
+      return next();
+    }
+    if (track?.id !== this.camera) this.newCamera(track?.id, at);
     const newFrame = this.frames.fresh(video);
     // the detector measures the picture (dark, flat, frozen) beside the faces, and gives a frame of
     // one flat colour no faces (BlazeFace scores solid green as two); a frame that cannot be read
