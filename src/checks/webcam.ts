@@ -23,13 +23,16 @@ export interface WebcamCheckOptions extends CheckRunOptions {
   /** A frame darker than this mean luma (0–255), or of one flat colour (a cover, a blank picture), is black. Default 20. */
   blackLuma?: number;
   /**
-   * A new frame changing less than this (mean |Δluma|, 0–255) from the last is frozen. Default 0.25.
-   * A sample that finds no new frame since the last (a camera slower than `sampleMs`, a busy
-   * machine) is not counted as frozen; a camera that sends no new frame (or no picture within
-   * 10 s) while it is sampled is frozen too (`metrics.newFrames` 0).
+   * A picture changing less than this (mean |Δluma|, 0–255) between samples has not changed.
+   * Default 0.25. The camera is frozen when new frames keep coming without a change for more than
+   * `maxBadFraction` of the new frames sampled (at least 2; `metrics.frozenFrames`, the longest such
+   * run), or when it sends no new frame at all (`metrics.newFrames` 0; no picture within 10 s
+   * too). A sample that finds no new frame (a camera slower than `sampleMs`, a busy machine) is not
+   * judged, and a change seen in any sample ends a run: a frame counted before it is drawn (the
+   * browser counts frames as they arrive) is no frozen one.
    */
   frozenChange?: number;
-  /** More black frames than this fraction of samples, or frozen ones of new frames, fails the check. Default 1/3. */
+  /** More black frames than this fraction of samples (or frozen ones: `frozenChange`) fails the check. Default 1/3. */
   maxBadFraction?: number;
   /** Require exactly one face (default true). */
   requireFace?: boolean;
@@ -149,7 +152,8 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
 
     const sampler = new FrameSampler();
     // a second read of the camera's last frame (a camera slower than sampleMs, a busy machine) is
-    // not a frozen picture: only new frames are judged frozen, and a camera that sends none is
+    // not a frozen picture: only new frames that do not change the picture are, and a camera that
+    // sends none
     const frames = new VideoFrameCounter();
     // a camera still adjusting (dark or one flat colour while exposure settles) is given time first
     const settleStart = performance.now();
@@ -168,6 +172,8 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
     const frameH = video.videoHeight || height;
     let samples = 0;
     let black = 0;
+    /** New frames since the picture last changed, and the longest such run. */
+    let still = 0;
     let frozen = 0;
     /** Samples that found a new frame (all of them where the browser cannot tell). */
     let freshSamples = 0;
@@ -196,7 +202,8 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
         3;
       // black, or one flat colour (a lens cover, a camera sending a blank picture): no picture at all
       if (stats.luma < blackLuma || stats.spread < FLAT_SPREAD) black++;
-      else if (fresh && stats.change !== undefined && stats.change < frozenChange) frozen++;
+      else if (stats.change === undefined || stats.change >= frozenChange) still = 0;
+      else if (fresh) frozen = Math.max(frozen, ++still);
       if (detector) {
         // a frame of one flat colour holds no face (BlazeFace scores solid green as two)
         const found = stats.spread < FLAT_SPREAD ? [] : (await detector.detect(video)).faces;
@@ -249,7 +256,7 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
         'black',
         'Your camera shows a black or blank picture. Remove any cover, turn on the light, or choose another camera.',
       );
-    if (frozen > freshSamples * maxBadFraction || !freshSamples)
+    if ((frozen > 1 && frozen > freshSamples * maxBadFraction) || !freshSamples)
       return fail('frozen', 'Your camera picture is frozen. Close other apps that use it, or reconnect it.');
     const minPx = Math.round(minFaceWidth * frameW);
     if (requireFace && faces.one < samples * faceFraction) {

@@ -26,7 +26,6 @@ describe('webcam check: slow and frozen cameras', function () {
       );
       // the condition under test: the check did read frames it had already seen
       expect(result.metrics.newFrames).to.be.below(result.metrics.samples as number);
-      expect(result.metrics.frozenFrames).to.equal(0);
     } finally {
       camera.stop();
     }
