@@ -721,7 +721,8 @@ async function screenshots(page, name) {
 /**
  * The speed-test endpoints the reference server will provide, for the bandwidth check's tests:
  * `/__bandwidth/fast/…` at loopback speed, `/__bandwidth/slow/…` throttled to ~0.65 Mbit/s;
- * `late` and `late-slow`: the same, each answer 3 s late (a server slow to answer, a link far away);
+ * `late` and `late-slow`: the same, each answer 3 s late (a server slow to answer, a link far away),
+ * `late-6s` 6 s late;
  * `buffered-slow`: a ~0.65 Mbit/s download held back whole and then sent at once (a proxy that
  * inspects it first); `spiky-slow`: ~0.65 Mbit/s, and the first empty request answered 3 s late (a
  * connection being set up, a latency spike); `spa`: the same HTML page, 200, for every path and
@@ -730,8 +731,9 @@ async function screenshots(page, name) {
 const bandwidthEndpoints = async (ctx, next) => {
   // /api/bandwidth/… as the reference server names it (for the examples), at loopback speed
   const m =
-    /^\/__bandwidth\/(fast|slow|late|late-slow|buffered-slow|spiky-slow|spa)\/(download|upload)$/.exec(ctx.path) ??
-    /^\/api\/bandwidth\/()(download|upload)$/.exec(ctx.path);
+    /^\/__bandwidth\/(fast|slow|late|late-6s|late-slow|buffered-slow|spiky-slow|spa)\/(download|upload)$/.exec(
+      ctx.path,
+    ) ?? /^\/api\/bandwidth\/()(download|upload)$/.exec(ctx.path);
   if (!m) return next();
   if (m[1] === 'spa') {
     ctx.type = 'text/html';
@@ -739,11 +741,11 @@ const bandwidthEndpoints = async (ctx, next) => {
     return;
   }
   const slow = m[1].endsWith('slow');
-  const late = m[1].startsWith('late');
+  const late = m[1].startsWith('late') && (m[1] === 'late-6s' ? 6000 : 3000);
   ctx.set('cache-control', 'no-store');
   if (m[2] === 'download') {
     const bytes = Math.min(Number(ctx.query.bytes) || 0, 50_000_000);
-    if (late || (m[1] === 'spiky-slow' && ctx.query.r === '0')) await sleep(3000);
+    if (late || (m[1] === 'spiky-slow' && ctx.query.r === '0')) await sleep(late || 3000);
     ctx.type = 'application/octet-stream';
     if (m[1] === 'buffered-slow') await sleep((bytes / 80_000) * 1000);
     if (!slow || m[1] === 'buffered-slow') return void (ctx.body = Buffer.alloc(bytes));
@@ -762,7 +764,7 @@ const bandwidthEndpoints = async (ctx, next) => {
     received += chunk.length;
     if (slow) await sleep((chunk.length / 80_000) * 1000);
   }
-  if (late) await sleep(3000);
+  if (late) await sleep(late);
   ctx.body = { received };
 };
 
