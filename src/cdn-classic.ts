@@ -18,7 +18,9 @@
  * document, in its markup or added later. A tag in the markup is defined before `apLibReady`, so
  * a handler of it can call the element's methods; when its part cannot be fetched, the page gets
  * `apLibLoadingFailed` (4018) instead. Until loaded, `ProctorElements.ApReport` /
- * `ApMobileCamera` / `ApRequirementsCheck` are undefined.
+ * `ApMobileCamera` / `ApRequirementsCheck` are undefined. The phone side of the pairing
+ * (`SecondCameraSender`, `openPhoneCamera`, `openPhoneSender`: a phone page's own UI) comes with
+ * `<ap-mobile-camera>`'s part, and is undefined until `loadMobileCameraElement()` has resolved.
  */
 import { MINIMUM_BROWSERS, missingBrowserFeature } from './browser-support.js';
 import * as api from './index.js';
@@ -26,16 +28,23 @@ import { ensureContextRoot } from './context/context-root.js';
 import { ASSET_LOAD_TIMEOUT_MS, ASSET_PATHS, getAssetBase } from './detection/assets.js';
 import { ErrorCode, messageOf } from './errors.js';
 import { ApErrorEvent } from './events/ap-error.js';
+import { phonePart } from './pairing/load-element.js';
+
+type PhoneSide = 'SecondCameraSender' | 'openPhoneCamera' | 'openPhoneSender';
 
 declare global {
   interface Window {
     AutoProctor: typeof api.AutoProctor;
-    /** The package root's API; `ApReport` and `ApMobileCamera` are the elements' classes once loaded (see above). */
-    ProctorElements: Omit<typeof api, 'ApReport' | 'ApMobileCamera' | 'ApRequirementsCheck'> & {
+    /**
+     * The package root's API; `ApReport`, `ApMobileCamera` and `ApRequirementsCheck` are the
+     * elements' classes once loaded, and the phone side (`SecondCameraSender`, `openPhoneCamera`,
+     * `openPhoneSender`) comes with `ApMobileCamera` (see above).
+     */
+    ProctorElements: Omit<typeof api, 'ApReport' | 'ApMobileCamera' | 'ApRequirementsCheck' | PhoneSide> & {
       readonly ApReport: typeof api.ApReport | undefined;
       readonly ApMobileCamera: typeof api.ApMobileCamera | undefined;
       readonly ApRequirementsCheck: typeof api.ApRequirementsCheck | undefined;
-    };
+    } & { readonly [name in PhoneSide]: (typeof api)[name] | undefined };
     /** Set when `apLibReady` (true) or `apLibLoadingFailed` (false) has been dispatched: for pages that poll. */
     apLibLoaded?: boolean;
   }
@@ -76,6 +85,9 @@ const failed = (errorCode: number, errorMessage: string) =>
         ApReport: { get: tag('ap-report'), enumerable: true },
         ApMobileCamera: { get: tag('ap-mobile-camera'), enumerable: true },
         ApRequirementsCheck: { get: tag('ap-requirements-check'), enumerable: true },
+        SecondCameraSender: { get: () => phonePart?.SecondCameraSender, enumerable: true },
+        openPhoneCamera: { get: () => phonePart?.openPhoneCamera, enumerable: true },
+        openPhoneSender: { get: () => phonePart?.openPhoneSender, enumerable: true },
       },
     );
     window.AutoProctor = api.AutoProctor;

@@ -58,11 +58,19 @@ export {
   type StopResult,
 } from './monitoring/session.js';
 export { ApMonitor } from './elements/ap-monitor/ap-monitor.js';
-export { ApMobileCamera } from './elements/ap-mobile-camera/ap-mobile-camera.js';
+// the phone side comes with the phone page's element: in the classic script, a part loaded with it
+export {
+  ApMobileCamera,
+  SecondCameraSender,
+  openPhoneCamera,
+  openPhoneSender,
+  type PhoneCameraOptions,
+  type SenderOptions,
+} from './elements/ap-mobile-camera/ap-mobile-camera.js';
 export { loadMobileCameraElement } from './pairing/load-element.js';
 export * from './pairing/channel.js';
-export { SecondCameraReceiver, SecondCameraSender, type PeerState, type SenderOptions } from './pairing/peer.js';
-export { openPhoneCamera, openPhoneSender, pairingTransport, type PhoneCameraOptions } from './pairing/phone.js';
+export { SecondCameraReceiver, type PeerState } from './pairing/peer.js';
+export { pairingTransport } from './pairing/phone.js';
 export { runMobileCheck, pairingLink, type MobileCheckOptions, type MobileCheckOutcome } from './checks/mobile.js';
 export {
   AutoProctor,

@@ -2,7 +2,9 @@
  * `<ap-mobile-camera>` on demand. The phone page's element is never used by an exam page, so the
  * classic script (`dist/cdn/autoproctor.js`) keeps it out of its one file (issue 13's 60 KB gzip
  * budget) and loads it the first time from the asset base, `phone/ap-mobile-camera.mjs`
- * (rollup.config.mjs, `lazyFromAssetBase`); the module builds bundle it, so this resolves at once.
+ * (rollup.config.mjs, `lazyFromAssetBase`), with the phone side of the pairing that only the phone
+ * page uses (`SecondCameraSender`, `openPhoneSender`, `openPhoneCamera`); the module builds bundle
+ * it, so this resolves at once.
  */
 import type { ApMobileCamera } from '../elements/ap-mobile-camera/ap-mobile-camera.js';
 import { lazyElement } from '../lazy-element.js';
@@ -18,5 +20,15 @@ import { lazyElement } from '../lazy-element.js';
 export const loadMobileCameraElement: () => Promise<typeof ApMobileCamera> = lazyElement(
   'ap-mobile-camera',
   'The phone camera',
-  () => import('../elements/ap-mobile-camera/ap-mobile-camera.js').then((part) => part.ApMobileCamera),
+  () =>
+    import('../elements/ap-mobile-camera/ap-mobile-camera.js').then((part) => {
+      phonePart = part;
+      return part.ApMobileCamera;
+    }),
 );
+
+/**
+ * The phone part's module once loaded: the classic script's `ProctorElements.SecondCameraSender`,
+ * `openPhoneCamera` and `openPhoneSender` read it (undefined until `loadMobileCameraElement()`).
+ */
+export let phonePart: typeof import('../elements/ap-mobile-camera/ap-mobile-camera.js') | undefined;

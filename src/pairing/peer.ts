@@ -1,6 +1,7 @@
 /**
- * The two ends of the second camera: the phone sends its camera (`SecondCameraSender`, it makes
- * the offers and restarts ICE after a network blip) and the exam page receives it
+ * The two ends of the second camera: the phone sends its camera (`SecondCameraSender`, in
+ * `elements/ap-mobile-camera/phone-sender.ts`: it makes the offers and restarts ICE after a
+ * network blip) and the exam page receives it
  * (`SecondCameraReceiver`, it answers every offer; a new `session` — the phone page reloaded —
  * replaces the connection). Both speak through a `PairingChannel`.
  */
@@ -8,7 +9,8 @@ import type { PairingChannel, SignalMessage } from './channel.js';
 
 export type PeerState = 'waiting' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
 
-const newSession = () => crypto.getRandomValues(new Uint32Array(2)).join('-');
+/** A new session id (the phone's end starts one per connection). */
+export const newSession = () => crypto.getRandomValues(new Uint32Array(2)).join('-');
 
 /** ICE candidates that arrive before the remote description are held until it is set. */
 class CandidateQueue {
@@ -23,8 +25,12 @@ class CandidateQueue {
   }
 }
 
-/** What both ends share: the state, the channel, and a peer connection per session. */
-abstract class PeerEnd extends EventTarget {
+/**
+ * What both ends share: the state, the channel, and a peer connection per session. (The phone's
+ * end, `SecondCameraSender`, lives with `<ap-mobile-camera>`: the classic script loads it with
+ * that element.)
+ */
+export abstract class PeerEnd extends EventTarget {
   state: PeerState = 'waiting';
   protected pc?: RTCPeerConnection;
   protected session = '';
@@ -191,104 +197,5 @@ export class SecondCameraReceiver extends PeerEnd {
   override close(): void {
     super.close();
     this.stream?.getTracks().forEach((t) => t.stop());
-  }
-}
-
-export interface SenderOptions {
-  rtcConfig?: RTCConfiguration;
-  /** A connection `disconnected` this long gets an ICE restart (ms). Default 2000. */
-  restartAfterMs?: number;
-  /** An unanswered offer is sent again this often (ms). Default 1500. */
-  resendMs?: number;
-}
-
-/**
- * The phone's end. Events: `state` (detail: PeerState), `bye` (the exam page ended the pairing;
- * the sender has closed, the caller stops the camera).
- */
-export class SecondCameraSender extends PeerEnd {
-  private restartTimer?: ReturnType<typeof setTimeout>;
-  private resend?: ReturnType<typeof setInterval>;
-
-  constructor(
-    channel: PairingChannel,
-    private readonly stream: MediaStream,
-    private readonly options: SenderOptions = {},
-  ) {
-    super(channel);
-  }
-
-  /** Starts a connection (again, from scratch, when one exists). */
-  async start(): Promise<void> {
-    const pc = this.open(newSession(), this.options.rtcConfig ?? {});
-    for (const track of this.stream.getVideoTracks())
-      pc.addTransceiver(track, { direction: 'sendonly', streams: [this.stream] });
-    pc.onconnectionstatechange = () => {
-      if (pc !== this.pc) return;
-      const s = pc.connectionState;
-      clearTimeout(this.restartTimer);
-      if (s === 'connected') this.setState('connected');
-      else if (s === 'disconnected') {
-        this.setState('disconnected');
-        // a network blip: try an ICE restart on the same connection
-        this.restartTimer = setTimeout(
-          () => void this.offer(true).catch(() => this.onSignalFailure()),
-          this.options.restartAfterMs ?? 2000,
-        );
-      } else if (s === 'failed') {
-        this.setState('failed');
-        this.restartTimer = setTimeout(
-          () => void this.start().catch(() => undefined),
-          this.options.restartAfterMs ?? 2000,
-        );
-      }
-    };
-    this.setState('connecting');
-    await this.offer(false);
-  }
-
-  private async offer(iceRestart: boolean) {
-    const pc = this.pc;
-    if (!pc || this.state === 'closed') return;
-    const offer = await pc.createOffer({ iceRestart });
-    await pc.setLocalDescription(offer);
-    const message: SignalMessage = { type: 'offer', session: this.session, sdp: offer.sdp ?? '' };
-    // the exam page may not be listening yet, or a message was lost or stalls on the way: offer
-    // again until answered, whatever became of the sends before
-    void this.channel.send(message).catch(() => undefined);
-    clearInterval(this.resend);
-    this.resend = setInterval(() => {
-      if (pc !== this.pc || pc.signalingState !== 'have-local-offer' || this.state === 'closed')
-        return clearInterval(this.resend);
-      void this.channel.send(message).catch(() => undefined);
-    }, this.options.resendMs ?? 1500);
-  }
-
-  protected async onMessage(m: SignalMessage) {
-    if (this.state === 'closed') return;
-    if (m.type === 'bye') {
-      // the exam page ended the pairing (the exam is over, or it paired again): stop sending
-      this.dispatchEvent(new Event('bye'));
-      this.close();
-      return;
-    }
-    if (!this.pc) return;
-    if (m.type === 'answer' && m.session === this.session && this.pc.signalingState === 'have-local-offer') {
-      await this.pc.setRemoteDescription({ type: 'answer', sdp: m.sdp });
-      this.queue!.flush();
-    } else if (m.type === 'candidate' && m.session === this.session) this.queue?.add(m.candidate);
-  }
-
-  /** A message the connection refused: start again from scratch, as after a failed connection. */
-  protected override onSignalFailure(): void {
-    if (this.state === 'closed') return;
-    clearTimeout(this.restartTimer);
-    this.restartTimer = setTimeout(() => void this.start().catch(() => undefined), this.options.restartAfterMs ?? 2000);
-  }
-
-  override close(): void {
-    clearTimeout(this.restartTimer);
-    clearInterval(this.resend);
-    super.close();
   }
 }

@@ -49,6 +49,9 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
       const api = w.ProctorElements as typeof root;
       expect(Object.keys(api).sort()).to.deep.equal(Object.keys(root).sort());
       expect(w.AutoProctor).to.equal(api.AutoProctor);
+      // the phone side of the pairing comes with <ap-mobile-camera>'s part (a phone page's API)
+      const phoneSide = ['SecondCameraSender', 'openPhoneCamera', 'openPhoneSender'];
+      for (const name of phoneSide) expect(api[name], name).to.equal(undefined);
       // the lazy parts (no such tag in this page's markup): nothing of each until its loader is called
       for (const [tag, name, loader] of [
         ['ap-report', 'ApReport', 'loadReportElement'],
@@ -62,6 +65,12 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
         expect(w.customElements.get(tag), tag).to.equal(loaded);
         expect(api[name], name).to.equal(loaded);
       }
+      for (const name of phoneSide) expect(api[name], name).to.be.a('function');
+      // and it works: a bad pairing code is the typed error, before any camera is asked for
+      const refused = await (api.openPhoneSender as (o: { code: string }) => Promise<unknown>)({
+        code: 'not a code',
+      }).catch((e: { code?: number }) => e);
+      expect(refused).to.include({ code: 4107 });
     } finally {
       frame.remove();
     }

@@ -6,8 +6,13 @@ import { ApPairingChangeEvent } from '../../events/ap-pairing-change.js';
 import { stopStream } from '../../media/user-media.js';
 import { messages } from '../../messages.js';
 import type { PairingTransport } from '../../pairing/channel.js';
-import type { PeerState, SecondCameraSender } from '../../pairing/peer.js';
-import { openPhoneSender, pairingTransport } from '../../pairing/phone.js';
+import type { PeerState } from '../../pairing/peer.js';
+import { pairingTransport } from '../../pairing/phone.js';
+import { SecondCameraSender, openPhoneCamera, openPhoneSender } from './phone-sender.js';
+
+// the phone side's API comes with this element (the classic script's part; see phone-sender.ts)
+export { SecondCameraSender, openPhoneCamera, openPhoneSender };
+export type { PhoneCameraOptions, SenderOptions } from './phone-sender.js';
 
 /**
  * The phone page's element: opens the rear camera (any camera when there is none), streams it over
