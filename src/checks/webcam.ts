@@ -26,10 +26,13 @@ export interface WebcamCheckOptions extends CheckRunOptions {
    * A picture changing less than this (mean |Δluma|, 0–255) between samples has not changed.
    * Default 0.25. The camera is frozen when new frames keep coming without a change for more than
    * `maxBadFraction` of the new frames sampled (at least 2; `metrics.frozenFrames`, the longest such
-   * run), or when it sends no new frame at all (`metrics.newFrames` 0; no picture within 10 s
-   * too). A sample that finds no new frame (a camera slower than `sampleMs`, a busy machine) is not
-   * judged, and a change seen in any sample ends a run: a frame counted before it is drawn (the
-   * browser counts frames as they arrive) is no frozen one.
+   * run), when no new frame comes for more than `maxBadFraction` of `durationMs` (three looks or
+   * more in a row; `metrics.stalledMs`, the longest such time: a camera that stops, or sends under
+   * one frame a second), or when it sends no new frame at all (`metrics.newFrames` 0; no picture
+   * within 10 s too). A sample that finds no new frame (a camera slower than `sampleMs`, a busy
+   * machine) is not judged as unchanged, a changed picture is a new frame whatever the browser's
+   * frame count says, and a change seen in any sample ends a run: a frame counted before it is
+   * drawn is no frozen one. Samples taken while the page is hidden are not judged.
    */
   frozenChange?: number;
   /** More black frames than this fraction of samples (or frozen ones: `frozenChange`) fails the check. Default 1/3. */
@@ -114,6 +117,10 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
   const ownDetector = !detector && requireFace;
   let keep = false;
   let detectorReady: Promise<FaceDetectorHandle> | undefined;
+  // a second read of the camera's last frame (a camera slower than sampleMs, a busy machine) is
+  // not a frozen picture: only new frames that do not change the picture are, and a camera that
+  // sends none
+  const frames = new VideoFrameCounter();
   try {
     detectorReady = ownDetector
       ? createFaceDetector({ assetBase: options.assetBase, minConfidence: keepConfidence, signal })
@@ -138,7 +145,8 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
     const width = settings.width ?? video.videoWidth;
     const height = settings.height ?? video.videoHeight;
     const base = { width, height, device: label, virtualCamera: warnings.length > 0 };
-    if (width < minWidth || height < minHeight)
+    // (a camera that sent no picture has no size yet: frozen below)
+    if (shows && (width < minWidth || height < minHeight))
       return {
         result: finished('webcam', startedAt, {
           ok: false,
@@ -151,10 +159,6 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
     if (detectorReady) detector = await detectorReady;
 
     const sampler = new FrameSampler();
-    // a second read of the camera's last frame (a camera slower than sampleMs, a busy machine) is
-    // not a frozen picture: only new frames that do not change the picture are, and a camera that
-    // sends none
-    const frames = new VideoFrameCounter();
     // a camera still adjusting (dark or one flat colour while exposure settles) is given time first
     const settleStart = performance.now();
     // (a camera that sent no picture is not sampled: frozen below)
@@ -177,6 +181,11 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
     let frozen = 0;
     /** Samples that found a new frame (all of them where the browser cannot tell). */
     let freshSamples = 0;
+    /** Samples taken while the page was shown, and the longest time between new frames seen (ms). */
+    let shownSamples = 0;
+    let stalled = 0;
+    let lastNewAt = 0;
+    let stallLooks = 0;
     let lumaSum = 0;
     const faces = { none: 0, one: 0, many: 0 };
     const faceWidths: number[] = [];
@@ -186,13 +195,28 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
     let small = 0;
     let centerLuma = 0;
     let borderLuma = 0;
-    const t0 = performance.now();
+    const t0 = (lastNewAt = performance.now());
     while (shows && performance.now() - t0 < durationMs) {
       const at = performance.now();
-      const fresh = frames.fresh(video);
+      // a hidden page is not shown frames where they are counted (requestVideoFrameCallback): its
+      // samples are not judged as frozen
+      const hidden = document.hidden;
+      const counted = frames.fresh(video);
       const stats: FrameStats = sampler.sample(video);
+      // a changed picture is a new frame whatever the counter says (it counts a frame before it is
+      // drawn, or not at all where the callback does not run: a video not shown, WebKit)
+      const fresh = counted || (stats.change ?? 0) >= frozenChange;
       samples++;
-      if (fresh) freshSamples++;
+      if (hidden || fresh) {
+        lastNewAt = at;
+        stallLooks = 0;
+      }
+      if (!hidden) {
+        shownSamples++;
+        if (fresh) freshSamples++;
+        // no new frame in three looks or more in a row (one late look is a busy machine)
+        else if (++stallLooks >= 3) stalled = Math.max(stalled, at - lastNewAt);
+      }
       lumaSum += stats.luma;
       centerLuma += sampler.regionLuma(0.3, 0.2, 0.7, 0.8) ?? stats.luma;
       borderLuma +=
@@ -203,7 +227,7 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
       // black, or one flat colour (a lens cover, a camera sending a blank picture): no picture at all
       if (stats.luma < blackLuma || stats.spread < FLAT_SPREAD) black++;
       else if (stats.change === undefined || stats.change >= frozenChange) still = 0;
-      else if (fresh) frozen = Math.max(frozen, ++still);
+      else if (fresh && !hidden) frozen = Math.max(frozen, ++still);
       if (detector) {
         // a frame of one flat colour holds no face (BlazeFace scores solid green as two)
         const found = stats.spread < FLAT_SPREAD ? [] : (await detector.detect(video)).faces;
@@ -225,7 +249,6 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
       onProgress?.({ fraction: Math.min(1, (performance.now() - t0) / durationMs) });
       await delay(sampleMs, signal);
     }
-    frames.stop();
     const round = (x: number) => Math.round(x * 10) / 10;
     const faceWidth = faceWidths.sort((a, b) => a - b)[Math.floor(faceWidths.length / 2)];
     const metrics = {
@@ -235,6 +258,7 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
       blackFrames: black,
       frozenFrames: frozen,
       newFrames: freshSamples,
+      stalledMs: Math.round(stalled),
       noFaceFrames: faces.none,
       oneFaceFrames: faces.one,
       multipleFaceFrames: faces.many,
@@ -256,7 +280,12 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
         'black',
         'Your camera shows a black or blank picture. Remove any cover, turn on the light, or choose another camera.',
       );
-    if ((frozen > 1 && frozen > freshSamples * maxBadFraction) || !freshSamples)
+    if (
+      !shows ||
+      (frozen > 1 && frozen > freshSamples * maxBadFraction) ||
+      stalled > durationMs * maxBadFraction ||
+      (shownSamples && !freshSamples)
+    )
       return fail('frozen', 'Your camera picture is frozen. Close other apps that use it, or reconnect it.');
     const minPx = Math.round(minFaceWidth * frameW);
     if (requireFace && faces.one < samples * faceFraction) {
@@ -317,6 +346,7 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
         (d) => d.close(),
         () => undefined,
       );
+    frames.stop();
     if (!keep && ownStream) stopStream(stream);
   }
 }

@@ -16,6 +16,8 @@ export class VideoFrameCounter {
   /** Frames the video has received (getVideoPlaybackQuality), where the browser counts them for a stream. */
   private received?: number;
   private watching?: HTMLVideoElement;
+  /** The pending requestVideoFrameCallback's handle (cancelled by `stop()`). */
+  private pending?: number;
   private atLastLook?: number;
 
   /** How many frames `video` has had, or undefined where the browser cannot tell (yet). */
@@ -23,7 +25,7 @@ export class VideoFrameCounter {
     const total = video.getVideoPlaybackQuality?.().totalVideoFrames;
     if (total) {
       this.received = total;
-      this.watching = undefined; // the counter works here: no per-frame callback
+      this.stop(); // the counter works here: no per-frame callback
       return total;
     }
     if (this.received !== undefined) return this.received; // a counter that went back to 0: no frame since
@@ -50,19 +52,21 @@ export class VideoFrameCounter {
     this.received = undefined;
   }
 
-  /** Stops the per-frame callback (a later look starts it again). */
+  /** Stops the per-frame callback now (a later look starts it again). */
   stop(): void {
-    this.watching = undefined; // the callback ends at the next frame
+    if (this.pending !== undefined) this.watching?.cancelVideoFrameCallback?.(this.pending);
+    this.watching = this.pending = undefined;
   }
 
   private watch(video: HTMLVideoElement) {
     if (this.watching === video || typeof video.requestVideoFrameCallback !== 'function') return;
+    this.stop(); // one callback at a time, on one video
     this.watching = video;
+    this.presented = undefined;
     const onFrame: VideoFrameRequestCallback = (_now, meta) => {
-      if (this.watching !== video) return;
       this.presented = meta.presentedFrames;
-      video.requestVideoFrameCallback(onFrame);
+      this.pending = video.requestVideoFrameCallback(onFrame);
     };
-    video.requestVideoFrameCallback(onFrame);
+    this.pending = video.requestVideoFrameCallback(onFrame);
   }
 }

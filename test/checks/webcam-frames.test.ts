@@ -31,6 +31,80 @@ describe('webcam check: slow and frozen cameras', function () {
     }
   });
 
+  it('fails a camera that sends a picture every 2 s as frozen: over a third of the check without a new one', async () => {
+    // a stalling driver, a camera starved of USB bandwidth: each picture new (noise), but the
+    // candidate sees a still picture for seconds
+    const camera = canvasCamera((g) => g.drawImage(portrait, 0, 0), { fps: 0.5 });
+    try {
+      const { result } = await runWebcamCheck({ stream: camera.stream, requireFace: false });
+      expect(result, `${result.message} ${JSON.stringify(result.metrics)}`).to.include({
+        status: 'failed',
+        reason: 'frozen',
+      });
+      expect(result.metrics.stalledMs).to.be.above(1000);
+    } finally {
+      camera.stop();
+    }
+  });
+
+  it('passes a live camera whose frames the browser does not count (WebKit: no frame callback for a video not shown)', async () => {
+    const camera = canvasCamera((g) => g.drawImage(portrait, 0, 0));
+    const video = document.createElement('video');
+    // the count is unknown (Firefox and WebKit report 0 for a stream) and the frame callback never runs
+    video.getVideoPlaybackQuality = () => ({ totalVideoFrames: 0 }) as VideoPlaybackQuality;
+    video.requestVideoFrameCallback = () => 1;
+    try {
+      const { result } = await runWebcamCheck({ stream: camera.stream, video, requireFace: false });
+      expect(result.status, `${result.reason}: ${result.message} ${JSON.stringify(result.metrics)}`).to.equal(
+        'succeeded',
+      );
+    } finally {
+      camera.stop();
+    }
+  });
+
+  it('an aborted check leaves no frame callback running on its video (a candidate who picks another camera mid-check)', async () => {
+    const camera = canvasCamera((g) => g.drawImage(portrait, 0, 0));
+    const video = document.createElement('video');
+    document.body.append(video);
+    // the frame callback's path (Chromium counts frames otherwise), with the callbacks still to run
+    video.getVideoPlaybackQuality = () => ({ totalVideoFrames: 0 }) as VideoPlaybackQuality;
+    const pending = new Set<number>();
+    const request = video.requestVideoFrameCallback.bind(video);
+    const cancel = video.cancelVideoFrameCallback.bind(video);
+    video.requestVideoFrameCallback = (callback) => {
+      const id = request((now, meta) => {
+        pending.delete(id);
+        callback(now, meta);
+      });
+      pending.add(id);
+      return id;
+    };
+    video.cancelVideoFrameCallback = (id) => {
+      pending.delete(id);
+      cancel(id);
+    };
+    const aborting = new AbortController();
+    try {
+      const ended = await runWebcamCheck({
+        stream: camera.stream,
+        video,
+        requireFace: false,
+        signal: aborting.signal,
+        onProgress: () => aborting.abort(),
+      }).then(
+        () => 'finished',
+        (error: Error) => error.name,
+      );
+      expect(ended).to.equal('AbortError');
+      await new Promise((r) => setTimeout(r, 500)); // frames go on arriving
+      expect(pending.size, 'frame callbacks still waiting').to.equal(0);
+    } finally {
+      camera.stop();
+      video.remove();
+    }
+  });
+
   it('fails a camera that stops sending pictures (the track still live) as frozen', async () => {
     const camera = canvasCamera((g) => g.drawImage(portrait, 0, 0));
     await new Promise((r) => setTimeout(r, 500)); // a few pictures reach the stream
