@@ -189,6 +189,14 @@ describe('FaceTracker tracking', () => {
     stalled.tracker.stop();
     await new Promise((r) => setTimeout(r));
     expect(stalled.records.map((r) => [r.code, r.startedAt, r.data])).to.deep.equal([[5105, 0, { noFrames: true }]]);
+    // a picture that changes shows new frames, whatever the frame count says (a count that lags,
+    // or does not run: WebKit's requestVideoFrameCallback for a video not shown)
+    const uncounted = harness();
+    for (let t = 0; t <= 20_000; t += 250)
+      uncounted.tracker.observeStats({ luma: 120, change: 2.1, spread: 40 }, t, false);
+    uncounted.tracker.stop();
+    await new Promise((r) => setTimeout(r));
+    expect(uncounted.records).to.deep.equal([]);
     // a flat picture (covered lens) is no face, not a frozen camera
     const flat = harness();
     for (let t = 0; t <= 10_000; t += 250) flat.tracker.observeStats({ luma: 3, change: 0, spread: 0.2 }, t);

@@ -46,7 +46,9 @@ export class FaceTracker implements Tracker {
   private timer?: ReturnType<typeof setTimeout>;
   private stopped = false;
   private camera?: string;
+  /** When the camera's first picture came (its settle time starts then). */
   private cameraSince = 0;
+  private pictured = false;
   private settled = false;
   private frozenSince?: number;
   private frozenFrames = 0;
@@ -106,12 +108,17 @@ export class FaceTracker implements Tracker {
    * Feeds one frame's picture statistics taken at `at`: a picture that is neither dark nor one flat
    * colour means the camera has settled; one that does not change is frozen. `newFrame` false: the
    * video presented no frame since the last sample, which a machine too busy to deliver frames
-   * also causes, so it counts towards "frozen" only after three times `frozenMs`.
+   * also causes, so it counts towards "frozen" only after three times `frozenMs`; a changed picture
+   * is a new frame whatever the count says. `hidden`: the page was hidden when the frame was taken.
    */
-  observeStats(stats: FrameStats | undefined, at = this.ctx.now(), newFrame = true): void {
+  observeStats(
+    stats: FrameStats | undefined,
+    at = this.ctx.now(),
+    newFrame = true,
+    hidden = typeof document !== 'undefined' && document.hidden,
+  ): void {
     if (stats && stats.luma >= SETTLED_LUMA && stats.spread >= FLAT_SPREAD) this.settled = true;
-    const hidden = typeof document !== 'undefined' && document.hidden;
-    if (!newFrame) {
+    if (!newFrame && (stats?.change ?? 0) < FROZEN_CHANGE) {
       // a hidden page is not shown frames where they are counted by requestVideoFrameCallback
       // (Firefox): no frame then is no sign of a frozen camera
       if (hidden) {
@@ -147,6 +154,7 @@ export class FaceTracker implements Tracker {
   private newCamera(id: string | undefined, at: number) {
     this.camera = id;
     this.cameraSince = at;
+    this.pictured = false;
     this.settled = false;
     this.presence.restart();
     this.statsKey = `faces-${++cameras}`;
@@ -167,17 +175,24 @@ export class FaceTracker implements Tracker {
     const { video, detector } = this.ctx;
     if (!detector || !video) return next();
     const at = this.ctx.now();
+    // read as the frame is taken: a detection may end after the page is shown again
+    const hidden = document.hidden;
     const track = (video.srcObject as MediaStream | null)?.getVideoTracks?.()[0];
     if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) {
       // a live camera that has shown no picture yet counts as one that shows no new frame (frozen
       // after 3 × frozenMs: no first frame ever is a camera that sends nothing)
       if (track?.readyState === 'live') {
         if (track.id !== this.camera) this.newCamera(track.id, at);
-        this.observeStats(undefined, at, false);
+        this.observeStats(undefined, at, false, hidden);
       }
       return next();
     }
     if (track?.id !== this.camera) this.newCamera(track?.id, at);
+    // the settle time runs from the first picture, not from a camera still starting
+    if (!this.pictured) {
+      this.pictured = true;
+      this.cameraSince = at;
+    }
     const newFrame = this.frames.fresh(video);
     // the detector measures the picture (dark, flat, frozen) beside the faces, and gives a frame of
     // one flat colour no faces (BlazeFace scores solid green as two); a frame that cannot be read
@@ -190,7 +205,7 @@ export class FaceTracker implements Tracker {
         this.failures = 0;
         this.ctx.detectionFailed?.(undefined);
         if (this.stopped) return;
-        this.observeStats(stats, at, newFrame);
+        this.observeStats(stats, at, newFrame, hidden);
         this.observe(stats && stats.spread < FLAT_SPREAD ? [] : faces, at, searched);
       })
       .catch((error: unknown) => {
