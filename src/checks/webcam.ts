@@ -5,6 +5,7 @@ import { VideoFrameCounter } from '../media/frame-counter.js';
 import { FLAT_SPREAD, FrameSampler, type FrameStats } from '../media/frame-stats.js';
 import { DEFAULT_TUNING } from '../monitoring/options.js';
 import { delay, getUserMediaTyped, stopStream } from '../media/user-media.js';
+import { ErrorCode, ProctorError } from '../errors.js';
 import { failedFromError, finished } from './result.js';
 import type { CheckOutcome, CheckRunOptions } from './types.js';
 
@@ -16,7 +17,10 @@ export interface WebcamCheckOptions extends CheckRunOptions {
   video?: HTMLVideoElement;
   minWidth?: number;
   minHeight?: number;
-  /** How long frames are sampled (ms). Default 3000. */
+  /**
+   * How long frames are sampled (ms). Default 3000. Time while the page is hidden does not count
+   * (the check waits for the candidate to come back), and at least 3 frames are sampled.
+   */
   durationMs?: number;
   /** Sampling interval (ms). Default 250. */
   sampleMs?: number;
@@ -32,7 +36,7 @@ export interface WebcamCheckOptions extends CheckRunOptions {
    * within 10 s too). A sample that finds no new frame (a camera slower than `sampleMs`, a busy
    * machine) is not judged as unchanged, a changed picture is a new frame whatever the browser's
    * frame count says, and a change seen in any sample ends a run: a frame counted before it is
-   * drawn is no frozen one. Samples taken while the page is hidden are not judged.
+   * drawn is no frozen one.
    */
   frozenChange?: number;
   /** More black frames than this fraction of samples (or frozen ones: `frozenChange`) fails the check. Default 1/3. */
@@ -67,6 +71,16 @@ export const VIRTUAL_CAMERA_PATTERN =
 
 /** How long a camera may take to show its first picture (ms): USB cameras take 1–3 s to start. */
 const FIRST_FRAME_MS = 10_000;
+/** Fewest samples judged: a check that took fewer (a machine too busy to sample) goes on longer. */
+const MIN_SAMPLES = 3;
+
+const ended = (track: MediaStreamTrack) => track.readyState === 'ended';
+/** The camera's track ended (unplugged, taken by another app, a stream already stopped): 4109. */
+const cameraStopped = () =>
+  new ProctorError(
+    ErrorCode.DEVICE_LOST,
+    'Your camera stopped. Reconnect it or close other apps that use it, then try again.',
+  );
 
 /** Plays the stream in the video; false when no picture came within `FIRST_FRAME_MS`. */
 async function playing(video: HTMLVideoElement, stream: MediaStream, signal?: AbortSignal): Promise<boolean> {
@@ -89,7 +103,9 @@ async function playing(video: HTMLVideoElement, stream: MediaStream, signal?: Ab
  * (unless disabled) when most frames do not show exactly one face (followed across frames as
  * monitoring does). A failure for want of a face says what stands in the way when it can tell —
  * `face_cut_off`, `too_far`, `backlit`, `too_dark` — with the measurement in `metrics`.
- * Keeps the stream on success (for the preview and monitoring); stops it on failure.
+ * Keeps the stream on success (for the preview and monitoring); stops it on failure. A `stream`
+ * without a video track fails with `reason: 'error'` and code 4107 (INVALID_OPTION); a camera whose
+ * track has ended, before or during the check, with code 4109 (DEVICE_LOST).
  */
 export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<CheckOutcome> {
   const {
@@ -136,7 +152,9 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
       },
       options.mediaDevices,
     );
-    const track = stream.getVideoTracks()[0];
+    const track = stream.getVideoTracks?.()[0];
+    if (!track) throw new ProctorError(ErrorCode.INVALID_OPTION, 'stream must be a MediaStream with a video track.');
+    if (ended(track)) throw cameraStopped();
     const settings = track.getSettings();
     const label = track.label;
     const warnings = VIRTUAL_CAMERA_PATTERN.test(label) ? [`The camera "${label}" looks like a virtual camera.`] : [];
@@ -181,8 +199,7 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
     let frozen = 0;
     /** Samples that found a new frame (all of them where the browser cannot tell). */
     let freshSamples = 0;
-    /** Samples taken while the page was shown, and the longest time between new frames seen (ms). */
-    let shownSamples = 0;
+    /** The longest time between new frames seen (ms). */
     let stalled = 0;
     let lastNewAt = 0;
     let stallLooks = 0;
@@ -196,27 +213,32 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
     let centerLuma = 0;
     let borderLuma = 0;
     const t0 = (lastNewAt = performance.now());
-    while (shows && performance.now() - t0 < durationMs) {
+    /** Time the page was hidden (ms): it does not count towards `durationMs`. */
+    let pausedMs = 0;
+    while (shows && (performance.now() - t0 - pausedMs < durationMs || samples < MIN_SAMPLES)) {
+      // a hidden page is not shown frames (requestVideoFrameCallback does not run; Firefox shows
+      // none): the check waits for the candidate to come back, and judges what it sees then
+      if (document.hidden) {
+        const from = performance.now();
+        await delay(sampleMs, signal);
+        pausedMs += performance.now() - from;
+        lastNewAt = performance.now();
+        stallLooks = 0;
+        continue;
+      }
       const at = performance.now();
-      // a hidden page is not shown frames where they are counted (requestVideoFrameCallback): its
-      // samples are not judged as frozen
-      const hidden = document.hidden;
       const counted = frames.fresh(video);
       const stats: FrameStats = sampler.sample(video);
       // a changed picture is a new frame whatever the counter says (it counts a frame before it is
       // drawn, or not at all where the callback does not run: a video not shown, WebKit)
       const fresh = counted || (stats.change ?? 0) >= frozenChange;
       samples++;
-      if (hidden || fresh) {
+      if (fresh) {
+        freshSamples++;
         lastNewAt = at;
         stallLooks = 0;
-      }
-      if (!hidden) {
-        shownSamples++;
-        if (fresh) freshSamples++;
         // no new frame in three looks or more in a row (one late look is a busy machine)
-        else if (++stallLooks >= 3) stalled = Math.max(stalled, at - lastNewAt);
-      }
+      } else if (++stallLooks >= 3) stalled = Math.max(stalled, at - lastNewAt);
       lumaSum += stats.luma;
       centerLuma += sampler.regionLuma(0.3, 0.2, 0.7, 0.8) ?? stats.luma;
       borderLuma +=
@@ -227,7 +249,7 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
       // black, or one flat colour (a lens cover, a camera sending a blank picture): no picture at all
       if (stats.luma < blackLuma || stats.spread < FLAT_SPREAD) black++;
       else if (stats.change === undefined || stats.change >= frozenChange) still = 0;
-      else if (fresh && !hidden) frozen = Math.max(frozen, ++still);
+      else if (fresh) frozen = Math.max(frozen, ++still);
       if (detector) {
         // a frame of one flat colour holds no face (BlazeFace scores solid green as two)
         const found = stats.spread < FLAT_SPREAD ? [] : (await detector.detect(video)).faces;
@@ -246,7 +268,7 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
           if (touches(seen[0].box)) oneCutOff++;
         } else faces.many++;
       }
-      onProgress?.({ fraction: Math.min(1, (performance.now() - t0) / durationMs) });
+      onProgress?.({ fraction: Math.min(1, (performance.now() - t0 - pausedMs) / durationMs) });
       await delay(sampleMs, signal);
     }
     const round = (x: number) => Math.round(x * 10) / 10;
@@ -275,6 +297,8 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
     const fail = (reason: Reason, message: string) => ({
       result: finished('webcam', startedAt, { ok: false, reason, message, metrics, warnings }),
     });
+    // a camera that stopped during the check shows black or still frames: not what to fix
+    if (ended(track)) return { result: failedFromError('webcam', startedAt, cameraStopped(), metrics) };
     if (black > samples * maxBadFraction)
       return fail(
         'black',
@@ -284,7 +308,7 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
       !shows ||
       (frozen > 1 && frozen > freshSamples * maxBadFraction) ||
       stalled > durationMs * maxBadFraction ||
-      (shownSamples && !freshSamples)
+      !freshSamples
     )
       return fail('frozen', 'Your camera picture is frozen. Close other apps that use it, or reconnect it.');
     const minPx = Math.round(minFaceWidth * frameW);

@@ -105,6 +105,80 @@ describe('webcam check: slow and frozen cameras', function () {
     }
   });
 
+  describe('a candidate who switches to another tab during the check', () => {
+    const hide = (hidden: boolean) =>
+      hidden
+        ? Object.defineProperty(document, 'hidden', { configurable: true, get: () => true })
+        : delete (document as { hidden?: boolean }).hidden;
+    /** The check, with the page hidden for 3 s (the check's length) from its first sample. */
+    const checkAway = async (stream: MediaStream) => {
+      let away: Promise<void> | undefined;
+      try {
+        const { result } = await runWebcamCheck({
+          stream,
+          requireFace: false,
+          onProgress: () => {
+            away ??= (async () => {
+              hide(true);
+              await new Promise((r) => setTimeout(r, 3000));
+              hide(false);
+            })();
+          },
+        });
+        await away;
+        return result;
+      } finally {
+        hide(false);
+      }
+    };
+
+    it('passes a live camera (helper-56: 1 run in 3 failed "frozen" on what it saw while hidden)', async () => {
+      const camera = canvasCamera((g) => g.drawImage(portrait, 0, 0));
+      try {
+        const result = await checkAway(camera.stream);
+        expect(result.status, `${result.reason}: ${result.message} ${JSON.stringify(result.metrics)}`).to.equal(
+          'succeeded',
+        );
+      } finally {
+        camera.stop();
+      }
+    });
+
+    it('still fails a frozen camera: the check goes on once the page is shown (helper-56: 2 runs in 5 passed)', async () => {
+      const camera = canvasCamera((g) => g.drawImage(portrait, 0, 0), { noise: 0 });
+      try {
+        const result = await checkAway(camera.stream);
+        expect(result, `${result.message} ${JSON.stringify(result.metrics)}`).to.include({
+          status: 'failed',
+          reason: 'frozen',
+        });
+      } finally {
+        camera.stop();
+      }
+    });
+  });
+
+  it('a stream that is no camera, or whose camera has stopped, is a typed error, not "resolution" or "black"', async () => {
+    // no video track: the integrator's mistake (4107)
+    const none = await runWebcamCheck({ stream: new MediaStream(), requireFace: false });
+    expect(none.result).to.include({ status: 'failed', reason: 'error', code: 4107 });
+    // a track already ended (a stream stopped elsewhere): 4109, not "your camera gives 2×2"
+    const ended = canvasCamera((g) => g.drawImage(portrait, 0, 0));
+    ended.stop();
+    const before = await runWebcamCheck({ stream: ended.stream, requireFace: false });
+    expect(before.result).to.include({ status: 'failed', reason: 'error', code: 4109 });
+    expect(before.result.message).to.contain('Your camera stopped');
+    // unplugged during the check: 4109, not "remove any cover, turn on the light"
+    const unplugged = canvasCamera((g) => g.drawImage(portrait, 0, 0));
+    const during = await runWebcamCheck({
+      stream: unplugged.stream,
+      requireFace: false,
+      onProgress: () => unplugged.stream.getVideoTracks()[0].stop(),
+    });
+    unplugged.stop();
+    expect(during.result, during.result.message).to.include({ status: 'failed', reason: 'error', code: 4109 });
+  });
+
   it('fails a camera that stops sending pictures (the track still live) as frozen', async () => {
     const camera = canvasCamera((g) => g.drawImage(portrait, 0, 0));
     await new Promise((r) => setTimeout(r, 500)); // a few pictures reach the stream
