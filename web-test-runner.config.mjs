@@ -570,6 +570,9 @@ async function runDemo(session, endpoint, { checks, leaveForMs = 1500, reloadMid
     // the candidate looks at another tab for a moment
     const other = await page.browser().newPage();
     await other.bringToFront();
+    // the visit counts from when the exam page knew it was hidden, not from the command that opened
+    // the other tab (slow on a loaded machine): as test/helpers/monitor.ts's visitOtherTab
+    await page.waitForFunction(() => document.hidden, { polling: 50, timeout: 10000 }).catch(() => undefined);
     await sleep(leaveForMs);
     await other.close();
     await page.bringToFront();
