@@ -8,7 +8,7 @@ import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { webdriverLauncher } from '@web/test-runner-webdriver';
 import puppeteer from 'puppeteer-core';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeSync } from 'node:fs';
 import { relative } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,12 @@ import { buildApp } from './server/src/app.ts';
 import { openPglite } from './server/src/db.ts';
 import { hashAttempt } from './server/src/ids.ts';
 import { seedDemo } from './server/src/seed.ts';
+
+// the runner stops on an uncaught error or unhandled rejection (its own handler), but its console
+// output is buffered and lost at exit: say what it was, synchronously, so CI shows the cause
+process.on('uncaughtExceptionMonitor', (error, origin) => {
+  writeSync(2, `\nThe test runner is stopping on an ${origin}:\n${error?.stack ?? error}\n`);
+});
 
 const engine = process.env.WTR_ENGINE ?? 'chromium';
 if (!['chromium', 'firefox', 'webkit'].includes(engine))
@@ -190,6 +196,11 @@ async function engineLaunchers() {
           browserName: 'MiniBrowser',
           // webdriverio asks for BiDi otherwise, which WebKitWebDriver refuses
           'wdio:enforceWebDriverClassic': true,
+          // WTR waits for the page to call back (testsStartTimeout), not for its load event; with
+          // 'normal' a navigation here sometimes did not return for 300 s while the other MiniBrowser
+          // ran (4 runs in 4 here and in CI, none in 2 since), and @web/test-runner-webdriver leaves that promise
+          // unhandled, which killed the whole run without a word
+          pageLoadStrategy: 'none',
           'webkitgtk:browserOptions': { binary: webkit.miniBrowser, args: ['--automation', ...args] },
         },
       });
