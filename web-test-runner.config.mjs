@@ -79,7 +79,17 @@ const MEDIA_GROUPS = {
 };
 
 const chrome = (...extra) =>
-  chromeLauncher({ launchOptions: { executablePath, headless: true, args: [...BASE_FLAGS, ...extra] } });
+  chromeLauncher({
+    launchOptions: { executablePath, headless: true, args: [...BASE_FLAGS, ...extra] },
+    // WTR does not watch for a crashed test page: it would wait out testsFinishTimeout in silence
+    createPage: async ({ context }) => {
+      const page = await context.newPage();
+      page.on('error', (error) =>
+        writeSync(2, `\nThe test page ${page.url()} crashed (${new Date().toISOString()}): ${error.message}\n`),
+      );
+      return page;
+    },
+  });
 
 /** The browser of each group in the engine under test; a string says why the engine cannot run it. */
 const { launch, testPage, groupsNotRun } = await engineLaunchers();
@@ -197,9 +207,9 @@ async function engineLaunchers() {
           // webdriverio asks for BiDi otherwise, which WebKitWebDriver refuses
           'wdio:enforceWebDriverClassic': true,
           // WTR waits for the page to call back (testsStartTimeout), not for its load event; with
-          // 'normal' a navigation here sometimes did not return for 300 s while the other MiniBrowser
-          // ran (4 runs in 4 here and in CI, none in 2 since), and @web/test-runner-webdriver leaves that promise
-          // unhandled, which killed the whole run without a word
+          // 'normal' a navigation here sometimes did not return for 300 s while the other
+          // MiniBrowser ran (4 runs in 4 here and in CI, none in 2 since), and
+          // @web/test-runner-webdriver leaves that promise unhandled: the run ended without a word
           pageLoadStrategy: 'none',
           'webkitgtk:browserOptions': { binary: webkit.miniBrowser, args: ['--automation', ...args] },
         },
