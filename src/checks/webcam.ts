@@ -24,7 +24,7 @@ export interface WebcamCheckOptions extends CheckRunOptions {
   durationMs?: number;
   /** Sampling interval (ms). Default 250. */
   sampleMs?: number;
-  /** A frame darker than this mean luma (0–255), or of one flat colour (a cover, a blank picture), is black. Default 20. */
+  /** A frame darker than this mean luma (0–255) in which no face is found, or of one flat colour (a cover, a blank picture), is black; faces found in a picture this dark fail it as `too_dark`. Default 20. */
   blackLuma?: number;
   /**
    * A picture changing less than this (mean |Δluma|, 0–255) between samples has not changed.
@@ -221,9 +221,11 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
       if (document.hidden) {
         const from = performance.now();
         await delay(sampleMs, signal);
-        pausedMs += performance.now() - from;
-        lastNewAt = performance.now();
-        stallLooks = 0;
+        const away = performance.now() - from;
+        pausedMs += away;
+        // the time away is not the camera's: a gap between new frames is counted without it, not
+        // cut in two (helper-58: a camera sending a picture every 2 s passed after a tab switch)
+        lastNewAt += away;
         continue;
       }
       const at = performance.now();
@@ -246,14 +248,18 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
           (sampler.regionLuma(0, 0, 0.2, 1) ?? 0) +
           (sampler.regionLuma(0.8, 0, 1, 1) ?? 0)) /
         3;
-      // black, or one flat colour (a lens cover, a camera sending a blank picture): no picture at all
-      if (stats.luma < blackLuma || stats.spread < FLAT_SPREAD) black++;
-      else if (stats.change === undefined || stats.change >= frozenChange) still = 0;
+      const flat = stats.spread < FLAT_SPREAD;
+      const dark = stats.luma < blackLuma;
+      if (flat || dark) {
+        // no frozen test on a picture too dark to tell one frame from the next
+      } else if (stats.change === undefined || stats.change >= frozenChange) still = 0;
       else if (fresh) frozen = Math.max(frozen, ++still);
+      let faceSeen = false;
       if (detector) {
         // a frame of one flat colour holds no face (BlazeFace scores solid green as two)
-        const found = stats.spread < FLAT_SPREAD ? [] : (await detector.detect(video)).faces;
+        const found = flat ? [] : (await detector.detect(video)).faces;
         const seen = tracks.update(found, at);
+        faceSeen = seen.length > 0;
         const edge = 0.01 * frameW;
         const touches = (b: (typeof seen)[number]['box']) =>
           b.x <= edge || b.y <= edge || b.x + b.width >= frameW - edge || b.y + b.height >= frameH - edge;
@@ -268,6 +274,10 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
           if (touches(seen[0].box)) oneCutOff++;
         } else faces.many++;
       }
+      // black, or one flat colour (a lens cover, a camera sending a blank picture): no picture at
+      // all; a dark frame in which a face is found is a picture, too dark (helper-58: luma 19.5,
+      // the face in 11 frames of 11, was "black … remove any cover")
+      if (flat || (dark && !faceSeen)) black++;
       onProgress?.({ fraction: Math.min(1, (performance.now() - t0 - pausedMs) / durationMs) });
       await delay(sampleMs, signal);
     }
@@ -311,6 +321,12 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
       !freshSamples
     )
       return fail('frozen', 'Your camera picture is frozen. Close other apps that use it, or reconnect it.');
+    // faces found in a picture darker than a camera's black: too dark for a reviewer's photos
+    if (requireFace && metrics.luma < blackLuma)
+      return fail(
+        'too_dark',
+        `Your picture is too dark (brightness ${Math.round(metrics.luma)} of 255; ${darkLuma} is needed). Turn on a light in front of you.`,
+      );
     const minPx = Math.round(minFaceWidth * frameW);
     if (requireFace && faces.one < samples * faceFraction) {
       if (faces.many > 0 && faces.many >= faces.none)

@@ -144,6 +144,51 @@ describe('webcam check: slow and frozen cameras', function () {
       }
     });
 
+    it('still fails a camera that sends a picture every 2 s: the time away does not cut its gaps in two (helper-58: passed 4 runs in 8)', async () => {
+      const camera = canvasCamera((g) => g.drawImage(portrait, 0, 0), { fps: 0.5 });
+      try {
+        const result = await checkAway(camera.stream);
+        expect(result, `${result.message} ${JSON.stringify(result.metrics)}`).to.include({
+          status: 'failed',
+          reason: 'frozen',
+        });
+      } finally {
+        camera.stop();
+      }
+    });
+
+    it('counts a stall that the time away interrupts as one: 0.9 s before and 0.9 s after is 1.8 s without a new picture', async () => {
+      const camera = canvasCamera((g) => g.drawImage(portrait, 0, 0));
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      let away: Promise<void> | undefined;
+      try {
+        const { result } = await runWebcamCheck({
+          stream: camera.stream,
+          requireFace: false,
+          onProgress: () => {
+            away ??= (async () => {
+              camera.freeze();
+              await sleep(900);
+              hide(true);
+              await sleep(3000);
+              hide(false);
+              await sleep(900);
+              camera.resume();
+            })();
+          },
+        });
+        await away;
+        expect(result, `${result.message} ${JSON.stringify(result.metrics)}`).to.include({
+          status: 'failed',
+          reason: 'frozen',
+        });
+        expect(result.metrics.stalledMs).to.be.above(1000);
+      } finally {
+        hide(false);
+        camera.stop();
+      }
+    });
+
     it('still fails a frozen camera: the check goes on once the page is shown (helper-56: 2 runs in 5 passed)', async () => {
       const camera = canvasCamera((g) => g.drawImage(portrait, 0, 0), { noise: 0 });
       try {

@@ -59,6 +59,32 @@ describeExcept(
       }
     });
 
+    it('says a dark picture in which the face is found is too dark, not black or blank (helper-58)', async () => {
+      // the portrait at a quarter of its light (-2 EV) with sensor noise; the camera's black is set
+      // above its brightness, as a dim room sits below the default 20 on a real webcam
+      const camera = canvasCamera(
+        (g) => {
+          g.drawImage(portrait, 0, 0);
+          g.fillStyle = 'rgba(0, 0, 0, 0.75)';
+          g.fillRect(0, 0, 640, 480);
+        },
+        { noise: 4 },
+      );
+      try {
+        const { result } = await runWebcamCheck({ stream: camera.stream, ...base, blackLuma: 50, settleMs: 500 });
+        expect(result, `${result.message} ${JSON.stringify(result.metrics)}`).to.include({
+          status: 'failed',
+          reason: 'too_dark',
+        });
+        expect(result.metrics.oneFaceFrames, 'the face was found').to.be.above(0);
+        expect(result.message)
+          .to.contain('too dark')
+          .and.contain(String(Math.round(result.metrics.luma as number)));
+      } finally {
+        camera.stop();
+      }
+    });
+
     it('says the picture is too dark, with its brightness', async () => {
       const camera = canvasCamera(
         (g) => {

@@ -5,7 +5,7 @@
 export function canvasCamera(
   draw: (g: CanvasRenderingContext2D, ms: number) => void,
   { width = 640, height = 480, noise = 4, fps = 10 } = {},
-): { stream: MediaStream; stop(): void; freeze(): void } {
+): { stream: MediaStream; stop(): void; freeze(): void; resume(): void } {
   const canvas = document.createElement('canvas');
   canvas.width = width;
   canvas.height = height;
@@ -49,6 +49,10 @@ export function canvasCamera(
     freeze: () => {
       clearInterval(timer);
       timer = undefined;
+    },
+    /** New pictures again after freeze(). */
+    resume: () => {
+      timer ??= setInterval(frame, 1000 / fps);
     },
     stop: () => {
       clearInterval(timer);
