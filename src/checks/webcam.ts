@@ -281,6 +281,8 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
       onProgress?.({ fraction: Math.min(1, (performance.now() - t0 - pausedMs) / durationMs) });
       await delay(sampleMs, signal);
     }
+    /** Time the check looked at the camera (ms), the time away not counted. */
+    const shownMs = performance.now() - t0 - pausedMs;
     const round = (x: number) => Math.round(x * 10) / 10;
     const faceWidth = faceWidths.sort((a, b) => a - b)[Math.floor(faceWidths.length / 2)];
     const metrics = {
@@ -318,7 +320,10 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
       !shows ||
       (frozen > 1 && frozen > freshSamples * maxBadFraction) ||
       stalled > durationMs * maxBadFraction ||
-      !freshSamples
+      !freshSamples ||
+      // under one new picture a second, whether or not a tab switch cut its gaps short (helper-58:
+      // one new picture in 8 looks over 3 s passed, each gap under a third of the check)
+      freshSamples < Math.floor(shownMs / 1000) - 1
     )
       return fail('frozen', 'Your camera picture is frozen. Close other apps that use it, or reconnect it.');
     // faces found in a picture darker than a camera's black: too dark for a reviewer's photos
