@@ -250,10 +250,11 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
         3;
       const flat = stats.spread < FLAT_SPREAD;
       const dark = stats.luma < blackLuma;
-      if (flat || dark) {
-        // no frozen test on a picture too dark to tell one frame from the next
-      } else if (stats.change === undefined || stats.change >= frozenChange) still = 0;
-      else if (fresh) frozen = Math.max(frozen, ++still);
+      // no frozen test on a picture too dark or flat to tell one frame from the next
+      if (!flat && !dark) {
+        if (stats.change === undefined || stats.change >= frozenChange) still = 0;
+        else if (fresh) frozen = Math.max(frozen, ++still);
+      }
       let faceSeen = false;
       if (detector) {
         // a frame of one flat colour holds no face (BlazeFace scores solid green as two)
