@@ -77,18 +77,20 @@ const collapseTemplates = () => ({
  * - `<ap-report>` (`report/ap-report.mjs`): only after the exam (`loadReportElement()`).
  * - `<ap-mobile-camera>` (`phone/ap-mobile-camera.mjs`): the phone page's element, never used by an
  *   exam page (`loadMobileCameraElement()`).
- * - `<ap-requirements-check>` (`checks/ap-requirements-check.mjs`): its rendering only (the checks
- *   stay in the script); an AutoProctor page runs it for `auxiliaryDevice` pairing, and a page with
- *   the tag in its markup gets it before `apLibReady` (`loadRequirementsCheckElement()`).
+ * - `<ap-requirements-check>` with the check services (`checks/ap-requirements-check.mjs`, entry
+ *   src/elements/ap-requirements-check/part.ts, and the modules in its `also`): an AutoProctor page
+ *   runs it for `auxiliaryDevice` pairing, a page with the tag in its markup gets it before
+ *   `apLibReady` (`loadRequirementsCheckElement()`), and `ProctorElements.run…Check()` loads it.
  *
- * An element's part is built here from the modules of its `entry`'s folder; what they import from
+ * An element's part is built here from the modules of its `entry`'s folder (and `also`); what they import from
  * elsewhere (Lit, messages, errors, the report data) the part takes from the classic script that
  * loaded it, so the page has one Lit and one locale table: the script hands over exactly the bindings
  * the parts import, in one object for all parts under `Symbol.for('proctor-elements <version> lazy
  * parts')` (a part from another version finds nothing there and fails with a message that says so).
- * The static imports of the entry listed in `stubbedIn` (the package root's `ApReport`,
- * `ApMobileCamera`) get `undefined` in the script; the build fails on any other, and if any module of
- * the folder ends up in the script.
+ * The static imports of a part's modules from the files listed in `stubbedIn` (the package root's
+ * `ApReport`, `ApMobileCamera`, `RequirementsRunner`, …) get `undefined` for each name in the
+ * script; the build fails on any other import of them, and if any module of a part ends up in the
+ * script.
  */
 const LAZY_PARTS = [
   { importer: 'src/elements/qr.ts', specifier: 'qrcode-generator', asset: 'vendor/qrcode.mjs' },
@@ -101,9 +103,14 @@ const LAZY_PARTS = [
   },
   {
     importer: 'src/checks/load-element.ts',
-    specifier: '../elements/ap-requirements-check/ap-requirements-check.js',
+    specifier: '../elements/ap-requirements-check/part.js',
     asset: 'checks/ap-requirements-check.mjs',
-    entry: 'src/elements/ap-requirements-check/ap-requirements-check.ts',
+    entry: 'src/elements/ap-requirements-check/part.ts',
+    // the check services but the screen share's (monitoring asks for the screen with it) and the
+    // small synchronous helpers (common.ts), the option specs' engine (options.ts) and the types
+    also: ['runner', 'settings', 'microphone', 'speakers', 'bandwidth', 'webcam', 'mobile'].map(
+      (name) => `src/checks/${name}.ts`,
+    ),
     stubbedIn: ['src/index.ts'],
   },
   {
@@ -119,7 +126,10 @@ const slash = (p) => p.replaceAll('\\', '/');
 // the handover (see LAZY_PARTS): a module the parts import is held once, with the names they all take
 const SHARED_KEY = JSON.stringify(`proctor-elements ${VERSION} lazy parts`);
 const afterColon = (id) => id.slice(id.indexOf(':') + 1);
-const inFolder = (part, id) => slash(id).startsWith(slash(resolve(dirname(part.entry))) + '/');
+/** A module of `part`: in its entry's folder, or one of the modules it also takes (`also`). */
+const inFolder = (part, id) =>
+  slash(id).startsWith(slash(resolve(dirname(part.entry))) + '/') ||
+  (part.also ?? []).some((file) => slash(resolve(file)) === slash(id));
 
 /**
  * Builds a lazy part with an `entry` into dist/assets/<asset> (an ES module that imports nothing)
@@ -127,6 +137,7 @@ const inFolder = (part, id) => slash(id).startsWith(slash(resolve(dirname(part.e
  */
 async function buildLazyPart(part) {
   const shared = new Map();
+  const exported = new Map(); // module of the part → its export names
   const resolutions = new Map(); // importer \n source → id
   const keyOf = (id) => slash(relative(process.cwd(), id)).replace(/^node_modules\//, '');
   const fromHost = {
@@ -161,6 +172,11 @@ async function buildLazyPart(part) {
         };
       return null;
     },
+    // what each module of the part exports (the classic script's stubs of them)
+    buildEnd() {
+      for (const id of this.getModuleIds())
+        if (!id.startsWith('\0') && inFolder(part, id)) exported.set(slash(id), this.getModuleInfo(id).exports ?? []);
+    },
     // the names each module of the part imports from outside its folder
     moduleParsed(info) {
       if (!inFolder(part, info.id)) return;
@@ -193,7 +209,7 @@ async function buildLazyPart(part) {
     throw new Error(
       `${part.asset} imports ${[...chunk.imports, ...chunk.dynamicImports].join(', ')}: it must import nothing`,
     );
-  return { shared, exports: chunk.exports };
+  return { shared, exported };
 }
 
 const lazyFromAssetBase = (parts) => {
@@ -210,18 +226,19 @@ const lazyFromAssetBase = (parts) => {
       const entries = parts.filter((part) => part.entry);
       if (!entries.length) return null;
       const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
-      const part = resolved && entries.find((p) => slash(resolved.id) === slash(resolve(p.entry)));
+      const part = resolved && entries.find((p) => inFolder(p, resolved.id));
       if (!part) return null;
       if (!part.stubbedIn.some((file) => slash(importer) === slash(resolve(file))))
-        this.error(`${importer} imports ${source}, the lazy ${part.asset}: use import() there (or import type)`);
-      return `\0lazy-stub:${part.asset}`;
+        this.error(`${importer} imports ${source}, of the lazy ${part.asset}: use import() there (or import type)`);
+      return `\0lazy-stub:${part.asset}\n${slash(resolved.id)}`;
     },
     load(id) {
-      if (id.startsWith('\0lazy-stub:'))
-        return built
-          .get(afterColon(id))
-          .exports.map((name) => `export const ${name} = undefined;`)
-          .join('\n');
+      if (id.startsWith('\0lazy-stub:')) {
+        const [asset, module] = afterColon(id).split('\n');
+        const names = built.get(asset).exported.get(module);
+        if (!names) this.error(`${module} is not a module of the lazy ${asset}`);
+        return names.map((name) => `export const ${name} = undefined;`).join('\n');
+      }
       if (id !== '\0lazy-host') return null;
       const shared = new Map();
       for (const part of built.values())

@@ -10,15 +10,17 @@
  * `window.apLibLoaded` says which happened, for pages that poll.
  *
  * Three elements are not in this file: `<ap-report>` (after the exam), `<ap-mobile-camera>` (the
- * phone page's) and `<ap-requirements-check>`'s rendering (an AutoProctor page runs its checks
- * through `AutoProctor`). Each is fetched from the asset base (`report/ap-report.mjs`,
+ * phone page's) and `<ap-requirements-check>` with the check services (an AutoProctor page proctors
+ * rather than checks). Each is fetched from the asset base (`report/ap-report.mjs`,
  * `phone/ap-mobile-camera.mjs`, `checks/ap-requirements-check.mjs`) the first time it is needed:
  * by `showReport()` or `auxiliaryDevice` pairing, by `loadReportElement()` /
  * `loadMobileCameraElement()` / `loadRequirementsCheckElement()`, and for each such tag in the
  * document, in its markup or added later. A tag in the markup is defined before `apLibReady`, so
  * a handler of it can call the element's methods; when its part cannot be fetched, the page gets
  * `apLibLoadingFailed` (4018) instead. Until loaded, `ProctorElements.ApReport` /
- * `ApMobileCamera` / `ApRequirementsCheck` are undefined. The phone side of the pairing
+ * `ApMobileCamera` / `ApRequirementsCheck` are undefined, and so are `RequirementsRunner` and
+ * `SpeakerCheck`; `runMicrophoneCheck()`, `runBandwidthCheck()`, `runWebcamCheck()` and
+ * `runMobileCheck()` load the part on their first call. The phone side of the pairing
  * (`SecondCameraSender`, `openPhoneCamera`, `openPhoneSender`: a phone page's own UI) comes with
  * `<ap-mobile-camera>`'s part, and is undefined until `loadMobileCameraElement()` has resolved.
  */
@@ -29,8 +31,13 @@ import { ASSET_LOAD_TIMEOUT_MS, ASSET_PATHS, getAssetBase } from './detection/as
 import { ErrorCode, messageOf } from './errors.js';
 import { ApErrorEvent } from './events/ap-error.js';
 import { phonePart } from './pairing/load-element.js';
+import { checksPart, loadChecksPart } from './checks/load-element.js';
 
 type PhoneSide = 'SecondCameraSender' | 'openPhoneCamera' | 'openPhoneSender';
+/** The check services' classes, which come with `<ap-requirements-check>`'s part. */
+type CheckClasses = 'RequirementsRunner' | 'SpeakerCheck';
+/** The check services called as functions: they load that part on their first call. */
+const CHECK_RUNS = ['runMicrophoneCheck', 'runBandwidthCheck', 'runWebcamCheck', 'runMobileCheck'] as const;
 
 declare global {
   interface Window {
@@ -40,11 +47,14 @@ declare global {
      * elements' classes once loaded, and the phone side (`SecondCameraSender`, `openPhoneCamera`,
      * `openPhoneSender`) comes with `ApMobileCamera` (see above).
      */
-    ProctorElements: Omit<typeof api, 'ApReport' | 'ApMobileCamera' | 'ApRequirementsCheck' | PhoneSide> & {
+    ProctorElements: Omit<
+      typeof api,
+      'ApReport' | 'ApMobileCamera' | 'ApRequirementsCheck' | PhoneSide | CheckClasses
+    > & {
       readonly ApReport: typeof api.ApReport | undefined;
       readonly ApMobileCamera: typeof api.ApMobileCamera | undefined;
       readonly ApRequirementsCheck: typeof api.ApRequirementsCheck | undefined;
-    } & { readonly [name in PhoneSide]: (typeof api)[name] | undefined };
+    } & { readonly [name in PhoneSide | CheckClasses]: (typeof api)[name] | undefined };
     /** Set when `apLibReady` (true) or `apLibLoadingFailed` (false) has been dispatched: for pages that poll. */
     apLibLoaded?: boolean;
   }
@@ -88,6 +98,18 @@ const failed = (errorCode: number, errorMessage: string) =>
         SecondCameraSender: { get: () => phonePart?.SecondCameraSender, enumerable: true },
         openPhoneCamera: { get: () => phonePart?.openPhoneCamera, enumerable: true },
         openPhoneSender: { get: () => phonePart?.openPhoneSender, enumerable: true },
+        RequirementsRunner: { get: () => checksPart?.RequirementsRunner, enumerable: true },
+        SpeakerCheck: { get: () => checksPart?.SpeakerCheck, enumerable: true },
+        ...Object.fromEntries(
+          CHECK_RUNS.map((name) => [
+            name,
+            {
+              // (each takes its own options: they are checked there, 4107 for a wrong one)
+              value: (options: never) => loadChecksPart().then((part) => part[name](options)),
+              enumerable: true,
+            },
+          ]),
+        ),
       },
     );
     window.AutoProctor = api.AutoProctor;

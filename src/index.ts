@@ -25,13 +25,16 @@ export * from './events/index.js';
 export * from './checks/runner.js';
 export { runMicrophoneCheck, type MicrophoneCheckOptions } from './checks/microphone.js';
 export {
-  SpeakerCheck,
+  DEFAULT_CHECKS,
+  DEFAULT_OPTIONAL,
+  parseCheckNames,
   canChooseAudioOutput,
-  type SpeakerCheckOptions,
-  type SpeakerEntryResult,
-} from './checks/speakers.js';
+  VIRTUAL_CAMERA_PATTERN,
+  pairingLink,
+} from './checks/common.js';
+export { SpeakerCheck, type SpeakerCheckOptions, type SpeakerEntryResult } from './checks/speakers.js';
 export { runBandwidthCheck, type BandwidthCheckOptions } from './checks/bandwidth.js';
-export { runWebcamCheck, VIRTUAL_CAMERA_PATTERN, type WebcamCheckOptions } from './checks/webcam.js';
+export { runWebcamCheck, type WebcamCheckOptions } from './checks/webcam.js';
 export { runScreenshareCheck, displayMediaError, type ScreenshareCheckOptions } from './checks/screenshare.js';
 export { userMediaError, getUserMediaTyped } from './media/user-media.js';
 export { ApRequirementsCheck } from './elements/ap-requirements-check/ap-requirements-check.js';
@@ -71,7 +74,7 @@ export { loadMobileCameraElement } from './pairing/load-element.js';
 export * from './pairing/channel.js';
 export { SecondCameraReceiver, type PeerState } from './pairing/peer.js';
 export { pairingTransport } from './pairing/phone.js';
-export { runMobileCheck, pairingLink, type MobileCheckOptions, type MobileCheckOutcome } from './checks/mobile.js';
+export { runMobileCheck, type MobileCheckOptions, type MobileCheckOutcome } from './checks/mobile.js';
 export {
   AutoProctor,
   AUTOPROCTOR_EVENTS,

@@ -1,6 +1,7 @@
 import { ErrorCode, messageOf } from '../errors.js';
 import { baseUrl } from '../url.js';
 import { failedFromError, finished } from './result.js';
+import { RUN_OPTIONS, kinds, optionsFailure, type OptionKind } from './options.js';
 import type { CheckOutcome, CheckRunOptions } from './types.js';
 
 export interface BandwidthCheckOptions extends Omit<CheckRunOptions, 'mediaDevices'> {
@@ -43,6 +44,18 @@ function notSpeedTest(response: Response, received: number, asked: number) {
 const mbps = (bytes: number, ms: number) => (bytes * 8) / (Math.max(ms, 1) / 1000) / 1e6;
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
+/** What `runBandwidthCheck()` accepts, each option with its kind (a wrong one fails the check with 4107). */
+export const BANDWIDTH_OPTIONS = {
+  ...RUN_OPTIONS,
+  url: kinds.url,
+  downloadBytes: kinds.count,
+  uploadBytes: kinds.count,
+  minDownloadMbps: kinds.mbps,
+  minUploadMbps: kinds.mbps,
+  transferTimeoutMs: kinds.positiveMs,
+  latencySamples: { type: 'number', min: 0, int: true, what: 'a whole number, 0 or more' },
+} satisfies Record<keyof BandwidthCheckOptions | 'mediaDevices', OptionKind>;
+
 /**
  * Measures latency, download and upload speed against `url`. Unreachable → failed with
  * `BANDWIDTH_UNREACHABLE`; reachable but slow → failed with the measured figures.
@@ -58,6 +71,9 @@ const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** di
  * round trips) keeps a 2 MB transfer under the link's speed.
  */
 export async function runBandwidthCheck(options: BandwidthCheckOptions): Promise<CheckOutcome> {
+  const invalid = optionsFailure('bandwidth', 'runBandwidthCheck', BANDWIDTH_OPTIONS, options);
+  if (invalid) return { result: invalid };
+  options ??= {} as BandwidthCheckOptions;
   const {
     downloadBytes = 2_000_000,
     uploadBytes = 1_000_000,

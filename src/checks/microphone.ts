@@ -1,6 +1,8 @@
 import { AudioLevelReader, toDb } from '../media/audio-level.js';
 import { delay, getUserMediaTyped, stopStream } from '../media/user-media.js';
+import type { ProctorError } from '../errors.js';
 import { failedFromError, finished } from './result.js';
+import { RUN_OPTIONS, invalidOption, kinds, optionsFailure, type OptionKind } from './options.js';
 import type { CheckOutcome, CheckRunOptions } from './types.js';
 
 export interface MicrophoneCheckOptions extends CheckRunOptions {
@@ -24,11 +26,46 @@ export interface MicrophoneCheckOptions extends CheckRunOptions {
   startTimeoutMs?: number;
 }
 
+/** What `runMicrophoneCheck()` accepts, each option with its kind (a wrong one fails the check with 4107). */
+export const MICROPHONE_OPTIONS = {
+  ...RUN_OPTIONS,
+  deviceId: kinds.string,
+  listenMs: kinds.positiveMs,
+  requiredMs: kinds.ms,
+  soundDb: kinds.db,
+  silenceDb: kinds.db,
+  hangoverMs: kinds.ms,
+  sampleMs: kinds.positiveMs,
+  startTimeoutMs: kinds.positiveMs,
+} satisfies Record<keyof MicrophoneCheckOptions, OptionKind>;
+
+/**
+ * The microphone must hear sound for `requiredMs` within `listenMs` (defaults 1500 and 5000): more
+ * can never pass, and the candidate would be told to speak up. The INVALID_OPTION (4107) error for
+ * such options (named under `path`), or undefined.
+ */
+export function unreachableRequiredMs(
+  path: string,
+  options: Pick<MicrophoneCheckOptions, 'requiredMs' | 'listenMs'> = {},
+): ProctorError | undefined {
+  const { requiredMs = 1500, listenMs = 5000 } = options;
+  return requiredMs > listenMs
+    ? invalidOption(
+        `${path}.requiredMs (${requiredMs}) must be at most listenMs (${listenMs}): the check could never pass.`,
+      )
+    : undefined;
+}
+
 /**
  * Opens the microphone with echo cancellation, noise suppression and auto gain off and listens
  * until enough sound is heard (succeeded) or time runs out (failed: silent or too quiet).
  */
 export async function runMicrophoneCheck(options: MicrophoneCheckOptions = {}): Promise<CheckOutcome> {
+  const invalid = optionsFailure('microphone', 'runMicrophoneCheck', MICROPHONE_OPTIONS, options);
+  if (invalid) return { result: invalid };
+  options ??= {} as MicrophoneCheckOptions;
+  const unreachable = unreachableRequiredMs('runMicrophoneCheck options', options);
+  if (unreachable) return { result: failedFromError('microphone', Date.now(), unreachable) };
   const {
     listenMs = 5000,
     requiredMs = 1500,

@@ -3,7 +3,9 @@ import { BroadcastPairingTransport, type PairingTransport } from '../pairing/cha
 import { framesArrive } from '../pairing/frames.js';
 import { abortReason } from '../media/user-media.js';
 import { SecondCameraReceiver } from '../pairing/peer.js';
+import { pairingLink } from './common.js';
 import { failedFromError, finished } from './result.js';
+import { RUN_OPTIONS, kinds, optionsFailure, type OptionKind } from './options.js';
 import type { CheckFailureReason, CheckOutcome, CheckRunOptions } from './types.js';
 
 /** The failure reason of each pairing error code. */
@@ -34,13 +36,17 @@ export interface MobileCheckOutcome extends CheckOutcome {
   receiver?: SecondCameraReceiver;
 }
 
-/** The phone page's address for `code`. */
-export function pairingLink(pairingUrl: string, code: string): string {
-  if (pairingUrl.includes('{code}')) return pairingUrl.replaceAll('{code}', encodeURIComponent(code));
-  const url = new URL(pairingUrl, globalThis.location?.href);
-  url.searchParams.set('code', code);
-  return url.href;
-}
+/** What `runMobileCheck()` accepts, each option with its kind (a wrong one fails the check with 4107). */
+export const MOBILE_OPTIONS = {
+  ...RUN_OPTIONS,
+  pairingUrl: kinds.string,
+  transport: kinds.object,
+  timeoutMs: kinds.positiveMs,
+  minFrames: kinds.count,
+  rtcConfig: kinds.plain,
+  video: kinds.video,
+  onPairing: kinds.function,
+} satisfies Record<keyof MobileCheckOptions, OptionKind>;
 
 /**
  * Makes a pairing code, waits for a phone to connect over WebRTC, and succeeds only once
@@ -49,6 +55,9 @@ export function pairingLink(pairingUrl: string, code: string): string {
  * PAIRING_FAILED (signalling or connection) or PHONE_CAMERA_DENIED.
  */
 export async function runMobileCheck(options: MobileCheckOptions = {}): Promise<MobileCheckOutcome> {
+  const invalid = optionsFailure('mobile', 'runMobileCheck', MOBILE_OPTIONS, options);
+  if (invalid) return { result: invalid };
+  options ??= {} as MobileCheckOptions;
   const startedAt = Date.now();
   const { timeoutMs = 120_000, minFrames = 5, signal, onProgress } = options;
   const transport = options.transport ?? new BroadcastPairingTransport();

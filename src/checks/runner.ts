@@ -15,6 +15,8 @@ import { failedFromError, finished } from './result.js';
 import { runScreenshareCheck, type ScreenshareCheckOptions } from './screenshare.js';
 import { SpeakerCheck, type SpeakerCheckOptions } from './speakers.js';
 import { CHECK_NAMES, type CheckName, type CheckOutcome, type CheckProgress, type CheckResult } from './types.js';
+import { DEFAULT_CHECKS, DEFAULT_OPTIONAL } from './common.js';
+import { validateCheckSettings } from './settings.js';
 import { runWebcamCheck, type WebcamCheckOptions } from './webcam.js';
 
 /** Per-check settings (thresholds, devices, injected dependencies). */
@@ -47,32 +49,10 @@ export interface ChecksSummary {
   passed: boolean;
 }
 
-export const DEFAULT_CHECKS: readonly CheckName[] = ['microphone', 'speakers', 'bandwidth', 'webcam', 'screenshare'];
-export const DEFAULT_OPTIONAL: readonly CheckName[] = ['bandwidth', 'mobile'];
 /** Checks that need a click from the candidate before they can start (browser user-activation rules). */
 const NEEDS_GESTURE: readonly CheckName[] = ['screenshare'];
 
 const initial = (name: CheckName): CheckResult => ({ name, status: 'not_started', message: '', metrics: {} });
-
-/**
- * Parses `"microphone, webcam"` into known check names; unknown names throw INVALID_OPTION, and so
- * does an empty list of `checks` (nothing to run is a configuration error, not "all passed").
- */
-export function parseCheckNames(value: string, what = 'checks'): CheckName[] {
-  const names = value
-    .split(/[\s,]+/)
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (!names.length && what === 'checks')
-    throw new ProctorError(ErrorCode.INVALID_OPTION, `checks: no check given; known: ${CHECK_NAMES.join(', ')}.`);
-  const unknown = names.filter((n) => !(CHECK_NAMES as readonly string[]).includes(n));
-  if (unknown.length)
-    throw new ProctorError(
-      ErrorCode.INVALID_OPTION,
-      `${what}: unknown check ${unknown.map((u) => `"${u}"`).join(', ')}; known: ${CHECK_NAMES.join(', ')}.`,
-    );
-  return [...new Set(names)] as CheckName[];
-}
 
 export class RequirementsRunner extends EventTarget {
   readonly checks: readonly CheckName[];
@@ -102,8 +82,13 @@ export class RequirementsRunner extends EventTarget {
   private controller?: AbortController;
   private gesture?: () => void;
 
+  /**
+   * @throws ProctorError INVALID_OPTION (4107) for no checks, or `settings` with an unknown check or
+   *   option, or a value of the wrong type or range (named: `settings.webcam.minConfidence …`).
+   */
   constructor(private readonly options: RequirementsRunnerOptions = {}) {
     super();
+    validateCheckSettings(options.settings);
     this.checks = options.checks ?? DEFAULT_CHECKS;
     this.optional = new Set(options.optional ?? DEFAULT_OPTIONAL);
     if (!this.checks.length)

@@ -2,6 +2,7 @@ import { ErrorCode, ProctorError, messageOf } from '../errors.js';
 import { requireMediaDevices, stopStream } from '../media/user-media.js';
 import { MULTI_MONITOR_UNKNOWN, multiMonitorSupport } from '../monitoring/trackers/screens.js';
 import { failedFromError, finished } from './result.js';
+import { RUN_OPTIONS, kinds, optionsFailure, type OptionKind } from './options.js';
 import type { CheckOutcome, CheckRunOptions } from './types.js';
 
 export interface ScreenshareCheckOptions extends CheckRunOptions {
@@ -33,6 +34,15 @@ export function displayMediaError(error: unknown): ProctorError {
   );
 }
 
+/** What `runScreenshareCheck()` accepts, each option with its kind (a wrong one fails the check with 4107). */
+export const SCREENSHARE_OPTIONS = {
+  ...RUN_OPTIONS,
+  requireEntireScreen: kinds.boolean,
+  rejectMultipleMonitors: kinds.boolean,
+  screen: kinds.plain,
+  document: kinds.object,
+} satisfies Record<keyof ScreenshareCheckOptions, OptionKind>;
+
 /**
  * Asks for the screen; fails unless the whole screen (`displaySurface: 'monitor'`) is shared and
  * only one monitor is attached. Keeps the stream on success.
@@ -43,6 +53,9 @@ export function displayMediaError(error: unknown): ProctorError {
  * `metrics.displaySurface` / `metrics.multipleMonitors` are then `'unknown'`.
  */
 export async function runScreenshareCheck(options: ScreenshareCheckOptions = {}): Promise<CheckOutcome> {
+  const invalid = optionsFailure('screenshare', 'runScreenshareCheck', SCREENSHARE_OPTIONS, options);
+  if (invalid) return { result: invalid };
+  options ??= {} as ScreenshareCheckOptions;
   const { requireEntireScreen = true, rejectMultipleMonitors = true } = options;
   const startedAt = Date.now();
   let stream: MediaStream | undefined;

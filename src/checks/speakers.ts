@@ -1,6 +1,8 @@
 import { ErrorCode, ProctorError, withTimeout } from '../errors.js';
 import { getAssetBase, normalizeAssetBase } from '../detection/assets.js';
 import { toDb } from '../media/audio-level.js';
+import { canChooseAudioOutput } from './common.js';
+import { RUN_OPTIONS, kinds, validateOptions, type OptionKind } from './options.js';
 import { failedFromError, finished } from './result.js';
 import type { CheckResult, CheckRunOptions } from './types.js';
 
@@ -23,6 +25,18 @@ export interface SpeakerCheckOptions extends Omit<CheckRunOptions, 'mediaDevices
   startTimeoutMs?: number;
 }
 
+/** What `new SpeakerCheck()` accepts, each option with its kind (a wrong one throws 4107). */
+export const SPEAKERS_OPTIONS = {
+  ...RUN_OPTIONS,
+  assetBase: kinds.url,
+  language: kinds.string,
+  sinkId: kinds.string,
+  maxAttempts: kinds.count,
+  generateCode: kinds.function,
+  gapMs: kinds.ms,
+  startTimeoutMs: kinds.positiveMs,
+} satisfies Record<keyof SpeakerCheckOptions | 'mediaDevices', OptionKind>;
+
 export interface SpeakerEntryResult {
   correct: boolean;
   /** The entry was not 4 digits; it did not count as an attempt. */
@@ -34,13 +48,6 @@ const randomCode = () => {
   const values = crypto.getRandomValues(new Uint32Array(4));
   return Array.from(values, (v) => String(v % 10)).join('');
 };
-
-/**
- * True where an AudioContext can be routed to a chosen output device (`AudioContext.setSinkId`:
- * Chromium 110+; not Firefox or Safari, which play to the default device).
- */
-export const canChooseAudioOutput = (): boolean =>
-  typeof AudioContext !== 'undefined' && 'setSinkId' in AudioContext.prototype;
 
 /**
  * The speakers check: plays a random 4-digit code as spoken digits and asks the candidate to type
@@ -64,7 +71,14 @@ export class SpeakerCheck {
   /** Closed: finished or cancelled. */
   private done = false;
 
+  /**
+   * @throws ProctorError INVALID_OPTION (4107) when an option is unknown or of the wrong type or
+   *   range ({@link SPEAKERS_OPTIONS}), or `generateCode` does not return 4 digits.
+   */
   constructor(private readonly options: SpeakerCheckOptions = {}) {
+    validateOptions('SpeakerCheck options', 'SpeakerCheck option', SPEAKERS_OPTIONS, options);
+    options ??= {};
+    this.options = options;
     this.code = (options.generateCode ?? randomCode)();
     if (!/^\d{4}$/.test(this.code))
       throw new ProctorError(ErrorCode.INVALID_OPTION, 'generateCode must return exactly 4 digits.');

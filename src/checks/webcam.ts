@@ -6,7 +6,9 @@ import { FLAT_SPREAD, FrameSampler, type FrameStats } from '../media/frame-stats
 import { DEFAULT_TUNING } from '../monitoring/options.js';
 import { delay, getUserMediaTyped, stopStream } from '../media/user-media.js';
 import { ErrorCode, ProctorError } from '../errors.js';
+import { VIRTUAL_CAMERA_PATTERN } from './common.js';
 import { failedFromError, finished } from './result.js';
+import { RUN_OPTIONS, kinds, optionsFailure, type OptionKind } from './options.js';
 import type { CheckOutcome, CheckRunOptions } from './types.js';
 
 export interface WebcamCheckOptions extends CheckRunOptions {
@@ -65,10 +67,6 @@ export interface WebcamCheckOptions extends CheckRunOptions {
   assetBase?: string | URL;
 }
 
-/** Camera labels of known virtual cameras (screen or video injection). */
-export const VIRTUAL_CAMERA_PATTERN =
-  /\b(obs|manycam|snap camera|xsplit|virtual|droidcam|splitcam|e2esoft|vcam|camtwist|mmhmm|chromacam|youcam|iriun|epoccam|nvidia broadcast)\b/i;
-
 /** How long a camera may take to show its first picture (ms): USB cameras take 1–3 s to start. */
 const FIRST_FRAME_MS = 10_000;
 /** Fewest samples judged: a check that took fewer (a machine too busy to sample) goes on longer. */
@@ -97,6 +95,30 @@ async function playing(video: HTMLVideoElement, stream: MediaStream, signal?: Ab
   return true;
 }
 
+/** What `runWebcamCheck()` accepts, each option with its kind (a wrong one fails the check with 4107). */
+export const WEBCAM_OPTIONS = {
+  ...RUN_OPTIONS,
+  deviceId: kinds.string,
+  stream: kinds.stream,
+  video: kinds.video,
+  minWidth: kinds.count,
+  minHeight: kinds.count,
+  durationMs: kinds.positiveMs,
+  sampleMs: kinds.positiveMs,
+  blackLuma: kinds.luma,
+  frozenChange: kinds.luma,
+  maxBadFraction: kinds.fraction,
+  requireFace: kinds.boolean,
+  faceFraction: kinds.fraction,
+  minConfidence: kinds.fraction,
+  keepConfidence: kinds.fraction,
+  settleMs: kinds.ms,
+  darkLuma: kinds.luma,
+  minFaceWidth: kinds.fraction,
+  detector: kinds.detector,
+  assetBase: kinds.url,
+} satisfies Record<keyof WebcamCheckOptions, OptionKind>;
+
 /**
  * Opens the camera, checks its resolution, gives a camera that is still adjusting (dark or one flat
  * colour) up to `settleMs`, samples frames for ~3 s and fails when too many are black or frozen, or
@@ -108,6 +130,9 @@ async function playing(video: HTMLVideoElement, stream: MediaStream, signal?: Ab
  * track has ended, before or during the check, with code 4109 (DEVICE_LOST).
  */
 export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<CheckOutcome> {
+  const invalid = optionsFailure('webcam', 'runWebcamCheck', WEBCAM_OPTIONS, options);
+  if (invalid) return { result: invalid };
+  options ??= {} as WebcamCheckOptions;
   const {
     minWidth = 640,
     minHeight = 480,

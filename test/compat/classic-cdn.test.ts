@@ -52,6 +52,9 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
       // the phone side of the pairing comes with <ap-mobile-camera>'s part (a phone page's API)
       const phoneSide = ['SecondCameraSender', 'openPhoneCamera', 'openPhoneSender'];
       for (const name of phoneSide) expect(api[name], name).to.equal(undefined);
+      // the check services' classes come with <ap-requirements-check>'s part
+      const checkClasses = ['RequirementsRunner', 'SpeakerCheck'];
+      for (const name of checkClasses) expect(api[name], name).to.equal(undefined);
       // the lazy parts (no such tag in this page's markup): nothing of each until its loader is called
       for (const [tag, name, loader] of [
         ['ap-report', 'ApReport', 'loadReportElement'],
@@ -65,12 +68,76 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
         expect(w.customElements.get(tag), tag).to.equal(loaded);
         expect(api[name], name).to.equal(loaded);
       }
-      for (const name of phoneSide) expect(api[name], name).to.be.a('function');
+      for (const name of [...phoneSide, ...checkClasses]) expect(api[name], name).to.be.a('function');
       // and it works: a bad pairing code is the typed error, before any camera is asked for
       const refused = await (api.openPhoneSender as (o: { code: string }) => Promise<unknown>)({
         code: 'not a code',
       }).catch((e: { code?: number }) => e);
       expect(refused).to.include({ code: 4107 });
+    } finally {
+      frame.remove();
+    }
+  });
+
+  it('runs a check service called before its part is loaded (it loads the part), and says which option is wrong', async () => {
+    // the check services live in <ap-requirements-check>'s part: ProctorElements.runWebcamCheck() is
+    // there from the start and loads it on its first call; a wrong option is the check's 4107
+    const frame = document.createElement('iframe');
+    frame.srcdoc = `<!doctype html><script src="${url}"></script>`;
+    document.body.append(frame);
+    try {
+      const win = () => frame.contentWindow as (Window & Record<string, unknown>) | null;
+      const end = performance.now() + 10000;
+      while (!win()?.apLibLoaded && performance.now() < end) await new Promise((r) => setTimeout(r, 50));
+      const api = win()!.ProctorElements as Record<string, unknown>;
+      expect(api.RequirementsRunner).to.equal(undefined);
+      type Run = (options: object) => Promise<{ result: { status: string; code?: number; message: string } }>;
+      const { result } = await (api.runWebcamCheck as Run)({ durationMs: -5 });
+      expect(result).to.include({ status: 'failed', code: 4107 });
+      expect(result.message).to.equal(
+        'runWebcamCheck options.durationMs must be a duration in ms above 0, at most 600000, got -5.',
+      );
+      expect(api.RequirementsRunner).to.be.a('function');
+      expect(win()!.customElements.get('ap-requirements-check')).to.be.a('function');
+      const loads = win()!
+        .performance.getEntriesByType('resource')
+        .filter((e) => e.name.includes('checks/ap-requirements-check.mjs'));
+      expect(loads, 'the part, once').to.have.length(1);
+      // the classes work: a setting of the wrong kind is the same error, named as a setting
+      const Runner = api.RequirementsRunner as new (options: object) => unknown;
+      let thrown: { code?: number; message?: string } = {};
+      try {
+        new Runner({ settings: { webcam: { minConfidence: 2 } } });
+      } catch (error) {
+        thrown = error as typeof thrown;
+      }
+      expect(thrown).to.include({
+        code: 4107,
+        message: 'settings.webcam.minConfidence must be a number from 0 to 1, got 2.',
+      });
+    } finally {
+      frame.remove();
+    }
+  });
+
+  it('a check service whose part cannot be fetched rejects with 4100 naming the asset base', async () => {
+    const frame = document.createElement('iframe');
+    frame.srcdoc = `<!doctype html><script src="${url}"></script>`;
+    document.body.append(frame);
+    try {
+      const win = () => frame.contentWindow as (Window & Record<string, unknown>) | null;
+      const end = performance.now() + 10000;
+      while (!win()?.apLibLoaded && performance.now() < end) await new Promise((r) => setTimeout(r, 50));
+      const api = win()!.ProctorElements as Record<string, unknown> & { setAssetBase(base: string): void };
+      const wrong = `${location.origin}/__no-such-assets/`;
+      api.setAssetBase(wrong);
+      const error = await (api.runMicrophoneCheck as (o: object) => Promise<unknown>)({}).then(
+        () => ({}),
+        (e: { code?: number; message?: string }) => e,
+      );
+      expect(error).to.include({ code: 4100 });
+      expect((error as { message: string }).message).to.contain(`could not be loaded from the asset base ${wrong}`);
+      expect(api.RequirementsRunner).to.equal(undefined);
     } finally {
       frame.remove();
     }

@@ -3,7 +3,8 @@ import { property, query, state } from 'lit/decorators.js';
 import { provide } from '@lit/context';
 import { sessionContext, type SessionContextValue } from '../../context/session-context.js';
 import { RequirementsController } from './requirements-controller.js';
-import { DEFAULT_CHECKS, DEFAULT_OPTIONAL, parseCheckNames, type CheckSettings } from '../../checks/runner.js';
+import type { CheckSettings } from '../../checks/runner.js';
+import { DEFAULT_CHECKS, DEFAULT_OPTIONAL, parseCheckNames } from '../../checks/common.js';
 import type { CheckName, CheckResult } from '../../checks/types.js';
 import { ApCheckChangeEvent } from '../../events/ap-check-change.js';
 import { ApChecksCompleteEvent } from '../../events/ap-checks-complete.js';
@@ -17,7 +18,7 @@ import { pairingTransport } from '../../pairing/phone.js';
 import type { SecondCameraReceiver } from '../../pairing/peer.js';
 import { requirementsCheckStyles } from './ap-requirements-check.styles.js';
 import { sameValue } from './same-value.js';
-import { validateCheckSettings } from './settings.js';
+import { validateCheckSettings } from '../../checks/settings.js';
 
 /**
  * Codes of a check that failed because of the browser itself (INCOMPATIBLE_BROWSER, BROWSER_OUTDATED):

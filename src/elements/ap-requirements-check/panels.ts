@@ -1,7 +1,7 @@
 /** The per-check panels of <ap-requirements-check>: what the running check needs from the candidate. */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { RequirementsRunner } from '../../checks/runner.js';
-import { canChooseAudioOutput } from '../../checks/speakers.js';
+import { canChooseAudioOutput } from '../../checks/common.js';
 import type { CheckName } from '../../checks/types.js';
 import { messages } from '../../messages.js';
 import { qrCode } from '../qr.js';
