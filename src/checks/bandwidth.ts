@@ -47,7 +47,10 @@ const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** di
 /** What `runBandwidthCheck()` accepts, each option with its kind (a wrong one fails the check with 4107). */
 export const BANDWIDTH_OPTIONS = {
   ...RUN_OPTIONS,
-  url: kinds.url,
+  url: {
+    ...kinds.url,
+    required: 'the speed-test endpoint (the results server serves one, README "The bandwidth check")',
+  },
   downloadBytes: kinds.count,
   uploadBytes: kinds.count,
   minDownloadMbps: kinds.mbps,
@@ -92,7 +95,7 @@ export async function runBandwidthCheck(options: BandwidthCheckOptions): Promise
     return {
       result: finished('bandwidth', startedAt, {
         ok: false,
-        reason: 'unreachable',
+        reason: 'error',
         code: ErrorCode.INVALID_OPTION,
         message: `The bandwidth-url "${String(options.url)}" is not a valid URL.`,
       }),

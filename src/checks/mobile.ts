@@ -64,7 +64,10 @@ export async function runMobileCheck(options: MobileCheckOptions = {}): Promise<
   let receiver: SecondCameraReceiver | undefined;
   try {
     if (!options.pairingUrl)
-      throw new ProctorError(ErrorCode.INVALID_OPTION, 'The mobile check needs a pairing-url (the phone page).');
+      throw new ProctorError(
+        ErrorCode.INVALID_OPTION,
+        'The mobile check needs a pairing-url (the phone page): the pairing-url of <ap-requirements-check>, or runMobileCheck options.pairingUrl.',
+      );
     if (typeof RTCPeerConnection === 'undefined')
       throw new ProctorError(ErrorCode.INCOMPATIBLE_BROWSER, 'This browser has no WebRTC (RTCPeerConnection).');
     const code = await transport.create();

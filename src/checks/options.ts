@@ -15,10 +15,14 @@ import type { CheckName, CheckResult } from './types.js';
  * whole; `what` describes the range in the message. An object must pass `is` (any non-null object
  * without one). `url`: a non-empty string or a URL.
  */
-export type OptionKind =
+export type OptionKind = (
   | { type: 'number'; min?: number; max?: number; int?: boolean; above?: number; what: string }
   | { type: 'string' | 'boolean' | 'function' | 'url' }
-  | { type: 'object'; is?: (value: object) => boolean; what?: string };
+  | { type: 'object'; is?: (value: object) => boolean; what?: string }
+) & {
+  /** The option must be given (`undefined` is not given), with `why` saying what it is for. */
+  required?: string;
+};
 
 /** The options of a check: each key and its kind. */
 export type OptionSpec = Readonly<Record<string, OptionKind>>;
@@ -71,7 +75,8 @@ function shown(value: unknown): string {
   if (typeof value === 'number') return String(value);
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const name = (Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null)?.constructor?.name;
-    if (name && name !== 'Object') return `a ${name} object`;
+    // "an" before a vowel sound: an Array, an HTMLDivElement (but a URL, a Uint8Array)
+    if (name && name !== 'Object') return `${/^([AEIO]|[FHLMNRSX][A-Z])/.test(name) ? 'an' : 'a'} ${name} object`;
   }
   if (typeof value === 'function') return 'a function';
   try {
@@ -81,11 +86,22 @@ function shown(value: unknown): string {
   }
 }
 
+/** What `kind` asks for, for a message. */
+const describe = (kind: OptionKind): string =>
+  kind.type === 'number' || kind.type === 'object'
+    ? (kind.what ?? 'an object')
+    : kind.type === 'url'
+      ? 'a URL (a non-empty string or a URL)'
+      : `a ${kind.type}`;
+
 /** A value's type for a message: `null`, `an array`, or its `typeof`. */
 export const typeOf = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 
 function check(path: string, kind: OptionKind, value: unknown): void {
+  // `deviceId: select.value || null`: a null is not "not set" (the defaults are for undefined)
+  if (value === null)
+    throw invalidOption(`${path} must be ${describe(kind)}, got null (leave it out, or undefined, for the default).`);
   switch (kind.type) {
     case 'number': {
       const ok =
@@ -113,7 +129,8 @@ function check(path: string, kind: OptionKind, value: unknown): void {
 
 /**
  * Checks `options` against `spec`: `undefined` or `null` is no options; else an object whose own
- * keys are all in `spec` (a key set to `undefined` is left out) with values of their kinds.
+ * keys are all in `spec` (a key set to `undefined` is left out; `null` is not a value of any kind)
+ * with values of their kinds, and that has every `required` key.
  * Messages name each option as `<path>.<key>` (`runWebcamCheck options.minConfidence`,
  * `settings.webcam.minConfidence`); `label` names what a key must be (`webcam setting`).
  * @throws ProctorError INVALID_OPTION (4107) naming the first option that is unknown or of the
@@ -123,6 +140,9 @@ export function validateOptions(path: string, label: string, spec: OptionSpec, o
   if (options === undefined || options === null) return;
   if (typeof options !== 'object' || Array.isArray(options))
     throw invalidOption(`${path} must be an object of ${label}s, got ${typeOf(options)}.`);
+  for (const [key, kind] of Object.entries(spec))
+    if (kind.required && (options as Record<string, unknown>)[key] === undefined)
+      throw invalidOption(`${path}.${key} is required: ${kind.required}.`);
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined) continue;
     // own keys only: "constructor" or "__proto__" is no option

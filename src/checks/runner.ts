@@ -17,6 +17,7 @@ import { SpeakerCheck, type SpeakerCheckOptions } from './speakers.js';
 import { CHECK_NAMES, type CheckName, type CheckOutcome, type CheckProgress, type CheckResult } from './types.js';
 import { DEFAULT_CHECKS, DEFAULT_OPTIONAL } from './common.js';
 import { validateCheckSettings } from './settings.js';
+import { kinds, validateOptions, type OptionKind } from './options.js';
 import { runWebcamCheck, type WebcamCheckOptions } from './webcam.js';
 
 /** Per-check settings (thresholds, devices, injected dependencies). */
@@ -42,6 +43,24 @@ export interface RequirementsRunnerOptions {
   settings?: CheckSettings;
   mediaDevices?: MediaDevices;
 }
+
+const checkNames: OptionKind = {
+  type: 'object',
+  is: (value) => Array.isArray(value) && value.every((name) => (CHECK_NAMES as readonly unknown[]).includes(name)),
+  what: `a list of check names (${CHECK_NAMES.join(', ')})`,
+};
+
+/** What `new RequirementsRunner()` accepts; its `settings` are checked per check (src/checks/settings.ts). */
+export const RUNNER_OPTIONS = {
+  checks: checkNames,
+  optional: checkNames,
+  bandwidthUrl: kinds.url,
+  pairingUrl: kinds.string,
+  pairing: kinds.object,
+  assetBase: kinds.url,
+  settings: kinds.object,
+  mediaDevices: kinds.mediaDevices,
+} satisfies Record<keyof RequirementsRunnerOptions, OptionKind>;
 
 export interface ChecksSummary {
   results: CheckResult[];
@@ -83,11 +102,16 @@ export class RequirementsRunner extends EventTarget {
   private gesture?: () => void;
 
   /**
-   * @throws ProctorError INVALID_OPTION (4107) for no checks, or `settings` with an unknown check or
-   *   option, or a value of the wrong type or range (named: `settings.webcam.minConfidence …`).
+   * @throws ProctorError INVALID_OPTION (4107) for an unknown option or one of the wrong kind
+   *   ({@link RUNNER_OPTIONS}: `RequirementsRunner options.checks must be a list of check names …`),
+   *   no checks, or `settings` with an unknown check or option, or a value of the wrong type or range
+   *   (named: `settings.webcam.minConfidence …`).
    */
   constructor(private readonly options: RequirementsRunnerOptions = {}) {
     super();
+    validateOptions('RequirementsRunner options', 'RequirementsRunner option', RUNNER_OPTIONS, options);
+    options ??= {};
+    this.options = options;
     validateCheckSettings(options.settings);
     this.checks = options.checks ?? DEFAULT_CHECKS;
     this.optional = new Set(options.optional ?? DEFAULT_OPTIONAL);

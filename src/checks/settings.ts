@@ -17,7 +17,12 @@ import { WEBCAM_OPTIONS } from './webcam.js';
 /** What the runner gives each check itself: not a setting. */
 const FROM_RUNNER = new Set(['signal', 'onProgress', 'video', 'onPairing']);
 const settingsOf = (spec: OptionSpec): OptionSpec =>
-  Object.fromEntries(Object.entries(spec).filter(([key]) => !FROM_RUNNER.has(key)));
+  Object.fromEntries(
+    Object.entries(spec)
+      .filter(([key]) => !FROM_RUNNER.has(key))
+      // a setting may be left out: the runner has its own (the element's bandwidth-url)
+      .map(([key, kind]) => [key, { ...kind, required: undefined }]),
+  );
 
 /** Each check's settings: its service's options but those the runner gives it. */
 const SETTINGS: Record<CheckName, OptionSpec> = {

@@ -79,9 +79,13 @@ export class SpeakerCheck {
     validateOptions('SpeakerCheck options', 'SpeakerCheck option', SPEAKERS_OPTIONS, options);
     options ??= {};
     this.options = options;
-    this.code = (options.generateCode ?? randomCode)();
-    if (!/^\d{4}$/.test(this.code))
-      throw new ProctorError(ErrorCode.INVALID_OPTION, 'generateCode must return exactly 4 digits.');
+    const code: unknown = (options.generateCode ?? randomCode)();
+    if (typeof code !== 'string' || !/^\d{4}$/.test(code))
+      throw new ProctorError(
+        ErrorCode.INVALID_OPTION,
+        `SpeakerCheck options.generateCode must return exactly 4 digits as a string ("0427"), got ${JSON.stringify(code)}.`,
+      );
+    this.code = code;
     this.assetBase = normalizeAssetBase(options.assetBase ?? getAssetBase());
     this.result = new Promise((resolve) => (this.settle = resolve));
     options.signal?.addEventListener('abort', () => this.close(), { once: true });

@@ -88,6 +88,20 @@ describe('the check services refuse options of the wrong kind (4107, named) befo
       'options.minFrames must be a whole',
     ],
     ['runBandwidthCheck', { url: '' }, 'runBandwidthCheck options.url must be a URL'],
+    // helper-59's trial: no url fetched ".../undefined/" and blamed the server (4108)
+    ['runBandwidthCheck', {}, 'runBandwidthCheck options.url is required: the speed-test endpoint'],
+    ['runBandwidthCheck', { url: 'http://' }, 'The bandwidth-url "http://" is not a valid URL.'],
+    // `deviceId: select.value || null`: said so, with what to do
+    [
+      'runWebcamCheck',
+      { deviceId: null },
+      'runWebcamCheck options.deviceId must be a string, got null (leave it out, or undefined, for the default).',
+    ],
+    [
+      'runWebcamCheck',
+      { video: document.createElement('div') },
+      'must be an HTMLVideoElement, got an HTMLDivElement object.',
+    ],
     [
       'runBandwidthCheck',
       { url: '/__bandwidth/fast/', minDownloadMbps: -1 },
@@ -140,5 +154,25 @@ describe('the check services refuse options of the wrong kind (4107, named) befo
     expect(runner.message).to.equal('settings.webcam.minConfidence must be a number from 0 to 1, got 2.');
     const misspelt = thrown(() => new RequirementsRunner({ settings: { webcam: { video: {} } } as never }));
     expect(misspelt.message).to.contain('settings.webcam.video is not a webcam setting');
+    // helper-59: the runner's own options went unchecked (a TypeError at run(), or silently ignored)
+    for (const [options, message] of [
+      [
+        { checks: ['webcm'] },
+        'RequirementsRunner options.checks must be a list of check names (microphone, speakers, bandwidth, webcam, mobile, screenshare), got ["webcm"].',
+      ],
+      [{ checks: 'webcam' }, 'RequirementsRunner options.checks must be a list of check names'],
+      [{ setings: {} }, 'RequirementsRunner options.setings is not a RequirementsRunner option'],
+      [{ checks: ['webcam'], assetBase: '' }, 'RequirementsRunner options.assetBase must be a URL'],
+    ] as const) {
+      const error = thrown(() => new RequirementsRunner(options as never));
+      expect(error.code, JSON.stringify(options)).to.equal(ErrorCode.INVALID_OPTION);
+      expect(error.message).to.contain(message);
+    }
+    // a code of the wrong type: its speech and the comparison would differ
+    const numeric = thrown(() => new SpeakerCheck({ generateCode: () => 1234 as unknown as string }));
+    expect(numeric.code).to.equal(ErrorCode.INVALID_OPTION);
+    expect(numeric.message).to.equal(
+      'SpeakerCheck options.generateCode must return exactly 4 digits as a string ("0427"), got 1234.',
+    );
   });
 });

@@ -333,6 +333,30 @@ describe('<ap-requirements-check> as integrators configure it', () => {
     expect(el.error).to.equal(undefined);
   });
 
+  it("settings changed and run() called in the same task: run() resolves with the new settings' results", async () => {
+    // helper-59: `el.settings = …; await el.run()` resolved at once with "not completed" (the old
+    // runner, stopped by the update), and the element then ran the checks again by itself
+    const small = { downloadBytes: 20_000, uploadBytes: 10_000, minUploadMbps: 0.1 };
+    const el = await fixture<ApRequirementsCheck>(
+      html`<ap-requirements-check
+        checks="bandwidth"
+        bandwidth-url="/__bandwidth/fast/"
+        .settings=${{ bandwidth: { ...small, minDownloadMbps: 0.1 } }}
+      ></ap-requirements-check>`,
+    );
+    await el.run();
+    expect(el.results[0]).to.include({ status: 'succeeded' });
+    const completes: ApChecksCompleteEvent[] = [];
+    el.addEventListener('ap-checks-complete', (e) => completes.push(e));
+    // a speed no link has: the new settings fail it
+    el.settings = { bandwidth: { ...small, minDownloadMbps: 1e9 } };
+    await el.run();
+    expect(el.results[0], 'the new settings').to.include({ status: 'failed', reason: 'slow' });
+    expect(completes.map((e) => e.detail.results[0].status)).to.deep.equal(['failed']);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(completes, 'the checks ran once').to.have.length(1);
+  });
+
   it('every setting of the README, with its own type, is accepted', async () => {
     const el = await fixture<ApRequirementsCheck>(
       html`<ap-requirements-check

@@ -187,8 +187,24 @@ export class ApRequirementsCheck extends LitElement {
     return this.controller.runner?.secondCamera;
   }
 
+  /** A `run()` waits for the update of properties set just before it (it runs the checks then). */
+  private runWaiting = false;
+
   /** Runs one check (retry) or every check not yet passed. */
   run(name?: CheckName): Promise<void> {
+    // a property set in the same task (`el.settings = …; await el.run()`) is applied first: the run
+    // is the new configuration's, not the old runner's, which the update would stop and replace
+    if (this.isUpdatePending && this.isConnected) {
+      if (!name) this.runWaiting = true;
+      return this.updateComplete.then(() => {
+        this.runWaiting = false;
+        return this.runNow(name);
+      });
+    }
+    return this.runNow(name);
+  }
+
+  private runNow(name?: CheckName): Promise<void> {
     return (
       this.controller.runner?.run(name) ??
       Promise.reject(
@@ -290,14 +306,15 @@ export class ApRequirementsCheck extends LitElement {
     if (this.controller.runner && this.phonePreview) this.controller.runner.mobilePreview = this.phonePreview;
     if (this.rerun && this.hasUpdated) {
       this.rerun = false;
-      void this.run().catch(() => undefined);
+      // (a run() waiting for this update runs them)
+      if (!this.runWaiting) void this.run().catch(() => undefined);
     }
   }
 
   protected override firstUpdated(): void {
     this.updated();
     void this.refreshDevices();
-    if (this.autostart && this.controller.runner) void this.run();
+    if (this.autostart && this.controller.runner && !this.runWaiting) void this.run();
   }
 
   private async refreshDevices() {
