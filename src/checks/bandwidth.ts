@@ -1,5 +1,6 @@
 import { ErrorCode, messageOf } from '../errors.js';
 import { baseUrl } from '../url.js';
+import { abortReason } from '../media/user-media.js';
 import { failedFromError, finished } from './result.js';
 import { RUN_OPTIONS, kinds, optionsFailure, type OptionKind } from './options.js';
 import type { CheckOutcome, CheckRunOptions } from './types.js';
@@ -77,6 +78,8 @@ export async function runBandwidthCheck(options: BandwidthCheckOptions): Promise
   const invalid = optionsFailure('bandwidth', 'runBandwidthCheck', BANDWIDTH_OPTIONS, options);
   if (invalid) return { result: invalid };
   options ??= {} as BandwidthCheckOptions;
+  // an abort before the start is the caller's answer at once (as fetch's), with no device asked for
+  if (options.signal?.aborted) throw abortReason(options.signal);
   const {
     downloadBytes = 2_000_000,
     uploadBytes = 1_000_000,

@@ -1,5 +1,5 @@
 import { AudioLevelReader, toDb } from '../media/audio-level.js';
-import { delay, getUserMediaTyped, stopStream } from '../media/user-media.js';
+import { abortReason, delay, getUserMediaTyped, stopStream } from '../media/user-media.js';
 import type { ProctorError } from '../errors.js';
 import { failedFromError, finished } from './result.js';
 import { RUN_OPTIONS, invalidOption, kinds, optionsFailure, type OptionKind } from './options.js';
@@ -64,6 +64,8 @@ export async function runMicrophoneCheck(options: MicrophoneCheckOptions = {}): 
   const invalid = optionsFailure('microphone', 'runMicrophoneCheck', MICROPHONE_OPTIONS, options);
   if (invalid) return { result: invalid };
   options ??= {} as MicrophoneCheckOptions;
+  // an abort before the start is the caller's answer at once (as fetch's), with no device asked for
+  if (options.signal?.aborted) throw abortReason(options.signal);
   const unreachable = unreachableRequiredMs('runMicrophoneCheck options', options);
   if (unreachable) return { result: failedFromError('microphone', Date.now(), unreachable) };
   const {

@@ -58,6 +58,8 @@ export async function runMobileCheck(options: MobileCheckOptions = {}): Promise<
   const invalid = optionsFailure('mobile', 'runMobileCheck', MOBILE_OPTIONS, options);
   if (invalid) return { result: invalid };
   options ??= {} as MobileCheckOptions;
+  // an abort before the start is the caller's answer at once (as fetch's), with no device asked for
+  if (options.signal?.aborted) throw abortReason(options.signal);
   const startedAt = Date.now();
   const { timeoutMs = 120_000, minFrames = 5, signal, onProgress } = options;
   const transport = options.transport ?? new BroadcastPairingTransport();
@@ -89,6 +91,12 @@ export async function runMobileCheck(options: MobileCheckOptions = {}): Promise<
         timeoutMs,
       );
       const done = () => clearTimeout(timer);
+      // (aborted while the pairing code was being made: no 'abort' event is to come)
+      if (signal?.aborted) {
+        done();
+        reject(abortReason(signal));
+        return;
+      }
       signal?.addEventListener('abort', () => (done(), reject(abortReason(signal))), { once: true });
       r.addEventListener('camera-error', (e) => {
         const { name, message } = (e as CustomEvent<{ name: string; message: string }>).detail;

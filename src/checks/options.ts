@@ -20,8 +20,10 @@ export type OptionKind = (
   | { type: 'string' | 'boolean' | 'function' | 'url' }
   | { type: 'object'; is?: (value: object) => boolean; what?: string }
 ) & {
-  /** The option must be given (`undefined` is not given), with `why` saying what it is for. */
+  /** The option must be given (`undefined` is not given); the text says what it is for. */
   required?: string;
+  /** `null` is as good as leaving the option out (an options object a framework sets to null). */
+  nullable?: boolean;
 };
 
 /** The options of a check: each key and its kind. */
@@ -99,9 +101,12 @@ export const typeOf = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 
 function check(path: string, kind: OptionKind, value: unknown): void {
+  const wrong = (got: string) => invalidOption(`${path} must be ${describe(kind)}, got ${got}.`);
   // `deviceId: select.value || null`: a null is not "not set" (the defaults are for undefined)
-  if (value === null)
-    throw invalidOption(`${path} must be ${describe(kind)}, got null (leave it out, or undefined, for the default).`);
+  if (value === null) {
+    if (kind.nullable) return;
+    throw wrong('null (leave it out, or undefined, for the default)');
+  }
   switch (kind.type) {
     case 'number': {
       const ok =
@@ -111,39 +116,38 @@ function check(path: string, kind: OptionKind, value: unknown): void {
         !(value > kind.max!) &&
         !(value <= kind.above!) &&
         (!kind.int || Number.isInteger(value));
-      if (!ok) throw invalidOption(`${path} must be ${kind.what}, got ${shown(value)}.`);
+      if (!ok) throw wrong(shown(value));
       return;
     }
     case 'url':
-      if (!(value instanceof URL) && (typeof value !== 'string' || !value.trim()))
-        throw invalidOption(`${path} must be a URL (a non-empty string or a URL), got ${shown(value)}.`);
+      if (!(value instanceof URL) && (typeof value !== 'string' || !value.trim())) throw wrong(shown(value));
       return;
     case 'object':
-      if (typeof value !== 'object' || value === null || (kind.is && !kind.is(value)))
-        throw invalidOption(`${path} must be ${kind.what ?? 'an object'}, got ${shown(value)}.`);
+      if (typeof value !== 'object' || (kind.is && !kind.is(value))) throw wrong(shown(value));
       return;
     default:
-      if (typeof value !== kind.type) throw invalidOption(`${path} must be a ${kind.type}, got ${typeOf(value)}.`);
+      if (typeof value !== kind.type) throw wrong(typeOf(value));
   }
 }
 
 /**
  * Checks `options` against `spec`: `undefined` or `null` is no options; else an object whose own
- * keys are all in `spec` (a key set to `undefined` is left out; `null` is not a value of any kind)
- * with values of their kinds, and that has every `required` key.
+ * keys are all in `spec` (a key set to `undefined` is left out; `null` only where the kind is
+ * `nullable`) with values of their kinds. Either way, every `required` key must be there.
  * Messages name each option as `<path>.<key>` (`runWebcamCheck options.minConfidence`,
  * `settings.webcam.minConfidence`); `label` names what a key must be (`webcam setting`).
  * @throws ProctorError INVALID_OPTION (4107) naming the first option that is unknown or of the
  *   wrong type or range, e.g. `settings.webcam.minConfidence must be a number from 0 to 1, got 2.`
  */
 export function validateOptions(path: string, label: string, spec: OptionSpec, options: unknown): void {
-  if (options === undefined || options === null) return;
-  if (typeof options !== 'object' || Array.isArray(options))
-    throw invalidOption(`${path} must be an object of ${label}s, got ${typeOf(options)}.`);
+  // no options at all are none given (a required one is still missing)
+  const given: unknown = options ?? {};
+  if (typeof given !== 'object' || given === null || Array.isArray(given))
+    throw invalidOption(`${path} must be an object of ${label}s, got ${typeOf(given)}.`);
   for (const [key, kind] of Object.entries(spec))
-    if (kind.required && (options as Record<string, unknown>)[key] === undefined)
+    if (kind.required && (given as Record<string, unknown>)[key] === undefined)
       throw invalidOption(`${path}.${key} is required: ${kind.required}.`);
-  for (const [key, value] of Object.entries(options)) {
+  for (const [key, value] of Object.entries(given)) {
     if (value === undefined) continue;
     // own keys only: "constructor" or "__proto__" is no option
     if (!Object.prototype.hasOwnProperty.call(spec, key))

@@ -58,7 +58,8 @@ export const RUNNER_OPTIONS = {
   pairingUrl: kinds.string,
   pairing: kinds.object,
   assetBase: kinds.url,
-  settings: kinds.object,
+  // as the element's property: null (a framework's state before it is set) is no settings
+  settings: { ...kinds.object, nullable: true },
   mediaDevices: kinds.mediaDevices,
 } satisfies Record<keyof RequirementsRunnerOptions, OptionKind>;
 
@@ -113,7 +114,8 @@ export class RequirementsRunner extends EventTarget {
     options ??= {};
     this.options = options;
     validateCheckSettings(options.settings);
-    this.checks = options.checks ?? DEFAULT_CHECKS;
+    // a check named twice runs once
+    this.checks = [...new Set(options.checks ?? DEFAULT_CHECKS)];
     this.optional = new Set(options.optional ?? DEFAULT_OPTIONAL);
     if (!this.checks.length)
       throw new ProctorError(ErrorCode.INVALID_OPTION, `checks: no check given; known: ${CHECK_NAMES.join(', ')}.`);

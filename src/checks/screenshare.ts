@@ -1,5 +1,5 @@
 import { ErrorCode, ProctorError, messageOf } from '../errors.js';
-import { requireMediaDevices, stopStream } from '../media/user-media.js';
+import { abortReason, requireMediaDevices, stopStream } from '../media/user-media.js';
 import { MULTI_MONITOR_UNKNOWN, multiMonitorSupport } from '../monitoring/trackers/screens.js';
 import { failedFromError, finished } from './result.js';
 import { RUN_OPTIONS, kinds, optionsFailure, type OptionKind } from './options.js';
@@ -56,6 +56,8 @@ export async function runScreenshareCheck(options: ScreenshareCheckOptions = {})
   const invalid = optionsFailure('screenshare', 'runScreenshareCheck', SCREENSHARE_OPTIONS, options);
   if (invalid) return { result: invalid };
   options ??= {} as ScreenshareCheckOptions;
+  // an abort before the start is the caller's answer at once (as fetch's), with no device asked for
+  if (options.signal?.aborted) throw abortReason(options.signal);
   const { requireEntireScreen = true, rejectMultipleMonitors = true } = options;
   const startedAt = Date.now();
   let stream: MediaStream | undefined;

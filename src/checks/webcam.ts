@@ -4,7 +4,7 @@ import type { FaceDetectorHandle } from '../detection/types.js';
 import { VideoFrameCounter } from '../media/frame-counter.js';
 import { FLAT_SPREAD, FrameSampler, type FrameStats } from '../media/frame-stats.js';
 import { DEFAULT_TUNING } from '../monitoring/options.js';
-import { delay, getUserMediaTyped, stopStream } from '../media/user-media.js';
+import { abortReason, delay, getUserMediaTyped, stopStream } from '../media/user-media.js';
 import { ErrorCode, ProctorError } from '../errors.js';
 import { VIRTUAL_CAMERA_PATTERN } from './common.js';
 import { failedFromError, finished } from './result.js';
@@ -133,6 +133,8 @@ export async function runWebcamCheck(options: WebcamCheckOptions = {}): Promise<
   const invalid = optionsFailure('webcam', 'runWebcamCheck', WEBCAM_OPTIONS, options);
   if (invalid) return { result: invalid };
   options ??= {} as WebcamCheckOptions;
+  // an abort before the start is the caller's answer at once (as fetch's), with no device asked for
+  if (options.signal?.aborted) throw abortReason(options.signal);
   const {
     minWidth = 640,
     minHeight = 480,

@@ -119,6 +119,40 @@ describe('the check services refuse options of the wrong kind (4107, named) befo
       expect(asked, 'no device was asked for').to.deep.equal([]);
     });
 
+  it('runBandwidthCheck() with no options at all says url is required, and asks the server nothing', async () => {
+    // helper-60: with no argument (or null) the required url went unchecked: '…/undefined/' was fetched
+    const requests = () => performance.getEntriesByType('resource').filter((e) => e.name.includes('undefined/'));
+    const before = requests().length;
+    for (const given of [undefined, null]) {
+      const { result } = await runBandwidthCheck(given as never);
+      expect(result, String(given)).to.include({ status: 'failed', reason: 'error', code: ErrorCode.INVALID_OPTION });
+      expect(result.message).to.contain('runBandwidthCheck options.url is required');
+    }
+    expect(requests().length).to.equal(before);
+  });
+
+  it('a signal aborted before the start rejects at once with its AbortError, and asks for no device', async () => {
+    // helper-60: runMobileCheck never settled; the webcam and screen share asked for the device first
+    const { devices, asked } = watchedDevices();
+    const controller = new AbortController();
+    controller.abort();
+    const common = { signal: controller.signal, mediaDevices: devices };
+    for (const [name, start] of [
+      ['runWebcamCheck', () => runWebcamCheck(common)],
+      ['runMicrophoneCheck', () => runMicrophoneCheck(common)],
+      ['runScreenshareCheck', () => runScreenshareCheck(common)],
+      ['runBandwidthCheck', () => runBandwidthCheck({ ...common, url: '/__bandwidth/fast/' })],
+      ['runMobileCheck', () => runMobileCheck({ ...common, pairingUrl: 'https://exam.example/phone/{code}' })],
+    ] as const) {
+      const error = await start().then(
+        () => undefined,
+        (e: unknown) => e as DOMException,
+      );
+      expect(error?.name, name).to.equal('AbortError');
+    }
+    expect(asked).to.deep.equal([]);
+  });
+
   it('takes the options it documents (and the runner gives) without complaint', async () => {
     const { devices, asked } = watchedDevices();
     const signal = new AbortController().signal;
@@ -168,6 +202,10 @@ describe('the check services refuse options of the wrong kind (4107, named) befo
       expect(error.code, JSON.stringify(options)).to.equal(ErrorCode.INVALID_OPTION);
       expect(error.message).to.contain(message);
     }
+    // an options object set to null is none (a framework's state before it is set); a check named twice runs once
+    expect(
+      new RequirementsRunner({ checks: ['bandwidth', 'bandwidth'], settings: null as never }).checks,
+    ).to.deep.equal(['bandwidth']);
     // a code of the wrong type: its speech and the comparison would differ
     const numeric = thrown(() => new SpeakerCheck({ generateCode: () => 1234 as unknown as string }));
     expect(numeric.code).to.equal(ErrorCode.INVALID_OPTION);

@@ -357,6 +357,43 @@ describe('<ap-requirements-check> as integrators configure it', () => {
     expect(completes, 'the checks ran once').to.have.length(1);
   });
 
+  it('run(name) right after a change runs that check once with the new settings, not twice', async () => {
+    // helper-60: the element's own re-run started and was aborted by run('webcam'): the camera was
+    // asked for twice
+    let asked = 0;
+    const devices = {
+      getUserMedia: () => {
+        asked++;
+        return Promise.reject(new DOMException('no camera in this test', 'NotAllowedError'));
+      },
+      enumerateDevices: () => Promise.resolve([]),
+      addEventListener() {},
+      removeEventListener() {},
+    } as unknown as MediaDevices;
+    const el = await fixture<ApRequirementsCheck>(
+      html`<ap-requirements-check
+        checks="webcam"
+        .mediaDevices=${devices}
+        .settings=${{ webcam: { requireFace: false } }}
+      ></ap-requirements-check>`,
+    );
+    await el.run();
+    expect(asked).to.equal(1);
+    el.settings = { webcam: { requireFace: false, minWidth: 320 } };
+    await el.run('webcam');
+    expect(el.results[0].status).to.equal('failed');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(asked, 'the camera asked for once more').to.equal(2);
+  });
+
+  it('run() on an element not yet in the document is an INVALID_STATE saying so, not a hang', async () => {
+    const el = document.createElement('ap-requirements-check');
+    el.checks = 'bandwidth';
+    const error = await rejectionOf(el.run());
+    expect(error.code).to.equal(ErrorCode.INVALID_STATE);
+    expect(error.message).to.contain('not in the document yet');
+  });
+
   it('every setting of the README, with its own type, is accepted', async () => {
     const el = await fixture<ApRequirementsCheck>(
       html`<ap-requirements-check

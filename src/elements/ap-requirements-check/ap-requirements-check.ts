@@ -195,10 +195,14 @@ export class ApRequirementsCheck extends LitElement {
     // a property set in the same task (`el.settings = …; await el.run()`) is applied first: the run
     // is the new configuration's, not the old runner's, which the update would stop and replace
     if (this.isUpdatePending && this.isConnected) {
-      if (!name) this.runWaiting = true;
+      this.runWaiting = true;
       return this.updateComplete.then(() => {
         this.runWaiting = false;
-        return this.runNow(name);
+        // the update asked for every check to run again (a new configuration after a run): this run
+        // does it, once (a named check is one of them)
+        const all = this.rerun;
+        this.rerun = false;
+        return this.runNow(all ? undefined : name);
       });
     }
     return this.runNow(name);
@@ -208,7 +212,11 @@ export class ApRequirementsCheck extends LitElement {
     return (
       this.controller.runner?.run(name) ??
       Promise.reject(
-        this.controller.error ?? new ProctorError(ErrorCode.INVALID_OPTION, 'The element is not configured.'),
+        this.controller.error ??
+          new ProctorError(
+            ErrorCode.INVALID_STATE,
+            'run(): <ap-requirements-check> is not in the document yet; it configures itself once added.',
+          ),
       )
     );
   }
@@ -304,10 +312,10 @@ export class ApRequirementsCheck extends LitElement {
   protected override updated(): void {
     if (this.controller.runner && this.preview) this.controller.runner.preview = this.preview;
     if (this.controller.runner && this.phonePreview) this.controller.runner.mobilePreview = this.phonePreview;
-    if (this.rerun && this.hasUpdated) {
+    // (a run() waiting for this update runs them itself)
+    if (this.rerun && this.hasUpdated && !this.runWaiting) {
       this.rerun = false;
-      // (a run() waiting for this update runs them)
-      if (!this.runWaiting) void this.run().catch(() => undefined);
+      void this.run().catch(() => undefined);
     }
   }
 
