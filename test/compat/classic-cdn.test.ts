@@ -79,17 +79,23 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
     }
   });
 
-  it('runs a check service called before its part is loaded (it loads the part), and says which option is wrong', async () => {
-    // the check services live in <ap-requirements-check>'s part: ProctorElements.runWebcamCheck() is
-    // there from the start and loads it on its first call; a wrong option is the check's 4107
+  /** A page with only the classic script, once it has announced itself: its window and API. */
+  const classicPage = async () => {
     const frame = document.createElement('iframe');
     frame.srcdoc = `<!doctype html><script src="${url}"></script>`;
     document.body.append(frame);
+    const win = () => frame.contentWindow as (Window & Record<string, unknown>) | null;
+    const end = performance.now() + 10000;
+    while (!win()?.apLibLoaded && performance.now() < end) await new Promise((r) => setTimeout(r, 50));
+    const api = win()!.ProctorElements as Record<string, unknown> & { setAssetBase(base: string): void };
+    return { win: win()!, api, close: () => frame.remove() };
+  };
+
+  it('runs a check service called before its part is loaded (it loads the part), and says which option is wrong', async () => {
+    // the check services live in <ap-requirements-check>'s part: ProctorElements.runWebcamCheck() is
+    // there from the start and loads it on its first call; a wrong option is the check's 4107
+    const { win, api, close } = await classicPage();
     try {
-      const win = () => frame.contentWindow as (Window & Record<string, unknown>) | null;
-      const end = performance.now() + 10000;
-      while (!win()?.apLibLoaded && performance.now() < end) await new Promise((r) => setTimeout(r, 50));
-      const api = win()!.ProctorElements as Record<string, unknown>;
       expect(api.RequirementsRunner).to.equal(undefined);
       type Run = (options: object) => Promise<{ result: { status: string; code?: number; message: string } }>;
       const { result } = await (api.runWebcamCheck as Run)({ durationMs: -5 });
@@ -98,9 +104,9 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
         'runWebcamCheck options.durationMs must be a duration in ms above 0, at most 600000, got -5.',
       );
       expect(api.RequirementsRunner).to.be.a('function');
-      expect(win()!.customElements.get('ap-requirements-check')).to.be.a('function');
-      const loads = win()!
-        .performance.getEntriesByType('resource')
+      expect(win.customElements.get('ap-requirements-check')).to.be.a('function');
+      const loads = win.performance
+        .getEntriesByType('resource')
         .filter((e) => e.name.includes('checks/ap-requirements-check.mjs'));
       expect(loads, 'the part, once').to.have.length(1);
       // the classes work: a setting of the wrong kind is the same error, named as a setting
@@ -116,19 +122,13 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
         message: 'settings.webcam.minConfidence must be a number from 0 to 1, got 2.',
       });
     } finally {
-      frame.remove();
+      close();
     }
   });
 
   it('a check service whose part cannot be fetched rejects with 4100 naming the asset base', async () => {
-    const frame = document.createElement('iframe');
-    frame.srcdoc = `<!doctype html><script src="${url}"></script>`;
-    document.body.append(frame);
+    const { api, close } = await classicPage();
     try {
-      const win = () => frame.contentWindow as (Window & Record<string, unknown>) | null;
-      const end = performance.now() + 10000;
-      while (!win()?.apLibLoaded && performance.now() < end) await new Promise((r) => setTimeout(r, 50));
-      const api = win()!.ProctorElements as Record<string, unknown> & { setAssetBase(base: string): void };
       const wrong = `${location.origin}/__no-such-assets/`;
       api.setAssetBase(wrong);
       const error = await (api.runMicrophoneCheck as (o: object) => Promise<unknown>)({}).then(
@@ -139,7 +139,7 @@ describe('classic-script CDN build (dist/cdn/autoproctor.js)', () => {
       expect((error as { message: string }).message).to.contain(`could not be loaded from the asset base ${wrong}`);
       expect(api.RequirementsRunner).to.equal(undefined);
     } finally {
-      frame.remove();
+      close();
     }
   });
 
